@@ -1,0 +1,52 @@
+import type { StoredEvent, Subscription, AttemptRecord, DeliveryStatus } from '@hookfleet/core';
+import { maxAttempts, nextRetryDelayMs, type BookkeepingEffect, type Bookkeeping, type ProviderProfile } from '@hookfleet/profiles';
+import { classifyAttempt, type AttemptOutcomeLabel, type DeliveryTransport } from '@hookfleet/delivery';
+
+export interface AttemptInput {
+  deliveryId: string;
+  event: StoredEvent;
+  subscription: Subscription;
+  profile: ProviderProfile;
+  attempt: number;
+  retryDelayScale: number;
+  bookkeeping: Bookkeeping;
+}
+
+/** The typed outcome of one attempt, which recording, scheduling, metrics and logs consume. */
+export interface AttemptDecision {
+  verdict: 'delivered' | 'retry' | 'dead';
+  status: DeliveryStatus;
+  outcome: AttemptOutcomeLabel;
+  statusCode: number | null;
+  durationMs: number;
+  retryDelayMs: number | null;
+  record: AttemptRecord;
+  bookkeeping: BookkeepingEffect | undefined;
+}
+
+/** Build → send → judge: one attempt of one delivery. */
+export async function attemptDelivery(input: AttemptInput, transport: DeliveryTransport): Promise<AttemptDecision> {
+  const { deliveryId, event, subscription, profile, attempt } = input;
+  const now = new Date();
+  const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now });
+  // The same delivery id on every attempt lets receivers drop duplicates.
+  const result = await transport.post(subscription.url, request.body, { ...request.headers, 'webhook-id': deliveryId });
+  const outcome = classifyAttempt(result, profile.isSuccess);
+  const ok = outcome === 'success';
+  const retryDelayMs = ok ? null : nextRetryDelayMs(profile, attempt, input.retryDelayScale);
+  const verdict = ok ? 'delivered' : retryDelayMs === null || attempt >= maxAttempts(profile) ? 'dead' : 'retry';
+  const status: DeliveryStatus = verdict === 'delivered' ? 'delivered' : verdict === 'dead' ? 'dead' : 'failed';
+  const record: AttemptRecord = {
+    delivery_id: deliveryId,
+    event_id: event.id,
+    attempt,
+    status_code: result.statusCode,
+    ok,
+    error: ok ? null : (result.error ?? `HTTP ${result.statusCode ?? ''}`.trim()),
+    duration_ms: Math.round(result.durationMs * 100) / 100,
+    at: now.toISOString(),
+    response_body: result.responseBody || null,
+  };
+  const bookkeeping = profile.onAttempt?.(input.bookkeeping, { ok, statusCode: result.statusCode, dead: verdict === 'dead', at: now });
+  return { verdict, status, outcome, statusCode: result.statusCode, durationMs: result.durationMs, retryDelayMs: verdict === 'retry' ? retryDelayMs : null, record, bookkeeping };
+}

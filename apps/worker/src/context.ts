@@ -1,0 +1,23 @@
+import type { HookfleetConfig } from '@hookfleet/core';
+import type { HookfleetMetrics } from '@hookfleet/metrics';
+import type { HookfleetQueues } from '@hookfleet/queue';
+import type { DeliveryStore, EventStore, Keys, Redis, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import type { DeliveryTransport } from '@hookfleet/delivery';
+import type { Logger } from 'pino';
+import type { EventCache } from './event-cache.js';
+
+/** Everything a worker role needs, built once by main and passed down. */
+export interface WorkerContext {
+  config: HookfleetConfig;
+  logger: Logger;
+  redis: Redis;
+  keys: Keys;
+  metrics: HookfleetMetrics;
+  queues: HookfleetQueues;
+  subscriptions: SubscriptionStore;
+  index: SubscriptionIndex;
+  events: EventStore;
+  eventCache: EventCache;
+  deliveries: DeliveryStore;
+  transport: DeliveryTransport;
+}

@@ -1,0 +1,134 @@
+import type { Job } from 'bullmq';
+import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
+import { findProfile, maxAttempts, type Bookkeeping, type ProviderProfile } from '@hookfleet/profiles';
+import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
+import { statusClass } from '@hookfleet/metrics';
+import type { AttemptResult } from '@hookfleet/store';
+import type { WorkerContext } from './context.js';
+import { attemptDelivery, type AttemptDecision } from './attempt.js';
+import { applySubscriptionEffects } from './subscription-effects.js';
+
+/** Thrown by a retry job whose attempt failed, so BullMQ schedules the next one with the profile backoff. */
+export class DeliveryAttemptFailed extends Error {
+  override name = 'DeliveryAttemptFailed';
+}
+
+export function createDeliveryProcessor(context: WorkerContext) {
+  const { config, deliveries, metrics, logger } = context;
+
+  async function loadSubscription(id: string): Promise<Subscription | null> {
+    return context.index.get(id) ?? (await context.subscriptions.get(id));
+  }
+
+  async function loadBookkeeping(profile: ProviderProfile, subscriptionId: string): Promise<Bookkeeping> {
+    return profile.onAttempt ? context.subscriptions.bookkeeping(subscriptionId) : {};
+  }
+
+  function observe(profile: string, decision: AttemptDecision, event: StoredEvent): void {
+    metrics.deliveryAttempts.inc({ profile, outcome: decision.outcome, status_class: statusClass(decision.statusCode) });
+    metrics.deliveryDuration.observe({ profile }, decision.durationMs / 1000);
+    if (decision.verdict === 'delivered') metrics.deliveryLag.observe({ profile }, (Date.now() - Date.parse(event.received_at)) / 1000);
+    if (decision.verdict === 'dead') metrics.deliveriesDead.inc({ profile });
+    if (decision.verdict !== 'delivered') {
+      const fields = { profile, delivery_id: decision.record.delivery_id, attempt: decision.record.attempt, status_code: decision.statusCode, error: decision.record.error };
+      if (decision.verdict === 'dead') logger.warn(fields, 'delivery dead');
+      else logger.info(fields, 'delivery failed');
+    }
+  }
+
+  function toResult(subscriptionId: string, decision: AttemptDecision): AttemptResult {
+    return {
+      deliveryId: decision.record.delivery_id,
+      subscriptionId,
+      status: decision.status,
+      attempts: decision.record.attempt,
+      nextAttemptAt: decision.retryDelayMs === null ? null : Date.now() + decision.retryDelayMs,
+      record: decision.record,
+      bookkeeping: decision.bookkeeping,
+    };
+  }
+
+  /** Marks deliveries that can no longer be attempted (subscription gone or inactive, payload expired) as dead. */
+  async function abandon(subscriptionId: string, deliveryIds: string[], attempts: number[], reason: string): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await deliveries.markDead(deliveryIds, attempts);
+    logger.info({ subscription_id: subscriptionId, count: deliveryIds.length, reason }, 'deliveries abandoned');
+  }
+
+  function retryJob(subscription: Subscription, profile: ProviderProfile, eventId: string, deliveryId: string, delay: number) {
+    const data: DeliveryRetryJobData = { kind: 'retry', subscriptionId: subscription.id, profile: profile.name, eventId, deliveryId, firstAttempt: 2 };
+    return { name: 'retry', data, opts: { jobId: deliveryId, delay, attempts: maxAttempts(profile) - 1, backoff: { type: PROFILE_BACKOFF } } };
+  }
+
+  async function processGroup(data: DeliveryGroupJobData): Promise<void> {
+    const subscription = await loadSubscription(data.subscriptionId);
+    const ids = data.eventIds.map((eventId) => deliveryIdFor(eventId, data.subscriptionId));
+    const states = await deliveries.states(ids);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
+    const pendingIndexes = states.flatMap((state, index) => (state?.status === 'pending' ? [index] : []));
+    const strandedIndexes = states.flatMap((state, index) => (state?.status === 'failed' && state.attempts === 1 ? [index] : []));
+    if (!subscription || !profile || !subscription.active) {
+      await abandon(data.subscriptionId, pendingIndexes.map((index) => ids[index] as string), pendingIndexes.map(() => 0), subscription ? 'subscription inactive' : 'subscription deleted');
+      return;
+    }
+    const events = await context.eventCache.getMany(pendingIndexes.map((index) => data.eventIds[index] as string));
+    const bookkeeping = await loadBookkeeping(profile, subscription.id);
+    const expired: string[] = [];
+    const decisions = await Promise.all(
+      pendingIndexes.map(async (index) => {
+        const event = events.get(data.eventIds[index] as string);
+        if (!event) {
+          expired.push(ids[index] as string);
+          return null;
+        }
+        const decision = await attemptDelivery(
+          { deliveryId: ids[index] as string, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale, bookkeeping },
+          context.transport,
+        );
+        observe(profile.name, decision, event);
+        return { decision, event };
+      }),
+    );
+    const done = decisions.filter((entry): entry is { decision: AttemptDecision; event: StoredEvent } => entry !== null);
+    await deliveries.recordAttempts(done.map(({ decision }) => toResult(subscription.id, decision)));
+    const retries = done
+      .filter(({ decision }) => decision.verdict === 'retry')
+      .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
+    for (const index of strandedIndexes) retries.push(retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0));
+    if (retries.length > 0) await context.queues.deliveries.addBulk(retries);
+    await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
+    await applySubscriptionEffects(context, subscription, done.map(({ decision }) => decision.bookkeeping));
+  }
+
+  async function processRetry(job: Job<DeliveryJobData>, data: DeliveryRetryJobData): Promise<void> {
+    const attempt = data.firstAttempt + job.attemptsMade;
+    const [state] = await deliveries.states([data.deliveryId]);
+    if (state && (state.status === 'delivered' || state.status === 'dead')) return;
+    const subscription = await loadSubscription(data.subscriptionId);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    if (!subscription || !profile || !subscription.active) {
+      await abandon(data.subscriptionId, [data.deliveryId], [attempt - 1], subscription ? 'subscription inactive' : 'subscription deleted');
+      return;
+    }
+    const event = (await context.eventCache.getMany([data.eventId])).get(data.eventId);
+    if (!event) {
+      await abandon(subscription.id, [data.deliveryId], [attempt - 1], 'event payload expired');
+      return;
+    }
+    const bookkeeping = await loadBookkeeping(profile, subscription.id);
+    const decision = await attemptDelivery(
+      { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale, bookkeeping },
+      context.transport,
+    );
+    observe(profile.name, decision, event);
+    await deliveries.recordAttempts([toResult(subscription.id, decision)]);
+    await applySubscriptionEffects(context, subscription, [decision.bookkeeping]);
+    if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed');
+  }
+
+  return async function processDelivery(job: Job<DeliveryJobData>): Promise<void> {
+    if (job.data.kind === 'group') await processGroup(job.data);
+    else await processRetry(job, job.data);
+  };
+}

@@ -1,0 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface MetricsServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The worker's /metrics, /healthz and /readyz on METRICS_PORT. */
+export async function startMetricsServer(port: number, registry: Registry, isReady: () => Promise<boolean>): Promise<MetricsServer> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    const json = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (path === '/metrics') {
+      registry
+        .metrics()
+        .then((text) => {
+          response.writeHead(200, { 'content-type': registry.contentType });
+          response.end(text);
+        })
+        .catch(() => json(500, { error: 'metrics unavailable' }));
+    } else if (path === '/healthz') json(200, { ok: true });
+    else if (path === '/readyz') isReady().then((ready) => json(ready ? 200 : 503, { ok: ready }), () => json(503, { ok: false }));
+    else json(404, { error: 'not found' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

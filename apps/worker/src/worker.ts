@@ -1,0 +1,96 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { HookfleetConfig } from '@hookfleet/core';
+import { createMetrics } from '@hookfleet/metrics';
+import { createBackoffStrategy, createQueues, DELIVERIES_QUEUE, EVENTS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { DeliveryTransport } from '@hookfleet/delivery';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.js';
+import { EventCache } from './event-cache.js';
+import { createMatcher } from './matcher.js';
+import { createDeliveryProcessor } from './delivery-processor.js';
+import { startMetricsServer } from './metrics-server.js';
+import type { WorkerContext } from './context.js';
+
+export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
+
+/** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
+export const LOCK_DURATION_MS = 15_000;
+export const STALLED_INTERVAL_MS = 5_000;
+
+export interface RunningWorker {
+  metricsPort: number;
+  context: WorkerContext;
+  /** Drains: in-flight jobs finish, nothing new is taken, then every connection closes. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<RunningWorker> {
+  const redis = connectRedis(config.redisUrl);
+  const keys = new Keys(config.prefix);
+  const metrics = createMetrics();
+  // BullMQ opens and closes its own connections from these options.
+  const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: null };
+  const queues = createQueues(connection, config.prefix);
+  const subscriptions = new SubscriptionStore(redis, keys);
+  const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => logger.error({ err: error }, 'subscription index poll failed') });
+  const events = new EventStore(redis, keys, config.eventRetentionHours);
+  const retentionTtl = Math.max(events.payloadTtlSeconds, 48 * 3600);
+  const context: WorkerContext = {
+    config,
+    logger,
+    redis,
+    keys,
+    metrics,
+    queues,
+    subscriptions,
+    index,
+    events,
+    eventCache: new EventCache(events),
+    deliveries: new DeliveryStore(redis, keys, retentionTtl),
+    transport: new DeliveryTransport({
+      timeoutMs: config.deliveryTimeoutMs,
+      concurrency: config.deliveryConcurrency,
+      allowPrivateTargets: config.allowPrivateTargets,
+      userAgent: USER_AGENT,
+    }),
+  };
+  await index.start();
+
+  const workerOptions = { connection, prefix: config.prefix, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 20 };
+  const workers: Worker[] = [];
+  if (config.workerRoles.includes('matcher')) {
+    workers.push(new Worker<MatchJobData>(EVENTS_QUEUE, createMatcher(context), { ...workerOptions, concurrency: 8 }));
+  }
+  if (config.workerRoles.includes('delivery')) {
+    workers.push(
+      new Worker<DeliveryJobData>(DELIVERIES_QUEUE, createDeliveryProcessor(context), {
+        ...workerOptions,
+        concurrency: config.deliveryConcurrency,
+        settings: { backoffStrategy: createBackoffStrategy(config.retryDelayScale) },
+      }),
+    );
+  }
+  for (const worker of workers) {
+    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, error) => {
+      if (error.name !== 'DeliveryAttemptFailed') logger.error({ err: error, queue: worker.name, job_id: job?.id }, 'job failed');
+    });
+  }
+  const stopGauges = startQueueGauges([queues.events, queues.deliveries], metrics.queueJobs);
+  const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await redis.ping()) === 'PONG');
+
+  return {
+    metricsPort: metricsServer.port,
+    context,
+    async stop() {
+      stopGauges();
+      await Promise.all(workers.map((worker) => worker.close()));
+      await index.stop();
+      await queues.close();
+      await context.transport.close();
+      await metricsServer.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const numberFromEnv = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
+
+/** Every setting hookfleet reads from the environment, parsed once (CONTRACT.md, "Environment"). */
+export const configSchema = z.object({
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOOKFLEET_ADMIN_TOKEN: z.string().optional(),
+  WORKER_ROLES: z
+    .string()
+    .default('matcher,delivery')
+    .transform((value) => value.split(',').map((role) => role.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['matcher', 'delivery'])).min(1)),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).default(200),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1).default(15000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  RETRY_DELAY_SCALE: numberFromEnv(1),
+  HOOKFLEET_ALLOW_PRIVATE_TARGETS: booleanFromEnv.default(false),
+  HOOKFLEET_QUEUE_PREFIX: z.string().min(1).default('hookfleet'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOOKFLEET_EVENT_RETENTION_HOURS: numberFromEnv(24),
+});
+
+export type EnvConfig = z.infer<typeof configSchema>;
+
+export interface HookfleetConfig {
+  redisUrl: string;
+  port: number;
+  adminToken: string | undefined;
+  workerRoles: Array<'matcher' | 'delivery'>;
+  deliveryConcurrency: number;
+  deliveryTimeoutMs: number;
+  metricsPort: number;
+  retryDelayScale: number;
+  allowPrivateTargets: boolean;
+  prefix: string;
+  logLevel: EnvConfig['LOG_LEVEL'];
+  eventRetentionHours: number;
+}
+
+/** Parses the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfig {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(defined);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid environment: ${detail}`);
+  }
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    adminToken: e.HOOKFLEET_ADMIN_TOKEN,
+    workerRoles: e.WORKER_ROLES,
+    deliveryConcurrency: e.DELIVERY_CONCURRENCY,
+    deliveryTimeoutMs: e.DELIVERY_TIMEOUT_MS,
+    metricsPort: e.METRICS_PORT,
+    retryDelayScale: e.RETRY_DELAY_SCALE,
+    allowPrivateTargets: e.HOOKFLEET_ALLOW_PRIVATE_TARGETS,
+    prefix: e.HOOKFLEET_QUEUE_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    eventRetentionHours: e.HOOKFLEET_EVENT_RETENTION_HOURS,
+  };
+}

@@ -1,0 +1,64 @@
+import type { DisabledReason, RateLimit } from './schemas.js';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** An accepted event as stored once in Redis; deliveries refer to it by id. */
+export interface StoredEvent {
+  id: string;
+  tenant: string;
+  profile: string;
+  type: string;
+  data: unknown;
+  occurred_at: string;
+  received_at: string;
+  actor: { id: string | number } | null;
+  fields_changed: string[] | null;
+  visible_to: Array<string | number> | null;
+}
+
+export interface Subscription {
+  id: string;
+  tenant: string;
+  profile: string;
+  url: string;
+  events: string[];
+  secret: string | null;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  active: boolean;
+  disabled_reason: DisabledReason | null;
+  created_by: string | null;
+  delay_seconds: number;
+  rate_limit: RateLimit | null;
+  /** Provider-specific fields a compat API keeps (names, filters, tokens, numeric ids). */
+  compat: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead';
+
+export interface Delivery {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+}
+
+export interface AttemptRecord {
+  delivery_id: string;
+  event_id: string;
+  attempt: number;
+  status_code: number | null;
+  ok: boolean;
+  error: string | null;
+  duration_ms: number;
+  at: string;
+  response_body?: string | null;
+}

@@ -1,0 +1,20 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Time-ordered ids (base36 milliseconds, then randomness), so sorting by id sorts by creation. */
+export function newId(prefix: 'evt' | 'sub' | 'ten' | 'op' | 'key'): string {
+  const time = Date.now().toString(36).padStart(9, '0');
+  return `${prefix}_${time}${randomBytes(8).toString('hex')}`;
+}
+
+/** The same (event, subscription) pair always yields the same delivery id, so re-runs and replays add nothing twice. */
+export function deliveryIdFor(eventId: string, subscriptionId: string): string {
+  return `dlv_${createHash('sha256').update(eventId).update('\0').update(subscriptionId).digest('base64url').slice(0, 24)}`;
+}
+
+export function randomSecret(bytes = 24): string {
+  return randomBytes(bytes).toString('base64');
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}

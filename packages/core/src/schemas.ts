@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+export const isoTime = z.iso.datetime({ offset: true });
+
+export const tenantCreateSchema = z.object({ name: z.string().trim().min(1).max(200) });
+export type TenantCreate = z.infer<typeof tenantCreateSchema>;
+
+export const eventIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+
+export const eventInputSchema = z.object({
+  tenant: z.string().min(1).max(100),
+  profile: z.string().min(1).max(50),
+  type: z.string().min(1).max(200),
+  data: z.unknown().refine((value) => value !== undefined, 'Required'),
+  id: eventIdSchema.optional(),
+  occurred_at: isoTime.optional(),
+  actor: z.object({ id: z.union([z.string().min(1), z.number()]) }).optional(),
+  fields_changed: z.array(z.string().max(200)).max(1000).optional(),
+  visible_to: z.array(z.union([z.string().min(1), z.number()])).max(10000).optional(),
+});
+export type EventInput = z.infer<typeof eventInputSchema>;
+
+export const MAX_BATCH_EVENTS = 500;
+export const eventBatchSchema = z.object({ events: z.array(eventInputSchema).min(1).max(MAX_BATCH_EVENTS) });
+
+export const rateLimitSchema = z.union([
+  z.object({ per_second: z.number().int().positive().max(100000) }).strict(),
+  z.object({ per_minute: z.number().int().positive().max(6000000) }).strict(),
+]);
+export type RateLimit = z.infer<typeof rateLimitSchema>;
+
+export const disabledReasons = ['manual', 'gone', 'failing'] as const;
+export type DisabledReason = (typeof disabledReasons)[number];
+
+export const subscriptionUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without credentials');
+
+const subscriptionFields = {
+  profile: z.string().min(1).max(50).default('standard'),
+  url: subscriptionUrlSchema,
+  events: z.array(z.string().min(1).max(200)).min(1).max(500),
+  secret: z.string().min(8).max(500).optional(),
+  description: z.string().max(2000).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  active: z.boolean().default(true),
+  created_by: z.string().min(1).max(200).optional(),
+  delay_seconds: z.number().int().min(0).max(86400).optional(),
+  rate_limit: rateLimitSchema.nullable().optional(),
+};
+
+export const subscriptionCreateSchema = z.object({
+  ...subscriptionFields,
+  /** Operators name the tenant; a tenant key implies it. */
+  tenant: z.string().min(1).max(100).optional(),
+});
+export type SubscriptionCreate = z.infer<typeof subscriptionCreateSchema>;
+
+export const subscriptionPatchSchema = z
+  .object({
+    url: subscriptionFields.url.optional(),
+    events: subscriptionFields.events.optional(),
+    secret: subscriptionFields.secret,
+    description: subscriptionFields.description.nullable(),
+    metadata: subscriptionFields.metadata,
+    active: z.boolean().optional(),
+    delay_seconds: subscriptionFields.delay_seconds,
+    rate_limit: subscriptionFields.rate_limit,
+  })
+  .strict();
+export type SubscriptionPatch = z.infer<typeof subscriptionPatchSchema>;
+
+export const listQuerySchema = z.object({
+  profile: z.string().max(50).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});

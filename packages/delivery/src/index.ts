@@ -1,0 +1,4 @@
+export * from './ssrf-guard.js';
+export * from './semaphore.js';
+export * from './transport.js';
+export * from './classify.js';

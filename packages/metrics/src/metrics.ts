@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Webhook requests take milliseconds to the 15 s timeout. */
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
+/** Lag runs from milliseconds (first attempt) to hours (the end of a retry ladder). */
+export const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 15, 60, 300, 1800, 3600, 4 * 3600, 12 * 3600, 36 * 3600];
+
+export type Outcome = 'success' | 'failure' | 'timeout' | 'error';
+
+/** Every metric of CONTRACT.md, on one registry per process; labels never carry tenants, URLs or ids. */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    eventsIngested: new Counter({ name: 'hookfleet_events_ingested_total', help: 'Events accepted by the API', labelNames: ['profile'] as const, registers }),
+    eventsDeduplicated: new Counter({ name: 'hookfleet_events_deduplicated_total', help: 'Events dropped as duplicates of an id seen within 24 h', labelNames: ['profile'] as const, registers }),
+    deliveriesEnqueued: new Counter({ name: 'hookfleet_deliveries_enqueued_total', help: 'Deliveries created by the matcher', labelNames: ['profile'] as const, registers }),
+    deliveryAttempts: new Counter({ name: 'hookfleet_delivery_attempts_total', help: 'Delivery attempts by outcome and status class', labelNames: ['profile', 'outcome', 'status_class'] as const, registers }),
+    deliveriesDead: new Counter({ name: 'hookfleet_deliveries_dead_total', help: 'Deliveries that spent their retry ladder', labelNames: ['profile'] as const, registers }),
+    deliveriesThrottled: new Counter({ name: 'hookfleet_deliveries_throttled_total', help: "Deliveries held back by a subscription's rate_limit", labelNames: ['profile'] as const, registers }),
+    deliveryDuration: new Histogram({ name: 'hookfleet_delivery_duration_seconds', help: 'Duration of one delivery attempt', labelNames: ['profile'] as const, buckets: DURATION_BUCKETS, registers }),
+    deliveryLag: new Histogram({ name: 'hookfleet_delivery_lag_seconds', help: 'From event accepted to successful delivery', labelNames: ['profile'] as const, buckets: LAG_BUCKETS, registers }),
+    queueJobs: new Gauge({ name: 'hookfleet_queue_jobs', help: 'BullMQ jobs by queue and state', labelNames: ['queue', 'state'] as const, registers }),
+    httpRequestDuration: new Histogram({ name: 'hookfleet_http_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status_code'] as const, buckets: DURATION_BUCKETS, registers }),
+  };
+}
+
+export type HookfleetMetrics = ReturnType<typeof createMetrics>;
+
+export function statusClass(statusCode: number | null): string {
+  return statusCode === null ? 'none' : `${Math.floor(statusCode / 100)}xx`;
+}

@@ -1,0 +1,71 @@
+import type { DisabledReason, StoredEvent, Subscription } from '@hookfleet/core';
+
+export interface EventTypeInfo {
+  type: string;
+  description: string;
+}
+
+export interface DeliveryRequestContext {
+  deliveryId: string;
+  event: StoredEvent;
+  subscription: Subscription;
+  /** 1 for the first attempt. */
+  attempt: number;
+  now: Date;
+}
+
+/** What a profile adds to a delivery; the pipeline adds Content-Type, User-Agent and webhook-id itself. */
+export interface BuiltRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface AttemptOutcome {
+  ok: boolean;
+  statusCode: number | null;
+  /** True when this was the last attempt and it failed. */
+  dead: boolean;
+  at: Date;
+}
+
+/** Per-subscription bookkeeping a profile keeps (Paymo's last_status_code, Paybook's ct_failed …). */
+export type Bookkeeping = Record<string, string | number | null>;
+
+export interface BookkeepingEffect {
+  /** Fields to set on the subscription's bookkeeping. */
+  set?: Bookkeeping;
+  /** Fields to increment. */
+  increment?: Record<string, number>;
+  /** Make the subscription inactive with this reason. */
+  disable?: DisabledReason;
+  /** Remove the subscription (Paymo deletes a hook that answered 410). */
+  remove?: boolean;
+}
+
+/**
+ * A provider's public webhook contract as data plus pure functions (DESIGN.md, "A provider profile").
+ * The pipeline reads only this interface and never a provider's name.
+ */
+export interface ProviderProfile {
+  name: string;
+  description: string;
+  /** The event catalogue, for validation and GET /v1/event-types. */
+  events: readonly EventTypeInfo[];
+  /** True when any well-formed type is accepted (the standard profile). */
+  openCatalogue: boolean;
+  /** Whether subscriptions get a generated signing secret when none is given. */
+  generateSecret: (() => string) | null;
+  isKnownEventType(type: string): boolean;
+  /** Whether a subscription may list this entry in its `events` (exact names or the profile's wildcards). */
+  isValidSubscriptionEvent(pattern: string): boolean;
+  /** Every subscription `events` entry that would match this event type: the keys of the matching index. */
+  subscriptionPatternsFor(type: string): readonly string[];
+  /** Filters beyond the event type (access rights, `where` clauses); absent = every indexed candidate matches. */
+  acceptsEvent?(subscription: Subscription, event: StoredEvent): boolean;
+  buildRequest(context: DeliveryRequestContext): BuiltRequest;
+  isSuccess(statusCode: number): boolean;
+  /** Delays before each retry, in milliseconds, unscaled: attempts in all = length + 1. */
+  retryDelaysMs: readonly number[];
+  /** Bookkeeping after each attempt; absent = none. */
+  onAttempt?(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect;
+}

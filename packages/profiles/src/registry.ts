@@ -1,0 +1,15 @@
+import type { ProviderProfile } from './profile.js';
+import { standardProfile } from './standard/index.js';
+
+/** Every profile hookfleet serves, in the order listings show them. */
+export const profiles: readonly ProviderProfile[] = [standardProfile];
+
+const byName = new Map(profiles.map((profile) => [profile.name, profile]));
+
+export function findProfile(name: string): ProviderProfile | undefined {
+  return byName.get(name);
+}
+
+export function profileNames(): string[] {
+  return profiles.map((profile) => profile.name);
+}

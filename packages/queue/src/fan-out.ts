@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
+import type { DeliveryStore } from '@hookfleet/store';
+import type { Queue } from 'bullmq';
+import type { DeliveryGroupJobData, DeliveryJobData } from './jobs.js';
+
+export interface FanOutGroup {
+  subscription: Subscription;
+  events: StoredEvent[];
+}
+
+/** Groups each event's matching subscriptions into one group per subscription, events in arrival order. */
+export function groupBySubscription(
+  events: readonly StoredEvent[],
+  match: (event: StoredEvent) => readonly Subscription[],
+): FanOutGroup[] {
+  const groups = new Map<string, FanOutGroup>();
+  for (const event of events) {
+    for (const subscription of match(event)) {
+      let group = groups.get(subscription.id);
+      if (!group) groups.set(subscription.id, (group = { subscription, events: [] }));
+      group.events.push(event);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Same subscription and events, same job id: a matcher run twice adds the group once. */
+export function groupJobId(subscriptionId: string, eventIds: readonly string[]): string {
+  const hash = createHash('sha256').update(subscriptionId);
+  for (const id of eventIds) hash.update('\0').update(id);
+  return `g_${hash.digest('base64url').slice(0, 32)}`;
+}
+
+export interface FanOutResult {
+  /** New deliveries per profile. */
+  enqueuedByProfile: Map<string, number>;
+  groups: number;
+}
+
+/**
+ * Creates the delivery records (once per event and subscription) and one first-attempt job per subscription.
+ * A delivery whose record already exists but was never attempted is grouped again: if the matcher died
+ * between the two steps, its deliveries are not stranded; a duplicate group finds them delivered and skips them.
+ */
+export async function fanOut(
+  groups: readonly FanOutGroup[],
+  deliveryStore: DeliveryStore,
+  deliveriesQueue: Queue<DeliveryJobData>,
+  retryDelayScale: number,
+): Promise<FanOutResult> {
+  const plans = groups.map((group) => ({
+    group,
+    deliveries: group.events.map((event) => ({ id: deliveryIdFor(event.id, group.subscription.id), eventId: event.id, subscriptionId: group.subscription.id })),
+  }));
+  const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
+  const enqueuedByProfile = new Map<string, number>();
+  const jobs: Array<{ name: string; data: DeliveryGroupJobData; opts: { jobId: string; delay?: number } }> = [];
+  let offset = 0;
+  for (const { group, deliveries } of plans) {
+    const eventIds: string[] = [];
+    deliveries.forEach((delivery, index) => {
+      const state = created[offset + index];
+      if (state === 'created' || state === 'pending') eventIds.push(delivery.eventId);
+      if (state === 'created') enqueuedByProfile.set(group.subscription.profile, (enqueuedByProfile.get(group.subscription.profile) ?? 0) + 1);
+    });
+    offset += deliveries.length;
+    if (eventIds.length === 0) continue;
+    const delay = Math.round(group.subscription.delay_seconds * 1000 * retryDelayScale);
+    jobs.push({
+      name: 'group',
+      data: { kind: 'group', subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
+      opts: { jobId: groupJobId(group.subscription.id, eventIds), ...(delay > 0 ? { delay } : {}) },
+    });
+  }
+  if (jobs.length > 0) await deliveriesQueue.addBulk(jobs);
+  return { enqueuedByProfile, groups: jobs.length };
+}

@@ -1,0 +1,5 @@
+export * from './jobs.js';
+export * from './backoff.js';
+export * from './queues.js';
+export * from './fan-out.js';
+export * from './queue-gauges.js';

@@ -1,0 +1,160 @@
+import type { Redis } from 'ioredis';
+import type { StoredEvent, Subscription } from '@hookfleet/core';
+import { findProfile } from '@hookfleet/profiles';
+import type { Keys } from './keys.js';
+import type { SubscriptionStore } from './subscription-store.js';
+
+export interface SubscriptionIndexOptions {
+  /** How often the change stream is polled; changes are seen within this interval. */
+  pollIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+const indexKey = (tenant: string, profile: string, pattern: string) => `${tenant}\u0000${profile}\u0000${pattern}`;
+
+/**
+ * The worker's in-memory copy of every subscription, keyed by (tenant, profile, event pattern), so matching
+ * an event looks up a few sets instead of scanning subscriptions. It follows the store's change stream.
+ */
+export class SubscriptionIndex {
+  private readonly byId = new Map<string, Subscription>();
+  private readonly byPattern = new Map<string, Set<string>>();
+  private lastChangeId = '0-0';
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private readonly pollIntervalMs: number;
+  private lastPollAt = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly store: SubscriptionStore,
+    private readonly options: SubscriptionIndexOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+  }
+
+  async start(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => {
+      this.pollOnce().catch((error: unknown) => this.options.onError?.(error));
+    }, this.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Catches up with the change stream unless that was done within `maxAgeMs`. */
+  async refreshIfOlderThan(maxAgeMs: number): Promise<void> {
+    if (Date.now() - this.lastPollAt > maxAgeMs) await this.pollOnce();
+  }
+
+  private pollOnce(): Promise<void> {
+    if (!this.polling) {
+      const startedAt = Date.now();
+      this.polling = this.poll()
+        .then(() => {
+          this.lastPollAt = startedAt;
+        })
+        .finally(() => {
+          this.polling = undefined;
+        });
+    }
+    return this.polling;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.polling?.catch(() => undefined);
+  }
+
+  get(id: string): Subscription | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Active subscriptions that take this event: the indexed candidates, then the profile's own filters. */
+  match(event: StoredEvent): Subscription[] {
+    const profile = findProfile(event.profile);
+    if (!profile) return [];
+    const matched = new Map<string, Subscription>();
+    for (const pattern of profile.subscriptionPatternsFor(event.type)) {
+      const ids = this.byPattern.get(indexKey(event.tenant, event.profile, pattern));
+      if (!ids) continue;
+      for (const id of ids) {
+        if (matched.has(id)) continue;
+        const subscription = this.byId.get(id);
+        if (!subscription || !subscription.active) continue;
+        if (profile.acceptsEvent && !profile.acceptsEvent(subscription, event)) continue;
+        matched.set(id, subscription);
+      }
+    }
+    return [...matched.values()];
+  }
+
+  /** Reads everything again: at start, and when the change stream was trimmed past this copy. */
+  async reload(): Promise<void> {
+    const latest = await this.redis.xrevrange(this.keys.subscriptionChanges(), '+', '-', 'COUNT', 1);
+    const ids = await this.store.allIds();
+    this.byId.clear();
+    this.byPattern.clear();
+    for (let offset = 0; offset < ids.length; offset += 1000) {
+      const subscriptions = await this.store.getMany(ids.slice(offset, offset + 1000));
+      for (const subscription of subscriptions) if (subscription) this.put(subscription);
+    }
+    this.lastChangeId = latest[0]?.[0] ?? '0-0';
+  }
+
+  /** Applies the changes since the last poll. */
+  async poll(): Promise<void> {
+    const result = (await this.redis.xread('COUNT', 5000, 'STREAMS', this.keys.subscriptionChanges(), this.lastChangeId)) as
+      | Array<[string, Array<[string, string[]]>]>
+      | null;
+    const entries = result?.[0]?.[1];
+    if (!entries || entries.length === 0) return;
+    const first = await this.redis.xrange(this.keys.subscriptionChanges(), '-', '+', 'COUNT', 1);
+    const oldestKept = first[0]?.[0];
+    // The entry after our last one was trimmed away: changes may be missing, so start over.
+    if (this.lastChangeId !== '0-0' && oldestKept && compareStreamIds(oldestKept, this.lastChangeId) > 0) {
+      await this.reload();
+      return;
+    }
+    const changedIds = [...new Set(entries.map(([, fields]) => fields[1] as string))];
+    const subscriptions = await this.store.getMany(changedIds);
+    changedIds.forEach((id, index) => {
+      this.drop(id);
+      const subscription = subscriptions[index];
+      if (subscription) this.put(subscription);
+    });
+    this.lastChangeId = entries[entries.length - 1]?.[0] ?? this.lastChangeId;
+  }
+
+  private put(subscription: Subscription): void {
+    this.byId.set(subscription.id, subscription);
+    for (const pattern of subscription.events) {
+      const key = indexKey(subscription.tenant, subscription.profile, pattern);
+      let ids = this.byPattern.get(key);
+      if (!ids) this.byPattern.set(key, (ids = new Set()));
+      ids.add(subscription.id);
+    }
+  }
+
+  private drop(id: string): void {
+    const previous = this.byId.get(id);
+    if (!previous) return;
+    this.byId.delete(id);
+    for (const pattern of previous.events) {
+      const key = indexKey(previous.tenant, previous.profile, pattern);
+      const ids = this.byPattern.get(key);
+      ids?.delete(id);
+      if (ids?.size === 0) this.byPattern.delete(key);
+    }
+  }
+}
+
+function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs === bMs ? aSeq - bSeq : aMs - bMs;
+}
