@@ -7,7 +7,7 @@ import type { WorkerContext } from './context.js';
 export function createMatcher(context: WorkerContext) {
   return async function matchEvents(job: Job<MatchJobData>): Promise<{ groups: number }> {
     // A subscription created a moment before its first event must not be missed: catch up first.
-    await context.index.refreshIfOlderThan(20);
+    await context.index.refresh();
     const loaded = await context.events.getMany(job.data.eventIds);
     const events = loaded.filter((event): event is StoredEvent => event !== null);
     for (const event of events) context.eventCache.remember(event);

@@ -58,3 +58,19 @@ export function guardedLookup(hostname: string, options: object, callback: Looku
     return callback(null, first.address, first.family);
   });
 }
+
+/**
+ * The check made when a subscription is saved: the literal host, then every address its name resolves to.
+ * Deliveries check again at connect time, since DNS can change after this.
+ */
+export async function assertTargetAllowed(targetUrl: string): Promise<void> {
+  const url = new URL(targetUrl);
+  assertLiteralTargetAllowed(url);
+  const host = hostOf(url);
+  if (isIP(host)) return;
+  const addresses = await new Promise<LookupAddress[]>((resolve) => {
+    dnsLookup(host, { all: true }, (error, found) => resolve(error ? [] : found));
+  });
+  const refused = addresses.find((entry) => isForbiddenAddress(entry.address));
+  if (refused) throw new TargetNotAllowed(`${host} resolves to ${refused.address}, a private or reserved address`);
+}

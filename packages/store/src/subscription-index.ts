@@ -23,7 +23,7 @@ export class SubscriptionIndex {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private readonly pollIntervalMs: number;
-  private lastPollAt = 0;
+  private pollStartedAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -42,21 +42,24 @@ export class SubscriptionIndex {
     this.timer.unref();
   }
 
-  /** Catches up with the change stream unless that was done within `maxAgeMs`. */
-  async refreshIfOlderThan(maxAgeMs: number): Promise<void> {
-    if (Date.now() - this.lastPollAt > maxAgeMs) await this.pollOnce();
+  /**
+   * Catches up with every change written before this call: a poll already running may have started
+   * before the caller's change, so it is awaited and, if so, followed by a fresh one.
+   */
+  async refresh(): Promise<void> {
+    const calledAt = performance.now();
+    if (this.polling && this.pollStartedAt > calledAt) return this.polling;
+    await this.polling?.catch(() => undefined);
+    if (this.polling && this.pollStartedAt > calledAt) return this.polling;
+    return this.pollOnce();
   }
 
   private pollOnce(): Promise<void> {
     if (!this.polling) {
-      const startedAt = Date.now();
-      this.polling = this.poll()
-        .then(() => {
-          this.lastPollAt = startedAt;
-        })
-        .finally(() => {
-          this.polling = undefined;
-        });
+      this.pollStartedAt = performance.now();
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined;
+      });
     }
     return this.polling;
   }

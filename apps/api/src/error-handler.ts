@@ -1,0 +1,43 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HookfleetError } from '@hookfleet/core';
+import type { Logger } from 'pino';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function isRedisUnavailable(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  const message = (error as { message?: string } | null)?.message ?? '';
+  return name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue/i.test(message);
+}
+
+/** Maps every error to the contract's JSON shape, in one place. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    if (error instanceof HookfleetError) {
+      response.status(error.status).json({ error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) });
+      return;
+    }
+    const parserError = error as BodyParserError;
+    if (parserError?.type === 'entity.too.large') {
+      response.status(413).json({ error: 'request body larger than 1 MiB', code: 'payload_too_large' });
+      return;
+    }
+    if (parserError?.type === 'entity.parse.failed' || parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
+      response.status(400).json({ error: 'body is not valid JSON', code: 'invalid_json', issues: [{ path: '(body)', message: 'malformed JSON' }] });
+      return;
+    }
+    if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
+      response.status(parserError.status).json({ error: (error as Error).message, code: 'bad_request' });
+      return;
+    }
+    if (isRedisUnavailable(error)) {
+      response.status(503).set('retry-after', '1').json({ error: 'storage unavailable, try again', code: 'unavailable' });
+      return;
+    }
+    logger.error({ err: error }, 'unhandled error');
+    response.status(500).json({ error: 'internal error', code: 'internal' });
+  };
+}

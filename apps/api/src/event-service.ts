@@ -1,0 +1,75 @@
+import { newId, ValidationFailed, type EventInput, type IssueDetail, type StoredEvent } from '@hookfleet/core';
+import { findProfile } from '@hookfleet/profiles';
+import type { EventStore, TenantStore } from '@hookfleet/store';
+import type { HookfleetMetrics } from '@hookfleet/metrics';
+import type { IngestBatcher } from './ingest-batcher.js';
+
+export interface IngestResult {
+  id: string;
+  deduplicated: boolean;
+}
+
+/** Validates events against their profile and tenant, then hands them to the batcher. */
+export class EventService {
+  private readonly knownTenants = new Set<string>();
+
+  constructor(
+    private readonly tenants: TenantStore,
+    private readonly events: EventStore,
+    private readonly batcher: IngestBatcher,
+    private readonly metrics: HookfleetMetrics,
+  ) {}
+
+  async ingest(inputs: readonly EventInput[], pathPrefix: string[] = []): Promise<IngestResult[]> {
+    const issues: IssueDetail[] = [];
+    const now = new Date().toISOString();
+    const stored: StoredEvent[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const at = (field: string) => [...pathPrefix, ...(pathPrefix.length ? [String(index)] : []), field].join('.');
+      const profile = findProfile(input.profile);
+      if (!profile) issues.push({ path: at('profile'), message: `unknown profile ${input.profile}` });
+      else if (!profile.isKnownEventType(input.type)) issues.push({ path: at('type'), message: `${input.type} is not an event of profile ${input.profile}` });
+      if (!(await this.tenantExists(input.tenant))) issues.push({ path: at('tenant'), message: `unknown tenant ${input.tenant}` });
+      stored.push({
+        id: input.id ?? newId('evt'),
+        tenant: input.tenant,
+        profile: input.profile,
+        type: input.type,
+        data: input.data,
+        occurred_at: input.occurred_at ? new Date(input.occurred_at).toISOString() : now,
+        received_at: now,
+        actor: input.actor ?? null,
+        fields_changed: input.fields_changed ?? null,
+        visible_to: input.visible_to ?? null,
+      });
+    }
+    if (issues.length > 0) throw new ValidationFailed('invalid event', issues);
+    const isNew = await this.batcher.submit(stored);
+    const tenantsSeen = new Set<string>();
+    return stored.map((event, index) => {
+      const deduplicated = !isNew[index];
+      (deduplicated ? this.metrics.eventsDeduplicated : this.metrics.eventsIngested).inc({ profile: event.profile });
+      if (!tenantsSeen.has(event.tenant)) {
+        tenantsSeen.add(event.tenant);
+        this.maybeTrim(event.tenant);
+      }
+      return { id: event.id, deduplicated };
+    });
+  }
+
+  private async tenantExists(id: string): Promise<boolean> {
+    if (this.knownTenants.has(id)) return true;
+    const exists = await this.tenants.exists(id);
+    if (exists) this.knownTenants.add(id);
+    return exists;
+  }
+
+  private lastTrim = new Map<string, number>();
+  /** The per-tenant event index is trimmed to the retention at most once a minute per tenant. */
+  private maybeTrim(tenant: string): void {
+    const now = Date.now();
+    if (now - (this.lastTrim.get(tenant) ?? 0) < 60_000) return;
+    this.lastTrim.set(tenant, now);
+    this.events.trimTenantIndex(tenant, now).catch(() => undefined);
+  }
+}

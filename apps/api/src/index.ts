@@ -1,0 +1,2 @@
+export { startApi, type RunningApi } from './server.js';
+export { createApp } from './app.js';

@@ -1,0 +1,85 @@
+import type { Queue } from 'bullmq';
+import type { StoredEvent } from '@hookfleet/core';
+import type { EventStore } from '@hookfleet/store';
+import type { MatchJobData } from '@hookfleet/queue';
+
+interface PendingEvent {
+  event: StoredEvent;
+  resolve: (isNew: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Flush at this many events even if the window has not closed (one matcher job per flush). */
+const MAX_FLUSH_EVENTS = 500;
+
+/**
+ * Gathers events that arrive within one tick (single POSTs from many connections, or a batch) into one
+ * Redis pipeline and one matcher job (DESIGN.md, "Single POSTs"). A request is answered only after its
+ * event is stored and its matcher job is in the queue: a 202 is never lost.
+ */
+export class IngestBatcher {
+  private pending: PendingEvent[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly events: EventStore, private readonly queue: Queue<MatchJobData>) {}
+
+  submit(events: readonly StoredEvent[]): Promise<boolean[]> {
+    const results = events.map(
+      (event) =>
+        new Promise<boolean>((resolve, reject) => {
+          this.pending.push({ event, resolve, reject });
+        }),
+    );
+    if (this.pending.length >= MAX_FLUSH_EVENTS) this.flushNow();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flushNow());
+    }
+    return Promise.all(results);
+  }
+
+  /** Waits for every flush in progress (graceful shutdown). */
+  async drain(): Promise<void> {
+    if (this.pending.length > 0) this.flushNow();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private flushNow(): void {
+    this.scheduled = false;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_FLUSH_EVENTS);
+      const flush = this.flush(batch).finally(() => this.inFlight.delete(flush));
+      this.inFlight.add(flush);
+    }
+  }
+
+  private async flush(batch: PendingEvent[]): Promise<void> {
+    try {
+      // The same id twice in one flush: the later one is a duplicate of the first.
+      const firstIndexById = new Map<string, number>();
+      const unique: PendingEvent[] = [];
+      const duplicateOf = batch.map((entry) => {
+        const first = firstIndexById.get(entry.event.id);
+        if (first !== undefined) return first;
+        firstIndexById.set(entry.event.id, unique.length);
+        unique.push(entry);
+        return -1;
+      });
+      const isNew = await this.events.accept(unique.map((entry) => entry.event));
+      const newIds = unique.filter((_, index) => isNew[index]).map((entry) => entry.event.id);
+      if (newIds.length > 0) {
+        await this.queue.add('match', { eventIds: newIds });
+        await this.events.confirmEnqueued(newIds);
+      }
+      let uniqueIndex = 0;
+      batch.forEach((entry, index) => {
+        const first = duplicateOf[index] as number;
+        if (first >= 0) entry.resolve(false);
+        else entry.resolve(isNew[uniqueIndex++] as boolean);
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import type { HookfleetConfig } from '@hookfleet/core';
+import { createMetrics } from '@hookfleet/metrics';
+import { createQueues, startQueueGauges } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore } from '@hookfleet/store';
+import { createApp } from './app.js';
+import { EventService } from './event-service.js';
+import { IngestBatcher } from './ingest-batcher.js';
+import { SubscriptionService } from './subscription-service.js';
+import { createLogger } from './logger.js';
+
+export interface RunningApi {
+  port: number;
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'api')): Promise<RunningApi> {
+  if (!config.adminToken) throw new Error('HOOKFLEET_ADMIN_TOKEN is required: the operator token the API accepts');
+  const redis = connectRedis(config.redisUrl);
+  const keys = new Keys(config.prefix);
+  const metrics = createMetrics();
+  const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: 1 };
+  const queues = createQueues(connection, config.prefix);
+  const tenants = new TenantStore(redis, keys);
+  const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
+  const batcher = new IngestBatcher(eventStore, queues.events);
+  const subscriptionStore = new SubscriptionStore(redis, keys);
+  const deliveries = new DeliveryStore(redis, keys, Math.max(eventStore.payloadTtlSeconds, 48 * 3600));
+  const app = createApp({
+    adminToken: config.adminToken,
+    logger,
+    metrics,
+    tenants,
+    events: new EventService(tenants, eventStore, batcher, metrics),
+    subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets }),
+    deliveries,
+    isReady: async () => {
+      const pong = await Promise.race([redis.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref())]);
+      return pong === 'PONG';
+    },
+  });
+  const stopGauges = startQueueGauges([queues.events, queues.deliveries], metrics.queueJobs);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    async stop() {
+      stopGauges();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await batcher.drain();
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import {
+  newId,
+  NotFound,
+  TargetNotAllowed,
+  ValidationFailed,
+  type IssueDetail,
+  type SubscriptionCreate,
+  type Subscription,
+  type SubscriptionPatch,
+} from '@hookfleet/core';
+import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
+import { assertTargetAllowed } from '@hookfleet/delivery';
+import type { SubscriptionStore, TenantStore } from '@hookfleet/store';
+
+export interface SubscriptionServiceOptions {
+  allowPrivateTargets: boolean;
+}
+
+/** Subscription rules shared by the native routes and every compat router. */
+export class SubscriptionService {
+  constructor(
+    readonly store: SubscriptionStore,
+    private readonly tenants: TenantStore,
+    private readonly options: SubscriptionServiceOptions,
+  ) {}
+
+  profileOrThrow(name: string, path = 'profile'): ProviderProfile {
+    const profile = findProfile(name);
+    if (!profile) throw new ValidationFailed('unknown profile', [{ path, message: `unknown profile ${name}` }]);
+    return profile;
+  }
+
+  async checkUrl(url: string, path = 'url'): Promise<void> {
+    if (this.options.allowPrivateTargets) return;
+    try {
+      await assertTargetAllowed(url);
+    } catch (error) {
+      if (error instanceof TargetNotAllowed) throw new ValidationFailed('target not allowed', [{ path, message: error.message }]);
+      throw error;
+    }
+  }
+
+  checkEvents(profile: ProviderProfile, events: readonly string[], path = 'events'): void {
+    const issues: IssueDetail[] = events
+      .map((event, index) => ({ event, index }))
+      .filter(({ event }) => !profile.isValidSubscriptionEvent(event))
+      .map(({ event, index }) => ({ path: `${path}.${index}`, message: `${event} is not an event of profile ${profile.name}` }));
+    if (issues.length > 0) throw new ValidationFailed('invalid events', issues);
+  }
+
+  async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}): Promise<Subscription> {
+    if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
+    const profile = this.profileOrThrow(input.profile);
+    this.checkEvents(profile, input.events);
+    await this.checkUrl(input.url);
+    const now = new Date().toISOString();
+    const subscription: Subscription = {
+      id: newId('sub'),
+      tenant,
+      profile: profile.name,
+      url: input.url,
+      events: [...new Set(input.events)],
+      secret: input.secret ?? profile.generateSecret?.() ?? null,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+      active: input.active,
+      disabled_reason: input.active ? null : 'manual',
+      created_by: input.created_by ?? null,
+      delay_seconds: input.delay_seconds ?? 0,
+      rate_limit: input.rate_limit ?? null,
+      compat,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.save(subscription);
+    return subscription;
+  }
+
+  /** The tenant's subscription, or 404 — also for another tenant's (an operator sees every tenant's). */
+  async getOwned(id: string, tenant: string | null): Promise<Subscription> {
+    const subscription = await this.store.get(id);
+    if (!subscription || (tenant !== null && subscription.tenant !== tenant)) throw new NotFound(`subscription ${id} not found`);
+    return subscription;
+  }
+
+  async update(current: Subscription, patch: SubscriptionPatch, compat?: Record<string, unknown>): Promise<Subscription> {
+    const profile = this.profileOrThrow(current.profile);
+    if (patch.events) this.checkEvents(profile, patch.events);
+    if (patch.url && patch.url !== current.url) await this.checkUrl(patch.url);
+    const next: Subscription = { ...current, updated_at: new Date().toISOString() };
+    if (patch.url !== undefined) next.url = patch.url;
+    if (patch.events !== undefined) next.events = [...new Set(patch.events)];
+    if (patch.secret !== undefined) next.secret = patch.secret;
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.metadata !== undefined) next.metadata = patch.metadata;
+    if (patch.delay_seconds !== undefined) next.delay_seconds = patch.delay_seconds;
+    if (patch.rate_limit !== undefined) next.rate_limit = patch.rate_limit;
+    if (patch.active !== undefined) {
+      next.active = patch.active;
+      next.disabled_reason = patch.active ? null : 'manual';
+    }
+    if (compat) next.compat = { ...current.compat, ...compat };
+    await this.store.save(next);
+    return next;
+  }
+
+  async remove(subscription: Subscription): Promise<void> {
+    await this.store.remove(subscription);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Subscription } from '@hookfleet/core';
+
+/** The native API's view of a subscription (provider-specific compat fields stay inside). */
+export function publicSubscription(subscription: Subscription) {
+  return {
+    id: subscription.id,
+    tenant: subscription.tenant,
+    profile: subscription.profile,
+    url: subscription.url,
+    events: subscription.events,
+    secret: subscription.secret,
+    description: subscription.description,
+    metadata: subscription.metadata,
+    active: subscription.active,
+    disabled_reason: subscription.disabled_reason,
+    created_by: subscription.created_by,
+    delay_seconds: subscription.delay_seconds,
+    rate_limit: subscription.rate_limit,
+    created_at: subscription.created_at,
+    updated_at: subscription.updated_at,
+  };
+}

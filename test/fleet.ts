@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type HookfleetConfig } from '@hookfleet/core';
+import { connectRedis } from '@hookfleet/store';
+import { pino } from 'pino';
+import { startApi, type RunningApi } from '../apps/api/src/server.js';
+import { startWorker, type RunningWorker } from '../apps/worker/src/worker.js';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export interface TestFleet {
+  config: HookfleetConfig;
+  api: RunningApi;
+  workers: RunningWorker[];
+  /** JSON request to the API; `token` defaults to the operator's. */
+  call(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  createTenant(name?: string): Promise<{ id: string; api_key: string }>;
+  stop(): Promise<void>;
+}
+
+/** Removes every key a test wrote under its prefix. */
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = connectRedis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Counts of the deliveries and events queues that are not finished. */
+export async function unfinishedJobs(fleet: TestFleet): Promise<number> {
+  const queues = fleet.workers[0]?.context.queues;
+  if (!queues) throw new Error('fleet has no worker');
+  const [events, deliveries] = await Promise.all([
+    queues.events.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+    queues.deliveries.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+  ]);
+  return Object.values(events).reduce((a, b) => a + b, 0) + Object.values(deliveries).reduce((a, b) => a + b, 0);
+}
+
+/** The API and workers in this process, on the shared test Redis, under a prefix of their own. */
+export async function startFleet(overrides: Record<string, string> = {}, options: { workers?: number } = {}): Promise<TestFleet> {
+  const config = loadConfig({
+    REDIS_URL: process.env.REDIS_URL,
+    PORT: '0',
+    METRICS_PORT: '0',
+    HOOKFLEET_ADMIN_TOKEN: ADMIN_TOKEN,
+    HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'true',
+    HOOKFLEET_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    RETRY_DELAY_SCALE: '0.001',
+    DELIVERY_TIMEOUT_MS: '3000',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  const logger = pino({ level: config.logLevel });
+  const api = await startApi(config, logger);
+  const workers: RunningWorker[] = [];
+  for (let index = 0; index < (options.workers ?? 1); index += 1) workers.push(await startWorker(config, logger));
+  const call: TestFleet['call'] = async (method, path, body, token = ADMIN_TOKEN, headers = {}) => {
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+  return {
+    config,
+    api,
+    workers,
+    call,
+    async createTenant(name = 'acme') {
+      const response = await call('POST', '/v1/tenants', { name });
+      if (response.status !== 201) throw new Error(`tenant creation failed: ${response.status}`);
+      return response.body as { id: string; api_key: string };
+    },
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await api.stop();
+      await deleteKeys(config.redisUrl, config.prefix);
+    },
+  };
+}
