@@ -36,8 +36,9 @@ export function createDeliveryProcessor(context: WorkerContext) {
     }
   }
 
-  function toResult(subscriptionId: string, decision: AttemptDecision): AttemptResult {
+  function toResult(subscriptionId: string, decision: AttemptDecision, event: StoredEvent): AttemptResult {
     return {
+      eventReceivedAt: Date.parse(event.received_at),
       deliveryId: decision.record.delivery_id,
       subscriptionId,
       status: decision.status,
@@ -51,7 +52,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
   /** Marks deliveries that can no longer be attempted (subscription gone or inactive, payload expired) as dead. */
   async function abandon(subscriptionId: string, deliveryIds: string[], attempts: number[], reason: string): Promise<void> {
     if (deliveryIds.length === 0) return;
-    await deliveries.markDead(deliveryIds, attempts);
+    await deliveries.markDead(deliveryIds.map((id, index) => ({ id, subscriptionId, attempts: attempts[index] ?? 0 })));
     logger.info({ subscription_id: subscriptionId, count: deliveryIds.length, reason }, 'deliveries abandoned');
   }
 
@@ -91,7 +92,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
       }),
     );
     const done = decisions.filter((entry): entry is { decision: AttemptDecision; event: StoredEvent } => entry !== null);
-    await deliveries.recordAttempts(done.map(({ decision }) => toResult(subscription.id, decision)));
+    await deliveries.recordAttempts(done.map(({ decision, event }) => toResult(subscription.id, decision, event)));
     const retries = done
       .filter(({ decision }) => decision.verdict === 'retry')
       .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
@@ -117,12 +118,14 @@ export function createDeliveryProcessor(context: WorkerContext) {
       return;
     }
     const bookkeeping = await loadBookkeeping(profile, subscription.id);
-    const decision = await attemptDelivery(
+    const decided = await attemptDelivery(
       { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale, bookkeeping },
       context.transport,
     );
+    // An operator's retry is one more attempt: if it fails, the delivery is dead again.
+    const decision = data.final && decided.verdict === 'retry' ? { ...decided, verdict: 'dead' as const, status: 'dead' as const, retryDelayMs: null } : decided;
     observe(profile.name, decision, event);
-    await deliveries.recordAttempts([toResult(subscription.id, decision)]);
+    await deliveries.recordAttempts([toResult(subscription.id, decision, event)]);
     await applySubscriptionEffects(context, subscription, [decision.bookkeeping]);
     if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed');
   }

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './schemas.js';
 export * from './domain.js';
+export * from './operation-schemas.js';

@@ -3,6 +3,9 @@ import { TargetNotAllowed } from '@hookfleet/core';
 import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
 
+/** Every delivery's User-Agent starts with hookfleet/ (CONTRACT.md, "Deliveries"). */
+export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
+
 /** What an attempt's response body keeps for the attempt log. */
 export const RESPONSE_BODY_LIMIT = 4096;
 

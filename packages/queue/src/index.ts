@@ -3,3 +3,5 @@ export * from './backoff.js';
 export * from './queues.js';
 export * from './fan-out.js';
 export * from './queue-gauges.js';
+export * from './readiness.js';
+export * from './redeliver.js';

@@ -1,6 +1,7 @@
 /** Queue names under the BullMQ prefix. */
 export const EVENTS_QUEUE = 'events';
 export const DELIVERIES_QUEUE = 'deliveries';
+export const OPERATIONS_QUEUE = 'operations';
 
 /** The custom backoff type that reads the delivery's profile ladder. */
 export const PROFILE_BACKOFF = 'profile';
@@ -27,6 +28,18 @@ export interface DeliveryRetryJobData {
   deliveryId: string;
   /** The attempt number this job's first run makes (2 after a failed first attempt). */
   firstAttempt: number;
+  /** One operator-requested attempt (retry, recover): a failure ends the delivery dead instead of climbing the ladder. */
+  final?: boolean;
 }
 
 export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData;
+
+/** A background operation (recover, replay) whose progress lives in the operation store. */
+export interface OperationJobData {
+  operationId: string;
+  kind: 'recover' | 'replay';
+  subscriptionId: string;
+  since: number;
+  until: number;
+  types?: string[] | undefined;
+}

@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { ChainableCommander, Redis, Result } from 'ioredis';
+import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { queueBookkeeping } from './bookkeeping-store.js';
@@ -19,6 +20,8 @@ redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0,
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3] - ARGV[4] * 1000)
+redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
 return 1
 `;
 
@@ -27,6 +30,7 @@ declare module 'ioredis' {
     hookfleetCreateDelivery(
       deliveryKey: string,
       subscriptionIndexKey: string,
+      eventIndexKey: string,
       eventId: string,
       subscriptionId: string,
       createdMs: number,
@@ -34,6 +38,15 @@ declare module 'ioredis' {
       deliveryId: string,
     ): Result<number, Context>;
   }
+}
+
+function encodeCursor(score: number, id: string): string {
+  return Buffer.from(`${score}:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  const [score, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  return [Number(score), id ?? ''];
 }
 
 export type CreateOutcome = 'created' | 'pending' | 'exists';
@@ -51,6 +64,8 @@ export interface AttemptResult {
   attempts: number;
   nextAttemptAt: number | null;
   record: AttemptRecord;
+  /** When the delivery's event was accepted: the time operators search deliveries by. */
+  eventReceivedAt: number;
   /** The profile's bookkeeping for this attempt, written in the same pipeline. */
   bookkeeping?: BookkeepingEffect | undefined;
 }
@@ -61,8 +76,8 @@ export interface DeliveryState {
 }
 
 export class DeliveryStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly ttlSeconds: number) {
-    if (!Object.hasOwn(redis, 'hookfleetCreateDelivery')) redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 2, lua: CREATE_DELIVERY });
+  constructor(private readonly redis: Redis, private readonly keys: Keys, readonly ttlSeconds: number) {
+    if (!Object.hasOwn(redis, 'hookfleetCreateDelivery')) redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 3, lua: CREATE_DELIVERY });
   }
 
   /** Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found. */
@@ -73,6 +88,7 @@ export class DeliveryStore {
       pipeline.hookfleetCreateDelivery(
         this.keys.delivery(delivery.id),
         this.keys.subscriptionDeliveries(delivery.subscriptionId),
+        this.keys.eventDeliveries(delivery.eventId),
         delivery.eventId,
         delivery.subscriptionId,
         now,
@@ -121,6 +137,7 @@ export class DeliveryStore {
     for (const result of results) {
       const key = this.keys.delivery(result.deliveryId);
       pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
+      this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
       const log = this.keys.attempts(result.subscriptionId);
       pipeline.lpush(log, JSON.stringify(result.record));
       touchedLogs.add(log);
@@ -130,12 +147,117 @@ export class DeliveryStore {
     await pipeline.exec();
   }
 
+  /**
+   * Keeps the failed and dead indexes (the dead-letter queue) in step with a status change. Only failures write
+   * here: a first attempt that succeeds costs nothing.
+   */
+  private queueStatusIndex(pipeline: ChainableCommander, subscriptionId: string, deliveryId: string, status: DeliveryStatus, score: number, mayBeIndexed: boolean): void {
+    const failed = this.keys.subscriptionDeliveriesByStatus(subscriptionId, 'failed');
+    const dead = this.keys.subscriptionDeliveriesByStatus(subscriptionId, 'dead');
+    if (status === 'failed') pipeline.zadd(failed, 'NX', score, deliveryId);
+    else if (status === 'dead') {
+      pipeline.zrem(failed, deliveryId);
+      pipeline.zadd(dead, score, deliveryId);
+      pipeline.zremrangebyscore(dead, '-inf', Date.now() - this.ttlSeconds * 1000);
+    } else if (mayBeIndexed) {
+      pipeline.zrem(failed, deliveryId);
+      pipeline.zrem(dead, deliveryId);
+    }
+  }
+
   /** Ends deliveries that can no longer be attempted, keeping them visible as dead. */
-  async markDead(ids: readonly string[], attempts: readonly number[]): Promise<void> {
-    if (ids.length === 0) return;
+  async markDead(entries: ReadonlyArray<{ id: string; subscriptionId: string; attempts: number; eventReceivedAt?: number }>): Promise<void> {
+    if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
-    ids.forEach((id, index) => pipeline.hset(this.keys.delivery(id), 'st', 'dead', 'a', attempts[index] ?? 0, 'n', ''));
+    for (const entry of entries) {
+      pipeline.hset(this.keys.delivery(entry.id), 'st', 'dead', 'a', entry.attempts, 'n', '');
+      this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'dead', entry.eventReceivedAt ?? Date.now(), true);
+    }
     await pipeline.exec();
+  }
+
+  /**
+   * Puts deliveries back to pending for one more attempt (retry, recover, replay), creating the record when
+   * there is none (replay of an event that arrived while the subscription was inactive).
+   */
+  async resetToPending(entries: ReadonlyArray<{ id: string; eventId: string; subscriptionId: string; eventReceivedAt: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const entry of entries) {
+      const key = this.keys.delivery(entry.id);
+      pipeline.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');
+      pipeline.hsetnx(key, 'a', 0);
+      pipeline.hsetnx(key, 'c', entry.eventReceivedAt);
+      pipeline.expire(key, this.ttlSeconds);
+      pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
+      pipeline.sadd(this.keys.eventDeliveries(entry.eventId), entry.subscriptionId);
+      pipeline.expire(this.keys.eventDeliveries(entry.eventId), this.ttlSeconds);
+      this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'pending', entry.eventReceivedAt, true);
+    }
+    await pipeline.exec();
+  }
+
+  /** A subscription's deliveries in a time window, newest first; `cursor` is the last id of the previous page. */
+  async list(options: {
+    subscriptionId: string;
+    status?: DeliveryStatus | undefined;
+    since?: number | undefined;
+    until?: number | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ data: Delivery[]; next_cursor: string | null }> {
+    const indexed = options.status === 'failed' || options.status === 'dead';
+    const key = indexed
+      ? this.keys.subscriptionDeliveriesByStatus(options.subscriptionId, options.status as 'failed' | 'dead')
+      : this.keys.subscriptionDeliveries(options.subscriptionId);
+    let max = options.until !== undefined ? String(options.until) : '+inf';
+    const min = options.since !== undefined ? String(options.since) : '-inf';
+    let skipThrough: string | undefined;
+    if (options.cursor) {
+      const [score, id] = decodeCursor(options.cursor);
+      max = String(score);
+      skipThrough = id;
+    }
+    const data: Delivery[] = [];
+    const chunk = Math.max(options.limit * 2, 100);
+    let offset = 0;
+    for (;;) {
+      const page = await this.redis.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', offset, chunk);
+      if (page.length === 0) return { data, next_cursor: null };
+      offset += page.length / 2;
+      const pairs: Array<[string, number]> = [];
+      for (let index = 0; index < page.length; index += 2) pairs.push([page[index] as string, Number(page[index + 1])]);
+      let candidates = pairs;
+      if (skipThrough !== undefined) {
+        const position = pairs.findIndex(([id]) => id === skipThrough);
+        if (position >= 0) {
+          candidates = pairs.slice(position + 1);
+          skipThrough = undefined;
+        } else candidates = pairs.filter(([, score]) => String(score) !== max);
+      }
+      const deliveries = await Promise.all(candidates.map(([id]) => this.get(id)));
+      for (let index = 0; index < candidates.length; index += 1) {
+        const delivery = deliveries[index];
+        if (!delivery || (options.status && delivery.status !== options.status)) continue;
+        data.push(delivery);
+        if (data.length === options.limit) {
+          const [id, score] = candidates[index] as [string, number];
+          return { data, next_cursor: encodeCursor(score, id) };
+        }
+      }
+      if (page.length / 2 < chunk) return { data, next_cursor: null };
+    }
+  }
+
+  /** The subscriptions an event was delivered to, with their delivery ids. */
+  async forEvent(eventId: string): Promise<Array<{ id: string; subscription_id: string; status: DeliveryStatus }>> {
+    const subscriptionIds = await this.redis.smembers(this.keys.eventDeliveries(eventId));
+    const ids = subscriptionIds.map((subscriptionId) => deliveryIdFor(eventId, subscriptionId));
+    const states = await this.states(ids);
+    return ids.flatMap((id, index) => {
+      const state = states[index];
+      return state ? [{ id, subscription_id: subscriptionIds[index] as string, status: state.status }] : [];
+    });
   }
 
   async attempts(subscriptionId: string, limit = ATTEMPT_LOG_LENGTH): Promise<AttemptRecord[]> {

@@ -77,6 +77,57 @@ export class EventStore {
     return raws.map((raw) => (raw ? (JSON.parse(raw) as StoredEvent) : null));
   }
 
+  /** The ids of a tenant's retained events received in [since, until], oldest first (for replay). */
+  async idsInWindow(tenant: string, since: number, until: number, offset: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.tenantEvents(tenant), since, until, 'LIMIT', offset, count);
+  }
+
+  /** A tenant's retained events, newest first, filtered; `cursor` is opaque (received time and id of the last one). */
+  async list(options: {
+    tenant: string;
+    since?: number | undefined;
+    until?: number | undefined;
+    type?: string | undefined;
+    profile?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ data: StoredEvent[]; next_cursor: string | null }> {
+    const key = this.keys.tenantEvents(options.tenant);
+    const min = options.since ?? Date.now() - this.payloadTtlSeconds * 1000;
+    let max = options.until ?? Number.POSITIVE_INFINITY;
+    let after: string | undefined;
+    if (options.cursor) {
+      const [score, id] = Buffer.from(options.cursor, 'base64url').toString('utf8').split(':');
+      max = Number(score);
+      after = id;
+    }
+    const data: StoredEvent[] = [];
+    const chunk = Math.max(options.limit * 2, 100);
+    let offset = 0;
+    for (;;) {
+      const ids = await this.redis.zrevrangebyscore(key, String(max), String(min), 'LIMIT', offset, chunk);
+      if (ids.length === 0) return { data, next_cursor: null };
+      offset += ids.length;
+      let candidates = ids;
+      if (after !== undefined) {
+        const position = ids.indexOf(after);
+        candidates = position >= 0 ? ids.slice(position + 1) : ids;
+        if (position >= 0) after = undefined;
+      }
+      const events = await this.getMany(candidates);
+      for (const event of events) {
+        if (!event) continue;
+        if (options.type && event.type !== options.type) continue;
+        if (options.profile && event.profile !== options.profile) continue;
+        data.push(event);
+        if (data.length === options.limit) {
+          return { data, next_cursor: Buffer.from(`${Date.parse(event.received_at)}:${event.id}`).toString('base64url') };
+        }
+      }
+      if (ids.length < chunk) return { data, next_cursor: null };
+    }
+  }
+
   /** Drops index entries older than the retention; the payloads themselves expire by TTL. */
   async trimTenantIndex(tenant: string, now = Date.now()): Promise<void> {
     await this.redis.zremrangebyscore(this.keys.tenantEvents(tenant), '-inf', now - this.payloadTtlSeconds * 1000);

@@ -7,3 +7,4 @@ export * from './event-store.js';
 export * from './delivery-store.js';
 export * from './bookkeeping-store.js';
 export { Redis } from 'ioredis';
+export * from './operation-store.js';

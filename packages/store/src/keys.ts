@@ -15,5 +15,8 @@ export class Keys {
   delivery(id: string) { return `${this.prefix}:dlv:${id}`; }
   subscriptionDeliveries(subscriptionId: string) { return `${this.prefix}:dlvs:${subscriptionId}`; }
   eventDeliveries(eventId: string) { return `${this.prefix}:edlvs:${eventId}`; }
+  /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
+  subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.prefix}:dlvs:${subscriptionId}:${status}`; }
+  operation(id: string) { return `${this.prefix}:op:${id}`; }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.prefix}:compat:${profile}:${tenant}:${name}`; }
 }

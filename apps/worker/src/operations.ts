@@ -1,0 +1,88 @@
+import type { Job } from 'bullmq';
+import { deliveryIdFor, type StoredEvent } from '@hookfleet/core';
+import { findProfile } from '@hookfleet/profiles';
+import { attemptAgainNow, redeliverAsGroup, type OperationJobData } from '@hookfleet/queue';
+import type { OperationStore } from '@hookfleet/store';
+import type { WorkerContext } from './context.js';
+
+const CHUNK = 200;
+
+/** Recover (failed and dead deliveries again) and replay (retained events matched again), with progress. */
+export function createOperationProcessor(context: WorkerContext, operations: OperationStore) {
+  async function recover(data: OperationJobData): Promise<void> {
+    const subscription = await context.subscriptions.get(data.subscriptionId);
+    if (!subscription) throw new Error(`subscription ${data.subscriptionId} is gone`);
+    const ids = new Set<string>();
+    for (const status of ['failed', 'dead'] as const) {
+      for (let cursor: string | undefined, page; (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor })); ) {
+        for (const delivery of page.data) ids.add(delivery.id);
+        if (!page.next_cursor) break;
+        cursor = page.next_cursor;
+      }
+    }
+    const all = [...ids];
+    await operations.update(data.operationId, { total: all.length });
+    let done = 0;
+    for (let offset = 0; offset < all.length; offset += CHUNK) {
+      const chunk = all.slice(offset, offset + CHUNK);
+      const records = await Promise.all(chunk.map((id) => context.deliveries.get(id)));
+      const events = await context.eventCache.getMany(records.flatMap((record) => (record ? [record.event_id] : [])));
+      const items = records.flatMap((record) => {
+        const event = record ? events.get(record.event_id) : undefined;
+        if (!record || !event) return [];
+        return [{ deliveryId: record.id, eventId: record.event_id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: record.attempts }];
+      });
+      await attemptAgainNow(context.queues.deliveries, context.deliveries, items);
+      done += chunk.length;
+      await operations.update(data.operationId, { done });
+    }
+  }
+
+  async function replay(data: OperationJobData): Promise<void> {
+    const subscription = await context.subscriptions.get(data.subscriptionId);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    if (!subscription || !profile) throw new Error(`subscription ${data.subscriptionId} is gone`);
+    const patterns = new Set(subscription.events);
+    const takes = (event: StoredEvent) =>
+      event.profile === subscription.profile &&
+      (!data.types || data.types.includes(event.type)) &&
+      profile.subscriptionPatternsFor(event.type).some((pattern) => patterns.has(pattern)) &&
+      (!profile.acceptsEvent || profile.acceptsEvent(subscription, event));
+    // Pass one finds what matches, so that progress has a total; pass two delivers it.
+    const matched: StoredEvent[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const ids = await context.events.idsInWindow(subscription.tenant, data.since, data.until, offset, 1000);
+      if (ids.length === 0) break;
+      const events = await context.events.getMany(ids);
+      for (const event of events) if (event && takes(event)) matched.push(event);
+      if (ids.length < 1000) break;
+    }
+    await operations.update(data.operationId, { total: matched.length });
+    let done = 0;
+    for (let offset = 0; offset < matched.length; offset += CHUNK) {
+      const chunk = matched.slice(offset, offset + CHUNK);
+      const deliveryIds = chunk.map((event) => deliveryIdFor(event.id, subscription.id));
+      const states = await context.deliveries.states(deliveryIds);
+      // Deliveries already pending or climbing their ladder are on their way: sending them twice helps nobody.
+      const toSend = chunk.flatMap((event, index) => {
+        const status = states[index]?.status;
+        return status === 'pending' || status === 'failed' ? [] : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: Date.parse(event.received_at) }];
+      });
+      await redeliverAsGroup(context.queues.deliveries, context.deliveries, `${data.operationId}:${offset}`, subscription.id, subscription.profile, toSend);
+      done += chunk.length;
+      await operations.update(data.operationId, { done });
+    }
+  }
+
+  return async function processOperation(job: Job<OperationJobData>): Promise<void> {
+    try {
+      if (job.data.kind === 'recover') await recover(job.data);
+      else await replay(job.data);
+      await operations.update(job.data.operationId, { status: 'done' });
+    } catch (error) {
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) await operations.update(job.data.operationId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
+}

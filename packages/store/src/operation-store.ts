@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import { newId } from '@hookfleet/core';
+import type { Keys } from './keys.js';
+
+export type OperationKind = 'recover' | 'replay';
+export type OperationStatus = 'running' | 'done' | 'failed';
+
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  status: OperationStatus;
+  total: number;
+  done: number;
+  tenant: string;
+  subscription_id: string;
+  created_at: string;
+  error: string | null;
+}
+
+/** Operations are kept a week after they start, for GET /v1/operations/:id. */
+const OPERATION_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Progress of background operations (recover, replay), readable from any API process. */
+export class OperationStore {
+  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+
+  async create(kind: OperationKind, tenant: string, subscriptionId: string): Promise<Operation> {
+    const operation: Operation = { id: newId('op'), kind, status: 'running', total: 0, done: 0, tenant, subscription_id: subscriptionId, created_at: new Date().toISOString(), error: null };
+    const key = this.keys.operation(operation.id);
+    await this.redis
+      .multi()
+      .hset(key, { ...operation, error: '' })
+      .expire(key, OPERATION_TTL_SECONDS)
+      .exec();
+    return operation;
+  }
+
+  async get(id: string): Promise<Operation | null> {
+    const fields = await this.redis.hgetall(this.keys.operation(id));
+    if (!fields.id) return null;
+    return {
+      id: fields.id,
+      kind: fields.kind as OperationKind,
+      status: fields.status as OperationStatus,
+      total: Number(fields.total ?? 0),
+      done: Number(fields.done ?? 0),
+      tenant: fields.tenant ?? '',
+      subscription_id: fields.subscription_id ?? '',
+      created_at: fields.created_at ?? '',
+      error: fields.error || null,
+    };
+  }
+
+  async update(id: string, fields: Partial<Pick<Operation, 'status' | 'total' | 'done' | 'error'>>): Promise<void> {
+    const values = Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, value === null ? '' : String(value)]));
+    if (Object.keys(values).length > 0) await this.redis.hset(this.keys.operation(id), values);
+  }
+}
