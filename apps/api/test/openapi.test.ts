@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { mountedRoutes, toOpenApiPath } from '../src/openapi/index.js';
+
+describe('the OpenAPI document', () => {
+  let fleet: TestFleet;
+  beforeAll(async () => {
+    fleet = await startFleet({ WORKER_ROLES: 'matcher' });
+  });
+  afterAll(() => fleet.stop());
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const response = await fleet.call('GET', '/openapi.json', undefined, null);
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(response.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('lists every mounted route, and mounts every route it lists', async () => {
+    const document = (await fleet.call('GET', '/openapi.json', undefined, null)).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = new Set(Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)));
+    const mounted = new Set(
+      mountedRoutes(fleet.api.app)
+        .filter((route) => !route.path.startsWith('/docs/assets'))
+        .map((route) => `${route.method} ${toOpenApiPath(route.path)}`),
+    );
+    expect([...mounted].filter((route) => !documented.has(route))).toEqual([]);
+    expect([...documented].filter((route) => !mounted.has(route))).toEqual([]);
+    expect(documented.has('post /v1/events')).toBe(true);
+  });
+
+  it('describes request bodies from the zod schemas', async () => {
+    const document = (await fleet.call('GET', '/openapi.json', undefined, null)).body;
+    const schema = document.paths['/v1/events'].post.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['tenant', 'profile', 'type']));
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['tenant', 'profile', 'type', 'data', 'id', 'visible_to']));
+  });
+
+  it('serves /docs from local assets', async () => {
+    const page = await fleet.call('GET', '/docs', undefined, null);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('/docs/assets/swagger-ui-bundle.js');
+    const bundle = await fetch(`${fleet.api.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    await bundle.arrayBuffer();
+  });
+});
