@@ -53,7 +53,8 @@ export async function startFleet(overrides: Record<string, string> = {}, options
     HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'true',
     HOOKFLEET_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
     RETRY_DELAY_SCALE: '0.001',
-    DELIVERY_TIMEOUT_MS: '3000',
+    // Generous: a loaded CI machine must not turn slow answers into retries (duplicates) in exactly-once checks.
+    DELIVERY_TIMEOUT_MS: '10000',
     LOG_LEVEL: 'silent',
     ...overrides,
   });

@@ -1,6 +1,6 @@
 import type { StoredEvent, Subscription, AttemptRecord, DeliveryStatus } from '@hookfleet/core';
 import { maxAttempts, nextRetryDelayMs, type BookkeepingEffect, type Bookkeeping, type ProviderProfile } from '@hookfleet/profiles';
-import { classifyAttempt, type AttemptOutcomeLabel, type DeliveryTransport } from '@hookfleet/delivery';
+import { asksForPause, classifyAttempt, parseRetryAfterMs, type AttemptOutcomeLabel, type DeliveryTransport } from '@hookfleet/delivery';
 
 export interface AttemptInput {
   deliveryId: string;
@@ -20,6 +20,8 @@ export interface AttemptDecision {
   statusCode: number | null;
   durationMs: number;
   retryDelayMs: number | null;
+  /** The endpoint's own Retry-After on a 429 or 503: it pauses the endpoint and bounds the next delay from below. */
+  retryAfterMs: number | null;
   record: AttemptRecord;
   bookkeeping: BookkeepingEffect | undefined;
 }
@@ -33,7 +35,9 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
   const result = await transport.post(subscription.url, request.body, { ...request.headers, 'webhook-id': deliveryId });
   const outcome = classifyAttempt(result, profile.isSuccess);
   const ok = outcome === 'success';
-  const retryDelayMs = ok ? null : nextRetryDelayMs(profile, attempt, input.retryDelayScale);
+  const retryAfterMs = asksForPause(result.statusCode) ? parseRetryAfterMs(result.headers['retry-after']) : null;
+  const ladderDelayMs = ok ? null : nextRetryDelayMs(profile, attempt, input.retryDelayScale);
+  const retryDelayMs = ladderDelayMs === null ? null : Math.max(ladderDelayMs, retryAfterMs ?? 0);
   const verdict = ok ? 'delivered' : retryDelayMs === null || attempt >= maxAttempts(profile) ? 'dead' : 'retry';
   const status: DeliveryStatus = verdict === 'delivered' ? 'delivered' : verdict === 'dead' ? 'dead' : 'failed';
   const record: AttemptRecord = {
@@ -48,5 +52,5 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
     response_body: result.responseBody || null,
   };
   const bookkeeping = profile.onAttempt?.(input.bookkeeping, { ok, statusCode: result.statusCode, dead: verdict === 'dead', at: now });
-  return { verdict, status, outcome, statusCode: result.statusCode, durationMs: result.durationMs, retryDelayMs: verdict === 'retry' ? retryDelayMs : null, record, bookkeeping };
+  return { verdict, status, outcome, statusCode: result.statusCode, durationMs: result.durationMs, retryDelayMs: verdict === 'retry' ? retryDelayMs : null, retryAfterMs, record, bookkeeping };
 }

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
 import { findProfile, maxAttempts, type Bookkeeping, type ProviderProfile } from '@hookfleet/profiles';
 import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
@@ -8,16 +8,29 @@ import type { WorkerContext } from './context.js';
 import { attemptDelivery, type AttemptDecision } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 
+/** Waits up to this long in place between paced slices of a group… */
+const PACE_IN_PLACE_MAX_WAIT_MS = 250;
+/** …for at most this long, before handing the worker slot back. */
+const PACE_IN_PLACE_MAX_RUN_MS = 2000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Thrown by a retry job whose attempt failed, so BullMQ schedules the next one with the profile backoff. */
 export class DeliveryAttemptFailed extends Error {
   override name = 'DeliveryAttemptFailed';
+  constructor(message: string, readonly retryAfterMs: number | null) {
+    super(message);
+  }
 }
 
 export function createDeliveryProcessor(context: WorkerContext) {
   const { config, deliveries, metrics, logger } = context;
 
   async function loadSubscription(id: string): Promise<Subscription | null> {
-    return context.index.get(id) ?? (await context.subscriptions.get(id));
+    const cached = context.index.get(id);
+    // The cache may be a poll behind: before giving deliveries up for an inactive or missing subscription, ask Redis.
+    if (cached?.active) return cached;
+    return context.subscriptions.get(id);
   }
 
   async function loadBookkeeping(profile: ProviderProfile, subscriptionId: string): Promise<Bookkeeping> {
@@ -61,7 +74,20 @@ export function createDeliveryProcessor(context: WorkerContext) {
     return { name: 'retry', data, opts: { jobId: deliveryId, delay, attempts: maxAttempts(profile) - 1, backoff: { type: PROFILE_BACKOFF } } };
   }
 
-  async function processGroup(data: DeliveryGroupJobData): Promise<void> {
+  /** The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. */
+  async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
+    metrics.deliveriesThrottled.inc({ profile }, deferred);
+    await job.moveToDelayed(Date.now() + waitMs, token);
+    throw new DelayedError();
+  }
+
+  /** An endpoint that answered 429/503 with Retry-After gets nothing from any worker until then. */
+  async function honourPause(subscriptionId: string, decisions: readonly AttemptDecision[]): Promise<void> {
+    const longest = Math.max(0, ...decisions.map((decision) => decision.retryAfterMs ?? 0));
+    if (longest > 0) await context.limiter.pause(subscriptionId, longest);
+  }
+
+  async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
     const subscription = await loadSubscription(data.subscriptionId);
     const ids = data.eventIds.map((eventId) => deliveryIdFor(eventId, data.subscriptionId));
     const states = await deliveries.states(ids);
@@ -73,36 +99,53 @@ export function createDeliveryProcessor(context: WorkerContext) {
       await abandon(data.subscriptionId, pendingIndexes.map((index) => ids[index] as string), pendingIndexes.map(() => 0), subscription ? 'subscription inactive' : 'subscription deleted');
       return;
     }
-    const events = await context.eventCache.getMany(pendingIndexes.map((index) => data.eventIds[index] as string));
+    if (strandedIndexes.length > 0) {
+      await context.queues.deliveries.addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
+    }
     const bookkeeping = await loadBookkeeping(profile, subscription.id);
+    const started = Date.now();
+    let sent = 0;
+    while (sent < pendingIndexes.length) {
+      const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, pendingIndexes.length - sent);
+      const slice = pendingIndexes.slice(sent, sent + grant.granted).map((index) => ({ deliveryId: ids[index] as string, eventId: data.eventIds[index] as string }));
+      await sendFirstAttempts(subscription, profile, bookkeeping, slice);
+      sent += grant.granted;
+      if (sent === pendingIndexes.length) break;
+      // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
+      if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
+      else await deferRest(job, token, profile.name, pendingIndexes.length - sent, grant.waitMs);
+    }
+  }
+
+  /** Build → send → judge → record/schedule for a slice of a group's first attempts. */
+  async function sendFirstAttempts(subscription: Subscription, profile: ProviderProfile, bookkeeping: Bookkeeping, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<void> {
+    if (slice.length === 0) return;
+    const events = await context.eventCache.getMany(slice.map((entry) => entry.eventId));
     const expired: string[] = [];
     const decisions = await Promise.all(
-      pendingIndexes.map(async (index) => {
-        const event = events.get(data.eventIds[index] as string);
+      slice.map(async ({ deliveryId, eventId }) => {
+        const event = events.get(eventId);
         if (!event) {
-          expired.push(ids[index] as string);
+          expired.push(deliveryId);
           return null;
         }
-        const decision = await attemptDelivery(
-          { deliveryId: ids[index] as string, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale, bookkeeping },
-          context.transport,
-        );
+        const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale, bookkeeping }, context.transport);
         observe(profile.name, decision, event);
         return { decision, event };
       }),
     );
     const done = decisions.filter((entry): entry is { decision: AttemptDecision; event: StoredEvent } => entry !== null);
     await deliveries.recordAttempts(done.map(({ decision, event }) => toResult(subscription.id, decision, event)));
+    await honourPause(subscription.id, done.map(({ decision }) => decision));
     const retries = done
       .filter(({ decision }) => decision.verdict === 'retry')
       .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
-    for (const index of strandedIndexes) retries.push(retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0));
     if (retries.length > 0) await context.queues.deliveries.addBulk(retries);
     await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
     await applySubscriptionEffects(context, subscription, done.map(({ decision }) => decision.bookkeeping));
   }
 
-  async function processRetry(job: Job<DeliveryJobData>, data: DeliveryRetryJobData): Promise<void> {
+  async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryRetryJobData): Promise<void> {
     const attempt = data.firstAttempt + job.attemptsMade;
     const [state] = await deliveries.states([data.deliveryId]);
     if (state && (state.status === 'delivered' || state.status === 'dead')) return;
@@ -117,6 +160,8 @@ export function createDeliveryProcessor(context: WorkerContext) {
       await abandon(subscription.id, [data.deliveryId], [attempt - 1], 'event payload expired');
       return;
     }
+    const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, 1);
+    if (grant.granted === 0) await deferRest(job, token, profile.name, 1, grant.waitMs);
     const bookkeeping = await loadBookkeeping(profile, subscription.id);
     const decided = await attemptDelivery(
       { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale, bookkeeping },
@@ -127,11 +172,12 @@ export function createDeliveryProcessor(context: WorkerContext) {
     observe(profile.name, decision, event);
     await deliveries.recordAttempts([toResult(subscription.id, decision, event)]);
     await applySubscriptionEffects(context, subscription, [decision.bookkeeping]);
-    if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed');
+    await honourPause(subscription.id, [decision]);
+    if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryAfterMs);
   }
 
-  return async function processDelivery(job: Job<DeliveryJobData>): Promise<void> {
-    if (job.data.kind === 'group') await processGroup(job.data);
-    else await processRetry(job, job.data);
+  return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+    if (job.data.kind === 'group') await processGroup(job, token, job.data);
+    else await processRetry(job, token, job.data);
   };
 }

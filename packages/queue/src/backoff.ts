@@ -11,11 +11,15 @@ interface JobLike {
  * that just failed, times RETRY_DELAY_SCALE. `attemptsMade` counts this job's runs, the failed one included.
  */
 export function createBackoffStrategy(retryDelayScale: number) {
-  return (attemptsMade: number, type?: string, _error?: Error, job?: JobLike): number => {
+  return (attemptsMade: number, type?: string, error?: Error, job?: JobLike): number => {
     if (type !== PROFILE_BACKOFF || !job || job.data.kind !== 'retry') return -1;
     const profile = findProfile(job.data.profile);
     if (!profile) return -1;
     const failedAttempt = job.data.firstAttempt + attemptsMade - 1;
-    return nextRetryDelayMs(profile, failedAttempt, retryDelayScale) ?? -1;
+    const delay = nextRetryDelayMs(profile, failedAttempt, retryDelayScale);
+    if (delay === null) return -1;
+    // An endpoint's Retry-After is honoured within the ladder: never sooner than it asked.
+    const retryAfterMs = (error as { retryAfterMs?: number | null } | undefined)?.retryAfterMs ?? 0;
+    return Math.max(delay, retryAfterMs);
   };
 }

@@ -8,3 +8,5 @@ export * from './delivery-store.js';
 export * from './bookkeeping-store.js';
 export { Redis } from 'ioredis';
 export * from './operation-store.js';
+export * from './rate-limiter.js';
+export * from './compat-store.js';

@@ -17,6 +17,8 @@ export class Keys {
   eventDeliveries(eventId: string) { return `${this.prefix}:edlvs:${eventId}`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
   subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.prefix}:dlvs:${subscriptionId}:${status}`; }
+  rateLimit(subscriptionId: string) { return `${this.prefix}:rl:${subscriptionId}`; }
+  endpointPause(subscriptionId: string) { return `${this.prefix}:pause:${subscriptionId}`; }
   operation(id: string) { return `${this.prefix}:op:${id}`; }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.prefix}:compat:${profile}:${tenant}:${name}`; }
 }

@@ -1,0 +1,75 @@
+import type { Redis, Result } from 'ioredis';
+import type { RateLimit } from '@hookfleet/core';
+import type { Keys } from './keys.js';
+
+// GCRA for a batch of n deliveries, and the endpoint's own pause (429/503 with Retry-After), in one call.
+// KEYS: tat, pause. ARGV: interval ms (0 = no limit), burst tolerance ms, wanted. Returns { granted, wait ms }.
+// Redis's clock, not each worker's, so the limit holds across the fleet.
+const ACQUIRE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then return { 0, paused - now } end
+local interval = tonumber(ARGV[1])
+local wanted = tonumber(ARGV[3])
+if interval <= 0 then return { wanted, 0 } end
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local granted = math.floor((now + tolerance - tat) / interval) + 1
+if granted < 0 then granted = 0 end
+if granted > wanted then granted = wanted end
+if granted > 0 then
+  tat = tat + granted * interval
+  redis.call('SET', KEYS[1], tat, 'PX', math.ceil(tat - now + tolerance + 1000))
+end
+local wait = 0
+if granted < wanted then wait = math.max(1, tat - tolerance - now) end
+return { granted, wait }
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    hookfleetAcquire(tatKey: string, pauseKey: string, intervalMs: number, toleranceMs: number, wanted: number): Result<[number, number], Context>;
+  }
+}
+
+export interface Grant {
+  granted: number;
+  waitMs: number;
+}
+
+/** Emission interval and burst tolerance of a limit; a burst of a tenth of a second's worth keeps the pace within a few per cent. */
+export function gcraParameters(limit: RateLimit): { intervalMs: number; toleranceMs: number } {
+  const perSecond = 'per_second' in limit ? limit.per_second : limit.per_minute / 60;
+  const intervalMs = 1000 / perSecond;
+  const burst = Math.max(1, Math.floor(perSecond / 10));
+  return { intervalMs, toleranceMs: intervalMs * (burst - 1) };
+}
+
+/** Longest pause an endpoint's Retry-After may impose. */
+export const MAX_ENDPOINT_PAUSE_MS = 3_600_000;
+
+/** The per-subscription limiter every worker process shares (issue: per-endpoint rate limits). */
+export class RateLimiter {
+  constructor(private readonly redis: Redis, private readonly keys: Keys) {
+    if (!Object.hasOwn(redis, 'hookfleetAcquire')) redis.defineCommand('hookfleetAcquire', { numberOfKeys: 2, lua: ACQUIRE });
+  }
+
+  /** How many of `wanted` deliveries may go now, and how long to wait before asking again for the rest. */
+  async acquire(subscriptionId: string, limit: RateLimit | null, wanted: number): Promise<Grant> {
+    if (wanted <= 0) return { granted: 0, waitMs: 0 };
+    const { intervalMs, toleranceMs } = limit ? gcraParameters(limit) : { intervalMs: 0, toleranceMs: 0 };
+    const [granted, waitMs] = await this.redis.hookfleetAcquire(this.keys.rateLimit(subscriptionId), this.keys.endpointPause(subscriptionId), intervalMs, toleranceMs, wanted);
+    return { granted: Number(granted), waitMs: Number(waitMs) };
+  }
+
+  /** The endpoint asked for a break (429/503 with Retry-After): nothing goes to it until then, from any worker. */
+  async pause(subscriptionId: string, durationMs: number): Promise<void> {
+    const bounded = Math.min(Math.max(0, Math.round(durationMs)), MAX_ENDPOINT_PAUSE_MS);
+    if (bounded === 0) return;
+    const time = await this.redis.time();
+    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    await this.redis.set(this.keys.endpointPause(subscriptionId), now + bounded, 'PX', bounded + 1000);
+  }
+}
