@@ -1,18 +1,27 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
-import type { DeliveryStore, TenantStore } from '@hookfleet/store';
+import type { DeliveryStore, EventStore, OperationStore, TenantStore } from '@hookfleet/store';
+import type { DeliveryTransport } from '@hookfleet/delivery';
+import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
 import { authenticate } from './auth.js';
+import { managementRateLimit, type TokenBuckets } from './abuse-limits.js';
 import { errorHandler } from './error-handler.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
 import type { SubscriptionService } from './subscription-service.js';
 import { healthRoutes } from './routes/health.js';
+import { QUEUE_ADMIN_PATH, queueAdmin } from './admin/queue-admin.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { eventRoutes } from './routes/events.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { eventLogRoutes } from './routes/event-log.js';
+import { subscriptionOperationRoutes } from './routes/subscription-operations.js';
+import { eventTypeRoutes } from './routes/event-types.js';
+import { docsRoutes, hookfleetOpenApi } from './openapi/index.js';
+import { compatOpenApi, compatRoutes } from './compat/index.js';
 
 export interface AppDependencies {
   adminToken: string;
@@ -22,6 +31,14 @@ export interface AppDependencies {
   events: EventService;
   subscriptions: SubscriptionService;
   deliveries: DeliveryStore;
+  queues: HookfleetQueues;
+  eventStore: EventStore;
+  operations: OperationStore;
+  /** Sends test deliveries (POST /v1/subscriptions/:id/test) through the same guard and timeout as the workers. */
+  transport: DeliveryTransport;
+  retentionMs: number;
+  /** Per-tenant limit on the management API (abuse protection). */
+  tenantApiLimit: TokenBuckets;
   isReady: () => Promise<boolean>;
 }
 
@@ -34,13 +51,20 @@ export function createApp(dependencies: AppDependencies): Express {
   app.set('query parser', 'simple');
   app.use(httpMetrics(dependencies.metrics));
   app.use(healthRoutes(dependencies.metrics.registry, dependencies.isReady));
+  app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
+  const openApiDocument = hookfleetOpenApi(...compatOpenApi());
+  app.use(docsRoutes(() => openApiDocument));
   app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
+  app.use(compatRoutes(dependencies));
   const auth = authenticate(dependencies.adminToken, dependencies.tenants);
-  app.use('/v1', auth);
+  app.use('/v1', auth, managementRateLimit(dependencies.tenantApiLimit));
   app.use(tenantRoutes(dependencies.tenants));
   app.use(eventRoutes(dependencies.events));
   app.use(subscriptionRoutes(dependencies.subscriptions, dependencies.deliveries));
-  app.use(deliveryRoutes(dependencies.deliveries, dependencies.subscriptions));
+  app.use(eventLogRoutes(dependencies.eventStore, dependencies.deliveries));
+  app.use(deliveryRoutes(dependencies.deliveries, dependencies.subscriptions, dependencies.eventStore, dependencies.queues));
+  app.use(subscriptionOperationRoutes(dependencies.subscriptions, dependencies.operations, dependencies.queues, dependencies.transport, dependencies.retentionMs));
+  app.use(eventTypeRoutes());
   app.use((request, _response, next) => next(new NotFound(`no route for ${request.method} ${request.path}`)));
   app.use(errorHandler(dependencies.logger));
   return app;

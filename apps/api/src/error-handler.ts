@@ -17,6 +17,8 @@ function isRedisUnavailable(error: unknown): boolean {
 export function errorHandler(logger: Logger) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     if (error instanceof HookfleetError) {
+      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retryAfter !== undefined) response.set('retry-after', String(retryAfter));
       response.status(error.status).json({ error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) });
       return;
     }

@@ -3,6 +3,7 @@ import { findProfile } from '@hookfleet/profiles';
 import type { EventStore, TenantStore } from '@hookfleet/store';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { IngestBatcher } from './ingest-batcher.js';
+import { TokenBuckets, TooManyRequests } from './abuse-limits.js';
 
 export interface IngestResult {
   id: string;
@@ -18,6 +19,7 @@ export class EventService {
     private readonly events: EventStore,
     private readonly batcher: IngestBatcher,
     private readonly metrics: HookfleetMetrics,
+    private readonly ingestLimit: TokenBuckets = new TokenBuckets(0),
   ) {}
 
   async ingest(inputs: readonly EventInput[], pathPrefix: string[] = []): Promise<IngestResult[]> {
@@ -44,6 +46,7 @@ export class EventService {
       });
     }
     if (issues.length > 0) throw new ValidationFailed('invalid event', issues);
+    this.enforceIngestLimit(stored);
     const isNew = await this.batcher.submit(stored);
     const tenantsSeen = new Set<string>();
     return stored.map((event, index) => {
@@ -55,6 +58,16 @@ export class EventService {
       }
       return { id: event.id, deduplicated };
     });
+  }
+
+  /** Abuse protection: events per second per tenant; the whole request is refused, nothing half-accepted. */
+  private enforceIngestLimit(events: readonly StoredEvent[]): void {
+    const perTenant = new Map<string, number>();
+    for (const event of events) perTenant.set(event.tenant, (perTenant.get(event.tenant) ?? 0) + 1);
+    for (const [tenant, count] of perTenant) {
+      const verdict = this.ingestLimit.take(tenant, count);
+      if (!verdict.ok) throw new TooManyRequests(`tenant ${tenant} is over its ingest rate; retry later`, verdict.retryAfterSeconds);
+    }
   }
 
   private async tenantExists(id: string): Promise<boolean> {

@@ -1,12 +1,15 @@
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { createQueues, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore } from '@hookfleet/store';
+import { createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore } from '@hookfleet/store';
 import { createApp } from './app.js';
+import { TokenBuckets } from './abuse-limits.js';
+import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import { EventService } from './event-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { SubscriptionService } from './subscription-service.js';
@@ -16,6 +19,7 @@ export interface RunningApi {
   port: number;
   url: string;
   server: Server;
+  app: Express;
   stop(): Promise<void>;
 }
 
@@ -31,18 +35,28 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const batcher = new IngestBatcher(eventStore, queues.events);
   const subscriptionStore = new SubscriptionStore(redis, keys);
   const deliveries = new DeliveryStore(redis, keys, Math.max(eventStore.payloadTtlSeconds, 48 * 3600));
+  const transport = new DeliveryTransport({
+    timeoutMs: config.deliveryTimeoutMs,
+    concurrency: 64,
+    allowPrivateTargets: config.allowPrivateTargets,
+    userAgent: USER_AGENT,
+  });
+  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
   const app = createApp({
     adminToken: config.adminToken,
     logger,
     metrics,
     tenants,
-    events: new EventService(tenants, eventStore, batcher, metrics),
-    subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets }),
+    events: new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate)),
+    subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets, maxSubscriptionsPerTenant: config.maxSubscriptionsPerTenant }),
     deliveries,
-    isReady: async () => {
-      const pong = await Promise.race([redis.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref())]);
-      return pong === 'PONG';
-    },
+    queues,
+    eventStore,
+    operations: new OperationStore(redis, keys),
+    transport,
+    retentionMs: eventStore.payloadTtlSeconds * 1000,
+    tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
+    isReady: async () => (await readiness()).ok,
   });
   const stopGauges = startQueueGauges([queues.events, queues.deliveries], metrics.queueJobs);
   const server = await new Promise<Server>((resolve, reject) => {
@@ -54,6 +68,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     port,
     url: `http://127.0.0.1:${port}`,
     server,
+    app,
     async stop() {
       stopGauges();
       await new Promise<void>((resolve) => {
@@ -62,6 +77,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
       });
       await batcher.drain();
       await queues.close();
+      await transport.close();
       redis.disconnect();
     },
   };

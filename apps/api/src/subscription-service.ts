@@ -1,4 +1,5 @@
 import {
+  Conflict,
   newId,
   NotFound,
   TargetNotAllowed,
@@ -8,12 +9,13 @@ import {
   type Subscription,
   type SubscriptionPatch,
 } from '@hookfleet/core';
-import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, rotateSecret, type ProviderProfile } from '@hookfleet/profiles';
 import { assertTargetAllowed } from '@hookfleet/delivery';
 import type { SubscriptionStore, TenantStore } from '@hookfleet/store';
 
 export interface SubscriptionServiceOptions {
   allowPrivateTargets: boolean;
+  maxSubscriptionsPerTenant?: number;
 }
 
 /** Subscription rules shared by the native routes and every compat router. */
@@ -53,6 +55,10 @@ export class SubscriptionService {
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     await this.checkUrl(input.url);
+    const limit = this.options.maxSubscriptionsPerTenant;
+    if (limit !== undefined && (await this.store.countForTenant(tenant)) >= limit) {
+      throw new Conflict(`this tenant has ${limit} subscriptions, the most allowed (HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT)`);
+    }
     const now = new Date().toISOString();
     const subscription: Subscription = {
       id: newId('sub'),
@@ -90,7 +96,7 @@ export class SubscriptionService {
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
     if (patch.url !== undefined) next.url = patch.url;
     if (patch.events !== undefined) next.events = [...new Set(patch.events)];
-    if (patch.secret !== undefined) next.secret = patch.secret;
+    if (patch.secret !== undefined) Object.assign(next, rotateSecret(current, patch.secret, new Date()));
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.metadata !== undefined) next.metadata = patch.metadata;
     if (patch.delay_seconds !== undefined) next.delay_seconds = patch.delay_seconds;
@@ -100,6 +106,16 @@ export class SubscriptionService {
       next.disabled_reason = patch.active ? null : 'manual';
     }
     if (compat) next.compat = { ...current.compat, ...compat };
+    await this.store.save(next);
+    return next;
+  }
+
+  /** A new secret (generated unless given); the old one keeps signing for 24 h beside it. */
+  async rotate(current: Subscription, secret?: string): Promise<Subscription> {
+    const profile = this.profileOrThrow(current.profile);
+    const nextSecret = secret ?? profile.generateSecret?.();
+    if (!nextSecret) throw new ValidationFailed('this profile does not sign', [{ path: 'secret', message: `profile ${profile.name} has no signing secret` }]);
+    const next: Subscription = { ...current, ...rotateSecret(current, nextSecret, new Date()), updated_at: new Date().toISOString() };
     await this.store.save(next);
     return next;
   }

@@ -9,6 +9,7 @@ export function publicSubscription(subscription: Subscription) {
     url: subscription.url,
     events: subscription.events,
     secret: subscription.secret,
+    previous_secret_expires_at: subscription.previous_secrets?.[0]?.expires_at ?? null,
     description: subscription.description,
     metadata: subscription.metadata,
     active: subscription.active,

@@ -7,11 +7,15 @@ import type { AttemptResult } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { attemptDelivery, type AttemptDecision } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
+import { circuitPauseMs } from './circuit-breaker.js';
 
 /** Waits up to this long in place between paced slices of a group… */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
 /** …for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
+
+/** How long a job for a congested endpoint steps aside. */
+const CONGESTION_BACKOFF_MS = 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,6 +78,12 @@ export function createDeliveryProcessor(context: WorkerContext) {
     return { name: 'retry', data, opts: { jobId: deliveryId, delay, attempts: maxAttempts(profile) - 1, backoff: { type: PROFILE_BACKOFF } } };
   }
 
+  /** A stalled endpoint's backlog is full here: come back later rather than sit in a worker slot (isolation). */
+  async function stepAside(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
+    throw new DelayedError();
+  }
+
   /** The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. */
   async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
@@ -81,10 +91,23 @@ export function createDeliveryProcessor(context: WorkerContext) {
     throw new DelayedError();
   }
 
-  /** An endpoint that answered 429/503 with Retry-After gets nothing from any worker until then. */
+  /**
+   * An endpoint that answered 429/503 with Retry-After gets nothing from any worker until then; one that has failed
+   * every attempt for a while is backed off as a whole (circuit open) until a probe succeeds.
+   */
   async function honourPause(subscriptionId: string, decisions: readonly AttemptDecision[]): Promise<void> {
-    const longest = Math.max(0, ...decisions.map((decision) => decision.retryAfterMs ?? 0));
-    if (longest > 0) await context.limiter.pause(subscriptionId, longest);
+    const failures = decisions.filter((decision) => decision.verdict !== 'delivered').length;
+    const successes = decisions.length - failures;
+    let pauseMs = Math.max(0, ...decisions.map((decision) => decision.retryAfterMs ?? 0));
+    if (failures > 0 && successes === 0) {
+      const streak = await context.health.record(subscriptionId, 0, failures);
+      const circuitMs = circuitPauseMs(streak, Date.now(), config.retryDelayScale);
+      if (circuitMs > pauseMs) {
+        pauseMs = circuitMs;
+        logger.warn({ subscription_id: subscriptionId, consecutive_failures: streak?.consecutiveFailures, pause_ms: circuitMs }, 'endpoint circuit open');
+      }
+    }
+    if (pauseMs > 0) await context.limiter.pause(subscriptionId, pauseMs);
   }
 
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
@@ -102,6 +125,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     if (strandedIndexes.length > 0) {
       await context.queues.deliveries.addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
     }
+    if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
     const bookkeeping = await loadBookkeeping(profile, subscription.id);
     const started = Date.now();
     let sent = 0;
@@ -160,6 +184,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
       await abandon(subscription.id, [data.deliveryId], [attempt - 1], 'event payload expired');
       return;
     }
+    if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
     const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, 1);
     if (grant.granted === 0) await deferRest(job, token, profile.name, 1, grant.waitMs);
     const bookkeeping = await loadBookkeeping(profile, subscription.id);

@@ -15,10 +15,12 @@ export async function applySubscriptionEffects(
   if (!current) return;
   if (remove) {
     await context.subscriptions.remove(current);
+    context.metrics.subscriptionsDisabled.inc({ profile: current.profile, reason: 'removed' });
     context.logger.warn({ subscription_id: current.id, profile: current.profile }, 'subscription removed by its profile');
     return;
   }
   if (!current.active) return;
   await context.subscriptions.save({ ...current, active: false, disabled_reason: disable ?? 'failing', updated_at: new Date().toISOString() });
+  context.metrics.subscriptionsDisabled.inc({ profile: current.profile, reason: disable ?? 'failing' });
   context.logger.warn({ subscription_id: current.id, profile: current.profile, reason: disable }, 'subscription disabled');
 }

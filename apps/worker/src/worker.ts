@@ -1,18 +1,18 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { createBackoffStrategy, createQueues, DELIVERIES_QUEUE, EVENTS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
-import { DeliveryTransport } from '@hookfleet/delivery';
+import { createBackoffStrategy, createQueues, createReadinessProbe, DELIVERIES_QUEUE, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 import { EventCache } from './event-cache.js';
 import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
+import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
 import type { WorkerContext } from './context.js';
 
-export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
 export const LOCK_DURATION_MS = 15_000;
@@ -48,6 +48,8 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     events,
     eventCache: new EventCache(events),
     deliveries: new DeliveryStore(redis, keys, retentionTtl),
+    limiter: new RateLimiter(redis, keys),
+    health: new EndpointHealth(redis, keys),
     transport: new DeliveryTransport({
       timeoutMs: config.deliveryTimeoutMs,
       concurrency: config.deliveryConcurrency,
@@ -61,6 +63,8 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const workers: Worker[] = [];
   if (config.workerRoles.includes('matcher')) {
     workers.push(new Worker<MatchJobData>(EVENTS_QUEUE, createMatcher(context), { ...workerOptions, concurrency: 8 }));
+    // Recover and replay run beside matching: both read events and subscriptions and add delivery jobs.
+    workers.push(new Worker<OperationJobData>(OPERATIONS_QUEUE, createOperationProcessor(context, new OperationStore(redis, keys)), { ...workerOptions, concurrency: 2 }));
   }
   if (config.workerRoles.includes('delivery')) {
     workers.push(
@@ -77,8 +81,9 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       if (error.name !== 'DeliveryAttemptFailed') logger.error({ err: error, queue: worker.name, job_id: job?.id }, 'job failed');
     });
   }
-  const stopGauges = startQueueGauges([queues.events, queues.deliveries], metrics.queueJobs);
-  const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await redis.ping()) === 'PONG');
+  const stopGauges = startQueueGauges([queues.events, queues.deliveries, queues.operations], metrics.queueJobs);
+  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
+  const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
 
   return {
     metricsPort: metricsServer.port,

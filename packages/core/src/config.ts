@@ -24,6 +24,9 @@ export const configSchema = z.object({
   HOOKFLEET_QUEUE_PREFIX: z.string().min(1).default('hookfleet'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOOKFLEET_EVENT_RETENTION_HOURS: numberFromEnv(24),
+  HOOKFLEET_TENANT_API_RATE: numberFromEnv(100),
+  HOOKFLEET_TENANT_INGEST_RATE: numberFromEnv(50_000),
+  HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -41,6 +44,11 @@ export interface HookfleetConfig {
   prefix: string;
   logLevel: EnvConfig['LOG_LEVEL'];
   eventRetentionHours: number;
+  /** Management requests per second per tenant key, per API process (0 = no limit). */
+  tenantApiRate: number;
+  /** Events per second per tenant accepted by one API process (0 = no limit). */
+  tenantIngestRate: number;
+  maxSubscriptionsPerTenant: number;
 }
 
 /** Parses the environment; a bad value throws a ConfigError naming the variable. */
@@ -65,5 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     prefix: e.HOOKFLEET_QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     eventRetentionHours: e.HOOKFLEET_EVENT_RETENTION_HOURS,
+    tenantApiRate: e.HOOKFLEET_TENANT_API_RATE,
+    tenantIngestRate: e.HOOKFLEET_TENANT_INGEST_RATE,
+    maxSubscriptionsPerTenant: e.HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT,
   };
 }

@@ -27,6 +27,8 @@ export interface Subscription {
   url: string;
   events: string[];
   secret: string | null;
+  /** Secrets replaced within the last 24 h: signing profiles sign with them too, so receivers can rotate calmly. */
+  previous_secrets?: Array<{ secret: string; expires_at: string }>;
   description: string | null;
   metadata: Record<string, unknown>;
   active: boolean;

@@ -87,3 +87,5 @@ export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+export const rotateSecretSchema = z.object({ secret: z.string().min(8).max(500).optional() }).strict();

@@ -1,7 +1,11 @@
-import { Agent, request, errors } from 'undici';
+import { Agent, errors } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
+import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
+
+/** An origin with a full backlog and no answer for this long is congested. */
+const STALLED_ORIGIN_MS = 1000;
 
 /** Every delivery's User-Agent starts with hookfleet/ (CONTRACT.md, "Deliveries"). */
 export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
@@ -21,6 +25,15 @@ export interface TransportOptions {
 
 export type SendKind = 'response' | 'timeout' | 'error';
 
+interface Target {
+  url: URL;
+  origin: string;
+  /** Path and query, as the request line sends them. */
+  path: string;
+}
+
+const MAX_CACHED_TARGETS = 10_000;
+
 export interface SendResult {
   kind: SendKind;
   statusCode: number | null;
@@ -35,9 +48,15 @@ export class DeliveryTransport {
   private readonly agent: Agent;
   private readonly slots: Semaphore;
   private readonly originSlots: KeyedSemaphore;
+  private readonly perOriginConcurrency: number;
+  private readonly deadlines: DeadlineWatch;
+  private readonly targets = new Map<string, Target>();
+  /** Per origin: requests in flight and when one last started on an idle origin or finished. */
+  private readonly originProgress = new Map<string, { inFlight: number; lastProgressAt: number }>();
 
   constructor(private readonly options: TransportOptions) {
     const perOrigin = options.perOriginConcurrency ?? Math.max(1, Math.min(64, Math.ceil(options.concurrency / 2)));
+    this.perOriginConcurrency = perOrigin;
     this.agent = new Agent({
       connections: perOrigin,
       keepAliveTimeout: 30_000,
@@ -47,58 +66,98 @@ export class DeliveryTransport {
     });
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
+    // Deadlines are checked a few times per timeout, at most every 100 ms (a timeout ends up to one tick late).
+    this.deadlines = new DeadlineWatch(Math.max(5, Math.min(100, Math.floor(options.timeoutMs / 10))));
   }
 
   async post(targetUrl: string, body: string, headers: Record<string, string>): Promise<SendResult> {
-    const url = new URL(targetUrl);
-    const origin = url.origin;
-    await this.originSlots.acquire(origin);
-    await this.slots.acquire();
-    const started = performance.now();
+    let target: Target;
     try {
-      if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(url);
-      const response = await request(url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers },
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      const responseBody = await readLimited(response.body);
-      return {
-        kind: 'response',
-        statusCode: response.statusCode,
-        headers: response.headers,
-        responseBody,
-        error: null,
-        durationMs: performance.now() - started,
-      };
+      target = this.targetOf(targetUrl);
     } catch (error) {
-      return { kind: isTimeout(error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(error), durationMs: performance.now() - started };
-    } finally {
-      this.slots.release();
-      this.originSlots.release(origin);
+      return { kind: 'error', statusCode: null, headers: {}, responseBody: '', error: describe(error), durationMs: 0 };
     }
+    const { origin } = target;
+    // Free slots are taken without a promise; only a full endpoint or process waits.
+    if (!this.originSlots.tryAcquire(origin)) await this.originSlots.acquire(origin);
+    if (!this.slots.tryAcquire()) await this.slots.acquire();
+    const started = performance.now();
+    this.progressStarted(origin, started);
+    const collected = await new Promise<Collected>((resolve) => {
+      const collector = new ResponseCollector(started + this.options.timeoutMs, RESPONSE_BODY_LIMIT, (settled, outcome) => {
+        this.deadlines.delete(settled);
+        this.progressFinished(origin);
+        this.slots.release();
+        this.originSlots.release(origin);
+        resolve(outcome);
+      });
+      try {
+        if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(target.url);
+        this.deadlines.add(collector);
+        this.agent.dispatch(
+          { origin, path: target.path, method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers } },
+          collector,
+        );
+      } catch (error) {
+        collector.fail(error);
+      }
+    });
+    const durationMs = performance.now() - started;
+    if (collected.ok) return { kind: 'response', statusCode: collected.statusCode, headers: collected.headers, responseBody: collected.body, error: null, durationMs };
+    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(collected.error), durationMs };
+  }
+
+  /** isCongested's bookkeeping: a request starting on an idle origin, or any request ending, is progress. */
+  private progressStarted(origin: string, now: number): void {
+    const progress = this.originProgress.get(origin);
+    if (!progress) this.originProgress.set(origin, { inFlight: 1, lastProgressAt: now });
+    else {
+      if (progress.inFlight === 0) progress.lastProgressAt = now;
+      progress.inFlight += 1;
+    }
+  }
+
+  private progressFinished(origin: string): void {
+    const progress = this.originProgress.get(origin);
+    if (!progress) return;
+    progress.inFlight -= 1;
+    progress.lastProgressAt = performance.now();
+    if (progress.inFlight === 0 && this.originSlots.queuedFor(origin) === 0) this.originProgress.delete(origin);
+  }
+
+  /** A subscriber URL parsed once: deliveries to one endpoint reuse it. */
+  private targetOf(targetUrl: string): Target {
+    let target = this.targets.get(targetUrl);
+    if (!target) {
+      const url = new URL(targetUrl);
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      target = { url, origin: url.origin, path: `${url.pathname}${url.search}` };
+      this.targets.set(targetUrl, target);
+    }
+    return target;
+  }
+
+  /**
+   * True when this endpoint already has a full backlog here: more work for it would only sit in a worker slot
+   * waiting, so its jobs step aside and come back later instead (one hanging endpoint cannot fill every slot).
+   */
+  isCongested(targetUrl: string): boolean {
+    let origin: string;
+    try {
+      origin = new URL(targetUrl).origin;
+    } catch {
+      return false;
+    }
+    if (this.originSlots.queuedFor(origin) < this.perOriginConcurrency) return false;
+    const progress = this.originProgress.get(origin);
+    // A full backlog is fine while answers keep coming; it is congestion when none came for a while.
+    return progress !== undefined && performance.now() - progress.lastProgressAt > STALLED_ORIGIN_MS;
   }
 
   async close(): Promise<void> {
+    this.deadlines.close();
     await this.agent.close();
   }
-}
-
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_BODY_LIMIT) {
-      // The rest is not read: a huge or endless answer costs no more than the limit.
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
 }
 
 function isTimeout(error: unknown): boolean {

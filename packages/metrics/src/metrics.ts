@@ -23,6 +23,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     deliveryDuration: new Histogram({ name: 'hookfleet_delivery_duration_seconds', help: 'Duration of one delivery attempt', labelNames: ['profile'] as const, buckets: DURATION_BUCKETS, registers }),
     deliveryLag: new Histogram({ name: 'hookfleet_delivery_lag_seconds', help: 'From event accepted to successful delivery', labelNames: ['profile'] as const, buckets: LAG_BUCKETS, registers }),
     queueJobs: new Gauge({ name: 'hookfleet_queue_jobs', help: 'BullMQ jobs by queue and state', labelNames: ['queue', 'state'] as const, registers }),
+    subscriptionsDisabled: new Counter({ name: 'hookfleet_subscriptions_disabled_total', help: 'Subscriptions disabled by the pipeline (gone after a 410, failing after the profile rule) or removed', labelNames: ['profile', 'reason'] as const, registers }),
     httpRequestDuration: new Histogram({ name: 'hookfleet_http_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status_code'] as const, buckets: DURATION_BUCKETS, registers }),
   };
 }

@@ -1,5 +1,15 @@
 export * from './profile.js';
+export * from './compat.js';
 export * from './retry-ladder.js';
 export * from './registry.js';
 export { standardProfile } from './standard/index.js';
 export { signStandardWebhook } from './standard/signature.js';
+export { paymoProfile } from './paymo/index.js';
+export { paymoSignature } from './paymo/signature.js';
+export { hubPlannerProfile } from './hubplanner/index.js';
+export { forecastProfile } from './forecast/index.js';
+export { paybookProfile } from './paybook/index.js';
+export { PAYBOOK_DISABLE_AFTER } from './paybook/bookkeeping.js';
+export { gigapayProfile } from './gigapay/index.js';
+export { gigapaySignature } from './gigapay/signature.js';
+export { signingSecrets, rotateSecret, SECRET_GRACE_MS } from './signing-secrets.js';

@@ -1,8 +1,11 @@
 import type { DisabledReason, StoredEvent, Subscription } from '@hookfleet/core';
+import type { CompatApi } from './compat.js';
 
 export interface EventTypeInfo {
   type: string;
   description: string;
+  /** A name subscriptions may list but producers never publish (Hub Planner's `timeEntry.create.update`). */
+  subscriptionOnly?: boolean;
 }
 
 export interface DeliveryRequestContext {
@@ -68,4 +71,6 @@ export interface ProviderProfile {
   retryDelaysMs: readonly number[];
   /** Bookkeeping after each attempt; absent = none. */
   onAttempt?(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect;
+  /** The provider's own subscription REST API, mounted by the API under `/<name>`; absent = none. */
+  compat?: CompatApi;
 }

@@ -1,8 +1,13 @@
 import type { ProviderProfile } from './profile.js';
 import { standardProfile } from './standard/index.js';
+import { paymoProfile } from './paymo/index.js';
+import { hubPlannerProfile } from './hubplanner/index.js';
+import { forecastProfile } from './forecast/index.js';
+import { paybookProfile } from './paybook/index.js';
+import { gigapayProfile } from './gigapay/index.js';
 
 /** Every profile hookfleet serves, in the order listings show them. */
-export const profiles: readonly ProviderProfile[] = [standardProfile];
+export const profiles: readonly ProviderProfile[] = [standardProfile, paymoProfile, hubPlannerProfile, forecastProfile, paybookProfile, gigapayProfile];
 
 const byName = new Map(profiles.map((profile) => [profile.name, profile]));
 

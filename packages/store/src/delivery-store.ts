@@ -144,6 +144,10 @@ export class DeliveryStore {
       if (result.bookkeeping) queueBookkeeping(pipeline, this.keys, result.subscriptionId, result.bookkeeping);
     }
     for (const log of touchedLogs) pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
+    // Any success clears the endpoint's failure streak (the circuit breaker's record), in the same round trip.
+    for (const subscriptionId of new Set(results.filter((result) => result.status === 'delivered').map((result) => result.subscriptionId))) {
+      pipeline.del(this.keys.endpointHealth(subscriptionId));
+    }
     await pipeline.exec();
   }
 

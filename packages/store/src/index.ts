@@ -10,3 +10,4 @@ export { Redis } from 'ioredis';
 export * from './operation-store.js';
 export * from './rate-limiter.js';
 export * from './compat-store.js';
+export * from './endpoint-health.js';

@@ -19,6 +19,7 @@ export class Keys {
   subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.prefix}:dlvs:${subscriptionId}:${status}`; }
   rateLimit(subscriptionId: string) { return `${this.prefix}:rl:${subscriptionId}`; }
   endpointPause(subscriptionId: string) { return `${this.prefix}:pause:${subscriptionId}`; }
+  endpointHealth(subscriptionId: string) { return `${this.prefix}:health:${subscriptionId}`; }
   operation(id: string) { return `${this.prefix}:op:${id}`; }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.prefix}:compat:${profile}:${tenant}:${name}`; }
 }

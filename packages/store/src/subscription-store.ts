@@ -76,6 +76,10 @@ export class SubscriptionStore {
       .exec();
   }
 
+  async countForTenant(tenant: string): Promise<number> {
+    return this.redis.zcard(this.keys.tenantSubscriptions(tenant));
+  }
+
   async allIds(): Promise<string[]> {
     return this.redis.smembers(this.keys.allSubscriptions());
   }

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { listQuerySchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed } from '@hookfleet/core';
+import { listQuerySchema, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed } from '@hookfleet/core';
 import type { DeliveryStore } from '@hookfleet/store';
 import { principalOf } from '../auth.js';
 import { parseOrThrow } from '../validate.js';
@@ -46,6 +46,12 @@ export function subscriptionRoutes(service: SubscriptionService, deliveries: Del
     const subscription = await service.getOwned(request.params.id, tenantScope(request));
     const patch = parseOrThrow(subscriptionPatchSchema, request.body, 'invalid subscription');
     response.json(publicSubscription(await service.update(subscription, patch)));
+  });
+
+  router.post('/v1/subscriptions/:id/rotate-secret', async (request, response) => {
+    const subscription = await service.getOwned(request.params.id, tenantScope(request));
+    const input = parseOrThrow(rotateSecretSchema, request.body ?? {}, 'invalid rotation');
+    response.json(publicSubscription(await service.rotate(subscription, input.secret)));
   });
 
   router.delete('/v1/subscriptions/:id', async (request, response) => {

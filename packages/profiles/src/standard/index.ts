@@ -1,7 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
-import type { ProviderProfile } from '../profile.js';
+import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
 import { signStandardWebhook } from './signature.js';
+import { signingSecrets } from '../signing-secrets.js';
+
+/** Deliveries that died in a row, with no success between them, before the subscription is disabled as failing. */
+export const DISABLE_AFTER_CONSECUTIVE_DEAD = 20;
+
+/**
+ * 410 Gone means the receiver is gone for good: the subscription is disabled ('gone'). Deliveries that keep dying
+ * (DISABLE_AFTER_CONSECUTIVE_DEAD in a row, no success between) disable it as 'failing'. Any success resets the count.
+ */
+export function standardBookkeeping(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect {
+  if (outcome.ok) return bookkeeping.consecutive_dead && bookkeeping.consecutive_dead !== '0' ? { set: { consecutive_dead: 0 } } : {};
+  if (outcome.statusCode === 410) return { disable: 'gone' };
+  if (!outcome.dead) return {};
+  const consecutiveDead = Number(bookkeeping.consecutive_dead ?? 0) + 1;
+  return consecutiveDead >= DISABLE_AFTER_CONSECUTIVE_DEAD ? { increment: { consecutive_dead: 1 }, disable: 'failing' } : { increment: { consecutive_dead: 1 } };
+}
 
 const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
@@ -31,9 +47,12 @@ export const standardProfile = {
     const headers: Record<string, string> = {
       'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
     };
-    if (subscription.secret) headers['webhook-signature'] = signStandardWebhook(subscription.secret, deliveryId, now, body);
+    const secrets = signingSecrets(subscription, now);
+    // Standard Webhooks allows several signatures, space-separated: one per secret still valid after a rotation.
+    if (secrets.length > 0) headers['webhook-signature'] = secrets.map((secret) => signStandardWebhook(secret, deliveryId, now, body)).join(' ');
     return { body, headers };
   },
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
+  onAttempt: standardBookkeeping,
 } satisfies ProviderProfile;

@@ -1,0 +1,46 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HookfleetError } from '@hookfleet/core';
+
+export class TooManyRequests extends HookfleetError {
+  override readonly code = 'rate_limited';
+  override readonly status = 429;
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
+/**
+ * Token buckets per key, in this process's memory: abuse protection costs the hot path no Redis call. With
+ * several API processes each allows the rate (documented); per-endpoint delivery limits are fleet-wide instead.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+  constructor(private readonly perSecond: number, private readonly burst = perSecond) {}
+
+  /** Takes `count` tokens, or answers how many seconds until they would be there. */
+  take(key: string, count = 1, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    if (this.perSecond <= 0) return { ok: true };
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
+    bucket.updatedAt = now;
+    if (this.buckets.size > 100_000) this.buckets.clear();
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= count) {
+      bucket.tokens -= count;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((count - bucket.tokens) / this.perSecond)) };
+  }
+}
+
+/** The management API's per-tenant limit (the operator is not limited). */
+export function managementRateLimit(buckets: TokenBuckets) {
+  return (request: Request, _response: Response, next: NextFunction) => {
+    const principal = request.principal;
+    if (principal?.kind !== 'tenant') return next();
+    const verdict = buckets.take(principal.tenantId);
+    if (verdict.ok) return next();
+    next(new TooManyRequests('too many requests for this tenant; slow down', verdict.retryAfterSeconds));
+  };
+}

@@ -1,0 +1,29 @@
+import { HookfleetError } from '@hookfleet/core';
+import type { CompatFailure } from '@hookfleet/profiles';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  message?: string;
+}
+
+function isRedisUnavailable(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  const message = (error as { message?: string } | null)?.message ?? '';
+  return name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue/i.test(message);
+}
+
+/** Any error as a status, a stable code and a message, which each profile then renders in its provider's style. */
+export function compatFailureOf(error: unknown): CompatFailure & { unexpected?: boolean } {
+  if (error instanceof HookfleetError) return { status: error.status, code: error.code, message: error.message, issues: error.issues };
+  const parserError = error as BodyParserError | null;
+  if (parserError?.type === 'entity.too.large') return { status: 413, code: 'payload_too_large', message: 'request body larger than 1 MiB' };
+  if (parserError?.type === 'entity.parse.failed' || parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
+    return { status: 400, code: 'invalid_json', message: 'body is not valid JSON', issues: [{ path: '(body)', message: 'malformed JSON' }] };
+  }
+  if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
+    return { status: parserError.status, code: 'bad_request', message: parserError.message ?? 'bad request' };
+  }
+  if (isRedisUnavailable(error)) return { status: 503, code: 'unavailable', message: 'storage unavailable, try again' };
+  return { status: 500, code: 'internal', message: 'internal error', unexpected: true };
+}

@@ -1,0 +1,91 @@
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { NotFound } from '@hookfleet/core';
+import { profiles, type CompatAnswer, type CompatApi, type CompatRequest, type CompatRoute, type ProviderProfile } from '@hookfleet/profiles';
+import { compatStoreBeside, type CompatStore, type TenantStore } from '@hookfleet/store';
+import { authenticate, bearerCredential } from '../auth.js';
+import type { SubscriptionService } from '../subscription-service.js';
+import { compatFailureOf } from './compat-errors.js';
+import { lowerCaseHeaders, newRequestId, toCompatRequest } from './compat-request.js';
+import { CompatSubscriptions } from './compat-subscriptions.js';
+import { performCompatRoute } from './compat-operations.js';
+
+export interface CompatRouterDependencies {
+  adminToken: string;
+  tenants: TenantStore;
+  subscriptions: SubscriptionService;
+  logger: Logger;
+}
+
+interface MountedProfile {
+  prefix: string;
+  profile: ProviderProfile;
+  api: CompatApi;
+}
+
+const OVERRIDABLE_METHODS = new Set(['GET', 'PUT', 'PATCH', 'DELETE']);
+
+export function sendCompatAnswer(response: Response, answer: CompatAnswer): void {
+  if (answer.status === 503) response.set('retry-after', '1');
+  if (answer.body === undefined) response.status(answer.status).end();
+  else response.status(answer.status).json(answer.body);
+}
+
+/** A POST whose override header names another method is routed as that method (Paybook's SDK). */
+function methodOverride(header: string) {
+  return (request: Request, _response: Response, next: NextFunction) => {
+    const override = lowerCaseHeaders(request)[header]?.trim().toUpperCase();
+    if (request.method === 'POST' && override && OVERRIDABLE_METHODS.has(override)) request.method = override;
+    next();
+  };
+}
+
+/**
+ * Mounts one profile's table with full paths (`/paymo/api/hooks`) on the shared router, so route listings see
+ * every compat route; the profile's middleware (method override, auth, not found) is scoped to its prefix.
+ */
+function mountProfile(router: Router, mounted: MountedProfile, dependencies: CompatRouterDependencies, store: CompatStore): void {
+  const { profile, api, prefix } = mounted;
+  const subscriptions = new CompatSubscriptions(profile, dependencies.subscriptions, store);
+  if (api.methodOverrideHeader) router.use(prefix, methodOverride(api.methodOverrideHeader));
+  // The provider's own header style for the tenant key, and Bearer (tenant key or operator token) as everywhere.
+  router.use(prefix, authenticate(dependencies.adminToken, dependencies.tenants, [(request) => api.credential(lowerCaseHeaders(request)), bearerCredential]));
+
+  async function answer(route: CompatRoute, request: Request): Promise<CompatAnswer> {
+    const requestId = newRequestId();
+    try {
+      const compatRequest: CompatRequest = toCompatRequest(request, api, requestId);
+      return await performCompatRoute({ route, api, subscriptions, store, profile: profile.name }, compatRequest, request.body);
+    } catch (error) {
+      const failure = compatFailureOf(error);
+      if (failure.unexpected) dependencies.logger.error({ err: error, profile: profile.name }, 'compat route failed');
+      return api.error(failure, { requestId });
+    }
+  }
+
+  for (const route of api.routes) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    router[method](`${prefix}${route.path}`, async (request, response) => sendCompatAnswer(response, await answer(route, request)));
+  }
+  router.use(prefix, (request, _response, next) => next(new NotFound(`no route for ${request.method} ${request.originalUrl}`)));
+}
+
+/**
+ * Every profile's own subscription API under `/<profile>` (its table in packages/profiles), and the error handler
+ * that answers in each provider's style, also for errors raised before the router (a body that is not JSON).
+ */
+export function compatRoutes(dependencies: CompatRouterDependencies): Array<Router | ErrorRequestHandler> {
+  const store = compatStoreBeside(dependencies.subscriptions.store);
+  const mounted: MountedProfile[] = profiles.flatMap((profile) => (profile.compat ? [{ prefix: `/${profile.name}`, profile, api: profile.compat }] : []));
+  const router = Router();
+  for (const entry of mounted) mountProfile(router, entry, dependencies, store);
+
+  const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
+    const entry = mounted.find(({ prefix }) => request.path === prefix || request.path.startsWith(`${prefix}/`));
+    if (!entry || response.headersSent) return next(error);
+    const failure = compatFailureOf(error);
+    if (failure.unexpected) dependencies.logger.error({ err: error, profile: entry.profile.name }, 'compat request failed');
+    sendCompatAnswer(response, entry.api.error(failure, { requestId: newRequestId() }));
+  };
+  return [router, errorHandler];
+}

@@ -1,0 +1,49 @@
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { deliveryJson, deliveryText } from '../listen/delivery-format.js';
+import { startReceiver, type RunningReceiver } from '../listen/receiver.js';
+import { signatureSchemes } from '../listen/schemes.js';
+import { checkSignature } from '../listen/signature-schemes.js';
+
+export const DEFAULT_LISTEN_PORT = 8787;
+const HOST = '127.0.0.1';
+
+export const listen: Command = {
+  name: 'listen',
+  summary: 'run a local receiver that verifies each delivery’s signature and prints it (for wiring a subscriber)',
+  options: {
+    port: { type: 'string', short: 'p', value: 'port', description: `the port on 127.0.0.1 (default ${DEFAULT_LISTEN_PORT}; 0 = any free port)` },
+    secret: { type: 'string', multiple: true, value: 'secret', description: "the subscription's signing secret (whsec_…); without one, signatures are shown unchecked" },
+    status: { type: 'string', value: 'code', description: 'answer every delivery with this HTTP status (default 200; a 5xx shows the retry ladder)' },
+  },
+  examples: [
+    'hookfleet listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    'hookfleet subscriptions create http://127.0.0.1:8787/hook --tenant ten_123 --events "*"   # then listen with its secret',
+    'hookfleet listen --port 0 --json | jq .body',
+  ],
+  async run({ io, json }, input) {
+    const port = input.integer('port', { min: 0, max: 65_535 }) ?? DEFAULT_LISTEN_PORT;
+    const status = input.integer('status', { min: 200, max: 599 }) ?? 200;
+    const secrets = input.strings('secret').filter((secret) => secret !== '');
+    let receiver: RunningReceiver;
+    try {
+      receiver = await startReceiver({
+        host: HOST,
+        port,
+        status,
+        check: (body, headers) => checkSignature(signatureSchemes, secrets, body, headers),
+        onDelivery: (delivery) => io.stdout.write(json ? `${deliveryJson(delivery)}\n` : deliveryText(delivery)),
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${HOST} is in use; pick another with --port`);
+      throw error;
+    }
+    // The address goes to stderr, so `--json` output on stdout is only deliveries.
+    io.stderr.write(`listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${signatureSchemes.map((scheme) => scheme.profile).join(', ')} signatures` : 'no --secret: signatures unchecked'}); Ctrl-C stops\n`);
+    try {
+      await io.untilStopped();
+    } finally {
+      await receiver.close();
+    }
+  },
+};

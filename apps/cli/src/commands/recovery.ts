@@ -1,0 +1,105 @@
+import type { HookfleetClient, OperationStarted } from '@hookfleet/client';
+import type { Command, CommandContext, OptionSpecs, ParsedInput } from '../command.js';
+import { CommandFailed } from '../errors.js';
+import { printJson } from '../output.js';
+import { waitForOperation, type OperationView } from '../operation-wait.js';
+import { ProgressBar } from '../progress.js';
+import { parseTimeFlag } from '../time.js';
+
+const windowOptions: OptionSpecs = {
+  since: { type: 'string', value: 'time', description: 'start of the window (required): 2h, 30m, 7d or ISO-8601' },
+  until: { type: 'string', value: 'time', description: 'end of the window (default: now)' },
+  detach: { type: 'boolean', description: 'print the operation id and return at once instead of waiting' },
+};
+
+const UNITS: Record<string, string> = { recover: 'deliveries', replay: 'events' };
+
+function summary(operation: OperationView): string {
+  const unit = UNITS[operation.kind] ?? 'items';
+  const base = `${operation.kind} ${operation.id} ${operation.status}: ${operation.done}/${operation.total} ${unit}`;
+  return operation.error ? `${base} (${operation.error})` : base;
+}
+
+function timeWindow(input: ParsedInput): { since: string; until?: string } {
+  const now = new Date();
+  const since = parseTimeFlag('since', input.requiredString('since'), now).toISOString();
+  const until = input.string('until');
+  return until === undefined ? { since } : { since, until: parseTimeFlag('until', until, now).toISOString() };
+}
+
+/** Starts the operation, then follows it to the end with a progress bar on a terminal; a failed one exits 1. */
+async function runOperation(context: CommandContext, kind: string, subscriptionId: string, start: (client: HookfleetClient) => Promise<OperationStarted>, detach: boolean): Promise<void> {
+  const { io, json } = context;
+  const client = context.client();
+  const { operation_id: operationId } = await start(client);
+  if (detach) {
+    if (json) printJson(io.stdout, { operation_id: operationId });
+    else io.stdout.write(`${kind} ${operationId} started; follow it with: hookfleet operations show ${operationId} --wait\n`);
+    return;
+  }
+  if (!json) io.stderr.write(`${kind} ${operationId} started for ${subscriptionId}\n`);
+  const bar = new ProgressBar(io.stderr);
+  const label = `${kind} ${operationId}`;
+  let operation: OperationView;
+  try {
+    operation = await waitForOperation(client, operationId, { onUpdate: (latest) => (json ? undefined : bar.update({ label, done: latest.done, total: latest.total })) });
+  } finally {
+    bar.finish();
+  }
+  if (json) printJson(io.stdout, operation);
+  else io.stdout.write(`${summary(operation)}\n`);
+  if (operation.status === 'failed') throw new CommandFailed(summary(operation));
+}
+
+export const recover: Command = {
+  name: 'recover',
+  summary: "attempt again every failed or dead delivery of a subscription in a window (after an outage)",
+  args: [{ name: 'subscription', description: 'the subscription id' }],
+  options: windowOptions,
+  examples: ['hookfleet recover sub_123 --since 12h', 'hookfleet recover sub_123 --since 2025-06-01T22:00:00Z --until 2025-06-02T06:00:00Z --json'],
+  async run(context, input) {
+    const subscriptionId = input.argument(0, 'subscription');
+    const body = timeWindow(input);
+    await runOperation(context, 'recover', subscriptionId, (client) => client.subscriptions.recover(subscriptionId, body), input.boolean('detach'));
+  },
+};
+
+export const replay: Command = {
+  name: 'replay',
+  summary: 'deliver again every retained event of a window the subscription matches now, missed ones included',
+  args: [{ name: 'subscription', description: 'the subscription id' }],
+  options: {
+    ...windowOptions,
+    types: { type: 'string', multiple: true, value: 'types', description: 'only these event types, comma-separated' },
+  },
+  examples: ['hookfleet replay sub_123 --since 6h', 'hookfleet replay sub_123 --since 2h --types invoice.paid,invoice.voided'],
+  async run(context, input) {
+    const subscriptionId = input.argument(0, 'subscription');
+    const types = input.list('types');
+    const body = { ...timeWindow(input), ...(types.length > 0 ? { types } : {}) };
+    await runOperation(context, 'replay', subscriptionId, (client) => client.subscriptions.replay(subscriptionId, body), input.boolean('detach'));
+  },
+};
+
+export const operationsShow: Command = {
+  name: 'operations show',
+  summary: 'show a recover or replay operation; --wait follows it to the end',
+  args: [{ name: 'operation', description: 'the operation id' }],
+  options: { wait: { type: 'boolean', description: 'wait until it is done, with a progress bar on a terminal' } },
+  examples: ['hookfleet operations show op_123', 'hookfleet operations show op_123 --wait --json'],
+  async run({ io, json, client }, input) {
+    const operationId = input.argument(0, 'operation');
+    const bar = new ProgressBar(io.stderr);
+    let operation: OperationView;
+    try {
+      operation = input.boolean('wait')
+        ? await waitForOperation(client(), operationId, { onUpdate: (latest) => (json ? undefined : bar.update({ label: `${latest.kind} ${latest.id}`, done: latest.done, total: latest.total })) })
+        : await client().operations.get(operationId);
+    } finally {
+      bar.finish();
+    }
+    if (json) printJson(io.stdout, operation);
+    else io.stdout.write(`${summary(operation)}\n`);
+    if (operation.status === 'failed') throw new CommandFailed(summary(operation));
+  },
+};

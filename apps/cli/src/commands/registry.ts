@@ -1,0 +1,28 @@
+import type { Command } from '../command.js';
+import { deliveriesList, deliveriesShow, retry } from './deliveries.js';
+import { eventTypes } from './event-types.js';
+import { listen } from './listen.js';
+import { publish } from './publish.js';
+import { operationsShow, recover, replay } from './recovery.js';
+import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
+import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
+
+/** Every command, in the order `hookfleet --help` lists them. */
+export const commands: readonly Command[] = [
+  publish,
+  subscriptionsList,
+  subscriptionsCreate,
+  subscriptionsShow,
+  subscriptionsDisable,
+  subscriptionsEnable,
+  subscriptionsTest,
+  subscriptionsDelete,
+  deliveriesList,
+  deliveriesShow,
+  retry,
+  recover,
+  replay,
+  operationsShow,
+  eventTypes,
+  listen,
+];

@@ -1,0 +1,125 @@
+import type { RateLimit, SubscriptionInput } from '@hookfleet/client';
+import type { Command, ParsedInput } from '../command.js';
+import { UsageError } from '../errors.js';
+import { parseJsonFlag } from '../json-input.js';
+import { printFields, printJson, printTable } from '../output.js';
+import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
+import { parseDurationMs } from '../time.js';
+import { subscriptionColumns, subscriptionFields } from './subscription-view.js';
+
+const tenantOption = { type: 'string', value: 'tenant', description: 'the tenant (needed with the operator token; a tenant key implies its own)' } as const;
+
+/** `10/s`, `600/m` (also `/sec`, `/min`). */
+export function parseRateLimit(text: string): RateLimit {
+  const match = /^(\d+)\s*\/\s*(s|sec|second|m|min|minute)$/i.exec(text.trim());
+  const amount = Number(match?.[1]);
+  if (!match || amount <= 0) throw new UsageError(`--rate-limit must look like 10/s or 600/m, got "${text}"`);
+  return match[2]?.toLowerCase().startsWith('s') ? { per_second: amount } : { per_minute: amount };
+}
+
+/** `--delay 90`, `--delay 90s` or `--delay 5m`, as whole seconds. */
+export function parseDelaySeconds(text: string): number {
+  const trimmed = text.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : parseDurationMs(trimmed);
+  if (ms === undefined || !Number.isInteger(ms / 1000)) throw new UsageError(`--delay must be whole seconds (90) or a duration (90s, 5m), got "${text}"`);
+  return ms / 1000;
+}
+
+function subscriptionInput(input: ParsedInput): SubscriptionInput {
+  const events = input.list('events');
+  if (events.length === 0) throw new UsageError('--events is required (comma-separated types or patterns: invoice.paid,order.*)');
+  const metadata = input.string('metadata');
+  const rateLimit = input.string('rate-limit');
+  const delay = input.string('delay');
+  return {
+    url: input.argument(0, 'endpoint-url'),
+    events,
+    ...(input.string('profile') ? { profile: input.string('profile') } : {}),
+    ...(input.string('tenant') ? { tenant: input.string('tenant') } : {}),
+    ...(input.string('secret') ? { secret: input.string('secret') } : {}),
+    ...(input.string('description') !== undefined ? { description: input.string('description') } : {}),
+    ...(input.string('created-by') ? { created_by: input.string('created-by') } : {}),
+    ...(metadata !== undefined ? { metadata: parseJsonFlag('metadata', metadata) as Record<string, unknown> } : {}),
+    ...(rateLimit !== undefined ? { rate_limit: parseRateLimit(rateLimit) } : {}),
+    ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
+    ...(input.boolean('inactive') ? { active: false } : {}),
+  };
+}
+
+export const subscriptionsList: Command = {
+  name: 'subscriptions list',
+  summary: 'list subscriptions, newest first',
+  options: {
+    tenant: tenantOption,
+    profile: { type: 'string', value: 'profile', description: 'only this profile' },
+    limit: { type: 'string', value: 'n', description: `at most n (1–${MAX_PAGE_SIZE}, default 50)` },
+    cursor: { type: 'string', value: 'cursor', description: 'continue from a next_cursor' },
+    all: { type: 'boolean', description: 'follow every cursor to the end' },
+  },
+  examples: ['hookfleet subscriptions list --tenant ten_123', 'hookfleet subscriptions list --profile paymo --all --json'],
+  async run({ io, json, client }, input) {
+    const tenant = input.string('tenant');
+    const profile = input.string('profile');
+    const limit = input.integer('limit', { min: 1, max: MAX_PAGE_SIZE });
+    const page = await collectPages((cursor) => client().subscriptions.list({ tenant, profile, limit, cursor }), { all: input.boolean('all'), cursor: input.string('cursor') });
+    if (json) return printJson(io.stdout, page);
+    printTable(io.stdout, subscriptionColumns, page.data, 'no subscriptions');
+    io.stderr.write(moreHint(page.next_cursor));
+  },
+};
+
+export const subscriptionsCreate: Command = {
+  name: 'subscriptions create',
+  summary: 'create a subscription: where to deliver which events',
+  args: [{ name: 'endpoint-url', description: 'the http(s) URL that receives the deliveries' }],
+  options: {
+    events: { type: 'string', multiple: true, value: 'types', description: 'event types or patterns, comma-separated: invoice.paid,order.*,* (required)' },
+    tenant: tenantOption,
+    profile: { type: 'string', value: 'profile', description: 'the provider profile (default standard)' },
+    secret: { type: 'string', value: 'secret', description: 'the signing secret (default: a generated whsec_… for signing profiles)' },
+    description: { type: 'string', value: 'text', description: 'a note for people' },
+    metadata: { type: 'string', value: 'json', description: 'a JSON object kept with the subscription' },
+    delay: { type: 'string', value: 'seconds', description: 'wait this long after each event before the first attempt (90, 90s, 5m)' },
+    'rate-limit': { type: 'string', value: 'rate', description: 'at most this many deliveries: 10/s or 600/m' },
+    'created-by': { type: 'string', value: 'who', description: 'who made it, for the record' },
+    inactive: { type: 'boolean', description: 'create it disabled: it receives nothing until enabled' },
+  },
+  examples: [
+    'hookfleet subscriptions create https://example.com/hooks --tenant ten_123 --events "invoice.*,order.paid"',
+    'hookfleet subscriptions create http://127.0.0.1:8787/hook --events "*" --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  ],
+  async run({ io, json, client }, input) {
+    const subscription = await client().subscriptions.create(subscriptionInput(input));
+    if (json) return printJson(io.stdout, subscription);
+    printFields(io.stdout, subscriptionFields(subscription));
+  },
+};
+
+export const subscriptionsShow: Command = {
+  name: 'subscriptions show',
+  summary: 'show one subscription, its secret and its state',
+  args: [{ name: 'subscription', description: 'the subscription id' }],
+  options: {},
+  examples: ['hookfleet subscriptions show sub_123'],
+  async run({ io, json, client }, input) {
+    const subscription = await client().subscriptions.get(input.argument(0, 'subscription'));
+    if (json) return printJson(io.stdout, subscription);
+    printFields(io.stdout, subscriptionFields(subscription));
+  },
+};
+
+export const subscriptionsDelete: Command = {
+  name: 'subscriptions delete',
+  summary: 'delete subscriptions; they receive nothing more',
+  args: [{ name: 'subscription', description: 'one or more subscription ids', variadic: true }],
+  options: {},
+  examples: ['hookfleet subscriptions delete sub_123 sub_456'],
+  async run({ io, json, client }, input) {
+    const ids = [input.argument(0, 'subscription'), ...input.positionals.slice(1)];
+    for (const id of ids) {
+      await client().subscriptions.delete(id);
+      if (!json) io.stdout.write(`deleted ${id}\n`);
+    }
+    if (json) printJson(io.stdout, { deleted: ids });
+  },
+};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from '@jest/globals';
+import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from '@hookfleet/client';
+import { CommandFailed, describeFailure, ExitCode, UsageError } from './errors.js';
+
+const apiError = (status: number, body: unknown) => new HookfleetApiError({ method: 'GET', path: '/v1/x', status, body });
+
+describe('describeFailure', () => {
+  it.each([
+    ['a usage error', new UsageError('missing <subscription>'), 'missing <subscription>', ExitCode.usage],
+    [
+      'input the SDK refused before sending, with field paths',
+      new HookfleetValidationError('event', [{ path: 'events.1.type', message: 'Required' }]),
+      'invalid event: events.1.type: Required',
+      ExitCode.usage,
+    ],
+    [
+      'an unreachable API',
+      new HookfleetConnectionError('http://127.0.0.1:9', 'ECONNREFUSED'),
+      'cannot reach hookfleet at http://127.0.0.1:9 (ECONNREFUSED); is the API running? (HOOKFLEET_URL or --url)',
+      ExitCode.unreachable,
+    ],
+    ['a silent API', new HookfleetTimeoutError('http://127.0.0.1:9', 30_000), 'hookfleet at http://127.0.0.1:9 did not answer within 30000 ms', ExitCode.unreachable],
+    ['a 401', apiError(401, { error: 'unauthorized' }), 'the API refused the token (401 unauthorized); set HOOKFLEET_TOKEN or pass --token', ExitCode.auth],
+    ['a 403', apiError(403, { error: 'operator only' }), 'operator only (403); this needs the operator token', ExitCode.auth],
+    ['a 404', apiError(404, { error: 'subscription sub_x not found' }), 'subscription sub_x not found (404)', ExitCode.notFound],
+    [
+      'a 400 with field paths',
+      apiError(400, { error: 'invalid subscription', issues: [{ path: 'url', message: 'must be an http(s) URL' }, { path: 'events', message: 'Too small' }] }),
+      'invalid subscription: url: must be an http(s) URL; events: Too small (400)',
+      ExitCode.failed,
+    ],
+    ['a 503 with a text body', apiError(503, 'Service Unavailable'), 'the API answered 503: Service Unavailable', ExitCode.failed],
+    ['a failed operation', new CommandFailed('recover op_1 failed: 3/500 deliveries'), 'recover op_1 failed: 3/500 deliveries', ExitCode.failed],
+    ['anything else, on one line', new Error('first\n  second'), 'first second', ExitCode.failed],
+  ])('turns %s into one line and its exit code', (_what, error, message, exitCode) => {
+    expect(describeFailure(error)).toEqual({ message, exitCode });
+  });
+});

@@ -1,0 +1,87 @@
+import {
+  HookfleetApiError,
+  HookfleetConnectionError,
+  HookfleetTimeoutError,
+  HookfleetValidationError,
+} from '@hookfleet/client';
+
+/** The process's exit codes, stable for scripts (README, "The CLI"). */
+export const ExitCode = {
+  ok: 0,
+  /** The API refused the request (4xx other than below, 5xx) or an operation failed. */
+  failed: 1,
+  /** The command line is wrong: unknown command or flag, missing argument, bad time, invalid input. */
+  usage: 2,
+  /** No answer from the API: down, wrong URL, or too slow. */
+  unreachable: 3,
+  /** 401 or 403: the token is missing, wrong, or not the operator's. */
+  auth: 4,
+  /** 404: the subscription, delivery or operation does not exist (or belongs to another tenant). */
+  notFound: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A mistake in the command line; `main` adds a pointer to the command's --help. */
+export class UsageError extends Error {
+  readonly code = 'usage';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The request went through but what it started did not succeed (an operation that ended `failed`). */
+export class CommandFailed extends Error {
+  readonly code = 'failed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
+
+export interface Failure {
+  /** One line, without the `error: ` prefix. */
+  message: string;
+  exitCode: ExitCode;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function apiReason(error: HookfleetApiError): string {
+  const body = error.body;
+  if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' && body.error) return body.error;
+  if (typeof body === 'string' && body) return body.slice(0, 200);
+  return 'no details';
+}
+
+function issueList(error: HookfleetApiError | HookfleetValidationError): string {
+  return error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+}
+
+function describeApiError(error: HookfleetApiError): Failure {
+  const reason = apiReason(error);
+  const status = error.status;
+  if (status === 401) return { message: `the API refused the token (401 ${reason}); set HOOKFLEET_TOKEN or pass --token`, exitCode: ExitCode.auth };
+  if (status === 403) return { message: `${reason} (403); this needs the operator token`, exitCode: ExitCode.auth };
+  if (status === 404) return { message: `${reason} (404)`, exitCode: ExitCode.notFound };
+  const issues = error.issues.length > 0 ? `: ${issueList(error)}` : '';
+  if (status >= 400 && status < 500) return { message: `${reason}${issues} (${status})`, exitCode: ExitCode.failed };
+  return { message: `the API answered ${status}: ${reason}${issues}`, exitCode: ExitCode.failed };
+}
+
+/** Any error a command throws, as the one line the user sees and the exit code scripts see. */
+export function describeFailure(error: unknown): Failure {
+  let failure: Failure;
+  if (error instanceof UsageError) failure = { message: error.message, exitCode: ExitCode.usage };
+  else if (error instanceof HookfleetValidationError) failure = { message: error.message, exitCode: ExitCode.usage };
+  else if (error instanceof HookfleetApiError) failure = describeApiError(error);
+  else if (error instanceof HookfleetConnectionError)
+    failure = { message: `cannot reach hookfleet at ${error.url} (${error.errorCode ?? 'network error'}); is the API running? (HOOKFLEET_URL or --url)`, exitCode: ExitCode.unreachable };
+  else if (error instanceof HookfleetTimeoutError) failure = { message: `hookfleet at ${error.url} did not answer within ${error.timeoutMs} ms`, exitCode: ExitCode.unreachable };
+  else if (error instanceof CommandFailed) failure = { message: error.message, exitCode: ExitCode.failed };
+  else if (error instanceof Error) failure = { message: error.message || error.name, exitCode: ExitCode.failed };
+  else failure = { message: String(error), exitCode: ExitCode.failed };
+  return { ...failure, message: oneLine(failure.message) };
+}

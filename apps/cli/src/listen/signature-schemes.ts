@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { verifyWebhook } from '@hookfleet/client';
+
+/** How one signing profile marks and signs a delivery. */
+export interface SignatureScheme {
+  profile: string;
+  /** The header whose presence says this scheme signed the request (lowercase). */
+  header: string;
+  /** Throws when the request was not signed with this secret (the message says why). */
+  verify(secret: string, body: Buffer, headers: IncomingHttpHeaders): void;
+}
+
+export type SignatureVerdict = 'verified' | 'invalid' | 'unchecked' | 'unsigned';
+
+export interface SignatureCheck {
+  /** The profile whose signature header the request carries; null when it carries none we know. */
+  profile: string | null;
+  verdict: SignatureVerdict;
+  /** Why an invalid signature is invalid. */
+  error: string | null;
+}
+
+/** Standard Webhooks, through the SDK's own verifier: what a receiver using @hookfleet/client would check. */
+export const standardScheme: SignatureScheme = {
+  profile: 'standard',
+  header: 'webhook-signature',
+  verify(secret, body, headers) {
+    verifyWebhook(secret, body, headers);
+  },
+};
+
+function headerText(headers: IncomingHttpHeaders, name: string): string {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : (value ?? '');
+}
+
+/**
+ * A scheme whose header is a signature of the exact body bytes (Paymo's `X-Paymo-Signature: sha1=<hex>`):
+ * the profile's own `sign` makes the expected value, compared in constant time.
+ */
+export function bodySignatureScheme(profile: string, header: string, sign: (secret: string, body: string) => string): SignatureScheme {
+  return {
+    profile,
+    header: header.toLowerCase(),
+    verify(secret, body, headers) {
+      const expected = Buffer.from(sign(secret, body.toString('utf8')));
+      const received = Buffer.from(headerText(headers, header.toLowerCase()).trim());
+      if (expected.length !== received.length || !timingSafeEqual(expected, received)) throw new Error(`${header} does not match the body signed with this secret`);
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+/** Which scheme signed the request, and whether one of the secrets verifies it. */
+export function checkSignature(schemes: readonly SignatureScheme[], secrets: readonly string[], body: Buffer, headers: IncomingHttpHeaders): SignatureCheck {
+  const scheme = schemes.find((candidate) => headers[candidate.header] !== undefined);
+  if (!scheme) return { profile: null, verdict: 'unsigned', error: null };
+  if (secrets.length === 0) return { profile: scheme.profile, verdict: 'unchecked', error: null };
+  let lastError = '';
+  for (const secret of secrets) {
+    try {
+      scheme.verify(secret, body, headers);
+      return { profile: scheme.profile, verdict: 'verified', error: null };
+    } catch (error) {
+      lastError = firstLine(error);
+    }
+  }
+  return { profile: scheme.profile, verdict: 'invalid', error: lastError };
+}

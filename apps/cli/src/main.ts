@@ -1,0 +1,54 @@
+import { parseCommandLine, type Command } from './command.js';
+import { commands } from './commands/registry.js';
+import { createCommandContext } from './context.js';
+import { describeFailure, ExitCode, UsageError } from './errors.js';
+import { commandHelp, overviewHelp } from './help.js';
+import { processIo, type CliIo } from './io.js';
+
+const groups = new Set(commands.filter((command) => command.name.includes(' ')).map((command) => command.name.split(' ')[0] as string));
+
+interface Selection {
+  command: Command | undefined;
+  /** The group named when no command of it was (`hookfleet subscriptions`). */
+  group: string | undefined;
+  rest: string[];
+}
+
+function select(argv: readonly string[]): Selection {
+  const [first, second, ...after] = argv;
+  if (first === undefined || first.startsWith('-')) return { command: undefined, group: undefined, rest: [...argv] };
+  if (groups.has(first)) {
+    const command = commands.find((candidate) => candidate.name === `${first} ${second}`);
+    return command ? { command, group: first, rest: after } : { command: undefined, group: first, rest: second === undefined ? [] : [second, ...after] };
+  }
+  return { command: commands.find((candidate) => candidate.name === first), group: undefined, rest: argv.slice(1) };
+}
+
+/** Runs one command line; resolves to the exit code. Errors become one `error: …` line on stderr. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const words = argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
+  const { command, group, rest } = select(words);
+  if (!command) {
+    const wantsHelp = rest.length === 0 || rest.includes('--help') || rest.includes('-h');
+    if (wantsHelp) {
+      io.stdout.write(overviewHelp(commands, group));
+      return words.length === 0 ? ExitCode.usage : ExitCode.ok;
+    }
+    const unknown = group ? `${group} ${rest[0]}` : words[0];
+    io.stderr.write(`error: unknown command "${unknown}"; run "hookfleet ${group ?? ''}${group ? ' ' : ''}--help" for the list\n`);
+    return ExitCode.usage;
+  }
+  try {
+    const input = parseCommandLine(command, rest);
+    if (input.boolean('help')) {
+      io.stdout.write(commandHelp(command));
+      return ExitCode.ok;
+    }
+    return (await command.run(createCommandContext(io, input), input)) ?? ExitCode.ok;
+  } catch (error) {
+    const failure = describeFailure(error);
+    const hint = error instanceof UsageError ? ` (see "hookfleet ${command.name} --help")` : '';
+    io.stderr.write(`error: ${failure.message}${hint}\n`);
+    return failure.exitCode;
+  }
+}

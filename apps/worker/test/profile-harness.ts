@@ -1,0 +1,66 @@
+import { expect } from '@jest/globals';
+import type { ReceivedRequest } from '../../../test/receiver.js';
+import { waitFor } from '../../../test/wait.js';
+import type { TestFleet } from '../../../test/fleet.js';
+
+/** Shared steps of the per-profile delivery tests: publish, wait for a delivery's end, check a retry schedule. */
+
+export async function publish(fleet: TestFleet, event: Record<string, unknown>): Promise<string> {
+  const response = await fleet.call('POST', '/v1/events', event);
+  expect([response.status, response.body]).toEqual([202, expect.objectContaining({ deduplicated: false })]);
+  return response.body.id as string;
+}
+
+export async function deliveryOf(fleet: TestFleet, deliveryId: string): Promise<{ status: string; attempts: number }> {
+  const response = await fleet.call('GET', `/v1/deliveries/${deliveryId}`);
+  return response.body;
+}
+
+export async function waitForDeliveryStatus(fleet: TestFleet, deliveryId: string, status: 'delivered' | 'dead', timeoutMs = 30_000) {
+  return waitFor(
+    async () => {
+      const delivery = await deliveryOf(fleet, deliveryId);
+      return delivery.status === status ? delivery : null;
+    },
+    { timeoutMs, message: `delivery ${deliveryId} ${status}` },
+  );
+}
+
+export function gapsOf(requests: readonly ReceivedRequest[]): number[] {
+  return requests.slice(1).map((request, index) => request.at - (requests[index] as ReceivedRequest).at);
+}
+
+/**
+ * The gaps between attempts follow the ladder scaled by RETRY_DELAY_SCALE. A delay is a minimum, so each gap is
+ * at least its step (less a little clock slack) and at most its step plus scheduling noise; the steps long enough
+ * to dwarf that noise keep the ladder's ratios, loosely.
+ */
+export function expectGapsFollowLadder(gaps: readonly number[], ladderMs: readonly number[], scale: number): void {
+  const expected = ladderMs.map((delay) => delay * scale);
+  expect(gaps).toHaveLength(expected.length);
+  gaps.forEach((gap, index) => {
+    const step = expected[index] as number;
+    expect([index, gap >= step * 0.9 - 5]).toEqual([index, true]);
+    expect([index, gap <= step * 1.5 + 400]).toEqual([index, true]);
+  });
+  const measurable = expected.flatMap((step, index) => (step >= 150 ? [index] : []));
+  for (let position = 1; position < measurable.length; position += 1) {
+    const [before, after] = [measurable[position - 1] as number, measurable[position] as number];
+    const ratio = (gaps[after] as number) / (gaps[before] as number);
+    const expectedRatio = (expected[after] as number) / (expected[before] as number);
+    expect([before, after, ratio > expectedRatio * 0.5 && ratio < expectedRatio * 1.6]).toEqual([before, after, true]);
+  }
+}
+
+export function headerOf(request: ReceivedRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Every delivery carries these, whatever the profile (CONTRACT.md, "Deliveries"). */
+export function expectCommonHeaders(request: ReceivedRequest): void {
+  expect(request.method).toBe('POST');
+  expect(headerOf(request, 'content-type')).toBe('application/json');
+  expect(headerOf(request, 'user-agent')).toMatch(/^hookfleet\//);
+  expect(headerOf(request, 'webhook-id')).toMatch(/^dlv_/);
+}

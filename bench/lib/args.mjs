@@ -1,0 +1,82 @@
+// Command line of `npm run bench`: --quick, --scenario <name>, --repeat <n>, --profile.
+import { SCENARIO_NAMES } from './results.mjs';
+
+/** Short names accepted by --scenario besides the exact ones. */
+export const SCENARIO_ALIASES = Object.freeze({
+  'fan-out-1': 'fan-out 1',
+  'fanout-1': 'fan-out 1',
+  'fan-out-10': 'fan-out 10',
+  'fanout-10': 'fan-out 10',
+  'fan-out-1000': 'fan-out 1,000, 4 KB payload',
+  'fan-out 1,000': 'fan-out 1,000, 4 KB payload',
+  'fanout-1000': 'fan-out 1,000, 4 KB payload',
+  'single-post': 'single POST ingest',
+  'single': 'single POST ingest',
+});
+
+export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines]
+  --quick            every scenario, small enough to finish in under 2 minutes
+  --scenario <name>  run only this scenario (repeatable): ${SCENARIO_NAMES.map((name) => JSON.stringify(name)).join(', ')}
+                     or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')}
+  --repeat <n>       run each throughput comparison n times and report the medians (default 1)
+  --profile          run the API and worker with --cpu-prof and print their top self-time functions
+  --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)`;
+
+/** Resolves a --scenario value to its exact name, or throws. */
+export function resolveScenario(value) {
+  const exact = SCENARIO_NAMES.find((name) => name.toLowerCase() === value.toLowerCase());
+  if (exact) return exact;
+  const alias = SCENARIO_ALIASES[value.toLowerCase()];
+  if (alias) return alias;
+  throw new Error(`unknown scenario ${JSON.stringify(value)}\n${USAGE}`);
+}
+
+/**
+ * @param {string[]} argv the arguments after the script name
+ * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, baselines: boolean, help: boolean }}
+ */
+export function parseArgs(argv) {
+  const options = { quick: false, scenarios: [], repeat: 1, profile: false, baselines: true, help: false };
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = argv[index + 1];
+      if (next === undefined || next.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+      index += 1;
+      return next;
+    };
+    switch (flag) {
+      case '--quick':
+        options.quick = true;
+        break;
+      case '--scenario': {
+        const name = resolveScenario(value());
+        if (!options.scenarios.includes(name)) options.scenarios.push(name);
+        break;
+      }
+      case '--repeat': {
+        const repeat = Number(value());
+        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 9) throw new Error(`--repeat must be an integer within 1..9\n${USAGE}`);
+        options.repeat = repeat;
+        break;
+      }
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--no-baselines':
+        options.baselines = false;
+        break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
+    }
+  }
+  if (options.scenarios.length === 0) options.scenarios = [...SCENARIO_NAMES];
+  else options.scenarios.sort((a, b) => SCENARIO_NAMES.indexOf(a) - SCENARIO_NAMES.indexOf(b));
+  return options;
+}

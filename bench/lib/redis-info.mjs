@@ -1,0 +1,75 @@
+// What the benchmark reads from Redis: its version, used memory, and memory by kind of key.
+
+/** Parses the text of INFO into { field: value }. */
+export function parseInfo(text) {
+  const fields = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (!line || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}
+
+export async function redisVersion(redis) {
+  return parseInfo(await redis.info('server')).redis_version ?? 'unknown';
+}
+
+export async function usedMemory(redis) {
+  return Number(parseInfo(await redis.info('memory')).used_memory);
+}
+
+const BULLMQ_SUFFIXES = new Set([
+  'wait', 'active', 'meta', 'id', 'events', 'delayed', 'completed', 'failed', 'stalled-check', 'marker', 'prioritized',
+  'pc', 'paused', 'limiter', 'stalled', 'de', 'waiting-children', 'repeat',
+]);
+
+/**
+ * The kind of a key for the memory breakdown: hookfleet's own keys by their second segment
+ * (`hookfleet:dlv:…` → `dlv`), BullMQ's by queue and structure (`bullmq deliveries:wait`, `bullmq deliveries job`).
+ */
+export function keyKind(key, queueNames = ['events', 'deliveries']) {
+  const parts = key.split(':');
+  if (parts.length < 2) return key;
+  const [prefix, second, third] = parts;
+  if (queueNames.includes(second) && third !== undefined) {
+    if (BULLMQ_SUFFIXES.has(third)) return `bullmq ${second}:${third}`;
+    if (second === 'events' && third.startsWith('ten_')) return 'events (tenant index)';
+    return `bullmq ${second} job${parts.length > 3 ? `:${parts.slice(3).join(':')}` : ''}`;
+  }
+  return `${prefix}:${second}`;
+}
+
+/**
+ * Every key, grouped by kind, with its count and MEMORY USAGE total (a full scan: for a benchmark's Redis only).
+ * @returns {Promise<Array<{ kind: string, keys: number, bytes: number }>>} largest first
+ */
+export async function memoryByKind(redis) {
+  const kinds = new Map();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length === 0) continue;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0');
+    const results = (await pipeline.exec()) ?? [];
+    keys.forEach((key, index) => {
+      const kind = keyKind(key);
+      const entry = kinds.get(kind) ?? { kind, keys: 0, bytes: 0 };
+      entry.keys += 1;
+      entry.bytes += Number(results[index]?.[1] ?? 0);
+      kinds.set(kind, entry);
+    });
+  } while (cursor !== '0');
+  return [...kinds.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Markdown lines for a memory breakdown. */
+export function breakdownLines(breakdown, perDivisor = null, divisorLabel = '') {
+  const lines = [`| kind of key | keys | bytes (MEMORY USAGE) |${perDivisor ? ` bytes per ${divisorLabel} |` : ''}`, `| --- | ---: | ---: |${perDivisor ? ' ---: |' : ''}`];
+  for (const entry of breakdown) {
+    lines.push(`| ${entry.kind} | ${entry.keys.toLocaleString('en-US')} | ${entry.bytes.toLocaleString('en-US')} |${perDivisor ? ` ${(entry.bytes / perDivisor).toFixed(1)} |` : ''}`);
+  }
+  return lines;
+}

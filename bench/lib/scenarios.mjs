@@ -1,0 +1,437 @@
+// Issue 11's scenarios. Each returns its latest.json row (scenarioRow) and the Markdown detail behind it.
+import { deliveryIdFor } from '@hookfleet/core';
+import { runBaseline } from './baselines.mjs';
+import { apiClient, eventData, startWorkerProcess } from './fleet.mjs';
+import { BODY_BYTES, CONCURRENCY, driveBatches, now, okArrivalById, queueWatcher, setupTenant, sleep, withFleet } from './measure.mjs';
+import { cpuSeconds, sampleRss } from './processes.mjs';
+import { breakdownLines, memoryByKind, usedMemory } from './redis-info.mjs';
+import { scenarioRow } from './results.mjs';
+import { median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
+
+/** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
+export const SIZES = {
+  full: {
+    fanOut1Events: 50_000,
+    fanOut10Events: 5_000,
+    fanOut1000Events: 50,
+    latencySeconds: 30,
+    latencyWarmupSeconds: 3,
+    singleSeconds: 15,
+    singleWarmupSeconds: 3,
+    growthEvents: [10_000, 50_000, 200_000],
+    retriesEvents: 50_000,
+    b2Cap: 50_000,
+  },
+  quick: {
+    fanOut1Events: 10_000,
+    fanOut10Events: 1_000,
+    fanOut1000Events: 10,
+    latencySeconds: 6,
+    latencyWarmupSeconds: 1,
+    singleSeconds: 5,
+    singleWarmupSeconds: 1,
+    growthEvents: [2_000, 5_000, 20_000],
+    retriesEvents: 10_000,
+    b2Cap: 10_000,
+  },
+};
+
+const SIGNED_BASELINE_BODY = JSON.stringify({ type: 'bench.order.paid', timestamp: '2025-01-01T00:00:00.000Z', data: eventData('bench.order.paid', BODY_BYTES, 0) });
+const timeoutFor = (deliveries, perSecondFloor = 500) => 60_000 + (deliveries / perSecondFloor) * 1000;
+const fmt = (value, digits = 0) => (value === null || value === undefined ? 'n/a' : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+
+async function baselines(ctx, count, { b2 = true } = {}) {
+  if (!ctx.baselines) return { b1: null, b2: null, b2Count: null };
+  const common = { count, body: SIGNED_BASELINE_BODY, concurrency: CONCURRENCY, timeoutMs: timeoutFor(count, 300) };
+  const b1 = await runBaseline(ctx, { ...common, client: 'undici' });
+  ctx.log(`    b1 (BullMQ + undici): ${fmt(b1.perS)}/s over ${fmt(count)} jobs; ${cpuLine('CPU', b1.cpu)}`);
+  let b2Result = null;
+  if (b2) {
+    const b2Count = Math.min(count, ctx.sizes.b2Cap);
+    b2Result = await runBaseline(ctx, { ...common, count: b2Count, client: 'got', timeoutMs: timeoutFor(b2Count, 300) });
+    ctx.log(`    b2 (BullMQ + got):    ${fmt(b2Result.perS)}/s over ${fmt(b2Count)} jobs; ${cpuLine('CPU', b2Result.cpu)}`);
+  }
+  await ctx.redis.flushall();
+  return { b1: b1.perS, b2: b2Result?.perS ?? null, b2Count: b2Result?.count ?? null, b1Cpu: b1.cpu, b2Cpu: b2Result?.cpu ?? null };
+}
+
+function cpuLine(label, cpu) {
+  return `${label}: ${Object.entries(cpu)
+    .map(([name, ms]) => `${name} ${fmt(ms)}`)
+    .join(', ')} CPU ms per 1,000 deliveries`;
+}
+
+function accountingLine(result) {
+  const { accounting } = result;
+  const fine = accounting.missing === 0 && accounting.duplicates === 0 && accounting.unexpected === 0;
+  return `${fmt(accounting.expected)} expected deliveries: ${fmt(accounting.missing)} missing, ${fmt(accounting.duplicates)} duplicates, ${fmt(accounting.unexpected)} unexpected${fine ? '' : ' ⚠'}`;
+}
+
+/** fan-out N through the batch API beside b1 and b2, `repeat` times interleaved; the medians go in the row. */
+async function fanOutScenario(ctx, name, { events, fanOut }) {
+  const type = `bench.fanout${fanOut}`;
+  const runs = [];
+  for (let round = 0; round < ctx.repeat; round += 1) {
+    const base = await baselines(ctx, events * fanOut);
+    const result = await withFleet(ctx, { label: `fanout${fanOut}` }, async (fleet) => {
+      const setup = await setupTenant(ctx, fleet.client, { fanOut, type });
+      return driveBatches(ctx, fleet, setup, { events, type, timeoutMs: timeoutFor(events * fanOut) });
+    });
+    ctx.log(`    hookfleet:            ${fmt(result.perS)}/s (${fmt(ratio(result.perS, base.b1), 2)} × b1, ${fmt(ratio(result.perS, base.b2), 2)} × b2); ${accountingLine(result)}; ${cpuLine('CPU', result.cpu)}`);
+    runs.push({ base, result });
+  }
+  const deliveriesPerS = median(runs.map((run) => run.result.perS));
+  const b1PerS = median(runs.map((run) => run.base.b1));
+  const b2PerS = median(runs.map((run) => run.base.b2));
+  if (name === 'fan-out 1') ctx.fanOut1Rate = deliveriesPerS;
+  const row = scenarioRow(name, { deliveriesPerS, b1PerS, b2PerS, workerRssMb: Math.max(...runs.map((run) => run.result.peakRssMb ?? 0)) || null });
+  const lines = [
+    `${fmt(events)} events × ${fanOut} subscription${fanOut > 1 ? 's' : ''} (${BODY_BYTES}-byte signed bodies), batches of 500, 4 requests in flight; b1/b2 with ${fmt(events * fanOut)} jobs (b2 at most ${fmt(ctx.sizes.b2Cap)}).`,
+    '',
+    '| round | hookfleet/s | b1/s | b2/s | × b1 | × b2 | ingest events/s | delivery check |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...runs.map((run, index) => `| ${index + 1} | ${fmt(run.result.perS)} | ${fmt(run.base.b1)} | ${fmt(run.base.b2)} | ${fmt(ratio(run.result.perS, run.base.b1), 2)} | ${fmt(ratio(run.result.perS, run.base.b2), 2)} | ${fmt(run.result.ingestPerS)} | ${accountingLine(run.result)} |`),
+    '',
+    cpuLine('hookfleet (last round)', runs[runs.length - 1].result.cpu),
+    ...(runs[runs.length - 1].base.b1Cpu ? ['', cpuLine('b1 (last round)', runs[runs.length - 1].base.b1Cpu)] : []),
+    ...(runs[runs.length - 1].base.b2Cpu ? ['', cpuLine('b2 (last round)', runs[runs.length - 1].base.b2Cpu)] : []),
+  ];
+  return { row, section: { title: name, lines } };
+}
+
+export async function fanOut1(ctx) {
+  return fanOutScenario(ctx, 'fan-out 1', { events: ctx.sizes.fanOut1Events, fanOut: 1 });
+}
+
+export async function fanOut10(ctx) {
+  return fanOutScenario(ctx, 'fan-out 10', { events: ctx.sizes.fanOut10Events, fanOut: 10 });
+}
+
+/**
+ * 1,000 subscriptions, 4 KB payloads. Deliveries are held back by running only the matcher role: Redis memory
+ * is read before and after the matcher made every pending delivery; then a delivery worker drains them.
+ */
+export async function fanOut1000(ctx) {
+  const name = 'fan-out 1,000, 4 KB payload';
+  const events = ctx.sizes.fanOut1000Events;
+  const fanOut = 1000;
+  const type = 'bench.fanout1000';
+  const pending = events * fanOut;
+  return withFleet(ctx, { label: 'fanout1000', roles: 'matcher' }, async (fleet) => {
+    const setup = await setupTenant(ctx, fleet.client, { fanOut, type });
+    const watcher = queueWatcher(ctx.redisUrl);
+    try {
+      await sleep(1000);
+      const before = await usedMemory(ctx.redis);
+      const breakdownBefore = await memoryByKind(ctx.redis);
+      const matcherRssSampler = sampleRss([fleet.worker.member.child.pid]);
+      const body = JSON.stringify({ events: Array.from({ length: events }, (_, index) => ({ tenant: setup.tenant.id, profile: 'standard', type, data: eventData(type, 4096, index) })) });
+      const answer = await fleet.client.call('POST', '/v1/events/batch', body);
+      if (answer.status !== 202) throw new Error(`batch answered ${answer.status}`);
+      // Held back: the matcher has made every delivery record and group job, nothing is delivering them.
+      const held = await watcher.waitUntil((counts) => counts.events === 0 && counts.deliveriesWaiting >= 1, 120_000, 'the matcher');
+      await sleep(500);
+      const after = await usedMemory(ctx.redis);
+      const breakdownAfter = await memoryByKind(ctx.redis);
+      const perPending = (after - before) / pending;
+      ctx.log(`    ${fmt(pending)} pending deliveries in ${fmt(held.deliveriesWaiting)} group jobs: Redis +${fmt(after - before)} bytes = ${fmt(perPending)} bytes per pending delivery`);
+      const matcherRss = matcherRssSampler.stop();
+
+      await ctx.receiver.reset();
+      const delivery = await startWorkerProcess(ctx, { label: `fanout1000-drain-${ctx.sequence()}`, roles: 'delivery', env: { DELIVERY_CONCURRENCY: String(CONCURRENCY) } });
+      const rss = sampleRss([delivery.member.child.pid]);
+      const cpuBefore = cpuSeconds(delivery.member.child.pid);
+      try {
+        const arrived = await ctx.receiver.waitForOk(pending, timeoutFor(pending));
+        const stats = await ctx.receiver.stats();
+        const deliveryRss = rss.stop();
+        const cpuMsPerThousand = (((cpuSeconds(delivery.member.child.pid) ?? 0) - (cpuBefore ?? 0)) * 1e6) / pending;
+        const drainPerS = ratePerSecond(pending, stats.firstAt, arrived.lastAt);
+        const dump = await ctx.receiver.dump();
+        const unique = new Set(dump.ids).size;
+        ctx.log(`    drained by a delivery worker at ${fmt(drainPerS)}/s; peak RSS ${fmt(deliveryRss)} MB (matcher ${fmt(matcherRss)} MB); ${fmt(unique)} distinct webhook-ids`);
+        const row = scenarioRow(name, { deliveriesPerS: drainPerS, redisBytesPerPending: perPending, workerRssMb: Math.max(deliveryRss ?? 0, matcherRss ?? 0) || null });
+        const grown = diffBreakdown(breakdownBefore, breakdownAfter);
+        const lines = [
+          `${events} events × 1,000 subscriptions, 4 KB of data each. Held back by running only the matcher role: Redis used_memory ${fmt(before)} → ${fmt(after)} bytes for ${fmt(pending)} pending deliveries in ${fmt(held.deliveriesWaiting)} group jobs = **${fmt(perPending)} bytes per pending delivery** (everything in Redis counted: delivery records, indexes, group jobs, payloads, BullMQ's event stream).`,
+          '',
+          'What grew, by kind of key:',
+          '',
+          ...breakdownLines(grown, pending, 'pending delivery'),
+          '',
+          `Then one delivery-role worker drained them: ${fmt(drainPerS)} deliveries/s (first to last arrival), ${fmt(unique)} distinct webhook-ids of ${fmt(pending)}, peak RSS ${fmt(deliveryRss, 1)} MB (the matcher worker: ${fmt(matcherRss, 1)} MB), ${fmt(cpuMsPerThousand)} worker CPU ms per 1,000 deliveries.`,
+        ];
+        return { row, section: { title: name, lines } };
+      } finally {
+        rss.stop();
+        await ctx.group.stop(delivery.member);
+      }
+    } finally {
+      await watcher.close();
+    }
+  });
+}
+
+function diffBreakdown(before, after) {
+  const start = new Map(before.map((entry) => [entry.kind, entry]));
+  return after
+    .map((entry) => ({ kind: entry.kind, keys: entry.keys - (start.get(entry.kind)?.keys ?? 0), bytes: entry.bytes - (start.get(entry.kind)?.bytes ?? 0) }))
+    .filter((entry) => entry.keys !== 0 || entry.bytes !== 0)
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+/** The fan-out 1 maximum of this run, or a short calibration when fan-out 1 did not run. */
+async function fanOut1Maximum(ctx) {
+  if (ctx.fanOut1Rate) return ctx.fanOut1Rate;
+  const events = SIZES.quick.fanOut1Events;
+  ctx.log(`    fan-out 1 did not run: calibrating its maximum with ${fmt(events)} events`);
+  const result = await withFleet(ctx, { label: 'calibration' }, async (fleet) => {
+    const setup = await setupTenant(ctx, fleet.client, { fanOut: 1, type: 'bench.calibration' });
+    return driveBatches(ctx, fleet, setup, { events, type: 'bench.calibration', timeoutMs: timeoutFor(events) });
+  });
+  ctx.fanOut1Rate = result.perS;
+  return result.perS;
+}
+
+/**
+ * A steady 25 % of the fan-out 1 maximum: every 10 ms one batch POST of rate/100 events; latency from the
+ * 202 Accepted (as the producer sees it) to the delivery's arrival at the receiver. The warm-up is not counted.
+ */
+export async function latency(ctx) {
+  const maximum = await fanOut1Maximum(ctx);
+  const rate = Math.max(100, Math.round(maximum * 0.25));
+  const { latencySeconds: seconds, latencyWarmupSeconds: warmup } = ctx.sizes;
+  const type = 'bench.latency';
+  return withFleet(ctx, { label: 'latency' }, async (fleet) => {
+    const setup = await setupTenant(ctx, fleet.client, { fanOut: 1, type });
+    const subscriptionId = setup.subscriptionIds[0];
+    await ctx.receiver.reset();
+    const tickMs = 10;
+    const sent = [];
+    const inFlight = new Set();
+    const rss = sampleRss([fleet.worker.member.child.pid]);
+    const startedAt = now();
+    const measureFrom = startedAt + warmup * 1000;
+    const endAt = measureFrom + seconds * 1000;
+    let carry = 0;
+    let sequence = 0;
+    let failures = 0;
+    for (let tick = 0; ; tick += 1) {
+      const due = startedAt + tick * tickMs;
+      if (due >= endAt) break;
+      const wait = due - now();
+      if (wait > 0) await sleep(wait);
+      carry += (rate * tickMs) / 1000;
+      const count = Math.floor(carry);
+      carry -= count;
+      if (count === 0) continue;
+      const measured = due >= measureFrom;
+      const body = JSON.stringify({ events: Array.from({ length: count }, () => ({ tenant: setup.tenant.id, profile: 'standard', type, data: eventData(type, BODY_BYTES, sequence++) })) });
+      const request = fleet.client.call('POST', '/v1/events/batch', body).then((response) => {
+        if (response.status !== 202) failures += 1;
+        else sent.push({ answeredAt: response.answeredAt, ids: response.body.results.map((result) => result.id), measured });
+      });
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+    await Promise.all(inFlight);
+    const total = sent.reduce((sum, batch) => sum + batch.ids.length, 0);
+    await ctx.receiver.waitForOk(total, timeoutFor(total));
+    const peakRss = rss.stop();
+    const arrivals = okArrivalById(await ctx.receiver.dump());
+    const latencies = [];
+    let measuredEvents = 0;
+    let missing = 0;
+    for (const batch of sent) {
+      if (!batch.measured) continue;
+      for (const id of batch.ids) {
+        measuredEvents += 1;
+        const arrivedAt = arrivals.get(deliveryIdFor(id, subscriptionId));
+        if (arrivedAt === undefined) missing += 1;
+        else latencies.push(arrivedAt - batch.answeredAt);
+      }
+    }
+    const summary = summarize(latencies);
+    const achieved = measuredEvents / seconds;
+    ctx.log(`    ${fmt(achieved)} events/s for ${seconds} s: p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms, max ${fmt(summary.max, 1)} ms (${missing} missing, ${failures} failed requests)`);
+    const row = scenarioRow('latency', { deliveriesPerS: achieved, p50Ms: summary.p50, p99Ms: summary.p99, workerRssMb: peakRss });
+    const lines = [
+      `Target rate 25 % of the fan-out 1 maximum (${fmt(maximum)}/s) = ${fmt(rate)} events/s, sent as one batch POST every 10 ms for ${seconds} s after a ${warmup} s warm-up that is not counted; one subscription.`,
+      `Measured ${fmt(measuredEvents)} deliveries (${fmt(achieved)}/s): latency from the producer receiving 202 Accepted to the arrival at the receiver: min ${fmt(summary.min, 1)}, p50 ${fmt(summary.p50, 1)}, p99 ${fmt(summary.p99, 1)}, max ${fmt(summary.max, 1)} ms; ${missing} missing; ${failures} requests not answered 202.`,
+    ];
+    return { row, section: { title: 'latency', lines } };
+  });
+}
+
+/** POST /v1/events with one event from each of 64 connections, as fast as answers come; no worker runs. */
+export async function singlePost(ctx) {
+  const { singleSeconds: seconds, singleWarmupSeconds: warmup } = ctx.sizes;
+  const connections = 64;
+  const type = 'bench.single';
+  return withFleet(ctx, { label: 'single', roles: null }, async (fleet) => {
+    const setup = await setupTenant(ctx, fleet.client, { fanOut: 1, type });
+    const client = apiClient(fleet.api.url, connections);
+    try {
+      const body = JSON.stringify({ tenant: setup.tenant.id, profile: 'standard', type, data: eventData(type, BODY_BYTES, 0) });
+      const startedAt = now();
+      const measureFrom = startedAt + warmup * 1000;
+      const endAt = measureFrom + seconds * 1000;
+      const latencies = [];
+      let accepted = 0;
+      let other = 0;
+      let apiCpuBefore = null;
+      const cpuTimer = setTimeout(() => {
+        apiCpuBefore = cpuSeconds(fleet.api.member.child.pid);
+      }, warmup * 1000);
+      const lane = async () => {
+        while (now() < endAt) {
+          const sentAt = now();
+          const response = await client.call('POST', '/v1/events', body);
+          if (sentAt < measureFrom || response.answeredAt > endAt) continue;
+          if (response.status === 202) {
+            accepted += 1;
+            latencies.push(response.answeredAt - sentAt);
+          } else other += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: connections }, lane));
+      clearTimeout(cpuTimer);
+      const apiCpu = apiCpuBefore === null ? null : ((cpuSeconds(fleet.api.member.child.pid) ?? 0) - apiCpuBefore) / seconds;
+      const summary = summarize(latencies);
+      const perS = accepted / seconds;
+      ctx.log(`    ${fmt(perS)} events/s accepted (${connections} connections, one event a POST); request p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms; API process at ${fmt((apiCpu ?? 0) * 100)} % of a core`);
+      const row = scenarioRow('single POST ingest', { deliveriesPerS: perS, p50Ms: summary.p50, p99Ms: summary.p99 });
+      const lines = [
+        `${connections} connections, each POSTing one event (${BODY_BYTES}-byte body) and waiting for its answer, for ${seconds} s after a ${warmup} s warm-up; one API process, no worker (the matcher jobs queue up).`,
+        `${fmt(accepted)} events answered 202 in ${seconds} s = **${fmt(perS)} events/s**; ${other} other answers. Request latency p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms (these are the p50/p99 of this row in latest.json). The API process used ${fmt((apiCpu ?? 0) * 100)} % of one core.`,
+      ];
+      return { row, section: { title: 'single POST ingest', lines } };
+    } finally {
+      await client.close();
+    }
+  });
+}
+
+/**
+ * fan-out 1 at growing sizes on one fleet with HOOKFLEET_EVENT_RETENTION_HOURS=0: deliveries/s should not
+ * depend on how much went through before, and Redis memory should come back to where it started.
+ */
+export async function growth(ctx) {
+  const sizes = ctx.sizes.growthEvents;
+  const largest = sizes[sizes.length - 1];
+  const baseB1 = [];
+  for (const size of sizes.slice(0, -1)) {
+    const base = await baselines(ctx, size, { b2: false });
+    baseB1.push(base.b1);
+  }
+  const base = await baselines(ctx, largest);
+  baseB1.push(base.b1);
+  const type = 'bench.growth';
+  return withFleet(ctx, { label: 'growth', env: { HOOKFLEET_EVENT_RETENTION_HOURS: '0' } }, async (fleet) => {
+    const setup = await setupTenant(ctx, fleet.client, { fanOut: 1, type });
+    const watcher = queueWatcher(ctx.redisUrl);
+    let peak = 0;
+    const memoryTimer = setInterval(() => {
+      usedMemory(ctx.redis).then(
+        (bytes) => {
+          peak = Math.max(peak, bytes);
+        },
+        () => undefined,
+      );
+    }, 250);
+    try {
+      await sleep(1000);
+      const start = await usedMemory(ctx.redis);
+      const startBreakdown = await memoryByKind(ctx.redis);
+      const results = [];
+      let sequence = 0;
+      for (const size of sizes) {
+        const result = await driveBatches(ctx, fleet, setup, { events: size, type, timeoutMs: timeoutFor(size), startSequence: sequence });
+        sequence += size;
+        await watcher.waitUntil((counts) => counts.events === 0 && counts.deliveries === 0, 60_000, 'queues to empty');
+        results.push(result);
+        ctx.log(`    ${fmt(size)} events: ${fmt(result.perS)}/s (b1 ${fmt(baseB1[results.length - 1])}/s); ${accountingLine(result)}`);
+      }
+      await sleep(2000);
+      const end = await usedMemory(ctx.redis);
+      const endBreakdown = await memoryByKind(ctx.redis);
+      const residual = end - start;
+      const rates = results.map((result) => result.perS);
+      const normalised = results.map((result, index) => ratio(result.perS, baseB1[index]));
+      const rateSpread = spread(rates);
+      ctx.growth = { spread: rateSpread, normalisedSpread: spread(normalised), residual, peakGrowth: peak - start };
+      ctx.log(`    spread of deliveries/s ${fmt((rateSpread ?? 0) * 100, 1)} % (of × b1: ${fmt((spread(normalised) ?? 0) * 100, 1)} %); Redis ${fmt(start)} → peak ${fmt(peak)} → ${fmt(end)} bytes after the run (${fmt(residual)} left)`);
+      const last = results[results.length - 1];
+      const row = scenarioRow('growth', { deliveriesPerS: last.perS, b1PerS: base.b1, b2PerS: base.b2, workerRssMb: Math.max(...results.map((result) => result.peakRssMb ?? 0)) || null });
+      const lines = [
+        `fan-out 1 at ${sizes.map((size) => fmt(size)).join(', ')} events one after another on the same API and worker, HOOKFLEET_EVENT_RETENTION_HOURS=0. The row in latest.json is the ${fmt(largest)} run (b2 measured with ${fmt(base.b2Count)} jobs).`,
+        '',
+        '| events | hookfleet/s | b1/s (same size) | × b1 | delivery check |',
+        '| ---: | ---: | ---: | ---: | --- |',
+        ...results.map((result, index) => `| ${fmt(sizes[index])} | ${fmt(result.perS)} | ${fmt(baseB1[index])} | ${fmt(normalised[index], 2)} | ${accountingLine(result)} |`),
+        '',
+        `Spread of deliveries/s: ${fmt((rateSpread ?? 0) * 100, 1)} % (target ≤ 15 %); of the × b1 ratios: ${fmt((spread(normalised) ?? 0) * 100, 1)} %.`,
+        '',
+        `Redis used_memory: ${fmt(start)} bytes at the start, ${fmt(peak)} at the peak, ${fmt(end)} two seconds after the last delivery: **${fmt(residual)} bytes left** (${fmt(residual / sizes.reduce((a, b) => a + b, 0), 1)} bytes per event sent). What is left, by kind of key:`,
+        '',
+        ...breakdownLines(diffBreakdown(startBreakdown, endBreakdown), sizes.reduce((a, b) => a + b, 0), 'event'),
+      ];
+      return { row, section: { title: 'growth', lines } };
+    } finally {
+      clearInterval(memoryTimer);
+      await watcher.close();
+    }
+  });
+}
+
+/**
+ * fan-out 1 with the receiver answering 500 to the first attempt of 20 % of the deliveries (retried after the
+ * standard ladder's 5 s), against the same run without failures: are the first attempts slowed?
+ */
+export async function retries(ctx) {
+  const events = ctx.sizes.retriesEvents;
+  const type = 'bench.retries';
+  const runs = [];
+  for (let round = 0; round < ctx.repeat; round += 1) {
+    const base = await baselines(ctx, events);
+    const run = async (failFraction, label) =>
+      withFleet(ctx, { label }, async (fleet) => {
+        const setup = await setupTenant(ctx, fleet.client, { fanOut: 1, type });
+        return driveBatches(ctx, fleet, setup, { events, type, failFraction, timeoutMs: timeoutFor(events) + 30_000 });
+      });
+    const reference = await run(0, 'retries-reference');
+    const failing = await run(0.2, 'retries');
+    const slowdown = reference.perS && failing.perS ? 1 - failing.perS / reference.perS : null;
+    ctx.log(`    without failures ${fmt(reference.perS)}/s; with 20 % failed first attempts ${fmt(failing.perS)} first attempts/s (${fmt(failing.firstAttempts.failedFirst)} answered 500), slowdown ${fmt((slowdown ?? 0) * 100, 1)} %; all delivered after ${fmt(failing.allDoneSeconds, 1)} s; ${accountingLine(failing)}`);
+    runs.push({ base, reference, failing, slowdown });
+  }
+  const slowdown = median(runs.map((run) => run.slowdown));
+  ctx.retriesSlowdown = slowdown;
+  const row = scenarioRow('retries', {
+    deliveriesPerS: median(runs.map((run) => run.failing.perS)),
+    b1PerS: median(runs.map((run) => run.base.b1)),
+    b2PerS: median(runs.map((run) => run.base.b2)),
+    workerRssMb: Math.max(...runs.map((run) => run.failing.peakRssMb ?? 0)) || null,
+  });
+  const lines = [
+    `fan-out 1, ${fmt(events)} events; the receiver answers 500 to the first attempt of a fixed 20 % of the webhook-ids, 200 to every later one; the standard ladder retries after 5 s (RETRY_DELAY_SCALE=1). deliveries/s in latest.json = first attempts per second (those answered 500 included), from the first POST to the last first attempt; compared with the same run against a receiver that fails nothing.`,
+    '',
+    '| round | without failures/s | with failures: first attempts/s | first-attempt successes/s | answered 500 | slowdown | all delivered after | delivery check |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...runs.map(
+      (run, index) =>
+        `| ${index + 1} | ${fmt(run.reference.perS)} | ${fmt(run.failing.perS)} | ${fmt(run.failing.firstAttemptSuccessesPerS)} | ${fmt(run.failing.firstAttempts.failedFirst)} | ${fmt((run.slowdown ?? 0) * 100, 1)} % | ${fmt(run.failing.allDoneSeconds, 1)} s | ${accountingLine(run.failing)} |`,
+    ),
+  ];
+  return { row, section: { title: 'retries', lines } };
+}
+
+export const SCENARIOS = {
+  'fan-out 1': fanOut1,
+  'fan-out 10': fanOut10,
+  'fan-out 1,000, 4 KB payload': fanOut1000,
+  latency,
+  'single POST ingest': singlePost,
+  growth,
+  retries,
+};

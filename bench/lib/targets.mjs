@@ -1,0 +1,55 @@
+// Issue 11's targets, judged from one run's rows and the detail figures that are not in latest.json.
+
+/**
+ * @param {Map<string, ReturnType<typeof import('./results.mjs').scenarioRow>>} rows by scenario name
+ * @param {{ growthSpread?: number | null, growthResidualBytes?: number | null, growthPeakBytes?: number | null, retriesSlowdown?: number | null }} extra
+ * @returns {Array<{ scenario: string, target: string, measured: string, met: boolean | null }>}
+ */
+export function judgeTargets(rows, extra = {}) {
+  const verdicts = [];
+  const add = (scenario, target, measured, met) => verdicts.push({ scenario, target, measured, met });
+  const fmt = (value, digits = 2) => (value === null || value === undefined ? 'n/a' : Number(value).toFixed(digits));
+  const row = (name) => rows.get(name);
+
+  const fanOut1 = row('fan-out 1');
+  if (fanOut1) {
+    add('fan-out 1', '≥ 1.2 × b1', `${fmt(fanOut1.ratio_b1)} × b1`, fanOut1.ratio_b1 === null ? null : fanOut1.ratio_b1 >= 1.2);
+    add('fan-out 1', '≥ 2.5 × b2', `${fmt(fanOut1.ratio_b2)} × b2`, fanOut1.ratio_b2 === null ? null : fanOut1.ratio_b2 >= 2.5);
+  }
+  const fanOut10 = row('fan-out 10');
+  if (fanOut10) add('fan-out 10', '≥ 1.6 × b1', `${fmt(fanOut10.ratio_b1)} × b1`, fanOut10.ratio_b1 === null ? null : fanOut10.ratio_b1 >= 1.6);
+  const fanOut1000 = row('fan-out 1,000, 4 KB payload');
+  if (fanOut1000) {
+    const bytes = fanOut1000.redis_bytes_per_pending;
+    add('fan-out 1,000, 4 KB payload', 'Redis ≤ 400 bytes per pending delivery', `${fmt(bytes, 0)} bytes`, bytes === null ? null : bytes <= 400);
+    const rss = fanOut1000.worker_rss_mb;
+    add('fan-out 1,000, 4 KB payload', 'worker RSS ≤ 250 MB', `${fmt(rss, 0)} MB`, rss === null ? null : rss <= 250);
+  }
+  const latency = row('latency');
+  if (latency) {
+    add('latency', 'p50 ≤ 10 ms', `${fmt(latency.p50_ms, 1)} ms`, latency.p50_ms === null ? null : latency.p50_ms <= 10);
+    add('latency', 'p99 ≤ 50 ms', `${fmt(latency.p99_ms, 1)} ms`, latency.p99_ms === null ? null : latency.p99_ms <= 50);
+  }
+  const single = row('single POST ingest');
+  if (single) add('single POST ingest', '≥ 5,000 events/s', `${fmt(single.deliveries_per_s, 0)} events/s`, single.deliveries_per_s === null ? null : single.deliveries_per_s >= 5000);
+  if (row('growth')) {
+    const spread = extra.growthSpread ?? null;
+    add('growth', 'deliveries/s within 15 % of each other', `spread ${spread === null ? 'n/a' : `${(spread * 100).toFixed(1)} %`}`, spread === null ? null : spread <= 0.15);
+    const residual = extra.growthResidualBytes ?? null;
+    // "Back to its start": what is left after the run is within 1 MB of where it started.
+    add('growth', 'Redis memory back to its start', residual === null ? 'n/a' : `${(residual / 1048576).toFixed(1)} MB left of ${((extra.growthPeakBytes ?? 0) / 1048576).toFixed(1)} MB peak growth`, residual === null ? null : residual <= 1048576);
+  }
+  if (row('retries')) {
+    const slowdown = extra.retriesSlowdown ?? null;
+    add('retries', 'first attempts slowed ≤ 10 %', slowdown === null ? 'n/a' : `${(slowdown * 100).toFixed(1)} %`, slowdown === null ? null : slowdown <= 0.1);
+  }
+  return verdicts;
+}
+
+export function verdictLines(verdicts) {
+  return [
+    '| scenario | target | measured | met |',
+    '| --- | --- | --- | --- |',
+    ...verdicts.map((verdict) => `| ${verdict.scenario} | ${verdict.target} | ${verdict.measured} | ${verdict.met === null ? '–' : verdict.met ? 'yes' : '**no**'} |`),
+  ];
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFile, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { knownSeriesNames } from '../../test/metrics-contract.js';
+import { seriesNamesIn } from '../../test/promql.js';
+import { loadRules, PROMETHEUS_DIR, recordedSeries, RULE_FILES } from './rules.js';
+
+const here = PROMETHEUS_DIR;
+const run = promisify(execFile);
+const promtoolPresent = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
+const CONFIGS = ['prometheus.yml', 'prometheus.compose.yml'];
+const RULE_TESTS = readdirSync(join(here, 'tests'))
+  .filter((file) => file.endsWith('.test.yml'))
+  .map((file) => join('tests', file));
+
+async function promtool(...args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await run('promtool', args, { cwd: here, timeout: 30_000 });
+    return stdout + stderr;
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`promtool ${args.join(' ')} failed:\n${failed.stdout ?? ''}${failed.stderr ?? failed.message}`);
+  }
+}
+
+describe('the PromQL series-name reader the checks rely on', () => {
+  it.each([
+    ['histogram_quantile(0.95, sum by (profile, le) (rate(hookfleet_delivery_duration_seconds_bucket{job="x"}[5m])))', ['hookfleet_delivery_duration_seconds_bucket']],
+    ['sum(up{job="hookfleet-worker"}) == 0 or absent(up{job="hookfleet-worker"})', ['up']],
+    ['(sum(rate(a_total{outcome="success"}[$__rate_interval])) or sum(rate(a_total[5m])) * 0) / sum without (instance) (rate(b_total[5m]))', ['a_total', 'b_total']],
+    ['max by (queue) (q) > 100 and deriv(max by (queue) (q)[10m:1m]) > 0', ['q']],
+    ['x_total unless x_total offset 15m', ['x_total']],
+    ['rate(process_cpu_seconds_total[1m]) * 1e3', ['process_cpu_seconds_total']],
+  ])('reads %s', (expression, expected) => {
+    expect(seriesNamesIn(expression).sort()).toEqual(expected);
+  });
+});
+
+describe('the Prometheus rules', () => {
+  it('read only metrics that exist: the contract, prom-client defaults, up, and recorded rules', async () => {
+    const known = new Set([...(await knownSeriesNames()), ...recordedSeries()]);
+    const unknown = loadRules().flatMap((rule) => seriesNamesIn(rule.expr).filter((name) => !known.has(name)).map((name) => `${rule.record ?? rule.alert}: ${name}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it('alert on the four conditions the operators asked for, each with a severity', () => {
+    const alerts = loadRules().filter((rule) => rule.alert);
+    expect(alerts.map((rule) => rule.alert)).toEqual(expect.arrayContaining(['HookfleetDeliverySuccessRatioLow', 'HookfleetBacklogGrowing', 'HookfleetDeadDeliveries', 'HookfleetNoWorkerUp']));
+    expect(alerts.find((rule) => rule.alert === 'HookfleetDeliverySuccessRatioLow')).toMatchObject({ expr: expect.stringContaining('< 0.95'), for: '10m' });
+    for (const alert of alerts) expect(['warning', 'critical']).toContain(alert.labels?.severity);
+  });
+
+  it('every alert has a promtool unit test', () => {
+    const tested = RULE_TESTS.map((file) => readFileSync(join(here, file), 'utf8')).join('\n');
+    for (const rule of loadRules().filter((candidate) => candidate.alert)) expect(tested).toContain(`alertname: ${rule.alert}`);
+  });
+});
+
+(promtoolPresent ? describe : describe.skip)('promtool (Debian package `prometheus`)', () => {
+  it.each(CONFIGS)('check config %s', async (config) => {
+    expect(await promtool('check', 'config', config)).toContain('SUCCESS');
+  });
+
+  it('check rules', async () => {
+    const output = await promtool('check', 'rules', ...RULE_FILES);
+    expect(output).not.toContain('FAILED');
+  });
+
+  it('test rules', async () => {
+    const output = await promtool('test', 'rules', ...RULE_TESTS);
+    expect(output).not.toContain('FAILED');
+    expect(output.match(/SUCCESS/g)).toHaveLength(RULE_TESTS.length);
+  });
+});
+
+if (!promtoolPresent) {
+  describe('promtool', () => {
+    it.skip('is not installed: `apt-get install -y prometheus` to check the config and test the rules', () => undefined);
+  });
+}

@@ -1,0 +1,181 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestReceiver, type Responder } from '../../../test/receiver.js';
+import { createClient } from './client.js';
+import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from './errors.js';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
+
+const event = { tenant: 'ten_1', profile: 'standard', type: 'order.paid', data: { total: 42 } };
+
+/** A stub API: each test answers on its own path prefix, so tests do not see each other's requests. */
+const routes = new Map<string, Responder>();
+const api = new TestReceiver((request, count) => {
+  const prefix = `/${request.path.split('/')[1]}`;
+  const responder = routes.get(prefix);
+  return responder ? responder(request, count) : json(404, { error: 'no stub', code: 'not_found' });
+});
+
+function stub(name: string, responder: Responder) {
+  routes.set(`/${name}`, responder);
+  return {
+    client: createClient({ url: api.url(`/${name}`), token: 'op-token', retry: { limit: 3, baseDelayMs: 20 } }),
+    requests: () => api.requests.filter((request) => request.path.startsWith(`/${name}/`)),
+  };
+}
+
+beforeAll(async () => {
+  await api.start();
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+describe('the client against a stub API', () => {
+  it('retries a POST after a 503 and returns the 200 answer, with the same client-made event id', async () => {
+    const { client, requests } = stub('flaky', (request, count) => {
+      const id = JSON.parse(request.body).id as string;
+      return count === 1 ? json(503, { error: 'storage unavailable, try again', code: 'unavailable' }) : json(202, { id, deduplicated: false });
+    });
+    const result = await client.publish(event);
+    expect(requests()).toHaveLength(2);
+    const sentIds = requests().map((request) => JSON.parse(request.body).id);
+    expect(sentIds[0]).toMatch(/^evt_/);
+    expect(sentIds[1]).toBe(sentIds[0]);
+    expect(result).toEqual({ id: sentIds[0], deduplicated: false });
+    expect(requests()[0]?.headers.authorization).toBe('Bearer op-token');
+  });
+
+  it('keeps an event id the caller gives', async () => {
+    const { client, requests } = stub('own-id', (request) => json(202, { id: JSON.parse(request.body).id, deduplicated: false }));
+    await expect(client.publish({ ...event, id: 'order-42-paid' })).resolves.toEqual({ id: 'order-42-paid', deduplicated: false });
+    expect(JSON.parse(requests()[0]!.body)).toEqual({ ...event, id: 'order-42-paid' });
+  });
+
+  it('waits out Retry-After on a 429 before trying again', async () => {
+    const { client, requests } = stub('limited', (_request, count) =>
+      count === 1 ? json(429, { error: 'slow down', code: 'rate_limited' }, { 'retry-after': '1' }) : json(202, { id: 'evt_x', deduplicated: false }),
+    );
+    await expect(client.publish(event)).resolves.toMatchObject({ deduplicated: false });
+    const [first, second] = requests();
+    expect(requests()).toHaveLength(2);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('does not retry a 400 and throws HookfleetApiError with the issues', async () => {
+    const issues = [{ path: 'type', message: 'not in the catalogue of profile standard' }];
+    const { client, requests } = stub('invalid', () => json(400, { error: 'invalid event', code: 'validation_failed', issues }));
+    const failure = client.publish(event);
+    await expect(failure).rejects.toBeInstanceOf(HookfleetApiError);
+    await expect(failure).rejects.toMatchObject({ status: 400, code: 'validation_failed', issues, method: 'POST', path: '/v1/events' });
+    await expect(failure).rejects.toThrow('answered 400 invalid event: type: not in the catalogue of profile standard');
+    expect(requests()).toHaveLength(1);
+  });
+
+  it('gives up after retry.limit retries with the last answer', async () => {
+    const { client, requests } = stub('down', () => json(502, { error: 'bad gateway' }));
+    await expect(client.subscriptions.get('sub_1')).rejects.toMatchObject({ status: 502, code: 'http_502' });
+    expect(requests()).toHaveLength(4);
+  });
+
+  it('does not wait a Retry-After longer than maxDelayMs, and says how long it was', async () => {
+    routes.set('/patient', () => json(503, { error: 'maintenance' }, { 'retry-after': '120' }));
+    const client = createClient({ url: api.url('/patient'), retry: { maxDelayMs: 5_000 } });
+    await expect(client.publish(event)).rejects.toMatchObject({ status: 503, retryAfterMs: 120_000 });
+    expect(api.requests.filter((request) => request.path.startsWith('/patient/'))).toHaveLength(1);
+  });
+
+  it('creates a tenant once on a 500 (not idempotent) but retries it after a 503', async () => {
+    const broken = stub('tenant-500', () => json(500, { error: 'internal error', code: 'internal' }));
+    await expect(broken.client.createTenant('acme')).rejects.toMatchObject({ status: 500 });
+    expect(broken.requests()).toHaveLength(1);
+    const busy = stub('tenant-503', (_request, count) => (count === 1 ? json(503, { error: 'busy' }) : json(201, { id: 'ten_1', name: 'acme', api_key: 'hfk_1' })));
+    await expect(busy.client.createTenant('acme')).resolves.toMatchObject({ id: 'ten_1', api_key: 'hfk_1' });
+    expect(busy.requests()).toHaveLength(2);
+  });
+
+  it('refuses an invalid event before sending, naming every field path', async () => {
+    const { client, requests } = stub('local', () => json(202, {}));
+    const failure = client.publishBatch([event, { ...event, tenant: '', data: undefined }, { ...event, id: 'bad id!' }]);
+    await expect(failure).rejects.toBeInstanceOf(HookfleetValidationError);
+    await expect(failure).rejects.toMatchObject({
+      code: 'validation_failed',
+      issues: [
+        { path: 'events.1.tenant', message: expect.any(String) },
+        { path: 'events.1.data', message: 'Required' },
+        { path: 'events.2.id', message: 'letters, digits and _ . : - only' },
+      ],
+    });
+    expect(requests()).toHaveLength(0);
+  });
+
+  it('sends more than 500 events in several requests and returns the results in order', async () => {
+    const { client, requests } = stub('batch', (request) => {
+      const { events } = JSON.parse(request.body) as { events: Array<{ id: string }> };
+      return json(202, { results: events.map(({ id }) => ({ id, deduplicated: false })) });
+    });
+    const events = Array.from({ length: 1_201 }, (_, index) => ({ ...event, id: `order-${index}` }));
+    const results = await client.publishBatch(events);
+    expect(requests().map((request) => JSON.parse(request.body).events.length)).toEqual([500, 500, 201]);
+    expect(results.map((result) => result.id)).toEqual(events.map((item) => item.id));
+  });
+
+  it('sends query parameters and reads an empty 204', async () => {
+    const { client, requests } = stub('crud', (request) =>
+      request.method === 'DELETE' ? { status: 204 } : json(200, { data: [], next_cursor: null }),
+    );
+    await expect(client.subscriptions.list({ tenant: 'ten_1', limit: 10 })).resolves.toEqual({ data: [], next_cursor: null });
+    await expect(client.subscriptions.delete('sub 1')).resolves.toBeUndefined();
+    expect(requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /crud/v1/subscriptions?tenant=ten_1&limit=10',
+      'DELETE /crud/v1/subscriptions/sub%201',
+    ]);
+  });
+
+  it('reports a redirect instead of following it with the token', async () => {
+    const { client, requests } = stub('moved', () => ({ status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } }));
+    await expect(client.deliveries.get('dlv_1')).rejects.toMatchObject({ status: 307, code: 'http_307' });
+    expect(requests()).toHaveLength(1);
+  });
+
+  it('reaches later routes through request()', async () => {
+    const { client, requests } = stub('raw', () => json(200, { data: [{ profile: 'standard', type: 'order.paid', description: '' }] }));
+    await expect(client.request('GET', '/v1/event-types', undefined, { query: { profile: 'standard' } })).resolves.toMatchObject({ data: [{ type: 'order.paid' }] });
+    expect(requests()[0]?.path).toBe('/raw/v1/event-types?profile=standard');
+  });
+});
+
+describe('the client without an API', () => {
+  it('turns a refused connection into a one-line HookfleetConnectionError', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const client = createClient({ url: `http://127.0.0.1:${port}`, retry: { limit: 1, baseDelayMs: 10 } });
+    const failure = client.deliveries.get('dlv_1');
+    await expect(failure).rejects.toBeInstanceOf(HookfleetConnectionError);
+    await expect(failure).rejects.toMatchObject({ code: 'unreachable', errorCode: 'ECONNREFUSED' });
+    await expect(failure).rejects.toThrow(new RegExp(`^cannot reach hookfleet at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)[^\\n]*$`));
+  });
+
+  it('turns a silent API into a HookfleetTimeoutError', async () => {
+    const server = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const client = createClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 200, retry: { limit: 1, baseDelayMs: 10 } });
+      await expect(client.deliveries.get('dlv_1')).rejects.toBeInstanceOf(HookfleetTimeoutError);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

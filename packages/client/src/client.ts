@@ -1,0 +1,157 @@
+import { eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
+import { chunk, withEventId } from './event-ids.js';
+import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+import { createRequest, type RequestFunction } from './transport.js';
+import type {
+  DeliveryListQuery,
+  EventListQuery,
+  EventType,
+  EventTypeQuery,
+  Operation,
+  OperationStarted,
+  PortalSession,
+  PortalSessionInput,
+  RecoverInput,
+  ReplayInput,
+  TestDeliveryInput,
+  TestDeliveryResult,
+} from './operation-types.js';
+import type {
+  AttemptList,
+  CreatedTenant,
+  Delivery,
+  EventDetail,
+  EventInput,
+  EventSummary,
+  Page,
+  PublishResult,
+  Subscription,
+  SubscriptionInput,
+  SubscriptionListQuery,
+  SubscriptionUpdate,
+} from './types.js';
+import { parseEach, parseInput } from './validate.js';
+
+export interface HookfleetClient {
+  /** The options in effect, defaults filled in. */
+  readonly options: Readonly<ResolvedClientOptions>;
+  /** The same client acting with another token (e.g. a tenant's API key). */
+  withToken(token: string): HookfleetClient;
+  /** Any API route, for routes this client has no method for yet. */
+  request: RequestFunction;
+
+  /** Publishes one event (operator). Without `id` one is generated first, so retries cannot deliver it twice. */
+  publish(event: EventInput): Promise<PublishResult>;
+  /** Publishes events (operator), 500 a request, in order; the results are in the order of `events`. */
+  publishBatch(events: readonly EventInput[]): Promise<PublishResult[]>;
+  /** Creates a tenant (operator); its `api_key` is shown only here. */
+  createTenant(name: string): Promise<CreatedTenant>;
+
+  subscriptions: {
+    create(input: SubscriptionInput): Promise<Subscription>;
+    list(query?: SubscriptionListQuery): Promise<Page<Subscription>>;
+    get(id: string): Promise<Subscription>;
+    update(id: string, patch: SubscriptionUpdate): Promise<Subscription>;
+    delete(id: string): Promise<void>;
+    /** The attempt log, newest first. */
+    attempts(id: string): Promise<AttemptList>;
+    /** Attempts again every `failed` or `dead` delivery in the window. */
+    recover(id: string, input: RecoverInput): Promise<OperationStarted>;
+    /** Delivers again every retained event in the window the subscription matches now. */
+    replay(id: string, input: ReplayInput): Promise<OperationStarted>;
+    /** Sends one signed test delivery now and reports how the endpoint answered. */
+    test(id: string, input?: TestDeliveryInput): Promise<TestDeliveryResult>;
+  };
+  events: {
+    list(query?: EventListQuery): Promise<Page<EventSummary>>;
+    get(id: string): Promise<EventDetail>;
+  };
+  deliveries: {
+    get(id: string): Promise<Delivery>;
+    list(query?: DeliveryListQuery): Promise<Page<Delivery>>;
+    /** One more attempt now, with the same `webhook-id`. */
+    retry(id: string): Promise<Delivery>;
+  };
+  operations: {
+    get(id: string): Promise<Operation>;
+  };
+  eventTypes: {
+    list(query?: EventTypeQuery): Promise<{ data: EventType[] }>;
+  };
+  portalSessions: {
+    /** A link to the endpoint portal for the tenant of the token. */
+    create(input?: PortalSessionInput): Promise<PortalSession>;
+  };
+}
+
+const segment = encodeURIComponent;
+
+function buildClient(options: ResolvedClientOptions): HookfleetClient {
+  const request = createRequest(options);
+
+  async function publishBatch(events: readonly EventInput[]): Promise<PublishResult[]> {
+    // Every event is checked and given its id before the first request, so a bad event sends nothing.
+    const prepared = parseEach(eventInputSchema, events, 'events', 'events').map(withEventId);
+    const results: PublishResult[] = [];
+    for (const events of chunk(prepared, MAX_BATCH_EVENTS)) {
+      const answer = await request<{ results: PublishResult[] }>('POST', '/v1/events/batch', { events }, { idempotent: true });
+      results.push(...answer.results);
+    }
+    return results;
+  }
+
+  return {
+    options,
+    withToken: (token) => buildClient({ ...options, token }),
+    request,
+
+    publish: (event) => request('POST', '/v1/events', withEventId(parseInput(eventInputSchema, event, 'event')), { idempotent: true }),
+    publishBatch,
+    createTenant: (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant')),
+
+    subscriptions: {
+      create: (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription')),
+      list: (query = {}) => {
+        const { tenant, profile, limit, cursor } = query;
+        parseInput(listQuerySchema, { profile, limit, cursor }, 'subscription query');
+        return request('GET', '/v1/subscriptions', undefined, { query: { tenant, profile, limit, cursor } });
+      },
+      get: (id) => request('GET', `/v1/subscriptions/${segment(id)}`),
+      update: (id, patch) => request('PATCH', `/v1/subscriptions/${segment(id)}`, parseInput(subscriptionPatchSchema, patch, 'subscription update')),
+      delete: async (id) => {
+        await request('DELETE', `/v1/subscriptions/${segment(id)}`);
+      },
+      attempts: (id) => request('GET', `/v1/subscriptions/${segment(id)}/attempts`),
+      recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input),
+      replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input),
+      test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input),
+    },
+    events: {
+      list: (query = {}) => request('GET', '/v1/events', undefined, { query: { ...query } }),
+      get: (id) => request('GET', `/v1/events/${segment(id)}`),
+    },
+    deliveries: {
+      get: (id) => request('GET', `/v1/deliveries/${segment(id)}`),
+      list: (query = {}) => request('GET', '/v1/deliveries', undefined, { query: { ...query } }),
+      // Two retries of one delivery are two attempts with the same webhook-id, which receivers drop.
+      retry: (id) => request('POST', `/v1/deliveries/${segment(id)}/retry`, undefined, { idempotent: true }),
+    },
+    operations: {
+      get: (id) => request('GET', `/v1/operations/${segment(id)}`),
+    },
+    eventTypes: {
+      list: (query = {}) => request('GET', '/v1/event-types', undefined, { query: { ...query } }),
+    },
+    portalSessions: {
+      create: (input = {}) => request('POST', '/v1/portal-sessions', input),
+    },
+  };
+}
+
+/**
+ * A client for the hookfleet API. `url` and `token` default to `HOOKFLEET_URL` (else http://127.0.0.1:3000) and
+ * `HOOKFLEET_TOKEN`, read now and only when the options leave them out.
+ */
+export function createClient(options: ClientOptions = {}): HookfleetClient {
+  return buildClient(resolveClientOptions(options));
+}

@@ -1,0 +1,15 @@
+export { createClient, type HookfleetClient } from './client.js';
+export type { ClientOptions, ResolvedClientOptions, RetryOptions } from './options.js';
+export type { HttpMethod, QueryValue, RequestFunction, RequestOptions } from './transport.js';
+export { newEventId } from './event-ids.js';
+export {
+  HookfleetApiError,
+  HookfleetClientError,
+  HookfleetConnectionError,
+  HookfleetTimeoutError,
+  HookfleetValidationError,
+  WebhookVerificationError,
+} from './errors.js';
+export { verifyWebhook, type StandardWebhookPayload, type WebhookBody, type WebhookHeaders } from './verify.js';
+export type * from './types.js';
+export type * from './operation-types.js';

@@ -1,0 +1,80 @@
+import type { DeliveryStatus } from '@hookfleet/core';
+
+// CONTRACT.md "Operations": the routes the operator's toolkit adds. Core has no schemas for their inputs yet;
+// when it does, these become `z.input<typeof …Schema>` like the types in types.ts.
+
+/** An ISO-8601 time, or a Date the client turns into one. */
+export type TimeInput = string | Date;
+
+export interface EventListQuery {
+  since?: TimeInput;
+  until?: TimeInput;
+  type?: string;
+  profile?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface DeliveryListQuery {
+  subscription?: string;
+  status?: DeliveryStatus;
+  since?: TimeInput;
+  until?: TimeInput;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RecoverInput {
+  since: TimeInput;
+  until?: TimeInput;
+}
+
+export interface ReplayInput {
+  since: TimeInput;
+  until?: TimeInput;
+  types?: string[];
+}
+
+export interface TestDeliveryInput {
+  type?: string;
+  data?: unknown;
+}
+
+export interface TestDeliveryResult {
+  ok: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface OperationStarted {
+  operation_id: string;
+}
+
+export interface Operation {
+  id: string;
+  kind: string;
+  status: 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+}
+
+export interface EventTypeQuery {
+  profile?: string;
+}
+
+export interface EventType {
+  profile: string;
+  type: string;
+  description: string;
+}
+
+export interface PortalSessionInput {
+  subscriptions?: string[];
+  created_by?: string;
+}
+
+export interface PortalSession {
+  url: string;
+  expires_at: string;
+}

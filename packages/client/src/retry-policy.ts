@@ -1,0 +1,58 @@
+import type { RetryOptions } from './options.js';
+
+/** Answers worth another try: the API or a proxy in front of it was busy, down or slow. */
+export const RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504, 521, 522, 524];
+/** Failures of the connection itself (got's list). */
+export const RETRY_ERROR_CODES: readonly string[] = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
+
+// A request that is not idempotent (creating a tenant or a subscription) is tried again only when the API
+// surely did not act on it: it said "not now" (429, 503), or the request never left this machine.
+const NOT_PROCESSED_STATUS_CODES: readonly number[] = [429, 503];
+const NOT_SENT_ERROR_CODES: readonly string[] = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EADDRINUSE'];
+
+export interface RetryDecisionInput {
+  /** How many tries have failed so far, this one included (1 after the first try). */
+  failedTries: number;
+  /** Whether sending the request twice has the effect of sending it once. */
+  idempotent: boolean;
+  /** The HTTP status of the failed try, when there was an answer. */
+  statusCode?: number | undefined;
+  /** The connection error code (`ECONNRESET`, `ETIMEDOUT` …), when there was no answer. */
+  errorCode?: string | undefined;
+  /** The answer's `Retry-After`, in milliseconds. */
+  retryAfterMs?: number | undefined;
+  retry: Required<RetryOptions>;
+  /** Jitter source, replaceable in tests. */
+  random?: () => number;
+}
+
+export function isRetryable(input: Pick<RetryDecisionInput, 'idempotent' | 'statusCode' | 'errorCode'>): boolean {
+  if (input.statusCode !== undefined) {
+    return (input.idempotent ? RETRY_STATUS_CODES : NOT_PROCESSED_STATUS_CODES).includes(input.statusCode);
+  }
+  if (input.errorCode === undefined) return false;
+  return (input.idempotent ? RETRY_ERROR_CODES : NOT_SENT_ERROR_CODES).includes(input.errorCode);
+}
+
+/** The wait before the next try in milliseconds, or 0 for "do not retry" (got's convention). */
+export function retryDelayMs(input: RetryDecisionInput): number {
+  const { retry } = input;
+  if (input.failedTries > retry.limit || !isRetryable(input)) return 0;
+  if (input.retryAfterMs !== undefined && input.retryAfterMs > 0) {
+    // Waiting less than the API asked would only spend a try; waiting longer than the cap is the caller's call.
+    return input.retryAfterMs > retry.maxDelayMs ? 0 : Math.max(1, Math.ceil(input.retryAfterMs));
+  }
+  const exponential = Math.min(retry.baseDelayMs * 2 ** (input.failedTries - 1), retry.maxDelayMs);
+  // Up to 20% less, so clients that failed together do not come back together.
+  const jittered = exponential * (1 - 0.2 * (input.random ?? Math.random)());
+  return Math.max(1, Math.round(jittered));
+}
+
+/** `Retry-After` in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type {
+  AttemptRecord,
+  Delivery,
+  eventInputSchema,
+  listQuerySchema,
+  StoredEvent,
+  Subscription as StoredSubscription,
+  subscriptionCreateSchema,
+  subscriptionPatchSchema,
+  Tenant,
+  tenantCreateSchema,
+} from '@hookfleet/core';
+
+// Inputs are the API's own zod schemas (packages/core/src/schemas.ts), as the caller writes them.
+
+/** An event to publish. Without `id` the client generates one (`evt_…`) before the first try. */
+export type EventInput = Omit<z.input<typeof eventInputSchema>, 'data'> & {
+  // The schema refuses a missing `data` at run time; saying so here catches it at compile time too.
+  data: unknown;
+};
+export type TenantInput = z.input<typeof tenantCreateSchema>;
+/** `tenant` is for the operator token; a tenant key implies its own tenant. */
+export type SubscriptionInput = z.input<typeof subscriptionCreateSchema>;
+export type SubscriptionUpdate = z.input<typeof subscriptionPatchSchema>;
+/** `tenant` is required with the operator token, ignored with a tenant key. */
+export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit'> & { limit?: number; tenant?: string };
+
+// Answers are the core domain types, as the API's routes send them.
+
+export type { AttemptRecord, Delivery, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
+
+export interface PublishResult {
+  id: string;
+  /** `true` when the API already had this id; a publish whose first try reached the API before failing says so too. */
+  deduplicated: boolean;
+}
+
+export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
+
+/** A subscription as the native API shows it (provider-specific compat fields stay inside). */
+export type Subscription = Omit<StoredSubscription, 'compat'>;
+
+export interface Page<Item> {
+  data: Item[];
+  next_cursor: string | null;
+}
+
+export interface AttemptList {
+  data: AttemptRecord[];
+}
+
+export type EventSummary = Pick<StoredEvent, 'id' | 'tenant' | 'profile' | 'type' | 'occurred_at' | 'received_at'>;
+export type EventDetail = StoredEvent & { deliveries: Array<Pick<Delivery, 'id' | 'subscription_id' | 'status'>> };

@@ -1,0 +1,61 @@
+import { Webhook, WebhookVerificationError as StandardWebhooksError } from 'standardwebhooks';
+import { WebhookVerificationError } from './errors.js';
+
+/** Request headers as node:http gives them (lowercase, string | string[]), a plain object, or Fetch `Headers`. */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+/** The exact bytes received; a re-serialized JSON object would not verify. */
+export type WebhookBody = string | Uint8Array;
+
+/** What the standard profile sends. */
+export interface StandardWebhookPayload<Data = unknown> {
+  type: string;
+  timestamp: string;
+  data: Data;
+}
+
+const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+
+function isFetchHeaders(headers: WebhookHeaders): headers is Headers {
+  return typeof (headers as Headers).get === 'function';
+}
+
+function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+  if (isFetchHeaders(headers)) return headers.get(name) ?? undefined;
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
+  // Several signatures are space-separated in one header; repeated headers mean the same.
+  return Array.isArray(value) ? value.join(' ') : value;
+}
+
+function toPayload(body: WebhookBody): string | Buffer {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/**
+ * Checks a Standard Webhooks delivery (`webhook-id`, `webhook-timestamp` within 5 minutes, `webhook-signature`
+ * keyed by the subscription's `whsec_` secret) and returns its parsed JSON body. Throws WebhookVerificationError
+ * otherwise; answer such a request with a 4xx. The payload's shape is not checked: `Payload` is the caller's claim.
+ */
+export function verifyWebhook<Payload = StandardWebhookPayload>(secret: string, body: WebhookBody, headers: WebhookHeaders): Payload {
+  let webhook: Webhook;
+  try {
+    webhook = new Webhook(secret);
+  } catch (error) {
+    throw new WebhookVerificationError(`webhook secret unusable: ${(error as Error).message}`, { cause: error });
+  }
+  const signatureHeaders: Record<string, string> = {};
+  for (const name of SIGNATURE_HEADERS) {
+    const value = headerValue(headers, name);
+    if (!value) throw new WebhookVerificationError(`webhook header ${name} missing`);
+    signatureHeaders[name] = value;
+  }
+  try {
+    return webhook.verify(toPayload(body), signatureHeaders) as Payload;
+  } catch (error) {
+    if (error instanceof StandardWebhooksError) throw new WebhookVerificationError(`webhook rejected: ${error.message}`, { cause: error });
+    if (error instanceof SyntaxError) throw new WebhookVerificationError('webhook body is signed but not JSON', { cause: error });
+    throw error;
+  }
+}

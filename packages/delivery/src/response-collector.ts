@@ -1,0 +1,134 @@
+import type { Dispatcher } from 'undici';
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** How one dispatched request ended: a response (its body cut at the limit), or the error that ended it. */
+export type Collected =
+  | { ok: true; statusCode: number; headers: ResponseHeaders; body: string }
+  | { ok: false; error: unknown };
+
+/** The error a request gets when its whole-request deadline passes (classified as a timeout). */
+export class DeliveryTimeout extends Error {
+  override name = 'TimeoutError';
+  constructor() {
+    super('timed out');
+  }
+}
+
+/** Ends a response early once the body limit is read: a huge or endless answer costs no more than the limit. */
+class BodyLimitReached extends Error {
+  override name = 'BodyLimitReached';
+}
+
+/**
+ * Receives one response through undici's dispatch API: status, headers and the first `limit` bytes of the body,
+ * without the Readable stream, async iterator and AbortSignal that `undici.request` builds per request
+ * (those were ~15 % of the delivery worker's CPU in the benchmark's profile).
+ */
+export class ResponseCollector implements Dispatcher.DispatchHandler {
+  settled = false;
+  private controller: Dispatcher.DispatchController | null = null;
+  private abortReason: Error | null = null;
+  private statusCode = 0;
+  private headers: ResponseHeaders = {};
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    /** performance.now() after which the request is abandoned. */
+    readonly deadline: number,
+    private readonly limit: number,
+    private readonly onSettled: (collector: ResponseCollector, outcome: Collected) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason) controller.abort(this.abortReason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[]>): void {
+    // 1xx informational answers come before the real one.
+    if (statusCode < 200) return;
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= this.limit) {
+      this.complete();
+      controller.abort(new BodyLimitReached('response body limit reached'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.complete();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The deadline passed: answer now as a timeout, and stop the request wherever it is. */
+  expire(): void {
+    if (this.settled) return;
+    const reason = new DeliveryTimeout();
+    this.fail(reason);
+    if (this.controller) this.controller.abort(reason);
+    else this.abortReason = reason;
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.chunks = [];
+    this.onSettled(this, { ok: false, error });
+  }
+
+  private complete(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const body = this.chunks.length === 0 ? '' : (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)).subarray(0, this.limit).toString('utf8');
+    this.chunks = [];
+    this.onSettled(this, { ok: true, statusCode: this.statusCode, headers: this.headers, body });
+  }
+}
+
+/**
+ * The in-flight requests and their deadlines, checked by one timer while any is in flight, instead of one
+ * AbortSignal.timeout timer per request. In-flight requests are bounded by the transport's concurrency.
+ */
+export class DeadlineWatch {
+  private readonly inFlight = new Set<ResponseCollector>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly tickMs: number) {}
+
+  add(collector: ResponseCollector): void {
+    this.inFlight.add(collector);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.sweep(), this.tickMs);
+      this.timer.unref();
+    }
+  }
+
+  delete(collector: ResponseCollector): void {
+    this.inFlight.delete(collector);
+    if (this.inFlight.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const collector of this.inFlight) if (collector.deadline <= now) collector.expire();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,24 @@
+import type { AttemptOutcome, Bookkeeping, BookkeepingEffect } from '../profile.js';
+
+/**
+ * The disable policy (ours; Paybook documents the fields, not the rule): a webhook whose attempts fail
+ * PAYBOOK_DISABLE_AFTER times in a row, with no success in between, is disabled (`is_disabled: 1`,
+ * disabled_reason "failing") and gets nothing more until it is enabled again. `ct_failed` counts every failed
+ * attempt and is never reset; `failed_in_a_row` counts since the last success.
+ */
+export const PAYBOOK_DISABLE_AFTER = 100;
+
+function count(bookkeeping: Bookkeeping, field: string): number {
+  const value = Number(bookkeeping[field] ?? 0);
+  return Number.isFinite(value) ? value : 0;
+}
+
+export function paybookOnAttempt(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect {
+  if (outcome.ok) return { set: { failed_in_a_row: 0 } };
+  // Attempts of one group share one snapshot, so the count may pass the limit by a few before the disable lands.
+  const inARow = count(bookkeeping, 'failed_in_a_row') + 1;
+  return {
+    increment: { ct_failed: 1, failed_in_a_row: 1 },
+    ...(inARow >= PAYBOOK_DISABLE_AFTER ? { disable: 'failing' as const } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { freePort } from '../../../scripts/redis-server.mjs';
+import { createReadinessProbe, queueList } from './readiness.js';
+
+describe('the readiness probe', () => {
+  const redisUrl = process.env.REDIS_URL as string;
+  const prefix = `tready${Date.now().toString(36)}`;
+  const opened: Queue[] = [];
+  const queue = (name: string, url = redisUrl) => {
+    const created = new Queue(name, { connection: { url, maxRetriesPerRequest: 1, retryStrategy: () => 1000, disconnectTimeout: 50 }, prefix });
+    created.on('error', () => undefined);
+    opened.push(created);
+    return created;
+  };
+
+  afterAll(async () => {
+    await Promise.all(opened.map((created) => created.close()));
+  });
+
+  it('is ready when Redis answers a PING and every queue answers a count', async () => {
+    const probe = createReadinessProbe(async () => 'PONG', [queue('events'), queue('deliveries')]);
+    expect(await probe()).toEqual({ ok: true, redis: true, queues: { events: true, deliveries: true } });
+  });
+
+  it('is not ready when a queue cannot reach Redis, within the timeout', async () => {
+    const unreachable = `redis://127.0.0.1:${await freePort()}`;
+    const probe = createReadinessProbe(async () => 'PONG', [queue('events'), queue('deliveries', unreachable)], 300);
+    const started = Date.now();
+    expect(await probe()).toEqual({ ok: false, redis: true, queues: { events: true, deliveries: false } });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('is not ready when the PING fails or hangs, and shares a running check', async () => {
+    let pings = 0;
+    const probe = createReadinessProbe(() => {
+      pings += 1;
+      return new Promise<string>(() => undefined);
+    }, [], 100);
+    const [first, second] = await Promise.all([probe(), probe()]);
+    expect(first).toEqual({ ok: false, redis: false, queues: {} });
+    expect(second).toBe(first);
+    expect(pings).toBe(1);
+    expect(await createReadinessProbe(async () => Promise.reject(new Error('down')), [])()).toMatchObject({ ok: false, redis: false });
+  });
+
+  it('lists every queue of a set, whatever else the set holds', () => {
+    const events = queue('events');
+    expect(queueList({ events, close: async () => undefined, name: 'not a queue' })).toEqual([events]);
+  });
+});

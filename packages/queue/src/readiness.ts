@@ -1,0 +1,50 @@
+import { Queue } from 'bullmq';
+
+/** Every BullMQ queue of a set such as HookfleetQueues, whatever queues it grows. */
+export function queueList(queues: object): Queue[] {
+  return Object.values(queues).filter((value): value is Queue => value instanceof Queue);
+}
+
+export interface Readiness {
+  ok: boolean;
+  redis: boolean;
+  /** Per queue name: its own connection answered a count within the timeout. */
+  queues: Record<string, boolean>;
+}
+
+export interface ReadinessProbe {
+  (): Promise<Readiness>;
+}
+
+function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * /readyz: Redis answers a PING on the store's connection, and every queue answers a count on its own
+ * connection (so a process whose BullMQ connections are wedged is not ready even if the store's is fine).
+ * A check still running is shared by the next callers, so a probe that hangs never piles up commands.
+ */
+export function createReadinessProbe(ping: () => Promise<string>, queues: readonly Queue[], timeoutMs = 1000): ReadinessProbe {
+  let running: Promise<Readiness> | undefined;
+  const check = async (): Promise<Readiness> => {
+    const [pong, ...counts] = await Promise.all([
+      withinTimeout(ping(), timeoutMs).catch(() => 'error'),
+      ...queues.map((queue) => withinTimeout(queue.getJobCountByTypes('waiting'), timeoutMs).catch(() => 'error' as const)),
+    ]);
+    const redis = pong === 'PONG';
+    const queueStates = Object.fromEntries(queues.map((queue, index) => [queue.name, typeof counts[index] === 'number']));
+    return { ok: redis && Object.values(queueStates).every(Boolean), redis, queues: queueStates };
+  };
+  return () => {
+    running ??= check().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+}

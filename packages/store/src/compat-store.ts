@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { sha256Hex } from '@hookfleet/core';
+import type { Keys } from './keys.js';
+import type { SubscriptionStore } from './subscription-store.js';
+
+/** An id claimed while its subscription is being made; lookups treat it as absent. */
+const PENDING = '';
+
+export type IdempotencyStart = { state: 'started' } | { state: 'done'; answer: unknown } | { state: 'running' };
+
+/**
+ * What the compat routes keep beside the subscriptions: per (profile, tenant, scope) a small hash from the
+ * provider's id to the subscription id, per-tenant integer sequences (Paymo, Forecast), and stored answers of
+ * idempotent creates (Gigapay).
+ */
+export class CompatStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  private index(profile: string, tenant: string, scope: string): string {
+    return this.keys.compatIndex(profile, tenant, `ids:${scope}`);
+  }
+
+  /** The next integer id of this tenant for this profile: 1, 2, 3 … */
+  async nextSequence(profile: string, tenant: string): Promise<number> {
+    return this.redis.incr(this.keys.compatIndex(profile, tenant, 'seq'));
+  }
+
+  /** Reserves a provider id; false when it is taken (client-chosen ids are unique per tenant and scope). */
+  async claim(profile: string, tenant: string, scope: string, providerId: string): Promise<boolean> {
+    return (await this.redis.hsetnx(this.index(profile, tenant, scope), providerId, PENDING)) === 1;
+  }
+
+  async bind(profile: string, tenant: string, scope: string, providerId: string, subscriptionId: string): Promise<void> {
+    await this.redis.hset(this.index(profile, tenant, scope), providerId, subscriptionId);
+  }
+
+  async release(profile: string, tenant: string, scope: string, providerId: string): Promise<void> {
+    await this.redis.hdel(this.index(profile, tenant, scope), providerId);
+  }
+
+  async lookup(profile: string, tenant: string, scope: string, providerId: string): Promise<string | null> {
+    const subscriptionId = await this.redis.hget(this.index(profile, tenant, scope), providerId);
+    return subscriptionId || null;
+  }
+
+  /** Provider id → subscription id of every bound id in this scope. */
+  async all(profile: string, tenant: string, scope: string): Promise<Map<string, string>> {
+    const entries = await this.redis.hgetall(this.index(profile, tenant, scope));
+    return new Map(Object.entries(entries).filter(([, subscriptionId]) => subscriptionId !== PENDING));
+  }
+
+  /** Clears bookkeeping fields (Paymo resets `last_status_code` on update). */
+  async resetBookkeeping(subscriptionId: string, fields: readonly string[]): Promise<void> {
+    if (fields.length > 0) await this.redis.hdel(this.keys.subscriptionState(subscriptionId), ...fields);
+  }
+
+  private idempotencyKey(profile: string, tenant: string, scope: string, key: string): string {
+    // Hashed: a client's key may be long or hold any character.
+    return this.keys.compatIndex(profile, tenant, `idem:${scope}:${sha256Hex(key)}`);
+  }
+
+  /** Starts an idempotent request, or returns the answer stored for its key, or says one is running. */
+  async startIdempotent(profile: string, tenant: string, scope: string, key: string, ttlSeconds: number): Promise<IdempotencyStart> {
+    const redisKey = this.idempotencyKey(profile, tenant, scope, key);
+    if ((await this.redis.set(redisKey, PENDING, 'EX', ttlSeconds, 'NX')) === 'OK') return { state: 'started' };
+    const stored = await this.redis.get(redisKey);
+    if (stored === null) return this.startIdempotent(profile, tenant, scope, key, ttlSeconds);
+    return stored === PENDING ? { state: 'running' } : { state: 'done', answer: JSON.parse(stored) as unknown };
+  }
+
+  /** Keeps the answer for the rest of the key's lifetime (24 h from the first request). */
+  async finishIdempotent(profile: string, tenant: string, scope: string, key: string, answer: unknown): Promise<void> {
+    await this.redis.set(this.idempotencyKey(profile, tenant, scope, key), JSON.stringify(answer), 'KEEPTTL');
+  }
+
+  async abandonIdempotent(profile: string, tenant: string, scope: string, key: string): Promise<void> {
+    await this.redis.del(this.idempotencyKey(profile, tenant, scope, key));
+  }
+}
+
+/**
+ * A compat store on the subscription store's own connection and key prefix, so provider ids live beside the
+ * subscriptions they name. (The API's dependencies carry the stores, not the connection.)
+ */
+export function compatStoreBeside(subscriptions: SubscriptionStore): CompatStore {
+  const { redis, keys } = subscriptions as unknown as { redis: Redis; keys: Keys };
+  return new CompatStore(redis, keys);
+}
