@@ -27,7 +27,10 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 const configMap = find('ConfigMap', 'hookfleet-config');
 function containerEnv(deployment: Manifest): Record<string, string> {
   const container = deployment.spec.template.spec.containers[0];
-  return { ...configMap.data, ...Object.fromEntries((container.env ?? []).map((variable: { name: string; value: string }) => [variable.name, variable.value])) };
+  return {
+    ...configMap.data,
+    ...Object.fromEntries((container.env ?? []).map((variable: { name: string; value: string }) => [variable.name, variable.value])),
+  };
 }
 const workerJobAlerts = loadRules().filter((rule) => /job="hookfleet-worker"/.test(rule.expr));
 

@@ -45,7 +45,12 @@ export async function defaultMetricSeries(): Promise<string[]> {
 
 /** Every series name a PromQL expression over hookfleet may use (recording rules are added by the caller). */
 export async function knownSeriesNames(): Promise<Set<string>> {
-  return new Set([...CONTRACT_METRICS.flatMap((metric) => seriesNames(metric.name, metric.type)), ...(await defaultMetricSeries()), 'up', 'scrape_duration_seconds']);
+  return new Set([
+    ...CONTRACT_METRICS.flatMap((metric) => seriesNames(metric.name, metric.type)),
+    ...(await defaultMetricSeries()),
+    'up',
+    'scrape_duration_seconds',
+  ]);
 }
 
 export interface Sample {

@@ -32,13 +32,22 @@ const dashboard = JSON.parse(readFileSync(join(here, 'dashboards/hookfleet.json'
 };
 const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
 const queryPanels = panels.filter((panel) => panel.type !== 'row');
-const expressions = [...queryPanels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)), ...dashboard.templating.list.map((variable) => variable.definition.replace(/^label_values\((.*),\s*\w+\)$/, '$1'))];
-const datasources = parse(readFileSync(join(here, 'provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ uid: string; type: string; url: string }> };
+const expressions = [
+  ...queryPanels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)),
+  ...dashboard.templating.list.map((variable) => variable.definition.replace(/^label_values\((.*),\s*\w+\)$/, '$1')),
+];
+const datasources = parse(readFileSync(join(here, 'provisioning/datasources/prometheus.yml'), 'utf8')) as {
+  datasources: Array<{ uid: string; type: string; url: string }>;
+};
 
 describe('the provisioned Grafana dashboard', () => {
   it('references only metrics that exist: the contract, recording rules, prom-client defaults and up', async () => {
     const known = new Set([...(await knownSeriesNames()), ...recordedSeries()]);
-    const unknown = expressions.flatMap((expression) => seriesNamesIn(expression).filter((name) => !known.has(name)).map((name) => `${name} in ${expression}`));
+    const unknown = expressions.flatMap((expression) =>
+      seriesNamesIn(expression)
+        .filter((name) => !known.has(name))
+        .map((name) => `${name} in ${expression}`),
+    );
     expect(unknown).toEqual([]);
     expect(expressions.length).toBeGreaterThan(15);
   });
@@ -87,7 +96,9 @@ describe('the provisioned Grafana dashboard', () => {
   });
 
   it('is loaded by the dashboard provider from where compose mounts it', () => {
-    const provider = parse(readFileSync(join(here, 'provisioning/dashboards/hookfleet.yml'), 'utf8')) as { providers: Array<{ type: string; options: { path: string } }> };
+    const provider = parse(readFileSync(join(here, 'provisioning/dashboards/hookfleet.yml'), 'utf8')) as {
+      providers: Array<{ type: string; options: { path: string } }>;
+    };
     expect(provider.providers[0]).toMatchObject({ type: 'file', options: { path: '/var/lib/grafana/dashboards/hookfleet' } });
     expect(dashboard.uid).toBe('hookfleet-overview');
   });

@@ -93,7 +93,11 @@ async function startPrometheus(targets: { api: string; worker: string }) {
     fleet = await startFleet({ RETRY_DELAY_SCALE: '0.00001' });
     prometheus = await startPrometheus({ api: `127.0.0.1:${fleet.api.port}`, worker: `127.0.0.1:${fleet.workers[0]!.metricsPort}` });
     // Discovery hands Prometheus its targets a few seconds after start; wait for both to be scraped.
-    await waitFor(async () => (await prometheus.scalar('sum(up{job=~"hookfleet-api|hookfleet-worker"})')) === 2, { timeoutMs: 20_000, intervalMs: 200, message: 'both targets up' });
+    await waitFor(async () => (await prometheus.scalar('sum(up{job=~"hookfleet-api|hookfleet-worker"})')) === 2, {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      message: 'both targets up',
+    });
   });
 
   afterAll(async () => {
@@ -119,10 +123,17 @@ async function startPrometheus(targets: { api: string; worker: string }) {
     expect((await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'order.cancelled', data: {} })).status).toBe(202);
 
     // 36 deliveries to /ok, 30 to /flaky in 3 attempts each, 1 dead after the 8 attempts of the standard ladder on /down.
-    await waitFor(async () => receiver.forPath('/ok').length === 36 && receiver.forPath('/flaky').length === 90 && receiver.forPath('/down').length === 8 && (await unfinishedJobs(fleet)) === 0, {
-      timeoutMs: 40_000,
-      message: 'every delivery finished',
-    });
+    await waitFor(
+      async () =>
+        receiver.forPath('/ok').length === 36 &&
+        receiver.forPath('/flaky').length === 90 &&
+        receiver.forPath('/down').length === 8 &&
+        (await unfinishedJobs(fleet)) === 0,
+      {
+        timeoutMs: 40_000,
+        message: 'every delivery finished',
+      },
+    );
     const attemptsSeen = receiver.requests.length;
     expect(attemptsSeen).toBe(36 + 90 + 8);
 
@@ -140,8 +151,13 @@ async function startPrometheus(targets: { api: string; worker: string }) {
       'sum(hookfleet_deliveries_dead_total)': 1,
       'sum(hookfleet_events_ingested_total)': 36,
     };
-    const read = async () => Object.fromEntries(await Promise.all(Object.keys(expected).map(async (expression) => [expression, await prometheus.scalar(expression)])));
-    await waitFor(async () => JSON.stringify(await read()) === JSON.stringify(expected), { timeoutMs: 10_000, intervalMs: 250, message: 'the other counters scraped' });
+    const read = async () =>
+      Object.fromEntries(await Promise.all(Object.keys(expected).map(async (expression) => [expression, await prometheus.scalar(expression)])));
+    await waitFor(async () => JSON.stringify(await read()) === JSON.stringify(expected), {
+      timeoutMs: 10_000,
+      intervalMs: 250,
+      message: 'the other counters scraped',
+    });
     expect(await read()).toEqual(expected);
   });
 
@@ -155,7 +171,10 @@ async function startPrometheus(targets: { api: string; worker: string }) {
       await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'order.updated', data: { index } });
       await waitFor(() => receiver.forPath('/ok').length === 37 + index);
       const seen = receiver.forPath('/ok').length;
-      await waitFor(async () => (await prometheus.scalar('sum(hookfleet_delivery_attempts_total{outcome="success"})')) === 66 + seen - 36, { timeoutMs: 10_000, intervalMs: 100 });
+      await waitFor(async () => (await prometheus.scalar('sum(hookfleet_delivery_attempts_total{outcome="success"})')) === 66 + seen - 36, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
     }
     const ratio = await waitFor(
       async () => {

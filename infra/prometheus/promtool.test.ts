@@ -27,9 +27,15 @@ async function promtool(...args: string[]): Promise<string> {
 
 describe('the PromQL series-name reader the checks rely on', () => {
   it.each([
-    ['histogram_quantile(0.95, sum by (profile, le) (rate(hookfleet_delivery_duration_seconds_bucket{job="x"}[5m])))', ['hookfleet_delivery_duration_seconds_bucket']],
+    [
+      'histogram_quantile(0.95, sum by (profile, le) (rate(hookfleet_delivery_duration_seconds_bucket{job="x"}[5m])))',
+      ['hookfleet_delivery_duration_seconds_bucket'],
+    ],
     ['sum(up{job="hookfleet-worker"}) == 0 or absent(up{job="hookfleet-worker"})', ['up']],
-    ['(sum(rate(a_total{outcome="success"}[$__rate_interval])) or sum(rate(a_total[5m])) * 0) / sum without (instance) (rate(b_total[5m]))', ['a_total', 'b_total']],
+    [
+      '(sum(rate(a_total{outcome="success"}[$__rate_interval])) or sum(rate(a_total[5m])) * 0) / sum without (instance) (rate(b_total[5m]))',
+      ['a_total', 'b_total'],
+    ],
     ['max by (queue) (q) > 100 and deriv(max by (queue) (q)[10m:1m]) > 0', ['q']],
     ['x_total unless x_total offset 15m', ['x_total']],
     ['rate(process_cpu_seconds_total[1m]) * 1e3', ['process_cpu_seconds_total']],
@@ -41,13 +47,19 @@ describe('the PromQL series-name reader the checks rely on', () => {
 describe('the Prometheus rules', () => {
   it('read only metrics that exist: the contract, prom-client defaults, up, and recorded rules', async () => {
     const known = new Set([...(await knownSeriesNames()), ...recordedSeries()]);
-    const unknown = loadRules().flatMap((rule) => seriesNamesIn(rule.expr).filter((name) => !known.has(name)).map((name) => `${rule.record ?? rule.alert}: ${name}`));
+    const unknown = loadRules().flatMap((rule) =>
+      seriesNamesIn(rule.expr)
+        .filter((name) => !known.has(name))
+        .map((name) => `${rule.record ?? rule.alert}: ${name}`),
+    );
     expect(unknown).toEqual([]);
   });
 
   it('alert on the four conditions the operators asked for, each with a severity', () => {
     const alerts = loadRules().filter((rule) => rule.alert);
-    expect(alerts.map((rule) => rule.alert)).toEqual(expect.arrayContaining(['HookfleetDeliverySuccessRatioLow', 'HookfleetBacklogGrowing', 'HookfleetDeadDeliveries', 'HookfleetNoWorkerUp']));
+    expect(alerts.map((rule) => rule.alert)).toEqual(
+      expect.arrayContaining(['HookfleetDeliverySuccessRatioLow', 'HookfleetBacklogGrowing', 'HookfleetDeadDeliveries', 'HookfleetNoWorkerUp']),
+    );
     expect(alerts.find((rule) => rule.alert === 'HookfleetDeliverySuccessRatioLow')).toMatchObject({ expr: expect.stringContaining('< 0.95'), for: '10m' });
     for (const alert of alerts) expect(['warning', 'critical']).toContain(alert.labels?.severity);
   });

@@ -20,7 +20,9 @@ export const RULE_FILES = readdirSync(join(PROMETHEUS_DIR, 'rules'))
   .map((file) => join('rules', file));
 
 export function loadRules(): Rule[] {
-  return RULE_FILES.flatMap((file) => (parse(readFileSync(join(PROMETHEUS_DIR, file), 'utf8')) as { groups: Array<{ rules: Rule[] }> }).groups.flatMap((group) => group.rules));
+  return RULE_FILES.flatMap((file) =>
+    (parse(readFileSync(join(PROMETHEUS_DIR, file), 'utf8')) as { groups: Array<{ rules: Rule[] }> }).groups.flatMap((group) => group.rules),
+  );
 }
 
 export function recordedSeries(): string[] {

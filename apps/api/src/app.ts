@@ -22,6 +22,7 @@ import { subscriptionOperationRoutes } from './routes/subscription-operations.js
 import { eventTypeRoutes } from './routes/event-types.js';
 import { docsRoutes, hookfleetOpenApi } from './openapi/index.js';
 import { compatOpenApi, compatRoutes } from './compat/index.js';
+import { endpointPortal } from './portal/index.js';
 
 export interface AppDependencies {
   adminToken: string;
@@ -56,8 +57,12 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(docsRoutes(() => openApiDocument));
   app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
   app.use(compatRoutes(dependencies));
-  const auth = authenticate(dependencies.adminToken, dependencies.tenants);
-  app.use('/v1', auth, managementRateLimit(dependencies.tenantApiLimit));
+  // The endpoint portal: its pages, and portal tokens (header or cookie) on the same /v1 routes, inside their scope.
+  const portal = endpointPortal(dependencies);
+  app.use(portal.pages);
+  const auth = authenticate(dependencies.adminToken, dependencies.tenants, portal.credentials, portal.tokens);
+  app.use('/v1', auth, managementRateLimit(dependencies.tenantApiLimit), portal.guard);
+  app.use(portal.routes);
   app.use(tenantRoutes(dependencies.tenants));
   app.use(eventRoutes(dependencies.events));
   app.use(subscriptionRoutes(dependencies.subscriptions, dependencies.deliveries));

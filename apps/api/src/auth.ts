@@ -3,7 +3,25 @@ import type { NextFunction, Request, Response } from 'express';
 import { Forbidden, Unauthorized } from '@hookfleet/core';
 import type { TenantStore } from '@hookfleet/store';
 
-export type Principal = { kind: 'operator' } | { kind: 'tenant'; tenantId: string };
+/** What a signed portal token grants: one tenant, optionally narrowed to some subscriptions or one creator. */
+export interface PortalSession {
+  tenantId: string;
+  /** Only these subscriptions (null: every subscription of the tenant). */
+  subscriptionIds: string[] | null;
+  /** Only subscriptions with this `created_by` (null: any). */
+  createdBy: string | null;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+export type Principal = { kind: 'operator' } | { kind: 'tenant'; tenantId: string } | ({ kind: 'portal' } & PortalSession);
+
+/** Checks portal tokens (apps/api/src/portal); routes that are not given one never accept a portal token. */
+export interface PortalSessionVerifier {
+  isPortalToken(credential: string): boolean;
+  /** The session, or null when the token is forged, made by another fleet or expired. */
+  verify(token: string): PortalSession | null;
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -27,13 +45,20 @@ export const bearerCredential: CredentialExtractor = (request) => {
   return match?.[1]?.trim();
 };
 
-export function authenticate(adminToken: string, tenants: TenantStore, extractors: CredentialExtractor[] = [bearerCredential]) {
+export function authenticate(adminToken: string, tenants: TenantStore, extractors: CredentialExtractor[] = [bearerCredential], portalSessions?: PortalSessionVerifier) {
   return async (request: Request, _response: Response, next: NextFunction) => {
     try {
       const credential = extractors.map((extract) => extract(request)).find((value) => value);
       if (!credential) throw new Unauthorized('missing credentials');
       if (secretsEqual(credential, adminToken)) {
         request.principal = { kind: 'operator' };
+        return next();
+      }
+      if (portalSessions?.isPortalToken(credential)) {
+        const session = portalSessions.verify(credential);
+        // A token naming a tenant that is gone is as good as forged.
+        if (!session || !(await tenants.exists(session.tenantId))) throw new Unauthorized('portal session expired or not valid');
+        request.principal = { kind: 'portal', ...session };
         return next();
       }
       const tenantId = await tenants.tenantForApiKey(credential);

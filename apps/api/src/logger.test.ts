@@ -33,7 +33,11 @@ describe('the api logger', () => {
     const line = lines[0] as string;
     for (const value of SECRET_VALUES) expect(line).not.toContain(value);
     const parsed = JSON.parse(line);
-    expect(parsed).toMatchObject({ msg: 'subscription created', name: 'api', subscription: { id: 'sub_1', secret: '[redacted]', url: 'https://example.com/hook' } });
+    expect(parsed).toMatchObject({
+      msg: 'subscription created',
+      name: 'api',
+      subscription: { id: 'sub_1', secret: '[redacted]', url: 'https://example.com/hook' },
+    });
     expect(parsed.request.headers['content-type']).toBe('application/json');
     expect(parsed.headers['webhook-signature']).toBe('[redacted]');
   });

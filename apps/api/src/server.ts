@@ -58,7 +58,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
     isReady: async () => (await readiness()).ok,
   });
-  const stopGauges = startQueueGauges([queues.events, queues.deliveries], metrics.queueJobs);
+  const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });

@@ -12,6 +12,7 @@ import {
 import { findProfile, rotateSecret, type ProviderProfile } from '@hookfleet/profiles';
 import { assertTargetAllowed } from '@hookfleet/delivery';
 import type { SubscriptionStore, TenantStore } from '@hookfleet/store';
+import { ownsSubscription, type OwnerScope } from './portal/subscription-scope.js';
 
 export interface SubscriptionServiceOptions {
   allowPrivateTargets: boolean;
@@ -82,10 +83,13 @@ export class SubscriptionService {
     return subscription;
   }
 
-  /** The tenant's subscription, or 404 — also for another tenant's (an operator sees every tenant's). */
-  async getOwned(id: string, tenant: string | null): Promise<Subscription> {
+  /**
+   * The owner's subscription, or 404 — also for another tenant's, or one outside a portal session's scope (an
+   * operator, `null`, sees every tenant's).
+   */
+  async getOwned(id: string, owner: OwnerScope): Promise<Subscription> {
     const subscription = await this.store.get(id);
-    if (!subscription || (tenant !== null && subscription.tenant !== tenant)) throw new NotFound(`subscription ${id} not found`);
+    if (!subscription || !ownsSubscription(owner, subscription)) throw new NotFound(`subscription ${id} not found`);
     return subscription;
   }
 

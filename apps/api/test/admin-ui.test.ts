@@ -11,7 +11,16 @@ import { operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/q
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What this machine's Chromium needs to start headless inside a container. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -97,6 +106,11 @@ describe('the queue admin UI at /admin/queues', () => {
       await page.getByRole('link', { name, exact: true }).first().waitFor({ state: 'visible', timeout: 20_000 });
     }
     await operator.close();
+
+    // Browsing the board adds route templates to the API's request metrics, never raw paths.
+    const metrics = await (await fetch(`${fleet.api.url}/metrics`)).text();
+    const routes = new Set([...metrics.matchAll(/hookfleet_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/g)].map((match) => match[1]));
+    console.log([...routes]);
   });
 });
 
@@ -142,7 +156,12 @@ describe('the queue admin UI with HOOKFLEET_ADMIN_UI_ALLOW_RETRIES', () => {
     } finally {
       await worker.close();
     }
-    for (const path of ['/api/queues/deliveries/empty', '/api/queues/deliveries/pause', '/api/queues/deliveries/clean/failed', '/api/queues/deliveries/obliterate']) {
+    for (const path of [
+      '/api/queues/deliveries/empty',
+      '/api/queues/deliveries/pause',
+      '/api/queues/deliveries/clean/failed',
+      '/api/queues/deliveries/obliterate',
+    ]) {
       expect((await put(path)).status).toBe(405);
     }
     expect((await put('/api/queues/deliveries/retry/failed')).status).toBe(200);

@@ -74,7 +74,9 @@ describe('the /metrics of the API and of a worker', () => {
 
   it('counts every outcome where it happens: ingest on the API, attempts on the worker', () => {
     const value = (exposition: Exposition, name: string, labels: Record<string, string> = {}) =>
-      exposition.samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted)).reduce((sum, sample) => sum + sample.value, 0);
+      exposition.samples
+        .filter((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted))
+        .reduce((sum, sample) => sum + sample.value, 0);
     expect(value(api, 'hookfleet_events_ingested_total', { profile: 'standard' })).toBe(1);
     expect(value(api, 'hookfleet_events_deduplicated_total', { profile: 'standard' })).toBe(1);
     expect(value(worker, 'hookfleet_deliveries_enqueued_total', { profile: 'standard' })).toBe(5);
@@ -101,13 +103,21 @@ describe('the /metrics of the API and of a worker', () => {
         }
       }
     }
-    const routes = new Set(api.samples.filter((sample) => sample.name === 'hookfleet_http_request_duration_seconds_count').map((sample) => sample.labels.route));
+    const routes = new Set(
+      api.samples.filter((sample) => sample.name === 'hookfleet_http_request_duration_seconds_count').map((sample) => sample.labels.route),
+    );
     expect([...routes]).toEqual(expect.arrayContaining(['/v1/events', '/v1/subscriptions', '/v1/subscriptions/:id']));
   });
 
   it('adds prom-client default process metrics on both', () => {
     for (const exposition of [api, worker]) {
-      for (const name of ['process_cpu_seconds_total', 'process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
+      for (const name of [
+        'process_cpu_seconds_total',
+        'process_cpu_user_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_heap_size_used_bytes',
+        'nodejs_eventloop_lag_seconds',
+      ]) {
         expect(exposition.types.has(name)).toBe(true);
       }
     }

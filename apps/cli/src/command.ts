@@ -84,14 +84,18 @@ export class ParsedInput {
 
   /** Every value of a repeatable option, each split on commas: `--types a,b --types c` → a, b, c. */
   list(name: string): string[] {
-    return this.strings(name).flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+    return this.strings(name)
+      .flatMap((item) => item.split(','))
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 
   integer(name: string, { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {}): number | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+    if (!/^-?\d+$/.test(text.trim()) || value < min || value > max)
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${text}"`);
     return value;
   }
 
@@ -121,7 +125,10 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Par
     parsed = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
-        Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+        Object.entries(options).map(([name, spec]) => [
+          name,
+          { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) },
+        ]),
       ),
       allowPositionals: true,
       strict: true,

@@ -19,13 +19,24 @@ describe('describeFailure', () => {
       'cannot reach hookfleet at http://127.0.0.1:9 (ECONNREFUSED); is the API running? (HOOKFLEET_URL or --url)',
       ExitCode.unreachable,
     ],
-    ['a silent API', new HookfleetTimeoutError('http://127.0.0.1:9', 30_000), 'hookfleet at http://127.0.0.1:9 did not answer within 30000 ms', ExitCode.unreachable],
+    [
+      'a silent API',
+      new HookfleetTimeoutError('http://127.0.0.1:9', 30_000),
+      'hookfleet at http://127.0.0.1:9 did not answer within 30000 ms',
+      ExitCode.unreachable,
+    ],
     ['a 401', apiError(401, { error: 'unauthorized' }), 'the API refused the token (401 unauthorized); set HOOKFLEET_TOKEN or pass --token', ExitCode.auth],
     ['a 403', apiError(403, { error: 'operator only' }), 'operator only (403); this needs the operator token', ExitCode.auth],
     ['a 404', apiError(404, { error: 'subscription sub_x not found' }), 'subscription sub_x not found (404)', ExitCode.notFound],
     [
       'a 400 with field paths',
-      apiError(400, { error: 'invalid subscription', issues: [{ path: 'url', message: 'must be an http(s) URL' }, { path: 'events', message: 'Too small' }] }),
+      apiError(400, {
+        error: 'invalid subscription',
+        issues: [
+          { path: 'url', message: 'must be an http(s) URL' },
+          { path: 'events', message: 'Too small' },
+        ],
+      }),
       'invalid subscription: url: must be an http(s) URL; events: Too small (400)',
       ExitCode.failed,
     ],

@@ -1,9 +1,4 @@
-import {
-  HookfleetApiError,
-  HookfleetConnectionError,
-  HookfleetTimeoutError,
-  HookfleetValidationError,
-} from '@hookfleet/client';
+import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from '@hookfleet/client';
 
 /** The process's exit codes, stable for scripts (README, "The CLI"). */
 export const ExitCode = {
@@ -78,8 +73,12 @@ export function describeFailure(error: unknown): Failure {
   else if (error instanceof HookfleetValidationError) failure = { message: error.message, exitCode: ExitCode.usage };
   else if (error instanceof HookfleetApiError) failure = describeApiError(error);
   else if (error instanceof HookfleetConnectionError)
-    failure = { message: `cannot reach hookfleet at ${error.url} (${error.errorCode ?? 'network error'}); is the API running? (HOOKFLEET_URL or --url)`, exitCode: ExitCode.unreachable };
-  else if (error instanceof HookfleetTimeoutError) failure = { message: `hookfleet at ${error.url} did not answer within ${error.timeoutMs} ms`, exitCode: ExitCode.unreachable };
+    failure = {
+      message: `cannot reach hookfleet at ${error.url} (${error.errorCode ?? 'network error'}); is the API running? (HOOKFLEET_URL or --url)`,
+      exitCode: ExitCode.unreachable,
+    };
+  else if (error instanceof HookfleetTimeoutError)
+    failure = { message: `hookfleet at ${error.url} did not answer within ${error.timeoutMs} ms`, exitCode: ExitCode.unreachable };
   else if (error instanceof CommandFailed) failure = { message: error.message, exitCode: ExitCode.failed };
   else if (error instanceof Error) failure = { message: error.message || error.name, exitCode: ExitCode.failed };
   else failure = { message: String(error), exitCode: ExitCode.failed };

@@ -3,7 +3,10 @@ import type { Page } from '@hookfleet/client';
 export const MAX_PAGE_SIZE = 500;
 
 /** One page from `cursor`, or with `all` every page after it, joined. */
-export async function collectPages<Item>(fetchPage: (cursor: string | undefined) => Promise<Page<Item>>, options: { all: boolean; cursor?: string | undefined }): Promise<Page<Item>> {
+export async function collectPages<Item>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<Item>>,
+  options: { all: boolean; cursor?: string | undefined },
+): Promise<Page<Item>> {
   let page = await fetchPage(options.cursor);
   if (!options.all) return page;
   const data = [...page.data];

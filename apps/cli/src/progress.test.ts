@@ -29,7 +29,9 @@ describe('ProgressBar', () => {
     bar.update({ label: 'recover op_1', done: 2, total: 2 });
     bar.finish();
     expect(tty.writes).toHaveLength(3);
-    expect(tty.writes[0]).toMatch(/^\r\x1b\[2Krecover op_1 \[█+░+\]  1\/2  50%$/);
+    const clearLine = '\r\u001b[2K';
+    expect(tty.writes[0]?.startsWith(clearLine)).toBe(true);
+    expect(tty.writes[0]?.slice(clearLine.length)).toMatch(/^recover op_1 \[█+░+\] {2}1\/2 {2}50%$/);
     expect(tty.writes[2]).toBe('\r\x1b[2K');
   });
 

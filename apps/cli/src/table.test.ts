@@ -22,12 +22,9 @@ describe('renderTable', () => {
       { id: 'dlv_22', status: 'delivered', attempts: 10, url: 'https://b.example' },
     ]);
     expect(text).toBe(
-      [
-        'ID      STATUS     ATTEMPTS  URL',
-        'dlv_1   dead              8  https://a.example/hook',
-        'dlv_22  delivered        10  https://b.example',
-        '',
-      ].join('\n'),
+      ['ID      STATUS     ATTEMPTS  URL', 'dlv_1   dead              8  https://a.example/hook', 'dlv_22  delivered        10  https://b.example', ''].join(
+        '\n',
+      ),
     );
   });
 
@@ -54,10 +51,12 @@ describe('renderTable', () => {
 
 describe('renderFields', () => {
   it('aligns values after their labels', () => {
-    expect(renderFields([
-      ['id', 'sub_1'],
-      ['rate limit', 'none'],
-      ['description', ''],
-    ])).toBe('id:          sub_1\nrate limit:  none\ndescription:\n');
+    expect(
+      renderFields([
+        ['id', 'sub_1'],
+        ['rate limit', 'none'],
+        ['description', ''],
+      ]),
+    ).toBe('id:          sub_1\nrate limit:  none\ndescription:\n');
   });
 });

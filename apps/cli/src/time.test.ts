@@ -30,10 +30,13 @@ describe('parseTime', () => {
     expect(parseTime('2025-01-01T00:00:00', now).toISOString()).toBe('2025-01-01T00:00:00.000Z');
   });
 
-  it.each(['', 'yesterday', '30', 'm30', '2 hours', 'March 7', '2025-13-45T99:00:00Z', '1h-30m'])('refuses %j with a usage error that shows both forms', (input) => {
-    expect(() => parseTime(input, now)).toThrow(UsageError);
-    expect(() => parseTime(input, now)).toThrow(/30m, 2h, 7d.*ISO-8601/);
-  });
+  it.each(['', 'yesterday', '30', 'm30', '2 hours', 'March 7', '2025-13-45T99:00:00Z', '1h-30m'])(
+    'refuses %j with a usage error that shows both forms',
+    (input) => {
+      expect(() => parseTime(input, now)).toThrow(UsageError);
+      expect(() => parseTime(input, now)).toThrow(/30m, 2h, 7d.*ISO-8601/);
+    },
+  );
 
   it('names the flag in the error', () => {
     expect(() => parseTimeFlag('since', 'soon', now)).toThrow(/^--since: "soon" is not a time/);

@@ -79,5 +79,8 @@ export function formatTimestamp(iso: string | null | undefined): string {
   if (!iso) return '-';
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
-  return new Date(at).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(at)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }

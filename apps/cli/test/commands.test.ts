@@ -7,7 +7,8 @@ import { Webhook } from 'standardwebhooks';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
-import { runCli, runCliJson, startCli, type CliEnv } from './cli-process.js';
+import { jsonInProcess, runInProcess, startInProcess } from './cli-in-process.js';
+import { runCli, startCli, type CliEnv } from './cli-process.js';
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -31,51 +32,60 @@ describe('the hookfleet CLI against a running fleet', () => {
   });
 
   it('creates, lists, shows and deletes a subscription, with tables for people', async () => {
-    const created = await runCli(['subscriptions', 'create', receiver.url('/crud'), '--events', 'crud.*,audit.log', '--description', 'from the CLI', '--rate-limit', '10/s'], asTenant);
+    const created = await runInProcess(
+      ['subscriptions', 'create', receiver.url('/crud'), '--events', 'crud.*,audit.log', '--description', 'from the CLI', '--rate-limit', '10/s'],
+      asTenant,
+    );
     expect(created.code).toBe(0);
     const id = /^id:\s+(sub_\S+)$/m.exec(created.stdout)?.[1] as string;
     expect(created.stdout).toMatch(/^secret:\s+whsec_\S+$/m);
     expect(created.stdout).toMatch(/^rate limit:\s+10\/s$/m);
 
-    const listed = await runCli(['subscriptions', 'list'], asTenant);
+    const listed = await runInProcess(['subscriptions', 'list'], asTenant);
     expect(listed.code).toBe(0);
     const [header, ...rows] = listed.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^ID\s+PROFILE\s+ACTIVE\s+EVENTS\s+URL$/);
-    expect(rows.find((row) => row.startsWith(id))).toMatch(new RegExp(`^${id}\\s+standard\\s+yes\\s+crud\\.\\*,audit\\.log\\s+${receiver.url('/crud').replace(/[.]/g, '\\.')}$`));
+    expect(rows.find((row) => row.startsWith(id))).toMatch(
+      new RegExp(`^${id}\\s+standard\\s+yes\\s+crud\\.\\*,audit\\.log\\s+${receiver.url('/crud').replace(/[.]/g, '\\.')}$`),
+    );
 
-    const asJson = await runCliJson<{ data: Subscription[]; next_cursor: string | null }>(['subscriptions', 'list', '--tenant', tenant.id], asOperator);
+    const asJson = await jsonInProcess<{ data: Subscription[]; next_cursor: string | null }>(['subscriptions', 'list', '--tenant', tenant.id], asOperator);
     expect(asJson.data.map((subscription) => subscription.id)).toContain(id);
 
-    expect(await runCli(['subscriptions', 'delete', id], asTenant)).toMatchObject({ code: 0, stdout: `deleted ${id}\n` });
-    expect(await runCli(['subscriptions', 'show', id], asTenant)).toMatchObject({ code: 5, stdout: '', stderr: `error: subscription ${id} not found (404)\n` });
+    expect(await runInProcess(['subscriptions', 'delete', id], asTenant)).toMatchObject({ code: 0, stdout: `deleted ${id}\n` });
+    expect(await runInProcess(['subscriptions', 'show', id], asTenant)).toMatchObject({
+      code: 5,
+      stdout: '',
+      stderr: `error: subscription ${id} not found (404)\n`,
+    });
   });
 
   it('publishes from flags, lists the deliveries and retries one with the same webhook-id', async () => {
-    const subscription = await runCliJson<Subscription>(['subscriptions', 'create', receiver.url('/flow'), '--events', 'flow.*'], asTenant);
-    const published = await runCli(['publish', '--tenant', tenant.id, '--type', 'flow.started', '--id', 'flow-1', '--data', '{"step": 1}'], asOperator);
+    const subscription = await jsonInProcess<Subscription>(['subscriptions', 'create', receiver.url('/flow'), '--events', 'flow.*'], asTenant);
+    const published = await runInProcess(['publish', '--tenant', tenant.id, '--type', 'flow.started', '--id', 'flow-1', '--data', '{"step": 1}'], asOperator);
     expect(published).toMatchObject({ code: 0, stdout: 'published flow-1\n' });
-    const again = await runCli(['publish', '--tenant', tenant.id, '--type', 'flow.started', '--id', 'flow-1', '--data', '{"step": 1}'], asOperator);
+    const again = await runInProcess(['publish', '--tenant', tenant.id, '--type', 'flow.started', '--id', 'flow-1', '--data', '{"step": 1}'], asOperator);
     expect(again.stdout).toBe('flow-1: already published (deduplicated, nothing sent again)\n');
     await waitFor(() => receiver.forPath('/flow').length === 1, { message: 'one delivery' });
 
     const table = await waitFor(async () => {
-      const listed = await runCli(['deliveries', 'list', '--subscription', subscription.id], asTenant);
+      const listed = await runInProcess(['deliveries', 'list', '--subscription', subscription.id], asTenant);
       return listed.stdout.includes('delivered') ? listed.stdout : null;
     });
     expect(table).toMatch(/^ID\s+EVENT\s+STATUS\s+ATTEMPTS\s+NEXT ATTEMPT\n\S+\s+flow-1\s+delivered\s+1\s+-\n$/);
 
     const deliveryId = String(receiver.forPath('/flow')[0]?.headers['webhook-id']);
-    const retried = await runCliJson<Delivery>(['retry', deliveryId], asTenant);
+    const retried = await jsonInProcess<Delivery>(['retry', deliveryId], asTenant);
     expect(retried).toMatchObject({ id: deliveryId, status: 'pending' });
     await waitFor(() => receiver.forPath('/flow').length === 2, { message: 'the retried delivery' });
     expect(receiver.forPath('/flow')[1]?.headers['webhook-id']).toBe(deliveryId);
   });
 
   it('lists the event catalogue', async () => {
-    const table = await runCli(['event-types', '--profile', 'standard'], asTenant);
+    const table = await runInProcess(['event-types', '--profile', 'standard'], asTenant);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^PROFILE\s+TYPE\s+DESCRIPTION\nstandard\s+\*\s+Any event type/);
-    const all = await runCliJson<{ data: Array<{ profile: string }> }>(['event-types'], asTenant);
+    const all = await jsonInProcess<{ data: Array<{ profile: string }> }>(['event-types'], asTenant);
     expect(all.data.length).toBeGreaterThan(0);
   });
 
@@ -85,17 +95,28 @@ describe('the hookfleet CLI against a running fleet', () => {
       const listener = await startCli(['listen', '--port', '0', '--secret', secret, '--json'], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
       try {
         const url = `${listener.ready[1]}/hook`;
-        const subscription = await runCliJson<Subscription>(['subscriptions', 'create', url, '--events', 'listen.*', '--secret', secret], asTenant);
-        await runCli(['publish', '--tenant', tenant.id, '--type', 'listen.ping', '--data', '{"hello":"world"}'], asOperator);
-        const lines = () => listener.stdout().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        const subscription = await jsonInProcess<Subscription>(['subscriptions', 'create', url, '--events', 'listen.*', '--secret', secret], asTenant);
+        await jsonInProcess(['publish', '--tenant', tenant.id, '--type', 'listen.ping', '--data', '{"hello":"world"}'], asOperator);
+        const lines = () =>
+          listener
+            .stdout()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line));
         const real = await waitFor(() => lines()[0], { message: 'the delivery printed' });
-        expect(real).toMatchObject({ method: 'POST', path: '/hook', profile: 'standard', signature: 'verified', error: null, body: { type: 'listen.ping', data: { hello: 'world' } } });
-        expect(real.webhook_id).toMatch(/\S/);
+        expect(real).toMatchObject({
+          method: 'POST',
+          path: '/hook',
+          profile: 'standard',
+          signature: 'verified',
+          error: null,
+          body: { type: 'listen.ping', data: { hello: 'world' } },
+        });
         const delivery = await waitFor(async () => {
           const page = await fleet.call('GET', `/v1/deliveries?subscription=${subscription.id}&status=delivered`, undefined, tenant.api_key);
           return page.body.data[0] as Delivery | undefined;
         });
-        expect(delivery.id).toBe(real.webhook_id);
+        expect(real.webhook_id).toBe(delivery.id);
 
         const body = JSON.stringify({ type: 'listen.ping', timestamp: new Date().toISOString(), data: { hello: 'world' } });
         const at = new Date();
@@ -111,7 +132,13 @@ describe('the hookfleet CLI against a running fleet', () => {
         });
         expect(response.status).toBe(200);
         const tampered = await waitFor(() => lines()[1], { message: 'the tampered delivery printed' });
-        expect(tampered).toMatchObject({ webhook_id: 'msg_tampered', profile: 'standard', signature: 'invalid', error: expect.stringMatching(/signature/i), body: { data: { hello: 'mallory' } } });
+        expect(tampered).toMatchObject({
+          webhook_id: 'msg_tampered',
+          profile: 'standard',
+          signature: 'invalid',
+          error: expect.stringMatching(/signature/i),
+          body: { data: { hello: 'mallory' } },
+        });
       } finally {
         expect(await listener.stop()).toBe(0);
       }
@@ -119,13 +146,41 @@ describe('the hookfleet CLI against a running fleet', () => {
 
     it('prints each delivery for people: the verdict, the webhook-id and the body', async () => {
       const secret = newSecret();
-      const listener = await startCli(['listen', '--port', '0', '--secret', secret], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const listener = startInProcess(['listen', '--port', '0', '--secret', secret], {});
       try {
-        await runCliJson(['subscriptions', 'create', `${listener.ready[1]}/people`, '--events', 'people.*', '--secret', secret], asTenant);
-        await runCli(['publish', '--tenant', tenant.id, '--type', 'people.hello', '--data', '{"name":"Ada"}'], asOperator);
+        const url = (await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(listener.stderr())?.[1], { message: 'listening' })) as string;
+        expect(listener.stderr()).toContain('verifying standard, gigapay, paymo signatures');
+        await jsonInProcess(['subscriptions', 'create', `${url}/people`, '--events', 'people.*', '--secret', secret], asTenant);
+        await jsonInProcess(['publish', '--tenant', tenant.id, '--type', 'people.hello', '--data', '{"name":"Ada"}'], asOperator);
         const printed = await waitFor(() => (listener.stdout().includes('"Ada"') ? listener.stdout() : null), { message: 'the delivery printed' });
-        expect(printed).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3}  ✔ verified  standard  POST \/people  \S+  people\.hello\n  \{\n    "type": "people\.hello",/);
-        expect(listener.stderr()).toContain('verifying standard signatures');
+        expect(printed).toMatch(
+          /^\d{2}:\d{2}:\d{2}\.\d{3} {2}✔ verified {2}standard {2}POST \/people {2}\S+ {2}people\.hello\n {2}\{\n {4}"type": "people\.hello",/,
+        );
+      } finally {
+        expect(await listener.stop()).toBe(0);
+      }
+    });
+
+    it('verifies the signing profiles too: a Gigapay and a Paymo delivery from the fleet', async () => {
+      const gigapayKey = randomBytes(16).toString('hex');
+      const listener = startInProcess(['listen', '--port', '0', '--secret', gigapayKey, '--secret', 'paymo-secret', '--json'], {});
+      try {
+        const url = (await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(listener.stderr())?.[1], { message: 'listening' })) as string;
+        const subscribe = (body: Record<string, unknown>) => fleet.call('POST', '/v1/subscriptions', body, tenant.api_key);
+        expect((await subscribe({ profile: 'gigapay', url: `${url}/gigapay`, events: ['Payout.created'], secret: gigapayKey })).status).toBe(201);
+        expect((await subscribe({ profile: 'paymo', url: `${url}/paymo`, events: ['model.insert.Task'], secret: 'paymo-secret' })).status).toBe(201);
+        await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'gigapay', type: 'Payout.created', data: { id: 'payout-1', amount: '120.00' } });
+        await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'paymo', type: 'model.insert.Task', data: { id: 42, name: 'Write the runbook' } });
+        const lines = () =>
+          listener
+            .stdout()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line));
+        await waitFor(() => lines().length === 2, { message: 'two deliveries printed' });
+        const byPath = Object.fromEntries(lines().map((line) => [line.path, line]));
+        expect(byPath['/gigapay']).toMatchObject({ profile: 'gigapay', signature: 'verified', body: { id: 'payout-1' } });
+        expect(byPath['/paymo']).toMatchObject({ profile: 'paymo', signature: 'verified', body: { id: 42 } });
       } finally {
         expect(await listener.stop()).toBe(0);
       }
@@ -150,24 +205,28 @@ describe('the hookfleet CLI against a running fleet', () => {
       const refused = await runCli(['event-types'], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: 'wrong' });
       expect(refused.code).toBe(4);
       expect(refused.stderr).toMatch(/^error: the API refused the token \(401 [^\n]*\); set HOOKFLEET_TOKEN or pass --token\n$/);
-      expect((await runCli(['event-types', '--token', tenant.api_key], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: 'wrong' })).code).toBe(0);
+      expect((await runInProcess(['event-types', '--token', tenant.api_key], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: 'wrong' })).code).toBe(0);
     });
 
     it('says what was not found, exit 5', async () => {
-      expect(await runCli(['deliveries', 'show', 'dlv_missing'], asTenant)).toEqual({ code: 5, stdout: '', stderr: 'error: delivery dlv_missing not found (404)\n' });
+      expect(await runCli(['deliveries', 'show', 'dlv_missing'], asTenant)).toEqual({
+        code: 5,
+        stdout: '',
+        stderr: 'error: delivery dlv_missing not found (404)\n',
+      });
       const recover = await runCli(['recover', 'sub_missing', '--since', '1h', '--json'], asTenant);
       expect(recover).toMatchObject({ code: 5, stdout: '', stderr: 'error: subscription sub_missing not found (404)\n' });
     });
 
     it('names the fields of invalid input, whether the CLI or the API catches it', async () => {
-      const local = await runCli(['subscriptions', 'create', 'ftp://example.com', '--events', 'a.b'], asTenant);
+      const local = await runInProcess(['subscriptions', 'create', 'ftp://example.com', '--events', 'a.b'], asTenant);
       expect(local).toMatchObject({ code: 2, stdout: '' });
       expect(local.stderr).toMatch(/^error: invalid subscription: url: must be an http\(s\) URL without credentials\n$/);
-      const remote = await runCli(['subscriptions', 'list'], asOperator);
+      const remote = await runInProcess(['subscriptions', 'list'], asOperator);
       expect(remote).toMatchObject({ code: 1, stdout: '', stderr: 'error: tenant required: tenant: the operator must name the tenant (?tenant=) (400)\n' });
-      const window = await runCli(['replay', 'sub_x', '--since', 'last week'], asTenant);
-      expect(window.code).toBe(2);
-      expect(window.stderr.split('\n')).toHaveLength(2);
+      const badTime = await runInProcess(['replay', 'sub_x', '--since', 'last week'], asTenant);
+      expect(badTime.code).toBe(2);
+      expect(badTime.stderr.split('\n')).toHaveLength(2);
     });
   });
 });

@@ -1,11 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Delivery, Operation, Page, Subscription } from '@hookfleet/client';
 import { ADMIN_TOKEN, startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
-import type { CliIo } from '../src/io.js';
-import { main } from '../src/main.js';
+import { jsonInProcess, runInProcess } from './cli-in-process.js';
 import { runCli, runCliJson, type CliEnv } from './cli-process.js';
 
 describe('recover and replay through the hookfleet CLI', () => {
@@ -29,12 +27,15 @@ describe('recover and replay through the hookfleet CLI', () => {
     await receiver.stop();
   });
 
-  const createSubscription = (path: string, events: string) => runCliJson<Subscription>(['subscriptions', 'create', receiver.url(path), '--events', events], asTenant);
+  const createSubscription = (path: string, events: string) =>
+    jsonInProcess<Subscription>(['subscriptions', 'create', receiver.url(path), '--events', events], asTenant);
 
-  /** Publishes through `hookfleet publish --file -`, the events read from stdin. */
+  /** `hookfleet publish --file -`, the events on stdin. */
   const publish = async (type: string, count: number, prefix: string) => {
     const events = Array.from({ length: count }, (_, index) => ({ type, id: `${prefix}-${index}`, data: { index } }));
-    const { results } = await runCliJson<{ results: Array<{ id: string; deduplicated: boolean }> }>(['publish', '--tenant', tenant.id, '--file', '-'], asOperator, JSON.stringify(events));
+    const { results } = await jsonInProcess<{ results: Array<{ deduplicated: boolean }> }>(['publish', '--tenant', tenant.id, '--file', '-'], asOperator, {
+      stdin: JSON.stringify(events),
+    });
     expect(results.filter((result) => !result.deduplicated)).toHaveLength(count);
   };
 
@@ -48,24 +49,30 @@ describe('recover and replay through the hookfleet CLI', () => {
       },
       { timeoutMs: 60_000, message: '500 dead deliveries' },
     );
-    const deadLetters = await runCliJson<Page<Delivery>>(['deliveries', 'list', subscription.id, '--status', 'dead', '--all'], asTenant);
+    const deadLetters = await jsonInProcess<Page<Delivery>>(['deliveries', 'list', subscription.id, '--status', 'dead', '--all'], asTenant);
     expect(deadLetters.data).toHaveLength(500);
     const firstIds = new Set(receiver.forPath('/outage').map((request) => String(request.headers['webhook-id'])));
     expect(firstIds.size).toBe(500);
 
+    // The runbook: the endpoint is back; the pipeline disabled it as failing, so enable it, then recover.
     outage = false;
     const before = receiver.forPath('/outage').length;
-    const recovered = await runCli(['recover', subscription.id, '--since', '5m', '--json'], asTenant);
+    const shown = await runCli(['subscriptions', 'show', subscription.id], asTenant);
+    expect(shown.stdout).toMatch(/^active:\s+no \(failing\)$/m);
+    expect(await runCli(['subscriptions', 'enable', subscription.id], asTenant)).toMatchObject({ code: 0, stdout: `${subscription.id}: active yes\n` });
+    const recovered = await runCli(['recover', subscription.id, '--since', '10m', '--json'], asTenant);
     expect(recovered).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(recovered.stdout)).toMatchObject({ kind: 'recover', status: 'done', total: 500, done: 500 } satisfies Partial<Operation>);
 
-    const progress = setInterval(() => console.log('recovered so far', receiver.forPath('/outage').length - before), 2000);
-    await waitFor(() => receiver.forPath('/outage').length >= before + 500, { timeoutMs: 40_000, message: '500 recovered deliveries' });
+    await waitFor(() => receiver.forPath('/outage').length >= before + 500, { message: '500 recovered deliveries' });
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
-    const again = receiver.forPath('/outage').slice(before).map((request) => String(request.headers['webhook-id']));
+    const again = receiver
+      .forPath('/outage')
+      .slice(before)
+      .map((request) => String(request.headers['webhook-id']));
     expect(again).toHaveLength(500);
     expect(new Set(again)).toEqual(firstIds);
-    const delivered = await runCliJson<Page<Delivery>>(['deliveries', 'list', subscription.id, '--status', 'delivered', '--limit', '500'], asTenant);
+    const delivered = await jsonInProcess<Page<Delivery>>(['deliveries', 'list', subscription.id, '--status', 'delivered', '--limit', '500'], asTenant);
     expect(delivered.data).toHaveLength(500);
   });
 
@@ -74,8 +81,10 @@ describe('recover and replay through the hookfleet CLI', () => {
     await publish('replay.before', 5, 'replay-before');
     await waitFor(() => receiver.forPath('/replay').length === 5, { message: 'five before' });
 
-    const disabled = await runCli(['subscriptions', 'disable', subscription.id], asTenant);
-    expect(disabled).toMatchObject({ code: 0, stdout: `${subscription.id}: active no (manual)\n` });
+    expect(await runCli(['subscriptions', 'disable', subscription.id], asTenant)).toMatchObject({
+      code: 0,
+      stdout: `${subscription.id}: active no (manual)\n`,
+    });
     const since = new Date().toISOString();
     await publish('replay.during', 200, 'replay-during');
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
@@ -86,7 +95,10 @@ describe('recover and replay through the hookfleet CLI', () => {
     expect(replayed).toMatchObject({ kind: 'replay', status: 'done', total: 200, done: 200 });
     await waitFor(() => receiver.forPath('/replay').length >= 205, { message: '205 delivered' });
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
-    const bodies = receiver.forPath('/replay').slice(5).map((request) => JSON.parse(request.body));
+    const bodies = receiver
+      .forPath('/replay')
+      .slice(5)
+      .map((request) => JSON.parse(request.body));
     expect(bodies).toHaveLength(200);
     expect(bodies.every((body) => body.type === 'replay.during')).toBe(true);
     expect(new Set(bodies.map((body) => body.data.index)).size).toBe(200);
@@ -97,21 +109,22 @@ describe('recover and replay through the hookfleet CLI', () => {
     const since = new Date(Date.now() - 1000).toISOString();
     await publish('progress.tick', 30, 'progress');
     await waitFor(() => receiver.forPath('/progress').length === 30, { message: '30 delivered' });
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      stdout: { write: (text: string) => out.push(text) },
-      stderr: { write: (text: string) => err.push(text), isTTY: true, columns: 100 },
-      stdin: new PassThrough(),
-      env: asTenant,
-      untilStopped: () => Promise.resolve(),
-    };
-    expect(await main(['replay', subscription.id, '--since', since, '--types', 'progress.tick'], io)).toBe(0);
-    expect(out.join('')).toMatch(/^replay op_\S+ done: 30\/30 events\n$/);
-    const stderr = err.join('');
-    expect(stderr).toMatch(/^replay op_\S+ started for sub_\S+\n/);
-    expect(stderr).toMatch(/\r\x1b\[2Kreplay op_\S+ \[[█░]+\] /);
-    expect(stderr.endsWith('\r\x1b[2K')).toBe(true);
+    const result = await runInProcess(['replay', subscription.id, '--since', since, '--types', 'progress.tick'], asTenant, { tty: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^replay op_\S+ done: 30\/30 events\n$/);
+    expect(result.stderrWrites[0]).toMatch(/^replay op_\S+ started for sub_\S+\n$/);
+    const clearLine = '\r\u001b[2K';
+    expect(result.stderrWrites[1]?.startsWith(clearLine)).toBe(true);
+    expect(result.stderrWrites[1]?.slice(clearLine.length)).toMatch(/^replay op_\S+ \[[█░]+\] /);
+    expect(result.stderrWrites.at(-1)).toBe(clearLine);
     await waitFor(() => receiver.forPath('/progress').length === 60, { message: '30 replayed' });
+    const operationId = /^replay (op_\S+) done/.exec(result.stdout)?.[1] as string;
+    expect(await jsonInProcess<Operation>(['operations', 'show', operationId], asTenant)).toMatchObject({
+      id: operationId,
+      kind: 'replay',
+      status: 'done',
+      total: 30,
+      done: 30,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { findProfile, maxAttempts, type Bookkeeping, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, maxAttempts, type Bookkeeping, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
 import { statusClass } from '@hookfleet/metrics';
 import type { AttemptResult } from '@hookfleet/store';
@@ -39,6 +39,12 @@ export function createDeliveryProcessor(context: WorkerContext) {
 
   async function loadBookkeeping(profile: ProviderProfile, subscriptionId: string): Promise<Bookkeeping> {
     return profile.onAttempt ? context.subscriptions.bookkeeping(subscriptionId) : {};
+  }
+
+  /** The profile's disable rule on the stored bookkeeping, read after this job's attempts were recorded. */
+  async function storedBookkeepingRule(profile: ProviderProfile, subscriptionId: string): Promise<BookkeepingEffect | undefined> {
+    const reason = profile.disableWhen?.(await context.subscriptions.bookkeeping(subscriptionId));
+    return reason ? { disable: reason } : undefined;
   }
 
   function observe(profile: string, decision: AttemptDecision, event: StoredEvent): void {
@@ -166,7 +172,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
       .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
     if (retries.length > 0) await context.queues.deliveries.addBulk(retries);
     await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
-    await applySubscriptionEffects(context, subscription, done.map(({ decision }) => decision.bookkeeping));
+    await applySubscriptionEffects(context, subscription, [...done.map(({ decision }) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id)]);
   }
 
   async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryRetryJobData): Promise<void> {
@@ -196,7 +202,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     const decision = data.final && decided.verdict === 'retry' ? { ...decided, verdict: 'dead' as const, status: 'dead' as const, retryDelayMs: null } : decided;
     observe(profile.name, decision, event);
     await deliveries.recordAttempts([toResult(subscription.id, decision, event)]);
-    await applySubscriptionEffects(context, subscription, [decision.bookkeeping]);
+    await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await storedBookkeepingRule(profile, subscription.id)]);
     await honourPause(subscription.id, [decision]);
     if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryAfterMs);
   }

@@ -100,14 +100,24 @@ describe('SIGTERM to a worker process under load', () => {
     const published = 300;
     const statuses = await Promise.all(
       Array.from({ length: 60 }, async (_, batch) => {
-        const events = Array.from({ length: 5 }, (_, index) => ({ tenant: tenant.id, profile: 'standard', type: 'load.tick', id: `drain-${batch}-${index}`, data: { batch, index } }));
+        const events = Array.from({ length: 5 }, (_, index) => ({
+          tenant: tenant.id,
+          profile: 'standard',
+          type: 'load.tick',
+          id: `drain-${batch}-${index}`,
+          data: { batch, index },
+        }));
         return (await fleet.call('POST', '/v1/events/batch', { events })).status;
       }),
     );
     expect(statuses.every((status) => status === 202)).toBe(true);
     const expectedDeliveries = published * 2;
 
-    await waitFor(() => receiver.webhookIds.length >= 150 && receiver.inFlight > 0, { timeoutMs: 30_000, intervalMs: 5, message: 'the first worker busy delivering' });
+    await waitFor(() => receiver.webhookIds.length >= 150 && receiver.inFlight > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 5,
+      message: 'the first worker busy delivering',
+    });
     const inFlightAtSigterm = receiver.inFlight;
     const exitCode = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
     first.child.kill('SIGTERM');
@@ -125,7 +135,10 @@ describe('SIGTERM to a worker process under load', () => {
     expect(await unfinished()).toBeGreaterThan(0);
     const second = await spawnWorker(fleet.config, env);
     workers.push(second);
-    await waitFor(async () => receiver.webhookIds.length >= expectedDeliveries && (await unfinished()) === 0, { timeoutMs: 30_000, message: 'the second worker finished the rest' });
+    await waitFor(async () => receiver.webhookIds.length >= expectedDeliveries && (await unfinished()) === 0, {
+      timeoutMs: 30_000,
+      message: 'the second worker finished the rest',
+    });
     await second.stop();
 
     expect(new Set(receiver.webhookIds).size).toBe(expectedDeliveries);

@@ -44,16 +44,29 @@ describe('the worker log', () => {
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as LogLine);
-    await waitFor(() => lines().some((line) => line.msg === 'delivery dead') && lines().some((line) => line.msg === 'subscription disabled'), {
-      timeoutMs: 20_000,
-      message: 'dead delivery and disabled subscription logged',
-    });
+    await waitFor(
+      () => lines().some((line) => line.msg === 'delivery dead' && line.status_code === 500) && lines().some((line) => line.msg === 'subscription disabled'),
+      {
+        timeoutMs: 20_000,
+        message: 'dead delivery and disabled subscription logged',
+      },
+    );
 
     const failed = lines().filter((line) => line.msg === 'delivery failed' && line.status_code === 500);
     expect(failed).toHaveLength(7);
     expect(failed[0]).toMatchObject({ level: 30, name: 'worker', profile: 'standard', attempt: 1, delivery_id: expect.stringMatching(/^dlv_/) });
-    expect(lines().filter((line) => line.msg === 'delivery dead')).toEqual([expect.objectContaining({ level: 40, attempt: 8, status_code: 500 })]);
-    expect(lines().find((line) => line.msg === 'subscription disabled')).toMatchObject({ level: 40, reason: 'gone', subscription_id: expect.stringMatching(/^sub_/) });
+    // 410 Gone is final: that delivery is dead at once, and its subscription disabled.
+    expect(lines().filter((line) => line.msg === 'delivery dead')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 40, attempt: 8, status_code: 500 }),
+        expect.objectContaining({ level: 40, attempt: 1, status_code: 410 }),
+      ]),
+    );
+    expect(lines().find((line) => line.msg === 'subscription disabled')).toMatchObject({
+      level: 40,
+      reason: 'gone',
+      subscription_id: expect.stringMatching(/^sub_/),
+    });
 
     const signatures = receiver.requests.map((request) => String(request.headers['webhook-signature']));
     expect(signatures.length).toBeGreaterThan(0);

@@ -71,6 +71,12 @@ export interface ProviderProfile {
   retryDelaysMs: readonly number[];
   /** Bookkeeping after each attempt; absent = none. */
   onAttempt?(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect;
+  /**
+   * A disable rule on the bookkeeping as stored after a job's attempts were recorded: concurrent attempts each see an
+   * older snapshot in onAttempt, so a threshold is judged here, where the last writer sees every count. A reason to
+   * disable the subscription, or null; absent = none.
+   */
+  disableWhen?(bookkeeping: Bookkeeping): DisabledReason | null;
   /** The provider's own subscription REST API, mounted by the API under `/<name>`; absent = none. */
   compat?: CompatApi;
 }

@@ -33,10 +33,14 @@ describe('the readiness probe', () => {
 
   it('is not ready when the PING fails or hangs, and shares a running check', async () => {
     let pings = 0;
-    const probe = createReadinessProbe(() => {
-      pings += 1;
-      return new Promise<string>(() => undefined);
-    }, [], 100);
+    const probe = createReadinessProbe(
+      () => {
+        pings += 1;
+        return new Promise<string>(() => undefined);
+      },
+      [],
+      100,
+    );
     const [first, second] = await Promise.all([probe(), probe()]);
     expect(first).toEqual({ ok: false, redis: false, queues: {} });
     expect(second).toBe(first);

@@ -11,6 +11,7 @@ export function hookfleetOpenApi(extraRoutes: readonly DocumentedRoute[] = [], e
     schemes: {
       operator: { type: 'http', scheme: 'bearer', description: 'HOOKFLEET_ADMIN_TOKEN: may do everything' },
       tenant: { type: 'http', scheme: 'bearer', description: 'A tenant API key from POST /v1/tenants: its own objects only' },
+      portal: { type: 'http', scheme: 'bearer', description: 'A portal token from POST /v1/portal-sessions (or the portal’s session cookie): one tenant’s subscriptions within the session’s scope' },
       ...extraSchemes,
     },
   }, '0.1.0');

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { deliveryJson, deliveryText } from '../listen/delivery-format.js';
 import { startReceiver, type RunningReceiver } from '../listen/receiver.js';
-import { signatureSchemes } from '../listen/schemes.js';
+import { loadSignatureSchemes } from '../listen/schemes.js';
 import { checkSignature } from '../listen/signature-schemes.js';
 
 export const DEFAULT_LISTEN_PORT = 8787;
@@ -10,10 +10,15 @@ const HOST = '127.0.0.1';
 
 export const listen: Command = {
   name: 'listen',
-  summary: 'run a local receiver that verifies each delivery’s signature and prints it (for wiring a subscriber)',
+  summary: 'run a local receiver that verifies each delivery’s signature (standard, gigapay, paymo) and prints it',
   options: {
     port: { type: 'string', short: 'p', value: 'port', description: `the port on 127.0.0.1 (default ${DEFAULT_LISTEN_PORT}; 0 = any free port)` },
-    secret: { type: 'string', multiple: true, value: 'secret', description: "the subscription's signing secret (whsec_…); without one, signatures are shown unchecked" },
+    secret: {
+      type: 'string',
+      multiple: true,
+      value: 'secret',
+      description: "the subscription's signing secret (whsec_…); without one, signatures are shown unchecked",
+    },
     status: { type: 'string', value: 'code', description: 'answer every delivery with this HTTP status (default 200; a 5xx shows the retry ladder)' },
   },
   examples: [
@@ -25,6 +30,7 @@ export const listen: Command = {
     const port = input.integer('port', { min: 0, max: 65_535 }) ?? DEFAULT_LISTEN_PORT;
     const status = input.integer('status', { min: 200, max: 599 }) ?? 200;
     const secrets = input.strings('secret').filter((secret) => secret !== '');
+    const signatureSchemes = await loadSignatureSchemes();
     let receiver: RunningReceiver;
     try {
       receiver = await startReceiver({
@@ -39,7 +45,9 @@ export const listen: Command = {
       throw error;
     }
     // The address goes to stderr, so `--json` output on stdout is only deliveries.
-    io.stderr.write(`listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${signatureSchemes.map((scheme) => scheme.profile).join(', ')} signatures` : 'no --secret: signatures unchecked'}); Ctrl-C stops\n`);
+    io.stderr.write(
+      `listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${signatureSchemes.map((scheme) => scheme.profile).join(', ')} signatures` : 'no --secret: signatures unchecked'}); Ctrl-C stops\n`,
+    );
     try {
       await io.untilStopped();
     } finally {

@@ -10,8 +10,25 @@ describe('buildEvents', () => {
 
   it.each([
     ['one event object', { type: 'a', data: 1 }, 1],
-    ['an array of events', [{ type: 'a', data: 1 }, { type: 'b', data: 2 }], 2],
-    ['a batch body', { events: [{ type: 'a', data: 1 }, { type: 'b', data: 2 }, { type: 'c', data: 3 }] }, 3],
+    [
+      'an array of events',
+      [
+        { type: 'a', data: 1 },
+        { type: 'b', data: 2 },
+      ],
+      2,
+    ],
+    [
+      'a batch body',
+      {
+        events: [
+          { type: 'a', data: 1 },
+          { type: 'b', data: 2 },
+          { type: 'c', data: 3 },
+        ],
+      },
+      3,
+    ],
   ])('reads %s from a file and applies the flags to every event', (_what, document, count) => {
     const events = buildEvents(document, { tenant: 'ten_1' });
     expect(events).toHaveLength(count);

@@ -19,12 +19,17 @@ export const publish: Command = {
     data: { type: 'string', value: 'json', description: 'the event data as JSON' },
     id: { type: 'string', value: 'id', description: 'the event id; the same id within 24 h is delivered once (default: generated)' },
     'occurred-at': { type: 'string', value: 'time', description: 'when it happened: ISO-8601 or a duration before now (default: now)' },
-    file: { type: 'string', short: 'f', value: 'path', description: 'a JSON file (- for stdin): one event, an array, or { "events": [ … ] }; flags apply to every event' },
+    file: {
+      type: 'string',
+      short: 'f',
+      value: 'path',
+      description: 'a JSON file (- for stdin): one event, an array, or { "events": [ … ] }; flags apply to every event',
+    },
   },
   examples: [
     'hookfleet publish --tenant ten_123 --type invoice.paid --data \'{"id": "inv_1", "total": 42}\'',
     'hookfleet publish --tenant ten_123 --file events.json',
-    'jq -c \'.[]\' exported.json | jq -s . | hookfleet publish --file - --json',
+    "jq -c '.[]' exported.json | jq -s . | hookfleet publish --file - --json",
   ],
   async run({ io, json, client }, input) {
     const file = input.string('file');
@@ -48,6 +53,9 @@ export const publish: Command = {
     if (json) return printJson(io.stdout, { results });
     const deduplicated = results.filter((result) => result.deduplicated).length;
     if (results.length === 1) io.stdout.write(`${resultLine(results[0] as PublishResult)}\n`);
-    else io.stdout.write(`published ${results.length - deduplicated} events${deduplicated > 0 ? `; ${deduplicated} were already published (deduplicated)` : ''}\n`);
+    else
+      io.stdout.write(
+        `published ${results.length - deduplicated} events${deduplicated > 0 ? `; ${deduplicated} were already published (deduplicated)` : ''}\n`,
+      );
   },
 };

@@ -28,7 +28,13 @@ function timeWindow(input: ParsedInput): { since: string; until?: string } {
 }
 
 /** Starts the operation, then follows it to the end with a progress bar on a terminal; a failed one exits 1. */
-async function runOperation(context: CommandContext, kind: string, subscriptionId: string, start: (client: HookfleetClient) => Promise<OperationStarted>, detach: boolean): Promise<void> {
+async function runOperation(
+  context: CommandContext,
+  kind: string,
+  subscriptionId: string,
+  start: (client: HookfleetClient) => Promise<OperationStarted>,
+  detach: boolean,
+): Promise<void> {
   const { io, json } = context;
   const client = context.client();
   const { operation_id: operationId } = await start(client);
@@ -42,7 +48,9 @@ async function runOperation(context: CommandContext, kind: string, subscriptionI
   const label = `${kind} ${operationId}`;
   let operation: OperationView;
   try {
-    operation = await waitForOperation(client, operationId, { onUpdate: (latest) => (json ? undefined : bar.update({ label, done: latest.done, total: latest.total })) });
+    operation = await waitForOperation(client, operationId, {
+      onUpdate: (latest) => (json ? undefined : bar.update({ label, done: latest.done, total: latest.total })),
+    });
   } finally {
     bar.finish();
   }
@@ -53,7 +61,7 @@ async function runOperation(context: CommandContext, kind: string, subscriptionI
 
 export const recover: Command = {
   name: 'recover',
-  summary: "attempt again every failed or dead delivery of a subscription in a window (after an outage)",
+  summary: 'attempt again every failed or dead delivery of a subscription in a window (after an outage)',
   args: [{ name: 'subscription', description: 'the subscription id' }],
   options: windowOptions,
   examples: ['hookfleet recover sub_123 --since 12h', 'hookfleet recover sub_123 --since 2025-06-01T22:00:00Z --until 2025-06-02T06:00:00Z --json'],
@@ -93,7 +101,9 @@ export const operationsShow: Command = {
     let operation: OperationView;
     try {
       operation = input.boolean('wait')
-        ? await waitForOperation(client(), operationId, { onUpdate: (latest) => (json ? undefined : bar.update({ label: `${latest.kind} ${latest.id}`, done: latest.done, total: latest.total })) })
+        ? await waitForOperation(client(), operationId, {
+            onUpdate: (latest) => (json ? undefined : bar.update({ label: `${latest.kind} ${latest.id}`, done: latest.done, total: latest.total })),
+          })
         : await client().operations.get(operationId);
     } finally {
       bar.finish();

@@ -9,7 +9,9 @@ function stateCommand(active: boolean): Command {
   const verb = active ? 'enable' : 'disable';
   return {
     name: `subscriptions ${verb}`,
-    summary: active ? 'make a subscription active again; it receives new events (replay what it missed)' : 'stop deliveries to a subscription; events still arrive and can be replayed later',
+    summary: active
+      ? 'make a subscription active again; it receives new events (replay what it missed)'
+      : 'stop deliveries to a subscription; events still arrive and can be replayed later',
     args: subscriptionArgument,
     options: {},
     examples: [`hookfleet subscriptions ${verb} sub_123`],
@@ -43,7 +45,9 @@ export const subscriptionsTest: Command = {
     if (json) printJson(io.stdout, result);
     else {
       const answer = result.status_code === null ? 'no answer' : `HTTP ${result.status_code}`;
-      io.stdout.write(`${result.ok ? 'ok' : 'failed'}: ${answer} in ${result.duration_ms} ms${result.error && !result.ok ? ` (${result.error})` : ''}\n`);
+      io.stdout.write(
+        `${result.ok ? 'ok' : 'failed'}: ${answer} in ${Math.round(result.duration_ms)} ms${result.error && !result.ok ? ` (${result.error})` : ''}\n`,
+      );
     }
     return result.ok ? ExitCode.ok : ExitCode.failed;
   },

@@ -61,7 +61,10 @@ export const subscriptionsList: Command = {
     const tenant = input.string('tenant');
     const profile = input.string('profile');
     const limit = input.integer('limit', { min: 1, max: MAX_PAGE_SIZE });
-    const page = await collectPages((cursor) => client().subscriptions.list({ tenant, profile, limit, cursor }), { all: input.boolean('all'), cursor: input.string('cursor') });
+    const page = await collectPages((cursor) => client().subscriptions.list({ tenant, profile, limit, cursor }), {
+      all: input.boolean('all'),
+      cursor: input.string('cursor'),
+    });
     if (json) return printJson(io.stdout, page);
     printTable(io.stdout, subscriptionColumns, page.data, 'no subscriptions');
     io.stderr.write(moreHint(page.next_cursor));

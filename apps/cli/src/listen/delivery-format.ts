@@ -48,8 +48,16 @@ export function deliveryText(delivery: ReceivedDelivery): string {
     header(delivery, 'webhook-id') ?? '-',
     eventType(body) ?? '',
   ];
-  const reason = signature.verdict === 'invalid' ? `\n  signature: ${signature.error}` : signature.verdict === 'unchecked' ? '\n  signature: not checked (pass --secret)' : '';
+  const reason =
+    signature.verdict === 'invalid'
+      ? `\n  signature: ${signature.error}`
+      : signature.verdict === 'unchecked'
+        ? '\n  signature: not checked (pass --secret)'
+        : '';
   const pretty = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
-  const indented = pretty.split('\n').map((line) => `  ${line}`).join('\n');
+  const indented = pretty
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
   return `${fields.join('  ').trimEnd()}${reason}\n${indented}\n`;
 }

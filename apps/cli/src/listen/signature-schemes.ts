@@ -32,21 +32,26 @@ export const standardScheme: SignatureScheme = {
 
 function headerText(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
+  return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim();
+}
+
+function sameText(expected: string, received: string): boolean {
+  const [left, right] = [Buffer.from(expected), Buffer.from(received)];
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
- * A scheme whose header is a signature of the exact body bytes (Paymo's `X-Paymo-Signature: sha1=<hex>`):
- * the profile's own `sign` makes the expected value, compared in constant time.
+ * A scheme whose header carries a signature the profile's own `sign` can remake from the secret, the exact body
+ * and the header as received (for a timestamp inside it); compared in constant time.
  */
-export function bodySignatureScheme(profile: string, header: string, sign: (secret: string, body: string) => string): SignatureScheme {
+export function remadeSignatureScheme(profile: string, header: string, sign: (secret: string, body: string, received: string) => string): SignatureScheme {
+  const name = header.toLowerCase();
   return {
     profile,
-    header: header.toLowerCase(),
+    header: name,
     verify(secret, body, headers) {
-      const expected = Buffer.from(sign(secret, body.toString('utf8')));
-      const received = Buffer.from(headerText(headers, header.toLowerCase()).trim());
-      if (expected.length !== received.length || !timingSafeEqual(expected, received)) throw new Error(`${header} does not match the body signed with this secret`);
+      const received = headerText(headers, name);
+      if (!sameText(sign(secret, body.toString('utf8'), received), received)) throw new Error(`${header} does not match the body signed with this secret`);
     },
   };
 }

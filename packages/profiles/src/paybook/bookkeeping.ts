@@ -1,3 +1,4 @@
+import type { DisabledReason } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect } from '../profile.js';
 
 /**
@@ -13,12 +14,11 @@ function count(bookkeeping: Bookkeeping, field: string): number {
   return Number.isFinite(value) ? value : 0;
 }
 
-export function paybookOnAttempt(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect {
-  if (outcome.ok) return { set: { failed_in_a_row: 0 } };
-  // Attempts of one group share one snapshot, so the count may pass the limit by a few before the disable lands.
-  const inARow = count(bookkeeping, 'failed_in_a_row') + 1;
-  return {
-    increment: { ct_failed: 1, failed_in_a_row: 1 },
-    ...(inARow >= PAYBOOK_DISABLE_AFTER ? { disable: 'failing' as const } : {}),
-  };
+export function paybookOnAttempt(_bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect {
+  return outcome.ok ? { set: { failed_in_a_row: 0 } } : { increment: { ct_failed: 1, failed_in_a_row: 1 } };
+}
+
+/** Judged on the stored counts after each job's writes, so a burst of concurrent failures cannot step over it. */
+export function paybookDisableWhen(bookkeeping: Bookkeeping): DisabledReason | null {
+  return count(bookkeeping, 'failed_in_a_row') >= PAYBOOK_DISABLE_AFTER ? 'failing' : null;
 }

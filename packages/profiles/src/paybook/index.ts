@@ -2,7 +2,7 @@ import { HOUR, MINUTE } from '../retry-ladder.js';
 import type { ProviderProfile } from '../profile.js';
 import { isPaybookEventType, paybookEvents } from './events.js';
 import { buildPaybookRequest } from './request.js';
-import { paybookOnAttempt } from './bookkeeping.js';
+import { paybookDisableWhen, paybookOnAttempt } from './bookkeeping.js';
 import { paybookCompat } from './compat.js';
 
 /**
@@ -22,5 +22,6 @@ export const paybookProfile = {
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 5 * MINUTE, 15 * MINUTE, 1 * HOUR, 3 * HOUR, 6 * HOUR],
   onAttempt: paybookOnAttempt,
+  disableWhen: paybookDisableWhen,
   compat: paybookCompat,
 } satisfies ProviderProfile;

@@ -13,11 +13,19 @@ describe('paybook profile', () => {
     [{}, true, { set: { failed_in_a_row: 0 } }],
     [{ ct_failed: '3', failed_in_a_row: '3' }, true, { set: { failed_in_a_row: 0 } }],
     [{}, false, { increment: { ct_failed: 1, failed_in_a_row: 1 } }],
-    [{ ct_failed: '1000', failed_in_a_row: String(PAYBOOK_DISABLE_AFTER - 2) }, false, { increment: { ct_failed: 1, failed_in_a_row: 1 } }],
-    [{ ct_failed: '1000', failed_in_a_row: String(PAYBOOK_DISABLE_AFTER - 1) }, false, { increment: { ct_failed: 1, failed_in_a_row: 1 }, disable: 'failing' }],
-    [{ ct_failed: '1001', failed_in_a_row: String(PAYBOOK_DISABLE_AFTER + 3) }, false, { increment: { ct_failed: 1, failed_in_a_row: 1 }, disable: 'failing' }],
+    [{ ct_failed: '1000', failed_in_a_row: '99' }, false, { increment: { ct_failed: 1, failed_in_a_row: 1 } }],
   ])('with bookkeeping %j, an attempt with ok=%s keeps %j', (bookkeeping, ok, effect) => {
     expect(paybookProfile.onAttempt(bookkeeping, { ok, statusCode: ok ? 200 : 500, dead: false, at })).toEqual(effect);
+  });
+
+  it.each([
+    [{}, null],
+    [{ ct_failed: '5000', failed_in_a_row: '0' }, null],
+    [{ failed_in_a_row: String(PAYBOOK_DISABLE_AFTER - 1) }, null],
+    [{ failed_in_a_row: String(PAYBOOK_DISABLE_AFTER) }, 'failing'],
+    [{ ct_failed: '1001', failed_in_a_row: String(PAYBOOK_DISABLE_AFTER + 5) }, 'failing'],
+  ])('with stored bookkeeping %j, the disable rule says %s', (bookkeeping, reason) => {
+    expect(paybookProfile.disableWhen(bookkeeping)).toBe(reason);
   });
 
   it('shows a webhook with the document\'s fields, in its order and formats', () => {

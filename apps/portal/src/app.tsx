@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from './api.js';
+import { ErrorNotice, Loading } from './components/notices.js';
+import { relativeTime } from './format.js';
+import { EndpointForm } from './pages/endpoint-form.js';
+import { EndpointPage } from './pages/endpoint-page.js';
+import { EndpointsPage } from './pages/endpoints-page.js';
+import { SignIn } from './pages/sign-in.js';
+import { Link, navigate, useRoute } from './router.js';
+import { SESSION_ENDED, signOut, startSession, type SessionState } from './session.js';
+import type { PortalSession } from './types.js';
+
+type AppState = { kind: 'loading' } | { kind: 'failed'; error: ApiError } | SessionState;
+
+function Header({ session, onSignOut }: { session: PortalSession; onSignOut: () => void }) {
+  return (
+    <header class="topbar">
+      <div class="topbar-inner">
+        <Link to="/" class="brand">
+          <span class="brand-mark" aria-hidden="true">◆</span> {session.tenant.name}
+          <span class="brand-sub">Webhook endpoints</span>
+        </Link>
+        <div class="topbar-session">
+          <span class="muted" title={new Date(session.expires_at).toLocaleString()}>
+            Session ends {relativeTime(session.expires_at)}
+          </span>
+          <button type="button" class="button ghost small" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Pages({ session }: { session: PortalSession }) {
+  const { route, search } = useRoute();
+  if (route.name === 'endpoints') return <EndpointsPage session={session} />;
+  if (route.name === 'new') return <EndpointForm session={session} />;
+  if (route.name === 'edit') return <EndpointForm session={session} endpointId={route.id} />;
+  if (route.name === 'endpoint') return <EndpointPage session={session} endpointId={route.id} justCreated={search.get('created') === '1'} />;
+  return (
+    <main class="page">
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">Back to the endpoints</Link>
+      </p>
+    </main>
+  );
+}
+
+export function App() {
+  const [state, setState] = useState<AppState>({ kind: 'loading' });
+  useEffect(() => {
+    startSession().then(setState, (error: unknown) => setState({ kind: 'failed', error: error instanceof ApiError ? error : new ApiError('The portal could not start.', 0) }));
+    const ended = () => setState({ kind: 'signed-out', reason: 'ended' });
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
+  }, []);
+
+  if (state.kind === 'loading') return <main class="narrow"><Loading label="Opening the endpoint portal…" /></main>;
+  if (state.kind === 'failed') return <main class="narrow"><ErrorNotice error={state.error} /></main>;
+  if (state.kind === 'signed-out') return <SignIn reason={state.reason} onSignedIn={setState} />;
+  return (
+    <>
+      <Header
+        session={state.session}
+        onSignOut={async () => {
+          await signOut();
+          setState({ kind: 'signed-out', reason: 'none' });
+          navigate('/', { replace: true });
+        }}
+      />
+      <Pages session={state.session} />
+    </>
+  );
+}

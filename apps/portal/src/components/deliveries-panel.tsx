@@ -1,0 +1,144 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
+import { absoluteTime, durationMs, plural, relativeTime, truncate } from '../format.js';
+import type { Attempt, Delivery, DeliveryStatus, Page } from '../types.js';
+import { useResource } from '../use-resource.js';
+import { DeliveryBadge, StatusCode } from './badges.js';
+import { EmptyState, ErrorNotice, Loading } from './notices.js';
+
+const BODY_PREVIEW = 300;
+const STATUS_FILTERS: Array<{ value: '' | DeliveryStatus; label: string }> = [
+  { value: '', label: 'All' },
+  { value: 'delivered', label: 'Delivered' },
+  { value: 'pending', label: 'Pending' },
+  { value: 'failed', label: 'Failed, retrying' },
+  { value: 'dead', label: 'Failed' },
+];
+
+/** A response body exactly as received: always text, never markup. */
+function ResponseBody({ body }: { body: string }) {
+  const [full, setFull] = useState(false);
+  const shown = full ? { text: body, truncated: false } : truncate(body, BODY_PREVIEW);
+  return (
+    <div class="response-body">
+      <pre>{shown.text}</pre>
+      {shown.truncated || full ? (
+        <button type="button" class="link-button" onClick={() => setFull(!full)}>
+          {full ? 'Show less' : `Show all ${body.length} characters`}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function AttemptList({ attempts }: { attempts: Attempt[] }) {
+  if (attempts.length === 0) return <p class="muted small">No attempt recorded yet (or older than the attempt log keeps).</p>;
+  return (
+    <ol class="attempts" reversed>
+      {attempts.map((attempt) => (
+        <li key={`${attempt.attempt}-${attempt.at}`} class="attempt" data-ok={attempt.ok}>
+          <div class="attempt-head">
+            <span class="attempt-number">Attempt {attempt.attempt}</span>
+            <StatusCode code={attempt.status_code} error={attempt.error} />
+            <span class="muted">{durationMs(attempt.duration_ms)}</span>
+            <span class="muted" title={absoluteTime(attempt.at)}>
+              {relativeTime(attempt.at)}
+            </span>
+            {!attempt.ok && attempt.error && attempt.status_code !== null ? <span class="muted">{attempt.error}</span> : null}
+          </div>
+          {attempt.response_body ? <ResponseBody body={attempt.response_body} /> : <p class="muted small">Empty response body.</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function DeliveryRow({ delivery, attempts, onRetried }: { delivery: Delivery; attempts: Attempt[]; onRetried: () => void }) {
+  const [retrying, setRetrying] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const last = attempts[0];
+  const retry = async (event: Event) => {
+    event.preventDefault();
+    setRetrying(true);
+    setError(null);
+    try {
+      await api.post(`/v1/deliveries/${encodeURIComponent(delivery.id)}/retry`);
+      onRetried();
+    } catch (failure) {
+      setError(failure as ApiError);
+    } finally {
+      setRetrying(false);
+    }
+  };
+  return (
+    <li class="delivery" data-delivery={delivery.id} data-status={delivery.status}>
+      <details>
+        <summary>
+          <DeliveryBadge status={delivery.status} />
+          <span class="delivery-event" title={`delivery ${delivery.id}`}>
+            {delivery.event_id}
+          </span>
+          <span class="delivery-meta">
+            {plural(delivery.attempts, 'attempt')}
+            {last ? <> · last <StatusCode code={last.status_code} error={last.error} /></> : null}
+          </span>
+          <span class="delivery-meta" title={absoluteTime(delivery.next_attempt_at)}>
+            {delivery.next_attempt_at && (delivery.status === 'pending' || delivery.status === 'failed') ? `next ${relativeTime(delivery.next_attempt_at)}` : ''}
+          </span>
+          {delivery.status === 'failed' || delivery.status === 'dead' ? (
+            <button type="button" class="button small" disabled={retrying} onClick={retry}>
+              {retrying ? 'Retrying…' : 'Retry now'}
+            </button>
+          ) : (
+            <span />
+          )}
+        </summary>
+        <AttemptList attempts={attempts} />
+      </details>
+      {error ? <ErrorNotice error={error} /> : null}
+    </li>
+  );
+}
+
+/** The endpoint's recent deliveries, newest first, each with its attempts. */
+export function DeliveriesPanel({ endpointId, refreshKey, onChanged }: { endpointId: string; refreshKey: number; onChanged: () => void }) {
+  const [status, setStatus] = useState<'' | DeliveryStatus>('');
+  const id = encodeURIComponent(endpointId);
+  const deliveries = useResource(() => api.get<Page<Delivery>>(`/v1/deliveries?subscription=${id}&limit=25${status ? `&status=${status}` : ''}`), [id, status, refreshKey]);
+  const attempts = useResource(() => api.get<{ data: Attempt[] }>(`/v1/subscriptions/${id}/attempts`), [id, refreshKey]);
+  const byDelivery = new Map<string, Attempt[]>();
+  for (const attempt of attempts.data?.data ?? []) byDelivery.set(attempt.delivery_id, [...(byDelivery.get(attempt.delivery_id) ?? []), attempt]);
+
+  return (
+    <section class="card panel" aria-labelledby="deliveries-title">
+      <div class="panel-head">
+        <h2 id="deliveries-title">Recent deliveries</h2>
+        <label class="filter">
+          <span>Show</span>
+          <select value={status} onChange={(event) => setStatus(event.currentTarget.value as '' | DeliveryStatus)}>
+            {STATUS_FILTERS.map((filter) => (
+              <option key={filter.value} value={filter.value}>
+                {filter.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {deliveries.loading ? <Loading label="Loading deliveries…" /> : null}
+      {deliveries.error ? <ErrorNotice error={deliveries.error} title="The deliveries could not be loaded." /> : null}
+      {deliveries.data && deliveries.data.data.length === 0 ? (
+        <EmptyState title={status ? 'No deliveries with this status' : 'No deliveries yet'}>
+          <p class="muted small">Deliveries appear here as events are sent to this endpoint. Send a test event to try it.</p>
+        </EmptyState>
+      ) : null}
+      {deliveries.data && deliveries.data.data.length > 0 ? (
+        <ul class="deliveries">
+          {deliveries.data.data.map((delivery) => (
+            <DeliveryRow key={delivery.id} delivery={delivery} attempts={byDelivery.get(delivery.id) ?? []} onRetried={onChanged} />
+          ))}
+        </ul>
+      ) : null}
+      {deliveries.data?.next_cursor ? <p class="muted small">Showing the newest 25.</p> : null}
+    </section>
+  );
+}

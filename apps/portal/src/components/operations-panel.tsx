@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
+import { localTimeToIso, SINCE_CHOICES } from '../format.js';
+import type { Operation } from '../types.js';
+import { ErrorNotice } from './notices.js';
+
+const KIND_WORDS = {
+  recover: { running: 'Sending failed deliveries again', done: 'failed deliveries sent again', button: 'Recover failed deliveries' },
+  replay: { running: 'Replaying events', done: 'events replayed', button: 'Replay events' },
+} as const;
+
+function OperationProgress({ operation }: { operation: Operation }) {
+  const words = KIND_WORDS[operation.kind];
+  if (operation.status === 'failed') return <div class="notice notice-error" role="alert">The {operation.kind} stopped: {operation.error ?? 'unknown error'}.</div>;
+  const done = operation.status === 'done';
+  return (
+    <div class="operation" role="status" data-testid="operation" data-status={operation.status}>
+      <progress max={Math.max(operation.total, 1)} value={done ? Math.max(operation.total, 1) : operation.done} />
+      <span>
+        {done
+          ? operation.total === 0
+            ? `Done: nothing to ${operation.kind} in that window.`
+            : `Done: ${operation.done} of ${operation.total} ${words.done}. Their attempts appear below.`
+          : `${words.running}: ${operation.done} of ${operation.total || '…'}`}
+      </span>
+    </div>
+  );
+}
+
+/** Recover (failed and dead deliveries of a window, sent again) and replay (every event of a window), with progress. */
+export function OperationsPanel({ endpointId, onFinished }: { endpointId: string; onFinished: () => void }) {
+  const [since, setSince] = useState<string>('1h');
+  const [customSince, setCustomSince] = useState('');
+  const [operation, setOperation] = useState<Operation | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!operation || operation.status !== 'running') return;
+    const timer = setTimeout(async () => {
+      try {
+        const next = await api.get<Operation>(`/v1/operations/${encodeURIComponent(operation.id)}`);
+        setOperation(next);
+        if (next.status !== 'running') onFinished();
+      } catch (failure) {
+        setError(failure as ApiError);
+      }
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [operation, onFinished]);
+
+  const start = async (kind: 'recover' | 'replay') => {
+    const sinceValue = since === 'custom' ? localTimeToIso(customSince) : since;
+    if (!sinceValue) {
+      setError(new ApiError('Pick the time to start from.', 400));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await api.post<{ operation_id: string }>(`/v1/subscriptions/${encodeURIComponent(endpointId)}/${kind}`, { since: sinceValue });
+      setOperation({ id: started.operation_id, kind, status: 'running', total: 0, done: 0 });
+    } catch (failure) {
+      setError(failure as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const running = operation?.status === 'running';
+  return (
+    <section class="card panel" aria-labelledby="operations-title">
+      <h2 id="operations-title">Recover and replay</h2>
+      <p class="muted small">Recover sends the deliveries that failed again. Replay sends every event of the window again, also those that arrived while the endpoint was disabled; receivers can drop what they already have by its webhook-id.</p>
+      <div class="inline-form">
+        <label for="since">Since</label>
+        <select id="since" value={since} onChange={(event) => setSince(event.currentTarget.value)}>
+          {SINCE_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+          <option value="custom">a time I pick…</option>
+        </select>
+        {since === 'custom' ? <input type="datetime-local" aria-label="Since this time" value={customSince} onInput={(event) => setCustomSince(event.currentTarget.value)} /> : null}
+      </div>
+      <div class="actions">
+        <button type="button" class="button primary" disabled={busy || running} onClick={() => start('recover')}>
+          {KIND_WORDS.recover.button}
+        </button>
+        <button type="button" class="button" disabled={busy || running} onClick={() => start('replay')}>
+          {KIND_WORDS.replay.button}
+        </button>
+      </div>
+      {operation ? <OperationProgress operation={operation} /> : null}
+      {error ? <ErrorNotice error={error} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+/** Pure helpers that turn API values into words; table-tested in format.test.ts. */
+import type { DeliveryStatus, DisabledReason } from './types.js';
+
+export function percent(ratio: number | null): string {
+  if (ratio === null) return '—';
+  const value = Math.floor(ratio * 1000) / 10;
+  return `${Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1)}%`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "just now", "in 40 s", "3 min ago", "2 h ago", "3 d ago". */
+export function relativeTime(iso: string | null, now = Date.now()): string {
+  if (!iso) return '—';
+  const deltaSeconds = Math.round((Date.parse(iso) - now) / 1000);
+  const magnitude = Math.abs(deltaSeconds);
+  if (magnitude < 5) return 'just now';
+  const [amount, unit] =
+    magnitude < 60 ? [magnitude, 's'] : magnitude < 3600 ? [Math.round(magnitude / 60), 'min'] : magnitude < 86_400 ? [Math.round(magnitude / 3600), 'h'] : [Math.round(magnitude / 86_400), 'd'];
+  return deltaSeconds > 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
+}
+
+export function absoluteTime(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString() : '';
+}
+
+/** At most `max` characters, and whether something was cut. */
+export function truncate(text: string, max: number): { text: string; truncated: boolean } {
+  return text.length <= max ? { text, truncated: false } : { text: `${text.slice(0, max)}…`, truncated: true };
+}
+
+/** Event types typed by hand: separated by commas, spaces or new lines, each once. */
+export function parseEventList(input: string): string[] {
+  return [...new Set(input.split(/[\s,]+/).map((entry) => entry.trim()).filter(Boolean))];
+}
+
+export function disabledReasonWords(reason: DisabledReason | null): string {
+  if (reason === 'gone') return 'Disabled: the endpoint answered 410 Gone';
+  if (reason === 'failing') return 'Disabled: it kept failing';
+  return 'Disabled';
+}
+
+export const DELIVERY_STATUS_WORDS: Record<DeliveryStatus, string> = {
+  pending: 'Pending',
+  delivered: 'Delivered',
+  failed: 'Failed, retrying',
+  dead: 'Failed',
+};
+
+export function statusCodeClass(code: number | null): 'ok' | 'warn' | 'bad' | 'none' {
+  if (code === null) return 'none';
+  if (code >= 200 && code < 300) return 'ok';
+  if (code >= 300 && code < 500) return 'warn';
+  return 'bad';
+}
+
+/** Windows for recover and replay, as the API's durations. */
+export const SINCE_CHOICES = [
+  { value: '15m', label: 'the last 15 minutes' },
+  { value: '1h', label: 'the last hour' },
+  { value: '6h', label: 'the last 6 hours' },
+  { value: '24h', label: 'the last 24 hours' },
+] as const;
+
+/** A `datetime-local` value (the browser's time zone) as ISO-8601, or null when empty or not a time. */
+export function localTimeToIso(value: string): string | null {
+  if (!value) return null;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? null : time.toISOString();
+}
+
+export function durationMs(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+}

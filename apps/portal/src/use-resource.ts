@@ -1,0 +1,49 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api.js';
+
+export interface Resource<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  /** True while the first load (or a load after an error) runs; a refresh keeps showing the data it has. */
+  loading: boolean;
+  reload(): void;
+  set(data: T): void;
+}
+
+function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError('Something went wrong in the portal. Reload the page.', 0);
+}
+
+/** Loads when `deps` change; an answer that arrives after a newer load started is dropped. */
+export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): Resource<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const generation = useRef(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const current = ++generation.current;
+    setState((previous) => ({ ...previous, loading: previous.data === undefined || previous.error !== undefined }));
+    load().then(
+      (data) => {
+        if (current === generation.current) setState({ data, error: undefined, loading: false });
+      },
+      (error: unknown) => {
+        if (current === generation.current) setState((previous) => ({ data: previous.data, error: asApiError(error), loading: false }));
+      },
+    );
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((value) => value + 1), []);
+  const set = useCallback((data: T) => setState({ data, error: undefined, loading: false }), []);
+  return { ...state, reload, set };
+}
+
+/** Calls `action` every `ms` while the page is visible. */
+export function useInterval(action: () => void, ms: number): void {
+  const latest = useRef(action);
+  latest.current = action;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') latest.current();
+    }, ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+}

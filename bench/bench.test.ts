@@ -1,0 +1,328 @@
+// The benchmark's pure pieces: statistics, the results file and its renderings, the command line, the
+// receiver's failure rule, the memory breakdown's key kinds, the CPU profile summary and the target verdicts.
+// Nothing here measures or asserts a timing.
+import { describe, expect, it } from '@jest/globals';
+import { median, percentile, ratePerSecond, ratio, reconcile, round, spread, summarize } from './lib/stats.mjs';
+import { buildResults, consoleTable, markdownTable, niceCeiling, renderMarkdown, renderSvg, ROW_FIELDS, SCENARIO_NAMES, scenarioRow, validateResults } from './lib/results.mjs';
+import { parseArgs, resolveScenario } from './lib/args.mjs';
+import { shouldFailFirstAttempt } from './lib/fail-rule.mjs';
+import { keyKind, parseInfo } from './lib/redis-info.mjs';
+import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
+import { judgeTargets } from './lib/targets.mjs';
+import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
+
+const machine = { cpus: 2, cpu_model: 'AMD EPYC', node: 'v20.20.2', redis: '7.0.15' };
+
+describe('percentile (nearest rank)', () => {
+  it.each([
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50, 5],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90, 9],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99, 10],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 100, 10],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0, 1],
+    [[42], 50, 42],
+    [[42], 99, 42],
+    [[10, 1, 7, 3], 50, 3],
+    [[-5, 5], 50, -5],
+  ])('of %j at p%d is %d', (values, p, expected) => {
+    expect(percentile(values, p)).toBe(expected);
+  });
+
+  it('takes the 99th of 1..1000 as 990 and leaves its input unsorted', () => {
+    const values = Array.from({ length: 1000 }, (_, index) => 1000 - index);
+    expect(percentile(values, 99)).toBe(990);
+    expect(percentile(values, 50)).toBe(500);
+    expect(values[0]).toBe(1000);
+  });
+
+  it('is null for no values and refuses a percentile outside 0..100', () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(() => percentile([1], 101)).toThrow(RangeError);
+    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+
+  it('works on typed arrays', () => {
+    expect(percentile(Float64Array.from([3, 1, 2]), 50)).toBe(2);
+  });
+});
+
+describe('summaries, medians, rates and ratios', () => {
+  it('summarizes count, min, p50, p99, max and mean', () => {
+    expect(summarize([4, 1, 3, 2])).toEqual({ count: 4, min: 1, p50: 2, p99: 4, max: 4, mean: 2.5 });
+    expect(summarize([])).toEqual({ count: 0, min: null, p50: null, p99: null, max: null, mean: null });
+  });
+
+  it('takes the median of odd and even counts and skips nulls', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([null, 5, null])).toBe(5);
+    expect(median([null])).toBeNull();
+  });
+
+  it('counts per second over a window in milliseconds', () => {
+    expect(ratePerSecond(1000, 0, 500)).toBe(2000);
+    expect(ratePerSecond(1000, 10, 10)).toBeNull();
+    expect(ratePerSecond(1000, 10, 5)).toBeNull();
+  });
+
+  it('divides only two present numbers', () => {
+    expect(ratio(6, 3)).toBe(2);
+    expect(ratio(6, 0)).toBeNull();
+    expect(ratio(null, 3)).toBeNull();
+    expect(ratio(6, undefined)).toBeNull();
+  });
+
+  it('rounds and keeps null', () => {
+    expect(round(1.005, 2)).toBe(1);
+    expect(round(1234.5678, 1)).toBe(1234.6);
+    expect(round(null, 2)).toBeNull();
+    expect(round(Number.POSITIVE_INFINITY)).toBeNull();
+  });
+
+  it('measures the spread of rates relative to the largest', () => {
+    expect(spread([100, 90, 95])).toBeCloseTo(0.1);
+    expect(spread([100])).toBe(0);
+    expect(spread([])).toBeNull();
+  });
+
+  it('reconciles expected deliveries with arrivals', () => {
+    expect(reconcile(['a', 'b', 'c'], ['a', 'b', 'b', 'x'])).toEqual({ expected: 3, missing: 1, duplicates: 1, unexpected: 1 });
+    expect(reconcile(['a'], ['a'])).toEqual({ expected: 1, missing: 0, duplicates: 0, unexpected: 0 });
+  });
+});
+
+describe('arrivals at the receiver', () => {
+  const dump = {
+    ids: ['a', 'b', 'a', 'c', 'b'],
+    times: Float64Array.from([10, 11, 20, 12, 30]),
+    okFlags: Uint8Array.from([0, 1, 1, 1, 1]),
+  };
+
+  it('counts first attempts, the successful ones and when the last came', () => {
+    expect(firstAttemptSummary(dump)).toEqual({ unique: 3, okFirst: 2, failedFirst: 1, lastFirstAt: 12, lastOkFirstAt: 12 });
+  });
+
+  it('finds each id’s first successful arrival', () => {
+    expect([...okArrivalById(dump)]).toEqual([
+      ['b', 11],
+      ['a', 20],
+      ['c', 12],
+    ]);
+  });
+});
+
+describe('latest.json', () => {
+  it('fills every field, null where a figure does not apply, and computes the ratios', () => {
+    const row = scenarioRow('fan-out 1', { deliveriesPerS: 8183.4, b1PerS: 6780.2, b2PerS: 3035, workerRssMb: 120.04 });
+    expect(Object.keys(row)).toEqual([...ROW_FIELDS]);
+    expect(row).toEqual({
+      name: 'fan-out 1',
+      deliveries_per_s: 8183,
+      b1_per_s: 6780,
+      b2_per_s: 3035,
+      ratio_b1: 1.21,
+      ratio_b2: 2.7,
+      p50_ms: null,
+      p99_ms: null,
+      redis_bytes_per_pending: null,
+      worker_rss_mb: 120,
+    });
+    expect(scenarioRow('latency', { deliveriesPerS: 2000, p50Ms: 4.567, p99Ms: 31.2 })).toMatchObject({ ratio_b1: null, ratio_b2: null, p50_ms: 4.57, p99_ms: 31.2 });
+  });
+
+  it('refuses a scenario name that is not in the issue’s table', () => {
+    expect(() => scenarioRow('fan-out 2', {})).toThrow(/unknown scenario/);
+  });
+
+  it('has exactly the shape of issue 11, rows in the table’s order', () => {
+    const results = buildResults(machine, [scenarioRow('retries', {}), scenarioRow('fan-out 1', { deliveriesPerS: 1 })]);
+    expect(Object.keys(results)).toEqual(['machine', 'scenarios']);
+    expect(Object.keys(results.machine)).toEqual(['cpus', 'cpu_model', 'node', 'redis']);
+    expect(results.scenarios.map((row: { name: string }) => row.name)).toEqual(['fan-out 1', 'retries']);
+    expect(JSON.parse(JSON.stringify(results))).toEqual(results);
+  });
+
+  it('knows the seven scenario names of the issue', () => {
+    expect(SCENARIO_NAMES).toEqual(['fan-out 1', 'fan-out 10', 'fan-out 1,000, 4 KB payload', 'latency', 'single POST ingest', 'growth', 'retries']);
+  });
+
+  it.each([
+    ['an extra top-level key', (results: any) => ({ ...results, extra: 1 })],
+    ['a missing machine field', (results: any) => ({ ...results, machine: { cpus: 2, cpu_model: 'x', node: 'v20' } })],
+    ['a row with an extra field', (results: any) => ({ ...results, scenarios: [{ ...results.scenarios[0], events_per_s: 1 }] })],
+    ['a string where a number belongs', (results: any) => ({ ...results, scenarios: [{ ...results.scenarios[0], p50_ms: '4' }] })],
+    ['NaN', (results: any) => ({ ...results, scenarios: [{ ...results.scenarios[0], p50_ms: Number.NaN }] })],
+    ['a scenario twice', (results: any) => ({ ...results, scenarios: [results.scenarios[0], results.scenarios[0]] })],
+    ['an unknown scenario', (results: any) => ({ ...results, scenarios: [{ ...results.scenarios[0], name: 'other' }] })],
+  ])('rejects %s', (_label, mutate) => {
+    const results = buildResults(machine, [scenarioRow('fan-out 1', { deliveriesPerS: 1 })]);
+    expect(() => validateResults(mutate(results))).toThrow(/results:/);
+  });
+});
+
+describe('renderings', () => {
+  const results = buildResults(machine, [
+    scenarioRow('fan-out 1', { deliveriesPerS: 8000, b1PerS: 6000, b2PerS: 3000 }),
+    scenarioRow('latency', { deliveriesPerS: 2000, p50Ms: 4, p99Ms: 30 }),
+    scenarioRow('fan-out 1,000, 4 KB payload', { redisBytesPerPending: 380, workerRssMb: 140 }),
+  ]);
+
+  it('writes a Markdown table with one line per scenario and a dash for what does not apply', () => {
+    const table = markdownTable(results).split('\n');
+    expect(table).toHaveLength(5);
+    expect(table[2]).toBe('| fan-out 1 | 8,000 | 6,000 | 3,000 | 1.33 | 2.67 | – | – | – | – |');
+    expect(table[3]).toContain('| 380 | 140 |');
+  });
+
+  it('aligns the console table', () => {
+    const lines = consoleTable(results).split('\n');
+    expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+  });
+
+  it('draws an SVG with a bar per figure and escapes text', () => {
+    const svg = renderSvg(buildResults({ ...machine, cpu_model: 'A <&> B' }, results.scenarios));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('A &lt;&amp;&gt; B');
+    // fan-out 1: hookfleet, b1, b2; latency: its rate, p50, p99; fan-out 1,000 has neither throughput nor latency here.
+    expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(3 + 1 + 2);
+  });
+
+  it('rounds axis maxima up to 1, 2, 2.5 or 5 × 10^n', () => {
+    expect([0, 0.7, 1, 1.1, 2.2, 4, 7, 8183, 12_000].map(niceCeiling)).toEqual([1, 1, 1, 2, 2.5, 5, 10, 10_000, 20_000]);
+  });
+
+  it('puts the machine, the table and the sections in latest.md', () => {
+    const markdown = renderMarkdown(results, { title: 'hookfleet benchmark (full)', startedAt: '2026-01-01T00:00:00Z', mode: 'full', sections: [{ title: 'latency', lines: ['p50 4 ms'] }] });
+    expect(markdown).toContain('2 × AMD EPYC, Node v20.20.2, Redis 7.0.15');
+    expect(markdown).toContain('## latency\n\np50 4 ms');
+  });
+});
+
+describe('the command line', () => {
+  it('runs every scenario, once, by default', () => {
+    expect(parseArgs([])).toEqual({ quick: false, scenarios: [...SCENARIO_NAMES], repeat: 1, profile: false, baselines: true, help: false });
+  });
+
+  it('takes --quick, repeated --scenario in the table’s order, --repeat, --profile and --no-baselines', () => {
+    expect(parseArgs(['--scenario', 'retries', '--quick', '--scenario=fan-out 1', '--repeat', '3', '--profile', '--no-baselines'])).toEqual({
+      quick: true,
+      scenarios: ['fan-out 1', 'retries'],
+      repeat: 3,
+      profile: true,
+      baselines: false,
+      help: false,
+    });
+  });
+
+  it.each([
+    ['fan-out 1', 'fan-out 1'],
+    ['FAN-OUT 10', 'fan-out 10'],
+    ['fan-out-1000', 'fan-out 1,000, 4 KB payload'],
+    ['fan-out 1,000', 'fan-out 1,000, 4 KB payload'],
+    ['single-post', 'single POST ingest'],
+    ['growth', 'growth'],
+  ])('resolves --scenario %j to %j', (given, name) => {
+    expect(resolveScenario(given)).toBe(name);
+  });
+
+  it.each([[['--scenario', 'nope']], [['--scenario']], [['--repeat', '0']], [['--repeat', 'x']], [['--fast']]])('refuses %j', (argv) => {
+    expect(() => parseArgs(argv)).toThrow();
+  });
+});
+
+describe('the receiver’s failure rule', () => {
+  it('fails about the asked fraction of delivery ids, always the same ones', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const ids: string[] = [];
+    for (const high of alphabet) for (const low of alphabet) ids.push(`dlv_xxxxxxxxxxxxxxxxxxxxxx${high}${low}`);
+    const failed = ids.filter((id) => shouldFailFirstAttempt(id, 0.2));
+    expect(failed.length / ids.length).toBeCloseTo(0.2, 3);
+    expect(ids.filter((id) => shouldFailFirstAttempt(id, 0.2))).toEqual(failed);
+  });
+
+  it('fails nothing at fraction 0 and hashes ids outside base64url', () => {
+    expect(shouldFailFirstAttempt('dlv_AAAA', 0)).toBe(false);
+    const odd = Array.from({ length: 4000 }, (_, index) => `b1-${index}!`);
+    const share = odd.filter((id) => shouldFailFirstAttempt(id, 0.2)).length / odd.length;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.25);
+  });
+});
+
+describe('Redis figures', () => {
+  it('parses INFO', () => {
+    expect(parseInfo('# Memory\r\nused_memory:1024\r\nused_memory_human:1.00K\r\n')).toEqual({ used_memory: '1024', used_memory_human: '1.00K' });
+  });
+
+  it.each([
+    ['hookfleet:dlv:dlv_abc', 'hookfleet:dlv'],
+    ['hookfleet:dedupe:evt_1', 'hookfleet:dedupe'],
+    ['hookfleet:events:ten_123', 'events (tenant index)'],
+    ['hookfleet:events:wait', 'bullmq events:wait'],
+    ['hookfleet:deliveries:events', 'bullmq deliveries:events'],
+    ['hookfleet:deliveries:g_abc', 'bullmq deliveries job'],
+    ['hookfleet:deliveries:g_abc:lock', 'bullmq deliveries job:lock'],
+    ['hookfleet:deliveries:17', 'bullmq deliveries job'],
+  ])('files %s under %s', (key, kind) => {
+    expect(keyKind(key)).toBe(kind);
+  });
+});
+
+describe('CPU profile summary', () => {
+  const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '0' });
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 3, 4] },
+      { id: 2, callFrame: frame('post', 'file:///work/main/packages/delivery/dist/transport.js', 40), children: [] },
+      { id: 3, callFrame: frame('sendCommand', 'file:///work/main/node_modules/ioredis/built/Redis.js', 337), children: [] },
+      { id: 4, callFrame: frame('(garbage collector)'), children: [] },
+    ],
+    startTime: 0,
+    endTime: 1000,
+    samples: [2, 2, 3, 4, 2],
+    timeDeltas: [100, 100, 200, 100, 500],
+  };
+
+  it('adds each sample’s time to its function and package', () => {
+    const summary = summarizeProfile(profile, 2);
+    expect(summary.totalMs).toBe(1);
+    expect(summary.functions).toEqual([
+      { name: 'post', where: 'packages/delivery/dist/transport.js:41', selfMs: 0.7, share: 0.7 },
+      { name: 'sendCommand', where: 'ioredis/built/Redis.js:338', selfMs: 0.2, share: 0.2 },
+    ]);
+    expect(summary.packages.map((entry) => entry.name)).toEqual(['hookfleet packages/delivery', 'ioredis', '(garbage collector)']);
+  });
+
+  it('names packages and shortens paths', () => {
+    expect(packageOf('file:///x/node_modules/@bull-board/api/dist/a.js')).toBe('@bull-board/api');
+    expect(packageOf('node:internal/streams/readable')).toBe('node (internal)');
+    expect(packageOf('', '(idle)')).toBe('(idle)');
+    expect(shortUrl('file:///work/main/apps/worker/dist/attempt.js')).toBe('apps/worker/dist/attempt.js');
+  });
+});
+
+describe('target verdicts', () => {
+  it('judges each target of the issue, and says when a figure is missing', () => {
+    const rows = new Map(
+      [
+        scenarioRow('fan-out 1', { deliveriesPerS: 12, b1PerS: 10, b2PerS: 4 }),
+        scenarioRow('fan-out 1,000, 4 KB payload', { redisBytesPerPending: 401, workerRssMb: 100 }),
+        scenarioRow('latency', { p50Ms: 10, p99Ms: 51 }),
+        scenarioRow('growth', {}),
+      ].map((row) => [row.name, row]),
+    );
+    const verdicts = judgeTargets(rows, { growthSpread: 0.1, growthResidualBytes: 5 * 1048576, growthPeakBytes: 50 * 1048576 });
+    expect(verdicts.map((verdict) => [verdict.target, verdict.met])).toEqual([
+      ['≥ 1.2 × b1', true],
+      ['≥ 2.5 × b2', true],
+      ['Redis ≤ 400 bytes per pending delivery', false],
+      ['worker RSS ≤ 250 MB', true],
+      ['p50 ≤ 10 ms', true],
+      ['p99 ≤ 50 ms', false],
+      ['deliveries/s within 15 % of each other', true],
+      ['Redis memory back to its start', false],
+    ]);
+    expect(judgeTargets(new Map([['retries', scenarioRow('retries', {})]]))[0]).toMatchObject({ met: null, measured: 'n/a' });
+  });
+});
