@@ -7,7 +7,7 @@ import { Queue, Worker } from 'bullmq';
 import { chromium, type Browser } from 'playwright-core';
 import { ADMIN_TOKEN, deleteKeys, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
-import { operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/queue-admin.js';
+import { adminUiAllowsRetries, operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/queue-admin.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What this machine's Chromium needs to start headless inside a container. */
@@ -37,6 +37,25 @@ describe('operator credentials for the queue admin UI', () => {
     [undefined, undefined],
   ])('reads %p as %p', (header, expected) => {
     expect(operatorCredential(header)).toBe(expected);
+  });
+});
+
+describe('HOOKFLEET_ADMIN_UI_ALLOW_RETRIES', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['1', true],
+  ])('reads %p as %p', (value, expected) => {
+    expect(adminUiAllowsRetries({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: value })).toBe(expected);
+  });
+
+  it('names the variable when its value is not a boolean', () => {
+    expect(() => adminUiAllowsRetries({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: 'sometimes' })).toThrow(/HOOKFLEET_ADMIN_UI_ALLOW_RETRIES must be true or false/);
   });
 });
 
@@ -110,7 +129,8 @@ describe('the queue admin UI at /admin/queues', () => {
     // Browsing the board adds route templates to the API's request metrics, never raw paths.
     const metrics = await (await fetch(`${fleet.api.url}/metrics`)).text();
     const routes = new Set([...metrics.matchAll(/hookfleet_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/g)].map((match) => match[1]));
-    console.log([...routes]);
+    expect([...routes]).toContain('/admin/queues/api/queues');
+    for (const route of routes) expect(route).toMatch(/^(unmatched|(\/[a-z0-9-]*|\/:[a-zA-Z]+|,)+)$/);
   });
 });
 

@@ -48,6 +48,12 @@ describe("the operator's toolkit", () => {
     const firstIds = new Set(receiver.forPath('/outage').map((request) => String(request.headers['webhook-id'])));
     expect(firstIds.size).toBe(500);
     outage = false;
+    // 20 dead deliveries in a row disabled it as failing: recover refuses until it is enabled again.
+    const disabled = await fleet.call('GET', `/v1/subscriptions/${subscription.id}`, undefined, tenant.api_key);
+    expect(disabled.body).toMatchObject({ active: false, disabled_reason: 'failing' });
+    const refused = await fleet.call('POST', `/v1/subscriptions/${subscription.id}/recover`, { since }, tenant.api_key);
+    expect(refused.status).toBe(409);
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${subscription.id}`, { active: true }, tenant.api_key)).status).toBe(200);
     const before = receiver.forPath('/outage').length;
     const started = await fleet.call('POST', `/v1/subscriptions/${subscription.id}/recover`, { since }, tenant.api_key);
     expect(started.status).toBe(202);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRedisServer } from '../../../scripts/redis-server.mjs';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
+import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { apiClient, type ApiCall } from '../../../test/http-client.js';
 import { auditDeliveries, dataKey, pause, percentile } from '../../../test/delivery-audit.js';
 import { waitFor } from '../../../test/wait.js';
@@ -30,7 +30,7 @@ describe('Redis restart', () => {
   let dir: string;
   let redis: RedisServer;
   let fleet: TestFleet;
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
   let worker: WorkerProcess;
   let call: ApiCall;
   let tenant: { id: string; api_key: string };
@@ -38,7 +38,8 @@ describe('Redis restart', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookfleet-redis-restart-'));
     redis = await startRedisServer({ appendOnly: true, dir });
-    receiver = await new TestReceiver().start();
+    // Answers after a second, so deliveries are always in flight when Redis goes away.
+    receiver = await new ScriptedReceiver((_request, response) => receiver.later(1_000, () => response.writeHead(200).end('ok'))).start();
     // The API and a worker in this process, and a worker process: all on the private Redis.
     fleet = await startFleet({ REDIS_URL: redis.url });
     worker = await spawnWorker(fleet.config, { WORKER_ROLES: 'matcher,delivery' });
@@ -120,11 +121,11 @@ describe('Redis restart', () => {
     const duringOutage = outcomes.filter((outcome) => outcome.at >= downAt && outcome.at < upAt);
     const statuses = [...new Set(outcomes.map((outcome) => outcome.status))].sort();
     await waitFor(() => new Set(receiver.forPath(path).map(dataKey)).size >= accepted.length && accepted.every((key) => receiver.forPath(path).some((request) => dataKey(request) === key)), {
-      timeoutMs: 30_000,
+      timeoutMs: 20_000,
       intervalMs: 250,
       message: `all ${accepted.length} accepted events delivered`,
     }).catch(() => undefined);
-    await waitFor(async () => (await unfinishedJobs(fleet)) === 0, { timeoutMs: 30_000, message: 'queues drained' }).catch(() => undefined);
+    await waitFor(async () => (await unfinishedJobs(fleet)) === 0, { timeoutMs: 10_000, message: 'queues drained' }).catch(() => undefined);
     const audit = auditDeliveries(receiver.forPath(path), accepted, dataKey);
     const latencies = duringOutage.map((outcome) => outcome.ms);
     console.log(

@@ -7,6 +7,8 @@ import type { DeliveryStatus } from '@hookfleet/core';
 export type TimeInput = string | Date;
 
 export interface EventListQuery {
+  /** The operator names the tenant; a tenant key lists its own. */
+  tenant?: string;
   since?: TimeInput;
   until?: TimeInput;
   type?: string;
@@ -57,6 +59,9 @@ export interface Operation {
   status: 'running' | 'done' | 'failed';
   total: number;
   done: number;
+  subscription_id: string;
+  created_at: string;
+  error: string | null;
 }
 
 export interface EventTypeQuery {

@@ -1,8 +1,8 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, errors } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
-import { DeadlineWatch } from './response-collector.js';
+import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
 
 /** An origin with a full backlog and no answer for this long is congested. */
 const STALLED_ORIGIN_MS = 1000;
@@ -71,30 +71,35 @@ export class DeliveryTransport {
   }
 
   async post(targetUrl: string, body: string, headers: Record<string, string>): Promise<SendResult> {
-    const url = new URL(targetUrl);
-    const origin = url.origin;
-    await this.originSlots.acquire(origin);
-    await this.slots.acquire();
+    const target = this.targetOf(targetUrl);
+    const { origin } = target;
+    // Free slots are taken without a promise; only a full endpoint or process waits.
+    if (!this.originSlots.tryAcquire(origin)) await this.originSlots.acquire(origin);
+    if (!this.slots.tryAcquire()) await this.slots.acquire();
     const started = performance.now();
     this.progressStarted(origin, started);
-    try {
-      if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(url);
-      const response = await request(url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers },
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+    const collected = await new Promise<Collected>((resolve) => {
+      const collector = new ResponseCollector(started + this.options.timeoutMs, RESPONSE_BODY_LIMIT, (settled, outcome) => {
+        this.deadlines.delete(settled);
+        this.progressFinished(origin);
+        this.slots.release();
+        this.originSlots.release(origin);
+        resolve(outcome);
       });
-      const responseBody = await readLimited(response.body);
-      return { kind: 'response', statusCode: response.statusCode, headers: response.headers, responseBody, error: null, durationMs: performance.now() - started };
-    } catch (error) {
-      return { kind: isTimeout(error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(error), durationMs: performance.now() - started };
-    } finally {
-      this.progressFinished(origin);
-      this.slots.release();
-      this.originSlots.release(origin);
-    }
+      try {
+        if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(target.url);
+        this.deadlines.add(collector);
+        this.agent.dispatch(
+          { origin, path: target.path, method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers } },
+          collector,
+        );
+      } catch (error) {
+        collector.fail(error);
+      }
+    });
+    const durationMs = performance.now() - started;
+    if (collected.ok) return { kind: 'response', statusCode: collected.statusCode, headers: collected.headers, responseBody: collected.body, error: null, durationMs };
+    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(collected.error), durationMs };
   }
 
   /** isCongested's bookkeeping: a request starting on an idle origin, or any request ending, is progress. */
@@ -164,18 +169,4 @@ function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_BODY_LIMIT) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
 }

@@ -10,15 +10,18 @@ import { secretsEqual } from '../auth.js';
 export const QUEUE_ADMIN_PATH = '/admin/queues';
 
 /** `HOOKFLEET_ADMIN_UI_ALLOW_RETRIES=true` lets the operator retry failed jobs from the board; nothing else ever writes. */
-const adminUiEnvSchema = z.object({
-  HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-    .default('false')
-    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
-});
+const allowRetriesSchema = z
+  .string()
+  .default('false')
+  .transform((value) => value.trim().toLowerCase() || 'false')
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 export function adminUiAllowsRetries(env: NodeJS.ProcessEnv = process.env): boolean {
-  return adminUiEnvSchema.parse({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: env.HOOKFLEET_ADMIN_UI_ALLOW_RETRIES }).HOOKFLEET_ADMIN_UI_ALLOW_RETRIES;
+  const parsed = allowRetriesSchema.safeParse(env.HOOKFLEET_ADMIN_UI_ALLOW_RETRIES);
+  if (!parsed.success)
+    throw new Error(`invalid environment: HOOKFLEET_ADMIN_UI_ALLOW_RETRIES must be true or false, not "${env.HOOKFLEET_ADMIN_UI_ALLOW_RETRIES}"`);
+  return parsed.data;
 }
 
 export interface QueueAdminOptions {

@@ -25,7 +25,7 @@ describe('endpoint stats from the attempt log', () => {
   });
 
   it('counts the last 24 hours only, by hour, newest attempt first', () => {
-    const log = [attempt(1, false, 500), attempt(20, true, 200), attempt(31, true, 204), attempt(90, false, null), attempt(25 * 60, true, 200)];
+    const log = [attempt(1, false, 500), attempt(20, true, 200), attempt(31, true, 204), attempt(100, false, null), attempt(25 * 60, true, 200)];
     const stats = endpointStats(log, 200, NOW);
     expect(stats).toMatchObject({ attempts: 4, succeeded: 2, success_ratio: 0.5, last_status_code: 500, last_error: 'HTTP 500', log_truncated: false });
     expect(stats.hourly).toHaveLength(24);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { NotFound, recoverSchema, replaySchema, testDeliverySchema } from '@hookfleet/core';
+import { Conflict, NotFound, recoverSchema, replaySchema, testDeliverySchema, type Subscription } from '@hookfleet/core';
 import type { OperationStore } from '@hookfleet/store';
 import type { HookfleetQueues } from '@hookfleet/queue';
 import type { DeliveryTransport } from '@hookfleet/delivery';
@@ -8,6 +8,13 @@ import type { SubscriptionService } from '../subscription-service.js';
 import { assertWithinRetention } from '../retention.js';
 import { sendTestDelivery } from '../test-delivery.js';
 import { tenantScope } from './subscriptions.js';
+
+/** An inactive subscription receives nothing, so sending it its backlog would only mark everything dead again. */
+function assertActive(subscription: Subscription): void {
+  if (!subscription.active) {
+    throw new Conflict(`subscription ${subscription.id} is inactive (${subscription.disabled_reason ?? 'manual'}): enable it first (PATCH active: true), then recover or replay`);
+  }
+}
 
 /** Recover, replay (background operations with progress) and a synchronous test delivery. */
 export function subscriptionOperationRoutes(
@@ -22,6 +29,7 @@ export function subscriptionOperationRoutes(
   router.post('/v1/subscriptions/:id/recover', async (request, response) => {
     const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     const input = parseOrThrow(recoverSchema, request.body ?? {}, 'invalid recover');
+    assertActive(subscription);
     assertWithinRetention(input.since, retentionMs);
     const operation = await operations.create('recover', subscription.tenant, subscription.id);
     await queues.operations.add('recover', { operationId: operation.id, kind: 'recover', subscriptionId: subscription.id, since: input.since, until: input.until ?? Date.now() });
@@ -31,6 +39,7 @@ export function subscriptionOperationRoutes(
   router.post('/v1/subscriptions/:id/replay', async (request, response) => {
     const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     const input = parseOrThrow(replaySchema, request.body ?? {}, 'invalid replay');
+    assertActive(subscription);
     assertWithinRetention(input.since, retentionMs);
     const operation = await operations.create('replay', subscription.tenant, subscription.id);
     await queues.operations.add('replay', { operationId: operation.id, kind: 'replay', subscriptionId: subscription.id, since: input.since, until: input.until ?? Date.now(), types: input.types });

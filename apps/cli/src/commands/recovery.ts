@@ -37,6 +37,13 @@ async function runOperation(
 ): Promise<void> {
   const { io, json } = context;
   const client = context.client();
+  // An inactive subscription receives nothing, so the operation would end "done" having sent nothing: say so first.
+  const subscription = await client.subscriptions.get(subscriptionId);
+  if (!subscription.active) {
+    io.stderr.write(
+      `warning: ${subscriptionId} is inactive (${subscription.disabled_reason ?? 'disabled'}): nothing reaches it until "hookfleet subscriptions enable ${subscriptionId}"\n`,
+    );
+  }
   const { operation_id: operationId } = await start(client);
   if (detach) {
     if (json) printJson(io.stdout, { operation_id: operationId });

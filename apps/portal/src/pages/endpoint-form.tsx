@@ -1,0 +1,174 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, withoutSecret } from '../api.js';
+import { EventPicker } from '../components/event-picker.js';
+import { ErrorNotice, Loading } from '../components/notices.js';
+import { SecretField } from '../components/secret-field.js';
+import { parseEventList } from '../format.js';
+import { Link, navigate } from '../router.js';
+import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
+import { useResource } from '../use-resource.js';
+
+const FIELDS = ['url', 'events', 'description', 'secret', 'profile'] as const;
+
+function FieldError({ id, messages }: { id: string; messages: string[] }) {
+  return messages.length > 0 ? (
+    <p id={id} class="field-error" role="alert">
+      {messages.join(' ')}
+    </p>
+  ) : null;
+}
+
+/** Create an endpoint (no `endpointId`) or edit one: URL, description, event types; the secret is managed apart. */
+export function EndpointForm({ session, endpointId }: { session: PortalSession; endpointId?: string }) {
+  const editing = endpointId !== undefined;
+  const existing = useResource<Endpoint | null>(() => (editing ? api.get<EndpointWithSecret>(`/v1/subscriptions/${encodeURIComponent(endpointId)}`).then(withoutSecret) : Promise.resolve(null)), [endpointId]);
+  const catalogue = useResource(() => api.get<{ data: EventType[] }>('/v1/event-types'), []);
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [profile, setProfile] = useState('standard');
+  const [selected, setSelected] = useState<string[]>([]);
+  const [custom, setCustom] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const profileTypes = (catalogue.data?.data ?? []).filter((entry) => entry.profile === profile);
+  const profiles = [...new Set((catalogue.data?.data ?? []).map((entry) => entry.profile))];
+
+  useEffect(() => {
+    const endpoint = existing.data;
+    if (!endpoint || !catalogue.data) return;
+    const known = new Set(catalogue.data.data.filter((entry) => entry.profile === endpoint.profile).map((entry) => entry.type));
+    setUrl(endpoint.url);
+    setDescription(endpoint.description ?? '');
+    setProfile(endpoint.profile);
+    setSelected(endpoint.events.filter((type) => known.has(type)));
+    setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
+  }, [existing.data, catalogue.data]);
+
+  if (editing && existing.loading) return <main class="page narrow"><Loading label="Loading the endpoint…" /></main>;
+  if (editing && existing.error) return <main class="page narrow"><ErrorNotice error={existing.error} title="This endpoint could not be loaded." /></main>;
+  if (!editing && !session.can_create) {
+    return (
+      <main class="page narrow">
+        <ErrorNotice error={new Error('This portal session manages the endpoints it was opened for and cannot add new ones.')} />
+      </main>
+    );
+  }
+
+  const fieldErrors = (field: string) => error?.fieldMessages(field) ?? [];
+  const otherIssues = error ? error.issues.filter((issue) => !FIELDS.some((field) => issue.path === field || issue.path.startsWith(`${field}.`))) : [];
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const events = [...new Set([...selected, ...parseEventList(custom)])];
+    try {
+      if (editing) {
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null });
+        navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
+      } else {
+        const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
+          url: url.trim(),
+          events,
+          profile,
+          ...(description.trim() ? { description: description.trim() } : {}),
+          ...(secret ? { secret } : {}),
+        });
+        navigate(`/endpoints/${encodeURIComponent(created.id)}?created=1`);
+      }
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure : new ApiError('Saving failed.', 0));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="page narrow">
+      <p class="crumbs">
+        <Link to="/">Endpoints</Link>
+        {editing ? <> / <Link to={`/endpoints/${encodeURIComponent(endpointId)}`}>{existing.data?.url ?? endpointId}</Link></> : null}
+      </p>
+      <h1>{editing ? 'Edit endpoint' : 'Add an endpoint'}</h1>
+      <form class="card form" onSubmit={submit} noValidate>
+        <div class="field">
+          <label for="url">Endpoint URL</label>
+          <input id="url" name="url" type="url" inputMode="url" required placeholder="https://example.com/webhooks" value={url} onInput={(event) => setUrl(event.currentTarget.value)} aria-invalid={fieldErrors('url').length > 0} aria-describedby="url-error" />
+          <FieldError id="url-error" messages={fieldErrors('url')} />
+        </div>
+        {!editing ? (
+          <div class="field">
+            <label for="profile">Profile</label>
+            <select id="profile" value={profile} onChange={(event) => { setProfile(event.currentTarget.value); setSelected([]); }}>
+              {(profiles.length > 0 ? profiles : ['standard']).map((name) => (
+                <option key={name} value={name}>{name}</option>
+              ))}
+            </select>
+            <p class="hint">How deliveries are shaped and signed. Standard follows Standard Webhooks.</p>
+            <FieldError id="profile-error" messages={fieldErrors('profile')} />
+          </div>
+        ) : null}
+        {catalogue.error ? <ErrorNotice error={catalogue.error} title="The event catalogue could not be loaded." /> : null}
+        <EventPicker catalogue={profileTypes} selected={selected} onToggle={(type, checked) => setSelected((list) => (checked ? [...list, type] : list.filter((entry) => entry !== type)))} custom={custom} onCustom={setCustom} errors={fieldErrors('events')} />
+        <div class="field">
+          <label for="description">Description (optional)</label>
+          <input id="description" type="text" maxLength={2000} value={description} onInput={(event) => setDescription(event.currentTarget.value)} />
+          <FieldError id="description-error" messages={fieldErrors('description')} />
+        </div>
+        {!editing ? (
+          <div class="field">
+            <label for="secret">Signing secret (optional)</label>
+            <input id="secret" type="password" autocomplete="new-password" placeholder="leave empty to have one made" value={secret} onInput={(event) => setSecret(event.currentTarget.value)} />
+            <FieldError id="secret-error" messages={fieldErrors('secret')} />
+          </div>
+        ) : null}
+        {error && (otherIssues.length > 0 || error.issues.length === 0) ? (
+          <ErrorNotice error={otherIssues.length > 0 ? new Error(`${error.message} ${otherIssues.map((issue) => issue.message).join('; ')}`) : error} />
+        ) : null}
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={busy}>
+            {busy ? 'Saving…' : editing ? 'Save changes' : 'Create endpoint'}
+          </button>
+          <Link to={editing ? `/endpoints/${encodeURIComponent(endpointId)}` : '/'} class="button ghost">
+            Cancel
+          </Link>
+        </div>
+      </form>
+      {editing && existing.data ? (
+        <>
+          <section class="card panel" aria-labelledby="secret-title">
+            <h2 id="secret-title">Signing secret</h2>
+            <SecretField endpointId={existing.data.id} previousSecretExpiresAt={existing.data.previous_secret_expires_at} />
+          </section>
+          <section class="card panel danger-zone" aria-labelledby="delete-title">
+            <h2 id="delete-title">Delete this endpoint</h2>
+            <p class="muted small">It stops receiving webhooks at once; its delivery history goes with it.</p>
+            {!confirmDelete ? (
+              <button type="button" class="button danger" onClick={() => setConfirmDelete(true)}>Delete endpoint</button>
+            ) : (
+              <div class="actions">
+                <button
+                  type="button"
+                  class="button danger"
+                  onClick={async () => {
+                    try {
+                      await api.delete(`/v1/subscriptions/${encodeURIComponent(endpointId)}`);
+                      navigate('/');
+                    } catch (failure) {
+                      setError(failure as ApiError);
+                    }
+                  }}
+                >
+                  Yes, delete it
+                </button>
+                <button type="button" class="button ghost" onClick={() => setConfirmDelete(false)}>Keep it</button>
+              </div>
+            )}
+          </section>
+        </>
+      ) : null}
+    </main>
+  );
+}

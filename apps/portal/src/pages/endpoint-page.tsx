@@ -1,0 +1,135 @@
+import { useCallback, useState } from 'preact/hooks';
+import { ApiError, api, withoutSecret } from '../api.js';
+import { AttemptsChart } from '../components/attempts-chart.js';
+import { ActiveBadge, StatusCode } from '../components/badges.js';
+import { DeliveriesPanel } from '../components/deliveries-panel.js';
+import { ErrorNotice, Loading, Notice } from '../components/notices.js';
+import { OperationsPanel } from '../components/operations-panel.js';
+import { SecretField } from '../components/secret-field.js';
+import { TestPanel } from '../components/test-panel.js';
+import { percent, relativeTime } from '../format.js';
+import { Link } from '../router.js';
+import type { Endpoint, EndpointStats, EndpointWithSecret, EventType, PortalSession } from '../types.js';
+import { useInterval, useResource } from '../use-resource.js';
+
+const REFRESH_MS = 4000;
+
+function StatsPanel({ stats }: { stats: EndpointStats | undefined }) {
+  return (
+    <section class="card panel" aria-labelledby="stats-title">
+      <h2 id="stats-title">Last 24 hours</h2>
+      {!stats ? (
+        <Loading label="Loading statistics…" />
+      ) : (
+        <>
+          <dl class="stat-row">
+            <div>
+              <dt>Success</dt>
+              <dd data-stat="success-ratio">{percent(stats.success_ratio)}</dd>
+            </div>
+            <div>
+              <dt>Attempts</dt>
+              <dd data-stat="attempts">{stats.attempts}</dd>
+            </div>
+            <div>
+              <dt>Last answer</dt>
+              <dd>{stats.last_attempt_at ? <><StatusCode code={stats.last_status_code} error={stats.last_error} /> <span class="muted small">{relativeTime(stats.last_attempt_at)}</span></> : <span class="muted">none yet</span>}</dd>
+            </div>
+          </dl>
+          <AttemptsChart hourly={stats.hourly} />
+          {stats.log_truncated ? <p class="muted small">Counted from the last {stats.log_limit} attempts.</p> : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function EndpointHeader({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: (endpoint: Endpoint) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const toggle = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onChanged(withoutSecret(await api.patch<EndpointWithSecret>(`/v1/subscriptions/${encodeURIComponent(endpoint.id)}`, { active: !endpoint.active })));
+    } catch (failure) {
+      setError(failure as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="endpoint-head">
+      <p class="crumbs">
+        <Link to="/">Endpoints</Link> / <span class="muted">{endpoint.id}</span>
+      </p>
+      <div class="page-head">
+        <div class="endpoint-title">
+          <h1 class="endpoint-url-title">{endpoint.url}</h1>
+          <div class="chips">
+            <ActiveBadge endpoint={endpoint} />
+            <span class="chip chip-profile">{endpoint.profile}</span>
+            {endpoint.events.map((type) => (
+              <span key={type} class="chip">{type}</span>
+            ))}
+          </div>
+          {endpoint.description ? <p class="muted description">{endpoint.description}</p> : null}
+        </div>
+        <div class="actions">
+          <Link to={`/endpoints/${encodeURIComponent(endpoint.id)}/edit`} class="button">
+            Edit
+          </Link>
+          <button type="button" class={`button ${endpoint.active ? 'danger' : 'primary'}`} disabled={busy} onClick={toggle}>
+            {busy ? 'Saving…' : endpoint.active ? 'Disable' : 'Enable'}
+          </button>
+        </div>
+      </div>
+      {!endpoint.active ? <Notice kind="warning">This endpoint receives nothing while it is disabled. Enable it, then replay what it missed.</Notice> : null}
+      {error ? <ErrorNotice error={error} /> : null}
+    </div>
+  );
+}
+
+export function EndpointPage({ endpointId, justCreated }: { session: PortalSession; endpointId: string; justCreated: boolean }) {
+  const id = encodeURIComponent(endpointId);
+  const endpoint = useResource(() => api.get<EndpointWithSecret>(`/v1/subscriptions/${id}`).then(withoutSecret), [id]);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const refresh = useCallback(() => setRefreshKey((value) => value + 1), []);
+  const stats = useResource(() => api.get<EndpointStats>(`/v1/subscriptions/${id}/stats`), [id, refreshKey]);
+  const profile = endpoint.data?.profile;
+  const eventTypes = useResource(() => (profile ? api.get<{ data: EventType[] }>(`/v1/event-types?profile=${encodeURIComponent(profile)}`) : Promise.resolve({ data: [] })), [profile]);
+  useInterval(refresh, REFRESH_MS);
+
+  if (endpoint.loading) return <main class="page"><Loading label="Loading the endpoint…" /></main>;
+  if (endpoint.error || !endpoint.data) {
+    return (
+      <main class="page">
+        <ErrorNotice error={endpoint.error ?? new ApiError('Not found.', 404)} title="This endpoint could not be shown." />
+        <p>
+          <Link to="/">Back to the endpoints</Link>
+        </p>
+      </main>
+    );
+  }
+  const current = endpoint.data;
+  return (
+    <main class="page">
+      <EndpointHeader endpoint={current} onChanged={endpoint.set} />
+      {justCreated ? <Notice kind="success">Endpoint created. Its signing secret stays hidden until you reveal it.</Notice> : null}
+      <div class="grid">
+        <div class="grid-main">
+          <StatsPanel stats={stats.data} />
+          <DeliveriesPanel endpointId={current.id} refreshKey={refreshKey} onChanged={refresh} />
+        </div>
+        <aside class="grid-side">
+          <TestPanel endpointId={current.id} eventTypes={eventTypes.data?.data ?? []} />
+          <OperationsPanel endpointId={current.id} onFinished={refresh} />
+          <section class="card panel" aria-labelledby="secret-title">
+            <h2 id="secret-title">Signing secret</h2>
+            <SecretField endpointId={current.id} previousSecretExpiresAt={current.previous_secret_expires_at} />
+          </section>
+        </aside>
+      </div>
+    </main>
+  );
+}

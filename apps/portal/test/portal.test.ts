@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
+import { TestReceiver } from '../../../test/receiver.js';
+import { waitFor } from '../../../test/wait.js';
+import { PortalTokens } from '../../api/src/portal/index.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PORTAL_DIR = join(ROOT, 'apps/portal');
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** What this machine's Chromium needs to start headless inside a container. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAPTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+const SCRIPT_BODY = '<script>window.__portalPwned = 1</script><b>bold?</b>';
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/** `npm test` may not have built the portal: build it when its dist is missing or older than its sources. */
+function ensurePortalBuilt(): void {
+  const index = join(PORTAL_DIR, 'dist/index.html');
+  const sources = Math.max(newestMtime(join(PORTAL_DIR, 'src')), newestMtime(join(PORTAL_DIR, 'index.html')), newestMtime(join(PORTAL_DIR, 'vite.config.ts')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const build = spawnSync('npm', ['run', 'build', '-w', '@hookfleet/portal'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building the portal failed (npm run build -w @hookfleet/portal)');
+}
+
+describe('the endpoint portal in a browser', () => {
+  let fleet: TestFleet;
+  let privateFleet: TestFleet;
+  let receiver: TestReceiver;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let tenant: { id: string; api_key: string };
+  let flaky = true;
+  const pageErrors: string[] = [];
+
+  const portalLink = async (target: TestFleet, key: string, body: unknown = {}) => {
+    const response = await target.call('POST', '/v1/portal-sessions', body, key);
+    expect(response.status).toBe(201);
+    return response.body.url as string;
+  };
+  const publish = async (type: string, id: string) => {
+    const response = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type, id, data: { id } });
+    expect(response.status).toBe(202);
+  };
+  const deliveriesWith = async (subscriptionId: string, status: string) =>
+    (await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&status=${status}`, undefined, tenant.api_key)).body.data as Array<{ id: string }>;
+  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    ensurePortalBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    receiver = await new TestReceiver((request) => {
+      if (request.path === '/flaky') return flaky ? { status: 500, body: 'upstream exploded' } : { status: 200, body: 'ok, got it' };
+      if (request.path === '/script') return { status: 500, body: SCRIPT_BODY, headers: { 'content-type': 'text/html' } };
+      return { status: 200, body: '{"received":true}', headers: { 'content-type': 'application/json' } };
+    }).start();
+    // The whole standard retry ladder (≈27.6 h) in about 2 s.
+    fleet = await startFleet({ RETRY_DELAY_SCALE: '0.00002' });
+    privateFleet = await startFleet({ HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'false', WORKER_ROLES: 'matcher' });
+    tenant = await fleet.createTenant('Acme Payments');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    context = await browser.newContext({ viewport: LAPTOP });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await privateFleet?.stop();
+    await fleet?.stop();
+    await receiver?.stop();
+  });
+
+  it('opens the endpoints page from a portal link, and takes the token out of the address bar', async () => {
+    await page.goto(await portalLink(fleet, tenant.api_key));
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.getByText('No endpoints yet').waitFor();
+    expect(page.url()).toBe(`${fleet.api.url}/portal/`);
+    const cookies = await context.cookies();
+    expect(cookies.find((cookie) => cookie.name === 'hookfleet_portal')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+  });
+
+  let endpointId = '';
+  it('creates an endpoint to a local receiver', async () => {
+    await page.getByRole('link', { name: 'Add endpoint' }).click();
+    await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
+    await page.getByLabel('*', { exact: true }).check();
+    await page.getByLabel('Description (optional)').fill('Orders service');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText('Endpoint created.').waitFor();
+    endpointId = decodeURIComponent(new URL(page.url()).pathname.split('/')[3] ?? '');
+    const stored = await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key);
+    expect(stored.body).toMatchObject({ url: receiver.url('/hook'), events: ['*'], description: 'Orders service', active: true });
+    expect(await page.content()).not.toContain(stored.body.secret);
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    await expect(page.getByTestId('secret-value').textContent()).resolves.toBe(stored.body.secret);
+  });
+
+  it('sends a test event that arrives, and shows the answer', async () => {
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const result = page.getByTestId('test-result');
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/Delivered\..*200/);
+    const arrived = receiver.forPath('/hook');
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0]?.headers['webhook-signature']).toMatch(/^v1,/);
+  });
+
+  let flakyId = '';
+  it('shows the failed attempts of an endpoint that answers 500, then recovers them', async () => {
+    flakyId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/flaky'), events: ['order.*'], description: 'Billing sync' }, tenant.api_key)).body.id;
+    for (const id of ['order-1', 'order-2', 'order-3']) await publish('order.paid', id);
+    await waitFor(async () => (await deliveriesWith(flakyId, 'dead')).length === 3, { timeoutMs: 30_000, message: 'three dead deliveries' });
+    await page.goto(`${fleet.api.url}/portal/endpoints/${flakyId}`);
+    await page.getByRole('heading', { name: 'Recent deliveries' }).waitFor();
+    await waitFor(async () => (await page.locator('.delivery[data-status="dead"]').count()) === 3, { message: 'three failed rows' });
+    await page.locator('.delivery summary').first().click();
+    const attempts = page.locator('.delivery details[open] .attempt');
+    expect(await attempts.count()).toBe(8);
+    expect(await attempts.first().locator('.code').textContent()).toBe('500');
+    expect(await attempts.first().locator('pre').textContent()).toBe('upstream exploded');
+    await shoot('portal-endpoint-failing');
+
+    flaky = false;
+    await page.getByLabel('Since').selectOption('1h');
+    await page.getByRole('button', { name: 'Recover failed deliveries' }).click();
+    await page.getByText('Done: 3 of 3 failed deliveries sent again').waitFor({ timeout: 20_000 });
+    await waitFor(async () => (await page.locator('.delivery[data-status="delivered"]').count()) === 3, { timeoutMs: 20_000, message: 'three delivered rows' });
+    expect(await page.locator('[data-stat="success-ratio"]').textContent()).toMatch(/%$/);
+    await shoot('portal-endpoint');
+  });
+
+  it('shows a response body that holds <script> as text', async () => {
+    const scriptId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/script'), events: ['script.*'] }, tenant.api_key)).body.id;
+    await publish('script.run', 'script-1');
+    await waitFor(async () => (await deliveriesWith(scriptId, 'dead')).length === 1, { timeoutMs: 30_000, message: 'a dead delivery' });
+    await page.goto(`${fleet.api.url}/portal/endpoints/${scriptId}`);
+    await page.locator('.delivery summary').first().click();
+    const body = page.locator('.delivery details[open] .attempt pre').first();
+    expect(await body.textContent()).toBe(SCRIPT_BODY);
+    expect(await page.locator('.response-body b, .response-body script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __portalPwned?: number }).__portalPwned)).toBeUndefined();
+  });
+
+  it('lists the endpoints with their health over the last 24 h, at laptop and phone width', async () => {
+    await page.goto(`${fleet.api.url}/portal/`);
+    const card = page.locator(`[data-endpoint="${flakyId}"]`);
+    await card.waitFor();
+    await waitFor(async () => (await card.locator('[data-stat="attempts"]').textContent()) === '27', { message: 'flaky endpoint stats' });
+    expect(await card.locator('[data-stat="success-ratio"]').textContent()).toBe('11.1%');
+    expect(await card.locator('[data-stat="last-status"] .code').textContent()).toBe('200');
+    expect(await page.locator('.endpoint-card').count()).toBe(3);
+    await shoot('portal-endpoints');
+    await page.setViewportSize(PHONE);
+    await shoot('portal-endpoints-phone');
+    await page.goto(`${fleet.api.url}/portal/endpoints/${flakyId}`);
+    await page.locator('.delivery').first().waitFor();
+    await shoot('portal-endpoint-phone');
+    await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses a private-address URL with the SSRF guard’s answer as a field error', async () => {
+    const guarded = await privateFleet.createTenant('Guarded');
+    const privatePage = await context.newPage();
+    await privatePage.goto(await portalLink(privateFleet, guarded.api_key));
+    await privatePage.getByRole('link', { name: 'Add endpoint' }).click();
+    await privatePage.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/hook');
+    await privatePage.getByLabel('*', { exact: true }).check();
+    await privatePage.getByRole('button', { name: 'Create endpoint' }).click();
+    const fieldError = privatePage.locator('#url-error');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toMatch(/\S/);
+    expect(await privatePage.getByLabel('Endpoint URL').getAttribute('aria-invalid')).toBe('true');
+    await privatePage.screenshot({ path: join(SCREENSHOTS, 'portal-create-refused.png'), fullPage: true });
+    expect((await privateFleet.call('GET', `/v1/subscriptions?tenant=${guarded.id}`)).body.data).toEqual([]);
+    await privatePage.close();
+  });
+
+  it('answers an expired token and another tenant’s token with 401 and shows nothing', async () => {
+    const tokens = new PortalTokens(ADMIN_TOKEN);
+    const expired = tokens.mint({ tenantId: tenant.id, subscriptionIds: null, createdBy: null }, 60, Date.now() - 2 * 3600_000).token;
+    const otherTenant = await fleet.createTenant('Other Corp');
+    const theirs = new URL(await portalLink(fleet, otherTenant.api_key)).hash.slice('#token='.length);
+    const [theirBody, theirSignature] = theirs.split('.') as [string, string];
+    const claims = JSON.parse(Buffer.from(theirBody.slice(4), 'base64url').toString('utf8'));
+    // Another tenant's token made to name this tenant: its signature no longer matches.
+    const retargeted = `hfp_${Buffer.from(JSON.stringify({ ...claims, tid: tenant.id })).toString('base64url')}.${theirSignature}`;
+    const otherFleet = new PortalTokens('another-fleet').mint({ tenantId: tenant.id, subscriptionIds: null, createdBy: null }).token;
+
+    for (const [name, token] of [['expired', expired], ['retargeted', retargeted], ['other-fleet', otherFleet]] as const) {
+      const fresh = await browser.newContext({ viewport: LAPTOP });
+      const anonymous = await fresh.newPage();
+      const exchange = anonymous.waitForResponse((response) => response.url().endsWith('/portal/session') && response.request().method() === 'POST');
+      await anonymous.goto(`${fleet.api.url}/portal/#token=${token}`);
+      expect({ name, status: (await exchange).status() }).toEqual({ name, status: 401 });
+      await anonymous.getByRole('heading', { name: 'This portal link has expired or is not valid' }).waitFor();
+      const text = (await anonymous.textContent('body')) ?? '';
+      expect(text).not.toContain(receiver.url('/hook'));
+      expect(text).not.toContain('Acme Payments');
+      expect(await fresh.cookies()).toEqual([]);
+      if (name === 'expired') await anonymous.screenshot({ path: join(SCREENSHOTS, 'portal-link-expired.png') });
+      await fresh.close();
+    }
+    // The other tenant's own, valid link opens its own portal, where this tenant's endpoint does not exist.
+    const theirContext = await browser.newContext({ viewport: LAPTOP });
+    const theirPage = await theirContext.newPage();
+    await theirPage.goto(`${fleet.api.url}/portal/#token=${theirs}`);
+    await theirPage.getByText('No endpoints yet').waitFor();
+    await theirPage.goto(`${fleet.api.url}/portal/endpoints/${endpointId}`);
+    await theirPage.getByText('This endpoint could not be shown.').waitFor();
+    expect((await theirPage.textContent('body')) ?? '').not.toContain(receiver.url('/hook'));
+    await theirContext.close();
+  });
+});
