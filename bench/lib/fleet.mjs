@@ -12,6 +12,9 @@ export const WORKER_MAIN = join(ROOT, 'apps/worker/dist/main.js');
 export const ADMIN_TOKEN = 'bench-admin-token';
 export const QUEUE_PREFIX = 'hookfleet';
 
+/** Extra node flags for the API and worker processes (a debugging aid: BENCH_NODE_ARGS="--heapsnapshot-signal=SIGUSR2"). */
+const EXTRA_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** The environment every hookfleet process of the benchmark gets (CONTRACT.md, "Environment"). */
 export function fleetEnv(redisUrl, overrides = {}) {
   return {
@@ -31,7 +34,7 @@ export function fleetEnv(redisUrl, overrides = {}) {
  * @param {{ label: string, env?: Record<string, string> }} options
  */
 export async function startApiProcess(context, options) {
-  const nodeArgs = context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=api-${options.label}.cpuprofile`] : [];
+  const nodeArgs = [...EXTRA_NODE_ARGS, ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=api-${options.label}.cpuprofile`] : [])];
   const member = context.group.spawnLogged(`api (${options.label})`, API_MAIN, {
     env: fleetEnv(context.redisUrl, options.env),
     nodeArgs,
@@ -46,7 +49,7 @@ export async function startApiProcess(context, options) {
  * @param {{ label: string, roles: string, env?: Record<string, string> }} options
  */
 export async function startWorkerProcess(context, options) {
-  const nodeArgs = context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=worker-${options.label}.cpuprofile`] : [];
+  const nodeArgs = [...EXTRA_NODE_ARGS, ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=worker-${options.label}.cpuprofile`] : [])];
   const member = context.group.spawnLogged(`worker ${options.roles} (${options.label})`, WORKER_MAIN, {
     env: fleetEnv(context.redisUrl, { WORKER_ROLES: options.roles, ...options.env }),
     nodeArgs,

@@ -101,7 +101,7 @@ describe('the endpoint portal in a browser', () => {
   it('creates an endpoint to a local receiver', async () => {
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
-    await page.getByLabel('*', { exact: true }).check();
+    await page.locator('input[type=checkbox][value="*"]').check();
     await page.getByLabel('Description (optional)').fill('Orders service');
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     await page.getByText('Endpoint created.').waitFor();
@@ -183,7 +183,7 @@ describe('the endpoint portal in a browser', () => {
     await privatePage.goto(await portalLink(privateFleet, guarded.api_key));
     await privatePage.getByRole('link', { name: 'Add endpoint' }).click();
     await privatePage.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/hook');
-    await privatePage.getByLabel('*', { exact: true }).check();
+    await privatePage.locator('input[type=checkbox][value="*"]').check();
     await privatePage.getByRole('button', { name: 'Create endpoint' }).click();
     const fieldError = privatePage.locator('#url-error');
     await fieldError.waitFor();

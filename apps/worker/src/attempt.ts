@@ -29,10 +29,14 @@ export interface AttemptDecision {
 /** Build → send → judge: one attempt of one delivery. */
 export async function attemptDelivery(input: AttemptInput, transport: DeliveryTransport): Promise<AttemptDecision> {
   const { deliveryId, event, subscription, profile, attempt } = input;
-  const now = new Date();
-  const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now });
-  // The same delivery id on every attempt lets receivers drop duplicates.
-  const result = await transport.post(subscription.url, request.body, { ...request.headers, 'webhook-id': deliveryId });
+  let now = new Date();
+  // Built when the endpoint has a free slot: a waiting delivery holds no body, its timestamp is when it leaves.
+  const result = await transport.send(subscription.url, () => {
+    now = new Date();
+    const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now });
+    // The same delivery id on every attempt lets receivers drop duplicates.
+    return { body: request.body, headers: { ...request.headers, 'webhook-id': deliveryId } };
+  });
   const outcome = classifyAttempt(result, profile.isSuccess);
   const ok = outcome === 'success';
   const retryAfterMs = asksForPause(result.statusCode) ? parseRetryAfterMs(result.headers['retry-after']) : null;

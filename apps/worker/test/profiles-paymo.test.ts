@@ -101,6 +101,9 @@ describe('Paymo deliveries on real Redis', () => {
     expect(new Set(attempts.map((request) => headerOf(request, 'webhook-id'))).size).toBe(1);
     expectGapsFollowLadder(gapsOf(attempts), paymoProfile.retryDelaysMs, SCALE);
     expect((await getHook(id)).body.hooks[0].last_status_code).toBe(500);
+    // "On update the webhook's last_response_code will be reset."
+    const updated = await fleet.call('PUT', `/paymo/api/hooks/${id}`, { target_url: receiver.url('/down-again') }, null, providerAuth.paymo(tenant.api_key));
+    expect(updated.body.hooks[0].last_status_code).toBeNull();
   });
 
   it('deletes a hook whose URL answers 410 Gone, and its delivery ends', async () => {

@@ -34,6 +34,12 @@ interface Target {
 
 const MAX_CACHED_TARGETS = 10_000;
 
+/** The body and headers of one delivery request (Content-Type and User-Agent are the transport's). */
+export interface OutgoingRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
 export interface SendResult {
   kind: SendKind;
   statusCode: number | null;
@@ -71,11 +77,28 @@ export class DeliveryTransport {
   }
 
   async post(targetUrl: string, body: string, headers: Record<string, string>): Promise<SendResult> {
+    return this.send(targetUrl, () => ({ body, headers }));
+  }
+
+  /**
+   * Like post, with the request built only once this endpoint and the process have a free slot: a delivery
+   * waiting behind a busy endpoint holds no body, and a signed timestamp is the time the request leaves.
+   * An error thrown by `build` is thrown here, after the slots are given back.
+   */
+  async send(targetUrl: string, build: () => OutgoingRequest): Promise<SendResult> {
     const target = this.targetOf(targetUrl);
     const { origin } = target;
     // Free slots are taken without a promise; only a full endpoint or process waits.
     if (!this.originSlots.tryAcquire(origin)) await this.originSlots.acquire(origin);
     if (!this.slots.tryAcquire()) await this.slots.acquire();
+    let request: OutgoingRequest;
+    try {
+      request = build();
+    } catch (error) {
+      this.slots.release();
+      this.originSlots.release(origin);
+      throw error;
+    }
     const started = performance.now();
     this.progressStarted(origin, started);
     const collected = await new Promise<Collected>((resolve) => {
@@ -90,7 +113,7 @@ export class DeliveryTransport {
         if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(target.url);
         this.deadlines.add(collector);
         this.agent.dispatch(
-          { origin, path: target.path, method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers } },
+          { origin, path: target.path, method: 'POST', body: request.body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers } },
           collector,
         );
       } catch (error) {

@@ -18,7 +18,7 @@ export function EventPicker(props: {
           const inputId = `event-${entry.type}`;
           return (
             <li key={entry.type}>
-              <input id={inputId} type="checkbox" checked={props.selected.includes(entry.type)} onChange={(event) => props.onToggle(entry.type, event.currentTarget.checked)} />
+              <input id={inputId} type="checkbox" value={entry.type} checked={props.selected.includes(entry.type)} onChange={(event) => props.onToggle(entry.type, event.currentTarget.checked)} />
               <label for={inputId}>
                 <code>{entry.type}</code>
                 <span class="muted small">{entry.description}</span>
