@@ -68,7 +68,9 @@ describe('portal sessions on the API', () => {
     expect((await fleet.call('GET', `/v1/subscriptions/${subscriptionIds.a}/stats`, undefined, token)).body).toMatchObject({ window_hours: 24, attempts: 0 });
     const c = subscriptionIds.c as string;
     await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'portal.ping', id: 'portal-c-1', data: {} });
-    const deliveryId = await waitFor(async () => (await fleet.call('GET', `/v1/deliveries?subscription=${c}`, undefined, tenant.api_key)).body.data[0]?.id as string | undefined);
+    const deliveryId = await waitFor(
+      async () => (await fleet.call('GET', `/v1/deliveries?subscription=${c}`, undefined, tenant.api_key)).body.data[0]?.id as string | undefined,
+    );
     const operation = await fleet.call('POST', `/v1/subscriptions/${c}/recover`, { since: '1h' }, tenant.api_key);
     const refused: Array<[string, string, unknown?]> = [
       ['GET', `/v1/subscriptions/${c}`],

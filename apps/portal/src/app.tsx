@@ -17,7 +17,10 @@ function Header({ session, onSignOut }: { session: PortalSession; onSignOut: () 
     <header class="topbar">
       <div class="topbar-inner">
         <Link to="/" class="brand">
-          <span class="brand-mark" aria-hidden="true">◆</span> {session.tenant.name}
+          <span class="brand-mark" aria-hidden="true">
+            ◆
+          </span>{' '}
+          {session.tenant.name}
           <span class="brand-sub">Webhook endpoints</span>
         </Link>
         <div class="topbar-session">
@@ -52,14 +55,26 @@ function Pages({ session }: { session: PortalSession }) {
 export function App() {
   const [state, setState] = useState<AppState>({ kind: 'loading' });
   useEffect(() => {
-    startSession().then(setState, (error: unknown) => setState({ kind: 'failed', error: error instanceof ApiError ? error : new ApiError('The portal could not start.', 0) }));
+    startSession().then(setState, (error: unknown) =>
+      setState({ kind: 'failed', error: error instanceof ApiError ? error : new ApiError('The portal could not start.', 0) }),
+    );
     const ended = () => setState({ kind: 'signed-out', reason: 'ended' });
     window.addEventListener(SESSION_ENDED, ended);
     return () => window.removeEventListener(SESSION_ENDED, ended);
   }, []);
 
-  if (state.kind === 'loading') return <main class="narrow"><Loading label="Opening the endpoint portal…" /></main>;
-  if (state.kind === 'failed') return <main class="narrow"><ErrorNotice error={state.error} /></main>;
+  if (state.kind === 'loading')
+    return (
+      <main class="narrow">
+        <Loading label="Opening the endpoint portal…" />
+      </main>
+    );
+  if (state.kind === 'failed')
+    return (
+      <main class="narrow">
+        <ErrorNotice error={state.error} />
+      </main>
+    );
   if (state.kind === 'signed-out') return <SignIn reason={state.reason} onSignedIn={setState} />;
   return (
     <>

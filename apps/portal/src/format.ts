@@ -18,7 +18,13 @@ export function relativeTime(iso: string | null, now = Date.now()): string {
   const magnitude = Math.abs(deltaSeconds);
   if (magnitude < 5) return 'just now';
   const [amount, unit] =
-    magnitude < 60 ? [magnitude, 's'] : magnitude < 3600 ? [Math.round(magnitude / 60), 'min'] : magnitude < 86_400 ? [Math.round(magnitude / 3600), 'h'] : [Math.round(magnitude / 86_400), 'd'];
+    magnitude < 60
+      ? [magnitude, 's']
+      : magnitude < 3600
+        ? [Math.round(magnitude / 60), 'min']
+        : magnitude < 86_400
+          ? [Math.round(magnitude / 3600), 'h']
+          : [Math.round(magnitude / 86_400), 'd'];
   return deltaSeconds > 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
 }
 
@@ -33,7 +39,14 @@ export function truncate(text: string, max: number): { text: string; truncated: 
 
 /** Event types typed by hand: separated by commas, spaces or new lines, each once. */
 export function parseEventList(input: string): string[] {
-  return [...new Set(input.split(/[\s,]+/).map((entry) => entry.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      input
+        .split(/[\s,]+/)
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export function disabledReasonWords(reason: DisabledReason | null): string {

@@ -1,22 +1,20 @@
 /** The portal's pages, by path under /portal (the API serves the same document for each). */
 export const BASE = '/portal';
 
-export type Route =
-  | { name: 'endpoints' }
-  | { name: 'new' }
-  | { name: 'endpoint'; id: string }
-  | { name: 'edit'; id: string }
-  | { name: 'missing' };
+export type Route = { name: 'endpoints' } | { name: 'new' } | { name: 'endpoint'; id: string } | { name: 'edit'; id: string } | { name: 'missing' };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
-  const parts = path.split('/').filter(Boolean).map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    });
   if (parts.length === 0) return { name: 'endpoints' };
   if (parts[0] !== 'endpoints') return { name: 'missing' };
   if (parts.length === 1) return { name: 'endpoints' };

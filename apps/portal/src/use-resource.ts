@@ -16,7 +16,11 @@ function asApiError(error: unknown): ApiError {
 
 /** Loads when `deps` change; an answer that arrives after a newer load started is dropped. */
 export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): Resource<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: ApiError | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | undefined; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const generation = useRef(0);
   const [tick, setTick] = useState(0);
   useEffect(() => {

@@ -14,7 +14,16 @@ const PORTAL_DIR = join(ROOT, 'apps/portal');
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What this machine's Chromium needs to start headless inside a container. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const LAPTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const SCRIPT_BODY = '<script>window.__portalPwned = 1</script><b>bold?</b>';
@@ -125,7 +134,8 @@ describe('the endpoint portal in a browser', () => {
 
   let flakyId = '';
   it('shows the failed attempts of an endpoint that answers 500, then recovers them', async () => {
-    flakyId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/flaky'), events: ['order.*'], description: 'Billing sync' }, tenant.api_key)).body.id;
+    flakyId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/flaky'), events: ['order.*'], description: 'Billing sync' }, tenant.api_key))
+      .body.id;
     for (const id of ['order-1', 'order-2', 'order-3']) await publish('order.paid', id);
     await waitFor(async () => (await deliveriesWith(flakyId, 'dead')).length === 3, { timeoutMs: 30_000, message: 'three dead deliveries' });
     await page.goto(`${fleet.api.url}/portal/endpoints/${flakyId}`);
@@ -205,7 +215,11 @@ describe('the endpoint portal in a browser', () => {
     const retargeted = `hfp_${Buffer.from(JSON.stringify({ ...claims, tid: tenant.id })).toString('base64url')}.${theirSignature}`;
     const otherFleet = new PortalTokens('another-fleet').mint({ tenantId: tenant.id, subscriptionIds: null, createdBy: null }).token;
 
-    for (const [name, token] of [['expired', expired], ['retargeted', retargeted], ['other-fleet', otherFleet]] as const) {
+    for (const [name, token] of [
+      ['expired', expired],
+      ['retargeted', retargeted],
+      ['other-fleet', otherFleet],
+    ] as const) {
       const fresh = await browser.newContext({ viewport: LAPTOP });
       const anonymous = await fresh.newPage();
       const exchange = anonymous.waitForResponse((response) => response.url().endsWith('/portal/session') && response.request().method() === 'POST');

@@ -38,7 +38,12 @@ export function attemptOutcome(attempt: Pick<AttemptRecord, 'ok' | 'status_code'
 export function endpointStats(attempts: readonly AttemptRecord[], logLimit: number, now = Date.now(), windowHours = 24): EndpointStats {
   const currentHour = Math.floor(now / HOUR_MS) * HOUR_MS;
   const firstHour = currentHour - (windowHours - 1) * HOUR_MS;
-  const hourly: HourlyAttempts[] = Array.from({ length: windowHours }, (_, index) => ({ hour: new Date(firstHour + index * HOUR_MS).toISOString(), success: 0, failure: 0, error: 0 }));
+  const hourly: HourlyAttempts[] = Array.from({ length: windowHours }, (_, index) => ({
+    hour: new Date(firstHour + index * HOUR_MS).toISOString(),
+    success: 0,
+    failure: 0,
+    error: 0,
+  }));
   let inWindow = 0;
   let succeeded = 0;
   for (const attempt of attempts) {

@@ -28,12 +28,20 @@ export interface PortalDependencies {
 export function endpointPortal(dependencies: PortalDependencies) {
   const tokens = new PortalTokens(dependencies.adminToken);
   const credentials: CredentialExtractor[] = [bearerCredential, portalCookieCredential];
-  const routes: Router[] = [portalSessionRoutes(tokens, dependencies.tenants, dependencies.subscriptions.store), endpointStatsRoutes(dependencies.subscriptions, dependencies.deliveries)];
+  const routes: Router[] = [
+    portalSessionRoutes(tokens, dependencies.tenants, dependencies.subscriptions.store),
+    endpointStatsRoutes(dependencies.subscriptions, dependencies.deliveries),
+  ];
   return {
     tokens,
     credentials,
     pages: portalPages({ tokens, adminToken: dependencies.adminToken, tenants: dependencies.tenants }),
-    guard: portalGuard({ subscriptions: dependencies.subscriptions.store, deliveries: dependencies.deliveries, operations: dependencies.operations, rateLimit: dependencies.tenantApiLimit }),
+    guard: portalGuard({
+      subscriptions: dependencies.subscriptions.store,
+      deliveries: dependencies.deliveries,
+      operations: dependencies.operations,
+      rateLimit: dependencies.tenantApiLimit,
+    }),
     routes,
   };
 }

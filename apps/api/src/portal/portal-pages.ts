@@ -72,7 +72,8 @@ export function portalPages(options: PortalPagesOptions): Router {
       const input = parseOrThrow(portalSignInSchema, request.body ?? {}, 'invalid sign-in');
       const tenantId = principal.kind === 'tenant' ? principal.tenantId : input.tenant;
       if (!tenantId) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator names the tenant to open the portal for' }]);
-      if (principal.kind === 'tenant' && input.tenant && input.tenant !== tenantId) throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens its own tenant only' }]);
+      if (principal.kind === 'tenant' && input.tenant && input.tenant !== tenantId)
+        throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens its own tenant only' }]);
       if (!(await options.tenants.exists(tenantId))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenantId}` }]);
       const minted = options.tokens.mint({ tenantId, subscriptionIds: null, createdBy: null });
       session = { token: minted.token, tenantId, expiresAt: minted.expiresAt.getTime() };

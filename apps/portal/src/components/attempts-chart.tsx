@@ -1,8 +1,7 @@
 import type { HourlyAttempts } from '../types.js';
 
 const WIDTH = 480;
-const HEIGHT = 140;
-const AXIS = 18;
+const HEIGHT = 120;
 const OUTCOMES = [
   { key: 'success', label: 'Succeeded' },
   { key: 'failure', label: 'Failed (HTTP error)' },
@@ -19,7 +18,7 @@ export function AttemptsChart({ hourly }: { hourly: HourlyAttempts[] }) {
   const max = Math.max(1, ...totals);
   const slot = WIDTH / Math.max(1, hourly.length);
   const barWidth = Math.max(2, slot - 3);
-  const plotHeight = HEIGHT - AXIS;
+  const plotHeight = HEIGHT - 1;
   const summary = `Attempts per hour over the last ${hourly.length} hours: ${totals.reduce((a, b) => a + b, 0)} in all, at most ${max} in one hour.`;
   return (
     <figure class="chart">
@@ -35,15 +34,18 @@ export function AttemptsChart({ hourly }: { hourly: HourlyAttempts[] }) {
                 top -= height;
                 return height > 0 ? <rect key={key} x={index * slot + 1.5} y={top} width={barWidth} height={height} class={`bar bar-${key}`} /> : null;
               })}
-              {index % 6 === 0 ? (
-                <text x={index * slot + 1.5} y={HEIGHT - 4} class="chart-label">
-                  {hourLabel(hour.hour)}
-                </text>
-              ) : null}
             </g>
           );
         })}
       </svg>
+      {/* Hour labels in HTML, so they keep their size however wide the chart is drawn. */}
+      <div class="chart-hours" aria-hidden="true">
+        {hourly
+          .filter((_, index) => index % 6 === 0)
+          .map((hour) => (
+            <span key={hour.hour}>{hourLabel(hour.hour)}</span>
+          ))}
+      </div>
       <figcaption class="legend">
         {OUTCOMES.map(({ key, label }) => (
           <span key={key} class="legend-item">

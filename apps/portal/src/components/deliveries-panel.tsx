@@ -44,7 +44,9 @@ function AttemptList({ attempts }: { attempts: Attempt[] }) {
             <span class="muted" title={absoluteTime(attempt.at)}>
               {relativeTime(attempt.at)}
             </span>
-            {!attempt.ok && attempt.error && attempt.status_code !== null ? <span class="muted">{attempt.error}</span> : null}
+            {!attempt.ok && attempt.error && attempt.status_code !== null && attempt.error !== `HTTP ${attempt.status_code}` ? (
+              <span class="muted">{attempt.error}</span>
+            ) : null}
           </div>
           {attempt.response_body ? <ResponseBody body={attempt.response_body} /> : <p class="muted small">Empty response body.</p>}
         </li>
@@ -80,10 +82,17 @@ function DeliveryRow({ delivery, attempts, onRetried }: { delivery: Delivery; at
           </span>
           <span class="delivery-meta">
             {plural(delivery.attempts, 'attempt')}
-            {last ? <> · last <StatusCode code={last.status_code} error={last.error} /></> : null}
+            {last ? (
+              <>
+                {' '}
+                · last <StatusCode code={last.status_code} error={last.error} />
+              </>
+            ) : null}
           </span>
           <span class="delivery-meta" title={absoluteTime(delivery.next_attempt_at)}>
-            {delivery.next_attempt_at && (delivery.status === 'pending' || delivery.status === 'failed') ? `next ${relativeTime(delivery.next_attempt_at)}` : ''}
+            {delivery.next_attempt_at && (delivery.status === 'pending' || delivery.status === 'failed')
+              ? `next ${relativeTime(delivery.next_attempt_at)}`
+              : ''}
           </span>
           {delivery.status === 'failed' || delivery.status === 'dead' ? (
             <button type="button" class="button small" disabled={retrying} onClick={retry}>
@@ -104,7 +113,10 @@ function DeliveryRow({ delivery, attempts, onRetried }: { delivery: Delivery; at
 export function DeliveriesPanel({ endpointId, refreshKey, onChanged }: { endpointId: string; refreshKey: number; onChanged: () => void }) {
   const [status, setStatus] = useState<'' | DeliveryStatus>('');
   const id = encodeURIComponent(endpointId);
-  const deliveries = useResource(() => api.get<Page<Delivery>>(`/v1/deliveries?subscription=${id}&limit=25${status ? `&status=${status}` : ''}`), [id, status, refreshKey]);
+  const deliveries = useResource(
+    () => api.get<Page<Delivery>>(`/v1/deliveries?subscription=${id}&limit=25${status ? `&status=${status}` : ''}`),
+    [id, status, refreshKey],
+  );
   const attempts = useResource(() => api.get<{ data: Attempt[] }>(`/v1/subscriptions/${id}/attempts`), [id, refreshKey]);
   const byDelivery = new Map<string, Attempt[]>();
   for (const attempt of attempts.data?.data ?? []) byDelivery.set(attempt.delivery_id, [...(byDelivery.get(attempt.delivery_id) ?? []), attempt]);

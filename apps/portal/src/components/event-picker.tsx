@@ -18,7 +18,13 @@ export function EventPicker(props: {
           const inputId = `event-${entry.type}`;
           return (
             <li key={entry.type}>
-              <input id={inputId} type="checkbox" value={entry.type} checked={props.selected.includes(entry.type)} onChange={(event) => props.onToggle(entry.type, event.currentTarget.checked)} />
+              <input
+                id={inputId}
+                type="checkbox"
+                value={entry.type}
+                checked={props.selected.includes(entry.type)}
+                onChange={(event) => props.onToggle(entry.type, event.currentTarget.checked)}
+              />
               <label for={inputId}>
                 <code>{entry.type}</code>
                 <span class="muted small">{entry.description}</span>
@@ -28,8 +34,16 @@ export function EventPicker(props: {
         })}
       </ul>
       <label for="events-custom">Other event types or patterns</label>
-      <input id="events-custom" type="text" placeholder="invoice.paid, user.*" value={props.custom} onInput={(event) => props.onCustom(event.currentTarget.value)} />
-      <p class="hint">Separate them with commas. A pattern such as <code>invoice.*</code> takes every type that starts with it.</p>
+      <input
+        id="events-custom"
+        type="text"
+        placeholder="invoice.paid, user.*"
+        value={props.custom}
+        onInput={(event) => props.onCustom(event.currentTarget.value)}
+      />
+      <p class="hint">
+        Separate them with commas. A pattern such as <code>invoice.*</code> takes every type that starts with it.
+      </p>
       {props.errors.length > 0 ? (
         <p id="events-error" class="field-error" role="alert">
           {props.errors.join(' ')}

@@ -11,7 +11,12 @@ const KIND_WORDS = {
 
 function OperationProgress({ operation }: { operation: Operation }) {
   const words = KIND_WORDS[operation.kind];
-  if (operation.status === 'failed') return <div class="notice notice-error" role="alert">The {operation.kind} stopped: {operation.error ?? 'unknown error'}.</div>;
+  if (operation.status === 'failed')
+    return (
+      <div class="notice notice-error" role="alert">
+        The {operation.kind} stopped: {operation.error ?? 'unknown error'}.
+      </div>
+    );
   const done = operation.status === 'done';
   return (
     <div class="operation" role="status" data-testid="operation" data-status={operation.status}>
@@ -71,7 +76,10 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
   return (
     <section class="card panel" aria-labelledby="operations-title">
       <h2 id="operations-title">Recover and replay</h2>
-      <p class="muted small">Recover sends the deliveries that failed again. Replay sends every event of the window again, also those that arrived while the endpoint was disabled; receivers can drop what they already have by its webhook-id.</p>
+      <p class="muted small">
+        Recover sends the deliveries that failed again. Replay sends every event of the window again, also those that arrived while the endpoint was disabled;
+        receivers can drop what they already have by its webhook-id.
+      </p>
       <div class="inline-form">
         <label for="since">Since</label>
         <select id="since" value={since} onChange={(event) => setSince(event.currentTarget.value)}>
@@ -82,7 +90,9 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
           ))}
           <option value="custom">a time I pick…</option>
         </select>
-        {since === 'custom' ? <input type="datetime-local" aria-label="Since this time" value={customSince} onInput={(event) => setCustomSince(event.currentTarget.value)} /> : null}
+        {since === 'custom' ? (
+          <input type="datetime-local" aria-label="Since this time" value={customSince} onInput={(event) => setCustomSince(event.currentTarget.value)} />
+        ) : null}
       </div>
       <div class="actions">
         <button type="button" class="button primary" disabled={busy || running} onClick={() => start('recover')}>

@@ -71,7 +71,11 @@ export function SecretField({ endpointId, previousSecretExpiresAt }: { endpointI
           </button>
         </div>
       ) : null}
-      {rotatedOldUntil ? <p class="muted small">The previous secret keeps signing until {new Date(rotatedOldUntil).toLocaleString()} ({relativeTime(rotatedOldUntil)}).</p> : null}
+      {rotatedOldUntil ? (
+        <p class="muted small">
+          The previous secret keeps signing until {new Date(rotatedOldUntil).toLocaleString()} ({relativeTime(rotatedOldUntil)}).
+        </p>
+      ) : null}
       {error ? <ErrorNotice error={error} /> : null}
     </div>
   );

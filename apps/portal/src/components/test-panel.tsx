@@ -33,7 +33,13 @@ export function TestPanel({ endpointId, eventTypes }: { endpointId: string; even
         }}
       >
         <label for="test-type">Event type</label>
-        <input id="test-type" list="test-types" placeholder={concrete[0]?.type ?? 'webhook.test'} value={type} onInput={(event) => setType(event.currentTarget.value)} />
+        <input
+          id="test-type"
+          list="test-types"
+          placeholder={concrete[0]?.type ?? 'webhook.test'}
+          value={type}
+          onInput={(event) => setType(event.currentTarget.value)}
+        />
         <datalist id="test-types">
           {concrete.map((entry) => (
             <option key={entry.type} value={entry.type}>

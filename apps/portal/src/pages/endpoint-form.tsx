@@ -21,7 +21,10 @@ function FieldError({ id, messages }: { id: string; messages: string[] }) {
 /** Create an endpoint (no `endpointId`) or edit one: URL, description, event types; the secret is managed apart. */
 export function EndpointForm({ session, endpointId }: { session: PortalSession; endpointId?: string }) {
   const editing = endpointId !== undefined;
-  const existing = useResource<Endpoint | null>(() => (editing ? api.get<EndpointWithSecret>(`/v1/subscriptions/${encodeURIComponent(endpointId)}`).then(withoutSecret) : Promise.resolve(null)), [endpointId]);
+  const existing = useResource<Endpoint | null>(
+    () => (editing ? api.get<EndpointWithSecret>(`/v1/subscriptions/${encodeURIComponent(endpointId)}`).then(withoutSecret) : Promise.resolve(null)),
+    [endpointId],
+  );
   const catalogue = useResource(() => api.get<{ data: EventType[] }>('/v1/event-types'), []);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
@@ -47,8 +50,18 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
   }, [existing.data, catalogue.data]);
 
-  if (editing && existing.loading) return <main class="page narrow"><Loading label="Loading the endpoint…" /></main>;
-  if (editing && existing.error) return <main class="page narrow"><ErrorNotice error={existing.error} title="This endpoint could not be loaded." /></main>;
+  if (editing && existing.loading)
+    return (
+      <main class="page narrow">
+        <Loading label="Loading the endpoint…" />
+      </main>
+    );
+  if (editing && existing.error)
+    return (
+      <main class="page narrow">
+        <ErrorNotice error={existing.error} title="This endpoint could not be loaded." />
+      </main>
+    );
   if (!editing && !session.can_create) {
     return (
       <main class="page narrow">
@@ -89,21 +102,46 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     <main class="page narrow">
       <p class="crumbs">
         <Link to="/">Endpoints</Link>
-        {editing ? <> / <Link to={`/endpoints/${encodeURIComponent(endpointId)}`}>{existing.data?.url ?? endpointId}</Link></> : null}
+        {editing ? (
+          <>
+            {' '}
+            / <Link to={`/endpoints/${encodeURIComponent(endpointId)}`}>{existing.data?.url ?? endpointId}</Link>
+          </>
+        ) : null}
       </p>
       <h1>{editing ? 'Edit endpoint' : 'Add an endpoint'}</h1>
       <form class="card form" onSubmit={submit} noValidate>
         <div class="field">
           <label for="url">Endpoint URL</label>
-          <input id="url" name="url" type="url" inputMode="url" required placeholder="https://example.com/webhooks" value={url} onInput={(event) => setUrl(event.currentTarget.value)} aria-invalid={fieldErrors('url').length > 0} aria-describedby="url-error" />
+          <input
+            id="url"
+            name="url"
+            type="url"
+            inputMode="url"
+            required
+            placeholder="https://example.com/webhooks"
+            value={url}
+            onInput={(event) => setUrl(event.currentTarget.value)}
+            aria-invalid={fieldErrors('url').length > 0}
+            aria-describedby="url-error"
+          />
           <FieldError id="url-error" messages={fieldErrors('url')} />
         </div>
         {!editing ? (
           <div class="field">
             <label for="profile">Profile</label>
-            <select id="profile" value={profile} onChange={(event) => { setProfile(event.currentTarget.value); setSelected([]); }}>
+            <select
+              id="profile"
+              value={profile}
+              onChange={(event) => {
+                setProfile(event.currentTarget.value);
+                setSelected([]);
+              }}
+            >
               {(profiles.length > 0 ? profiles : ['standard']).map((name) => (
-                <option key={name} value={name}>{name}</option>
+                <option key={name} value={name}>
+                  {name}
+                </option>
               ))}
             </select>
             <p class="hint">How deliveries are shaped and signed. Standard follows Standard Webhooks.</p>
@@ -111,7 +149,14 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           </div>
         ) : null}
         {catalogue.error ? <ErrorNotice error={catalogue.error} title="The event catalogue could not be loaded." /> : null}
-        <EventPicker catalogue={profileTypes} selected={selected} onToggle={(type, checked) => setSelected((list) => (checked ? [...list, type] : list.filter((entry) => entry !== type)))} custom={custom} onCustom={setCustom} errors={fieldErrors('events')} />
+        <EventPicker
+          catalogue={profileTypes}
+          selected={selected}
+          onToggle={(type, checked) => setSelected((list) => (checked ? [...list, type] : list.filter((entry) => entry !== type)))}
+          custom={custom}
+          onCustom={setCustom}
+          errors={fieldErrors('events')}
+        />
         <div class="field">
           <label for="description">Description (optional)</label>
           <input id="description" type="text" maxLength={2000} value={description} onInput={(event) => setDescription(event.currentTarget.value)} />
@@ -120,7 +165,14 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
         {!editing ? (
           <div class="field">
             <label for="secret">Signing secret (optional)</label>
-            <input id="secret" type="password" autocomplete="new-password" placeholder="leave empty to have one made" value={secret} onInput={(event) => setSecret(event.currentTarget.value)} />
+            <input
+              id="secret"
+              type="password"
+              autocomplete="new-password"
+              placeholder="leave empty to have one made"
+              value={secret}
+              onInput={(event) => setSecret(event.currentTarget.value)}
+            />
             <FieldError id="secret-error" messages={fieldErrors('secret')} />
           </div>
         ) : null}
@@ -146,7 +198,9 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
             <h2 id="delete-title">Delete this endpoint</h2>
             <p class="muted small">It stops receiving webhooks at once; its delivery history goes with it.</p>
             {!confirmDelete ? (
-              <button type="button" class="button danger" onClick={() => setConfirmDelete(true)}>Delete endpoint</button>
+              <button type="button" class="button danger" onClick={() => setConfirmDelete(true)}>
+                Delete endpoint
+              </button>
             ) : (
               <div class="actions">
                 <button
@@ -163,7 +217,9 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
                 >
                   Yes, delete it
                 </button>
-                <button type="button" class="button ghost" onClick={() => setConfirmDelete(false)}>Keep it</button>
+                <button type="button" class="button ghost" onClick={() => setConfirmDelete(false)}>
+                  Keep it
+                </button>
               </div>
             )}
           </section>

@@ -33,7 +33,15 @@ function StatsPanel({ stats }: { stats: EndpointStats | undefined }) {
             </div>
             <div>
               <dt>Last answer</dt>
-              <dd>{stats.last_attempt_at ? <><StatusCode code={stats.last_status_code} error={stats.last_error} /> <span class="muted small">{relativeTime(stats.last_attempt_at)}</span></> : <span class="muted">none yet</span>}</dd>
+              <dd>
+                {stats.last_attempt_at ? (
+                  <>
+                    <StatusCode code={stats.last_status_code} error={stats.last_error} /> <span class="muted small">{relativeTime(stats.last_attempt_at)}</span>
+                  </>
+                ) : (
+                  <span class="muted">none yet</span>
+                )}
+              </dd>
             </div>
           </dl>
           <AttemptsChart hourly={stats.hourly} />
@@ -70,7 +78,9 @@ function EndpointHeader({ endpoint, onChanged }: { endpoint: Endpoint; onChanged
             <ActiveBadge endpoint={endpoint} />
             <span class="chip chip-profile">{endpoint.profile}</span>
             {endpoint.events.map((type) => (
-              <span key={type} class="chip">{type}</span>
+              <span key={type} class="chip">
+                {type}
+              </span>
             ))}
           </div>
           {endpoint.description ? <p class="muted description">{endpoint.description}</p> : null}
@@ -97,10 +107,18 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
   const refresh = useCallback(() => setRefreshKey((value) => value + 1), []);
   const stats = useResource(() => api.get<EndpointStats>(`/v1/subscriptions/${id}/stats`), [id, refreshKey]);
   const profile = endpoint.data?.profile;
-  const eventTypes = useResource(() => (profile ? api.get<{ data: EventType[] }>(`/v1/event-types?profile=${encodeURIComponent(profile)}`) : Promise.resolve({ data: [] })), [profile]);
+  const eventTypes = useResource(
+    () => (profile ? api.get<{ data: EventType[] }>(`/v1/event-types?profile=${encodeURIComponent(profile)}`) : Promise.resolve({ data: [] })),
+    [profile],
+  );
   useInterval(refresh, REFRESH_MS);
 
-  if (endpoint.loading) return <main class="page"><Loading label="Loading the endpoint…" /></main>;
+  if (endpoint.loading)
+    return (
+      <main class="page">
+        <Loading label="Loading the endpoint…" />
+      </main>
+    );
   if (endpoint.error || !endpoint.data) {
     return (
       <main class="page">

@@ -15,22 +15,35 @@ function EndpointStatsRow({ endpointId }: { endpointId: string }) {
   if (stats.error) return <p class="muted small">Statistics are not available right now.</p>;
   const data = stats.data;
   return (
-    <dl class="stat-row" aria-busy={stats.loading}>
-      <div>
-        <dt>Success, 24 h</dt>
-        <dd data-stat="success-ratio">{data ? percent(data.success_ratio) : '…'}</dd>
-      </div>
-      <div>
-        <dt>Attempts, 24 h</dt>
-        <dd data-stat="attempts">{data ? `${data.attempts}${data.log_truncated ? '+' : ''}` : '…'}</dd>
-      </div>
-      <div>
-        <dt>Last answer</dt>
-        <dd data-stat="last-status">
-          {data ? data.last_attempt_at ? <><StatusCode code={data.last_status_code} error={data.last_error} /> <span class="muted small">{relativeTime(data.last_attempt_at)}</span></> : <span class="muted">none yet</span> : '…'}
-        </dd>
-      </div>
-    </dl>
+    <>
+      <p class="stat-caption">Last 24 hours</p>
+      <dl class="stat-row" aria-busy={stats.loading}>
+        <div>
+          <dt>Success</dt>
+          <dd data-stat="success-ratio">{data ? percent(data.success_ratio) : '…'}</dd>
+        </div>
+        <div>
+          <dt>Attempts</dt>
+          <dd data-stat="attempts">{data ? `${data.attempts}${data.log_truncated ? '+' : ''}` : '…'}</dd>
+        </div>
+        <div>
+          <dt>Last answer</dt>
+          <dd data-stat="last-status">
+            {data ? (
+              data.last_attempt_at ? (
+                <>
+                  <StatusCode code={data.last_status_code} error={data.last_error} /> <span class="muted small">{relativeTime(data.last_attempt_at)}</span>
+                </>
+              ) : (
+                <span class="muted">none yet</span>
+              )
+            ) : (
+              '…'
+            )}
+          </dd>
+        </div>
+      </dl>
+    </>
   );
 }
 
@@ -46,9 +59,13 @@ function EndpointCard({ endpoint }: { endpoint: Endpoint }) {
       </div>
       {endpoint.description ? <p class="muted description">{endpoint.description}</p> : null}
       <div class="chips" aria-label="Event types">
-        <span class="chip chip-profile" title="Profile">{endpoint.profile}</span>
+        <span class="chip chip-profile" title="Profile">
+          {endpoint.profile}
+        </span>
         {endpoint.events.slice(0, SHOWN_EVENTS).map((type) => (
-          <span key={type} class="chip">{type}</span>
+          <span key={type} class="chip">
+            {type}
+          </span>
         ))}
         {hidden > 0 ? <span class="chip chip-more">+{hidden} more</span> : null}
       </div>
@@ -105,7 +122,10 @@ export function EndpointsPage({ session }: { session: PortalSession }) {
       ) : null}
       {endpoints.length > 0 ? (
         <>
-          <p class="muted small">{plural(endpoints.length, 'endpoint')}{nextCursor ? ' so far' : ''}</p>
+          <p class="muted small">
+            {plural(endpoints.length, 'endpoint')}
+            {nextCursor ? ' so far' : ''}
+          </p>
           <ul class="endpoint-list">
             {endpoints.map((endpoint) => (
               <EndpointCard key={endpoint.id} endpoint={endpoint} />

@@ -4,7 +4,10 @@ import { ErrorNotice } from '../components/notices.js';
 import { signIn, type SessionState } from '../session.js';
 
 const REASONS = {
-  link: { title: 'This portal link has expired or is not valid', body: 'Portal links work for a short time only. Ask the service that sent you here for a new link.' },
+  link: {
+    title: 'This portal link has expired or is not valid',
+    body: 'Portal links work for a short time only. Ask the service that sent you here for a new link.',
+  },
   ended: { title: 'Your portal session has ended', body: 'Open a new portal link to go on.' },
   none: { title: 'Open the endpoint portal', body: 'Use the portal link you were given. Tenants and operators can also sign in with their key.' },
 } as const;
@@ -30,7 +33,13 @@ export function SignIn({ reason, onSignedIn }: { reason: 'link' | 'none' | 'ende
               try {
                 onSignedIn(await signIn(key, tenant));
               } catch (failure) {
-                setError(failure instanceof ApiError ? (failure.status === 401 ? new ApiError('That key was not accepted.', 401) : failure) : new ApiError('Sign-in failed.', 0));
+                setError(
+                  failure instanceof ApiError
+                    ? failure.status === 401
+                      ? new ApiError('That key was not accepted.', 401)
+                      : failure
+                    : new ApiError('Sign-in failed.', 0),
+                );
               } finally {
                 setBusy(false);
               }
@@ -39,7 +48,14 @@ export function SignIn({ reason, onSignedIn }: { reason: 'link' | 'none' | 'ende
             <label for="sign-in-key">Tenant API key or operator token</label>
             <input id="sign-in-key" type="password" autocomplete="off" required value={key} onInput={(event) => setKey(event.currentTarget.value)} />
             <label for="sign-in-tenant">Tenant id (operators only)</label>
-            <input id="sign-in-tenant" type="text" autocomplete="off" placeholder="ten_…" value={tenant} onInput={(event) => setTenant(event.currentTarget.value)} />
+            <input
+              id="sign-in-tenant"
+              type="text"
+              autocomplete="off"
+              placeholder="ten_…"
+              value={tenant}
+              onInput={(event) => setTenant(event.currentTarget.value)}
+            />
             {error ? <ErrorNotice error={error} /> : null}
             <button type="submit" class="button primary" disabled={busy}>
               {busy ? 'Signing in…' : 'Open the portal'}
