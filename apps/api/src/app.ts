@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
-import type { DeliveryStore, EventStore, OperationStore, TenantStore } from '@hookfleet/store';
+import type { CompatStore, DeliveryStore, EventStore, OperationStore, TenantStore } from '@hookfleet/store';
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
@@ -35,6 +35,8 @@ export interface AppDependencies {
   queues: HookfleetQueues;
   eventStore: EventStore;
   operations: OperationStore;
+  /** Provider ids, per-tenant sequences and idempotency answers of the compat routes. */
+  compatStore: CompatStore;
   /** Sends test deliveries (POST /v1/subscriptions/:id/test) through the same guard and timeout as the workers. */
   transport: DeliveryTransport;
   retentionMs: number;

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
 import { createApp } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
@@ -53,6 +53,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     queues,
     eventStore,
     operations: new OperationStore(redis, keys),
+    compatStore: new CompatStore(redis, keys),
     transport,
     retentionMs: eventStore.payloadTtlSeconds * 1000,
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),

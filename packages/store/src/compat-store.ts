@@ -80,12 +80,3 @@ export class CompatStore {
     await this.redis.del(this.idempotencyKey(profile, tenant, scope, key));
   }
 }
-
-/**
- * A compat store on the subscription store's own connection and key prefix, so provider ids live beside the
- * subscriptions they name. (The API's dependencies carry the stores, not the connection.)
- */
-export function compatStoreBeside(subscriptions: SubscriptionStore): CompatStore {
-  const { redis, keys } = subscriptions as unknown as { redis: Redis; keys: Keys };
-  return new CompatStore(redis, keys);
-}

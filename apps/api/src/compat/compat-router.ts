@@ -2,7 +2,7 @@ import { Router, type ErrorRequestHandler, type NextFunction, type Request, type
 import type { Logger } from 'pino';
 import { NotFound } from '@hookfleet/core';
 import { profiles, type CompatAnswer, type CompatApi, type CompatRequest, type CompatRoute, type ProviderProfile } from '@hookfleet/profiles';
-import { compatStoreBeside, type CompatStore, type TenantStore } from '@hookfleet/store';
+import type { CompatStore, TenantStore } from '@hookfleet/store';
 import { authenticate, bearerCredential } from '../auth.js';
 import type { SubscriptionService } from '../subscription-service.js';
 import { compatFailureOf } from './compat-errors.js';
@@ -14,6 +14,7 @@ export interface CompatRouterDependencies {
   adminToken: string;
   tenants: TenantStore;
   subscriptions: SubscriptionService;
+  compatStore: CompatStore;
   logger: Logger;
 }
 
@@ -75,7 +76,7 @@ function mountProfile(router: Router, mounted: MountedProfile, dependencies: Com
  * that answers in each provider's style, also for errors raised before the router (a body that is not JSON).
  */
 export function compatRoutes(dependencies: CompatRouterDependencies): Array<Router | ErrorRequestHandler> {
-  const store = compatStoreBeside(dependencies.subscriptions.store);
+  const store = dependencies.compatStore;
   const mounted: MountedProfile[] = profiles.flatMap((profile) => (profile.compat ? [{ prefix: `/${profile.name}`, profile, api: profile.compat }] : []));
   const router = Router();
   for (const entry of mounted) mountProfile(router, entry, dependencies, store);
