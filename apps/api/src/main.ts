@@ -1,5 +1,4 @@
-import { loadConfig } from '@hookfleet/core';
-import { createLogger } from './logger.js';
+import { createLogger, loadConfig } from '@hookfleet/core';
 import { startApi } from './server.js';
 
 const config = loadConfig();

@@ -13,7 +13,7 @@ import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import { EventService } from './event-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { SubscriptionService } from './subscription-service.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '@hookfleet/core';
 
 export interface RunningApi {
   port: number;

@@ -107,6 +107,15 @@ describe('portal sessions on the API', () => {
     expect((await fleet.call('GET', `/v1/subscriptions/${subscriptionIds.a}`, undefined, token)).status).toBe(404);
   });
 
+  it('leaves metadata, the tenant’s own bookkeeping, to the tenant', async () => {
+    const token = await session({});
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${subscriptionIds.a}`, { metadata: { customer: 'someone-else' } }, token)).status).toBe(403);
+    expect((await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/m'), events: ['*'], metadata: { customer: 'x' } }, token)).status).toBe(403);
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${subscriptionIds.a}`, { description: 'set from the portal' }, token)).body.description).toBe(
+      'set from the portal',
+    );
+  });
+
   it('never reaches operator routes, the event log, nor opens portal sessions itself', async () => {
     const token = await session({});
     for (const [method, path, body] of [

@@ -132,6 +132,39 @@ describe('the endpoint portal in a browser', () => {
     expect(arrived[0]?.headers['webhook-signature']).toMatch(/^v1,/);
   });
 
+  it('edits, disables and enables an endpoint, rotates its secret and replays its events', async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const description = page.getByLabel('Description (optional)');
+    await expect(description.inputValue()).resolves.toBe('Orders service');
+    await description.fill('Orders service (EU)');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Orders service (EU)').waitFor();
+
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText('This endpoint receives nothing while it is disabled.').waitFor();
+    expect((await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key)).body).toMatchObject({
+      active: false,
+      disabled_reason: 'manual',
+    });
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.getByRole('button', { name: 'Disable' }).waitFor();
+
+    const before = (await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key)).body.secret;
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('button', { name: 'Rotate now' }).click();
+    await page.getByText('The previous secret keeps signing until').waitFor();
+    const after = (await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key)).body.secret;
+    expect(after).not.toBe(before);
+    expect(await page.getByTestId('secret-value').textContent()).toBe(after);
+
+    await publish('order.created', 'replayed-1');
+    await waitFor(() => receiver.forPath('/hook').length === 2, { message: 'the event delivered once' });
+    await page.getByRole('button', { name: 'Replay events' }).click();
+    await page.getByText('Done: 1 of 1 events replayed').waitFor({ timeout: 20_000 });
+    await waitFor(() => receiver.forPath('/hook').length === 3, { message: 'the event replayed' });
+    expect(receiver.forPath('/hook')[2]?.headers['webhook-id']).toBe(receiver.forPath('/hook')[1]?.headers['webhook-id']);
+  });
+
   let flakyId = '';
   it('shows the failed attempts of an endpoint that answers 500, then recovers them', async () => {
     flakyId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/flaky'), events: ['order.*'], description: 'Billing sync' }, tenant.api_key))
@@ -167,6 +200,13 @@ describe('the endpoint portal in a browser', () => {
     expect(await body.textContent()).toBe(SCRIPT_BODY);
     expect(await page.locator('.response-body b, .response-body script').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __portalPwned?: number }).__portalPwned)).toBeUndefined();
+    // One more attempt now, from the page.
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await waitFor(() => receiver.forPath('/script').length === 9, { message: 'a ninth attempt' });
+    await waitFor(async () => (await page.locator('.delivery details[open] .attempt').count()) === 9, {
+      timeoutMs: 15_000,
+      message: 'the retried attempt shown',
+    });
   });
 
   it('lists the endpoints with their health over the last 24 h, at laptop and phone width', async () => {

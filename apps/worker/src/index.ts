@@ -1,2 +1,2 @@
 export { startWorker, type RunningWorker } from './worker.js';
-export { createLogger } from './logger.js';
+export { createLogger } from '@hookfleet/core';

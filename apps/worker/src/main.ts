@@ -1,5 +1,4 @@
-import { loadConfig } from '@hookfleet/core';
-import { createLogger } from './logger.js';
+import { createLogger, loadConfig } from '@hookfleet/core';
 import { startWorker } from './worker.js';
 
 const config = loadConfig();

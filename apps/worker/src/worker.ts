@@ -5,7 +5,7 @@ import { createBackoffStrategy, createQueues, createReadinessProbe, DELIVERIES_Q
 import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
-import { createLogger } from './logger.js';
+import { createLogger } from '@hookfleet/core';
 import { EventCache } from './event-cache.js';
 import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';

@@ -4,3 +4,4 @@ export * from './ids.js';
 export * from './schemas.js';
 export * from './domain.js';
 export * from './operation-schemas.js';
+export * from './logger.js';

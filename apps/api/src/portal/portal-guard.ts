@@ -16,15 +16,20 @@ interface PortalRoute {
   /** Matched against the path under `/v1`; the first group is the id the check reads. */
   path: RegExp;
   check: ScopeCheck;
+  /** Body fields a portal session may not set here: they belong to the tenant's own backend. */
+  tenantOnlyFields?: readonly string[];
 }
+
+/** `metadata` is the tenant's bookkeeping (its customer ids, say): a subscriber must not be able to write it. */
+const TENANT_ONLY = ['metadata'] as const;
 
 /**
  * Every `/v1` route a portal session may call, and what its scope must cover; anything else is a 403. A route added
  * later stays closed to portal sessions until it is listed here with its check.
  */
 export const PORTAL_ROUTES: readonly PortalRoute[] = [
-  { methods: ['GET', 'POST'], path: /^\/subscriptions\/?$/i, check: 'none' },
-  { methods: ['GET', 'PATCH', 'DELETE'], path: /^\/subscriptions\/([^/]+)\/?$/i, check: 'subscription' },
+  { methods: ['GET', 'POST'], path: /^\/subscriptions\/?$/i, check: 'none', tenantOnlyFields: TENANT_ONLY },
+  { methods: ['GET', 'PATCH', 'DELETE'], path: /^\/subscriptions\/([^/]+)\/?$/i, check: 'subscription', tenantOnlyFields: TENANT_ONLY },
   { methods: ['POST'], path: /^\/subscriptions\/([^/]+)\/(?:rotate-secret|recover|replay|test)\/?$/i, check: 'subscription' },
   { methods: ['GET'], path: /^\/subscriptions\/([^/]+)\/(?:attempts|stats)\/?$/i, check: 'subscription' },
   { methods: ['GET'], path: /^\/deliveries\/?$/i, check: 'subscription-query' },
@@ -89,6 +94,9 @@ export function portalGuard(dependencies: PortalGuardDependencies) {
         const match = route.path.exec(request.path);
         if (!match || !route.methods.includes(request.method)) continue;
         await check(principal, request, route.check, match);
+        const body: unknown = request.body;
+        const refused = (route.tenantOnlyFields ?? []).filter((field) => body !== null && typeof body === 'object' && Object.hasOwn(body, field));
+        if (refused.length > 0) throw new Forbidden(`a portal session cannot set ${refused.join(', ')}`);
         return next();
       }
       throw new Forbidden('a portal session cannot use this route');

@@ -41,14 +41,15 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
 
   useEffect(() => {
     const endpoint = existing.data;
-    if (!endpoint || !catalogue.data) return;
-    const known = new Set(catalogue.data.data.filter((entry) => entry.profile === endpoint.profile).map((entry) => entry.type));
+    // Without the catalogue (it failed to load) every event type goes to the free-text field.
+    if (!endpoint || (!catalogue.data && !catalogue.error)) return;
+    const known = new Set((catalogue.data?.data ?? []).filter((entry) => entry.profile === endpoint.profile).map((entry) => entry.type));
     setUrl(endpoint.url);
     setDescription(endpoint.description ?? '');
     setProfile(endpoint.profile);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
-  }, [existing.data, catalogue.data]);
+  }, [existing.data, catalogue.data, catalogue.error]);
 
   if (editing && existing.loading)
     return (

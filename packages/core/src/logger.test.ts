@@ -15,10 +15,10 @@ function capture() {
 
 const SECRET_VALUES = ['whsec_topsecret', 'hfk_tenantkey', 'Bearer operator-token', 'v1,c2lnbmF0dXJl', 'sha1=abc123', 'hp-token-1', 'pw-1'];
 
-describe('the worker logger', () => {
+describe('the process logger', () => {
   it('writes one JSON line per event with secrets, keys and signatures redacted', () => {
     const { lines, stream } = capture();
-    const logger = createLogger('info', 'worker', stream);
+    const logger = createLogger('info', 'api', stream);
     logger.info(
       {
         subscription: { id: 'sub_1', secret: 'whsec_topsecret', url: 'https://example.com/hook' },
@@ -35,7 +35,7 @@ describe('the worker logger', () => {
     const parsed = JSON.parse(line);
     expect(parsed).toMatchObject({
       msg: 'subscription created',
-      name: 'worker',
+      name: 'api',
       subscription: { id: 'sub_1', secret: '[redacted]', url: 'https://example.com/hook' },
     });
     expect(parsed.request.headers['content-type']).toBe('application/json');
@@ -44,7 +44,7 @@ describe('the worker logger', () => {
 
   it('keeps errors serialized with their message and stack', () => {
     const { lines, stream } = capture();
-    createLogger('info', 'worker', stream).error({ err: new Error('redis away') }, 'request failed');
+    createLogger('info', 'api', stream).error({ err: new Error('redis away') }, 'request failed');
     const parsed = JSON.parse(lines[0] as string);
     expect(parsed.err).toMatchObject({ type: 'Error', message: 'redis away' });
     expect(parsed.err.stack).toContain('redis away');
