@@ -12,6 +12,8 @@ if (!process.env.REDIS_URL && !redisServerAvailable()) {
 }
 const build = spawnSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+const portal = spawnSync('npm', ['run', 'build', '-w', '@hookfleet/portal'], { stdio: 'inherit' });
+if (portal.status !== 0) process.exit(portal.status ?? 1);
 
 const redis = process.env.REDIS_URL ? null : await startRedisServer();
 const outDir = mkdtempSync(join(tmpdir(), 'hookfleet-jest-'));

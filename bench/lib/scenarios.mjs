@@ -1,4 +1,5 @@
 // Issue 11's scenarios. Each returns its latest.json row (scenarioRow) and the Markdown detail behind it.
+import { fileURLToPath } from 'node:url';
 import { deliveryIdFor } from '@hookfleet/core';
 import { runBaseline } from './baselines.mjs';
 import { apiClient, eventData, startWorkerProcess } from './fleet.mjs';
@@ -36,6 +37,7 @@ export const SIZES = {
   },
 };
 
+const BARE_INGEST = fileURLToPath(new URL('../bare-ingest.mjs', import.meta.url));
 const SIGNED_BASELINE_BODY = JSON.stringify({ type: 'bench.order.paid', timestamp: '2025-01-01T00:00:00.000Z', data: eventData('bench.order.paid', BODY_BYTES, 0) });
 const timeoutFor = (deliveries, perSecondFloor = 500) => 60_000 + (deliveries / perSecondFloor) * 1000;
 const fmt = (value, digits = 0) => (value === null || value === undefined ? 'n/a' : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
@@ -263,52 +265,82 @@ export async function latency(ctx) {
   });
 }
 
-/** POST /v1/events with one event from each of 64 connections, as fast as answers come; no worker runs. */
+/**
+ * Drives POST /v1/events with one event a request from `connections` connections for `seconds` after a warm-up;
+ * counts the answers 202 that came back inside the measured window.
+ */
+async function singlePostLoad(url, token, body, { connections, seconds, warmup, pid }) {
+  const client = apiClient(url, connections);
+  try {
+    const startedAt = now();
+    const measureFrom = startedAt + warmup * 1000;
+    const endAt = measureFrom + seconds * 1000;
+    const latencies = [];
+    let accepted = 0;
+    let other = 0;
+    let cpuBefore = null;
+    const cpuTimer = setTimeout(() => {
+      cpuBefore = cpuSeconds(pid);
+    }, warmup * 1000);
+    const lane = async () => {
+      while (now() < endAt) {
+        const sentAt = now();
+        const response = await client.call('POST', '/v1/events', body, token);
+        if (sentAt < measureFrom || response.answeredAt > endAt) continue;
+        if (response.status === 202) {
+          accepted += 1;
+          latencies.push(response.answeredAt - sentAt);
+        } else other += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: connections }, lane));
+    clearTimeout(cpuTimer);
+    const cpuShare = cpuBefore === null ? null : ((cpuSeconds(pid) ?? 0) - cpuBefore) / seconds;
+    return { perS: accepted / seconds, accepted, other, latency: summarize(latencies), cpuShare };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * POST /v1/events with one event from each of 64 connections, as fast as answers come; no worker runs. Beside it,
+ * in the same run, the bare Express route of DESIGN.md ("Single POSTs"): one SET NX and one BullMQ add per event.
+ */
 export async function singlePost(ctx) {
   const { singleSeconds: seconds, singleWarmupSeconds: warmup } = ctx.sizes;
   const connections = 64;
   const type = 'bench.single';
+  let bare = null;
+  if (ctx.baselines) {
+    await ctx.redis.flushall();
+    const member = await ctx.group.forkReady('bare-ingest', BARE_INGEST, { env: { ...process.env, REDIS_URL: ctx.redisUrl } });
+    try {
+      const body = JSON.stringify({ tenant: 'ten_bare', profile: 'standard', type, data: eventData(type, BODY_BYTES, 0) });
+      bare = await singlePostLoad(`http://127.0.0.1:${member.ready.port}`, 'none', body, { connections, seconds, warmup, pid: member.child.pid });
+      ctx.log(`    bare Express route (SET NX + add): ${fmt(bare.perS)} events/s; p50 ${fmt(bare.latency.p50, 1)} ms; at ${fmt((bare.cpuShare ?? 0) * 100)} % of a core`);
+    } finally {
+      await ctx.group.stop(member);
+    }
+  }
   return withFleet(ctx, { label: 'single', roles: null }, async (fleet) => {
     const setup = await setupTenant(ctx, fleet.client, { fanOut: 1, type });
-    const client = apiClient(fleet.api.url, connections);
-    try {
-      const body = JSON.stringify({ tenant: setup.tenant.id, profile: 'standard', type, data: eventData(type, BODY_BYTES, 0) });
-      const startedAt = now();
-      const measureFrom = startedAt + warmup * 1000;
-      const endAt = measureFrom + seconds * 1000;
-      const latencies = [];
-      let accepted = 0;
-      let other = 0;
-      let apiCpuBefore = null;
-      const cpuTimer = setTimeout(() => {
-        apiCpuBefore = cpuSeconds(fleet.api.member.child.pid);
-      }, warmup * 1000);
-      const lane = async () => {
-        while (now() < endAt) {
-          const sentAt = now();
-          const response = await client.call('POST', '/v1/events', body);
-          if (sentAt < measureFrom || response.answeredAt > endAt) continue;
-          if (response.status === 202) {
-            accepted += 1;
-            latencies.push(response.answeredAt - sentAt);
-          } else other += 1;
-        }
-      };
-      await Promise.all(Array.from({ length: connections }, lane));
-      clearTimeout(cpuTimer);
-      const apiCpu = apiCpuBefore === null ? null : ((cpuSeconds(fleet.api.member.child.pid) ?? 0) - apiCpuBefore) / seconds;
-      const summary = summarize(latencies);
-      const perS = accepted / seconds;
-      ctx.log(`    ${fmt(perS)} events/s accepted (${connections} connections, one event a POST); request p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms; API process at ${fmt((apiCpu ?? 0) * 100)} % of a core`);
-      const row = scenarioRow('single POST ingest', { deliveriesPerS: perS, p50Ms: summary.p50, p99Ms: summary.p99 });
-      const lines = [
-        `${connections} connections, each POSTing one event (${BODY_BYTES}-byte body) and waiting for its answer, for ${seconds} s after a ${warmup} s warm-up; one API process, no worker (the matcher jobs queue up).`,
-        `${fmt(accepted)} events answered 202 in ${seconds} s = **${fmt(perS)} events/s**; ${other} other answers. Request latency p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms (these are the p50/p99 of this row in latest.json). The API process used ${fmt((apiCpu ?? 0) * 100)} % of one core.`,
-      ];
-      return { row, section: { title: 'single POST ingest', lines } };
-    } finally {
-      await client.close();
-    }
+    const body = JSON.stringify({ tenant: setup.tenant.id, profile: 'standard', type, data: eventData(type, BODY_BYTES, 0) });
+    const result = await singlePostLoad(fleet.api.url, undefined, body, { connections, seconds, warmup, pid: fleet.api.member.child.pid });
+    const { latency: summary, cpuShare } = result;
+    ctx.log(`    hookfleet: ${fmt(result.perS)} events/s accepted (${connections} connections, one event a POST)${bare ? ` = ${fmt(ratio(result.perS, bare.perS), 2)} × the bare route` : ''}; request p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms; API process at ${fmt((cpuShare ?? 0) * 100)} % of a core`);
+    const row = scenarioRow('single POST ingest', { deliveriesPerS: result.perS, p50Ms: summary.p50, p99Ms: summary.p99 });
+    const lines = [
+      `${connections} connections, each POSTing one event (${BODY_BYTES}-byte body) and waiting for its answer, for ${seconds} s after a ${warmup} s warm-up; one API process, no worker (the matcher jobs queue up).`,
+      `${fmt(result.accepted)} events answered 202 in ${seconds} s = **${fmt(result.perS)} events/s**; ${result.other} other answers. Request latency p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms (the p50/p99 of this row in latest.json). The API process used ${fmt((cpuShare ?? 0) * 100)} % of one core, ${fmt(cpuShare && result.perS ? (cpuShare * 1e6) / result.perS : null)} µs of CPU per event.`,
+      ...(bare
+        ? [
+            '',
+            `In the same run, the bare Express 5 route of DESIGN.md (one SET NX and one BullMQ add per event, no auth, no validation, no metrics): **${fmt(bare.perS)} events/s** (p50 ${fmt(bare.latency.p50, 1)} ms, ${fmt((bare.cpuShare ?? 0) * 100)} % of a core, ${fmt(bare.cpuShare && bare.perS ? (bare.cpuShare * 1e6) / bare.perS : null)} µs of CPU per event): hookfleet's API reaches **${fmt(ratio(result.perS, bare.perS), 2)} ×** the bare route.`,
+          ]
+        : []),
+    ];
+    ctx.singlePostVsBare = bare ? ratio(result.perS, bare.perS) : null;
+    return { row, section: { title: 'single POST ingest', lines } };
   });
 }
 

@@ -7,6 +7,11 @@ interface BodyParserError {
   status?: number;
 }
 
+/** Where a library's 400 came from, for the contract's `issues` (a path segment that does not decode, or the request). */
+function issuePathOf(error: unknown): string {
+  return error instanceof URIError ? '(path)' : '(request)';
+}
+
 function isRedisUnavailable(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? '';
   const message = (error as { message?: string } | null)?.message ?? '';
@@ -32,7 +37,10 @@ export function errorHandler(logger: Logger) {
       return;
     }
     if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
-      response.status(parserError.status).json({ error: (error as Error).message, code: 'bad_request' });
+      const message = (error as Error).message;
+      // Every 400 names what was wrong (CONTRACT.md error shape), also one raised by Express itself.
+      const issues = parserError.status === 400 ? { issues: [{ path: issuePathOf(error), message }] } : {};
+      response.status(parserError.status).json({ error: message, code: 'bad_request', ...issues });
       return;
     }
     if (isRedisUnavailable(error)) {

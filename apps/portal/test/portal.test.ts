@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -11,7 +12,11 @@ import { PortalTokens } from '../../api/src/portal/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PORTAL_DIR = join(ROOT, 'apps/portal');
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * UPDATE_SCREENSHOTS=1 rewrites the README's screenshots in docs/screenshots; otherwise they go to a temporary
+ * folder, so a test run leaves the tree as it was (ports and times differ on every run).
+ */
+const README_SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What this machine's Chromium needs to start headless inside a container. */
 const CHROMIUM_ARGS = [
@@ -53,6 +58,8 @@ describe('the endpoint portal in a browser', () => {
   let tenant: { id: string; api_key: string };
   let flaky = true;
   const pageErrors: string[] = [];
+  const updateScreenshots = Boolean(process.env.UPDATE_SCREENSHOTS);
+  let screenshots = README_SCREENSHOTS;
 
   const portalLink = async (target: TestFleet, key: string, body: unknown = {}) => {
     const response = await target.call('POST', '/v1/portal-sessions', body, key);
@@ -65,12 +72,13 @@ describe('the endpoint portal in a browser', () => {
   };
   const deliveriesWith = async (subscriptionId: string, status: string) =>
     (await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&status=${status}`, undefined, tenant.api_key)).body.data as Array<{ id: string }>;
-  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     ensurePortalBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    screenshots = updateScreenshots ? README_SCREENSHOTS : mkdtempSync(join(tmpdir(), 'hookfleet-portal-'));
+    mkdirSync(screenshots, { recursive: true });
     receiver = await new TestReceiver((request) => {
       if (request.path === '/flaky') return flaky ? { status: 500, body: 'upstream exploded' } : { status: 200, body: 'ok, got it' };
       if (request.path === '/script') return { status: 500, body: SCRIPT_BODY, headers: { 'content-type': 'text/html' } };
@@ -94,6 +102,7 @@ describe('the endpoint portal in a browser', () => {
     await privateFleet?.stop();
     await fleet?.stop();
     await receiver?.stop();
+    if (!updateScreenshots) rmSync(screenshots, { recursive: true, force: true });
   });
 
   it('opens the endpoints page from a portal link, and takes the token out of the address bar', async () => {
@@ -176,7 +185,7 @@ describe('the endpoint portal in a browser', () => {
     await waitFor(async () => (await page.locator('.delivery[data-status="dead"]').count()) === 3, { message: 'three failed rows' });
     await page.locator('.delivery summary').first().click();
     const attempts = page.locator('.delivery details[open] .attempt');
-    expect(await attempts.count()).toBe(8);
+    await waitFor(async () => (await attempts.count()) === 8, { message: 'eight attempts shown' });
     expect(await attempts.first().locator('.code').textContent()).toBe('500');
     expect(await attempts.first().locator('pre').textContent()).toBe('upstream exploded');
     await shoot('portal-endpoint-failing');
@@ -227,6 +236,28 @@ describe('the endpoint portal in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('opens for a tenant key, and for the operator naming the tenant, from the sign-in form', async () => {
+    for (const [key, tenantId] of [
+      [tenant.api_key, ''],
+      [ADMIN_TOKEN, tenant.id],
+    ]) {
+      const fresh = await browser.newContext({ viewport: LAPTOP });
+      const signInPage = await fresh.newPage();
+      await signInPage.goto(`${fleet.api.url}/portal/`);
+      await signInPage.getByRole('heading', { name: 'Open the endpoint portal' }).waitFor();
+      await signInPage.getByText('Sign in with an API key').click();
+      await signInPage.getByLabel('Tenant API key or operator token').fill(key as string);
+      if (tenantId) await signInPage.getByLabel('Tenant id (operators only)').fill(tenantId);
+      await signInPage.getByRole('button', { name: 'Open the portal' }).click();
+      await signInPage.getByRole('heading', { name: 'Endpoints' }).waitFor();
+      await waitFor(async () => (await signInPage.locator('.endpoint-card').count()) === 3, { message: 'three endpoints' });
+      const cookie = (await fresh.cookies()).find((entry) => entry.name === 'hookfleet_portal');
+      expect(cookie?.value).toMatch(/^hfp_/);
+      expect(cookie?.value).not.toContain(key as string);
+      await fresh.close();
+    }
+  });
+
   it('refuses a private-address URL with the SSRF guard’s answer as a field error', async () => {
     const guarded = await privateFleet.createTenant('Guarded');
     const privatePage = await context.newPage();
@@ -239,7 +270,7 @@ describe('the endpoint portal in a browser', () => {
     await fieldError.waitFor();
     expect(await fieldError.textContent()).toMatch(/\S/);
     expect(await privatePage.getByLabel('Endpoint URL').getAttribute('aria-invalid')).toBe('true');
-    await privatePage.screenshot({ path: join(SCREENSHOTS, 'portal-create-refused.png'), fullPage: true });
+    await privatePage.screenshot({ path: join(screenshots, 'portal-create-refused.png'), fullPage: true });
     expect((await privateFleet.call('GET', `/v1/subscriptions?tenant=${guarded.id}`)).body.data).toEqual([]);
     await privatePage.close();
   });
@@ -270,7 +301,7 @@ describe('the endpoint portal in a browser', () => {
       expect(text).not.toContain(receiver.url('/hook'));
       expect(text).not.toContain('Acme Payments');
       expect(await fresh.cookies()).toEqual([]);
-      if (name === 'expired') await anonymous.screenshot({ path: join(SCREENSHOTS, 'portal-link-expired.png') });
+      if (name === 'expired') await anonymous.screenshot({ path: join(screenshots, 'portal-link-expired.png') });
       await fresh.close();
     }
     // The other tenant's own, valid link opens its own portal, where this tenant's endpoint does not exist.

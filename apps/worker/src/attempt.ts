@@ -29,14 +29,15 @@ export interface AttemptDecision {
 /** Build → send → judge: one attempt of one delivery. */
 export async function attemptDelivery(input: AttemptInput, transport: DeliveryTransport): Promise<AttemptDecision> {
   const { deliveryId, event, subscription, profile, attempt } = input;
-  let now = new Date();
+  let sentAt: Date | undefined;
   // Built when the endpoint has a free slot: a waiting delivery holds no body, its timestamp is when it leaves.
   const result = await transport.send(subscription.url, () => {
-    now = new Date();
-    const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now });
+    sentAt = new Date();
+    const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now: sentAt });
     // The same delivery id on every attempt lets receivers drop duplicates.
     return { body: request.body, headers: { ...request.headers, 'webhook-id': deliveryId } };
   });
+  const now = sentAt ?? new Date();
   const outcome = classifyAttempt(result, profile.isSuccess);
   const ok = outcome === 'success';
   const retryAfterMs = asksForPause(result.statusCode) ? parseRetryAfterMs(result.headers['retry-after']) : null;

@@ -1,4 +1,4 @@
-import { Agent, errors } from 'undici';
+import { Agent, errors, util } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
@@ -121,7 +121,7 @@ export class DeliveryTransport {
       }
     });
     const durationMs = performance.now() - started;
-    if (collected.ok) return { kind: 'response', statusCode: collected.statusCode, headers: collected.headers, responseBody: collected.body, error: null, durationMs };
+    if (collected.ok) return responseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs);
     return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(collected.error), durationMs };
   }
 
@@ -176,6 +176,22 @@ export class DeliveryTransport {
     this.deadlines.close();
     await this.agent.close();
   }
+}
+
+/** A response's result; its headers are parsed from the raw ones only if someone reads them (most never do). */
+function responseResult(statusCode: number, rawHeaders: Buffer[], responseBody: string, durationMs: number): SendResult {
+  let headers: Record<string, string | string[]> | undefined;
+  return {
+    kind: 'response',
+    statusCode,
+    get headers() {
+      headers ??= util.parseHeaders(rawHeaders);
+      return headers;
+    },
+    responseBody,
+    error: null,
+    durationMs,
+  };
 }
 
 function isTimeout(error: unknown): boolean {

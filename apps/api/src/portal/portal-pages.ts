@@ -63,7 +63,7 @@ export function portalPages(options: PortalPagesOptions): Router {
   router.use(PORTAL_PATH, securityHeaders);
 
   const signIn = authenticate(options.adminToken, options.tenants, [bearerCredential], options.tokens);
-  router.post(`${PORTAL_PATH}/session`, requirePortalPage, signIn, async (request, response) => {
+  router.post(`${PORTAL_PATH}/session`, signIn, requirePortalPage, async (request, response) => {
     const principal = principalOf(request);
     let session: { token: string; tenantId: string; expiresAt: number };
     if (principal.kind === 'portal') {
@@ -83,7 +83,7 @@ export function portalPages(options: PortalPagesOptions): Router {
   });
 
   const cookieAuth = authenticate(options.adminToken, options.tenants, [bearerCredential, portalCookieCredential], options.tokens);
-  router.get(`${PORTAL_PATH}/session`, requirePortalPage, cookieAuth, async (request, response) => {
+  router.get(`${PORTAL_PATH}/session`, cookieAuth, async (request, response) => {
     const principal = principalOf(request);
     if (principal.kind !== 'portal') throw new Forbidden('not a portal session: open a portal link, or sign in on the portal page');
     const tenant = await options.tenants.get(principal.tenantId);

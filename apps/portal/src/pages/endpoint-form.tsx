@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
+import { DeleteEndpoint } from '../components/delete-endpoint.js';
 import { EventPicker } from '../components/event-picker.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
 import { SecretField } from '../components/secret-field.js';
@@ -34,7 +35,8 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
+  const [populated, setPopulated] = useState(!editing);
 
   const profileTypes = (catalogue.data?.data ?? []).filter((entry) => entry.profile === profile);
   const profiles = [...new Set((catalogue.data?.data ?? []).map((entry) => entry.profile))];
@@ -49,9 +51,10 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setProfile(endpoint.profile);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
+    setPopulated(true);
   }, [existing.data, catalogue.data, catalogue.error]);
 
-  if (editing && existing.loading)
+  if (editing && !existing.error && !populated)
     return (
       <main class="page narrow">
         <Loading label="Loading the endpoint…" />
@@ -195,35 +198,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
             <h2 id="secret-title">Signing secret</h2>
             <SecretField endpointId={existing.data.id} previousSecretExpiresAt={existing.data.previous_secret_expires_at} />
           </section>
-          <section class="card panel danger-zone" aria-labelledby="delete-title">
-            <h2 id="delete-title">Delete this endpoint</h2>
-            <p class="muted small">It stops receiving webhooks at once; its delivery history goes with it.</p>
-            {!confirmDelete ? (
-              <button type="button" class="button danger" onClick={() => setConfirmDelete(true)}>
-                Delete endpoint
-              </button>
-            ) : (
-              <div class="actions">
-                <button
-                  type="button"
-                  class="button danger"
-                  onClick={async () => {
-                    try {
-                      await api.delete(`/v1/subscriptions/${encodeURIComponent(endpointId)}`);
-                      navigate('/');
-                    } catch (failure) {
-                      setError(failure as ApiError);
-                    }
-                  }}
-                >
-                  Yes, delete it
-                </button>
-                <button type="button" class="button ghost" onClick={() => setConfirmDelete(false)}>
-                  Keep it
-                </button>
-              </div>
-            )}
-          </section>
+          <DeleteEndpoint endpointId={existing.data.id} />
         </>
       ) : null}
     </main>
