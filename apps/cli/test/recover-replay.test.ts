@@ -85,11 +85,10 @@ describe('recover and replay through the hookfleet CLI', () => {
       code: 0,
       stdout: `${subscription.id}: active no (manual)\n`,
     });
-    const tooEarly = await runInProcess(['replay', subscription.id, '--since', '1m', '--types', 'no.such.type', '--json'], asTenant);
-    expect(tooEarly.stderr).toBe(
-      `warning: ${subscription.id} is inactive (manual): nothing reaches it until "hookfleet subscriptions enable ${subscription.id}"\n`,
-    );
-    expect(JSON.parse(tooEarly.stdout)).toMatchObject({ status: 'done', total: 0 });
+    const tooEarly = await runInProcess(['replay', subscription.id, '--since', '1m', '--json'], asTenant);
+    expect(tooEarly.code).not.toBe(0);
+    expect(tooEarly.stderr).toMatch(/inactive \(manual\): enable it first/);
+    expect(tooEarly.stderr.trim().split('\n')).toHaveLength(1);
     const since = new Date().toISOString();
     await publish('replay.during', 200, 'replay-during');
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);

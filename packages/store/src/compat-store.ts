@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { sha256Hex } from '@hookfleet/core';
 import type { Keys } from './keys.js';
-import type { SubscriptionStore } from './subscription-store.js';
 
 /** An id claimed while its subscription is being made; lookups treat it as absent. */
 const PENDING = '';

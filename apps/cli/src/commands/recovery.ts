@@ -37,13 +37,7 @@ async function runOperation(
 ): Promise<void> {
   const { io, json } = context;
   const client = context.client();
-  // An inactive subscription receives nothing, so the operation would end "done" having sent nothing: say so first.
-  const subscription = await client.subscriptions.get(subscriptionId);
-  if (!subscription.active) {
-    io.stderr.write(
-      `warning: ${subscriptionId} is inactive (${subscription.disabled_reason ?? 'disabled'}): nothing reaches it until "hookfleet subscriptions enable ${subscriptionId}"\n`,
-    );
-  }
+  // The API refuses (409) to recover or replay an inactive subscription, with a message that says what to do.
   const { operation_id: operationId } = await start(client);
   if (detach) {
     if (json) printJson(io.stdout, { operation_id: operationId });
