@@ -45,7 +45,7 @@ export async function withFleet(ctx, options, body) {
 /** A tenant and `fanOut` signed standard subscriptions to the receiver, all for event type `type`. */
 export async function setupTenant(ctx, client, { fanOut, type, extra = {} }) {
   const tenant = await createTenant(client, `bench ${type}`);
-  const subscriptionIds = await createSubscriptions(client, tenant.api_key, { count: fanOut, urlFor: (index) => ctx.receiver.url(`/hooks/${index}`), events: [type], extra });
+  const subscriptionIds = await createSubscriptions(client, tenant.id, { count: fanOut, urlFor: (index) => ctx.receiver.url(`/hooks/${index}`), events: [type], extra });
   return { tenant, subscriptionIds };
 }
 

@@ -64,6 +64,13 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     const listening = app.listen(config.port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   server.keepAliveTimeout = 65_000;
+  // Requests Node itself refuses (oversized headers or URL, malformed HTTP) still get the contract's JSON shape.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({ error: tooLarge ? 'request headers or URL too large' : 'malformed HTTP request', code: tooLarge ? 'headers_too_large' : 'bad_request' });
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     port,

@@ -5,8 +5,7 @@ import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { waitFor } from '../../../test/wait.js';
 
 const HEALTHY_ENDPOINTS = 50;
-/** Events per phase, one per request: every request is a group job per endpoint, so the hanging endpoint gets */
-/** three times as many jobs as the worker has slots. */
+/** Events per phase, one per request: every request is a group job per endpoint. */
 const EVENTS = 150;
 const EVENTS_PER_REQUEST = 1;
 const CONCURRENCY = 50;
@@ -27,7 +26,7 @@ describe('isolation: one hanging endpoint does not hold the fleet hostage', () =
     for (const receiver of healthy) {
       expect((await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/ok'), events: ['calm.*', 'storm.*'] }, tenant.api_key)).status).toBe(201);
     }
-    expect((await fleet.call('POST', '/v1/subscriptions', { url: hanging.url('/hang'), events: ['storm.*'] }, tenant.api_key)).status).toBe(201);
+    expect((await fleet.call('POST', '/v1/subscriptions', { url: hanging.url('/hang'), events: ['hang.*'] }, tenant.api_key)).status).toBe(201);
   });
 
   afterAll(async () => {
@@ -38,21 +37,26 @@ describe('isolation: one hanging endpoint does not hold the fleet hostage', () =
 
   const healthyCount = () => healthy.reduce((sum, receiver) => sum + receiver.requests.length, 0);
 
-  /** Publishes EVENTS of a type in small requests, four at a time; returns the healthy deliveries per second. */
-  async function phase(type: string, events = EVENTS): Promise<number> {
-    const before = healthyCount();
-    const started = Date.now();
+  /** Publishes events of a type one request each, four requests at a time. */
+  async function publish(type: string, events: number): Promise<void> {
     let next = 0;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         while (next < events) {
           const from = next;
           next += EVENTS_PER_REQUEST;
-          const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, index) => ({ tenant: tenant.id, profile: 'standard', type, data: { n: from + index } }));
-          expect((await fleet.call('POST', '/v1/events/batch', { events })).status).toBe(202);
+          const batch = Array.from({ length: EVENTS_PER_REQUEST }, (_, index) => ({ tenant: tenant.id, profile: 'standard', type, data: { n: from + index } }));
+          expect((await fleet.call('POST', '/v1/events/batch', { events: batch })).status).toBe(202);
         }
       }),
     );
+  }
+
+  /** Publishes events for the healthy endpoints; returns their deliveries per second. */
+  async function phase(type: string, events = EVENTS): Promise<number> {
+    const before = healthyCount();
+    const started = Date.now();
+    await publish(type, events);
     const expected = before + events * HEALTHY_ENDPOINTS;
     await waitFor(() => healthyCount() >= expected, { timeoutMs: 45_000, intervalMs: 50, message: `${events * HEALTHY_ENDPOINTS} healthy deliveries of ${type}` });
     const lastArrival = Math.max(...healthy.map((receiver) => receiver.requests.at(-1)?.at ?? 0));
@@ -64,6 +68,9 @@ describe('isolation: one hanging endpoint does not hold the fleet hostage', () =
     await phase('calm.warmup', 30);
     const calm = await phase('calm.tick');
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0, { message: 'calm phase drained' });
+    // The hanging endpoint gets three times as many jobs as the worker has slots, and keeps them coming back.
+    await publish('hang.tick', CONCURRENCY * 3);
+    await waitFor(() => hanging.requests.length >= CONCURRENCY / 2, { message: 'the hanging endpoint saturated' });
     const storm = await phase('storm.tick');
     console.log(
       `isolation: ${Math.round(calm)} healthy deliveries/s alone, ${Math.round(storm)}/s beside a hanging endpoint (${((storm / calm) * 100).toFixed(1)} %); ` +

@@ -5,3 +5,4 @@ export * from './schemas.js';
 export * from './domain.js';
 export * from './operation-schemas.js';
 export * from './logger.js';
+export * from './json-depth.js';

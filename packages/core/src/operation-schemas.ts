@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJson } from './schemas.js';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -41,5 +42,5 @@ export const deliveryListQuerySchema = z.object({
 
 export const recoverSchema = z.object({ since: timeOrDuration, until: timeOrDuration.optional() }).strict();
 export const replaySchema = z.object({ since: timeOrDuration, until: timeOrDuration.optional(), types: z.array(z.string().min(1).max(200)).max(500).optional() }).strict();
-export const testDeliverySchema = z.object({ type: z.string().min(1).max(200).optional(), data: z.unknown().optional() }).strict();
+export const testDeliverySchema = z.object({ type: z.string().min(1).max(200).optional(), data: boundedJson.optional() }).strict();
 export const eventTypesQuerySchema = z.object({ profile: z.string().max(50).optional() });

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+
+/** Any JSON value that does not nest deeper than MAX_JSON_DEPTH. */
+export const boundedJson = z.unknown().refine((value) => !nestsDeeperThan(value), `nests deeper than ${MAX_JSON_DEPTH} levels`);
 
 export const isoTime = z.iso.datetime({ offset: true });
 
@@ -15,7 +19,7 @@ export const eventInputSchema = z.object({
   tenant: z.string().min(1).max(100),
   profile: z.string().min(1).max(50),
   type: z.string().min(1).max(200),
-  data: z.unknown().refine((value) => value !== undefined, 'Required'),
+  data: boundedJson.refine((value) => value !== undefined, 'Required'),
   id: eventIdSchema.optional(),
   occurred_at: isoTime.optional(),
   actor: z.object({ id: z.union([z.string().min(1), z.number()]) }).optional(),
@@ -54,7 +58,7 @@ const subscriptionFields = {
   events: z.array(z.string().min(1).max(200)).min(1).max(500),
   secret: z.string().min(8).max(500).optional(),
   description: z.string().max(2000).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.record(z.string(), boundedJson).optional(),
   active: z.boolean().default(true),
   created_by: z.string().min(1).max(200).optional(),
   delay_seconds: z.number().int().min(0).max(86400).optional(),

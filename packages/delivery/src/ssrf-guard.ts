@@ -10,7 +10,8 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['100::', 64], ['2001:db8::', 32],
+  // ::/96 is IPv4-compatible IPv6 (deprecated), ::127.0.0.1 included; it also covers :: and ::1.
+  ['::', 96], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['100::', 64], ['2001:db8::', 32],
   ['64:ff9b::', 96], ['2002::', 16],
 ] as const) blocked.addSubnet(network, prefix, 'ipv6');
 

@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis, Result } from 'ioredis';
-import { deliveryIdFor } from '@hookfleet/core';
+import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { queueBookkeeping } from './bookkeeping-store.js';
@@ -46,7 +46,8 @@ function encodeCursor(score: number, id: string): string {
 
 function decodeCursor(cursor: string): [number, string] {
   const [score, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  return [Number(score), id ?? ''];
+  if (!Number.isFinite(Number(score)) || !id) throw new ValidationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this API gave out' }]);
+  return [Number(score), id];
 }
 
 export type CreateOutcome = 'created' | 'pending' | 'exists';

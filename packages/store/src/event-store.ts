@@ -1,5 +1,5 @@
 import type { Redis, Result } from 'ioredis';
-import type { StoredEvent } from '@hookfleet/core';
+import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (CONTRACT.md, POST /v1/events). */
@@ -100,6 +100,7 @@ export class EventStore {
       const [score, id] = Buffer.from(options.cursor, 'base64url').toString('utf8').split(':');
       max = Number(score);
       after = id;
+      if (!Number.isFinite(max) || !id) throw new ValidationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this API gave out' }]);
     }
     const data: StoredEvent[] = [];
     const chunk = Math.max(options.limit * 2, 100);

@@ -27,8 +27,8 @@ export function subscriptionOperationRoutes(
   const router = Router();
 
   router.post('/v1/subscriptions/:id/recover', async (request, response) => {
-    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     const input = parseOrThrow(recoverSchema, request.body ?? {}, 'invalid recover');
+    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     assertActive(subscription);
     assertWithinRetention(input.since, retentionMs);
     const operation = await operations.create('recover', subscription.tenant, subscription.id);
@@ -37,8 +37,8 @@ export function subscriptionOperationRoutes(
   });
 
   router.post('/v1/subscriptions/:id/replay', async (request, response) => {
-    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     const input = parseOrThrow(replaySchema, request.body ?? {}, 'invalid replay');
+    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     assertActive(subscription);
     assertWithinRetention(input.since, retentionMs);
     const operation = await operations.create('replay', subscription.tenant, subscription.id);
@@ -47,8 +47,8 @@ export function subscriptionOperationRoutes(
   });
 
   router.post('/v1/subscriptions/:id/test', async (request, response) => {
-    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     const input = parseOrThrow(testDeliverySchema, request.body ?? {}, 'invalid test');
+    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
     response.json(await sendTestDelivery(transport, subscription, input));
   });
 
