@@ -201,16 +201,17 @@ describe('renderings', () => {
 
 describe('the command line', () => {
   it('runs every scenario, once, by default', () => {
-    expect(parseArgs([])).toEqual({ quick: false, scenarios: [...SCENARIO_NAMES], repeat: 1, profile: false, baselines: true, help: false });
+    expect(parseArgs([])).toEqual({ quick: false, scenarios: [...SCENARIO_NAMES], repeat: 1, profile: false, baselines: true, latencyRate: null, help: false });
   });
 
   it('takes --quick, repeated --scenario in the table’s order, --repeat, --profile and --no-baselines', () => {
-    expect(parseArgs(['--scenario', 'retries', '--quick', '--scenario=fan-out 1', '--repeat', '3', '--profile', '--no-baselines'])).toEqual({
+    expect(parseArgs(['--scenario', 'retries', '--quick', '--scenario=fan-out 1', '--repeat', '3', '--profile', '--no-baselines', '--latency-rate', '800'])).toEqual({
       quick: true,
       scenarios: ['fan-out 1', 'retries'],
       repeat: 3,
       profile: true,
       baselines: false,
+      latencyRate: 800,
       help: false,
     });
   });
@@ -226,7 +227,7 @@ describe('the command line', () => {
     expect(resolveScenario(given)).toBe(name);
   });
 
-  it.each([[['--scenario', 'nope']], [['--scenario']], [['--repeat', '0']], [['--repeat', 'x']], [['--fast']]])('refuses %j', (argv) => {
+  it.each([[['--scenario', 'nope']], [['--scenario']], [['--repeat', '0']], [['--repeat', 'x']], [['--latency-rate', '-1']], [['--fast']]])('refuses %j', (argv) => {
     expect(() => parseArgs(argv)).toThrow();
   });
 });

@@ -86,6 +86,7 @@ try {
     sizes: SIZES[mode],
     repeat: options.repeat,
     baselines: options.baselines,
+    latencyRate: options.latencyRate,
     logDir,
     profileDir,
     log,

@@ -14,13 +14,14 @@ export const SCENARIO_ALIASES = Object.freeze({
   'single': 'single POST ingest',
 });
 
-export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines]
+export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines] [--latency-rate <n>]
   --quick            every scenario, small enough to finish in under 2 minutes
   --scenario <name>  run only this scenario (repeatable): ${SCENARIO_NAMES.map((name) => JSON.stringify(name)).join(', ')}
                      or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')}
   --repeat <n>       run each throughput comparison n times and report the medians (default 1)
   --profile          run the API and worker with --cpu-prof and print their top self-time functions
-  --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)`;
+  --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)
+  --latency-rate <n> run the latency scenario at n events/s instead of 25 % of the fan-out 1 maximum`;
 
 /** Resolves a --scenario value to its exact name, or throws. */
 export function resolveScenario(value) {
@@ -33,10 +34,10 @@ export function resolveScenario(value) {
 
 /**
  * @param {string[]} argv the arguments after the script name
- * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, baselines: boolean, help: boolean }}
+ * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, baselines: boolean, latencyRate: number | null, help: boolean }}
  */
 export function parseArgs(argv) {
-  const options = { quick: false, scenarios: [], repeat: 1, profile: false, baselines: true, help: false };
+  const options = { quick: false, scenarios: [], repeat: 1, profile: false, baselines: true, latencyRate: null, help: false };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -68,6 +69,12 @@ export function parseArgs(argv) {
       case '--no-baselines':
         options.baselines = false;
         break;
+      case '--latency-rate': {
+        const rate = Number(value());
+        if (!Number.isFinite(rate) || rate < 10 || rate > 1_000_000) throw new Error(`--latency-rate must be a number of events/s within 10..1,000,000\n${USAGE}`);
+        options.latencyRate = rate;
+        break;
+      }
       case '--help':
       case '-h':
         options.help = true;

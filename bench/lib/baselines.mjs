@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { cpuSeconds } from './processes.mjs';
+import { commandStats, commandsPerDelivery } from './redis-info.mjs';
 import { ratePerSecond } from './stats.mjs';
 
 const BASELINE_WORKER = fileURLToPath(new URL('../baseline-worker.mjs', import.meta.url));
@@ -12,7 +13,7 @@ export const BASELINE_PREFIX = 'bench';
 /**
  * @param {{ group: import('./processes.mjs').ProcessGroup, redisUrl: string, receiver: Awaited<ReturnType<typeof import('./receiver-client.mjs').startReceiver>> }} context
  * @param {{ client: 'undici' | 'got', count: number, body: string, concurrency: number, timeoutMs: number }} options
- * @returns {Promise<{ perS: number | null, count: number, seconds: number, cpu: Record<string, number> }>} cpu: CPU ms per 1,000 jobs by process
+ * @returns {Promise<{ perS: number | null, count: number, seconds: number, cpu: Record<string, number>, redisCommands: { calls: number, usec: number, text: string } }>} cpu: CPU ms per 1,000 jobs by process
  */
 export async function runBaseline(context, options) {
   const queueName = options.client === 'got' ? 'b2' : 'b1';
@@ -35,6 +36,7 @@ export async function runBaseline(context, options) {
     const pids = { worker: worker.child.pid, redis: context.redisPid, receiver: context.receiver.member.child.pid };
     const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
     const runnerBefore = process.cpuUsage();
+    await context.redis.config('RESETSTAT');
     const startedAt = performance.timeOrigin + performance.now();
     for (let offset = 0; offset < options.count; offset += ADD_BULK_SIZE) {
       const size = Math.min(ADD_BULK_SIZE, options.count - offset);
@@ -44,7 +46,8 @@ export async function runBaseline(context, options) {
     const runner = process.cpuUsage(runnerBefore);
     const cpu = { runner: ((runner.user + runner.system) / 1e3 / options.count) * 1000 };
     for (const [name, pid] of Object.entries(pids)) cpu[name] = (((cpuSeconds(pid) ?? 0) - cpuBefore[name]) * 1e6) / options.count;
-    return { perS: ratePerSecond(options.count, startedAt, lastAt), count: options.count, seconds: (lastAt - startedAt) / 1000, cpu };
+    const redisCommands = commandsPerDelivery(await commandStats(context.redis), options.count);
+    return { perS: ratePerSecond(options.count, startedAt, lastAt), count: options.count, seconds: (lastAt - startedAt) / 1000, cpu, redisCommands };
   } finally {
     await context.group.stop(worker);
     await queue.obliterate({ force: true }).catch(() => undefined);

@@ -4,6 +4,7 @@ import { deliveryIdFor } from '@hookfleet/core';
 import { Queue } from 'bullmq';
 import { apiClient, batchBodies, createSubscriptions, createTenant, postBatches, QUEUE_PREFIX, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { cpuSeconds, sampleRss } from './processes.mjs';
+import { commandStats, commandsPerDelivery } from './redis-info.mjs';
 import { ratePerSecond, reconcile } from './stats.mjs';
 
 export const now = () => performance.timeOrigin + performance.now();
@@ -102,12 +103,14 @@ export async function driveBatches(ctx, fleet, setup, { events, type, bodyBytes 
   const pids = { api: fleet.api.member.child.pid, worker: fleet.worker?.member.child.pid, redis: ctx.redisPid, receiver: ctx.receiver.member.child.pid };
   const rss = sampleRss(fleet.worker ? [fleet.worker.member.child.pid] : []);
   const cpuBefore = cpuSnapshot(pids);
+  await ctx.redis.config('RESETSTAT');
   const startedAt = now();
   const arrived = ctx.receiver.waitForOk(expected, timeoutMs);
   const answers = await postBatches(fleet.client, bodies, BATCHES_IN_FLIGHT);
   const acceptedAt = now();
   const { lastAt } = await arrived;
   const cpuAfter = cpuSnapshot(pids);
+  const redisCommands = commandsPerDelivery(await commandStats(ctx.redis), expected);
   const peakRssMb = rss.stop();
   const dump = await ctx.receiver.dump();
   const firstAttempts = firstAttemptSummary(dump);
@@ -128,6 +131,7 @@ export async function driveBatches(ctx, fleet, setup, { events, type, bodyBytes 
     allDoneSeconds: (lastAt - startedAt) / 1000,
     peakRssMb,
     cpu: cpuPerThousand(cpuBefore, cpuAfter, expected),
+    redisCommands,
     firstAttempts,
     accounting: reconcile(expectedIds, okIds),
     arrivals: dump.ids.length,

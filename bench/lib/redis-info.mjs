@@ -73,3 +73,33 @@ export function breakdownLines(breakdown, perDivisor = null, divisorLabel = '') 
   }
   return lines;
 }
+
+/**
+ * Redis commands since the last CONFIG RESETSTAT: per command, calls and microseconds (INFO commandstats).
+ * @returns {Promise<Map<string, { calls: number, usec: number }>>}
+ */
+export async function commandStats(redis) {
+  const stats = new Map();
+  for (const [field, value] of Object.entries(parseInfo(await redis.info('commandstats')))) {
+    const calls = /calls=(\d+)/.exec(value);
+    const usec = /usec=(\d+)/.exec(value);
+    if (calls && usec) stats.set(field.replace(/^cmdstat_/, ''), { calls: Number(calls[1]), usec: Number(usec[1]) });
+  }
+  return stats;
+}
+
+/** "12.0 commands (evalsha 4.0, hmget 1.0, …), 35 µs of Redis per delivery" from command stats over `count` deliveries. */
+export function commandsPerDelivery(stats, count, top = 6) {
+  let calls = 0;
+  let usec = 0;
+  for (const entry of stats.values()) {
+    calls += entry.calls;
+    usec += entry.usec;
+  }
+  const biggest = [...stats.entries()].sort((a, b) => b[1].calls - a[1].calls).slice(0, top);
+  return {
+    calls: calls / count,
+    usec: usec / count,
+    text: `${(calls / count).toFixed(1)} Redis commands per delivery (${biggest.map(([name, entry]) => `${name} ${(entry.calls / count).toFixed(2)}`).join(', ')}), ${(usec / count).toFixed(0)} µs of Redis command time per delivery`,
+  };
+}

@@ -19,21 +19,25 @@ export const SIZES = {
     latencyWarmupSeconds: 3,
     singleSeconds: 15,
     singleWarmupSeconds: 3,
+    growthWarmupEvents: 5_000,
     growthEvents: [10_000, 50_000, 200_000],
+    growthBaselineEverySize: true,
     retriesEvents: 50_000,
     b2Cap: 50_000,
   },
   quick: {
-    fanOut1Events: 10_000,
-    fanOut10Events: 1_000,
+    fanOut1Events: 8_000,
+    fanOut10Events: 800,
     fanOut1000Events: 10,
-    latencySeconds: 6,
+    latencySeconds: 5,
     latencyWarmupSeconds: 1,
-    singleSeconds: 5,
+    singleSeconds: 4,
     singleWarmupSeconds: 1,
-    growthEvents: [2_000, 5_000, 20_000],
-    retriesEvents: 10_000,
-    b2Cap: 10_000,
+    growthWarmupEvents: 2_000,
+    growthEvents: [3_000, 6_000, 12_000],
+    growthBaselineEverySize: false,
+    retriesEvents: 6_000,
+    b2Cap: 3_000,
   },
 };
 
@@ -54,7 +58,7 @@ async function baselines(ctx, count, { b2 = true } = {}) {
     ctx.log(`    b2 (BullMQ + got):    ${fmt(b2Result.perS)}/s over ${fmt(b2Count)} jobs; ${cpuLine('CPU', b2Result.cpu)}`);
   }
   await ctx.redis.flushall();
-  return { b1: b1.perS, b2: b2Result?.perS ?? null, b2Count: b2Result?.count ?? null, b1Cpu: b1.cpu, b2Cpu: b2Result?.cpu ?? null };
+  return { b1: b1.perS, b2: b2Result?.perS ?? null, b2Count: b2Result?.count ?? null, b1Cpu: b1.cpu, b2Cpu: b2Result?.cpu ?? null, b1Redis: b1.redisCommands, b2Redis: b2Result?.redisCommands ?? null };
 }
 
 function cpuLine(label, cpu) {
@@ -94,9 +98,11 @@ async function fanOutScenario(ctx, name, { events, fanOut }) {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...runs.map((run, index) => `| ${index + 1} | ${fmt(run.result.perS)} | ${fmt(run.base.b1)} | ${fmt(run.base.b2)} | ${fmt(ratio(run.result.perS, run.base.b1), 2)} | ${fmt(ratio(run.result.perS, run.base.b2), 2)} | ${fmt(run.result.ingestPerS)} | ${accountingLine(run.result)} |`),
     '',
-    cpuLine('hookfleet (last round)', runs[runs.length - 1].result.cpu),
-    ...(runs[runs.length - 1].base.b1Cpu ? ['', cpuLine('b1 (last round)', runs[runs.length - 1].base.b1Cpu)] : []),
-    ...(runs[runs.length - 1].base.b2Cpu ? ['', cpuLine('b2 (last round)', runs[runs.length - 1].base.b2Cpu)] : []),
+    `CPU and Redis work per delivery (last round; CPU ms per 1,000 deliveries by process, Redis from INFO commandstats):`,
+    '',
+    `- hookfleet: ${cpuLine('', runs[runs.length - 1].result.cpu).slice(2)}; ${runs[runs.length - 1].result.redisCommands.text}`,
+    ...(runs[runs.length - 1].base.b1Cpu ? [`- b1: ${cpuLine('', runs[runs.length - 1].base.b1Cpu).slice(2)}; ${runs[runs.length - 1].base.b1Redis.text}`] : []),
+    ...(runs[runs.length - 1].base.b2Cpu ? [`- b2: ${cpuLine('', runs[runs.length - 1].base.b2Cpu).slice(2)}; ${runs[runs.length - 1].base.b2Redis.text}`] : []),
   ];
   return { row, section: { title: name, lines } };
 }
@@ -200,8 +206,8 @@ async function fanOut1Maximum(ctx) {
  * 202 Accepted (as the producer sees it) to the delivery's arrival at the receiver. The warm-up is not counted.
  */
 export async function latency(ctx) {
-  const maximum = await fanOut1Maximum(ctx);
-  const rate = Math.max(100, Math.round(maximum * 0.25));
+  const maximum = ctx.latencyRate ? null : await fanOut1Maximum(ctx);
+  const rate = ctx.latencyRate ?? Math.max(100, Math.round(maximum * 0.25));
   const { latencySeconds: seconds, latencyWarmupSeconds: warmup } = ctx.sizes;
   const type = 'bench.latency';
   return withFleet(ctx, { label: 'latency' }, async (fleet) => {
@@ -242,24 +248,34 @@ export async function latency(ctx) {
     const peakRss = rss.stop();
     const arrivals = okArrivalById(await ctx.receiver.dump());
     const latencies = [];
+    const bySecond = new Map();
     let measuredEvents = 0;
     let missing = 0;
     for (const batch of sent) {
       if (!batch.measured) continue;
+      const second = Math.floor((batch.answeredAt - measureFrom) / 1000);
       for (const id of batch.ids) {
         measuredEvents += 1;
         const arrivedAt = arrivals.get(deliveryIdFor(id, subscriptionId));
         if (arrivedAt === undefined) missing += 1;
-        else latencies.push(arrivedAt - batch.answeredAt);
+        else {
+          latencies.push(arrivedAt - batch.answeredAt);
+          let slot = bySecond.get(second);
+          if (!slot) bySecond.set(second, (slot = []));
+          slot.push(arrivedAt - batch.answeredAt);
+        }
       }
     }
+    const perSecond = [...bySecond.entries()].sort((a, b) => a[0] - b[0]).map(([second, values]) => `${second}s ${fmt(summarize(values).p50, 0)}/${fmt(summarize(values).max, 0)}`);
     const summary = summarize(latencies);
     const achieved = measuredEvents / seconds;
     ctx.log(`    ${fmt(achieved)} events/s for ${seconds} s: p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms, max ${fmt(summary.max, 1)} ms (${missing} missing, ${failures} failed requests)`);
     const row = scenarioRow('latency', { deliveriesPerS: achieved, p50Ms: summary.p50, p99Ms: summary.p99, workerRssMb: peakRss });
     const lines = [
-      `Target rate 25 % of the fan-out 1 maximum (${fmt(maximum)}/s) = ${fmt(rate)} events/s, sent as one batch POST every 10 ms for ${seconds} s after a ${warmup} s warm-up that is not counted; one subscription.`,
+      `${maximum === null ? `Rate given on the command line: ${fmt(rate)} events/s` : `Target rate 25 % of the fan-out 1 maximum (${fmt(maximum)}/s) = ${fmt(rate)} events/s`}, sent as one batch POST every 10 ms for ${seconds} s after a ${warmup} s warm-up that is not counted; one subscription.`,
       `Measured ${fmt(measuredEvents)} deliveries (${fmt(achieved)}/s): latency from the producer receiving 202 Accepted to the arrival at the receiver: min ${fmt(summary.min, 1)}, p50 ${fmt(summary.p50, 1)}, p99 ${fmt(summary.p99, 1)}, max ${fmt(summary.max, 1)} ms; ${missing} missing; ${failures} requests not answered 202.`,
+      '',
+      `p50/max (ms) by second of the measured window: ${perSecond.join(' · ')}`,
     ];
     return { row, section: { title: 'latency', lines } };
   });
@@ -353,7 +369,7 @@ export async function growth(ctx) {
   const largest = sizes[sizes.length - 1];
   const baseB1 = [];
   for (const size of sizes.slice(0, -1)) {
-    const base = await baselines(ctx, size, { b2: false });
+    const base = ctx.sizes.growthBaselineEverySize ? await baselines(ctx, size, { b2: false }) : { b1: null };
     baseB1.push(base.b1);
   }
   const base = await baselines(ctx, largest);
@@ -372,11 +388,16 @@ export async function growth(ctx) {
       );
     }, 250);
     try {
+      // A warm-up first (not counted): growth is about what accumulates, not about a cold JIT.
+      const warmupEvents = ctx.sizes.growthWarmupEvents;
+      await driveBatches(ctx, fleet, setup, { events: warmupEvents, type, timeoutMs: timeoutFor(warmupEvents) });
+      await watcher.waitUntil((counts) => counts.events === 0 && counts.deliveries === 0, 60_000, 'queues to empty');
       await sleep(1000);
       const start = await usedMemory(ctx.redis);
       const startBreakdown = await memoryByKind(ctx.redis);
+      peak = start;
       const results = [];
-      let sequence = 0;
+      let sequence = warmupEvents;
       for (const size of sizes) {
         const result = await driveBatches(ctx, fleet, setup, { events: size, type, timeoutMs: timeoutFor(size), startSequence: sequence });
         sequence += size;
@@ -396,7 +417,7 @@ export async function growth(ctx) {
       const last = results[results.length - 1];
       const row = scenarioRow('growth', { deliveriesPerS: last.perS, b1PerS: base.b1, b2PerS: base.b2, workerRssMb: Math.max(...results.map((result) => result.peakRssMb ?? 0)) || null });
       const lines = [
-        `fan-out 1 at ${sizes.map((size) => fmt(size)).join(', ')} events one after another on the same API and worker, HOOKFLEET_EVENT_RETENTION_HOURS=0. The row in latest.json is the ${fmt(largest)} run (b2 measured with ${fmt(base.b2Count)} jobs).`,
+        `fan-out 1 at ${sizes.map((size) => fmt(size)).join(', ')} events one after another on the same API and worker, HOOKFLEET_EVENT_RETENTION_HOURS=0, after a warm-up of ${fmt(warmupEvents)} events that is not counted (memory is measured from after it). The row in latest.json is the ${fmt(largest)} run (b2 measured with ${fmt(base.b2Count)} jobs).`,
         '',
         '| events | hookfleet/s | b1/s (same size) | × b1 | delivery check |',
         '| ---: | ---: | ---: | ---: | --- |',

@@ -1,5 +1,5 @@
 import type { StoredEvent, Subscription, AttemptRecord, DeliveryStatus } from '@hookfleet/core';
-import { maxAttempts, nextRetryDelayMs, type BookkeepingEffect, type Bookkeeping, type ProviderProfile } from '@hookfleet/profiles';
+import { maxAttempts, nextRetryDelayMs, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import { asksForPause, classifyAttempt, parseRetryAfterMs, type AttemptOutcomeLabel, type DeliveryTransport } from '@hookfleet/delivery';
 
 export interface AttemptInput {
@@ -9,7 +9,6 @@ export interface AttemptInput {
   profile: ProviderProfile;
   attempt: number;
   retryDelayScale: number;
-  bookkeeping: Bookkeeping;
 }
 
 /** The typed outcome of one attempt, which recording, scheduling, metrics and logs consume. */
@@ -56,7 +55,7 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
     at: now.toISOString(),
     response_body: result.responseBody || null,
   };
-  const bookkeeping = profile.onAttempt?.(input.bookkeeping, { ok, statusCode: result.statusCode, dead: verdict === 'dead', at: now });
+  const bookkeeping = profile.onAttempt?.({ ok, statusCode: result.statusCode, dead: verdict === 'dead', at: now });
   // A subscription its profile removes or disables (Paymo's 410, Paybook's disable rule) gets no further attempt.
   if (verdict === 'retry' && (bookkeeping?.remove || bookkeeping?.disable)) {
     return { verdict: 'dead', status: 'dead', outcome, statusCode: result.statusCode, durationMs: result.durationMs, retryDelayMs: null, retryAfterMs, record, bookkeeping };

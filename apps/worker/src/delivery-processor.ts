@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { findProfile, maxAttempts, type Bookkeeping, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, maxAttempts, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
 import { statusClass } from '@hookfleet/metrics';
 import type { AttemptResult } from '@hookfleet/store';
@@ -37,13 +37,13 @@ export function createDeliveryProcessor(context: WorkerContext) {
     return context.subscriptions.get(id);
   }
 
-  async function loadBookkeeping(profile: ProviderProfile, subscriptionId: string): Promise<Bookkeeping> {
-    return profile.onAttempt ? context.subscriptions.bookkeeping(subscriptionId) : {};
-  }
-
-  /** The profile's disable rule on the stored bookkeeping, read after this job's attempts were recorded. */
-  async function storedBookkeepingRule(profile: ProviderProfile, subscriptionId: string): Promise<BookkeepingEffect | undefined> {
-    const reason = profile.disableWhen?.(await context.subscriptions.bookkeeping(subscriptionId));
+  /**
+   * The profile's disable rule on the stored bookkeeping, read after this job's attempts were recorded; only failures
+   * move a subscription towards it, so a batch that all succeeded costs no read.
+   */
+  async function storedBookkeepingRule(profile: ProviderProfile, subscriptionId: string, decisions: readonly AttemptDecision[]): Promise<BookkeepingEffect | undefined> {
+    if (!profile.disableWhen || decisions.every((decision) => decision.verdict === 'delivered')) return undefined;
+    const reason = profile.disableWhen(await context.subscriptions.bookkeeping(subscriptionId));
     return reason ? { disable: reason } : undefined;
   }
 
@@ -132,13 +132,12 @@ export function createDeliveryProcessor(context: WorkerContext) {
       await context.queues.deliveries.addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
     }
     if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
-    const bookkeeping = await loadBookkeeping(profile, subscription.id);
     const started = Date.now();
     let sent = 0;
     while (sent < pendingIndexes.length) {
       const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, pendingIndexes.length - sent);
       const slice = pendingIndexes.slice(sent, sent + grant.granted).map((index) => ({ deliveryId: ids[index] as string, eventId: data.eventIds[index] as string }));
-      await sendFirstAttempts(subscription, profile, bookkeeping, slice);
+      await sendFirstAttempts(subscription, profile, slice);
       sent += grant.granted;
       if (sent === pendingIndexes.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
@@ -148,7 +147,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
   }
 
   /** Build → send → judge → record/schedule for a slice of a group's first attempts. */
-  async function sendFirstAttempts(subscription: Subscription, profile: ProviderProfile, bookkeeping: Bookkeeping, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<void> {
+  async function sendFirstAttempts(subscription: Subscription, profile: ProviderProfile, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<void> {
     if (slice.length === 0) return;
     const events = await context.eventCache.getMany(slice.map((entry) => entry.eventId));
     const expired: string[] = [];
@@ -159,7 +158,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
           expired.push(deliveryId);
           return null;
         }
-        const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale, bookkeeping }, context.transport);
+        const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale }, context.transport);
         observe(profile.name, decision, event);
         return { decision, event };
       }),
@@ -172,7 +171,8 @@ export function createDeliveryProcessor(context: WorkerContext) {
       .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
     if (retries.length > 0) await context.queues.deliveries.addBulk(retries);
     await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
-    await applySubscriptionEffects(context, subscription, [...done.map(({ decision }) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id)]);
+    const decided = done.map(({ decision }) => decision);
+    await applySubscriptionEffects(context, subscription, [...decided.map((decision) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id, decided)]);
   }
 
   async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryRetryJobData): Promise<void> {
@@ -193,16 +193,15 @@ export function createDeliveryProcessor(context: WorkerContext) {
     if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
     const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, 1);
     if (grant.granted === 0) await deferRest(job, token, profile.name, 1, grant.waitMs);
-    const bookkeeping = await loadBookkeeping(profile, subscription.id);
     const decided = await attemptDelivery(
-      { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale, bookkeeping },
+      { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale },
       context.transport,
     );
     // An operator's retry is one more attempt: if it fails, the delivery is dead again.
     const decision = data.final && decided.verdict === 'retry' ? { ...decided, verdict: 'dead' as const, status: 'dead' as const, retryDelayMs: null } : decided;
     observe(profile.name, decision, event);
     await deliveries.recordAttempts([toResult(subscription.id, decision, event)]);
-    await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await storedBookkeepingRule(profile, subscription.id)]);
+    await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await storedBookkeepingRule(profile, subscription.id, [decision])]);
     await honourPause(subscription.id, [decision]);
     if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryAfterMs);
   }

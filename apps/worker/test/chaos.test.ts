@@ -8,6 +8,7 @@ import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { activeJobs, auditDeliveries, dataKey, pause, percentile, stillInSameRun, type ActiveJob } from '../../../test/delivery-audit.js';
 import { waitFor } from '../../../test/wait.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
+import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../src/worker.js';
 
 // `npm test`: 2,000 events in well under a minute; `npm run test:chaos` (HOOKFLEET_CHAOS=full): 20,000, and the
 // summary lands in bench/results/chaos-latest.json. HOOKFLEET_CHAOS_EVENTS overrides the count either way.
@@ -133,8 +134,8 @@ describe('worker crash chaos', () => {
       duplicateRatePercent: Number((audit.duplicateRate * 100).toFixed(3)),
       pickupAfterKillMs: { min: Math.min(...pickups), median: percentile(pickups, 50), p95: percentile(pickups, 95), max: Math.max(...pickups) },
       allReceivedAfterMs: allReceivedMs,
-      lockDurationMs: 15_000,
-      stalledIntervalMs: 5_000,
+      lockDurationMs: LOCK_DURATION_MS,
+      stalledIntervalMs: STALLED_INTERVAL_MS,
     };
     console.log(
       `chaos: ${EVENTS} events, ${summary.kills} SIGKILLs (${summary.strandedJobs} jobs stranded), ${audit.duplicates} duplicates ` +

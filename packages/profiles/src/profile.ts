@@ -70,7 +70,7 @@ export interface ProviderProfile {
   /** Delays before each retry, in milliseconds, unscaled: attempts in all = length + 1. */
   retryDelaysMs: readonly number[];
   /** Bookkeeping after each attempt; absent = none. */
-  onAttempt?(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect;
+  onAttempt?(outcome: AttemptOutcome): BookkeepingEffect;
   /**
    * A disable rule on the bookkeeping as stored after a job's attempts were recorded: concurrent attempts each see an
    * older snapshot in onAttempt, so a threshold is judged here, where the last writer sees every count. A reason to

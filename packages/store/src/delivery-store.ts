@@ -40,6 +40,14 @@ declare module 'ioredis' {
   }
 }
 
+/** One write per subscription and batch: sets in order (the last wins), increments summed. */
+function mergeBookkeeping(merged: Map<string, BookkeepingEffect>, subscriptionId: string, effect: BookkeepingEffect): void {
+  const current = merged.get(subscriptionId) ?? {};
+  const increment = { ...current.increment };
+  for (const [field, amount] of Object.entries(effect.increment ?? {})) increment[field] = (increment[field] ?? 0) + amount;
+  merged.set(subscriptionId, { set: { ...current.set, ...effect.set }, increment });
+}
+
 function encodeCursor(score: number, id: string): string {
   return Buffer.from(`${score}:${id}`).toString('base64url');
 }
@@ -135,6 +143,7 @@ export class DeliveryStore {
     if (results.length === 0) return;
     const pipeline = this.redis.pipeline();
     const touchedLogs = new Set<string>();
+    const bookkeeping = new Map<string, BookkeepingEffect>();
     for (const result of results) {
       const key = this.keys.delivery(result.deliveryId);
       pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
@@ -142,9 +151,10 @@ export class DeliveryStore {
       const log = this.keys.attempts(result.subscriptionId);
       pipeline.lpush(log, JSON.stringify(result.record));
       touchedLogs.add(log);
-      if (result.bookkeeping) queueBookkeeping(pipeline, this.keys, result.subscriptionId, result.bookkeeping);
+      if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
     }
     for (const log of touchedLogs) pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
+    for (const [subscriptionId, effect] of bookkeeping) queueBookkeeping(pipeline, this.keys, subscriptionId, effect);
     // Any success clears the endpoint's failure streak (the circuit breaker's record), in the same round trip.
     for (const subscriptionId of new Set(results.filter((result) => result.status === 'delivered').map((result) => result.subscriptionId))) {
       pipeline.del(this.keys.endpointHealth(subscriptionId));

@@ -14,7 +14,7 @@ function count(bookkeeping: Bookkeeping, field: string): number {
   return Number.isFinite(value) ? value : 0;
 }
 
-export function paybookOnAttempt(_bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect {
+export function paybookOnAttempt(outcome: AttemptOutcome): BookkeepingEffect {
   return outcome.ok ? { set: { failed_in_a_row: 0 } } : { increment: { ct_failed: 1, failed_in_a_row: 1 } };
 }
 

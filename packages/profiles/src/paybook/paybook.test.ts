@@ -15,7 +15,7 @@ describe('paybook profile', () => {
     [{}, false, { increment: { ct_failed: 1, failed_in_a_row: 1 } }],
     [{ ct_failed: '1000', failed_in_a_row: '99' }, false, { increment: { ct_failed: 1, failed_in_a_row: 1 } }],
   ])('with bookkeeping %j, an attempt with ok=%s keeps %j', (bookkeeping, ok, effect) => {
-    expect(paybookProfile.onAttempt(bookkeeping, { ok, statusCode: ok ? 200 : 500, dead: false, at })).toEqual(effect);
+    expect(paybookProfile.onAttempt({ ok, statusCode: ok ? 200 : 500, dead: false, at })).toEqual(effect);
   });
 
   it.each([

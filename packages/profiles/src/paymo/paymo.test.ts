@@ -86,7 +86,7 @@ describe('paymo profile', () => {
     [null, { set: { last_status_code: null } }],
     [410, { set: { last_status_code: 410 }, remove: true }],
   ])('after an attempt answered %s, keeps %j', (statusCode, effect) => {
-    expect(paymoProfile.onAttempt({}, { ok: statusCode === 200, statusCode, dead: false, at: new Date() })).toEqual(effect);
+    expect(paymoProfile.onAttempt({ ok: statusCode === 200, statusCode, dead: false, at: new Date() })).toEqual(effect);
   });
 
   it('refuses a where it cannot parse for concrete events only', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
+import type { DisabledReason } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
 import { signStandardWebhook } from './signature.js';
 import { signingSecrets } from '../signing-secrets.js';
@@ -8,15 +9,18 @@ import { signingSecrets } from '../signing-secrets.js';
 export const DISABLE_AFTER_CONSECUTIVE_DEAD = 20;
 
 /**
- * 410 Gone means the receiver is gone for good: the subscription is disabled ('gone'). Deliveries that keep dying
- * (DISABLE_AFTER_CONSECUTIVE_DEAD in a row, no success between) disable it as 'failing'. Any success resets the count.
+ * 410 Gone means the receiver is gone for good: the subscription is disabled ('gone'). Dead deliveries are counted
+ * and any success resets the count; the disable rule reads the stored count (disableWhen), so concurrent deaths
+ * cannot step over it.
  */
-export function standardBookkeeping(bookkeeping: Bookkeeping, outcome: AttemptOutcome): BookkeepingEffect {
-  if (outcome.ok) return bookkeeping.consecutive_dead && bookkeeping.consecutive_dead !== '0' ? { set: { consecutive_dead: 0 } } : {};
+export function standardBookkeeping(outcome: AttemptOutcome): BookkeepingEffect {
+  if (outcome.ok) return { set: { consecutive_dead: 0 } };
   if (outcome.statusCode === 410) return { disable: 'gone' };
-  if (!outcome.dead) return {};
-  const consecutiveDead = Number(bookkeeping.consecutive_dead ?? 0) + 1;
-  return consecutiveDead >= DISABLE_AFTER_CONSECUTIVE_DEAD ? { increment: { consecutive_dead: 1 }, disable: 'failing' } : { increment: { consecutive_dead: 1 } };
+  return outcome.dead ? { increment: { consecutive_dead: 1 } } : {};
+}
+
+export function standardDisableWhen(bookkeeping: Bookkeeping): DisabledReason | null {
+  return Number(bookkeeping.consecutive_dead ?? 0) >= DISABLE_AFTER_CONSECUTIVE_DEAD ? 'failing' : null;
 }
 
 const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -55,4 +59,5 @@ export const standardProfile = {
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
   onAttempt: standardBookkeeping,
+  disableWhen: standardDisableWhen,
 } satisfies ProviderProfile;

@@ -89,13 +89,20 @@ describe('standard profile', () => {
 describe('standard bookkeeping', () => {
   const at = new Date();
   it.each([
-    ['a 410 disables the subscription as gone', {}, { ok: false, statusCode: 410, dead: false, at }, { disable: 'gone' }],
-    ['a failure that is not final changes nothing', {}, { ok: false, statusCode: 500, dead: false, at }, {}],
-    ['a dead delivery counts', { consecutive_dead: '3' }, { ok: false, statusCode: 500, dead: true, at }, { increment: { consecutive_dead: 1 } }],
-    ['the 20th dead delivery in a row disables as failing', { consecutive_dead: '19' }, { ok: false, statusCode: null, dead: true, at }, { increment: { consecutive_dead: 1 }, disable: 'failing' }],
-    ['a success resets the count', { consecutive_dead: '7' }, { ok: true, statusCode: 200, dead: false, at }, { set: { consecutive_dead: 0 } }],
-    ['a success with no count writes nothing', {}, { ok: true, statusCode: 200, dead: false, at }, {}],
-  ] as const)('%s', (_label, bookkeeping, outcome, expected) => {
-    expect(standardProfile.onAttempt({ ...bookkeeping }, outcome)).toEqual(expected);
+    ['a 410 disables the subscription as gone', { ok: false, statusCode: 410, dead: false, at }, { disable: 'gone' }],
+    ['a failure that is not final changes nothing', { ok: false, statusCode: 500, dead: false, at }, {}],
+    ['a dead delivery counts', { ok: false, statusCode: 500, dead: true, at }, { increment: { consecutive_dead: 1 } }],
+    ['a success resets the count', { ok: true, statusCode: 200, dead: false, at }, { set: { consecutive_dead: 0 } }],
+  ] as const)('%s', (_label, outcome, expected) => {
+    expect(standardProfile.onAttempt(outcome)).toEqual(expected);
+  });
+
+  it.each([
+    [{}, null],
+    [{ consecutive_dead: '19' }, null],
+    [{ consecutive_dead: '20' }, 'failing'],
+    [{ consecutive_dead: '25' }, 'failing'],
+  ] as const)('stored %j disables as %s', (bookkeeping, expected) => {
+    expect(standardProfile.disableWhen({ ...bookkeeping })).toBe(expected);
   });
 });
