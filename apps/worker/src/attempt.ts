@@ -26,7 +26,8 @@ export interface AttemptDecision {
 }
 
 /** Build → send → judge: one attempt of one delivery. */
-export async function attemptDelivery(input: AttemptInput, transport: DeliveryTransport): Promise<AttemptDecision> {
+/** Null when the delivery was not sent because its endpoint stalled: it stays pending, nothing is recorded. */
+export async function attemptDelivery(input: AttemptInput, transport: DeliveryTransport): Promise<AttemptDecision | null> {
   const { deliveryId, event, subscription, profile, attempt } = input;
   let sentAt: Date | undefined;
   // Built when the endpoint has a free slot: a waiting delivery holds no body, its timestamp is when it leaves.
@@ -36,6 +37,7 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
     // The same delivery id on every attempt lets receivers drop duplicates.
     return { body: request.body, headers: { ...request.headers, 'webhook-id': deliveryId } };
   });
+  if (result.kind === 'stalled') return null;
   const now = sentAt ?? new Date();
   const outcome = classifyAttempt(result, profile.isSuccess);
   const ok = outcome === 'success';

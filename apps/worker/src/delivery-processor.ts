@@ -137,7 +137,9 @@ export function createDeliveryProcessor(context: WorkerContext) {
     while (sent < pendingIndexes.length) {
       const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, pendingIndexes.length - sent);
       const slice = pendingIndexes.slice(sent, sent + grant.granted).map((index) => ({ deliveryId: ids[index] as string, eventId: data.eventIds[index] as string }));
-      await sendFirstAttempts(subscription, profile, slice);
+      const { stalled } = await sendFirstAttempts(subscription, profile, slice);
+      // The endpoint stalled: what was not sent stays pending, and the job comes back later with it.
+      if (stalled) await stepAside(job, token);
       sent += grant.granted;
       if (sent === pendingIndexes.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
@@ -147,8 +149,9 @@ export function createDeliveryProcessor(context: WorkerContext) {
   }
 
   /** Build → send → judge → record/schedule for a slice of a group's first attempts. */
-  async function sendFirstAttempts(subscription: Subscription, profile: ProviderProfile, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<void> {
-    if (slice.length === 0) return;
+  async function sendFirstAttempts(subscription: Subscription, profile: ProviderProfile, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<{ stalled: boolean }> {
+    if (slice.length === 0) return { stalled: false };
+    let stalled = false;
     const events = await context.eventCache.getMany(slice.map((entry) => entry.eventId));
     const expired: string[] = [];
     const decisions = await Promise.all(
@@ -159,6 +162,10 @@ export function createDeliveryProcessor(context: WorkerContext) {
           return null;
         }
         const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale }, context.transport);
+        if (!decision) {
+          stalled = true;
+          return null;
+        }
         observe(profile.name, decision, event);
         return { decision, event };
       }),
@@ -173,6 +180,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
     const decided = done.map(({ decision }) => decision);
     await applySubscriptionEffects(context, subscription, [...decided.map((decision) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id, decided)]);
+    return { stalled };
   }
 
   async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryRetryJobData): Promise<void> {
@@ -197,6 +205,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
       { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale },
       context.transport,
     );
+    if (!decided) return stepAside(job, token);
     // An operator's retry is one more attempt: if it fails, the delivery is dead again.
     const decision = data.final && decided.verdict === 'retry' ? { ...decided, verdict: 'dead' as const, status: 'dead' as const, retryDelayMs: null } : decided;
     observe(profile.name, decision, event);

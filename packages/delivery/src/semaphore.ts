@@ -3,14 +3,14 @@
  * of thousands of deliveries waiting for one endpoint's slots (a 9 % CPU hot spot in the benchmark's profile).
  */
 class WaitQueue {
-  private items: Array<(() => void) | undefined> = [];
+  private items: Array<(() => boolean | void) | undefined> = [];
   private head = 0;
 
-  push(item: () => void): void {
+  push(item: () => boolean | void): void {
     this.items.push(item);
   }
 
-  shift(): (() => void) | undefined {
+  shift(): (() => boolean | void) | undefined {
     if (this.head === this.items.length) return undefined;
     const item = this.items[this.head];
     this.items[this.head] = undefined;
@@ -35,6 +35,8 @@ class WaitQueue {
 export class Semaphore {
   private available: number;
   private readonly waiting = new WaitQueue();
+  /** Waiters that gave up but are still in the queue. */
+  private withdrawn = 0;
 
   constructor(readonly capacity: number) {
     this.available = capacity;
@@ -52,10 +54,33 @@ export class Semaphore {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /** Waits at most `timeoutMs` for a slot; false when none came (the wait is withdrawn, no slot is held). */
+  async acquireWithin(timeoutMs: number): Promise<boolean> {
+    if (this.tryAcquire()) return true;
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        this.withdrawn += 1;
+        resolve(false);
+      }, timeoutMs);
+      this.waiting.push(() => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        resolve(true);
+        return true;
+      });
+    });
+  }
+
   release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.available += 1;
+    // A withdrawn waiter declines the slot; hand it to the next one that still wants it.
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+      if (next() !== false) return;
+      this.withdrawn -= 1;
+    }
+    this.available += 1;
   }
 
   get inUse(): number {
@@ -63,7 +88,7 @@ export class Semaphore {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length - this.withdrawn;
   }
 }
 
@@ -84,6 +109,13 @@ export class KeyedSemaphore {
     let semaphore = this.semaphores.get(key);
     if (!semaphore) this.semaphores.set(key, (semaphore = new Semaphore(this.capacityPerKey)));
     await semaphore.acquire();
+  }
+
+  /** Waits at most `timeoutMs` for a slot of this key; false when none came. */
+  async acquireWithin(key: string, timeoutMs: number): Promise<boolean> {
+    let semaphore = this.semaphores.get(key);
+    if (!semaphore) this.semaphores.set(key, (semaphore = new Semaphore(this.capacityPerKey)));
+    return semaphore.acquireWithin(timeoutMs);
   }
 
   release(key: string): void {

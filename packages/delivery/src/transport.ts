@@ -5,7 +5,7 @@ import { KeyedSemaphore, Semaphore } from './semaphore.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
 
 /** An origin with a full backlog and no answer for this long is congested. */
-const STALLED_ORIGIN_MS = 1000;
+const STALLED_ORIGIN_MS = 500;
 
 /** Every delivery's User-Agent starts with hookfleet/ (CONTRACT.md, "Deliveries"). */
 export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
@@ -23,7 +23,8 @@ export interface TransportOptions {
   userAgent: string;
 }
 
-export type SendKind = 'response' | 'timeout' | 'error';
+/** `stalled`: not sent — the endpoint's slots are full and none of its requests ended for a while. */
+export type SendKind = 'response' | 'timeout' | 'error' | 'stalled';
 
 interface Target {
   url: URL;
@@ -89,7 +90,13 @@ export class DeliveryTransport {
     const target = this.targetOf(targetUrl);
     const { origin } = target;
     // Free slots are taken without a promise; only a full endpoint or process waits.
-    if (!this.originSlots.tryAcquire(origin)) await this.originSlots.acquire(origin);
+    if (!this.originSlots.tryAcquire(origin)) {
+      // Waiting behind a busy endpoint is fine while its answers keep coming; behind a hanging one it is not:
+      // give up, so the job can hand its worker slot back (one hanging endpoint cannot hold the others hostage).
+      while (!(await this.originSlots.acquireWithin(origin, STALLED_ORIGIN_MS))) {
+        if (this.isStalled(origin)) return { kind: 'stalled', statusCode: null, headers: {}, responseBody: '', error: 'endpoint stalled', durationMs: 0 };
+      }
+    }
     if (!this.slots.tryAcquire()) await this.slots.acquire();
     let request: OutgoingRequest;
     try {
@@ -166,10 +173,13 @@ export class DeliveryTransport {
     } catch {
       return false;
     }
-    if (this.originSlots.queuedFor(origin) < this.perOriginConcurrency) return false;
+    return this.originSlots.queuedFor(origin) >= this.perOriginConcurrency && this.isStalled(origin);
+  }
+
+  /** A full backlog is fine while answers keep coming; it is a stall when none came for a while. */
+  private isStalled(origin: string): boolean {
     const progress = this.originProgress.get(origin);
-    // A full backlog is fine while answers keep coming; it is congestion when none came for a while.
-    return progress !== undefined && performance.now() - progress.lastProgressAt > STALLED_ORIGIN_MS;
+    return progress !== undefined && progress.inFlight > 0 && performance.now() - progress.lastProgressAt > STALLED_ORIGIN_MS;
   }
 
   async close(): Promise<void> {
