@@ -62,6 +62,11 @@ export async function activeJobs(redis: Redis, prefix: string, queues: readonly 
   return found;
 }
 
+/** Whether a job's lock is still there (its worker renews it; it expires lockDuration after the worker died). */
+export async function lockHeld(redis: Redis, prefix: string, job: ActiveJob): Promise<boolean> {
+  return (await redis.exists(`${prefix}:${job.queue}:${job.id}:lock`)) === 1;
+}
+
 /** Whether a job is still in the same run: active, started at the same time. */
 export async function stillInSameRun(redis: Redis, prefix: string, job: ActiveJob): Promise<boolean> {
   const [processedOn, position] = await Promise.all([

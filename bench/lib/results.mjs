@@ -177,7 +177,7 @@ export function renderSvg(results) {
   const panelTop = 60;
   const rowHeight = 46;
   const panelHeight = Math.max(throughputRows.length, latencyRows.length, 1) * rowHeight;
-  const height = panelTop + panelHeight + 70;
+  const height = panelTop + panelHeight + 90;
   const labelWidth = 170;
   const panelWidth = 270;
   const leftX = labelWidth;
@@ -189,7 +189,7 @@ export function renderSvg(results) {
   const machine = results.machine;
   out.push(`<text x="12" y="20" font-size="15" font-weight="bold">hookfleet benchmark — ${escapeXml(`${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, Redis ${machine.redis}`)}</text>`);
   out.push(`<text x="${leftX}" y="${panelTop - 14}" font-weight="bold">throughput (deliveries/s at the receiver)</text>`);
-  out.push(`<text x="${rightX}" y="${panelTop - 14}" font-weight="bold">latency, 202 Accepted → arrival (ms)</text>`);
+  out.push(`<text x="${rightX}" y="${panelTop - 14}" font-weight="bold">latency (ms)</text>`);
 
   const throughputMax = niceCeiling(Math.max(1, ...throughputRows.flatMap((row) => [row.deliveries_per_s ?? 0, row.b1_per_s ?? 0, row.b2_per_s ?? 0])));
   drawAxis(out, leftX, panelTop, panelWidth, panelHeight, throughputMax);
@@ -241,6 +241,7 @@ export function renderSvg(results) {
     out.push(`<text x="${legendX + 16}" y="${legendY}">${escapeXml(label)}</text>`);
     legendX += 30 + label.length * 7;
   }
+  out.push(`<text x="12" y="${legendY + 22}" font-size="11" fill="#555">latency: from 202 Accepted to the arrival at the receiver; single POST ingest: the request's round trip. Deliveries/s counted at the receiver.</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import { DELIVERIES_QUEUE, EVENTS_QUEUE } from '@hookfleet/queue';
 import { connectRedis, type Redis } from '@hookfleet/store';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
-import { activeJobs, auditDeliveries, dataKey, pause, percentile, stillInSameRun, type ActiveJob } from '../../../test/delivery-audit.js';
+import { activeJobs, auditDeliveries, dataKey, lockHeld, pause, percentile, stillInSameRun, type ActiveJob } from '../../../test/delivery-audit.js';
 import { waitFor } from '../../../test/wait.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../src/worker.js';
@@ -20,8 +20,6 @@ const PUBLISH_TICK_MS = 100;
 const KILL_EVERY_MS = 3_000;
 /** The receiver answers after 100–200 ms, so every group job is in flight for a while. */
 const RECEIVER_DELAY_MS = 100;
-/** A job still in the same run this long after the kill belonged to the dead worker (a live one finishes in < 1 s). */
-const STRANDED_AFTER_MS = 1_500;
 const RESULTS_FILE = fileURLToPath(new URL('../../../bench/results/chaos-latest.json', import.meta.url));
 
 interface KillRecord {
@@ -55,22 +53,31 @@ describe('worker crash chaos', () => {
     await receiver?.stop();
   });
 
-  /** Polls the dead worker's jobs until another worker has taken each of them (or it finished). */
+  /**
+   * Follows every job active at the kill: one that ends while still locked belonged to a live worker; one whose lock
+   * expires while it is still in the same run belonged to the dead worker (stranded), and its pickup is the moment
+   * another worker starts it again.
+   */
   async function watchPickup(snapshot: ActiveJob[], killedAt: number, record: KillRecord): Promise<void> {
-    await pause(Math.max(0, killedAt + STRANDED_AFTER_MS - Date.now()));
-    const stranded: ActiveJob[] = [];
-    for (const job of snapshot) if (await stillInSameRun(redis, fleet.config.prefix, job)) stranded.push(job);
-    record.stranded = stranded.length;
-    let waiting = stranded;
+    const { prefix } = fleet.config;
+    let watching = snapshot.map((job) => ({ job, stranded: false }));
     await waitFor(
       async () => {
-        const still: ActiveJob[] = [];
-        for (const job of waiting) {
-          if (await stillInSameRun(redis, fleet.config.prefix, job)) still.push(job);
-          else record.pickupMs.push(Date.now() - killedAt);
+        const still: typeof watching = [];
+        for (const entry of watching) {
+          const sameRun = await stillInSameRun(redis, prefix, entry.job);
+          if (!sameRun) {
+            if (entry.stranded) record.pickupMs.push(Date.now() - killedAt);
+            continue;
+          }
+          if (!entry.stranded && !(await lockHeld(redis, prefix, entry.job))) {
+            entry.stranded = true;
+            record.stranded += 1;
+          }
+          still.push(entry);
         }
-        waiting = still;
-        return waiting.length === 0;
+        watching = still;
+        return watching.length === 0;
       },
       { timeoutMs: 120_000, intervalMs: 100, message: 'stalled jobs picked up' },
     );
