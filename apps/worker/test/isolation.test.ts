@@ -10,7 +10,8 @@ const EVENTS = 100;
 const EVENTS_PER_REQUEST = 1;
 const CONCURRENCY = 50;
 const TIMEOUT_MS = 4_000;
-const PHASE_LIMIT_MS = 8_000;
+const PHASE_LIMIT_MS = 6_000;
+const ROUNDS = 3;
 
 describe('isolation: one hanging endpoint does not hold the fleet hostage', () => {
   let fleet: TestFleet;
@@ -70,11 +71,11 @@ describe('isolation: one hanging endpoint does not hold the fleet hostage', () =
 
   it(`keeps at least 90 % of the throughput to ${HEALTHY_ENDPOINTS} healthy endpoints while one hangs on every request`, async () => {
     await phase('calm.warmup', 30);
-    // A round: the baseline, then the same load beside the hanging endpoint. This machine's own noise (other test
-    // files, other processes) moves single measurements by ±20 %, so a second round is run when the first falls short;
-    // without isolation both fall far short (the healthy endpoints wait for every hanging timeout).
+    // A round: the baseline, then the same load beside the hanging endpoint. This machine's own noise (the test file
+    // running beside this one, other processes) moves single measurements by ±40 %, so another round is run when one
+    // falls short; without isolation every round falls far short (the healthy endpoints wait for each hanging timeout).
     const rounds: Array<{ calm: number; storm: number; hanging: number }> = [];
-    for (let round = 0; round < 2 && !rounds.some((entry) => entry.storm / entry.calm >= 0.9); round += 1) {
+    for (let round = 0; round < ROUNDS && !rounds.some((entry) => entry.storm / entry.calm >= 0.9); round += 1) {
       const calm = await phase('calm.tick');
       await waitFor(async () => (await unfinishedJobs(fleet)) === 0, { message: 'calm phase drained' });
       const before = hanging.requests.length;

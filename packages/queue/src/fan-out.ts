@@ -25,6 +25,12 @@ export function groupBySubscription(
   return [...groups.values()];
 }
 
+/**
+ * A group job that fails for a reason of its own (Redis away mid-run, a worker error) runs again later: a re-run
+ * skips what it already delivered, so nothing is lost and nothing is sent twice by the retry itself.
+ */
+export const GROUP_JOB_RETRIES = { attempts: 25, backoff: { type: 'exponential', delay: 1000 } } as const;
+
 /** Same subscription and events, same job id: a matcher run twice adds the group once. */
 export function groupJobId(subscriptionId: string, eventIds: readonly string[]): string {
   const hash = createHash('sha256').update(subscriptionId);
@@ -55,7 +61,7 @@ export async function fanOut(
   }));
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
-  const jobs: Array<{ name: string; data: DeliveryGroupJobData; opts: { jobId: string; delay?: number } }> = [];
+  const jobs: Array<{ name: string; data: DeliveryGroupJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }> = [];
   let offset = 0;
   for (const { group, deliveries } of plans) {
     const eventIds: string[] = [];
@@ -70,7 +76,7 @@ export async function fanOut(
     jobs.push({
       name: 'group',
       data: { kind: 'group', subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
-      opts: { jobId: groupJobId(group.subscription.id, eventIds), ...(delay > 0 ? { delay } : {}) },
+      opts: { jobId: groupJobId(group.subscription.id, eventIds), ...GROUP_JOB_RETRIES, ...(delay > 0 ? { delay } : {}) },
     });
   }
   if (jobs.length > 0) await deliveriesQueue.addBulk(jobs);

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DeliveryStore } from '@hookfleet/store';
 import { PROFILE_BACKOFF, type DeliveryJobData, type DeliveryRetryJobData } from './jobs.js';
-import { groupJobId } from './fan-out.js';
+import { GROUP_JOB_RETRIES, groupJobId } from './fan-out.js';
 
 export interface RedeliveryItem {
   deliveryId: string;
@@ -53,5 +53,5 @@ export async function redeliverAsGroup(
   if (events.length === 0) return;
   await store.resetToPending(events.map((event) => ({ id: event.deliveryId, eventId: event.eventId, subscriptionId, eventReceivedAt: event.eventReceivedAt })));
   const eventIds = events.map((event) => event.eventId);
-  await queue.add('group', { kind: 'group', subscriptionId, profile, eventIds }, { jobId: groupJobId(`${subscriptionId}:${batchKey}`, eventIds) });
+  await queue.add('group', { kind: 'group', subscriptionId, profile, eventIds }, { jobId: groupJobId(`${subscriptionId}:${batchKey}`, eventIds), ...GROUP_JOB_RETRIES });
 }
