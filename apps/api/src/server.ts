@@ -5,7 +5,7 @@ import type { ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
+import { createQueues, createReadinessProbe, queueList, startQueueGauges, throttled } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
 import { createApp } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
@@ -29,7 +29,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
   const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: 1 };
-  const queues = createQueues(connection, config.prefix);
+  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
   const batcher = new IngestBatcher(eventStore, queues.events);

@@ -1,7 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { createBackoffStrategy, createQueues, createReadinessProbe, DELIVERIES_QUEUE, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
+import { throttled, createBackoffStrategy, createQueues, createReadinessProbe, DELIVERIES_QUEUE, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
@@ -15,8 +15,8 @@ import type { WorkerContext } from './context.js';
 
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
-export const LOCK_DURATION_MS = 15_000;
-export const STALLED_INTERVAL_MS = 5_000;
+export const LOCK_DURATION_MS = 6_000;
+export const STALLED_INTERVAL_MS = 2_000;
 
 export interface RunningWorker {
   metricsPort: number;
@@ -26,12 +26,13 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<RunningWorker> {
-  const redis = connectRedis(config.redisUrl);
+  // A worker waits for Redis to come back rather than failing its jobs' commands (the API fails fast instead).
+  const redis = connectRedis(config.redisUrl, { maxRetriesPerRequest: null });
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
   // BullMQ opens and closes its own connections from these options.
   const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: null };
-  const queues = createQueues(connection, config.prefix);
+  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
   const subscriptions = new SubscriptionStore(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => logger.error({ err: error }, 'subscription index poll failed') });
   const events = new EventStore(redis, keys, config.eventRetentionHours);

@@ -29,7 +29,8 @@ export function isForbiddenAddress(address: string): boolean {
 
 /** A URL's host as an address, with IPv6 brackets removed. */
 export function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '');
+  // `localhost.` is `localhost`: the trailing dot of a fully qualified name changes nothing.
+  return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
 }
 
 /** Refuses a URL whose host is a literal forbidden address (names are checked when connecting). */

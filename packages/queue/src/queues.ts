@@ -13,7 +13,10 @@ export interface HookfleetQueues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): HookfleetQueues {
+/**
+ * `onError` hears connection errors (Redis away): without a listener BullMQ prints a stack trace per failed command.
+ */
+export function createQueues(connection: ConnectionOptions, prefix: string, onError?: (error: Error) => void): HookfleetQueues {
   const defaultJobOptions = { removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
   const events = new Queue<MatchJobData>(EVENTS_QUEUE, {
     connection,
@@ -22,6 +25,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Hoo
   });
   const deliveries = new Queue<DeliveryJobData>(DELIVERIES_QUEUE, { connection, prefix, defaultJobOptions });
   const operations = new Queue<OperationJobData>(OPERATIONS_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'exponential', delay: 1000 } } });
+  if (onError) for (const queue of [events, deliveries, operations]) queue.on('error', onError);
   return {
     events,
     deliveries,
@@ -29,5 +33,16 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Hoo
     async close() {
       await Promise.all([events.close(), deliveries.close(), operations.close()]);
     },
+  };
+}
+
+/** Calls `log` at most once per interval: one line per outage, not one per failed command. */
+export function throttled(log: (error: Error) => void, intervalMs = 5000): (error: Error) => void {
+  let last = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    log(error);
   };
 }
