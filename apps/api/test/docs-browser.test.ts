@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { startFleet, type TestFleet } from '../../../test/fleet.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// This machine's closed network needs Chromium's background networking off.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('the API reference at /docs', () => {
+  let fleet: TestFleet;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    fleet = await startFleet({ WORKER_ROLES: 'matcher' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+  });
+
+  it('renders every documented route from local assets, with no outside request', async () => {
+    const page = await browser.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(fleet.api.url)) outside.push(request.url());
+    });
+    await page.goto(`${fleet.api.url}/docs`);
+    await page.waitForSelector('.opblock-summary-path', { timeout: 20_000 });
+    const listed = await page.$$eval('.opblock-summary-path', (nodes) => nodes.map((node) => node.getAttribute('data-path') ?? node.textContent ?? ''));
+    const text = listed.map((path) => path.replace(/\u200b/g, ''));
+    for (const path of ['/v1/events', '/v1/subscriptions/{id}/replay', '/v1/deliveries/{id}/retry', '/v1/portal-sessions', '/paymo/api/hooks']) {
+      expect(text).toContain(path);
+    }
+    const document = (await fleet.call('GET', '/openapi.json', undefined, null)).body as { paths: Record<string, object> };
+    const operations = Object.values(document.paths).reduce((count, methods) => count + Object.keys(methods).length, 0);
+    expect(listed.length).toBe(operations);
+    expect(outside).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
