@@ -39,11 +39,14 @@ export interface Grant {
   waitMs: number;
 }
 
-/** Emission interval and burst tolerance of a limit; a burst of a tenth of a second's worth keeps the pace within a few per cent. */
+/**
+ * Emission interval and burst tolerance of a limit. A burst of 0.3 s worth lets a worker that was held up (GC, a
+ * busy core) catch up without breaking the pace: any 5-second window stays within +6 % of the limit.
+ */
 export function gcraParameters(limit: RateLimit): { intervalMs: number; toleranceMs: number } {
   const perSecond = 'per_second' in limit ? limit.per_second : limit.per_minute / 60;
   const intervalMs = 1000 / perSecond;
-  const burst = Math.max(1, Math.floor(perSecond / 10));
+  const burst = Math.max(1, Math.floor(perSecond * 0.3));
   return { intervalMs, toleranceMs: intervalMs * (burst - 1) };
 }
 
