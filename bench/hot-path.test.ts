@@ -51,6 +51,22 @@ describe('the semaphore', () => {
     expect(semaphore.queued).toBe(0);
   });
 
+  it('turns every waiter away at once, holding no slot, and still serves the ones that come after', async () => {
+    const semaphore = new Semaphore(1);
+    expect(await semaphore.acquire()).toBe(true);
+    const waiters = Array.from({ length: 3 }, () => semaphore.acquire());
+    expect(semaphore.queued).toBe(3);
+    expect(semaphore.turnAwayWaiters()).toBe(3);
+    expect(await Promise.all(waiters)).toEqual([false, false, false]);
+    expect(semaphore.queued).toBe(0);
+    expect(semaphore.inUse).toBe(1);
+    const later = semaphore.acquire();
+    semaphore.release();
+    expect(await later).toBe(true);
+    semaphore.release();
+    expect(semaphore.inUse).toBe(0);
+  });
+
   it('takes a free slot without waiting and counts slots in use', () => {
     const semaphore = new Semaphore(1);
     expect(semaphore.tryAcquire()).toBe(true);
@@ -116,6 +132,25 @@ describe('the delivery transport', () => {
     expect(hanging).toMatchObject({ kind: 'timeout', statusCode: null, error: 'timed out' });
     expect(refused).toMatchObject({ kind: 'error', statusCode: null });
     expect(refused.error).toContain('ECONNREFUSED');
+  });
+
+  it('turns deliveries waiting behind a hanging endpoint away as "stalled" long before its timeout, and calls it congested', async () => {
+    const client = new DeliveryTransport({ timeoutMs: 2_500, concurrency: 4, perOriginConcurrency: 2, allowPrivateTargets: true, userAgent: 'hookfleet/test' });
+    const inFlight = [client.post(`${base}/hang`, '{}', {}), client.post(`${base}/hang`, '{}', {})];
+    const started = performance.now();
+    const waiting = await Promise.all(Array.from({ length: 5 }, () => client.post(`${base}/hang`, '{}', {})));
+    const waitedMs = performance.now() - started;
+    const congested = client.isCongested(`${base}/other`);
+    // Once stalled, a new delivery is turned away without waiting at all.
+    const late = await client.post(`${base}/hang`, '{}', {});
+    const elsewhere = await client.post(`${base.replace('127.0.0.1', 'localhost')}/hook`, '{}', {});
+    await client.close();
+    await Promise.all(inFlight);
+    expect(waiting.map((result) => result.kind)).toEqual(Array(5).fill('stalled'));
+    expect(waitedMs).toBeLessThan(1_500);
+    expect(congested).toBe(true);
+    expect(late.kind).toBe('stalled');
+    expect(elsewhere).toMatchObject({ kind: 'response', statusCode: 201 });
   });
 
   it('refuses a loopback literal unless private targets are allowed', async () => {

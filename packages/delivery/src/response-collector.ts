@@ -102,7 +102,11 @@ export class DeadlineWatch {
   private readonly inFlight = new Set<ResponseCollector>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly tickMs: number) {}
+  constructor(
+    private readonly tickMs: number,
+    /** Also run on every tick while requests are in flight (the transport's stalled-endpoint check). */
+    private readonly onTick: (now: number) => void = () => undefined,
+  ) {}
 
   add(collector: ResponseCollector): void {
     this.inFlight.add(collector);
@@ -123,6 +127,7 @@ export class DeadlineWatch {
   private sweep(): void {
     const now = performance.now();
     for (const collector of this.inFlight) if (collector.deadline <= now) collector.expire();
+    this.onTick(now);
   }
 
   close(): void {

@@ -1,16 +1,19 @@
+/** A waiter is told whether it got a slot (true) or was turned away (false). */
+type Waiter = (granted: boolean) => void;
+
 /**
  * A FIFO queue with O(1) take: Array#shift copies the whole array once it is large, and a worker can have tens
  * of thousands of deliveries waiting for one endpoint's slots (a 9 % CPU hot spot in the benchmark's profile).
  */
 class WaitQueue {
-  private items: Array<(() => boolean | void) | undefined> = [];
+  private items: Array<Waiter | undefined> = [];
   private head = 0;
 
-  push(item: () => boolean | void): void {
+  push(item: Waiter): void {
     this.items.push(item);
   }
 
-  shift(): (() => boolean | void) | undefined {
+  shift(): Waiter | undefined {
     if (this.head === this.items.length) return undefined;
     const item = this.items[this.head];
     this.items[this.head] = undefined;
@@ -31,12 +34,13 @@ class WaitQueue {
   }
 }
 
-/** A counting semaphore with a FIFO wait list. */
+/**
+ * A counting semaphore with a FIFO wait list. Waiters hold no timer each (thousands can wait behind one endpoint):
+ * whoever knows that waiting is pointless turns them all away at once with `turnAwayWaiters`.
+ */
 export class Semaphore {
   private available: number;
   private readonly waiting = new WaitQueue();
-  /** Waiters that gave up but are still in the queue. */
-  private withdrawn = 0;
 
   constructor(readonly capacity: number) {
     this.available = capacity;
@@ -49,38 +53,26 @@ export class Semaphore {
     return true;
   }
 
-  async acquire(): Promise<void> {
-    if (this.tryAcquire()) return;
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Waits at most `timeoutMs` for a slot; false when none came (the wait is withdrawn, no slot is held). */
-  async acquireWithin(timeoutMs: number): Promise<boolean> {
+  /** Resolves true with a slot held, or false (no slot held) when the waiters are turned away. */
+  async acquire(): Promise<boolean> {
     if (this.tryAcquire()) return true;
-    return new Promise<boolean>((resolve) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        this.withdrawn += 1;
-        resolve(false);
-      }, timeoutMs);
-      this.waiting.push(() => {
-        if (settled) return false;
-        settled = true;
-        clearTimeout(timer);
-        resolve(true);
-        return true;
-      });
-    });
+    return new Promise<boolean>((resolve) => this.waiting.push(resolve));
   }
 
   release(): void {
-    // A withdrawn waiter declines the slot; hand it to the next one that still wants it.
+    const next = this.waiting.shift();
+    if (next) next(true);
+    else this.available += 1;
+  }
+
+  /** Every current waiter gets false and no slot; returns how many there were. */
+  turnAwayWaiters(): number {
+    let count = 0;
     for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
-      if (next() !== false) return;
-      this.withdrawn -= 1;
+      next(false);
+      count += 1;
     }
-    this.available += 1;
+    return count;
   }
 
   get inUse(): number {
@@ -88,7 +80,7 @@ export class Semaphore {
   }
 
   get queued(): number {
-    return this.waiting.length - this.withdrawn;
+    return this.waiting.length;
   }
 }
 
@@ -98,35 +90,48 @@ export class KeyedSemaphore {
 
   constructor(readonly capacityPerKey: number) {}
 
+  private semaphoreOf(key: string): Semaphore {
+    let semaphore = this.semaphores.get(key);
+    if (!semaphore) this.semaphores.set(key, (semaphore = new Semaphore(this.capacityPerKey)));
+    return semaphore;
+  }
+
   /** Takes a slot of this key at once when one is free. */
   tryAcquire(key: string): boolean {
-    let semaphore = this.semaphores.get(key);
-    if (!semaphore) this.semaphores.set(key, (semaphore = new Semaphore(this.capacityPerKey)));
-    return semaphore.tryAcquire();
+    return this.semaphoreOf(key).tryAcquire();
   }
 
-  async acquire(key: string): Promise<void> {
-    let semaphore = this.semaphores.get(key);
-    if (!semaphore) this.semaphores.set(key, (semaphore = new Semaphore(this.capacityPerKey)));
-    await semaphore.acquire();
-  }
-
-  /** Waits at most `timeoutMs` for a slot of this key; false when none came. */
-  async acquireWithin(key: string, timeoutMs: number): Promise<boolean> {
-    let semaphore = this.semaphores.get(key);
-    if (!semaphore) this.semaphores.set(key, (semaphore = new Semaphore(this.capacityPerKey)));
-    return semaphore.acquireWithin(timeoutMs);
+  /** True with a slot of this key held, false when this key's waiters were turned away. */
+  async acquire(key: string): Promise<boolean> {
+    const semaphore = this.semaphoreOf(key);
+    const granted = await semaphore.acquire();
+    if (!granted) this.dropIfIdle(key, semaphore);
+    return granted;
   }
 
   release(key: string): void {
     const semaphore = this.semaphores.get(key);
     if (!semaphore) return;
     semaphore.release();
-    if (semaphore.inUse === 0 && semaphore.queued === 0) this.semaphores.delete(key);
+    this.dropIfIdle(key, semaphore);
+  }
+
+  /** Turns away everyone waiting for this key; returns how many. */
+  turnAwayWaiters(key: string): number {
+    return this.semaphores.get(key)?.turnAwayWaiters() ?? 0;
+  }
+
+  private dropIfIdle(key: string, semaphore: Semaphore): void {
+    if (semaphore.inUse === 0 && semaphore.queued === 0 && this.semaphores.get(key) === semaphore) this.semaphores.delete(key);
   }
 
   /** Requests waiting for a slot of this key. */
   queuedFor(key: string): number {
     return this.semaphores.get(key)?.queued ?? 0;
+  }
+
+  /** Slots of this key in use. */
+  inUseFor(key: string): number {
+    return this.semaphores.get(key)?.inUse ?? 0;
   }
 }

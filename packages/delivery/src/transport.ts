@@ -74,7 +74,8 @@ export class DeliveryTransport {
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
     // Deadlines are checked a few times per timeout, at most every 100 ms (a timeout ends up to one tick late).
-    this.deadlines = new DeadlineWatch(Math.max(5, Math.min(100, Math.floor(options.timeoutMs / 10))));
+    // Stalled endpoints are checked on the same tick: one pass over the origins in flight, no timer per waiter.
+    this.deadlines = new DeadlineWatch(Math.max(5, Math.min(100, Math.floor(options.timeoutMs / 10))), (now) => this.turnAwayStalledWaiters(now));
   }
 
   async post(targetUrl: string, body: string, headers: Record<string, string>): Promise<SendResult> {
@@ -89,13 +90,11 @@ export class DeliveryTransport {
   async send(targetUrl: string, build: () => OutgoingRequest): Promise<SendResult> {
     const target = this.targetOf(targetUrl);
     const { origin } = target;
-    // Free slots are taken without a promise; only a full endpoint or process waits.
-    if (!this.originSlots.tryAcquire(origin)) {
-      // Waiting behind a busy endpoint is fine while its answers keep coming; behind a hanging one it is not:
-      // give up, so the job can hand its worker slot back (one hanging endpoint cannot hold the others hostage).
-      while (!(await this.originSlots.acquireWithin(origin, STALLED_ORIGIN_MS))) {
-        if (this.isStalled(origin)) return { kind: 'stalled', statusCode: null, headers: {}, responseBody: '', error: 'endpoint stalled', durationMs: 0 };
-      }
+    // Free slots are taken without a promise; only a full endpoint or process waits. Waiting behind a busy endpoint
+    // is fine while its answers keep coming; behind a hanging one it is not: the stall check turns its waiters away,
+    // so their jobs hand their worker slots back (one hanging endpoint cannot hold the others hostage).
+    if (!this.originSlots.tryAcquire(origin) && (this.isStalled(origin, performance.now()) || !(await this.originSlots.acquire(origin)))) {
+      return { kind: 'stalled', statusCode: null, headers: {}, responseBody: '', error: 'endpoint stalled', durationMs: 0 };
     }
     if (!this.slots.tryAcquire()) await this.slots.acquire();
     let request: OutgoingRequest;
@@ -163,8 +162,9 @@ export class DeliveryTransport {
   }
 
   /**
-   * True when this endpoint already has a full backlog here: more work for it would only sit in a worker slot
-   * waiting, so its jobs step aside and come back later instead (one hanging endpoint cannot fill every slot).
+   * True when this endpoint's slots here are all taken by requests that stopped answering: more work for it would
+   * only sit in a worker slot waiting, so its jobs step aside and come back later (one hanging endpoint cannot
+   * fill every slot).
    */
   isCongested(targetUrl: string): boolean {
     let origin: string;
@@ -173,13 +173,20 @@ export class DeliveryTransport {
     } catch {
       return false;
     }
-    return this.originSlots.queuedFor(origin) >= this.perOriginConcurrency && this.isStalled(origin);
+    return this.originSlots.inUseFor(origin) >= this.perOriginConcurrency && this.isStalled(origin, performance.now());
   }
 
-  /** A full backlog is fine while answers keep coming; it is a stall when none came for a while. */
-  private isStalled(origin: string): boolean {
+  /** Requests in flight are fine while answers keep coming; it is a stall when none came for a while. */
+  private isStalled(origin: string, now: number): boolean {
     const progress = this.originProgress.get(origin);
-    return progress !== undefined && progress.inFlight > 0 && performance.now() - progress.lastProgressAt > STALLED_ORIGIN_MS;
+    return progress !== undefined && progress.inFlight > 0 && now - progress.lastProgressAt > STALLED_ORIGIN_MS;
+  }
+
+  /** Everyone waiting behind a stalled endpoint gives up at once (their deliveries stay pending, their jobs step aside). */
+  private turnAwayStalledWaiters(now: number): void {
+    for (const origin of this.originProgress.keys()) {
+      if (this.originSlots.queuedFor(origin) > 0 && this.isStalled(origin, now)) this.originSlots.turnAwayWaiters(origin);
+    }
   }
 
   async close(): Promise<void> {
