@@ -23,6 +23,8 @@ export function testQueueConnection(): QueueConnection {
 /** Every key matching a SCAN pattern: on a cluster each master holds its own slots, so each one is scanned. */
 export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const found: string[] = [];
+  // A cluster client knows its masters once it has read the slots: after its first command.
+  if (isCluster(redis)) await redis.ping();
   for (const node of isCluster(redis) ? redis.nodes('master') : [redis]) {
     let cursor = '0';
     do {

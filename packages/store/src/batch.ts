@@ -15,6 +15,27 @@ export function batch(redis: RedisClient): ChainableCommander {
 
 type Reply = [error: Error | null, result: unknown];
 
+/** Answers that say the node did not run the command (the slot moved, or has no master yet): safe to send again. */
+const NOT_RUN = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+const MAX_REDIRECTIONS = 16;
+
+/**
+ * ioredis sends an auto-pipeline again after a redirection only when every command in it got the same one, which a
+ * pipeline to one node carrying many slots never does during a failover: each command is sent again here, once the
+ * slot map is fresh.
+ */
+async function sendFollowingRedirections(cluster: Cluster, send: () => Promise<unknown>): Promise<unknown> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= MAX_REDIRECTIONS || !NOT_RUN.test((error as Error).message ?? '')) throw error;
+      await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 50, 500)));
+    }
+  }
+}
+
 function clusterBatch(cluster: Cluster): ChainableCommander {
   const replies: Array<Promise<Reply>> = [];
   const target = cluster as unknown as Record<string | symbol, unknown>;
@@ -25,7 +46,8 @@ function clusterBatch(cluster: Cluster): ChainableCommander {
       const method = target[property];
       if (typeof method !== 'function') return undefined;
       return (...args: unknown[]) => {
-        const reply = (method as (...args: unknown[]) => Promise<unknown>).apply(cluster, args);
+        const send = () => (method as (...args: unknown[]) => Promise<unknown>).apply(cluster, args);
+        const reply = sendFollowingRedirections(cluster, send);
         replies.push(reply.then((result): Reply => [null, result], (error: Error): Reply => [error, null]));
         return commander;
       };
@@ -38,5 +60,5 @@ function clusterBatch(cluster: Cluster): ChainableCommander {
 export async function getMany(redis: RedisClient, keys: readonly string[]): Promise<Array<string | null>> {
   if (keys.length === 0) return [];
   if (!isCluster(redis)) return redis.mget(keys as string[]);
-  return Promise.all(keys.map((key) => redis.get(key)));
+  return Promise.all(keys.map((key) => sendFollowingRedirections(redis, () => redis.get(key)) as Promise<string | null>));
 }

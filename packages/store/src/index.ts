@@ -1,5 +1,6 @@
 export * from './redis.js';
 export * from './batch.js';
+export * from './unavailable.js';
 export * from './keys.js';
 export * from './tenant-store.js';
 export * from './subscription-store.js';
