@@ -1,34 +1,15 @@
-import type { ChainableCommander, Result } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch } from './batch.js';
 import { queueBookkeeping } from './bookkeeping-store.js';
+import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
 /** Attempts kept per subscription for GET /v1/subscriptions/:id/attempts. */
 export const ATTEMPT_LOG_LENGTH = 200;
-
-// A delivery record is created once: a matcher that runs twice finds it and adds nothing.
-// Returns 1 when created, 2 when it exists and was never attempted, 0 when it has moved on.
-// KEYS: the record alone (its own slot); the subscription's and the event's indexes are written beside it.
-const CREATE_DELIVERY = `
-local status = redis.call('HGET', KEYS[1], 'st')
-if status then
-  if status == 'pending' then return 2 end
-  return 0
-end
-redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0, 'c', ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return 1
-`;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    hookfleetCreateDelivery(deliveryKey: string, eventId: string, subscriptionId: string, createdMs: number, ttlSeconds: number): Result<number, Context>;
-  }
-}
 
 /** One write per subscription and batch: sets in order (the last wins), increments summed. */
 function mergeBookkeeping(merged: Map<string, BookkeepingEffect>, subscriptionId: string, effect: BookkeepingEffect): void {
@@ -48,13 +29,7 @@ function decodeCursor(cursor: string): [number, string] {
   return [Number(score), id];
 }
 
-export type CreateOutcome = 'created' | 'pending' | 'exists';
-
-export interface NewDelivery {
-  id: string;
-  eventId: string;
-  subscriptionId: string;
-}
+export type { CreateOutcome, NewDelivery };
 
 export interface AttemptResult {
   deliveryId: string;
@@ -76,41 +51,12 @@ export interface DeliveryState {
 
 export class DeliveryStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly ttlSeconds: number) {
-    if (!Object.hasOwn(redis, 'hookfleetCreateDelivery')) redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_DELIVERY });
+    defineCreateDelivery(redis);
   }
 
-  /**
-   * Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found.
-   * Each record is created by a script on its own slot; the indexes are added in the same round trip, once per
-   * subscription and once per event, and only where absent (NX, SADD), so a re-run changes nothing.
-   */
+  /** Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found. */
   async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
-    if (deliveries.length === 0) return [];
-    const pipeline = batch(this.redis);
-    const bySubscription = new Map<string, Array<number | string>>();
-    const byEvent = new Map<string, string[]>();
-    for (const delivery of deliveries) {
-      pipeline.hookfleetCreateDelivery(this.keys.delivery(delivery.id), delivery.eventId, delivery.subscriptionId, now, this.ttlSeconds);
-      let scored = bySubscription.get(delivery.subscriptionId);
-      if (!scored) bySubscription.set(delivery.subscriptionId, (scored = []));
-      scored.push(now, delivery.id);
-      let subscriptions = byEvent.get(delivery.eventId);
-      if (!subscriptions) byEvent.set(delivery.eventId, (subscriptions = []));
-      subscriptions.push(delivery.subscriptionId);
-    }
-    for (const [subscriptionId, scored] of bySubscription) {
-      const index = this.keys.subscriptionDeliveries(subscriptionId);
-      pipeline.zadd(index, 'NX', ...scored);
-      pipeline.zremrangebyscore(index, '-inf', now - this.ttlSeconds * 1000);
-    }
-    for (const [eventId, subscriptionIds] of byEvent) {
-      const index = this.keys.eventDeliveries(eventId);
-      pipeline.sadd(index, ...subscriptionIds);
-      pipeline.expire(index, this.ttlSeconds);
-    }
-    const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
-    return results.slice(0, deliveries.length).map(([, value]) => (value === 1 ? 'created' : value === 2 ? 'pending' : 'exists'));
+    return createDeliveries(this.redis, this.keys, this.ttlSeconds, deliveries, now);
   }
 
   /** Current status and attempt count of each delivery (null when unknown or expired). */
