@@ -257,10 +257,13 @@ describe('Redis figures', () => {
   });
 
   it.each([
-    ['hookfleet:dlv:dlv_abc', 'hookfleet:dlv'],
-    ['hookfleet:dedupe:evt_1', 'hookfleet:dedupe'],
-    ['hookfleet:events:ten_123', 'events (tenant index)'],
+    ['{hookfleet:dlv:dlv_abc}', 'hookfleet:dlv'],
+    ['{hookfleet:evt:evt_1}:dedupe', 'hookfleet:evt:dedupe'],
+    ['{hookfleet:sub:sub_1}:dlvs:failed', 'hookfleet:sub:dlvs:failed'],
+    ['{hookfleet:subs}:doc:sub_1', 'hookfleet:subs:doc'],
+    ['{hookfleet:ten:ten_123}:events', 'events (tenant index)'],
     ['hookfleet:events:wait', 'bullmq events:wait'],
+    ['{hookfleet}:events:wait', 'bullmq events:wait'],
     ['hookfleet:deliveries:events', 'bullmq deliveries:events'],
     ['hookfleet:deliveries:g_abc', 'bullmq deliveries job'],
     ['hookfleet:deliveries:g_abc:lock', 'bullmq deliveries job:lock'],

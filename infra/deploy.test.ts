@@ -173,3 +173,29 @@ describe('infra/docker-compose.yml', () => {
     expect(recordedSeries()).toEqual(expect.arrayContaining(['profile:hookfleet_delivery_success_ratio:rate5m', 'queue_state:hookfleet_queue_jobs:max']));
   });
 });
+
+describe('the Redis Cluster setups (infra/docker-compose.cluster.yml, infra/k8s-redis-cluster)', () => {
+  it('compose: six cluster nodes with AOF, joined as 3 masters + 3 replicas, and every hookfleet process on them', () => {
+    const services = (parse(readFileSync(join(here, 'docker-compose.cluster.yml'), 'utf8'), { merge: true }) as Manifest).services as Manifest;
+    const nodes = Object.keys(services).filter((name) => name.startsWith('redis-node-'));
+    expect(nodes).toHaveLength(6);
+    for (const name of nodes) expect(services[name].command.join(' ')).toMatch(/--cluster-enabled yes.*--appendonly yes --appendfsync everysec/);
+    expect(services['redis-cluster-init'].command.join(' ')).toContain('--cluster-replicas 1');
+    for (const name of ['api', 'worker']) {
+      const config = loadConfig(services[name].environment);
+      expect(config.redisClusterNodes.map((node) => node.host).sort()).toEqual(nodes.sort());
+      expect(config.prefix).toBe('{hookfleet}');
+      expect(services[name].depends_on['redis-cluster-init'].condition).toBe('service_completed_successfully');
+    }
+  });
+
+  it('k8s: an overlay of infra/k8s whose ConfigMap names the seed nodes and a hash-tagged prefix', () => {
+    const kustomization = parse(readFileSync(join(here, 'k8s-redis-cluster/kustomization.yaml'), 'utf8')) as Manifest;
+    expect(kustomization.resources).toEqual(['../k8s']);
+    const patch = parse(readFileSync(join(here, 'k8s-redis-cluster', kustomization.patches[0].path), 'utf8')) as Manifest;
+    expect(patch.metadata).toMatchObject({ name: configMap.metadata.name, namespace: configMap.metadata.namespace });
+    const config = loadConfig({ ...configMap.data, ...patch.data });
+    expect(config.redisClusterNodes.length).toBeGreaterThanOrEqual(3);
+    expect(config.prefix).toBe('{hookfleet}');
+  });
+});

@@ -1,4 +1,4 @@
-// `npm start`: the whole fleet on one machine — Redis (unless REDIS_URL), the API, one worker with every role,
+// `npm start`: the whole fleet on one machine — Redis (unless REDIS_URL or REDIS_CLUSTER_NODES), the API, one worker with every role,
 // and a demo receiver for the printed curl example. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,15 +12,16 @@ import { startDemoReceiver } from './demo-receiver.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = join(root, '.data');
 
-if (!process.env.REDIS_URL && !redisServerAvailable()) {
+const clusterNodes = process.env.REDIS_CLUSTER_NODES;
+if (!process.env.REDIS_URL && !clusterNodes && !redisServerAvailable()) {
   console.error(REDIS_MISSING);
   process.exit(1);
 }
 ensureBuilt();
 mkdirSync(dataDir, { recursive: true });
 
-const redis = process.env.REDIS_URL ? null : await startRedisServer({ appendOnly: true, dir: join(dataDir, 'redis') });
-const redisUrl = process.env.REDIS_URL ?? redis.url;
+const redis = process.env.REDIS_URL || clusterNodes ? null : await startRedisServer({ appendOnly: true, dir: join(dataDir, 'redis') });
+const redisUrl = process.env.REDIS_URL ?? redis?.url ?? 'redis://127.0.0.1:6379';
 const adminToken = process.env.HOOKFLEET_ADMIN_TOKEN ?? `hfadm_${randomBytes(18).toString('base64url')}`;
 const apiPort = process.env.PORT ?? String((await isFree(3000)) ? 3000 : await freePort());
 const metricsPort = process.env.METRICS_PORT ?? String((await isFree(9464)) ? 9464 : await freePort());
@@ -55,7 +56,7 @@ console.log(`
 hookfleet is running
   API          ${apiUrl}   (health: ${apiUrl}/healthz, metrics: ${apiUrl}/metrics)
   worker       roles matcher,delivery; metrics on http://127.0.0.1:${metricsPort}/metrics
-  Redis        ${redisUrl}${redis ? ' (data in .data/redis, AOF on)' : ''}
+  Redis        ${clusterNodes ? `cluster ${clusterNodes}` : redisUrl}${redis ? ' (data in .data/redis, AOF on)' : ''}
   admin token  ${adminToken}
 
 A demo tenant (${demo.tenant}) has a subscription to the demo receiver on 127.0.0.1:${receiver.port}.

@@ -1,5 +1,6 @@
 // `npm test`: a private redis-server unless REDIS_URL is set, the build (integration tests spawn the built
 // processes), then jest; ends with the plain line "Tests: N passed, N failed".
+// HOOKFLEET_TEST_REDIS=cluster (`npm run test:cluster`): jest's global setup starts a private Redis Cluster instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const portal = spawnSync('npm', ['run', 'build', '-w', '@hookfleet/portal'], { stdio: 'inherit' });
 if (portal.status !== 0) process.exit(portal.status ?? 1);
 
-const redis = process.env.REDIS_URL ? null : await startRedisServer();
+const onCluster = process.env.HOOKFLEET_TEST_REDIS === 'cluster';
+const redis = process.env.REDIS_URL || onCluster ? null : await startRedisServer();
 const outDir = mkdtempSync(join(tmpdir(), 'hookfleet-jest-'));
 const resultsFile = join(outDir, 'results.json');
 const args = ['jest', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
@@ -23,7 +25,7 @@ const child = spawn('npx', args, {
   stdio: 'inherit',
   env: {
     ...process.env,
-    REDIS_URL: process.env.REDIS_URL ?? redis.url,
+    ...(redis ? { REDIS_URL: redis.url } : {}),
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
   },
 });

@@ -22,6 +22,7 @@ export async function spawnApi(config: HookfleetConfig, env: Record<string, stri
     env: {
       PATH: process.env.PATH,
       REDIS_URL: config.redisUrl,
+      ...(config.redisClusterNodes.length > 0 ? { REDIS_CLUSTER_NODES: config.redisClusterNodes.map((node) => `${node.host}:${node.port}`).join(',') } : {}),
       HOOKFLEET_QUEUE_PREFIX: config.prefix,
       HOOKFLEET_ADMIN_TOKEN: config.adminToken ?? ADMIN_TOKEN,
       PORT: '0',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@hookfleet/store';
 import type { ReceivedRequest } from './receiver.js';
 
 export interface DeliveryAudit {
@@ -46,7 +46,7 @@ export interface ActiveJob {
 }
 
 /** Every job BullMQ holds as active in these queues, with the time its current run started. */
-export async function activeJobs(redis: Redis, prefix: string, queues: readonly string[]): Promise<ActiveJob[]> {
+export async function activeJobs(redis: RedisClient, prefix: string, queues: readonly string[]): Promise<ActiveJob[]> {
   const found: ActiveJob[] = [];
   for (const queue of queues) {
     const ids = await redis.lrange(`${prefix}:${queue}:active`, 0, -1);
@@ -63,12 +63,12 @@ export async function activeJobs(redis: Redis, prefix: string, queues: readonly 
 }
 
 /** Whether a job's lock is still there (its worker renews it; it expires lockDuration after the worker died). */
-export async function lockHeld(redis: Redis, prefix: string, job: ActiveJob): Promise<boolean> {
+export async function lockHeld(redis: RedisClient, prefix: string, job: ActiveJob): Promise<boolean> {
   return (await redis.exists(`${prefix}:${job.queue}:${job.id}:lock`)) === 1;
 }
 
 /** Whether a job is still in the same run: active, started at the same time. */
-export async function stillInSameRun(redis: Redis, prefix: string, job: ActiveJob): Promise<boolean> {
+export async function stillInSameRun(redis: RedisClient, prefix: string, job: ActiveJob): Promise<boolean> {
   const [processedOn, position] = await Promise.all([
     redis.hget(`${prefix}:${job.queue}:${job.id}`, 'processedOn'),
     redis.lpos(`${prefix}:${job.queue}:active`, job.id),

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type HookfleetConfig } from '@hookfleet/core';
-import { connectRedis } from '@hookfleet/store';
 import { pino } from 'pino';
 import { startApi, type RunningApi } from '../apps/api/src/server.js';
 import { startWorker, type RunningWorker } from '../apps/worker/src/worker.js';
+import { deleteKeys } from './redis.js';
+
+export { deleteKeys };
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
@@ -15,21 +17,6 @@ export interface TestFleet {
   call(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   createTenant(name?: string): Promise<{ id: string; api_key: string }>;
   stop(): Promise<void>;
-}
-
-/** Removes every key a test wrote under its prefix. */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = connectRedis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Counts of the deliveries and events queues that are not finished. */
@@ -47,6 +34,7 @@ export async function unfinishedJobs(fleet: TestFleet): Promise<number> {
 export async function startFleet(overrides: Record<string, string> = {}, options: { workers?: number } = {}): Promise<TestFleet> {
   const config = loadConfig({
     REDIS_URL: process.env.REDIS_URL,
+    REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES,
     PORT: '0',
     METRICS_PORT: '0',
     HOOKFLEET_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -90,7 +78,7 @@ export async function startFleet(overrides: Record<string, string> = {}, options
     async stop() {
       await Promise.all(workers.map((worker) => worker.stop()));
       await api.stop();
-      await deleteKeys(config.redisUrl, config.prefix);
+      await deleteKeys(config, config.prefix);
     },
   };
 }

@@ -20,6 +20,7 @@ export async function spawnWorker(config: HookfleetConfig, env: Record<string, s
     env: {
       PATH: process.env.PATH,
       REDIS_URL: config.redisUrl,
+      ...(config.redisClusterNodes.length > 0 ? { REDIS_CLUSTER_NODES: config.redisClusterNodes.map((node) => `${node.host}:${node.port}`).join(',') } : {}),
       HOOKFLEET_QUEUE_PREFIX: config.prefix,
       METRICS_PORT: '0',
       RETRY_DELAY_SCALE: String(config.retryDelayScale),

@@ -25,16 +25,24 @@ const BULLMQ_SUFFIXES = new Set([
 ]);
 
 /**
- * The kind of a key for the memory breakdown: hookfleet's own keys by their second segment
- * (`hookfleet:dlv:…` → `dlv`), BullMQ's by queue and structure (`bullmq deliveries:wait`, `bullmq deliveries job`).
+ * The kind of a key for the memory breakdown: hookfleet's own keys by their hash tag's kind and what follows it
+ * (`{hookfleet:dlv:…}` → `hookfleet:dlv`, `{hookfleet:evt:…}:dedupe` → `hookfleet:evt:dedupe`), BullMQ's by queue
+ * and structure (`bullmq deliveries:wait`, `bullmq deliveries job`).
  */
 export function keyKind(key, queueNames = ['events', 'deliveries']) {
+  const tag = /^\{([^:}]+):([^:}]+)(?::[^}]*)?\}(.*)$/.exec(key);
+  if (tag) {
+    const [, base, kind, rest] = tag;
+    const what = rest.split(':').filter(Boolean);
+    if (kind === 'ten' && what[0] === 'events') return 'events (tenant index)';
+    // The subscription documents carry their id after the tag; everything else names only what it holds.
+    return [base, kind, ...(kind === 'subs' ? what.slice(0, 1) : what)].join(':');
+  }
   const parts = key.split(':');
   if (parts.length < 2) return key;
   const [prefix, second, third] = parts;
   if (queueNames.includes(second) && third !== undefined) {
     if (BULLMQ_SUFFIXES.has(third)) return `bullmq ${second}:${third}`;
-    if (second === 'events' && third.startsWith('ten_')) return 'events (tenant index)';
     return `bullmq ${second} job${parts.length > 3 ? `:${parts.slice(3).join(':')}` : ''}`;
   }
   return `${prefix}:${second}`;

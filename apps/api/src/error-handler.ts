@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HookfleetError } from '@hookfleet/core';
+import { isRedisUnavailable } from '@hookfleet/store';
 import type { Logger } from 'pino';
 
 interface BodyParserError {
@@ -10,12 +11,6 @@ interface BodyParserError {
 /** Where a library's 400 came from, for the contract's `issues` (a path segment that does not decode, or the request). */
 function issuePathOf(error: unknown): string {
   return error instanceof URIError ? '(path)' : '(request)';
-}
-
-function isRedisUnavailable(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name ?? '';
-  const message = (error as { message?: string } | null)?.message ?? '';
-  return name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue/i.test(message);
 }
 
 /** Maps every error to the contract's JSON shape, in one place. */

@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
-import type { ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { createQueues, createReadinessProbe, queueList, startQueueGauges, throttled } from '@hookfleet/queue';
+import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges, throttled } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
 import { createApp } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
@@ -25,11 +24,11 @@ export interface RunningApi {
 
 export async function startApi(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'api')): Promise<RunningApi> {
   if (!config.adminToken) throw new Error('HOOKFLEET_ADMIN_TOKEN is required: the operator token the API accepts');
-  const redis = connectRedis(config.redisUrl);
+  const redis = connectRedis(config);
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
-  const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: 1 };
-  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
+  const queueConnection = createQueueConnection(config, { waitForRedis: false });
+  const queues = createQueues(queueConnection.connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
   const batcher = new IngestBatcher(eventStore, queues.events);
@@ -85,6 +84,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
       });
       await batcher.drain();
       await queues.close();
+      await queueConnection.close();
       await transport.close();
       redis.disconnect();
     },

@@ -7,6 +7,7 @@ import { Queue, Worker } from 'bullmq';
 import { chromium, type Browser } from 'playwright-core';
 import { ADMIN_TOKEN, deleteKeys, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
+import { testQueueConnection, testQueuePrefix, testRedisTarget } from '../../../test/redis.js';
 import { adminUiAllowsRetries, operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/queue-admin.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -135,8 +136,9 @@ describe('the queue admin UI at /admin/queues', () => {
 });
 
 describe('the queue admin UI with HOOKFLEET_ADMIN_UI_ALLOW_RETRIES', () => {
-  const prefix = `tadmin${Date.now().toString(36)}`;
-  const connection = { url: process.env.REDIS_URL as string };
+  const prefix = testQueuePrefix(`tadmin${Date.now().toString(36)}`);
+  const queueConnection = testQueueConnection();
+  const { connection } = queueConnection;
   let queue: Queue;
   let server: Server;
   let url: string;
@@ -157,7 +159,8 @@ describe('the queue admin UI with HOOKFLEET_ADMIN_UI_ALLOW_RETRIES', () => {
       server.closeAllConnections();
     });
     await queue.close();
-    await deleteKeys(connection.url, prefix);
+    await queueConnection.close();
+    await deleteKeys(testRedisTarget(), prefix);
   });
 
   const put = (path: string) => fetch(`${url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });

@@ -1,7 +1,7 @@
 import type { HookfleetConfig } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { HookfleetQueues } from '@hookfleet/queue';
-import type { DeliveryStore, EndpointHealth, EventStore, Keys, RateLimiter, Redis, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import type { DeliveryStore, EndpointHealth, EventStore, Keys, RateLimiter, RedisClient, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import type { EventCache } from './event-cache.js';
@@ -10,7 +10,7 @@ import type { EventCache } from './event-cache.js';
 export interface WorkerContext {
   config: HookfleetConfig;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   metrics: HookfleetMetrics;
   queues: HookfleetQueues;

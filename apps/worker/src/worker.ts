@@ -1,7 +1,7 @@
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { throttled, createBackoffStrategy, createQueues, createReadinessProbe, DELIVERIES_QUEUE, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
+import { throttled, createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, DELIVERIES_QUEUE, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
@@ -27,11 +27,11 @@ export interface RunningWorker {
 
 export async function startWorker(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<RunningWorker> {
   // A worker waits for Redis to come back rather than failing its jobs' commands (the API fails fast instead).
-  const redis = connectRedis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
-  // BullMQ opens and closes its own connections from these options.
-  const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: null };
+  const queueConnection = createQueueConnection(config, { waitForRedis: true });
+  const { connection } = queueConnection;
   const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
   const subscriptions = new SubscriptionStore(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => logger.error({ err: error }, 'subscription index poll failed') });
@@ -94,6 +94,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       await Promise.all(workers.map((worker) => worker.close()));
       await index.stop();
       await queues.close();
+      await queueConnection.close();
       await context.transport.close();
       await metricsServer.close();
       redis.disconnect();

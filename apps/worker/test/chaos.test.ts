@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DELIVERIES_QUEUE, EVENTS_QUEUE } from '@hookfleet/queue';
-import { connectRedis, type Redis } from '@hookfleet/store';
+import { connectRedis, type RedisClient } from '@hookfleet/store';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { activeJobs, auditDeliveries, dataKey, lockHeld, pause, percentile, stillInSameRun, type ActiveJob } from '../../../test/delivery-audit.js';
@@ -31,7 +31,7 @@ interface KillRecord {
 describe('worker crash chaos', () => {
   let fleet: TestFleet;
   let receiver: ScriptedReceiver;
-  let redis: Redis;
+  let redis: RedisClient;
   let tenant: { id: string; api_key: string };
   const workers: WorkerProcess[] = [];
 
@@ -41,7 +41,7 @@ describe('worker crash chaos', () => {
     }).start();
     // The API and a matcher in this process; two worker processes (matcher and delivery) that get SIGKILLed.
     fleet = await startFleet({ WORKER_ROLES: 'matcher' });
-    redis = connectRedis(fleet.config.redisUrl);
+    redis = connectRedis(fleet.config);
     for (let index = 0; index < 2; index += 1) workers.push(await spawnWorker(fleet.config, { WORKER_ROLES: 'matcher,delivery', DELIVERY_CONCURRENCY: '100' }));
     tenant = await fleet.createTenant('chaos');
   });

@@ -43,14 +43,14 @@ describe('endpoint control by the pipeline', () => {
     const events = Array.from({ length: 30 }, (_, index) => ({ tenant: tenant.id, profile: 'standard', type: 'flap.tick', id: `flap-${index}`, data: {} }));
     await fleet.call('POST', '/v1/events/batch', { events });
     await waitFor(() => receiver.forPath('/flapping').length >= 40, { message: 'failures and retries' });
-    const log = fleet.workers[0]!.context.redis;
-    const paused = await waitFor(async () => Number(await log.get(`${fleet.config.prefix}:pause:${subscription.id}`)) > 0, { message: 'circuit opened' });
+    const { redis, keys } = fleet.workers[0]!.context;
+    const paused = await waitFor(async () => Number(await redis.get(keys.endpointPause(subscription.id))) > 0, { message: 'circuit opened' });
     expect(paused).toBe(true);
     healthy = true;
     await waitFor(async () => {
       const page = await fleet.call('GET', `/v1/deliveries?subscription=${subscription.id}&status=delivered&limit=100`, undefined, tenant.api_key);
       return page.body.data.length === 30;
     }, { timeoutMs: 30_000, message: 'all 30 delivered after recovery' });
-    expect(await log.exists(`${fleet.config.prefix}:health:${subscription.id}`)).toBe(0);
+    expect(await redis.exists(keys.endpointHealth(subscription.id))).toBe(0);
   });
 });

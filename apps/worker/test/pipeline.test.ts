@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
+import { testQueueConnection } from '../../../test/redis.js';
 
 describe('the delivery pipeline on real Redis', () => {
   let fleet: TestFleet;
@@ -172,9 +173,11 @@ describe('a matcher job processed twice', () => {
       // And once more after the deliveries finished: nothing is added.
       await queues.events.add('match', { eventIds: ['twice-1'] });
       await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
-      const deliveriesQueue = new Queue('deliveries', { connection: { url: fleet.config.redisUrl }, prefix: fleet.config.prefix });
+      const queueConnection = testQueueConnection();
+      const deliveriesQueue = new Queue('deliveries', { connection: queueConnection.connection, prefix: fleet.config.prefix });
       expect(await deliveriesQueue.count()).toBe(0);
       await deliveriesQueue.close();
+      await queueConnection.close();
     } finally {
       await deliveryWorker.stop();
     }

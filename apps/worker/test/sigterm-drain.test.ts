@@ -7,6 +7,8 @@ import { Queue } from 'bullmq';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
 import { waitFor } from '../../../test/wait.js';
+import { testQueueConnection } from '../../../test/redis.js';
+import type { QueueConnection } from '@hookfleet/queue';
 
 const WORKER_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -59,13 +61,15 @@ describe('SIGTERM to a worker process under load', () => {
   let fleet: TestFleet;
   let receiver: SlowReceiver;
   let queues: { events: Queue; deliveries: Queue };
+  let queueConnection: QueueConnection;
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: build first (npm test does; or npx tsc -b tsconfig.build.json)`);
     receiver = await new SlowReceiver(20).start();
     fleet = await startFleet({ RETRY_DELAY_SCALE: '0.001' }, { workers: 0 });
-    const connection = { url: fleet.config.redisUrl };
+    queueConnection = testQueueConnection();
+    const { connection } = queueConnection;
     queues = {
       events: new Queue('events', { connection, prefix: fleet.config.prefix }),
       deliveries: new Queue('deliveries', { connection, prefix: fleet.config.prefix }),
@@ -76,6 +80,7 @@ describe('SIGTERM to a worker process under load', () => {
     await Promise.all(workers.map((worker) => worker.kill()));
     await queues.events.close();
     await queues.deliveries.close();
+    await queueConnection.close();
     await fleet.stop();
     await receiver.stop();
   });

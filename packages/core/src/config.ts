@@ -6,9 +6,36 @@ const booleanFromEnv = z
 
 const numberFromEnv = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** `host:port,host:port`, IPv6 hosts in brackets: the seed nodes of a Redis Cluster. */
+const clusterNodesFromEnv = z
+  .string()
+  .transform((value, context) => {
+    const nodes: RedisNode[] = [];
+    for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry);
+      if (!match || Number(match[2]) > 65535) {
+        context.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+        return z.NEVER;
+      }
+      nodes.push({ host: match[1] as string, port: Number(match[2]) });
+    }
+    return nodes;
+  });
+
+/** BullMQ's Lua scripts touch every key of a queue, so on a cluster the prefix must be a hash tag. */
+export function clusterQueuePrefix(prefix: string): string {
+  return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
+}
+
 /** Every setting hookfleet reads from the environment, parsed once (CONTRACT.md, "Environment"). */
 export const configSchema = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodesFromEnv.default([]),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOOKFLEET_ADMIN_TOKEN: z.string().optional(),
   WORKER_ROLES: z
@@ -33,6 +60,8 @@ export type EnvConfig = z.infer<typeof configSchema>;
 
 export interface HookfleetConfig {
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; empty: the single Redis at redisUrl. */
+  redisClusterNodes: RedisNode[];
   port: number;
   adminToken: string | undefined;
   workerRoles: Array<'matcher' | 'delivery'>;
@@ -62,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
   const e = parsed.data;
   return {
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     port: e.PORT,
     adminToken: e.HOOKFLEET_ADMIN_TOKEN,
     workerRoles: e.WORKER_ROLES,
@@ -70,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     metricsPort: e.METRICS_PORT,
     retryDelayScale: e.RETRY_DELAY_SCALE,
     allowPrivateTargets: e.HOOKFLEET_ALLOW_PRIVATE_TARGETS,
-    prefix: e.HOOKFLEET_QUEUE_PREFIX,
+    prefix: e.REDIS_CLUSTER_NODES.length > 0 ? clusterQueuePrefix(e.HOOKFLEET_QUEUE_PREFIX) : e.HOOKFLEET_QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     eventRetentionHours: e.HOOKFLEET_EVENT_RETENTION_HOURS,
     tenantApiRate: e.HOOKFLEET_TENANT_API_RATE,

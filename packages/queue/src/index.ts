@@ -5,3 +5,4 @@ export * from './fan-out.js';
 export * from './queue-gauges.js';
 export * from './readiness.js';
 export * from './redeliver.js';
+export * from './connection.js';

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import type { Keys } from './keys.js';
 
 /** Applies profile bookkeeping (set and increment fields) to a subscription's state hash. */
-export function queueBookkeeping(pipeline: ReturnType<Redis['pipeline']>, keys: Keys, subscriptionId: string, effect: BookkeepingEffect): void {
+export function queueBookkeeping(pipeline: ChainableCommander, keys: Keys, subscriptionId: string, effect: BookkeepingEffect): void {
   const key = keys.subscriptionState(subscriptionId);
   if (effect.set && Object.keys(effect.set).length > 0) {
     pipeline.hset(key, Object.fromEntries(Object.entries(effect.set).map(([field, value]) => [field, value === null ? '' : String(value)])));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { sha256Hex } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
@@ -14,7 +14,7 @@ export type IdempotencyStart = { state: 'started' } | { state: 'done'; answer: u
  */
 export class CompatStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,44 +1,15 @@
-import type { ChainableCommander, Redis, Result } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
+import { batch } from './batch.js';
 import { queueBookkeeping } from './bookkeeping-store.js';
+import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
+import type { RedisClient } from './redis.js';
 
 /** Attempts kept per subscription for GET /v1/subscriptions/:id/attempts. */
 export const ATTEMPT_LOG_LENGTH = 200;
-
-// A delivery record is created once: a matcher that runs twice finds it and adds nothing.
-// Returns 1 when created, 2 when it exists and was never attempted, 0 when it has moved on.
-const CREATE_DELIVERY = `
-local status = redis.call('HGET', KEYS[1], 'st')
-if status then
-  if status == 'pending' then return 2 end
-  return 0
-end
-redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0, 'c', ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3] - ARGV[4] * 1000)
-redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-return 1
-`;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    hookfleetCreateDelivery(
-      deliveryKey: string,
-      subscriptionIndexKey: string,
-      eventIndexKey: string,
-      eventId: string,
-      subscriptionId: string,
-      createdMs: number,
-      ttlSeconds: number,
-      deliveryId: string,
-    ): Result<number, Context>;
-  }
-}
 
 /** One write per subscription and batch: sets in order (the last wins), increments summed. */
 function mergeBookkeeping(merged: Map<string, BookkeepingEffect>, subscriptionId: string, effect: BookkeepingEffect): void {
@@ -58,13 +29,7 @@ function decodeCursor(cursor: string): [number, string] {
   return [Number(score), id];
 }
 
-export type CreateOutcome = 'created' | 'pending' | 'exists';
-
-export interface NewDelivery {
-  id: string;
-  eventId: string;
-  subscriptionId: string;
-}
+export type { CreateOutcome, NewDelivery };
 
 export interface AttemptResult {
   deliveryId: string;
@@ -85,37 +50,19 @@ export interface DeliveryState {
 }
 
 export class DeliveryStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys, readonly ttlSeconds: number) {
-    if (!Object.hasOwn(redis, 'hookfleetCreateDelivery')) redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 3, lua: CREATE_DELIVERY });
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly ttlSeconds: number) {
+    defineCreateDelivery(redis);
   }
 
   /** Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found. */
   async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
-    if (deliveries.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const delivery of deliveries) {
-      pipeline.hookfleetCreateDelivery(
-        this.keys.delivery(delivery.id),
-        this.keys.subscriptionDeliveries(delivery.subscriptionId),
-        this.keys.eventDeliveries(delivery.eventId),
-        delivery.eventId,
-        delivery.subscriptionId,
-        now,
-        this.ttlSeconds,
-        delivery.id,
-      );
-    }
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, value]) => {
-      if (error) throw error;
-      return value === 1 ? 'created' : value === 2 ? 'pending' : 'exists';
-    });
+    return createDeliveries(this.redis, this.keys, this.ttlSeconds, deliveries, now);
   }
 
   /** Current status and attempt count of each delivery (null when unknown or expired). */
   async states(ids: readonly string[]): Promise<Array<DeliveryState | null>> {
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
+    const pipeline = batch(this.redis);
     for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a');
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, value]) => {
@@ -141,7 +88,7 @@ export class DeliveryStore {
   /** Writes a batch of attempt outcomes and their log lines in one pipeline. */
   async recordAttempts(results: readonly AttemptResult[]): Promise<void> {
     if (results.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const pipeline = batch(this.redis);
     const touchedLogs = new Set<string>();
     const bookkeeping = new Map<string, BookkeepingEffect>();
     for (const result of results) {
@@ -183,7 +130,7 @@ export class DeliveryStore {
   /** Ends deliveries that can no longer be attempted, keeping them visible as dead. */
   async markDead(entries: ReadonlyArray<{ id: string; subscriptionId: string; attempts: number; eventReceivedAt?: number }>): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const pipeline = batch(this.redis);
     for (const entry of entries) {
       pipeline.hset(this.keys.delivery(entry.id), 'st', 'dead', 'a', entry.attempts, 'n', '');
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'dead', entry.eventReceivedAt ?? Date.now(), true);
@@ -197,7 +144,7 @@ export class DeliveryStore {
    */
   async resetToPending(entries: ReadonlyArray<{ id: string; eventId: string; subscriptionId: string; eventReceivedAt: number }>): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const pipeline = batch(this.redis);
     for (const entry of entries) {
       const key = this.keys.delivery(entry.id);
       pipeline.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');

@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 
 // Any success clears the record; failures count up from the first one (Svix keeps endpoint health the same way).
@@ -27,7 +28,7 @@ export interface EndpointFailureStreak {
 
 /** Consecutive failures of a subscription's endpoint across the fleet, for the circuit breaker. */
 export class EndpointHealth {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
     if (!Object.hasOwn(redis, 'hookfleetRecordHealth')) redis.defineCommand('hookfleetRecordHealth', { numberOfKeys: 1, lua: RECORD });
   }
 

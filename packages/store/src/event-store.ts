@@ -1,6 +1,8 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
+import { batch, getMany } from './batch.js';
 import type { Keys } from './keys.js';
+import type { RedisClient } from './redis.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (CONTRACT.md, POST /v1/events). */
 export const DEDUPE_WINDOW_SECONDS = 24 * 3600;
@@ -9,12 +11,12 @@ const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 
 // Marker "0": stored but not yet confirmed enqueued, so a producer retrying after a crash re-enqueues
 // (the matcher is idempotent); "1": enqueued, so the same id again is a duplicate.
+// KEYS: the event's own (one slot); the tenant's index is another slot, written beside it (ZADD NX: once).
 const ACCEPT_EVENT = `
 local marker = redis.call('GET', KEYS[1])
 if marker == '1' then return 0 end
 redis.call('SET', KEYS[1], '0', 'EX', ARGV[1])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
 return 1
 `;
 
@@ -23,12 +25,9 @@ declare module 'ioredis' {
     hookfleetAcceptEvent(
       dedupeKey: string,
       payloadKey: string,
-      tenantIndexKey: string,
       dedupeTtl: number,
       payloadTtl: number,
       payload: string,
-      score: number,
-      id: string,
     ): Result<number, Context>;
   }
 }
@@ -36,44 +35,42 @@ declare module 'ioredis' {
 export class EventStore {
   readonly payloadTtlSeconds: number;
 
-  constructor(private readonly redis: Redis, private readonly keys: Keys, retentionHours: number) {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number) {
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
-    if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 3, lua: ACCEPT_EVENT });
+    if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
   }
 
-  /** Stores each new event once (one round trip for the whole batch); returns, per event, whether it was new. */
+  /**
+   * Stores each new event once (one round trip for the whole batch); returns, per event, whether it was new.
+   * The tenant index entry is added only if absent, so a duplicate keeps the first arrival's place.
+   */
   async accept(events: readonly StoredEvent[]): Promise<boolean[]> {
-    const pipeline = this.redis.pipeline();
+    const pipeline = batch(this.redis);
     for (const event of events) {
-      pipeline.hookfleetAcceptEvent(
-        this.keys.dedupe(event.id),
-        this.keys.event(event.id),
-        this.keys.tenantEvents(event.tenant),
-        DEDUPE_WINDOW_SECONDS,
-        this.payloadTtlSeconds,
-        JSON.stringify(event),
-        Date.parse(event.received_at),
-        event.id,
-      );
+      pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSeconds, JSON.stringify(event));
     }
+    const byTenant = new Map<string, Array<number | string>>();
+    for (const event of events) {
+      let entries = byTenant.get(event.tenant);
+      if (!entries) byTenant.set(event.tenant, (entries = []));
+      entries.push(Date.parse(event.received_at), event.id);
+    }
+    for (const [tenant, entries] of byTenant) pipeline.zadd(this.keys.tenantEvents(tenant), 'NX', ...entries);
     const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, value]) => {
-      if (error) throw error;
-      return value === 1;
-    });
+    for (const [error] of results) if (error) throw error;
+    return results.slice(0, events.length).map(([, value]) => value === 1);
   }
 
   /** After the matcher job is enqueued: from now on the same id is a duplicate. */
   async confirmEnqueued(eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const pipeline = batch(this.redis);
     for (const id of eventIds) pipeline.set(this.keys.dedupe(id), '1', 'KEEPTTL', 'XX');
     await pipeline.exec();
   }
 
   async getMany(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
-    if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.event(id)));
+    const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
     return raws.map((raw) => (raw ? (JSON.parse(raw) as StoredEvent) : null));
   }
 

@@ -1,4 +1,6 @@
 export * from './redis.js';
+export * from './batch.js';
+export * from './unavailable.js';
 export * from './keys.js';
 export * from './tenant-store.js';
 export * from './subscription-store.js';
@@ -6,7 +8,7 @@ export * from './subscription-index.js';
 export * from './event-store.js';
 export * from './delivery-store.js';
 export * from './bookkeeping-store.js';
-export { Redis } from 'ioredis';
+export { Redis, Cluster } from 'ioredis';
 export * from './operation-store.js';
 export * from './rate-limiter.js';
 export * from './compat-store.js';

@@ -1,25 +1,53 @@
-/** Every Redis key hookfleet writes outside BullMQ, under one prefix so tests and deployments never collide. */
+/**
+ * Every Redis key hookfleet writes outside BullMQ, under one prefix so tests and deployments never collide.
+ *
+ * Each key starts with a Redis Cluster hash tag `{<prefix>:<owner kind>:<owner id>}`, so the keys one Lua script
+ * or MULTI touches always share a slot, and everything else spreads over the shards:
+ * - `{P:sub:<id>}`: what the delivery path writes about one subscription (attempt log, delivery indexes,
+ *   bookkeeping, rate limit, pause, health);
+ * - `{P:subs}`: the subscription documents with the set of all of them and their change stream, written together
+ *   in one MULTI, so a worker following the stream never reads a document older than the change it was told of;
+ * - `{P:evt:<id>}`: an event's payload, its dedupe marker and the set of its deliveries;
+ * - `{P:dlv:<id>}`: one delivery record (read by its id alone);
+ * - `{P:ten:<id>}`: a tenant, its subscription and event indexes, its compat ids and idempotency keys;
+ * - `{P:key:<hash>}`, `{P:op:<id>}`: an API key's tenant, an operation's progress.
+ * A prefix that carries its own hash tag for BullMQ (`{hookfleet}` on a cluster) is used without the braces here,
+ * or every key would share BullMQ's slot.
+ */
 export class Keys {
-  constructor(readonly prefix: string) {}
-  tenant(id: string) { return `${this.prefix}:tenant:${id}`; }
-  apiKey(hash: string) { return `${this.prefix}:apikey:${hash}`; }
-  subscription(id: string) { return `${this.prefix}:sub:${id}`; }
-  allSubscriptions() { return `${this.prefix}:subs:all`; }
-  tenantSubscriptions(tenant: string) { return `${this.prefix}:subs:tenant:${tenant}`; }
-  subscriptionChanges() { return `${this.prefix}:subs:changes`; }
-  subscriptionState(id: string) { return `${this.prefix}:substate:${id}`; }
-  attempts(subscriptionId: string) { return `${this.prefix}:attempts:${subscriptionId}`; }
-  dedupe(eventId: string) { return `${this.prefix}:dedupe:${eventId}`; }
-  event(eventId: string) { return `${this.prefix}:event:${eventId}`; }
-  tenantEvents(tenant: string) { return `${this.prefix}:events:${tenant}`; }
-  delivery(id: string) { return `${this.prefix}:dlv:${id}`; }
-  subscriptionDeliveries(subscriptionId: string) { return `${this.prefix}:dlvs:${subscriptionId}`; }
-  eventDeliveries(eventId: string) { return `${this.prefix}:edlvs:${eventId}`; }
+  /** The prefix without hash-tag braces. */
+  readonly base: string;
+
+  constructor(readonly prefix: string) {
+    this.base = prefix.replace(/[{}]/g, '');
+  }
+
+  private tag(kind: string, id?: string) { return id === undefined ? `{${this.base}:${kind}}` : `{${this.base}:${kind}:${id}}`; }
+
+  tenant(id: string) { return `${this.tag('ten', id)}:doc`; }
+  apiKey(hash: string) { return this.tag('key', hash); }
+  subscription(id: string) { return `${this.tag('subs')}:doc:${id}`; }
+  allSubscriptions() { return `${this.tag('subs')}:all`; }
+  subscriptionChanges() { return `${this.tag('subs')}:changes`; }
+  tenantSubscriptions(tenant: string) { return `${this.tag('ten', tenant)}:subs`; }
+  subscriptionState(id: string) { return `${this.tag('sub', id)}:state`; }
+  attempts(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:attempts`; }
+  dedupe(eventId: string) { return `${this.tag('evt', eventId)}:dedupe`; }
+  event(eventId: string) { return `${this.tag('evt', eventId)}:payload`; }
+  tenantEvents(tenant: string) { return `${this.tag('ten', tenant)}:events`; }
+  delivery(id: string) { return this.tag('dlv', id); }
+  subscriptionDeliveries(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:dlvs`; }
+  eventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
-  subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.prefix}:dlvs:${subscriptionId}:${status}`; }
-  rateLimit(subscriptionId: string) { return `${this.prefix}:rl:${subscriptionId}`; }
-  endpointPause(subscriptionId: string) { return `${this.prefix}:pause:${subscriptionId}`; }
-  endpointHealth(subscriptionId: string) { return `${this.prefix}:health:${subscriptionId}`; }
-  operation(id: string) { return `${this.prefix}:op:${id}`; }
-  compatIndex(profile: string, tenant: string, name: string) { return `${this.prefix}:compat:${profile}:${tenant}:${name}`; }
+  subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.tag('sub', subscriptionId)}:dlvs:${status}`; }
+  rateLimit(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:rl`; }
+  endpointPause(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:pause`; }
+  endpointHealth(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:health`; }
+  operation(id: string) { return this.tag('op', id); }
+  compatIndex(profile: string, tenant: string, name: string) { return `${this.tag('ten', tenant)}:compat:${profile}:${name}`; }
+
+  /** SCAN patterns that match every key written here (for cleanup in tests and tools). */
+  patterns(): string[] {
+    return [`{${this.base}:*`];
+  }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { newId } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
@@ -22,7 +22,7 @@ const OPERATION_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Progress of background operations (recover, replay), readable from any API process. */
 export class OperationStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   async create(kind: OperationKind, tenant: string, subscriptionId: string): Promise<Operation> {
     const operation: Operation = { id: newId('op'), kind, status: 'running', total: 0, done: 0, tenant, subscription_id: subscriptionId, created_at: new Date().toISOString(), error: null };

@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { RateLimit } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
@@ -55,7 +56,7 @@ export const MAX_ENDPOINT_PAUSE_MS = 3_600_000;
 
 /** The per-subscription limiter every worker process shares (issue: per-endpoint rate limits). */
 export class RateLimiter {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
     if (!Object.hasOwn(redis, 'hookfleetAcquire')) redis.defineCommand('hookfleetAcquire', { numberOfKeys: 2, lua: ACQUIRE });
   }
 

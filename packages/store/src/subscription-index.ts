@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { StoredEvent, Subscription } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import type { Keys } from './keys.js';
@@ -26,7 +26,7 @@ export class SubscriptionIndex {
   private pollStartedAt = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly store: SubscriptionStore,
     private readonly options: SubscriptionIndexOptions = {},

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Subscription } from '@hookfleet/core';
+import { batch, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 
 export interface SubscriptionPage {
@@ -13,16 +14,20 @@ const CHANGE_STREAM_LENGTH = 100_000;
 /**
  * Subscriptions as JSON documents, a per-tenant id list for paging, and a change stream that
  * lets every worker's in-memory index catch up within a poll interval.
+ *
+ * The document, the set of all subscriptions and the change stream share one slot and change in one MULTI, so a
+ * change is announced exactly when its document is written. The tenant's list (another slot) follows: a crash in
+ * between leaves at most an id whose document is gone, which listing skips.
  */
 export class SubscriptionStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   async save(subscription: Subscription): Promise<void> {
+    await this.redis.zadd(this.keys.tenantSubscriptions(subscription.tenant), 0, subscription.id);
     await this.redis
       .multi()
       .set(this.keys.subscription(subscription.id), JSON.stringify(subscription))
       .sadd(this.keys.allSubscriptions(), subscription.id)
-      .zadd(this.keys.tenantSubscriptions(subscription.tenant), 0, subscription.id)
       .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
       .exec();
   }
@@ -33,8 +38,7 @@ export class SubscriptionStore {
   }
 
   async getMany(ids: readonly string[]): Promise<Array<Subscription | null>> {
-    if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.subscription(id)));
+    const raws = await getMany(this.redis, ids.map((id) => this.keys.subscription(id)));
     return raws.map((raw) => (raw ? (JSON.parse(raw) as Subscription) : null));
   }
 
@@ -70,10 +74,9 @@ export class SubscriptionStore {
       .multi()
       .del(this.keys.subscription(subscription.id))
       .srem(this.keys.allSubscriptions(), subscription.id)
-      .zrem(this.keys.tenantSubscriptions(subscription.tenant), subscription.id)
-      .del(this.keys.subscriptionState(subscription.id))
       .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
       .exec();
+    await batch(this.redis).zrem(this.keys.tenantSubscriptions(subscription.tenant), subscription.id).del(this.keys.subscriptionState(subscription.id)).exec();
   }
 
   async countForTenant(tenant: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { newId, sha256Hex, type Tenant } from '@hookfleet/core';
+import { batch } from './batch.js';
 import type { Keys } from './keys.js';
 
 export interface CreatedTenant extends Tenant {
@@ -9,16 +10,17 @@ export interface CreatedTenant extends Tenant {
 
 /** Tenants and their API keys; a key is stored only as its SHA-256, so a leaked database holds no usable key. */
 export class TenantStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   async create(name: string): Promise<CreatedTenant> {
     const tenant: Tenant = { id: newId('ten'), name, created_at: new Date().toISOString() };
     const apiKey = `hfk_${randomBytes(24).toString('base64url')}`;
-    await this.redis
-      .multi()
+    // Two slots (the tenant's, the key's); no transaction needed: the key is unknown until this returns.
+    const results = await batch(this.redis)
       .set(this.keys.tenant(tenant.id), JSON.stringify({ ...tenant, key_hash: sha256Hex(apiKey) }))
       .set(this.keys.apiKey(sha256Hex(apiKey)), tenant.id)
       .exec();
+    for (const [error] of results ?? []) if (error) throw error;
     return { ...tenant, api_key: apiKey };
   }
 

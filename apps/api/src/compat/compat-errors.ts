@@ -1,16 +1,11 @@
 import { HookfleetError } from '@hookfleet/core';
+import { isRedisUnavailable } from '@hookfleet/store';
 import type { CompatFailure } from '@hookfleet/profiles';
 
 interface BodyParserError {
   type?: string;
   status?: number;
   message?: string;
-}
-
-function isRedisUnavailable(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name ?? '';
-  const message = (error as { message?: string } | null)?.message ?? '';
-  return name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue/i.test(message);
 }
 
 /** Any error as a status, a stable code and a message, which each profile then renders in its provider's style. */
