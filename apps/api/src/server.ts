@@ -29,7 +29,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
   const connection: ConnectionOptions = { url: config.redisUrl, maxRetriesPerRequest: 1 };
-  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
+  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')), config.partitions);
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
   const batcher = new IngestBatcher(eventStore, queues.events);

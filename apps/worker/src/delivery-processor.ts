@@ -129,7 +129,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
       return;
     }
     if (strandedIndexes.length > 0) {
-      await context.queues.deliveries.addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
+      await context.queues.deliveriesFor(subscription.id).addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
     }
     if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
     const started = Date.now();
@@ -176,7 +176,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     const retries = done
       .filter(({ decision }) => decision.verdict === 'retry')
       .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
-    if (retries.length > 0) await context.queues.deliveries.addBulk(retries);
+    if (retries.length > 0) await context.queues.deliveriesFor(subscription.id).addBulk(retries);
     await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
     const decided = done.map(({ decision }) => decision);
     await applySubscriptionEffects(context, subscription, [...decided.map((decision) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id, decided)]);

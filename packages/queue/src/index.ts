@@ -5,3 +5,5 @@ export * from './fan-out.js';
 export * from './queue-gauges.js';
 export * from './readiness.js';
 export * from './redeliver.js';
+export * from './partition-hash.js';
+export * from './queue-places.js';
