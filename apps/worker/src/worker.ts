@@ -2,7 +2,7 @@ import { Worker, type ConnectionOptions } from 'bullmq';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { throttled, createBackoffStrategy, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger } from '@hookfleet/core';
@@ -51,6 +51,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     deliveries: new DeliveryStore(redis, keys, retentionTtl),
     limiter: new RateLimiter(redis, keys),
     health: new EndpointHealth(redis, keys),
+    backlog: new OrderedBacklog(redis, keys),
     transport: new DeliveryTransport({
       timeoutMs: config.deliveryTimeoutMs,
       concurrency: config.deliveryConcurrency,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
 import type { DeliveryStore } from '@hookfleet/store';
 import type { Queue } from 'bullmq';
-import type { DeliveryGroupJobData, DeliveryJobData } from './jobs.js';
+import type { DeliveryGroupJobData, DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
 
 export interface FanOutGroup {
   subscription: Subscription;
@@ -62,7 +62,7 @@ export async function fanOut(
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
   // One addBulk per partition queue (a single one when the queues are not partitioned).
-  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryGroupJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }>>();
+  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryGroupJobData | DeliveryOrderedJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }>>();
   let groupCount = 0;
   let offset = 0;
   for (const { group, deliveries } of plans) {
@@ -79,9 +79,11 @@ export async function fanOut(
     let jobs = jobsByQueue.get(queue);
     if (!jobs) jobsByQueue.set(queue, (jobs = []));
     groupCount += 1;
+    // An ordered subscription's group joins its backlog instead of going out in parallel.
+    const kind = group.subscription.ordered === true ? 'ordered' : 'group';
     jobs.push({
-      name: 'group',
-      data: { kind: 'group', subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
+      name: kind,
+      data: { kind, subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
       opts: { jobId: groupJobId(group.subscription.id, eventIds), ...GROUP_JOB_RETRIES, ...(delay > 0 ? { delay } : {}) },
     });
   }
