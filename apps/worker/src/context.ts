@@ -26,4 +26,6 @@ export interface WorkerContext {
   health: EndpointHealth;
   /** The backlogs and turns of ordered subscriptions. */
   backlog: OrderedBacklog;
+  /** True once the worker drains (SIGTERM): long-running jobs hand their work over instead of going on. */
+  isStopping(): boolean;
 }

@@ -7,6 +7,11 @@ import { attemptDelivery } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 
+/** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
+const PACE_IN_PLACE_MAX_WAIT_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Ordered subscriptions (README, "Ordered subscriptions"): each job adds its deliveries to the subscription's
  * backlog in event order, then, if it can take the subscription's turn, sends the backlog's head one at a time.
@@ -70,7 +75,11 @@ export function createOrderedProcessor(context: WorkerContext) {
       await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
       await steps.stepAside(job, token);
     }
-    const grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
+    let grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
+    while (grant.granted === 0 && grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS) {
+      await sleep(grant.waitMs);
+      grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
+    }
     if (grant.granted === 0) {
       await waitHoldingTurn(job, data, grant.waitMs);
       await steps.deferRest(job, token, profile.name, 1, grant.waitMs);
@@ -108,6 +117,12 @@ export function createOrderedProcessor(context: WorkerContext) {
         if ((await backlog.giveTurn(subscriptionId, owner)) === 0 || !(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;
         renewAt = Date.now() + leaseMs / 2;
         continue;
+      }
+      // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
+      if (context.isStopping()) {
+        await waitHoldingTurn(job, data, 0);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
       }
       await sendHead(job, token, data, head);
       if (Date.now() >= renewAt) {

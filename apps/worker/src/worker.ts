@@ -37,6 +37,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => logger.error({ err: error }, 'subscription index poll failed') });
   const events = new EventStore(redis, keys, config.eventRetentionHours);
   const retentionTtl = Math.max(events.payloadTtlSeconds, 48 * 3600);
+  let stopping = false;
   const context: WorkerContext = {
     config,
     logger,
@@ -52,6 +53,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     limiter: new RateLimiter(redis, keys),
     health: new EndpointHealth(redis, keys),
     backlog: new OrderedBacklog(redis, keys),
+    isStopping: () => stopping,
     transport: new DeliveryTransport({
       timeoutMs: config.deliveryTimeoutMs,
       concurrency: config.deliveryConcurrency,
@@ -99,6 +101,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     metricsPort: metricsServer.port,
     context,
     async stop() {
+      stopping = true;
       stopGauges();
       await Promise.all(workers.map((worker) => worker.close()));
       await index.stop();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
+import { startWorker } from '../src/worker.js';
 import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
 import { waitFor } from '../../../test/wait.js';
@@ -43,8 +45,8 @@ describe('ordered subscriptions', () => {
       log.arrived(request.path, index);
       const remaining = failures.get(request.path)?.get(index) ?? 0;
       if (remaining > 0) failures.get(request.path)?.set(index, remaining - 1);
-      // A receiver that takes a few milliseconds, so overlapping requests would show.
-      receiver.later(3, () => {
+      // A receiver that takes a few milliseconds, so overlapping requests would show (/handover: a slow one).
+      receiver.later(request.path === '/handover' ? 10 : 3, () => {
         log.answered(request.path);
         response.writeHead(remaining > 0 ? 500 : 200).end();
       });
@@ -105,6 +107,21 @@ describe('ordered subscriptions', () => {
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0, { message: 'drained' });
   });
 
+  it('hands the backlog to another worker when the one holding the turn is told to stop, instead of draining it', async () => {
+    await subscribe('/handover', 'handover');
+    await publishBatch('handover', range(0, 200));
+    await waitFor(() => log.of('/handover').length >= 10, { message: 'the first deliveries' });
+    // Only the fleet's own worker runs yet, so it holds the turn.
+    const successor = await startWorker(fleet.config, pino({ level: 'silent' }));
+    const [stopping] = fleet.workers.splice(0, 1, successor);
+    await stopping?.stop();
+    // 10 ms a delivery: draining the rest before stopping would have taken about two seconds more.
+    expect(log.of('/handover').length).toBeLessThan(200);
+    await waitFor(() => log.of('/handover').length >= 200, { timeoutMs: 30_000, message: 'the successor sent the rest' });
+    expect(log.of('/handover')).toEqual(range(0, 200));
+    expect(log.maxInFlight.get('/handover')).toBe(1);
+  });
+
   it('keeps the order with two more worker processes taking the jobs, through a failing head', async () => {
     for (let index = 0; index < 2; index += 1) extraWorkers.push(await spawnWorker(fleet.config, { WORKER_ROLES: 'delivery', HOOKFLEET_PARTITIONS: '2' }));
     failures.set('/many', new Map([[150, 2]]));
@@ -117,4 +134,5 @@ describe('ordered subscriptions', () => {
     expect(log.of('/many')).toEqual([...range(0, 151), 150, 150, ...range(151, 300)]);
     expect(log.maxInFlight.get('/many')).toBe(1);
   });
+
 });
