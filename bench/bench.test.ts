@@ -10,7 +10,7 @@ import { keyKind, parseInfo } from './lib/redis-info.mjs';
 import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
 import { judgeTargets } from './lib/targets.mjs';
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
-import { buildScaleResults, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint } from './lib/scale-results.mjs';
+import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts } from './lib/scale-results.mjs';
 
 const machine = { cpus: 2, cpu_model: 'AMD EPYC', node: 'v20.20.2', redis: '7.0.15' };
 
@@ -342,6 +342,7 @@ describe('the scale curve', () => {
       workers,
       deliveriesPerS: perS,
       seconds: 10,
+      deliveries: 20_000,
       shards: shardSeconds.map((cpuSeconds, index) => ({ node: `127.0.0.1:700${index}`, cpuSeconds })),
       cpuMsPerThousand: { api: 10.4, workers: 240.6 },
       accounting: { expected: 100, missing: 0, duplicates: 0, unexpected: 0 },
@@ -369,8 +370,8 @@ describe('the scale curve', () => {
       deliveries_per_s: 1235,
       seconds: 10,
       redis_shards: [
-        { node: '127.0.0.1:7000', cpu_seconds: 2.5, cpu_share: 0.25 },
-        { node: '127.0.0.1:7001', cpu_seconds: 0.25, cpu_share: 0.025 },
+        { node: '127.0.0.1:7000', cpu_seconds: 2.5, cpu_share: 0.25, cpu_ms_per_1000_deliveries: 125 },
+        { node: '127.0.0.1:7001', cpu_seconds: 0.25, cpu_share: 0.025, cpu_ms_per_1000_deliveries: 12.5 },
       ],
       cpu_ms_per_1000_deliveries: { api: 10, workers: 241 },
       accounting: { expected: 100, missing: 0, duplicates: 0, unexpected: 0 },
@@ -386,5 +387,13 @@ describe('the scale curve', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(4);
     expect(svg).toContain('skipped: cluster helper not present');
+  });
+
+  it('stands for a point by its median round, keeps every round, and states the cost per 1,000 deliveries', () => {
+    const chosen = medianRound([point(1, 1, 3000, [0.5]), point(1, 1, 1000, [0.1]), point(1, 1, 2000, [0.2])]);
+    expect(chosen).toMatchObject({ deliveries_per_s: 2000, rounds_per_s: [3000, 1000, 2000] });
+    expect(seriesCosts(results.series[0])).toEqual({ redis_ms_per_1000: { min: 25, max: 40 }, busiest_shard_ms_per_1000: { min: 25, max: 40 }, worker_ms_per_1000: { min: 241, max: 241 } });
+    expect(seriesCosts(results.series[1])).toBeNull();
+    expect(scaleMarkdownLines(results).join('\n')).toContain('one core of it carries about 25,000 deliveries/s');
   });
 });

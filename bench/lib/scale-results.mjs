@@ -16,7 +16,7 @@ export function redisCpuSeconds(infoText) {
 
 /**
  * One measured point of the curve.
- * @param {{ partitions: number, workers: number, deliveriesPerS: number | null, seconds: number, shards: Array<{ node: string, cpuSeconds: number }>, accounting: { expected: number, missing: number, duplicates: number, unexpected: number }, cpuMsPerThousand: Record<string, number> }} figures
+ * @param {{ partitions: number, workers: number, deliveriesPerS: number | null, seconds: number, deliveries: number, shards: Array<{ node: string, cpuSeconds: number }>, accounting: { expected: number, missing: number, duplicates: number, unexpected: number }, cpuMsPerThousand: Record<string, number> }} figures
  */
 export function scalePoint(figures) {
   return {
@@ -25,14 +25,37 @@ export function scalePoint(figures) {
     deliveries_per_s: round(figures.deliveriesPerS, 0),
     seconds: round(figures.seconds, 2),
     // The share of one core each Redis shard used over the measured window: near 1.0, that shard is the limit.
+    // CPU per 1,000 deliveries is what survives a noisy machine: one core over it is the shard's ceiling.
     redis_shards: figures.shards.map((shard) => ({
       node: shard.node,
       cpu_seconds: round(shard.cpuSeconds, 3),
       cpu_share: round(figures.seconds > 0 ? shard.cpuSeconds / figures.seconds : null, 3),
+      cpu_ms_per_1000_deliveries: round(figures.deliveries > 0 ? (shard.cpuSeconds * 1e6) / figures.deliveries : null, 1),
     })),
     cpu_ms_per_1000_deliveries: Object.fromEntries(Object.entries(figures.cpuMsPerThousand).map(([name, value]) => [name, round(value, 0)])),
     accounting: figures.accounting,
   };
+}
+
+/** The round with the median deliveries/s stands for the point; every round's rate is kept beside it. */
+export function medianRound(points) {
+  const sorted = [...points].sort((a, b) => (a.deliveries_per_s ?? 0) - (b.deliveries_per_s ?? 0));
+  const chosen = sorted[(sorted.length - 1) >> 1];
+  return { ...chosen, rounds_per_s: points.map((point) => point.deliveries_per_s) };
+}
+
+/**
+ * What the curve says about where the ceiling is: Redis CPU per 1,000 deliveries (every shard together, and the
+ * busiest one) and worker CPU per 1,000 deliveries, over every measured point of a series.
+ */
+export function seriesCosts(series) {
+  const points = series.points;
+  if (points.length === 0) return null;
+  const range = (values) => ({ min: round(Math.min(...values), 1), max: round(Math.max(...values), 1) });
+  const total = points.map((point) => point.redis_shards.reduce((sum, shard) => sum + (shard.cpu_ms_per_1000_deliveries ?? 0), 0));
+  const busiest = points.map((point) => Math.max(...point.redis_shards.map((shard) => shard.cpu_ms_per_1000_deliveries ?? 0)));
+  const workers = points.map((point) => point.cpu_ms_per_1000_deliveries.workers ?? 0);
+  return { redis_ms_per_1000: range(total), busiest_shard_ms_per_1000: range(busiest), worker_ms_per_1000: range(workers) };
 }
 
 /**
@@ -68,13 +91,22 @@ export function scaleMarkdownLines(results) {
       });
       lines.push(`| ${partitionCount} | ${cells.join(' | ')} |`);
     }
-    lines.push('', 'Per point: Redis CPU share of each master, CPU ms per 1,000 deliveries by process, delivery check.', '');
-    lines.push('| partitions | workers | deliveries/s | Redis CPU by master | CPU ms / 1,000 deliveries | missing / duplicates / unexpected |', '| ---: | ---: | ---: | --- | --- | --- |');
+    const costs = seriesCosts(series);
+    if (costs) {
+      const ceiling = Math.round(1e6 / Math.max(costs.busiest_shard_ms_per_1000.max, 1e-9));
+      lines.push(
+        '',
+        `Costs over every point: Redis ${fmt(costs.redis_ms_per_1000.min, 1)}–${fmt(costs.redis_ms_per_1000.max, 1)} CPU ms per 1,000 deliveries (all masters together; the busiest master ${fmt(costs.busiest_shard_ms_per_1000.min, 1)}–${fmt(costs.busiest_shard_ms_per_1000.max, 1)}), worker processes ${fmt(costs.worker_ms_per_1000.min)}–${fmt(costs.worker_ms_per_1000.max)}. At the busiest master's highest cost, one core of it carries about ${fmt(ceiling)} deliveries/s.`,
+      );
+    }
+    lines.push('', 'Per point (the round with the median deliveries/s): every round, Redis CPU of each master (share of a core, ms per 1,000 deliveries), CPU ms per 1,000 deliveries by process, delivery check.', '');
+    lines.push('| partitions | workers | deliveries/s | rounds | Redis CPU by master | CPU ms / 1,000 deliveries | missing / duplicates / unexpected |', '| ---: | ---: | ---: | --- | --- | --- | --- |');
     for (const point of series.points) {
-      const shards = point.redis_shards.map((shard) => `${shard.node} ${percent(shard.cpu_share)}`).join(', ');
+      const shards = point.redis_shards.map((shard) => `${shard.node} ${percent(shard.cpu_share)} (${fmt(shard.cpu_ms_per_1000_deliveries, 1)} ms)`).join(', ');
       const cpu = Object.entries(point.cpu_ms_per_1000_deliveries).map(([name, value]) => `${name} ${fmt(value)}`).join(', ');
+      const rounds = (point.rounds_per_s ?? [point.deliveries_per_s]).map((value) => fmt(value)).join(', ');
       const { missing, duplicates, unexpected } = point.accounting;
-      lines.push(`| ${point.partitions} | ${point.workers} | ${fmt(point.deliveries_per_s)} | ${shards} | ${cpu} | ${missing} / ${duplicates} / ${unexpected} |`);
+      lines.push(`| ${point.partitions} | ${point.workers} | ${fmt(point.deliveries_per_s)} | ${rounds} | ${shards} | ${cpu} | ${missing} / ${duplicates} / ${unexpected} |`);
     }
   }
   return lines;

@@ -9,7 +9,7 @@ import { deliveryIdFor } from '@hookfleet/core';
 import { apiClient, batchBodies, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { BATCH_SIZE, BATCHES_IN_FLIGHT, BODY_BYTES, CONCURRENCY, firstAttemptSummary, now, setupTenant } from './measure.mjs';
 import { cpuSeconds } from './processes.mjs';
-import { buildScaleResults, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_WORKERS, scaleMarkdownLines, scalePoint } from './scale-results.mjs';
+import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_WORKERS, scaleMarkdownLines, scalePoint } from './scale-results.mjs';
 import { ratePerSecond, reconcile } from './stats.mjs';
 
 const CLUSTER_HELPER = fileURLToPath(new URL('../../scripts/redis-cluster.mjs', import.meta.url));
@@ -98,6 +98,7 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
       workers,
       deliveriesPerS: ratePerSecond(expected, startedAt, firstAttempts.lastFirstAt ?? lastAt),
       seconds: (endedAt - startedAt) / 1000,
+      deliveries: expected,
       shards: backend.masters.map((master, index) => ({ node: master.node, cpuSeconds: (shardsAfter[index] ?? 0) - (shardsBefore[index] ?? 0) })),
       cpuMsPerThousand: Object.fromEntries(Object.keys(processesAfter).map((name) => [name, ((processesAfter[name] - processesBefore[name]) * 1e6) / expected])),
       accounting: reconcile(expectedIds, okIds),
@@ -112,10 +113,18 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
   }
 }
 
+/** Every point of the grid; with --repeat, the grid again per round (so a noisy minute hits every point alike). */
 async function measureSeries(ctx, backend, events) {
-  const points = [];
-  for (const partitions of SCALE_PARTITIONS) for (const workers of SCALE_WORKERS) points.push(await measurePoint(ctx, backend, { partitions, workers, events }));
-  return { redis: backend.name, shards: backend.masters.length, status: 'ok', points };
+  const rounds = new Map();
+  for (let round = 0; round < ctx.repeat; round += 1) {
+    for (const partitions of SCALE_PARTITIONS) {
+      for (const workers of SCALE_WORKERS) {
+        const key = `${partitions}×${workers}`;
+        rounds.set(key, [...(rounds.get(key) ?? []), await measurePoint(ctx, backend, { partitions, workers, events })]);
+      }
+    }
+  }
+  return { redis: backend.name, shards: backend.masters.length, status: 'ok', points: [...rounds.values()].map(medianRound) };
 }
 
 export async function scale(ctx) {
