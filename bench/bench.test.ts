@@ -10,6 +10,7 @@ import { keyKind, parseInfo } from './lib/redis-info.mjs';
 import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
 import { judgeTargets } from './lib/targets.mjs';
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
+import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts } from './lib/scale-results.mjs';
 
 const machine = { cpus: 2, cpu_model: 'AMD EPYC', node: 'v20.20.2', redis: '7.0.15' };
 
@@ -223,8 +224,14 @@ describe('the command line', () => {
     ['fan-out 1,000', 'fan-out 1,000, 4 KB payload'],
     ['single-post', 'single POST ingest'],
     ['growth', 'growth'],
+    ['scale', 'scale'],
   ])('resolves --scenario %j to %j', (given, name) => {
     expect(resolveScenario(given)).toBe(name);
+  });
+
+  it('runs the scale curve only when named, after the table’s scenarios', () => {
+    expect(parseArgs([]).scenarios).not.toContain('scale');
+    expect(parseArgs(['--scenario', 'scale', '--scenario', 'fan-out 10']).scenarios).toEqual(['fan-out 10', 'scale']);
   });
 
   it.each([[['--scenario', 'nope']], [['--scenario']], [['--repeat', '0']], [['--repeat', 'x']], [['--latency-rate', '-1']], [['--fast']]])('refuses %j', (argv) => {
@@ -328,5 +335,68 @@ describe('target verdicts', () => {
       ['Redis memory back to its start', false],
     ]);
     expect(judgeTargets(new Map([['retries', scenarioRow('retries', {})]]))[0]).toMatchObject({ met: null, measured: 'n/a' });
+  });
+});
+
+describe('the scale curve', () => {
+  const point = (partitions: number, workers: number, perS: number, shardSeconds: number[]) =>
+    scalePoint({
+      partitions,
+      workers,
+      deliveriesPerS: perS,
+      seconds: 10,
+      deliveries: 20_000,
+      shards: shardSeconds.map((cpuSeconds, index) => ({ node: `127.0.0.1:700${index}`, cpuSeconds })),
+      cpuMsPerThousand: { api: 10.4, workers: 240.6 },
+      accounting: { expected: 100, missing: 0, duplicates: 0, unexpected: 0 },
+    });
+  const results = buildScaleResults({
+    machine,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    mode: 'quick',
+    events: 800,
+    fanOut: 10,
+    series: [
+      { redis: 'single', shards: 1, status: 'ok', points: [point(1, 1, 2000.4, [0.5]), point(1, 2, 2600, [0.7]), point(2, 1, 2500, [0.6]), point(2, 2, 3100, [0.8])] },
+      { redis: 'cluster', shards: null, status: 'skipped: cluster helper not present', points: [] },
+    ],
+  });
+
+  it('reads a Redis server’s CPU from INFO cpu (user + system)', () => {
+    expect(redisCpuSeconds('# CPU\r\nused_cpu_sys:1.250000\r\nused_cpu_user:2.500000\r\nused_cpu_sys_children:9\r\n')).toBeCloseTo(3.75);
+  });
+
+  it('keeps each shard’s CPU as seconds and as a share of one core over the window', () => {
+    expect(point(4, 2, 1234.56, [2.5, 0.25])).toEqual({
+      partitions: 4,
+      workers: 2,
+      deliveries_per_s: 1235,
+      seconds: 10,
+      redis_shards: [
+        { node: '127.0.0.1:7000', cpu_seconds: 2.5, cpu_share: 0.25, cpu_ms_per_1000_deliveries: 125 },
+        { node: '127.0.0.1:7001', cpu_seconds: 0.25, cpu_share: 0.025, cpu_ms_per_1000_deliveries: 12.5 },
+      ],
+      cpu_ms_per_1000_deliveries: { api: 10, workers: 241 },
+      accounting: { expected: 100, missing: 0, duplicates: 0, unexpected: 0 },
+    });
+  });
+
+  it('renders the grid per series with the busiest shard, and says why a series is missing', () => {
+    const lines = scaleMarkdownLines(results);
+    expect(lines).toContain('| 1 | 2,000/s (Redis 5 %) | 2,600/s (Redis 7 %) |');
+    expect(lines).toContain('| 2 | 2,500/s (Redis 6 %) | 3,100/s (Redis 8 %) |');
+    expect(lines).toContain('skipped: cluster helper not present');
+    const svg = renderScaleSvg(results);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    expect(svg).toContain('skipped: cluster helper not present');
+  });
+
+  it('stands for a point by its median round, keeps every round, and states the cost per 1,000 deliveries', () => {
+    const chosen = medianRound([point(1, 1, 3000, [0.5]), point(1, 1, 1000, [0.1]), point(1, 1, 2000, [0.2])]);
+    expect(chosen).toMatchObject({ deliveries_per_s: 2000, rounds_per_s: [3000, 1000, 2000] });
+    expect(seriesCosts(results.series[0])).toEqual({ redis_ms_per_1000: { min: 25, max: 40 }, busiest_shard_ms_per_1000: { min: 25, max: 40 }, worker_ms_per_1000: { min: 241, max: 241 } });
+    expect(seriesCosts(results.series[1])).toBeNull();
+    expect(scaleMarkdownLines(results).join('\n')).toContain('one core of it carries about 25,000 deliveries/s');
   });
 });

@@ -19,15 +19,12 @@ export interface TestFleet {
   stop(): Promise<void>;
 }
 
-/** Counts of the deliveries and events queues that are not finished. */
+/** Jobs of the events queue and of every delivery partition that are not finished. */
 export async function unfinishedJobs(fleet: TestFleet): Promise<number> {
   const queues = fleet.workers[0]?.context.queues;
   if (!queues) throw new Error('fleet has no worker');
-  const [events, deliveries] = await Promise.all([
-    queues.events.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-    queues.deliveries.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-  ]);
-  return Object.values(events).reduce((a, b) => a + b, 0) + Object.values(deliveries).reduce((a, b) => a + b, 0);
+  const counts = await Promise.all([queues.events, ...queues.deliveries].map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+  return counts.flatMap((count) => Object.values(count)).reduce((a, b) => a + b, 0);
 }
 
 /** The API and workers in this process, on the shared test Redis, under a prefix of their own. */

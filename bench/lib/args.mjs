@@ -1,6 +1,12 @@
 // Command line of `npm run bench`: --quick, --scenario <name>, --repeat <n>, --profile.
 import { SCENARIO_NAMES } from './results.mjs';
 
+/**
+ * Scenarios that run only when named: not part of issue 11's table (latest.json), each writes its own results.
+ * scale: fan-out 10 over 1, 2, 4 workers × 1, 2, 4 partitions, single Redis and Redis Cluster (scale.json/md/svg).
+ */
+export const EXTRA_SCENARIOS = Object.freeze(['scale']);
+
 /** Short names accepted by --scenario besides the exact ones. */
 export const SCENARIO_ALIASES = Object.freeze({
   'fan-out-1': 'fan-out 1',
@@ -17,7 +23,9 @@ export const SCENARIO_ALIASES = Object.freeze({
 export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines] [--latency-rate <n>]
   --quick            every scenario, small enough to finish in under 2 minutes
   --scenario <name>  run only this scenario (repeatable): ${SCENARIO_NAMES.map((name) => JSON.stringify(name)).join(', ')}
-                     or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')}
+                     or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')};
+                     only when named: scale (the scale curve: workers × partitions, single Redis and Redis Cluster,
+                     written to bench/results/scale.{json,md,svg})
   --repeat <n>       run each throughput comparison n times and report the medians (default 1)
   --profile          run the API and worker with --cpu-prof and print their top self-time functions
   --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)
@@ -25,7 +33,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [
 
 /** Resolves a --scenario value to its exact name, or throws. */
 export function resolveScenario(value) {
-  const exact = SCENARIO_NAMES.find((name) => name.toLowerCase() === value.toLowerCase());
+  const exact = [...SCENARIO_NAMES, ...EXTRA_SCENARIOS].find((name) => name.toLowerCase() === value.toLowerCase());
   if (exact) return exact;
   const alias = SCENARIO_ALIASES[value.toLowerCase()];
   if (alias) return alias;
@@ -84,6 +92,9 @@ export function parseArgs(argv) {
     }
   }
   if (options.scenarios.length === 0) options.scenarios = [...SCENARIO_NAMES];
-  else options.scenarios.sort((a, b) => SCENARIO_NAMES.indexOf(a) - SCENARIO_NAMES.indexOf(b));
+  else {
+    const order = [...SCENARIO_NAMES, ...EXTRA_SCENARIOS];
+    options.scenarios.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  }
   return options;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { Queue } from 'bullmq';
+import { deliveryQueuePlace, sharedQueuePlace } from '@hookfleet/queue';
 import { waitForLogLine } from './processes.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -153,14 +154,26 @@ export function batchBodies({ tenant, type, count, batchSize, bodyBytes, startSe
   return bodies;
 }
 
-/** The jobs of hookfleet's two queues that are not finished yet. */
-export async function unfinishedJobs(redisUrl) {
-  const queues = ['events', 'deliveries'].map((name) => new Queue(name, { connection: { url: redisUrl }, prefix: QUEUE_PREFIX }));
+/**
+ * The events queue and every delivery partition, as the fleet's processes name them (HOOKFLEET_PARTITIONS).
+ * @returns {{ events: Queue, deliveries: Queue[], close(): Promise<void> }}
+ */
+export function openQueues(redisUrl, partitions = 1) {
+  const open = (place) => new Queue(place.name, { connection: { url: redisUrl }, prefix: place.prefix });
+  const events = open(sharedQueuePlace(QUEUE_PREFIX, 'events', partitions));
+  const deliveries = Array.from({ length: partitions }, (_, partition) => open(deliveryQueuePlace(QUEUE_PREFIX, partition, partitions)));
+  return { events, deliveries, close: () => Promise.all([events, ...deliveries].map((queue) => queue.close())).then(() => undefined) };
+}
+
+/** The jobs of hookfleet's events queue and of every delivery partition that are not finished yet. */
+export async function unfinishedJobs(redisUrl, partitions = 1) {
+  const queues = openQueues(redisUrl, partitions);
   try {
-    const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
-    return { events: sum(counts[0]), deliveries: sum(counts[1]) };
+    const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'];
+    const [events, ...deliveries] = await Promise.all([queues.events, ...queues.deliveries].map((queue) => queue.getJobCounts(...states)));
+    return { events: sum(events), deliveries: deliveries.reduce((total, counts) => total + sum(counts), 0) };
   } finally {
-    await Promise.all(queues.map((queue) => queue.close()));
+    await queues.close();
   }
 }
 

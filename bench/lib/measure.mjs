@@ -1,8 +1,7 @@
 // The measuring steps the scenarios are made of: a fresh fleet, a tenant with subscriptions, a drive of
 // batches through the API with the deliveries counted at the receiver, CPU and RSS on the side.
 import { deliveryIdFor } from '@hookfleet/core';
-import { Queue } from 'bullmq';
-import { apiClient, batchBodies, createSubscriptions, createTenant, postBatches, QUEUE_PREFIX, startApiProcess, startWorkerProcess } from './fleet.mjs';
+import { apiClient, batchBodies, createSubscriptions, createTenant, openQueues, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { cpuSeconds, sampleRss } from './processes.mjs';
 import { commandStats, commandsPerDelivery } from './redis-info.mjs';
 import { ratePerSecond, reconcile } from './stats.mjs';
@@ -68,14 +67,17 @@ export function cpuPerThousand(before, after, deliveries) {
   return perThousand;
 }
 
-/** Job counts of hookfleet's queues, read through one pair of Queue objects for the whole run. */
-export function queueWatcher(redisUrl) {
-  const queues = ['events', 'deliveries'].map((name) => new Queue(name, { connection: { url: redisUrl }, prefix: QUEUE_PREFIX }));
+/** Job counts of hookfleet's queues (every delivery partition), read through one set of Queue objects for the whole run. */
+export function queueWatcher(redisUrl, partitions = 1) {
+  const queues = openQueues(redisUrl, partitions);
   const total = (counts) => Object.values(counts).reduce((sum, value) => sum + value, 0);
   return {
     async unfinished() {
-      const [events, deliveries] = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
-      return { events: total(events), deliveries: total(deliveries), deliveriesWaiting: deliveries.waiting + deliveries.prioritized + deliveries.delayed };
+      const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'];
+      const [events, ...partitionCounts] = await Promise.all([queues.events, ...queues.deliveries].map((queue) => queue.getJobCounts(...states)));
+      const deliveries = partitionCounts.reduce((sum, counts) => sum + total(counts), 0);
+      const deliveriesWaiting = partitionCounts.reduce((sum, counts) => sum + counts.waiting + counts.prioritized + counts.delayed, 0);
+      return { events: total(events), deliveries, deliveriesWaiting };
     },
     /** Polls until `done(counts)`; throws after the timeout. */
     async waitUntil(done, timeoutMs, what) {
@@ -87,7 +89,7 @@ export function queueWatcher(redisUrl) {
         await sleep(50);
       }
     },
-    close: () => Promise.all(queues.map((queue) => queue.close())),
+    close: () => queues.close(),
   };
 }
 

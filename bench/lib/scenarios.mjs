@@ -7,6 +7,7 @@ import { BODY_BYTES, CONCURRENCY, driveBatches, now, okArrivalById, queueWatcher
 import { cpuSeconds, sampleRss } from './processes.mjs';
 import { breakdownLines, memoryByKind, usedMemory } from './redis-info.mjs';
 import { scenarioRow } from './results.mjs';
+import { scale } from './scale.mjs';
 import { median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
@@ -24,6 +25,7 @@ export const SIZES = {
     growthBaselineEverySize: true,
     retriesEvents: 50_000,
     b2Cap: 50_000,
+    scaleEvents: 5_000,
   },
   quick: {
     fanOut1Events: 8_000,
@@ -38,6 +40,7 @@ export const SIZES = {
     growthBaselineEverySize: false,
     retriesEvents: 6_000,
     b2Cap: 3_000,
+    scaleEvents: 800,
   },
 };
 
@@ -487,4 +490,5 @@ export const SCENARIOS = {
   'single POST ingest': singlePost,
   growth,
   retries,
+  scale,
 };

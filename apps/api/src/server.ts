@@ -28,7 +28,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
   const queueConnection = createQueueConnection(config, { waitForRedis: false });
-  const queues = createQueues(queueConnection.connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
+  const queues = createQueues(queueConnection.connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')), config.partitions);
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
   const batcher = new IngestBatcher(eventStore, queues.events);

@@ -75,6 +75,7 @@ export class SubscriptionService {
       created_by: input.created_by ?? null,
       delay_seconds: input.delay_seconds ?? 0,
       rate_limit: input.rate_limit ?? null,
+      ordered: input.ordered ?? false,
       compat,
       created_at: now,
       updated_at: now,
@@ -105,6 +106,7 @@ export class SubscriptionService {
     if (patch.metadata !== undefined) next.metadata = patch.metadata;
     if (patch.delay_seconds !== undefined) next.delay_seconds = patch.delay_seconds;
     if (patch.rate_limit !== undefined) next.rate_limit = patch.rate_limit;
+    if (patch.ordered !== undefined) next.ordered = patch.ordered;
     if (patch.active !== undefined) {
       next.active = patch.active;
       next.disabled_reason = patch.active ? null : 'manual';

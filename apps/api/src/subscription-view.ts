@@ -17,6 +17,7 @@ export function publicSubscription(subscription: Subscription) {
     created_by: subscription.created_by,
     delay_seconds: subscription.delay_seconds,
     rate_limit: subscription.rate_limit,
+    ordered: subscription.ordered ?? false,
     created_at: subscription.created_at,
     updated_at: subscription.updated_at,
   };

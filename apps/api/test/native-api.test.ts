@@ -81,6 +81,23 @@ describe('the native API', () => {
     expect((await fleet.call('GET', `/v1/subscriptions/${created[0]}`, undefined, tenant.api_key)).status).toBe(404);
   });
 
+  it('takes ordered: true on create and PATCH, shows it in every answer, and refuses a non-boolean', async () => {
+    const plain = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/plain', events: ['a.*'] }, tenant.api_key);
+    expect(plain.body.ordered).toBe(false);
+    const ordered = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/ordered', events: ['a.*'], ordered: true }, tenant.api_key);
+    expect(ordered.status).toBe(201);
+    expect(ordered.body.ordered).toBe(true);
+    expect((await fleet.call('GET', `/v1/subscriptions/${ordered.body.id}`, undefined, tenant.api_key)).body.ordered).toBe(true);
+    const listed = await fleet.call('GET', '/v1/subscriptions?limit=500', undefined, tenant.api_key);
+    expect(listed.body.data.find((subscription: { id: string }) => subscription.id === plain.body.id).ordered).toBe(false);
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${plain.body.id}`, { ordered: true }, tenant.api_key)).body.ordered).toBe(true);
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${ordered.body.id}`, { description: 'still ordered' }, tenant.api_key)).body.ordered).toBe(true);
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${ordered.body.id}`, { ordered: false }, tenant.api_key)).body.ordered).toBe(false);
+    const bad = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/bad', events: ['a.*'], ordered: 'yes' }, tenant.api_key);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe('ordered');
+  });
+
   it('serves health, readiness and metrics', async () => {
     expect((await fleet.call('GET', '/healthz', undefined, null)).body).toEqual({ ok: true });
     expect((await fleet.call('GET', '/readyz', undefined, null)).status).toBe(200);

@@ -39,6 +39,14 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['tenant', 'profile', 'type', 'data', 'id', 'visible_to']));
   });
 
+  it('documents ordered subscriptions on create and PATCH', async () => {
+    const document = (await fleet.call('GET', '/openapi.json', undefined, null)).body;
+    const create = document.paths['/v1/subscriptions'].post.requestBody.content['application/json'].schema;
+    const patch = document.paths['/v1/subscriptions/{id}'].patch.requestBody.content['application/json'].schema;
+    expect(create.properties.ordered).toMatchObject({ type: 'boolean' });
+    expect(patch.properties.ordered).toMatchObject({ type: 'boolean' });
+  });
+
   it('serves /docs from local assets', async () => {
     const page = await fleet.call('GET', '/docs', undefined, null);
     expect(page.status).toBe(200);

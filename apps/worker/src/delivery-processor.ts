@@ -1,21 +1,17 @@
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { findProfile, maxAttempts, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, maxAttempts, type ProviderProfile } from '@hookfleet/profiles';
 import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
-import { statusClass } from '@hookfleet/metrics';
-import type { AttemptResult } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { attemptDelivery, type AttemptDecision } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
-import { circuitPauseMs } from './circuit-breaker.js';
+import { createDeliverySteps } from './delivery-steps.js';
+import { createOrderedProcessor } from './ordered-delivery.js';
 
 /** Waits up to this long in place between paced slices of a group… */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
 /** …for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
-
-/** How long a job for a congested endpoint steps aside. */
-const CONGESTION_BACKOFF_MS = 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,92 +24,12 @@ export class DeliveryAttemptFailed extends Error {
 }
 
 export function createDeliveryProcessor(context: WorkerContext) {
-  const { config, deliveries, metrics, logger } = context;
-
-  async function loadSubscription(id: string): Promise<Subscription | null> {
-    const cached = context.index.get(id);
-    // The cache may be a poll behind: before giving deliveries up for an inactive or missing subscription, ask Redis.
-    if (cached?.active) return cached;
-    return context.subscriptions.get(id);
-  }
-
-  /**
-   * The profile's disable rule on the stored bookkeeping, read after this job's attempts were recorded; only failures
-   * move a subscription towards it, so a batch that all succeeded costs no read.
-   */
-  async function storedBookkeepingRule(profile: ProviderProfile, subscriptionId: string, decisions: readonly AttemptDecision[]): Promise<BookkeepingEffect | undefined> {
-    if (!profile.disableWhen || decisions.every((decision) => decision.verdict === 'delivered')) return undefined;
-    const reason = profile.disableWhen(await context.subscriptions.bookkeeping(subscriptionId));
-    return reason ? { disable: reason } : undefined;
-  }
-
-  function observe(profile: string, decision: AttemptDecision, event: StoredEvent): void {
-    metrics.deliveryAttempts.inc({ profile, outcome: decision.outcome, status_class: statusClass(decision.statusCode) });
-    metrics.deliveryDuration.observe({ profile }, decision.durationMs / 1000);
-    if (decision.verdict === 'delivered') metrics.deliveryLag.observe({ profile }, (Date.now() - Date.parse(event.received_at)) / 1000);
-    if (decision.verdict === 'dead') metrics.deliveriesDead.inc({ profile });
-    if (decision.verdict !== 'delivered') {
-      const fields = { profile, delivery_id: decision.record.delivery_id, attempt: decision.record.attempt, status_code: decision.statusCode, error: decision.record.error };
-      if (decision.verdict === 'dead') logger.warn(fields, 'delivery dead');
-      else logger.info(fields, 'delivery failed');
-    }
-  }
-
-  function toResult(subscriptionId: string, decision: AttemptDecision, event: StoredEvent): AttemptResult {
-    return {
-      eventReceivedAt: Date.parse(event.received_at),
-      deliveryId: decision.record.delivery_id,
-      subscriptionId,
-      status: decision.status,
-      attempts: decision.record.attempt,
-      nextAttemptAt: decision.retryDelayMs === null ? null : Date.now() + decision.retryDelayMs,
-      record: decision.record,
-      bookkeeping: decision.bookkeeping,
-    };
-  }
-
-  /** Marks deliveries that can no longer be attempted (subscription gone or inactive, payload expired) as dead. */
-  async function abandon(subscriptionId: string, deliveryIds: string[], attempts: number[], reason: string): Promise<void> {
-    if (deliveryIds.length === 0) return;
-    await deliveries.markDead(deliveryIds.map((id, index) => ({ id, subscriptionId, attempts: attempts[index] ?? 0 })));
-    logger.info({ subscription_id: subscriptionId, count: deliveryIds.length, reason }, 'deliveries abandoned');
-  }
+  const { config, deliveries } = context;
+  const { loadSubscription, storedBookkeepingRule, observe, toResult, abandon, stepAside, deferRest, honourPause } = createDeliverySteps(context);
 
   function retryJob(subscription: Subscription, profile: ProviderProfile, eventId: string, deliveryId: string, delay: number) {
     const data: DeliveryRetryJobData = { kind: 'retry', subscriptionId: subscription.id, profile: profile.name, eventId, deliveryId, firstAttempt: 2 };
     return { name: 'retry', data, opts: { jobId: deliveryId, delay, attempts: maxAttempts(profile) - 1, backoff: { type: PROFILE_BACKOFF } } };
-  }
-
-  /** A stalled endpoint's backlog is full here: come back later rather than sit in a worker slot (isolation). */
-  async function stepAside(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
-    await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
-    throw new DelayedError();
-  }
-
-  /** The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. */
-  async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
-    metrics.deliveriesThrottled.inc({ profile }, deferred);
-    await job.moveToDelayed(Date.now() + waitMs, token);
-    throw new DelayedError();
-  }
-
-  /**
-   * An endpoint that answered 429/503 with Retry-After gets nothing from any worker until then; one that has failed
-   * every attempt for a while is backed off as a whole (circuit open) until a probe succeeds.
-   */
-  async function honourPause(subscriptionId: string, decisions: readonly AttemptDecision[]): Promise<void> {
-    const failures = decisions.filter((decision) => decision.verdict !== 'delivered').length;
-    const successes = decisions.length - failures;
-    let pauseMs = Math.max(0, ...decisions.map((decision) => decision.retryAfterMs ?? 0));
-    if (failures > 0 && successes === 0) {
-      const streak = await context.health.record(subscriptionId, 0, failures);
-      const circuitMs = circuitPauseMs(streak, Date.now(), config.retryDelayScale);
-      if (circuitMs > pauseMs) {
-        pauseMs = circuitMs;
-        logger.warn({ subscription_id: subscriptionId, consecutive_failures: streak?.consecutiveFailures, pause_ms: circuitMs }, 'endpoint circuit open');
-      }
-    }
-    if (pauseMs > 0) await context.limiter.pause(subscriptionId, pauseMs);
   }
 
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
@@ -129,7 +45,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
       return;
     }
     if (strandedIndexes.length > 0) {
-      await context.queues.deliveries.addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
+      await context.queues.deliveriesFor(subscription.id).addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
     }
     if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
     const started = Date.now();
@@ -176,7 +92,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     const retries = done
       .filter(({ decision }) => decision.verdict === 'retry')
       .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
-    if (retries.length > 0) await context.queues.deliveries.addBulk(retries);
+    if (retries.length > 0) await context.queues.deliveriesFor(subscription.id).addBulk(retries);
     await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
     const decided = done.map(({ decision }) => decision);
     await applySubscriptionEffects(context, subscription, [...decided.map((decision) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id, decided)]);
@@ -215,8 +131,11 @@ export function createDeliveryProcessor(context: WorkerContext) {
     if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryAfterMs);
   }
 
+  const processOrdered = createOrderedProcessor(context);
+
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     if (job.data.kind === 'group') await processGroup(job, token, job.data);
+    else if (job.data.kind === 'ordered') await processOrdered(job, token, job.data);
     else await processRetry(job, token, job.data);
   };
 }

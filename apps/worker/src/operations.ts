@@ -30,9 +30,9 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       const items = records.flatMap((record) => {
         const event = record ? events.get(record.event_id) : undefined;
         if (!record || !event) return [];
-        return [{ deliveryId: record.id, eventId: record.event_id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: record.attempts }];
+        return [{ deliveryId: record.id, eventId: record.event_id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: record.attempts, ordered: subscription.ordered === true }];
       });
-      await attemptAgainNow(context.queues.deliveries, context.deliveries, items);
+      await attemptAgainNow(context.queues.deliveriesFor, context.deliveries, items);
       done += chunk.length;
       await operations.update(data.operationId, { done });
     }
@@ -68,7 +68,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
         const status = states[index]?.status;
         return status === 'pending' || status === 'failed' ? [] : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: Date.parse(event.received_at) }];
       });
-      await redeliverAsGroup(context.queues.deliveries, context.deliveries, `${data.operationId}:${offset}`, subscription.id, subscription.profile, toSend);
+      await redeliverAsGroup(context.queues.deliveriesFor(subscription.id), context.deliveries, `${data.operationId}:${offset}`, subscription.id, subscription.profile, toSend, subscription.ordered === true);
       done += chunk.length;
       await operations.update(data.operationId, { done });
     }

@@ -1,8 +1,8 @@
 import { Worker } from 'bullmq';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { throttled, createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, DELIVERIES_QUEUE, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { throttled, createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger } from '@hookfleet/core';
@@ -32,11 +32,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const metrics = createMetrics();
   const queueConnection = createQueueConnection(config, { waitForRedis: true });
   const { connection } = queueConnection;
-  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')));
+  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')), config.partitions);
   const subscriptions = new SubscriptionStore(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => logger.error({ err: error }, 'subscription index poll failed') });
   const events = new EventStore(redis, keys, config.eventRetentionHours);
   const retentionTtl = Math.max(events.payloadTtlSeconds, 48 * 3600);
+  let stopping = false;
   const context: WorkerContext = {
     config,
     logger,
@@ -51,6 +52,8 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     deliveries: new DeliveryStore(redis, keys, retentionTtl),
     limiter: new RateLimiter(redis, keys),
     health: new EndpointHealth(redis, keys),
+    backlog: new OrderedBacklog(redis, keys),
+    isStopping: () => stopping,
     transport: new DeliveryTransport({
       timeoutMs: config.deliveryTimeoutMs,
       concurrency: config.deliveryConcurrency,
@@ -60,21 +63,29 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   };
   await index.start();
 
-  const workerOptions = { connection, prefix: config.prefix, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 20 };
+  const workerOptions = { connection, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 20 };
   const workers: Worker[] = [];
   if (config.workerRoles.includes('matcher')) {
-    workers.push(new Worker<MatchJobData>(EVENTS_QUEUE, createMatcher(context), { ...workerOptions, concurrency: 8 }));
+    const events = sharedQueuePlace(config.prefix, EVENTS_QUEUE, config.partitions);
+    const operations = sharedQueuePlace(config.prefix, OPERATIONS_QUEUE, config.partitions);
+    workers.push(new Worker<MatchJobData>(events.name, createMatcher(context), { ...workerOptions, prefix: events.prefix, concurrency: 8 }));
     // Recover and replay run beside matching: both read events and subscriptions and add delivery jobs.
-    workers.push(new Worker<OperationJobData>(OPERATIONS_QUEUE, createOperationProcessor(context, new OperationStore(redis, keys)), { ...workerOptions, concurrency: 2 }));
+    workers.push(new Worker<OperationJobData>(operations.name, createOperationProcessor(context, new OperationStore(redis, keys)), { ...workerOptions, prefix: operations.prefix, concurrency: 2 }));
   }
   if (config.workerRoles.includes('delivery')) {
-    workers.push(
-      new Worker<DeliveryJobData>(DELIVERIES_QUEUE, createDeliveryProcessor(context), {
-        ...workerOptions,
-        concurrency: config.deliveryConcurrency,
-        settings: { backoffStrategy: createBackoffStrategy(config.retryDelayScale) },
-      }),
-    );
+    const processDelivery = createDeliveryProcessor(context);
+    // Each partition gets the full job concurrency; requests in flight stay capped per process by the transport.
+    for (const partition of config.workerPartitions) {
+      const place = deliveryQueuePlace(config.prefix, partition, config.partitions);
+      workers.push(
+        new Worker<DeliveryJobData>(place.name, processDelivery, {
+          ...workerOptions,
+          prefix: place.prefix,
+          concurrency: config.deliveryConcurrency,
+          settings: { backoffStrategy: createBackoffStrategy(config.retryDelayScale) },
+        }),
+      );
+    }
   }
   for (const worker of workers) {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
@@ -82,7 +93,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       if (error.name !== 'DeliveryAttemptFailed') logger.error({ err: error, queue: worker.name, job_id: job?.id }, 'job failed');
     });
   }
-  const stopGauges = startQueueGauges([queues.events, queues.deliveries, queues.operations], metrics.queueJobs);
+  const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
   const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
 
@@ -90,6 +101,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     metricsPort: metricsServer.port,
     context,
     async stop() {
+      stopping = true;
       stopGauges();
       await Promise.all(workers.map((worker) => worker.close()));
       await index.stop();

@@ -159,7 +159,7 @@ describe('worker crash chaos', () => {
     expect(summary.kills).toBeGreaterThanOrEqual(3);
     // The kills landed on work in flight, and another worker took it over.
     expect(summary.strandedJobs).toBeGreaterThan(0);
-    for (const queue of [fleet.workers[0]?.context.queues.deliveries, fleet.workers[0]?.context.queues.events]) {
+    for (const queue of [...(fleet.workers[0]?.context.queues.deliveries ?? []), fleet.workers[0]?.context.queues.events]) {
       expect(await queue?.getJobCountByTypes('failed')).toBe(0);
     }
   }, FULL ? 600_000 : 90_000);

@@ -156,14 +156,14 @@ describe('a matcher job processed twice', () => {
     const published = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'thing.made', id: 'twice-1', data: {} });
     expect(published.status).toBe(202);
     const queues = fleet.workers[0]!.context.queues;
-    await waitFor(async () => (await queues.deliveries.getJobCounts('waiting')).waiting === 2, { message: 'two group jobs' });
+    await waitFor(async () => (await queues.deliveries[0]!.getJobCounts('waiting')).waiting === 2, { message: 'two group jobs' });
     // The same matcher work again, as after a crash and a re-run.
     await queues.events.add('match', { eventIds: ['twice-1'] });
     await waitFor(async () => {
       const counts = await queues.events.getJobCounts('waiting', 'active');
       return counts.waiting + counts.active === 0;
     });
-    expect((await queues.deliveries.getJobCounts('waiting')).waiting).toBe(2);
+    expect((await queues.deliveries[0]!.getJobCounts('waiting')).waiting).toBe(2);
 
     const { startWorker } = await import('../src/worker.js');
     const deliveryWorker = await startWorker({ ...fleet.config, workerRoles: ['delivery'] });

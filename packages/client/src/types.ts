@@ -38,8 +38,8 @@ export interface PublishResult {
 
 export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
 
-/** A subscription as the native API shows it (provider-specific compat fields stay inside). */
-export type Subscription = Omit<StoredSubscription, 'compat'>;
+/** A subscription as the native API shows it (provider-specific compat fields stay inside); `ordered` is always there. */
+export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered'> & { ordered: boolean };
 
 export interface Page<Item> {
   data: Item[];

@@ -77,6 +77,9 @@ describe('the SDK against a real fleet', () => {
       active: false,
       description: 'paused',
     });
+    // `ordered` is in the SDK's input and answer types (checked by the compiler) and goes through as sent.
+    const ordered: boolean = (await asTenant.subscriptions.update(extra.id, { ordered: true })).ordered;
+    expect(ordered).toBe(true);
     await asTenant.subscriptions.delete(extra.id);
     await expect(asTenant.subscriptions.get(extra.id)).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PARTITIONS, parseWorkerPartitions } from './partitions.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -54,6 +55,8 @@ export const configSchema = z.object({
   HOOKFLEET_TENANT_API_RATE: numberFromEnv(100),
   HOOKFLEET_TENANT_INGEST_RATE: numberFromEnv(50_000),
   HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).default(10_000),
+  HOOKFLEET_PARTITIONS: z.coerce.number().int().min(1).max(MAX_PARTITIONS).default(1),
+  WORKER_PARTITIONS: z.string().optional(),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -78,6 +81,10 @@ export interface HookfleetConfig {
   /** Events per second per tenant accepted by one API process (0 = no limit). */
   tenantIngestRate: number;
   maxSubscriptionsPerTenant: number;
+  /** Delivery queues, each under its own hash tag so a Redis Cluster spreads them over its shards. */
+  partitions: number;
+  /** The partitions this worker consumes (every one unless WORKER_PARTITIONS narrows it). */
+  workerPartitions: number[];
 }
 
 /** Parses the environment; a bad value throws a ConfigError naming the variable. */
@@ -89,6 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     throw new Error(`invalid environment: ${detail}`);
   }
   const e = parsed.data;
+  // The first {…} of a key picks its cluster slot: a tag in the prefix would put every partition on one shard.
+  if (e.HOOKFLEET_PARTITIONS > 1 && /\{[^}]+\}/.test(e.HOOKFLEET_QUEUE_PREFIX)) {
+    throw new Error(`invalid environment: HOOKFLEET_QUEUE_PREFIX: "${e.HOOKFLEET_QUEUE_PREFIX}" carries a hash tag, which would put every partition on one shard; with HOOKFLEET_PARTITIONS > 1 use a plain prefix (each queue gets its own tag)`);
+  }
+  let workerPartitions: number[];
+  try {
+    workerPartitions = parseWorkerPartitions(e.WORKER_PARTITIONS, e.HOOKFLEET_PARTITIONS);
+  } catch (error) {
+    throw new Error(`invalid environment: ${(error as Error).message}`);
+  }
   return {
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES,
@@ -100,11 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     metricsPort: e.METRICS_PORT,
     retryDelayScale: e.RETRY_DELAY_SCALE,
     allowPrivateTargets: e.HOOKFLEET_ALLOW_PRIVATE_TARGETS,
-    prefix: e.REDIS_CLUSTER_NODES.length > 0 ? clusterQueuePrefix(e.HOOKFLEET_QUEUE_PREFIX) : e.HOOKFLEET_QUEUE_PREFIX,
+    // One partition on a cluster: the whole prefix is the queues' tag. More: each queue carries its own (queue-places).
+    prefix: e.REDIS_CLUSTER_NODES.length > 0 && e.HOOKFLEET_PARTITIONS === 1 ? clusterQueuePrefix(e.HOOKFLEET_QUEUE_PREFIX) : e.HOOKFLEET_QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     eventRetentionHours: e.HOOKFLEET_EVENT_RETENTION_HOURS,
     tenantApiRate: e.HOOKFLEET_TENANT_API_RATE,
     tenantIngestRate: e.HOOKFLEET_TENANT_INGEST_RATE,
     maxSubscriptionsPerTenant: e.HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT,
+    partitions: e.HOOKFLEET_PARTITIONS,
+    workerPartitions,
   };
 }

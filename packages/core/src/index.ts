@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './partitions.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './schemas.js';

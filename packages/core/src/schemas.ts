@@ -63,6 +63,8 @@ const subscriptionFields = {
   created_by: z.string().min(1).max(200).optional(),
   delay_seconds: z.number().int().min(0).max(86400).optional(),
   rate_limit: rateLimitSchema.nullable().optional(),
+  /** One delivery at a time, in event order; a failing head holds its followers until it succeeds or dies. */
+  ordered: z.boolean().optional(),
 };
 
 export const subscriptionCreateSchema = z.object({
@@ -82,6 +84,7 @@ export const subscriptionPatchSchema = z
     active: z.boolean().optional(),
     delay_seconds: subscriptionFields.delay_seconds,
     rate_limit: subscriptionFields.rate_limit,
+    ordered: subscriptionFields.ordered,
   })
   .strict();
 export type SubscriptionPatch = z.infer<typeof subscriptionPatchSchema>;

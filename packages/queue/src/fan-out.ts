@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
 import type { DeliveryStore } from '@hookfleet/store';
 import type { Queue } from 'bullmq';
-import type { DeliveryGroupJobData, DeliveryJobData } from './jobs.js';
+import type { DeliveryGroupJobData, DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
 
 export interface FanOutGroup {
   subscription: Subscription;
@@ -52,7 +52,7 @@ export interface FanOutResult {
 export async function fanOut(
   groups: readonly FanOutGroup[],
   deliveryStore: DeliveryStore,
-  deliveriesQueue: Queue<DeliveryJobData>,
+  deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>,
   retryDelayScale: number,
 ): Promise<FanOutResult> {
   const plans = groups.map((group) => ({
@@ -61,7 +61,9 @@ export async function fanOut(
   }));
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
-  const jobs: Array<{ name: string; data: DeliveryGroupJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }> = [];
+  // One addBulk per partition queue (a single one when the queues are not partitioned).
+  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryGroupJobData | DeliveryOrderedJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }>>();
+  let groupCount = 0;
   let offset = 0;
   for (const { group, deliveries } of plans) {
     const eventIds: string[] = [];
@@ -73,12 +75,18 @@ export async function fanOut(
     offset += deliveries.length;
     if (eventIds.length === 0) continue;
     const delay = Math.round(group.subscription.delay_seconds * 1000 * retryDelayScale);
+    const queue = deliveriesFor(group.subscription.id);
+    let jobs = jobsByQueue.get(queue);
+    if (!jobs) jobsByQueue.set(queue, (jobs = []));
+    groupCount += 1;
+    // An ordered subscription's group joins its backlog instead of going out in parallel.
+    const kind = group.subscription.ordered === true ? 'ordered' : 'group';
     jobs.push({
-      name: 'group',
-      data: { kind: 'group', subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
+      name: kind,
+      data: { kind, subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
       opts: { jobId: groupJobId(group.subscription.id, eventIds), ...GROUP_JOB_RETRIES, ...(delay > 0 ? { delay } : {}) },
     });
   }
-  if (jobs.length > 0) await deliveriesQueue.addBulk(jobs);
-  return { enqueuedByProfile, groups: jobs.length };
+  await Promise.all([...jobsByQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+  return { enqueuedByProfile, groups: groupCount };
 }

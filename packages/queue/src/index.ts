@@ -6,3 +6,5 @@ export * from './queue-gauges.js';
 export * from './readiness.js';
 export * from './redeliver.js';
 export * from './connection.js';
+export * from './partition-hash.js';
+export * from './queue-places.js';

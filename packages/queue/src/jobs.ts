@@ -32,7 +32,21 @@ export interface DeliveryRetryJobData {
   final?: boolean;
 }
 
-export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData;
+/**
+ * Deliveries of an ordered subscription: the job adds them to the subscription's backlog in event order, then
+ * sends the backlog's head one at a time if no other job holds the subscription's turn (README, "Ordered
+ * subscriptions"). Its retries happen in place: the job waits, delayed, and comes back to the same head.
+ */
+export interface DeliveryOrderedJobData {
+  kind: 'ordered';
+  subscriptionId: string;
+  profile: string;
+  eventIds: string[];
+  /** Set once the events are in the backlog, so a job that comes back from a delay does not add them again. */
+  added?: boolean;
+}
+
+export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData | DeliveryOrderedJobData;
 
 /** A background operation (recover, replay) whose progress lives in the operation store. */
 export interface OperationJobData {

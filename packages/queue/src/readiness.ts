@@ -1,8 +1,10 @@
 import { Queue } from 'bullmq';
 
-/** Every BullMQ queue of a set such as HookfleetQueues, whatever queues it grows. */
+/** Every BullMQ queue of a set such as HookfleetQueues, whatever queues it grows (lists of partitions included). */
 export function queueList(queues: object): Queue[] {
-  return Object.values(queues).filter((value): value is Queue => value instanceof Queue);
+  return Object.values(queues)
+    .flatMap((value: unknown) => (Array.isArray(value) ? (value as unknown[]) : [value]))
+    .filter((value): value is Queue => value instanceof Queue);
 }
 
 export interface Readiness {

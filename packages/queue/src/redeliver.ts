@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DeliveryStore } from '@hookfleet/store';
-import { PROFILE_BACKOFF, type DeliveryJobData, type DeliveryRetryJobData } from './jobs.js';
+import { PROFILE_BACKOFF, type DeliveryJobData, type DeliveryOrderedJobData, type DeliveryRetryJobData } from './jobs.js';
 import { GROUP_JOB_RETRIES, groupJobId } from './fan-out.js';
 
 export interface RedeliveryItem {
@@ -11,17 +11,27 @@ export interface RedeliveryItem {
   eventReceivedAt: number;
   /** Attempts made so far. */
   attempts: number;
+  /** The subscription is ordered: the delivery goes back into its backlog, in event order, instead of a job of its own. */
+  ordered?: boolean;
 }
 
 /**
  * One more attempt now, with the same delivery id (retry and recover): a delivery still waiting on its ladder
- * is promoted, a finished one gets a final single-attempt job.
+ * is promoted, a finished one gets a final single-attempt job. An ordered subscription's deliveries rejoin its
+ * backlog in event order (one ordered job per subscription), so they do not overtake the deliveries before them.
  */
-export async function attemptAgainNow(queue: Queue<DeliveryJobData>, store: DeliveryStore, items: readonly RedeliveryItem[]): Promise<void> {
+export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>, store: DeliveryStore, items: readonly RedeliveryItem[]): Promise<void> {
   if (items.length === 0) return;
   await store.resetToPending(items.map((item) => ({ id: item.deliveryId, eventId: item.eventId, subscriptionId: item.subscriptionId, eventReceivedAt: item.eventReceivedAt })));
-  const jobs: Array<{ name: string; data: DeliveryRetryJobData; opts: { jobId: string; attempts: number; backoff: { type: string } } }> = [];
+  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryRetryJobData; opts: { jobId: string; attempts: number; backoff: { type: string } } }>>();
+  const orderedBySubscription = new Map<string, RedeliveryItem[]>();
   for (const item of items) {
+    if (item.ordered) {
+      orderedBySubscription.set(item.subscriptionId, [...(orderedBySubscription.get(item.subscriptionId) ?? []), item]);
+      continue;
+    }
+    // A delivery's retry job lives in its subscription's partition, so this finds it whatever the partition count.
+    const queue = deliveriesFor(item.subscriptionId);
     const existing = await queue.getJob(item.deliveryId);
     if (existing) {
       const state = await existing.getState();
@@ -32,16 +42,27 @@ export async function attemptAgainNow(queue: Queue<DeliveryJobData>, store: Deli
       if (state === 'waiting' || state === 'active' || state === 'prioritized') continue;
       await existing.remove();
     }
+    let jobs = jobsByQueue.get(queue);
+    if (!jobs) jobsByQueue.set(queue, (jobs = []));
     jobs.push({
       name: 'retry',
       data: { kind: 'retry', subscriptionId: item.subscriptionId, profile: item.profile, eventId: item.eventId, deliveryId: item.deliveryId, firstAttempt: item.attempts + 1, final: true },
       opts: { jobId: item.deliveryId, attempts: 1, backoff: { type: PROFILE_BACKOFF } },
     });
   }
-  if (jobs.length > 0) await queue.addBulk(jobs);
+  await Promise.all([...jobsByQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+  for (const [subscriptionId, ordered] of orderedBySubscription) {
+    const eventIds = ordered.map((item) => item.eventId);
+    const data: DeliveryOrderedJobData = { kind: 'ordered', subscriptionId, profile: ordered[0]?.profile ?? '', eventIds };
+    // A fresh job id each time: the same deliveries may be asked for again later.
+    await deliveriesFor(subscriptionId).add('ordered', data, { jobId: groupJobId(`${subscriptionId}:again:${Date.now()}:${Math.random()}`, eventIds), ...GROUP_JOB_RETRIES });
+  }
 }
 
-/** Delivers events to a subscription again as first attempts in groups (replay); ids stay those of event and subscription. */
+/**
+ * Delivers events to a subscription again as first attempts in groups (replay); ids stay those of event and
+ * subscription. An ordered subscription gets them through its backlog, in event order.
+ */
 export async function redeliverAsGroup(
   queue: Queue<DeliveryJobData>,
   store: DeliveryStore,
@@ -49,9 +70,11 @@ export async function redeliverAsGroup(
   subscriptionId: string,
   profile: string,
   events: ReadonlyArray<{ eventId: string; deliveryId: string; eventReceivedAt: number }>,
+  ordered = false,
 ): Promise<void> {
   if (events.length === 0) return;
   await store.resetToPending(events.map((event) => ({ id: event.deliveryId, eventId: event.eventId, subscriptionId, eventReceivedAt: event.eventReceivedAt })));
   const eventIds = events.map((event) => event.eventId);
-  await queue.add('group', { kind: 'group', subscriptionId, profile, eventIds }, { jobId: groupJobId(`${subscriptionId}:${batchKey}`, eventIds), ...GROUP_JOB_RETRIES });
+  const kind = ordered ? 'ordered' : 'group';
+  await queue.add(kind, { kind, subscriptionId, profile, eventIds }, { jobId: groupJobId(`${subscriptionId}:${batchKey}`, eventIds), ...GROUP_JOB_RETRIES });
 }

@@ -13,3 +13,4 @@ export * from './operation-store.js';
 export * from './rate-limiter.js';
 export * from './compat-store.js';
 export * from './endpoint-health.js';
+export * from './ordered-backlog.js';

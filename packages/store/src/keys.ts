@@ -36,6 +36,8 @@ export class Keys {
   event(eventId: string) { return `${this.tag('evt', eventId)}:payload`; }
   tenantEvents(tenant: string) { return `${this.tag('ten', tenant)}:events`; }
   delivery(id: string) { return this.tag('dlv', id); }
+  /** An ordered subscription's backlog (and, with suffixes, its counter and turn): the subscription's slot. */
+  orderedBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ordered`; }
   subscriptionDeliveries(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:dlvs`; }
   eventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */

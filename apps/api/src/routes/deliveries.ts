@@ -37,8 +37,8 @@ export function deliveryRoutes(deliveries: DeliveryStore, subscriptions: Subscri
     const subscription = await subscriptions.getOwned(delivery.subscription_id, tenantScope(request));
     const [event] = await events.getMany([delivery.event_id]);
     if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
-    await attemptAgainNow(queues.deliveries, deliveries, [
-      { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts },
+    await attemptAgainNow(queues.deliveriesFor, deliveries, [
+      { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts, ordered: subscription.ordered === true },
     ]);
     response.status(202).json({ ...delivery, status: 'pending', next_attempt_at: new Date().toISOString() });
   });

@@ -1,0 +1,135 @@
+import { DelayedError, type Job } from 'bullmq';
+import { deliveryIdFor } from '@hookfleet/core';
+import { findProfile } from '@hookfleet/profiles';
+import type { DeliveryJobData, DeliveryOrderedJobData } from '@hookfleet/queue';
+import type { WorkerContext } from './context.js';
+import { attemptDelivery } from './attempt.js';
+import { applySubscriptionEffects } from './subscription-effects.js';
+import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
+
+/** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
+const PACE_IN_PLACE_MAX_WAIT_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Ordered subscriptions (README, "Ordered subscriptions"): each job adds its deliveries to the subscription's
+ * backlog in event order, then, if it can take the subscription's turn, sends the backlog's head one at a time.
+ * A failed head is retried in place on its ladder (the job waits, delayed, still holding the turn), so nothing
+ * behind it goes until it is delivered or dead. A job that finds the turn taken ends at once: the holder sends
+ * what it added. No job waits for its turn, so a slow endpoint costs one worker slot, not one per event.
+ */
+export function createOrderedProcessor(context: WorkerContext) {
+  const { backlog, deliveries, config } = context;
+  const steps = createDeliverySteps(context);
+  // The turn outlives one attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
+  const leaseMs = Math.max(30_000, 2 * config.deliveryTimeoutMs);
+
+  async function addToBacklog(data: DeliveryOrderedJobData): Promise<void> {
+    if (data.added) return;
+    const events = await context.eventCache.getMany(data.eventIds);
+    const entries: Array<{ eventId: string; receivedAt: number }> = [];
+    const expired: string[] = [];
+    for (const eventId of data.eventIds) {
+      const event = events.get(eventId);
+      if (event) entries.push({ eventId, receivedAt: Date.parse(event.received_at) });
+      else expired.push(deliveryIdFor(eventId, data.subscriptionId));
+    }
+    await backlog.add(data.subscriptionId, entries);
+    await steps.abandon(data.subscriptionId, expired, expired.map(() => 0), 'event payload expired');
+  }
+
+  /** Leaves the worker slot for `waitMs` keeping the turn, so no follower overtakes the head meanwhile. */
+  async function waitHoldingTurn(job: Job<DeliveryJobData>, data: DeliveryOrderedJobData, waitMs: number): Promise<void> {
+    await backlog.takeTurn(data.subscriptionId, job.id as string, waitMs + leaseMs);
+    if (!data.added) await job.updateData({ ...data, added: true });
+  }
+
+  /** Every delivery still waiting ends dead: the subscription is gone or inactive (replay brings them back). */
+  async function abandonBacklog(subscriptionId: string, reason: string): Promise<void> {
+    const ids = (await backlog.clear(subscriptionId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
+    const states = await deliveries.states(ids);
+    const open = ids.flatMap((id, index) => {
+      const state = states[index];
+      return state && (state.status === 'pending' || state.status === 'failed') ? [{ id, attempts: state.attempts }] : [];
+    });
+    await steps.abandon(subscriptionId, open.map((entry) => entry.id), open.map((entry) => entry.attempts), reason);
+  }
+
+  /** One attempt of the head; returns once the head is finished (delivered, dead, or not sendable) and the next may go. */
+  async function sendHead(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryOrderedJobData, head: { member: string; eventId: string }): Promise<void> {
+    const { member, eventId } = head;
+    const subscriptionId = data.subscriptionId;
+    const subscription = await steps.loadSubscription(subscriptionId);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    if (!subscription || !profile || !subscription.active) return abandonBacklog(subscriptionId, subscription ? 'subscription inactive' : 'subscription deleted');
+    const deliveryId = deliveryIdFor(eventId, subscriptionId);
+    const [state] = await deliveries.states([deliveryId]);
+    if (!state || state.status === 'delivered' || state.status === 'dead') return backlog.remove(subscriptionId, member);
+    const event = (await context.eventCache.getMany([eventId])).get(eventId);
+    if (!event) {
+      await steps.abandon(subscriptionId, [deliveryId], [state.attempts], 'event payload expired');
+      return backlog.remove(subscriptionId, member);
+    }
+    if (context.transport.isCongested(subscription.url)) {
+      await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
+      await steps.stepAside(job, token);
+    }
+    let grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
+    while (grant.granted === 0 && grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS) {
+      await sleep(grant.waitMs);
+      grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
+    }
+    if (grant.granted === 0) {
+      await waitHoldingTurn(job, data, grant.waitMs);
+      await steps.deferRest(job, token, profile.name, 1, grant.waitMs);
+    }
+    const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: state.attempts + 1, retryDelayScale: config.retryDelayScale }, context.transport);
+    if (!decision) {
+      await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
+      await steps.stepAside(job, token);
+      return;
+    }
+    steps.observe(profile.name, decision, event);
+    await deliveries.recordAttempts([steps.toResult(subscriptionId, decision, event)]);
+    await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await steps.storedBookkeepingRule(profile, subscriptionId, [decision])]);
+    await steps.honourPause(subscriptionId, [decision]);
+    if (decision.verdict === 'retry') {
+      // The head's next attempt happens here, in this job, when its ladder says: its followers wait behind it.
+      const waitMs = decision.retryDelayMs ?? 0;
+      await waitHoldingTurn(job, data, waitMs);
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError();
+    }
+    await backlog.remove(subscriptionId, member);
+  }
+
+  return async function processOrdered(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryOrderedJobData): Promise<void> {
+    const owner = job.id as string;
+    const subscriptionId = data.subscriptionId;
+    await addToBacklog(data);
+    if (!(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;
+    let renewAt = Date.now() + leaseMs / 2;
+    for (;;) {
+      const head = await backlog.head(subscriptionId);
+      if (head === null) {
+        // Give the turn back; an entry added meanwhile (whose job found the turn taken) is ours to send.
+        if ((await backlog.giveTurn(subscriptionId, owner)) === 0 || !(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;
+        renewAt = Date.now() + leaseMs / 2;
+        continue;
+      }
+      // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
+      if (context.isStopping()) {
+        await waitHoldingTurn(job, data, 0);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      await sendHead(job, token, data, head);
+      if (Date.now() >= renewAt) {
+        // Lost (this worker was held up past the lease and another job took over): that job sends the rest.
+        if (!(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;
+        renewAt = Date.now() + leaseMs / 2;
+      }
+    }
+  };
+}

@@ -1,0 +1,110 @@
+import type { Result } from 'ioredis';
+import type { Keys } from './keys.js';
+import type { RedisClient } from './redis.js';
+
+// The turn of an ordered subscription: taken when free or already ours (a job that comes back after a delay, or
+// re-runs after its worker died, is the same job id), renewed on every take. KEYS: turn. ARGV: owner, lease ms.
+const TAKE_TURN = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+// Gives the turn back and says how many deliveries still wait, in one step: an entry added after this is seen by
+// whoever adds it (it tries the turn next), one added before by the caller (it sees a count above 0).
+// KEYS: turn, backlog. ARGV: owner.
+const GIVE_TURN = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return redis.call('ZCARD', KEYS[2])
+`;
+
+// Adds entries scored by their event's received time (ms); each member starts with a per-subscription counter, so
+// entries of the same millisecond (one batch, or two requests within a millisecond) keep the order they were added in.
+// KEYS: backlog, counter. ARGV: score, event id, score, event id, …
+const ADD = `
+local count = #ARGV / 2
+local first = redis.call('INCRBY', KEYS[2], count) - count
+for index = 1, count do
+  redis.call('ZADD', KEYS[1], ARGV[index * 2 - 1], string.format('%015.0f', first + index) .. ':' .. ARGV[index * 2])
+end
+return count
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    hookfleetBacklogAdd(backlogKey: string, counterKey: string, ...scoresAndIds: Array<string | number>): Result<number, Context>;
+    hookfleetTakeTurn(turnKey: string, owner: string, leaseMs: number): Result<number, Context>;
+    hookfleetGiveTurn(turnKey: string, backlogKey: string, owner: string): Result<number, Context>;
+  }
+}
+
+export interface BacklogEntry {
+  eventId: string;
+  /** When the event was accepted (ms): the backlog's order. */
+  receivedAt: number;
+}
+
+/** A backlog member is `<counter>:<event id>`; event ids may hold colons, the counter does not. */
+const eventIdOf = (member: string) => member.slice(member.indexOf(':') + 1);
+
+/**
+ * The per-subscription FIFO of an ordered subscription: event ids sorted by event order, and a turn (a lease held
+ * by one job at a time) so that exactly one worker sends its head, whatever the number of workers.
+ * Both keys share the subscription's hash tag, so a Redis Cluster keeps them in one slot for the scripts.
+ */
+export class OrderedBacklog {
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
+    if (!Object.hasOwn(redis, 'hookfleetBacklogAdd')) redis.defineCommand('hookfleetBacklogAdd', { numberOfKeys: 2, lua: ADD });
+    if (!Object.hasOwn(redis, 'hookfleetTakeTurn')) redis.defineCommand('hookfleetTakeTurn', { numberOfKeys: 1, lua: TAKE_TURN });
+    if (!Object.hasOwn(redis, 'hookfleetGiveTurn')) redis.defineCommand('hookfleetGiveTurn', { numberOfKeys: 2, lua: GIVE_TURN });
+  }
+
+  private backlogKey(subscriptionId: string): string {
+    return this.keys.orderedBacklog(subscriptionId);
+  }
+
+  private counterKey(subscriptionId: string): string {
+    return `${this.keys.orderedBacklog(subscriptionId)}:counter`;
+  }
+
+  private turnKey(subscriptionId: string): string {
+    return `${this.keys.orderedBacklog(subscriptionId)}:turn`;
+  }
+
+  /**
+   * Adds entries in event order (the order given breaks ties within a millisecond). An event added twice (a job
+   * that ran twice) waits twice; its second turn finds it finished and only removes it.
+   */
+  async add(subscriptionId: string, entries: readonly BacklogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.redis.hookfleetBacklogAdd(this.backlogKey(subscriptionId), this.counterKey(subscriptionId), ...entries.flatMap((entry) => [entry.receivedAt, entry.eventId]));
+  }
+
+  /** The earliest waiting entry, or null when nothing waits. */
+  async head(subscriptionId: string): Promise<{ member: string; eventId: string } | null> {
+    const [member] = await this.redis.zrange(this.backlogKey(subscriptionId), 0, 0);
+    return member === undefined ? null : { member, eventId: eventIdOf(member) };
+  }
+
+  async remove(subscriptionId: string, member: string): Promise<void> {
+    await this.redis.zrem(this.backlogKey(subscriptionId), member);
+  }
+
+  /** Empties the backlog (the subscription is gone or inactive); returns the event ids that were waiting. */
+  async clear(subscriptionId: string): Promise<string[]> {
+    const key = this.backlogKey(subscriptionId);
+    const results = await this.redis.multi().zrange(key, 0, -1).del(key).exec();
+    return [...new Set(((results?.[0]?.[1] as string[] | undefined) ?? []).map(eventIdOf))];
+  }
+
+  /** True when `owner` holds the turn now (taken or renewed for `leaseMs`). */
+  async takeTurn(subscriptionId: string, owner: string, leaseMs: number): Promise<boolean> {
+    return (await this.redis.hookfleetTakeTurn(this.turnKey(subscriptionId), owner, Math.max(1, Math.round(leaseMs)))) === 1;
+  }
+
+  /** Gives the turn back; returns how many entries still wait. */
+  async giveTurn(subscriptionId: string, owner: string): Promise<number> {
+    return Number(await this.redis.hookfleetGiveTurn(this.turnKey(subscriptionId), this.backlogKey(subscriptionId), owner));
+  }
+}
