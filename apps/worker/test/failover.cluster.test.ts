@@ -40,12 +40,29 @@ describe('a Redis Cluster master SIGKILLed mid-run', () => {
     tenant = await fleet.createTenant('failover');
   }, 120_000);
 
+  /** A stop that hangs after the failover is a finding: it fails the suite with what the process said, not a hook timeout. */
+  async function within<T>(label: string, work: Promise<T>, onTimeout: () => Promise<void> | void, timeoutMs = 30_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') {
+      await onTimeout();
+      throw new Error(`${label} did not stop within ${timeoutMs} ms after the failover`);
+    }
+  }
+
   afterAll(async () => {
-    await worker?.stop();
-    await fleet?.stop();
-    await receiver?.stop();
-    await cluster?.stop();
-  });
+    try {
+      if (worker) await within('the worker process', worker.stop(), async () => {
+        console.log(`worker process output:\n${worker.output().slice(-5000)}`);
+        await worker.kill();
+      });
+      if (fleet) await within('the in-process API and worker', fleet.stop(), () => undefined);
+    } finally {
+      await receiver?.stop();
+      await cluster?.stop();
+    }
+  }, 120_000);
 
   /** Publishes single events (each retried with its id until it is answered 202 or 200) until stopped. */
   function startProducers() {
