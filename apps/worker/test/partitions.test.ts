@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { connectRedis, type Redis } from '@hookfleet/store';
+import { connectRedis, type RedisClient } from '@hookfleet/store';
 import { deliveryQueuePlace, partitionOf } from '@hookfleet/queue';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
@@ -12,7 +12,7 @@ const PARTITIONS = 4;
 describe('partitioned delivery queues', () => {
   let fleet: TestFleet;
   let receiver: TestReceiver;
-  let redis: Redis;
+  let redis: RedisClient;
   let secondWorker: RunningWorker | undefined;
   let tenant: { id: string; api_key: string };
   /** One subscription per partition, found by the partition hash. */
@@ -23,7 +23,7 @@ describe('partitioned delivery queues', () => {
     receiver = await new TestReceiver((request, count) => (request.path.startsWith('/flaky') && count === 1 ? { status: 500 } : { status: 200 })).start();
     // The fleet's own worker consumes partitions 0 and 1 only.
     fleet = await startFleet({ HOOKFLEET_PARTITIONS: String(PARTITIONS), WORKER_PARTITIONS: '0-1' });
-    redis = connectRedis(fleet.config.redisUrl);
+    redis = connectRedis(fleet.config);
     tenant = await fleet.createTenant();
     for (let index = 0; byPartition.size < PARTITIONS; index += 1) {
       const path = `/p${index}`;
