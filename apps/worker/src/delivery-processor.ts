@@ -8,11 +8,19 @@ import type { WorkerContext } from './context.js';
 import { attemptDelivery, type AttemptDecision } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import { circuitPauseMs } from './circuit-breaker.js';
+import { mapWithLimit } from './bounded-map.js';
 
 /** Waits up to this long in place between paced slices of a group… */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
 /** …for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
+
+/**
+ * First attempts of one group job in flight (or waiting for a slot) at once: a quarter of an origin's 64 slots, so four
+ * groups of one endpoint fill it. Bounds the worker's heap: every waiting delivery holds a few closures, promises and a
+ * timer, and with all 500 of each group started at once the drain of fan-out 1,000 peaked at 486 MB RSS.
+ */
+const GROUP_IN_FLIGHT = 16;
 
 /** How long a job for a congested endpoint steps aside. */
 const CONGESTION_BACKOFF_MS = 1000;
@@ -154,8 +162,12 @@ export function createDeliveryProcessor(context: WorkerContext) {
     let stalled = false;
     const events = await context.eventCache.getMany(slice.map((entry) => entry.eventId));
     const expired: string[] = [];
-    const decisions = await Promise.all(
-      slice.map(async ({ deliveryId, eventId }) => {
+    const decisions = await mapWithLimit(
+      slice,
+      GROUP_IN_FLIGHT,
+      async ({ deliveryId, eventId }) => {
+        // Once the endpoint stalled, the rest is not started: it stays pending for when the job comes back.
+        if (stalled) return null;
         const event = events.get(eventId);
         if (!event) {
           expired.push(deliveryId);
@@ -168,7 +180,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
         }
         observe(profile.name, decision, event);
         return { decision, event };
-      }),
+      },
     );
     const done = decisions.filter((entry): entry is { decision: AttemptDecision; event: StoredEvent } => entry !== null);
     await deliveries.recordAttempts(done.map(({ decision, event }) => toResult(subscription.id, decision, event)));
