@@ -9,6 +9,7 @@ import { attemptDelivery, type AttemptDecision } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
+import { releaseEndedEvents } from './event-release.js';
 
 /** Waits up to this long in place between paced slices of a group… */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
@@ -183,7 +184,9 @@ export function createDeliveryProcessor(context: WorkerContext) {
       },
     );
     const done = decisions.filter((entry): entry is { decision: AttemptDecision; event: StoredEvent } => entry !== null);
-    await deliveries.recordAttempts(done.map(({ decision, event }) => toResult(subscription.id, decision, event)));
+    const results = done.map(({ decision, event }) => toResult(subscription.id, decision, event));
+    await deliveries.recordAttempts(results);
+    await releaseEndedEvents(context, results);
     await honourPause(subscription.id, done.map(({ decision }) => decision));
     const retries = done
       .filter(({ decision }) => decision.verdict === 'retry')
@@ -221,7 +224,9 @@ export function createDeliveryProcessor(context: WorkerContext) {
     // An operator's retry is one more attempt: if it fails, the delivery is dead again.
     const decision = data.final && decided.verdict === 'retry' ? { ...decided, verdict: 'dead' as const, status: 'dead' as const, retryDelayMs: null } : decided;
     observe(profile.name, decision, event);
-    await deliveries.recordAttempts([toResult(subscription.id, decision, event)]);
+    const result = toResult(subscription.id, decision, event);
+    await deliveries.recordAttempts([result]);
+    await releaseEndedEvents(context, [result]);
     await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await storedBookkeepingRule(profile, subscription.id, [decision])]);
     await honourPause(subscription.id, [decision]);
     if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryAfterMs);

@@ -48,6 +48,11 @@ export class EventCache {
     return found;
   }
 
+  /** Events that are gone from Redis (retention 0, all delivered) leave the cache too. */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.entries.delete(id);
+  }
+
   remember(event: StoredEvent): void {
     // Full: the oldest eighth goes in one pass, instead of one iterator per event remembered.
     if (this.entries.size >= this.capacity) {

@@ -194,6 +194,50 @@ export class DeliveryStore {
     }
   }
 
+  /**
+   * With retention 0, once every delivery of an event has ended (delivered or dead), the event's payload, its
+   * delivery set and its delivered records go; dead ones stay, the dead-letter queue, for their TTL. A worker records
+   * its outcomes before it looks, so of two workers ending an event's last two deliveries at once the later one
+   * sees both ended. Only single-key commands: no assumption about where keys live.
+   */
+  async releaseEndedEvents(results: readonly AttemptResult[]): Promise<string[]> {
+    const candidates = results.filter((result) => result.status === 'delivered' || result.status === 'dead');
+    if (candidates.length === 0) return [];
+    const known = new Map<string, DeliveryStatus>(candidates.map((result) => [result.deliveryId, result.status]));
+    const eventIds = [...new Set(candidates.map((result) => result.record.event_id))];
+    const membersPipeline = this.redis.pipeline();
+    for (const eventId of eventIds) membersPipeline.smembers(this.keys.eventDeliveries(eventId));
+    const members = ((await membersPipeline.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value as string[];
+    });
+    // The deliveries this batch did not end itself are read; a fan-out 1 event needs no read at all.
+    const perEvent = eventIds.map((eventId, index) =>
+      (members[index] ?? []).map((subscriptionId) => ({ id: deliveryIdFor(eventId, subscriptionId), subscriptionId })),
+    );
+    const unknown = perEvent.flat().filter((delivery) => !known.has(delivery.id));
+    if (unknown.length > 0) {
+      const states = await this.states(unknown.map((delivery) => delivery.id));
+      unknown.forEach((delivery, index) => known.set(delivery.id, states[index]?.status ?? 'delivered'));
+    }
+    const released: string[] = [];
+    const pipeline = this.redis.pipeline();
+    eventIds.forEach((eventId, index) => {
+      const deliveries = perEvent[index] ?? [];
+      if (deliveries.length === 0 || deliveries.some((delivery) => known.get(delivery.id) !== 'delivered' && known.get(delivery.id) !== 'dead')) return;
+      released.push(eventId);
+      pipeline.del(this.keys.event(eventId));
+      pipeline.del(this.keys.eventDeliveries(eventId));
+      for (const delivery of deliveries) {
+        if (known.get(delivery.id) !== 'delivered') continue;
+        pipeline.del(this.keys.delivery(delivery.id));
+        pipeline.zrem(this.keys.subscriptionDeliveries(delivery.subscriptionId), delivery.id);
+      }
+    });
+    if (released.length > 0) await pipeline.exec();
+    return released;
+  }
+
   /** Ends deliveries that can no longer be attempted, keeping them visible as dead. */
   async markDead(entries: ReadonlyArray<{ id: string; subscriptionId: string; attempts: number; eventReceivedAt?: number }>): Promise<void> {
     if (entries.length === 0) return;

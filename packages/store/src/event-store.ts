@@ -14,7 +14,7 @@ local marker = redis.call('GET', KEYS[1])
 if marker == '1' then return 0 end
 redis.call('SET', KEYS[1], '0', 'EX', ARGV[1])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+if ARGV[6] == '1' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
 return 1
 `;
 
@@ -29,14 +29,22 @@ declare module 'ioredis' {
       payload: string,
       score: number,
       id: string,
+      listed: '0' | '1',
     ): Result<number, Context>;
   }
 }
 
 export class EventStore {
   readonly payloadTtlSeconds: number;
+  /**
+   * Retention 0 (CONTRACT.md): an event is kept only until its deliveries end. It is not listed (nothing is
+   * retained to list or replay) and the delivery worker drops it when its last delivery ends
+   * (DeliveryStore.releaseEndedEvents); the TTL only catches what is never delivered.
+   */
+  readonly keptUntilDelivered: boolean;
 
   constructor(private readonly redis: Redis, private readonly keys: Keys, retentionHours: number) {
+    this.keptUntilDelivered = retentionHours <= 0;
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
     if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 3, lua: ACCEPT_EVENT });
   }
@@ -54,6 +62,7 @@ export class EventStore {
         JSON.stringify(event),
         Date.parse(event.received_at),
         event.id,
+        this.keptUntilDelivered ? '0' : '1',
       );
     }
     const results = (await pipeline.exec()) ?? [];
