@@ -12,14 +12,15 @@ export const ATTEMPT_LOG_LENGTH = 200;
 const CREATE_CHUNK = 2_000;
 
 // A delivery record is created once: a matcher that runs twice finds it and adds nothing.
-// Returns 1 when created, 2 when it exists and was never attempted, 0 when it has moved on.
+// Returns 1 when created, 2 when it exists and was never attempted, 0 when it has moved on. The record holds no
+// creation time: nothing read it, and the subscription's index already scores it by that time (16 bytes a record).
 const CREATE_DELIVERY = `
 local status = redis.call('HGET', KEYS[1], 'st')
 if status then
   if status == 'pending' then return 2 end
   return 0
 end
-redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0, 'c', ARGV[3])
+redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3] - ARGV[4] * 1000)
@@ -260,7 +261,6 @@ export class DeliveryStore {
       const key = this.keys.delivery(entry.id);
       pipeline.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');
       pipeline.hsetnx(key, 'a', 0);
-      pipeline.hsetnx(key, 'c', entry.eventReceivedAt);
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
       pipeline.sadd(this.keys.eventDeliveries(entry.eventId), entry.subscriptionId);
