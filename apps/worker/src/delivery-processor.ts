@@ -33,6 +33,17 @@ const CONGESTION_BACKOFF_MS = 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The worker's lockDuration (worker.ts), renewed by a group job before each part it sends. */
+const GROUP_LOCK_MS = 6_000;
+
+/** A group job's run whose lock went to another run: it stops, the other run sends what is still pending. */
+export class GroupLockLost extends Error {
+  override name = 'GroupLockLost';
+  constructor(jobId: string) {
+    super(`group job ${jobId} lost its lock to another run; this run stops`);
+  }
+}
+
 /** Thrown by a retry job whose attempt failed, so BullMQ schedules the next one with the profile backoff. */
 export class DeliveryAttemptFailed extends Error {
   override name = 'DeliveryAttemptFailed';
@@ -98,6 +109,10 @@ export function createDeliveryProcessor(context: WorkerContext) {
     return { name: 'retry', data, opts: { jobId: deliveryId, delay, attempts: maxAttempts(profile) - 1, backoff: { type: PROFILE_BACKOFF } } };
   }
 
+  async function holdLock(job: Job<DeliveryJobData>, token: string | undefined): Promise<void> {
+    if (token && (await job.extendLock(token, GROUP_LOCK_MS)) !== 1) throw new GroupLockLost(String(job.id));
+  }
+
   /** A stalled endpoint's backlog is full here: come back later rather than sit in a worker slot (isolation). */
   async function stepAside(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
     await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
@@ -151,7 +166,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     while (sent < pendingIndexes.length) {
       const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, pendingIndexes.length - sent);
       const slice = pendingIndexes.slice(sent, sent + grant.granted).map((index) => ({ deliveryId: ids[index] as string, eventId: data.eventIds[index] as string }));
-      const { stalled } = await sendFirstAttempts(subscription, profile, slice);
+      const { stalled } = await sendFirstAttempts(subscription, profile, slice, () => holdLock(job, token));
       // The endpoint stalled: what was not sent stays pending, and the job comes back later with it.
       if (stalled) await stepAside(job, token);
       sent += grant.granted;
@@ -162,9 +177,19 @@ export function createDeliveryProcessor(context: WorkerContext) {
     }
   }
 
-  /** A slice of a group's first attempts, a part at a time: each part's payloads and outcomes are let go when it ends. */
-  async function sendFirstAttempts(subscription: Subscription, profile: ProviderProfile, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<{ stalled: boolean }> {
+  /**
+   * A slice of a group's first attempts, a part at a time: each part's payloads and outcomes are let go when it ends.
+   * Before each later part the job's lock is extended: a run that lost it (its worker paused past the lock, so BullMQ gave
+   * the job to another run) stops here instead of sending the rest a second time.
+   */
+  async function sendFirstAttempts(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    slice: ReadonlyArray<{ deliveryId: string; eventId: string }>,
+    holdLock: () => Promise<void> = async () => undefined,
+  ): Promise<{ stalled: boolean }> {
     for (let start = 0; start < slice.length; start += GROUP_PART) {
+      if (start > 0) await holdLock();
       if ((await sendPart(subscription, profile, slice.slice(start, start + GROUP_PART))).stalled) return { stalled: true };
     }
     return { stalled: false };
