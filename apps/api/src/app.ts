@@ -5,7 +5,7 @@ import type { CompatStore, DeliveryStore, EventStore, OperationStore, TenantStor
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
-import { authenticate } from './auth.js';
+import { authenticate, operatorFastLane } from './auth.js';
 import { managementRateLimit, type TokenBuckets } from './abuse-limits.js';
 import { errorHandler } from './error-handler.js';
 import { httpMetrics } from './http-metrics.js';
@@ -14,7 +14,7 @@ import type { SubscriptionService } from './subscription-service.js';
 import { healthRoutes } from './routes/health.js';
 import { QUEUE_ADMIN_PATH, queueAdmin } from './admin/queue-admin.js';
 import { tenantRoutes } from './routes/tenants.js';
-import { eventRoutes } from './routes/events.js';
+import { eventRoutes, ingestHandlers } from './routes/events.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventLogRoutes } from './routes/event-log.js';
@@ -53,11 +53,19 @@ export function createApp(dependencies: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(httpMetrics(dependencies.metrics));
+  // Publishing is the hot path: the operator's POST /v1/events[/batch] is routed here, ahead of the health, docs,
+  // compat and portal routers that cannot match it (same parser and handlers; any other caller falls through to
+  // the full /v1 chain below and is answered exactly as before).
+  const jsonBody = express.json({ limit: BODY_LIMIT, type: () => true });
+  const ingest = ingestHandlers(dependencies.events);
+  const operatorOnly = operatorFastLane(dependencies.adminToken);
+  app.post('/v1/events', operatorOnly, jsonBody, ingest.single);
+  app.post('/v1/events/batch', operatorOnly, jsonBody, ingest.batch);
   app.use(healthRoutes(dependencies.metrics.registry, dependencies.isReady));
   app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
   const openApiDocument = hookfleetOpenApi(...compatOpenApi());
   app.use(docsRoutes(() => openApiDocument));
-  app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
+  app.use(jsonBody);
   app.use(compatRoutes(dependencies));
   // The endpoint portal: its pages, and portal tokens (header or cookie) on the same /v1 routes, inside their scope.
   const portal = endpointPortal(dependencies);

@@ -13,36 +13,43 @@ function issuePathOf(error: unknown): string {
   return error instanceof URIError ? '(path)' : '(request)';
 }
 
-/** Maps every error to the contract's JSON shape, in one place. */
+/** An error's answer in the contract's JSON shape: status, body and extra headers. */
+export interface ErrorAnswer {
+  status: number;
+  body: { error: string; code: string; issues?: unknown };
+  headers?: Record<string, string>;
+}
+
+/** Maps every error to the contract's JSON shape, in one place (Express's error handler and the ingest fast path). */
+export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
+  if (error instanceof HookfleetError) {
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    return {
+      status: error.status,
+      body: { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) },
+      ...(retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {}),
+    };
+  }
+  const parserError = error as BodyParserError;
+  if (parserError?.type === 'entity.too.large') return { status: 413, body: { error: 'request body larger than 1 MiB', code: 'payload_too_large' } };
+  if (parserError?.type === 'entity.parse.failed' || parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
+    return { status: 400, body: { error: 'body is not valid JSON', code: 'invalid_json', issues: [{ path: '(body)', message: 'malformed JSON' }] } };
+  }
+  if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
+    const message = (error as Error).message;
+    // Every 400 names what was wrong (CONTRACT.md error shape), also one raised by Express itself.
+    const issues = parserError.status === 400 ? { issues: [{ path: issuePathOf(error), message }] } : {};
+    return { status: parserError.status, body: { error: message, code: 'bad_request', ...issues } };
+  }
+  if (isRedisUnavailable(error)) return { status: 503, body: { error: 'storage unavailable, try again', code: 'unavailable' }, headers: { 'retry-after': '1' } };
+  logger.error({ err: error }, 'unhandled error');
+  return { status: 500, body: { error: 'internal error', code: 'internal' } };
+}
+
 export function errorHandler(logger: Logger) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    if (error instanceof HookfleetError) {
-      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retryAfter !== undefined) response.set('retry-after', String(retryAfter));
-      response.status(error.status).json({ error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) });
-      return;
-    }
-    const parserError = error as BodyParserError;
-    if (parserError?.type === 'entity.too.large') {
-      response.status(413).json({ error: 'request body larger than 1 MiB', code: 'payload_too_large' });
-      return;
-    }
-    if (parserError?.type === 'entity.parse.failed' || parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
-      response.status(400).json({ error: 'body is not valid JSON', code: 'invalid_json', issues: [{ path: '(body)', message: 'malformed JSON' }] });
-      return;
-    }
-    if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
-      const message = (error as Error).message;
-      // Every 400 names what was wrong (CONTRACT.md error shape), also one raised by Express itself.
-      const issues = parserError.status === 400 ? { issues: [{ path: issuePathOf(error), message }] } : {};
-      response.status(parserError.status).json({ error: message, code: 'bad_request', ...issues });
-      return;
-    }
-    if (isRedisUnavailable(error)) {
-      response.status(503).set('retry-after', '1').json({ error: 'storage unavailable, try again', code: 'unavailable' });
-      return;
-    }
-    logger.error({ err: error }, 'unhandled error');
-    response.status(500).json({ error: 'internal error', code: 'internal' });
+    const answer = errorAnswer(error, logger);
+    if (answer.headers) response.set(answer.headers);
+    response.status(answer.status).json(answer.body);
   };
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -11,6 +11,7 @@ import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import { EventService } from './event-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
+import { withIngestFastPath } from './ingest-fast-path.js';
 import { SubscriptionService } from './subscription-service.js';
 import { createLogger } from '@hookfleet/core';
 
@@ -41,12 +42,13 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     userAgent: USER_AGENT,
   });
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
+  const events = new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate));
   const app = createApp({
     adminToken: config.adminToken,
     logger,
     metrics,
     tenants,
-    events: new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate)),
+    events,
     subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets, maxSubscriptionsPerTenant: config.maxSubscriptionsPerTenant }),
     deliveries,
     queues,
@@ -59,8 +61,13 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     isReady: async () => (await readiness()).ok,
   });
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, events, metrics, logger }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 65_000;
   // Requests Node itself refuses (oversized headers or URL, malformed HTTP) still get the contract's JSON shape.

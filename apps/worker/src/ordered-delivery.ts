@@ -5,6 +5,7 @@ import type { DeliveryJobData, DeliveryOrderedJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { attemptDelivery } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
+import { releaseEndedEvents } from './event-release.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 
 /** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
@@ -91,7 +92,9 @@ export function createOrderedProcessor(context: WorkerContext) {
       return;
     }
     steps.observe(profile.name, decision, event);
-    await deliveries.recordAttempts([steps.toResult(subscriptionId, decision, event)]);
+    const result = steps.toResult(subscriptionId, decision, event);
+    await deliveries.recordAttempts([result]);
+    await releaseEndedEvents(context, [result]);
     await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await steps.storedBookkeepingRule(profile, subscriptionId, [decision])]);
     await steps.honourPause(subscriptionId, [decision]);
     if (decision.verdict === 'retry') {

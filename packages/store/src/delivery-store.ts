@@ -11,6 +11,9 @@ import type { RedisClient } from './redis.js';
 /** Attempts kept per subscription for GET /v1/subscriptions/:id/attempts. */
 export const ATTEMPT_LOG_LENGTH = 200;
 
+/** Delivery records created per round trip. */
+const CREATE_CHUNK = 2_000;
+
 /** One write per subscription and batch: sets in order (the last wins), increments summed. */
 function mergeBookkeeping(merged: Map<string, BookkeepingEffect>, subscriptionId: string, effect: BookkeepingEffect): void {
   const current = merged.get(subscriptionId) ?? {};
@@ -54,9 +57,17 @@ export class DeliveryStore {
     defineCreateDelivery(redis);
   }
 
-  /** Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found. */
+  /**
+   * Creates the records that do not exist yet, a pipeline per CREATE_CHUNK deliveries; returns, per delivery, what
+   * it found. One pipeline for a 50-event × 1,000-subscription fan-out held 50,000 commands and their replies at once
+   * (the matcher's peak RSS); chunks keep that bounded for a few more round trips.
+   */
   async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
-    return createDeliveries(this.redis, this.keys, this.ttlSeconds, deliveries, now);
+    const outcomes: CreateOutcome[] = [];
+    for (let start = 0; start < deliveries.length; start += CREATE_CHUNK) {
+      outcomes.push(...(await createDeliveries(this.redis, this.keys, this.ttlSeconds, deliveries.slice(start, start + CREATE_CHUNK), now)));
+    }
+    return outcomes;
   }
 
   /** Current status and attempt count of each delivery (null when unknown or expired). */
@@ -127,6 +138,50 @@ export class DeliveryStore {
     }
   }
 
+  /**
+   * With retention 0, once every delivery of an event has ended (delivered or dead), the event's payload, its
+   * delivery set and its delivered records go; dead ones stay, the dead-letter queue, for their TTL. A worker records
+   * its outcomes before it looks, so of two workers ending an event's last two deliveries at once the later one
+   * sees both ended. Only single-key commands: no assumption about where keys live.
+   */
+  async releaseEndedEvents(results: readonly AttemptResult[]): Promise<string[]> {
+    const candidates = results.filter((result) => result.status === 'delivered' || result.status === 'dead');
+    if (candidates.length === 0) return [];
+    const known = new Map<string, DeliveryStatus>(candidates.map((result) => [result.deliveryId, result.status]));
+    const eventIds = [...new Set(candidates.map((result) => result.record.event_id))];
+    const membersPipeline = batch(this.redis);
+    for (const eventId of eventIds) membersPipeline.smembers(this.keys.eventDeliveries(eventId));
+    const members = ((await membersPipeline.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value as string[];
+    });
+    // The deliveries this batch did not end itself are read; a fan-out 1 event needs no read at all.
+    const perEvent = eventIds.map((eventId, index) =>
+      (members[index] ?? []).map((subscriptionId) => ({ id: deliveryIdFor(eventId, subscriptionId), subscriptionId })),
+    );
+    const unknown = perEvent.flat().filter((delivery) => !known.has(delivery.id));
+    if (unknown.length > 0) {
+      const states = await this.states(unknown.map((delivery) => delivery.id));
+      unknown.forEach((delivery, index) => known.set(delivery.id, states[index]?.status ?? 'delivered'));
+    }
+    const released: string[] = [];
+    const pipeline = batch(this.redis);
+    eventIds.forEach((eventId, index) => {
+      const deliveries = perEvent[index] ?? [];
+      if (deliveries.length === 0 || deliveries.some((delivery) => known.get(delivery.id) !== 'delivered' && known.get(delivery.id) !== 'dead')) return;
+      released.push(eventId);
+      pipeline.del(this.keys.event(eventId));
+      pipeline.del(this.keys.eventDeliveries(eventId));
+      for (const delivery of deliveries) {
+        if (known.get(delivery.id) !== 'delivered') continue;
+        pipeline.del(this.keys.delivery(delivery.id));
+        pipeline.zrem(this.keys.subscriptionDeliveries(delivery.subscriptionId), delivery.id);
+      }
+    });
+    if (released.length > 0) await pipeline.exec();
+    return released;
+  }
+
   /** Ends deliveries that can no longer be attempted, keeping them visible as dead. */
   async markDead(entries: ReadonlyArray<{ id: string; subscriptionId: string; attempts: number; eventReceivedAt?: number }>): Promise<void> {
     if (entries.length === 0) return;
@@ -149,7 +204,6 @@ export class DeliveryStore {
       const key = this.keys.delivery(entry.id);
       pipeline.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');
       pipeline.hsetnx(key, 'a', 0);
-      pipeline.hsetnx(key, 'c', entry.eventReceivedAt);
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
       pipeline.sadd(this.keys.eventDeliveries(entry.eventId), entry.subscriptionId);

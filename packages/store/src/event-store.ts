@@ -34,8 +34,15 @@ declare module 'ioredis' {
 
 export class EventStore {
   readonly payloadTtlSeconds: number;
+  /**
+   * Retention 0 (CONTRACT.md): an event is kept only until its deliveries end. It is not listed (nothing is
+   * retained to list or replay) and the delivery worker drops it when its last delivery ends
+   * (DeliveryStore.releaseEndedEvents); the TTL only catches what is never delivered.
+   */
+  readonly keptUntilDelivered: boolean;
 
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number) {
+    this.keptUntilDelivered = retentionHours <= 0;
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
     if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
   }
@@ -55,7 +62,8 @@ export class EventStore {
       if (!entries) byTenant.set(event.tenant, (entries = []));
       entries.push(Date.parse(event.received_at), event.id);
     }
-    for (const [tenant, entries] of byTenant) pipeline.zadd(this.keys.tenantEvents(tenant), 'NX', ...entries);
+    // Retention 0: nothing is kept to list, so nothing is indexed.
+    if (!this.keptUntilDelivered) for (const [tenant, entries] of byTenant) pipeline.zadd(this.keys.tenantEvents(tenant), 'NX', ...entries);
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
     return results.slice(0, events.length).map(([, value]) => value === 1);

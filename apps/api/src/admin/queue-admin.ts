@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { secretsEqual } from '../auth.js';
+import { secretMatcher } from '../auth.js';
 
 export const QUEUE_ADMIN_PATH = '/admin/queues';
 
@@ -43,9 +43,10 @@ export function operatorCredential(header: string | undefined): string | undefin
 }
 
 function requireOperatorToken(adminToken: string) {
+  const isAdminToken = secretMatcher(adminToken);
   return (request: Request, response: Response, next: NextFunction) => {
     const credential = operatorCredential(request.headers.authorization);
-    if (credential && secretsEqual(credential, adminToken)) return next();
+    if (credential && isAdminToken(credential)) return next();
     // The Basic challenge is what makes a browser ask for the token (as the password).
     response.set('WWW-Authenticate', 'Basic realm="hookfleet queues", charset="UTF-8"');
     response.status(401).json({ error: 'operator token required' });

@@ -1,0 +1,87 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { eventInputSchema } from '@hookfleet/core';
+import type { HookfleetMetrics } from '@hookfleet/metrics';
+import { secretMatcher } from './auth.js';
+import { errorAnswer } from './error-handler.js';
+import type { EventService } from './event-service.js';
+import { parseOrThrow } from './validate.js';
+
+/** 1 MiB, as BODY_LIMIT (app.ts): a larger body goes to Express, which answers 413. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const ROUTE = '/v1/events';
+
+export interface IngestFastPathOptions {
+  adminToken: string;
+  events: EventService;
+  metrics: HookfleetMetrics;
+  logger: Logger;
+}
+
+/** A charset body-parser would decode as UTF-8 (none named is UTF-8 for JSON). */
+function isUtf8(contentType: string | undefined): boolean {
+  const charset = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] : undefined;
+  return charset === undefined || /^utf-?8$/i.test(charset);
+}
+
+/** body-parser's strict JSON: an object or an array, a UTF-8 byte order mark allowed. */
+function parseStrictJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') throw Object.assign(new SyntaxError('not a JSON object or array'), { type: 'entity.parse.failed' });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw Object.assign(error as Error, { type: 'entity.parse.failed' });
+  }
+}
+
+/**
+ * Publishing one event is the hot path (issue 11: 5,000 single POSTs a second on one API process), and Express's
+ * share of it — the router walk, body-parser, res.json's ETag — was a third of the API's CPU per event. The operator's
+ * plain `POST /v1/events` (known length, no content encoding, UTF-8) is answered here with the same schema, service
+ * and error answers; every other request, and every edge of this one (chunked, compressed, empty, over 1 MiB,
+ * another charset, a query string), goes to the Express app untouched.
+ */
+export function withIngestFastPath(app: RequestListener, options: IngestFastPathOptions): RequestListener {
+  const isAdminToken = secretMatcher(options.adminToken);
+  const durations = options.metrics.httpRequestDuration;
+
+  function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const json = JSON.stringify(body);
+    response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    response.end(json);
+  }
+
+  async function answer(raw: Buffer, response: ServerResponse): Promise<void> {
+    try {
+      const input = parseOrThrow(eventInputSchema, parseStrictJson(raw), 'invalid event');
+      const [result] = await options.events.ingest([input]);
+      send(response, result?.deduplicated ? 200 : 202, result);
+    } catch (error) {
+      const failure = errorAnswer(error, options.logger);
+      send(response, failure.status, failure.body, failure.headers);
+    }
+  }
+
+  function isFastPath(request: IncomingMessage): boolean {
+    const { headers } = request;
+    if (request.method !== 'POST' || request.url !== ROUTE) return false;
+    const length = Number(headers['content-length']);
+    if (!(length > 0 && length <= BODY_LIMIT_BYTES) || headers['transfer-encoding'] || headers['content-encoding'] || !isUtf8(headers['content-type'])) return false;
+    const bearer = headers.authorization ? /^Bearer\s+(.+)$/i.exec(headers.authorization.trim())?.[1]?.trim() : undefined;
+    return bearer !== undefined && isAdminToken(bearer);
+  }
+
+  return (request, response) => {
+    if (!isFastPath(request)) return app(request, response);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      durations.observe({ method: 'POST', route: ROUTE, status_code: String(response.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => void answer(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), response));
+    request.on('error', () => response.destroy());
+  };
+}

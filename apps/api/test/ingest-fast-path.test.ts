@@ -1,0 +1,62 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
+
+/** Raw HTTP, so a test chooses chunked bodies and exact headers. */
+function post(url: string, path: string, body: string, headers: Record<string, string>, chunked = false): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const request = httpRequest(target, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers, ...(chunked ? {} : { 'content-length': Buffer.byteLength(body) }) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'), headers: response.headers }));
+    });
+    request.on('error', reject);
+    if (chunked) for (let index = 0; index < body.length; index += 16) request.write(body.slice(index, index + 16));
+    else request.write(body);
+    request.end();
+  });
+}
+
+describe("the operator's single-event fast path answers exactly as the Express route", () => {
+  let fleet: TestFleet;
+  let tenant: { id: string };
+  const event = (id: string) => JSON.stringify({ tenant: tenant.id, profile: 'standard', type: 'a.b', id, data: { n: 1 } });
+
+  beforeAll(async () => {
+    fleet = await startFleet({ WORKER_ROLES: 'matcher' });
+    tenant = await fleet.createTenant();
+  });
+  afterAll(() => fleet.stop());
+
+  it('accepts an event, then answers the same id as a duplicate, with or without a byte order mark', async () => {
+    const first = await post(fleet.api.url, '/v1/events', event('fast-1'), { 'content-type': 'application/json' });
+    expect([first.status, first.body]).toEqual([202, { id: 'fast-1', deduplicated: false }]);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    const again = await post(fleet.api.url, '/v1/events', `\uFEFF${event('fast-1')}`, {});
+    expect([again.status, again.body]).toEqual([200, { id: 'fast-1', deduplicated: true }]);
+  });
+
+  it('gives what it does not take to Express: chunked bodies, query strings, other charsets, tenant keys', async () => {
+    expect((await post(fleet.api.url, '/v1/events', event('fast-chunked'), { 'content-type': 'application/json' }, true)).status).toBe(202);
+    expect((await post(fleet.api.url, '/v1/events?x=1', event('fast-query'), { 'content-type': 'application/json' })).status).toBe(202);
+    expect((await post(fleet.api.url, '/v1/events', event('fast-latin'), { 'content-type': 'application/json; charset=latin1' })).status).toBe(400);
+    const created = await fleet.call('POST', '/v1/tenants', { name: 'other' });
+    expect((await post(fleet.api.url, '/v1/events', event('fast-tenant'), { authorization: `Bearer ${created.body.api_key}` })).status).toBe(403);
+    expect((await post(fleet.api.url, '/v1/events', event('fast-nobody'), { authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
+  it('answers bad bodies in the contract shape', async () => {
+    const notObject = await post(fleet.api.url, '/v1/events', '"just a string"', {});
+    expect(notObject.status).toBe(400);
+    expect(notObject.body).toEqual({ error: 'body is not valid JSON', code: 'invalid_json', issues: [{ path: '(body)', message: 'malformed JSON' }] });
+    const invalid = await post(fleet.api.url, '/v1/events', JSON.stringify({ tenant: tenant.id, profile: 'standard', type: 'a.b' }), {});
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.issues.map((issue: { path: string }) => issue.path)).toEqual(['data']);
+  });
+
+  it('counts its requests in the HTTP duration histogram under the route', async () => {
+    const metrics = await fetch(`${fleet.api.url}/metrics`).then((response) => response.text());
+    expect(metrics).toMatch(/hookfleet_http_request_duration_seconds_count\{method="POST",route="\/v1\/events",status_code="202"\} [1-9]/);
+  });
+});
