@@ -75,13 +75,16 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   if (config.workerRoles.includes('delivery')) {
     const processDelivery = createDeliveryProcessor(context);
     // Each partition gets the full job concurrency; requests in flight stay capped per process by the transport.
+    // On top, the slots one stalled endpoint may hold (its in-flight requests, until they time out), so that a
+    // hanging endpoint leaves the others as many job slots as they had without it (isolation).
+    const jobSlots = config.deliveryConcurrency + context.transport.perOriginConcurrency;
     for (const partition of config.workerPartitions) {
       const place = deliveryQueuePlace(config.prefix, partition, config.partitions);
       workers.push(
         new Worker<DeliveryJobData>(place.name, processDelivery, {
           ...workerOptions,
           prefix: place.prefix,
-          concurrency: config.deliveryConcurrency,
+          concurrency: jobSlots,
           settings: { backoffStrategy: createBackoffStrategy(config.retryDelayScale) },
         }),
       );

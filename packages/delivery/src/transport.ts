@@ -55,7 +55,8 @@ export class DeliveryTransport {
   private readonly agent: Agent;
   private readonly slots: Semaphore;
   private readonly originSlots: KeyedSemaphore;
-  private readonly perOriginConcurrency: number;
+  /** Requests in flight per endpoint origin. */
+  readonly perOriginConcurrency: number;
   private readonly deadlines: DeadlineWatch;
   private readonly targets = new Map<string, Target>();
   /** Per origin: requests in flight and when one last started on an idle origin or finished. */
