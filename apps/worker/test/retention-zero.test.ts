@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deliveryIdFor } from '@hookfleet/core';
-import { connectRedis, Keys, type Redis } from '@hookfleet/store';
+import { connectRedis, Keys, type RedisClient } from '@hookfleet/store';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
@@ -8,7 +8,7 @@ import { waitFor } from '../../../test/wait.js';
 describe('HOOKFLEET_EVENT_RETENTION_HOURS=0: an event is kept only until its deliveries end', () => {
   let fleet: TestFleet;
   let receiver: TestReceiver;
-  let redis: Redis;
+  let redis: RedisClient;
   let keys: Keys;
   let tenant: { id: string; api_key: string };
 
@@ -19,7 +19,7 @@ describe('HOOKFLEET_EVENT_RETENTION_HOURS=0: an event is kept only until its del
       return { status: 200 };
     }).start();
     fleet = await startFleet({ HOOKFLEET_EVENT_RETENTION_HOURS: '0', RETRY_DELAY_SCALE: '0.0001' });
-    redis = connectRedis(fleet.config.redisUrl);
+    redis = connectRedis(fleet.config);
     keys = new Keys(fleet.config.prefix);
     tenant = await fleet.createTenant();
   });
