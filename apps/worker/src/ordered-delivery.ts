@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
-import type { DeliveryJobData, DeliveryOrderedJobData } from '@hookfleet/queue';
+import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { attemptDelivery } from './attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
@@ -10,6 +10,10 @@ import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js'
 
 /** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
+/** While earlier events are still being matched, the head waits in place this long between looks… */
+const MATCHING_POLL_MS = 20;
+/** …for at most this long, before handing the worker slot back (keeping the turn). */
+const MATCHING_WAIT_IN_PLACE_MS = 2_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -113,6 +117,9 @@ export function createOrderedProcessor(context: WorkerContext) {
     await addToBacklog(data);
     if (!(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;
     let renewAt = Date.now() + leaseMs / 2;
+    // Every event accepted before this mark has been matched, so it is in the backlog already.
+    let matchedMark = 0;
+    let matchingWaitSince: number | null = null;
     for (;;) {
       const head = await backlog.head(subscriptionId);
       if (head === null) {
@@ -121,6 +128,20 @@ export function createOrderedProcessor(context: WorkerContext) {
         renewAt = Date.now() + leaseMs / 2;
         continue;
       }
+      // An event accepted earlier may still be in a matcher job (a batch matched after a later single event):
+      // the head waits until it has joined the backlog, where it sorts before the head.
+      if (head.receivedAt >= matchedMark) matchedMark = await matchedUpTo(context.queues.events, context.redis);
+      if (head.receivedAt >= matchedMark) {
+        matchingWaitSince ??= Date.now();
+        if (Date.now() - matchingWaitSince < MATCHING_WAIT_IN_PLACE_MS) {
+          await sleep(MATCHING_POLL_MS);
+          continue;
+        }
+        await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
+        await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
+        throw new DelayedError();
+      }
+      matchingWaitSince = null;
       // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
       if (context.isStopping()) {
         await waitHoldingTurn(job, data, 0);

@@ -54,6 +54,11 @@ export async function fanOut(
   deliveryStore: DeliveryStore,
   deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>,
   retryDelayScale: number,
+  /**
+   * Puts an ordered subscription's new deliveries in its backlog, after their records exist and before their job
+   * does: once the matcher job has finished, its events wait in the backlog (matchedUpTo relies on it).
+   */
+  joinBacklog?: (subscriptionId: string, events: readonly StoredEvent[]) => Promise<void>,
 ): Promise<FanOutResult> {
   const plans = groups.map((group) => ({
     group,
@@ -81,9 +86,14 @@ export async function fanOut(
     groupCount += 1;
     // An ordered subscription's group joins its backlog instead of going out in parallel.
     const kind = group.subscription.ordered === true ? 'ordered' : 'group';
+    const added = kind === 'ordered' && joinBacklog !== undefined;
+    if (added) {
+      const joining = new Set(eventIds);
+      await joinBacklog(group.subscription.id, group.events.filter((event) => joining.has(event.id)));
+    }
     jobs.push({
       name: kind,
-      data: { kind, subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds },
+      data: { kind, subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds, ...(added ? { added: true } : {}) },
       opts: { jobId: groupJobId(group.subscription.id, eventIds), ...GROUP_JOB_RETRIES, ...(delay > 0 ? { delay } : {}) },
     });
   }

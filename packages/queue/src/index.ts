@@ -8,3 +8,4 @@ export * from './redeliver.js';
 export * from './connection.js';
 export * from './partition-hash.js';
 export * from './queue-places.js';
+export * from './matching-watermark.js';

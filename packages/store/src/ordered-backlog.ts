@@ -82,9 +82,9 @@ export class OrderedBacklog {
   }
 
   /** The earliest waiting entry, or null when nothing waits. */
-  async head(subscriptionId: string): Promise<{ member: string; eventId: string } | null> {
-    const [member] = await this.redis.zrange(this.backlogKey(subscriptionId), 0, 0);
-    return member === undefined ? null : { member, eventId: eventIdOf(member) };
+  async head(subscriptionId: string): Promise<{ member: string; eventId: string; receivedAt: number } | null> {
+    const [member, score] = await this.redis.zrange(this.backlogKey(subscriptionId), 0, 0, 'WITHSCORES');
+    return member === undefined ? null : { member, eventId: eventIdOf(member), receivedAt: Number(score) };
   }
 
   async remove(subscriptionId: string, member: string): Promise<void> {
