@@ -11,6 +11,13 @@ export interface ReceivedRequest {
 
 export type Responder = (request: ReceivedRequest, countForPath: number) => { status: number; body?: string; headers?: Record<string, string> };
 
+/** `/flaky` answers 503 twice then 200, `/down` always 500, every other path 200: retries and dead letters in one. */
+export const flakyAndDown: Responder = (request, count) => {
+  if (request.path === '/flaky' && count <= 2) return { status: 503 };
+  if (request.path === '/down') return { status: 500 };
+  return { status: 200 };
+};
+
 /** A real HTTP receiver on 127.0.0.1 that records every request; the responder decides each answer. */
 export class TestReceiver {
   readonly requests: ReceivedRequest[] = [];

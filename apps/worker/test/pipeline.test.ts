@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { Queue } from 'bullmq';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
+import { flakyAndDown, TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { testQueueConnection } from '../../../test/redis.js';
 
@@ -12,11 +12,7 @@ describe('the delivery pipeline on real Redis', () => {
   let tenant: { id: string; api_key: string };
 
   beforeAll(async () => {
-    receiver = await new TestReceiver((request, count) => {
-      if (request.path === '/flaky' && count <= 2) return { status: 503 };
-      if (request.path === '/down') return { status: 500 };
-      return { status: 200 };
-    }).start();
+    receiver = await new TestReceiver(flakyAndDown).start();
     fleet = await startFleet({ RETRY_DELAY_SCALE: '0.0001' });
     tenant = await fleet.createTenant();
   });

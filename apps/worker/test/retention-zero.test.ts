@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deliveryIdFor } from '@hookfleet/core';
 import { connectRedis, Keys, type RedisClient } from '@hookfleet/store';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
+import { flakyAndDown, TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 
 describe('HOOKFLEET_EVENT_RETENTION_HOURS=0: an event is kept only until its deliveries end', () => {
@@ -13,11 +13,7 @@ describe('HOOKFLEET_EVENT_RETENTION_HOURS=0: an event is kept only until its del
   let tenant: { id: string; api_key: string };
 
   beforeAll(async () => {
-    receiver = await new TestReceiver((request, count) => {
-      if (request.path === '/flaky' && count <= 2) return { status: 503 };
-      if (request.path === '/down') return { status: 500 };
-      return { status: 200 };
-    }).start();
+    receiver = await new TestReceiver(flakyAndDown).start();
     fleet = await startFleet({ HOOKFLEET_EVENT_RETENTION_HOURS: '0', RETRY_DELAY_SCALE: '0.0001' });
     redis = connectRedis(fleet.config);
     keys = new Keys(fleet.config.prefix);
