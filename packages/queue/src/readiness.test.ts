@@ -2,13 +2,16 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { freePort } from '../../../scripts/redis-server.mjs';
 import { createReadinessProbe, queueList } from './readiness.js';
+import { testQueueConnection, testQueuePrefix } from '../../../test/redis.js';
 
 describe('the readiness probe', () => {
-  const redisUrl = process.env.REDIS_URL as string;
-  const prefix = `tready${Date.now().toString(36)}`;
+  const prefix = testQueuePrefix(`tready${Date.now().toString(36)}`);
+  // The test Redis (a single server or the cluster of `npm run test:cluster`), or a URL where nothing listens.
+  const reachable = testQueueConnection();
   const opened: Queue[] = [];
-  const queue = (name: string, url = redisUrl) => {
-    const created = new Queue(name, { connection: { url, maxRetriesPerRequest: 1, retryStrategy: () => 1000, disconnectTimeout: 50 }, prefix });
+  const queue = (name: string, url?: string) => {
+    const connection = url ? { url, maxRetriesPerRequest: 1, retryStrategy: () => 1000, disconnectTimeout: 50 } : reachable.connection;
+    const created = new Queue(name, { connection, prefix });
     created.on('error', () => undefined);
     opened.push(created);
     return created;
@@ -16,6 +19,7 @@ describe('the readiness probe', () => {
 
   afterAll(async () => {
     await Promise.all(opened.map((created) => created.close()));
+    await reachable.close();
   });
 
   it('is ready when Redis answers a PING and every queue answers a count', async () => {

@@ -4,15 +4,15 @@ import { Keys } from './keys.js';
 import { OrderedBacklog } from './ordered-backlog.js';
 import { connectRedis } from './redis.js';
 import { waitFor } from '../../../test/wait.js';
+import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
 
 describe('the backlog of an ordered subscription', () => {
-  const redis = connectRedis(process.env.REDIS_URL as string);
+  const redis = connectRedis(testRedisTarget());
   const keys = new Keys(`tord${randomBytes(4).toString('hex')}`);
   const backlog = new OrderedBacklog(redis, keys);
   afterAll(async () => {
-    const found = await redis.keys(`${keys.prefix}:*`);
-    if (found.length > 0) await redis.del(...found);
     redis.disconnect();
+    await deleteKeys(testRedisTarget(), keys.prefix);
   });
 
   const drain = async (subscriptionId: string) => {
