@@ -58,7 +58,7 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
     response_body: result.responseBody || null,
   };
   const bookkeeping = profile.onAttempt?.({ ok, statusCode: result.statusCode, dead: verdict === 'dead', at: now });
-  // A subscription its profile removes or disables (Paymo's 410, Paybook's disable rule) gets no further attempt.
+  // A subscription its profile removes or disables (a status that ends it, a disable rule) gets no further attempt.
   if (verdict === 'retry' && (bookkeeping?.remove || bookkeeping?.disable)) {
     return { verdict: 'dead', status: 'dead', outcome, statusCode: result.statusCode, durationMs: result.durationMs, retryDelayMs: null, retryAfterMs, record, bookkeeping };
   }

@@ -9,8 +9,8 @@ export type IdempotencyStart = { state: 'started' } | { state: 'done'; answer: u
 
 /**
  * What the compat routes keep beside the subscriptions: per (profile, tenant, scope) a small hash from the
- * provider's id to the subscription id, per-tenant integer sequences (Paymo, Forecast), and stored answers of
- * idempotent creates (Gigapay).
+ * provider's id to the subscription id, per-tenant integer sequences (for profiles whose ids are integers), and
+ * stored answers of idempotent creates (for profiles that take an idempotency key).
  */
 export class CompatStore {
   constructor(
@@ -51,7 +51,7 @@ export class CompatStore {
     return new Map(Object.entries(entries).filter(([, subscriptionId]) => subscriptionId !== PENDING));
   }
 
-  /** Clears bookkeeping fields (Paymo resets `last_status_code` on update). */
+  /** Clears bookkeeping fields (a profile may reset some on update, as its document says). */
   async resetBookkeeping(subscriptionId: string, fields: readonly string[]): Promise<void> {
     if (fields.length > 0) await this.redis.hdel(this.keys.subscriptionState(subscriptionId), ...fields);
   }
