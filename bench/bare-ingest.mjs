@@ -1,5 +1,5 @@
 // The single-POST reference, in a process of its own (forked by bench/run.mjs): a bare Express 5 route doing one
-// SET NX and one BullMQ add per event (DESIGN.md, "Single POSTs": ~5,000 requests/s on this machine when idle).
+// SET NX and one BullMQ add per event (docs/architecture.md, "Single POSTs share one pipeline": ~5,000 requests/s on this machine when idle).
 // hookfleet's API does more per event (auth, zod, profile and tenant checks, metrics) and is compared with it.
 import { randomBytes } from 'node:crypto';
 import express from 'express';

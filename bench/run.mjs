@@ -1,6 +1,6 @@
 // `npm run bench`: starts a private Redis, the receiver, hookfleet's API and workers as real processes and the
 // baselines beside them, runs issue 11's scenarios through the real HTTP API, writes bench/results/latest.json,
-// latest.md and latest.svg, and prints the table. Every process it starts is stopped on every way out.
+// bench/results/latest.md and latest.svg, and prints the table. Every process it starts is stopped on every way out.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -138,7 +138,7 @@ try {
 }
 process.exit(exitCode);
 
-/** latest.json, latest.md and latest.svg (and full.* or quick.* after a run of every scenario of the table). */
+/** bench/results/latest.{json,md,svg} (and full.* or quick.* after a run of every scenario of the table). */
 function writeTableResults({ rows, sections, ctx, machine, loadBefore }) {
   const results = buildResults(machine, rows);
   const everyTableScenario = SCENARIO_NAMES.every((name) => options.scenarios.includes(name));

@@ -8,7 +8,7 @@ export interface ContractMetric {
   labels: readonly string[];
 }
 
-/** CONTRACT.md, "Metrics": the names, types and labels dashboards, alerts and KEDA rely on. */
+/** docs/contract.md, "Metrics": the names, types and labels dashboards, alerts and KEDA rely on. */
 export const CONTRACT_METRICS: readonly ContractMetric[] = [
   { name: 'hookfleet_events_ingested_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_events_deduplicated_total', type: 'counter', labels: ['profile'] },

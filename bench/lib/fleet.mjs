@@ -16,7 +16,7 @@ export const QUEUE_PREFIX = 'hookfleet';
 /** Extra node flags for the API and worker processes (a debugging aid: BENCH_NODE_ARGS="--heapsnapshot-signal=SIGUSR2"). */
 const EXTRA_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-/** The environment every hookfleet process of the benchmark gets (CONTRACT.md, "Environment"). */
+/** The environment every hookfleet process of the benchmark gets (docs/contract.md, "Environment"). */
 export function fleetEnv(redisUrl, overrides = {}) {
   return {
     ...process.env,

@@ -14,7 +14,7 @@ export const CONCURRENCY = 200;
 /** Events per POST /v1/events/batch and batch requests in flight while driving throughput. */
 export const BATCH_SIZE = 500;
 export const BATCHES_IN_FLIGHT = 4;
-/** The standard profile's body for the throughput scenarios (DESIGN.md measured with 300-byte bodies). */
+/** The standard profile's body for the throughput scenarios (docs/architecture.md: the decisions were measured with 300-byte bodies). */
 export const BODY_BYTES = 300;
 
 /**

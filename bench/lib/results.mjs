@@ -112,7 +112,7 @@ function fmt(value, digits = 0) {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** The results as a Markdown table (the body of latest.md). */
+/** The results as a Markdown table (the body of bench/results/latest.md). */
 export function markdownTable(results) {
   const header = `| ${COLUMNS.map(([title]) => title).join(' | ')} |`;
   const rule = `| ${COLUMNS.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`;
@@ -133,7 +133,7 @@ export function consoleTable(results) {
 }
 
 /**
- * latest.md: the machine, the table, then free-form detail sections (targets, per-scenario notes).
+ * bench/results/latest.md: the machine, the table, then free-form detail sections (targets, per-scenario notes).
  * @param {ReturnType<typeof buildResults>} results
  * @param {{ title: string, startedAt: string, mode: string, notes?: string[], sections?: Array<{ title: string, lines: string[] }> }} context
  */

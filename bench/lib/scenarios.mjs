@@ -323,7 +323,7 @@ async function singlePostLoad(url, token, body, { connections, seconds, warmup, 
 
 /**
  * POST /v1/events with one event from each of 64 connections, as fast as answers come; no worker runs. Beside it,
- * in the same run, the bare Express route of DESIGN.md ("Single POSTs"): one SET NX and one BullMQ add per event.
+ * in the same run, the bare Express route of docs/architecture.md ("Single POSTs share one pipeline"): one SET NX and one BullMQ add per event.
  */
 export async function singlePost(ctx) {
   const { singleSeconds: seconds, singleWarmupSeconds: warmup } = ctx.sizes;
@@ -354,7 +354,7 @@ export async function singlePost(ctx) {
       ...(bare
         ? [
             '',
-            `In the same run, the bare Express 5 route of DESIGN.md (one SET NX and one BullMQ add per event, no auth, no validation, no metrics): **${fmt(bare.perS)} events/s** (p50 ${fmt(bare.latency.p50, 1)} ms, ${fmt((bare.cpuShare ?? 0) * 100)} % of a core, ${fmt(bare.cpuShare && bare.perS ? (bare.cpuShare * 1e6) / bare.perS : null)} µs of CPU per event): hookfleet's API reaches **${fmt(ratio(result.perS, bare.perS), 2)} ×** the bare route.`,
+            `In the same run, the bare Express 5 route of docs/architecture.md (one SET NX and one BullMQ add per event, no auth, no validation, no metrics): **${fmt(bare.perS)} events/s** (p50 ${fmt(bare.latency.p50, 1)} ms, ${fmt((bare.cpuShare ?? 0) * 100)} % of a core, ${fmt(bare.cpuShare && bare.perS ? (bare.cpuShare * 1e6) / bare.perS : null)} µs of CPU per event): hookfleet's API reaches **${fmt(ratio(result.perS, bare.perS), 2)} ×** the bare route.`,
           ]
         : []),
     ];

@@ -37,7 +37,7 @@ export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
   }
   if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
     const message = (error as Error).message;
-    // Every 400 names what was wrong (CONTRACT.md error shape), also one raised by Express itself.
+    // Every 400 names what was wrong (docs/contract.md, "Errors"), also one raised by Express itself.
     const issues = parserError.status === 400 ? { issues: [{ path: issuePathOf(error), message }] } : {};
     return { status: parserError.status, body: { error: message, code: 'bad_request', ...issues } };
   }

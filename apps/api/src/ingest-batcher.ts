@@ -14,7 +14,7 @@ const MAX_FLUSH_EVENTS = 500;
 
 /**
  * Gathers events that arrive within one tick (single POSTs from many connections, or a batch) into one
- * Redis pipeline and one matcher job (DESIGN.md, "Single POSTs"). A request is answered only after its
+ * Redis pipeline and one matcher job (docs/architecture.md, "Single POSTs share one pipeline"). A request is answered only after its
  * event is stored and its matcher job is in the queue: a 202 is never lost.
  */
 export class IngestBatcher {

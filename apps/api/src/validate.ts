@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ValidationFailed } from '@hookfleet/core';
 
-/** Parses with a zod schema; failure is a 400 that lists every field path (CONTRACT.md error shape). */
+/** Parses with a zod schema; failure is a 400 that lists every field path (docs/contract.md, "Errors"). */
 export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, message = 'invalid request'): z.infer<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

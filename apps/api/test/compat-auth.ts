@@ -1,4 +1,4 @@
-/** Each provider's own way of sending the tenant key (CONTRACT.md, "Auth"). */
+/** Each provider's own way of sending the tenant key (docs/contract.md, "Auth"). */
 export const providerAuth = {
   paymo: (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:X`).toString('base64')}` }),
   hubplanner: (key: string) => ({ authorization: key }),

@@ -7,7 +7,7 @@ import { waitFor } from '../../../test/wait.js';
 import { CONTRACT_LABEL_VALUES, CONTRACT_METRICS, parseExposition, samplesOf, type Exposition } from '../../../test/metrics-contract.js';
 import { freePort } from '../../../scripts/redis-server.mjs';
 
-/** Scrapes the API's and a worker's /metrics after traffic of every outcome and checks them against CONTRACT.md. */
+/** Scrapes the API's and a worker's /metrics after traffic of every outcome and checks them against docs/contract.md. */
 describe('the /metrics of the API and of a worker', () => {
   let fleet: TestFleet;
   let receiver: TestReceiver;

@@ -1,6 +1,6 @@
 import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from '@hookfleet/client';
 
-/** The process's exit codes, stable for scripts (README, "The CLI"). */
+/** The process's exit codes, stable for scripts (docs/operations.md, "The CLI"). */
 export const ExitCode = {
   ok: 0,
   /** The API refused the request (4xx other than below, 5xx) or an operation failed. */

@@ -1,4 +1,4 @@
-/** The shapes the portal reads from the hookfleet API (CONTRACT.md), secrets left out. */
+/** The shapes the portal reads from the hookfleet API (docs/api.md), secrets left out. */
 
 export type DisabledReason = 'manual' | 'gone' | 'failing';
 

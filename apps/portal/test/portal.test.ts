@@ -13,7 +13,7 @@ import { PortalTokens } from '../../api/src/portal/index.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PORTAL_DIR = join(ROOT, 'apps/portal');
 /**
- * UPDATE_SCREENSHOTS=1 rewrites the README's screenshots in docs/screenshots; otherwise they go to a temporary
+ * UPDATE_SCREENSHOTS=1 rewrites the screenshots of docs/api.md in docs/screenshots; otherwise they go to a temporary
  * folder, so a test run leaves the tree as it was (ports and times differ on every run).
  */
 const README_SCREENSHOTS = join(ROOT, 'docs/screenshots');

@@ -18,7 +18,7 @@ const MATCHING_WAIT_IN_PLACE_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Ordered subscriptions (README, "Ordered subscriptions"): each job adds its deliveries to the subscription's
+ * Ordered subscriptions (docs/delivery.md, "Ordered subscriptions"): each job adds its deliveries to the subscription's
  * backlog in event order, then, if it can take the subscription's turn, sends the backlog's head one at a time.
  * A failed head is retried in place on its ladder (the job waits, delayed, still holding the turn), so nothing
  * behind it goes until it is delivered or dead. A job that finds the turn taken ends at once: the holder sends

@@ -57,7 +57,7 @@ export function headerOf(request: ReceivedRequest, name: string): string | undef
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Every delivery carries these, whatever the profile (CONTRACT.md, "Deliveries"). */
+/** Every delivery carries these, whatever the profile (docs/contract.md, "Deliveries"). */
 export function expectCommonHeaders(request: ReceivedRequest): void {
   expect(request.method).toBe('POST');
   expect(headerOf(request, 'content-type')).toBe('application/json');

@@ -1,6 +1,6 @@
 import type { DeliveryStatus } from '@hookfleet/core';
 
-// CONTRACT.md "Operations": the routes the operator's toolkit adds. Core has no schemas for their inputs yet;
+// docs/contract.md, "Operations": the routes the operator's toolkit adds. Core has no schemas for their inputs yet;
 // when it does, these become `z.input<typeof …Schema>` like the types in types.ts.
 
 /** An ISO-8601 time, or a Date the client turns into one. */

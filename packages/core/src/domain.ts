@@ -36,7 +36,7 @@ export interface Subscription {
   created_by: string | null;
   delay_seconds: number;
   rate_limit: RateLimit | null;
-  /** Deliveries go one at a time in event order (README, "Ordered subscriptions"); stored before it existed: absent. */
+  /** Deliveries go one at a time in event order (docs/delivery.md, "Ordered subscriptions"); stored before it existed: absent. */
   ordered?: boolean;
   /** Provider-specific fields a compat API keeps (names, filters, tokens, numeric ids). */
   compat: Record<string, unknown>;

@@ -7,7 +7,7 @@ import { DeadlineWatch, ResponseCollector, type Collected } from './response-col
 /** An origin with a full backlog and no answer for this long is congested. */
 const STALLED_ORIGIN_MS = 500;
 
-/** Every delivery's User-Agent starts with hookfleet/ (CONTRACT.md, "Deliveries"). */
+/** Every delivery's User-Agent starts with hookfleet/ (docs/contract.md, "Deliveries"). */
 export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
 
 /** What an attempt's response body keeps for the attempt log. */

@@ -7,7 +7,7 @@ export const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 15, 
 
 export type Outcome = 'success' | 'failure' | 'timeout' | 'error';
 
-/** Every metric of CONTRACT.md, on one registry per process; labels never carry tenants, URLs or ids. */
+/** Every metric of docs/contract.md, on one registry per process; labels never carry tenants, URLs or ids. */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });

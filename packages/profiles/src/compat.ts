@@ -3,7 +3,7 @@ import type { IssueDetail, Subscription, SubscriptionCreate, SubscriptionPatch }
 import type { Bookkeeping } from './profile.js';
 
 /**
- * A provider's own subscription REST API as data plus pure mappings (DESIGN.md, "A provider profile").
+ * A provider's own subscription REST API as data plus pure mappings (docs/profiles.md, "What a profile is").
  * The API owns Express: one generic router mounts every profile's table under `/<profile>`, runs the
  * credential extractor, validates with the route's zod schema, calls the subscription service and
  * renders answers and errors with the functions below.

@@ -8,7 +8,7 @@ import { forecastFixtures } from './forecast/fixtures.js';
 import { paybookFixtures } from './paybook/fixtures.js';
 import { gigapayFixtures } from './gigapay/fixtures.js';
 
-/** One suite every profile passes (STYLE.md, "One conformance suite every profile passes"). */
+/** One suite every profile passes (docs/architecture.md, "One conformance suite"). */
 
 const fixturesByProfile: Record<string, ProfileFixtures> = {
   standard: standardFixtures,

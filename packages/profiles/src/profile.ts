@@ -46,7 +46,7 @@ export interface BookkeepingEffect {
 }
 
 /**
- * A provider's public webhook contract as data plus pure functions (DESIGN.md, "A provider profile").
+ * A provider's public webhook contract as data plus pure functions (docs/profiles.md, "What a profile is").
  * The pipeline reads only this interface and never a provider's name.
  */
 export interface ProviderProfile {

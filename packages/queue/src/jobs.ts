@@ -11,7 +11,7 @@ export interface MatchJobData {
   eventIds: string[];
 }
 
-/** First attempts of one subscription's deliveries from one matcher job (DESIGN.md, "first attempts go in groups"). */
+/** First attempts of one subscription's deliveries from one matcher job (docs/architecture.md, "First attempts go in groups"). */
 export interface DeliveryGroupJobData {
   kind: 'group';
   subscriptionId: string;
@@ -34,7 +34,7 @@ export interface DeliveryRetryJobData {
 
 /**
  * Deliveries of an ordered subscription: the job adds them to the subscription's backlog in event order, then
- * sends the backlog's head one at a time if no other job holds the subscription's turn (README, "Ordered
+ * sends the backlog's head one at a time if no other job holds the subscription's turn (docs/delivery.md, "Ordered
  * subscriptions"). Its retries happen in place: the job waits, delayed, and comes back to the same head.
  */
 export interface DeliveryOrderedJobData {

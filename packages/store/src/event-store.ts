@@ -4,7 +4,7 @@ import { batch, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
-/** An event id is deduplicated for 24 hours, whatever the retention (CONTRACT.md, POST /v1/events). */
+/** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events). */
 export const DEDUPE_WINDOW_SECONDS = 24 * 3600;
 /** With retention 0 a payload must still outlive its retry ladder. */
 const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
@@ -35,7 +35,7 @@ declare module 'ioredis' {
 export class EventStore {
   readonly payloadTtlSeconds: number;
   /**
-   * Retention 0 (CONTRACT.md): an event is kept only until its deliveries end. It is not listed (nothing is
+   * Retention 0 (docs/delivery.md, "Retention"): an event is kept only until its deliveries end. It is not listed (nothing is
    * retained to list or replay) and the delivery worker drops it when its last delivery ends
    * (DeliveryStore.releaseEndedEvents); the TTL only catches what is never delivered.
    */

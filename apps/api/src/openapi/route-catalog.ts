@@ -39,7 +39,7 @@ const anyone: AuthScheme[] = ['operator', 'tenant'];
 const portalToo: AuthScheme[] = ['operator', 'tenant', 'portal'];
 const errors = { '400': 'Invalid input: `{ error, issues: [{ path, message }] }`', '401': 'Missing or wrong credentials' };
 
-/** The native and operations routes of CONTRACT.md. */
+/** The native and operations routes of docs/contract.md. */
 export const nativeRoutes: DocumentedRoute[] = [
   { method: 'post', path: '/v1/tenants', summary: 'Create a tenant and its API key', tags: ['tenants'], auth: operator, body: tenantCreateSchema, responses: { '201': '{ id, name, api_key }', ...errors } },
   { method: 'post', path: '/v1/events', summary: 'Publish one event', tags: ['events'], auth: operator, body: eventInputSchema, responses: { '202': '{ id, deduplicated: false }', '200': '{ id, deduplicated: true } — the id was seen within 24 h', '413': 'Body over 1 MiB', ...errors } },

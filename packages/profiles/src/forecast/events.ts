@@ -9,7 +9,7 @@ const SUFFIX: Record<ForecastAction, string> = { CREATE: 'created', UPDATE: 'upd
 
 /**
  * `<type in lower case>_<created|updated|deleted>`: Forecast documents only `task_updated`; the other names follow
- * the same pattern by our decision (CONTRACT.md), as the README says.
+ * the same pattern by our decision (docs/profiles.md, "forecast").
  */
 export function forecastEventName(type: ForecastType, action: ForecastAction): string {
   return `${type.toLowerCase()}_${SUFFIX[action]}`;

@@ -7,7 +7,7 @@ import { gigapayCompat } from './compat.js';
 
 /**
  * Gigapay (seed 004). "Up to 10 times with an exponential backoff": our schedule doubles from one minute,
- * 1, 2, 4, 8, 16, 32, 64, 128, 256 and 512 minutes (11 attempts over about 17 hours), as the README says.
+ * 1, 2, 4, 8, 16, 32, 64, 128, 256 and 512 minutes (11 attempts over about 17 hours), as docs/profiles.md says.
  */
 export const gigapayProfile = {
   name: 'gigapay',

@@ -6,7 +6,7 @@ import { hubPlannerCompat } from './compat.js';
 
 /**
  * Hub Planner (seed 001). It documents no retries: the ladder is ours, 30 s, 2 min, 10 min, 1 h and 6 h
- * (6 attempts), as the README says.
+ * (6 attempts), as docs/profiles.md says.
  */
 export const hubPlannerProfile = {
   name: 'hubplanner',

@@ -8,7 +8,7 @@ import { paymoCompat } from './compat.js';
 
 /**
  * Paymo (seed 000 and Paymo's current public docs). Paymo documents no retry policy: the ladder is ours,
- * 1 min, 5 min, 30 min, 2 h and 6 h (6 attempts), as the README says.
+ * 1 min, 5 min, 30 min, 2 h and 6 h (6 attempts), as docs/profiles.md says.
  */
 export const paymoProfile = {
   name: 'paymo',

@@ -1,0 +1,147 @@
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * Whoever carries the project on follows the files its comments and docs name: each must be in the repository.
+ * The README is the door for newcomers, so it stays short and sends them to docs/ for the rest.
+ */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const README_MAX_BYTES = 15 * 1024;
+const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs', '.cjs', '.tsx']);
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+/** Installed or generated trees, and dot folders (git, local data): not the project's own text. */
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'coverage']);
+
+function projectFiles(folder = ROOT): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) files.push(...projectFiles(path));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+/** Every comment of a script, found by the TypeScript parser (so `//` inside strings and URLs is not one). */
+function scriptComments(fileName: string, text: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const comments = new Map<number, string>();
+  const collect = (ranges: ts.CommentRange[] | undefined) => {
+    for (const range of ranges ?? []) comments.set(range.pos, text.slice(range.pos, range.end));
+  };
+  const visit = (node: ts.Node) => {
+    collect(ts.getLeadingCommentRanges(text, node.getFullStart()));
+    collect(ts.getTrailingCommentRanges(text, node.getEnd()));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  collect(ts.getLeadingCommentRanges(text, source.endOfFileToken.getFullStart()));
+  return [...comments.values()];
+}
+
+/** YAML comments: from a `#` at the start of a line or after white space (a `#` inside a value is no comment). */
+function yamlComments(text: string): string[] {
+  return text.split('\n').flatMap((line) => {
+    const match = /(?:^|\s)#(.*)$/.exec(line);
+    return match ? [match[1] as string] : [];
+  });
+}
+
+/** Markdown file names written in prose (a bare name or a path), web addresses left out. */
+function markdownFileNames(text: string): string[] {
+  const withoutUrls = text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ');
+  return [...withoutUrls.matchAll(/(?<![\w./-])((?:\.{1,2}\/)?[\w-][\w./-]*\.md)\b/g)].map((match) => match[1] as string);
+}
+
+/** Targets of markdown links and images that stay inside the repository: `[text](path)`, `![alt](path "title")`. */
+function relativeLinkTargets(markdown: string): string[] {
+  const targets: string[] = [];
+  for (const match of markdown.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    const target = (match[1] as string).split('#')[0] as string;
+    if (target === '' || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+    targets.push(decodeURI(target));
+  }
+  return targets;
+}
+
+/** A name in a comment may be relative to its file or to the repository root (`docs/delivery.md`). */
+function nameExists(file: string, name: string): boolean {
+  return existsSync(resolve(dirname(file), name)) || existsSync(resolve(ROOT, name));
+}
+
+/** Markdown links are relative to the document, as a browser or GitHub resolves them. */
+function linkExists(file: string, target: string): boolean {
+  return existsSync(target.startsWith('/') ? join(ROOT, target) : resolve(dirname(file), target));
+}
+
+function namesInFile(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const extension = extname(file);
+  if (SCRIPT_EXTENSIONS.has(extension)) return scriptComments(file, text).flatMap(markdownFileNames);
+  if (YAML_EXTENSIONS.has(extension)) return yamlComments(text).flatMap(markdownFileNames);
+  if (extension === '.md') return markdownFileNames(text);
+  return [];
+}
+
+const isGuide = (file: string) => {
+  const path = relative(ROOT, file);
+  return path === 'README.md' || (path.startsWith('docs/') && path.endsWith('.md'));
+};
+
+describe('files named in comments and docs', () => {
+  const files = projectFiles();
+
+  test('every .md file a comment, manifest or document names is in the repository', () => {
+    const missing = files.flatMap((file) =>
+      namesInFile(file)
+        .filter((name) => !nameExists(file, name))
+        .map((name) => `${relative(ROOT, file)}: ${name}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  test('every relative link in README.md and docs/ leads to a file of the repository', () => {
+    const broken = files.filter(isGuide).flatMap((file) =>
+      relativeLinkTargets(readFileSync(file, 'utf8'))
+        .filter((target) => !linkExists(file, target))
+        .map((target) => `${relative(ROOT, file)}: ${target}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  test('README.md stays a short door: at most 15 KB', () => {
+    expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(README_MAX_BYTES);
+  });
+});
+
+describe('how names and links are found', () => {
+  test.each([
+    ['// see docs/delivery.md, "Retries"', ['docs/delivery.md']],
+    ['# as README.md says', ['README.md']],
+    ['[the guide](https://example.com/guide.md) and ../bench/README.md', ['../bench/README.md']],
+    ['no markdown here: notes.mdx, data.md5', []],
+  ])('markdownFileNames(%j)', (text, names) => {
+    expect(markdownFileNames(text)).toEqual(names);
+  });
+
+  test.each([
+    ['[a](docs/api.md) ![b](docs/screenshots/x.png "shot")', ['docs/api.md', 'docs/screenshots/x.png']],
+    ['[a](#section) [b](https://example.com/x.md) [c](mailto:someone@example.com)', []],
+    ['[a](../bench/README.md#the-scenarios)', ['../bench/README.md']],
+  ])('relativeLinkTargets(%j)', (markdown, targets) => {
+    expect(relativeLinkTargets(markdown)).toEqual(targets);
+  });
+
+  test('a comment is found, a string that looks like one is not', () => {
+    const source = "const url = 'http://x/README.md'; // names MISSING.md\n/* and OTHER.md */\nconst s = '/* NOT.md */';\n";
+    expect(scriptComments('example.ts', source).flatMap(markdownFileNames)).toEqual(['MISSING.md', 'OTHER.md']);
+  });
+
+  test('a YAML comment is found, a value with a # is not', () => {
+    expect(yamlComments('# see A.md\nkey: "value#B.md" # and C.md\n').flatMap(markdownFileNames)).toEqual(['A.md', 'C.md']);
+  });
+});
