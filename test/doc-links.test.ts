@@ -57,15 +57,41 @@ function markdownFileNames(text: string): string[] {
   return [...withoutUrls.matchAll(/(?<![\w./-])((?:\.{1,2}\/)?[\w-][\w./-]*\.md)\b/g)].map((match) => match[1] as string);
 }
 
-/** Targets of markdown links and images that stay inside the repository: `[text](path)`, `![alt](path "title")`. */
-function relativeLinkTargets(markdown: string): string[] {
-  const targets: string[] = [];
+interface LinkTarget {
+  /** A path relative to the document; empty for a link to a section of the same document. */
+  path: string;
+  /** The `#section` part, without the `#`; empty when none. */
+  section: string;
+}
+
+/** Markdown links and images that stay inside the repository: `[text](path#section)`, `![alt](path "title")`. */
+function relativeLinks(markdown: string): LinkTarget[] {
+  const links: LinkTarget[] = [];
   for (const match of markdown.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-    const target = (match[1] as string).split('#')[0] as string;
-    if (target === '' || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
-    targets.push(decodeURI(target));
+    const [path = '', section = ''] = (match[1] as string).split('#');
+    if (/^[a-z][a-z0-9+.-]*:/i.test(path)) continue;
+    links.push({ path: decodeURI(path), section });
   }
-  return targets;
+  return links;
+}
+
+function relativeLinkTargets(markdown: string): string[] {
+  return relativeLinks(markdown)
+    .map((link) => link.path)
+    .filter((path) => path !== '');
+}
+
+/** The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces as hyphens. */
+function headingAnchors(markdown: string): Set<string> {
+  const withoutCode = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  return new Set(
+    [...withoutCode.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)].map((match) =>
+      (match[1] as string)
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    ),
+  );
 }
 
 /** A name in a comment may be relative to its file or to the repository root (`docs/delivery.md`). */
@@ -80,6 +106,7 @@ function linkExists(file: string, target: string): boolean {
 
 function namesInFile(file: string): string[] {
   const text = readFileSync(file, 'utf8');
+  if (!text.includes('.md')) return [];
   const extension = extname(file);
   if (SCRIPT_EXTENSIONS.has(extension)) return scriptComments(file, text).flatMap(markdownFileNames);
   if (YAML_EXTENSIONS.has(extension)) return yamlComments(text).flatMap(markdownFileNames);
@@ -113,6 +140,20 @@ describe('files named in comments and docs', () => {
     expect(broken).toEqual([]);
   });
 
+  test('every #section a link in README.md or docs/ names is a heading of its document', () => {
+    const broken = files.filter(isGuide).flatMap((file) =>
+      relativeLinks(readFileSync(file, 'utf8'))
+        .filter((link) => link.section !== '')
+        .filter((link) => {
+          const document = link.path === '' ? file : resolve(dirname(file), link.path);
+          if (!document.endsWith('.md') || !existsSync(document)) return false;
+          return !headingAnchors(readFileSync(document, 'utf8')).has(link.section);
+        })
+        .map((link) => `${relative(ROOT, file)}: ${link.path}#${link.section}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
   test('README.md stays a short door: at most 15 KB', () => {
     expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(README_MAX_BYTES);
   });
@@ -134,6 +175,11 @@ describe('how names and links are found', () => {
     ['[a](../bench/README.md#the-scenarios)', ['../bench/README.md']],
   ])('relativeLinkTargets(%j)', (markdown, targets) => {
     expect(relativeLinkTargets(markdown)).toEqual(targets);
+  });
+
+  test('headings become the anchors GitHub links to', () => {
+    const anchors = headingAnchors('# Scaling and Redis Cluster\n## Prometheus (`infra/prometheus/`)\n```sh\n# not a heading\n```\n');
+    expect([...anchors]).toEqual(['scaling-and-redis-cluster', 'prometheus-infraprometheus']);
   });
 
   test('a comment is found, a string that looks like one is not', () => {
