@@ -5,7 +5,7 @@ import { profiles, type CompatAnswer, type CompatApi, type CompatRequest, type C
 import type { CompatStore, TenantStore } from '@hookfleet/store';
 import { authenticate, bearerCredential } from '../auth.js';
 import type { SubscriptionService } from '../subscription-service.js';
-import { compatFailureOf } from './compat-errors.js';
+import { failureOf } from '../failure.js';
 import { lowerCaseHeaders, newRequestId, toCompatRequest } from './compat-request.js';
 import { CompatSubscriptions } from './compat-subscriptions.js';
 import { performCompatRoute } from './compat-operations.js';
@@ -58,7 +58,7 @@ function mountProfile(router: Router, mounted: MountedProfile, dependencies: Com
       const compatRequest: CompatRequest = toCompatRequest(request, api, requestId);
       return await performCompatRoute({ route, api, subscriptions, store, profile: profile.name }, compatRequest, request.body);
     } catch (error) {
-      const failure = compatFailureOf(error);
+      const failure = failureOf(error);
       if (failure.unexpected) dependencies.logger.error({ err: error, profile: profile.name }, 'compat route failed');
       return api.error(failure, { requestId });
     }
@@ -84,7 +84,7 @@ export function compatRoutes(dependencies: CompatRouterDependencies): Array<Rout
   const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
     const entry = mounted.find(({ prefix }) => request.path === prefix || request.path.startsWith(`${prefix}/`));
     if (!entry || response.headersSent) return next(error);
-    const failure = compatFailureOf(error);
+    const failure = failureOf(error);
     if (failure.unexpected) dependencies.logger.error({ err: error, profile: entry.profile.name }, 'compat request failed');
     sendCompatAnswer(response, entry.api.error(failure, { requestId: newRequestId() }));
   };
