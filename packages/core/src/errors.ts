@@ -22,11 +22,15 @@ export const ERROR_CODES = {
   not_found: { status: 404, sentence: 'not found' },
   conflict: { status: 409, sentence: 'the request conflicts with the current state' },
   payload_too_large: { status: 413, sentence: 'request body larger than 1 MiB' },
+  /** Well-formed, but the stored resource cannot do it (a subscription whose secret cannot sign). */
+  unprocessable: { status: 422, sentence: 'the request cannot be carried out on this resource' },
   rate_limited: { status: 429, sentence: 'too many requests; slow down' },
   headers_too_large: { status: 431, sentence: 'request headers or URL too large' },
   internal: { status: 500, sentence: 'internal error' },
   /** Redis does not answer: nothing was accepted, try again after Retry-After. */
   unavailable: { status: 503, sentence: 'storage unavailable, try again' },
+  /** Redis answers but refuses writes (out of memory, read-only): nothing was accepted, send it again after Retry-After. */
+  store_unavailable: { status: 503, sentence: 'the store is refusing writes; nothing was accepted, send it again after Retry-After' },
 } as const satisfies Record<string, { status: number; sentence: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
