@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { toOpenApiPath } from '../src/openapi/index.js';
 import { nativeRoutes } from '../src/routes/native-routes.js';
 import { routeErrors, type NativeRoute } from '../src/routes/route-table.js';
 import { errorAnswerSchema } from '../src/routes/answer-schemas.js';
@@ -14,6 +16,8 @@ describe('every declared native route answers what it declares', () => {
   let receiver: TestReceiver;
   let tenant: { id: string; api_key: string };
   let portalToken = '';
+  /** The published document: each answer is checked against its JSON Schema there too (closed objects included). */
+  let published: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
   const fixtures: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -30,6 +34,7 @@ describe('every declared native route answers what it declares', () => {
     fixtures.operations = recover.body.operation_id;
     const link = await fleet.call('POST', '/v1/portal-sessions', {}, tenant.api_key);
     portalToken = decodeURIComponent(String(link.body.url).split('#token=')[1] ?? '');
+    published = (await fleet.call('GET', '/openapi.json', undefined, null)).body;
   });
 
   afterAll(async () => {
@@ -76,6 +81,10 @@ describe('every declared native route answers what it declares', () => {
     if (declared?.schema) {
       const parsed = declared.schema.safeParse(answer.body);
       expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+      const jsonSchema = published.paths[toOpenApiPath(route.path)]?.[route.method]?.responses[String(answer.status)]?.content?.['application/json']?.schema;
+      expect(jsonSchema).toBeDefined();
+      const againstDocument = z.fromJSONSchema(jsonSchema as Parameters<typeof z.fromJSONSchema>[0]).safeParse(answer.body);
+      expect(againstDocument.success ? [] : againstDocument.error.issues).toEqual([]);
     } else if (declared?.type) {
       expect(answer.headers.get('content-type')).toContain(declared.type.split('/')[1]);
     } else {
