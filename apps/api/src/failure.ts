@@ -26,10 +26,12 @@ function failure(code: ErrorCode, message: string = ERROR_CODES[code].sentence, 
   return { code, status: ERROR_CODES[code].status, message, ...extra };
 }
 
-/** The code of a 4xx a library (body-parser, Express) raised, by its status; any other 4xx is a plain bad request. */
+/** The codes a library's own 4xx (body-parser, Express) can stand for; which one is found by its status. */
+const LIBRARY_CODES: readonly ErrorCode[] = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'unprocessable', 'headers_too_large'];
+
+/** The code of a 4xx a library raised, by its status; any other 4xx is a plain bad request. */
 function codeForStatus(status: number): ErrorCode {
-  const known = (Object.keys(ERROR_CODES) as ErrorCode[]).find((code) => ERROR_CODES[code].status === status && code !== 'validation_failed' && code !== 'invalid_json');
-  return known ?? 'bad_request';
+  return LIBRARY_CODES.find((code) => ERROR_CODES[code].status === status) ?? 'bad_request';
 }
 
 /** Classifies any thrown value, once, for every route: native, compat and the ingest fast path. */
