@@ -92,6 +92,10 @@ describe('every declared native route answers what it declares', () => {
     }
   });
 
+  it('declares a portal scope check on exactly the routes portal sessions may call', () => {
+    for (const route of nativeRoutes) expect({ route: route.path, admits: route.auth.includes('portal') }).toEqual({ route: route.path, admits: route.portal !== undefined });
+  });
+
   it('answers a request no schema accepts with the declared error shape and a declared code', async () => {
     for (const route of nativeRoutes.filter((candidate) => candidate.body && candidate.auth.includes('operator'))) {
       const request = validRequest(route);

@@ -40,6 +40,8 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
   };
 
   for (const route of routes) {
+    // A portal session without a scope check could reach any tenant's objects: refuse to start with such a route.
+    if (route.auth.includes('portal') !== (route.portal !== undefined)) throw new Error(`${route.method} ${route.path}: declare \`portal\` exactly when auth admits portal sessions`);
     const open = route.auth.includes('none');
     const chain: RequestHandler[] = [];
     if (!open) chain.push(authenticators[route.credentials ?? 'bearer-or-cookie']);
