@@ -3,7 +3,6 @@ import { HookfleetError } from '@hookfleet/core';
 
 export class TooManyRequests extends HookfleetError {
   override readonly code = 'rate_limited';
-  override readonly status = 429;
   constructor(message: string, readonly retryAfterSeconds: number) {
     super(message);
   }
@@ -34,13 +33,17 @@ export class TokenBuckets {
   }
 }
 
-/** The management API's per-tenant limit (the operator is not limited). */
+/**
+ * The management API's limits: per tenant key, and per tenant for its portal sessions (a bucket apart from the key's,
+ * so a busy portal cannot starve the tenant's backend). The operator is not limited.
+ */
 export function managementRateLimit(buckets: TokenBuckets) {
   return (request: Request, _response: Response, next: NextFunction) => {
     const principal = request.principal;
-    if (principal?.kind !== 'tenant') return next();
-    const verdict = buckets.take(principal.tenantId);
+    if (principal?.kind !== 'tenant' && principal?.kind !== 'portal') return next();
+    const verdict = buckets.take(principal.kind === 'portal' ? `portal:${principal.tenantId}` : principal.tenantId);
     if (verdict.ok) return next();
-    next(new TooManyRequests('too many requests for this tenant; slow down', verdict.retryAfterSeconds));
+    const who = principal.kind === 'portal' ? 'this portal' : 'this tenant';
+    next(new TooManyRequests(`too many requests for ${who}; slow down`, verdict.retryAfterSeconds));
   };
 }

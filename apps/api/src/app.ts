@@ -5,24 +5,18 @@ import type { CompatStore, DeliveryStore, EventStore, OperationStore, TenantStor
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
-import { authenticate, operatorFastLane } from './auth.js';
-import { managementRateLimit, type TokenBuckets } from './abuse-limits.js';
+import type { TokenBuckets } from './abuse-limits.js';
 import { errorHandler } from './error-handler.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
 import type { SubscriptionService } from './subscription-service.js';
-import { healthRoutes } from './routes/health.js';
 import { QUEUE_ADMIN_PATH, queueAdmin } from './admin/queue-admin.js';
-import { tenantRoutes } from './routes/tenants.js';
-import { eventRoutes, ingestHandlers } from './routes/events.js';
-import { subscriptionRoutes } from './routes/subscriptions.js';
-import { deliveryRoutes } from './routes/deliveries.js';
-import { eventLogRoutes } from './routes/event-log.js';
-import { subscriptionOperationRoutes } from './routes/subscription-operations.js';
-import { eventTypeRoutes } from './routes/event-types.js';
-import { docsRoutes, hookfleetOpenApi } from './openapi/index.js';
+import { DOCS_ASSETS_PATH, docsAssets, hookfleetOpenApi } from './openapi/index.js';
 import { compatOpenApi, compatRoutes } from './compat/index.js';
-import { endpointPortal } from './portal/index.js';
+import { PortalTokens, portalPages, portalSecurityHeaders, PORTAL_PATH } from './portal/index.js';
+import { nativeRoutes } from './routes/native-routes.js';
+import { mountRoutes, unknownManagementPaths } from './routes/mount.js';
+import type { RouteServices } from './routes/route-table.js';
 
 export interface AppDependencies {
   adminToken: string;
@@ -48,38 +42,26 @@ export interface AppDependencies {
 /** 1 MiB: a larger body is a 413. */
 export const BODY_LIMIT = '1mb';
 
-export function createApp(dependencies: AppDependencies): Express {
+/** What the route handlers use: the app's dependencies, the portal's token signer and the OpenAPI document. */
+export function routeServices(dependencies: AppDependencies): RouteServices {
+  const openApiDocument = hookfleetOpenApi(nativeRoutes, ...compatOpenApi());
+  return { ...dependencies, portalTokens: new PortalTokens(dependencies.adminToken), openApiDocument: () => openApiDocument };
+}
+
+export function createApp(dependencies: AppDependencies, services: RouteServices = routeServices(dependencies)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(httpMetrics(dependencies.metrics));
-  // Publishing is the hot path: the operator's POST /v1/events[/batch] is routed here, ahead of the health, docs,
-  // compat and portal routers that cannot match it (same parser and handlers; any other caller falls through to
-  // the full /v1 chain below and is answered exactly as before).
-  const jsonBody = express.json({ limit: BODY_LIMIT, type: () => true });
-  const ingest = ingestHandlers(dependencies.events);
-  const operatorOnly = operatorFastLane(dependencies.adminToken);
-  app.post('/v1/events', operatorOnly, jsonBody, ingest.single);
-  app.post('/v1/events/batch', operatorOnly, jsonBody, ingest.batch);
-  app.use(healthRoutes(dependencies.metrics.registry, dependencies.isReady));
   app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
-  const openApiDocument = hookfleetOpenApi(...compatOpenApi());
-  app.use(docsRoutes(() => openApiDocument));
-  app.use(jsonBody);
+  app.use(DOCS_ASSETS_PATH, docsAssets());
+  app.use(PORTAL_PATH, portalSecurityHeaders);
+  app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
+  // Every native route, from its one declaration (routes/native-routes.ts); the compat APIs live under their own prefixes.
+  mountRoutes(app, nativeRoutes, services);
   app.use(compatRoutes(dependencies));
-  // The endpoint portal: its pages, and portal tokens (header or cookie) on the same /v1 routes, inside their scope.
-  const portal = endpointPortal(dependencies);
-  app.use(portal.pages);
-  const auth = authenticate(dependencies.adminToken, dependencies.tenants, portal.credentials, portal.tokens);
-  app.use('/v1', auth, managementRateLimit(dependencies.tenantApiLimit), portal.guard);
-  app.use(portal.routes);
-  app.use(tenantRoutes(dependencies.tenants));
-  app.use(eventRoutes(dependencies.events));
-  app.use(subscriptionRoutes(dependencies.subscriptions, dependencies.deliveries));
-  app.use(eventLogRoutes(dependencies.eventStore, dependencies.deliveries));
-  app.use(deliveryRoutes(dependencies.deliveries, dependencies.subscriptions, dependencies.eventStore, dependencies.queues));
-  app.use(subscriptionOperationRoutes(dependencies.subscriptions, dependencies.operations, dependencies.queues, dependencies.transport, dependencies.retentionMs));
-  app.use(eventTypeRoutes());
+  app.use(portalPages());
+  app.use('/v1', ...unknownManagementPaths(services));
   app.use((request, _response, next) => next(new NotFound(`no route for ${request.method} ${request.path}`)));
   app.use(errorHandler(dependencies.logger));
   return app;

@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { Forbidden, Unauthorized } from '@hookfleet/core';
+import { Unauthorized } from '@hookfleet/core';
 import type { TenantStore } from '@hookfleet/store';
 
 /** What a signed portal token grants: one tenant, optionally narrowed to some subscriptions or one creator. */
@@ -79,21 +79,6 @@ export function authenticate(adminToken: string, tenants: TenantStore, extractor
       next(error);
     }
   };
-}
-
-/** Lets a request with the operator's bearer token through as the operator; any other request skips the route. */
-export function operatorFastLane(adminToken: string) {
-  const isAdminToken = secretMatcher(adminToken);
-  return (request: Request, _response: Response, next: NextFunction) => {
-    const credential = bearerCredential(request);
-    if (!credential || !isAdminToken(credential)) return next('route');
-    request.principal = { kind: 'operator' };
-    next();
-  };
-}
-
-export function requireOperator(request: Request): void {
-  if (request.principal?.kind !== 'operator') throw new Forbidden('operator token required');
 }
 
 export function principalOf(request: Request): Principal {

@@ -1,49 +1,22 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HookfleetError } from '@hookfleet/core';
-import { isRedisUnavailable } from '@hookfleet/store';
 import type { Logger } from 'pino';
+import { failureOf } from './failure.js';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-}
-
-/** Where a library's 400 came from, for the contract's `issues` (a path segment that does not decode, or the request). */
-function issuePathOf(error: unknown): string {
-  return error instanceof URIError ? '(path)' : '(request)';
-}
-
-/** An error's answer in the contract's JSON shape: status, body and extra headers. */
+/** The native answer to a failure: `{ error, code, issues? }` (docs/contract.md, "Errors"), with Retry-After when one is due. */
 export interface ErrorAnswer {
   status: number;
   body: { error: string; code: string; issues?: unknown };
   headers?: Record<string, string>;
 }
 
-/** Maps every error to the contract's JSON shape, in one place (Express's error handler and the ingest fast path). */
 export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
-  if (error instanceof HookfleetError) {
-    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-    return {
-      status: error.status,
-      body: { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) },
-      ...(retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {}),
-    };
-  }
-  const parserError = error as BodyParserError;
-  if (parserError?.type === 'entity.too.large') return { status: 413, body: { error: 'request body larger than 1 MiB', code: 'payload_too_large' } };
-  if (parserError?.type === 'entity.parse.failed' || parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
-    return { status: 400, body: { error: 'body is not valid JSON', code: 'invalid_json', issues: [{ path: '(body)', message: 'malformed JSON' }] } };
-  }
-  if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
-    const message = (error as Error).message;
-    // Every 400 names what was wrong (docs/contract.md, "Errors"), also one raised by Express itself.
-    const issues = parserError.status === 400 ? { issues: [{ path: issuePathOf(error), message }] } : {};
-    return { status: parserError.status, body: { error: message, code: 'bad_request', ...issues } };
-  }
-  if (isRedisUnavailable(error)) return { status: 503, body: { error: 'storage unavailable, try again', code: 'unavailable' }, headers: { 'retry-after': '1' } };
-  logger.error({ err: error }, 'unhandled error');
-  return { status: 500, body: { error: 'internal error', code: 'internal' } };
+  const failure = failureOf(error);
+  if (failure.unexpected) logger.error({ err: error }, 'unhandled error');
+  return {
+    status: failure.status,
+    body: { error: failure.message, code: failure.code, ...(failure.issues ? { issues: failure.issues } : {}) },
+    ...(failure.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(failure.retryAfterSeconds) } } : {}),
+  };
 }
 
 export function errorHandler(logger: Logger) {

@@ -1,19 +1,21 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { eventInputSchema } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import { secretMatcher } from './auth.js';
 import { errorAnswer } from './error-handler.js';
-import type { EventService } from './event-service.js';
 import { parseOrThrow } from './validate.js';
+import { publishEventRoute } from './routes/events.js';
+import type { RouteServices } from './routes/route-table.js';
 
 /** 1 MiB, as BODY_LIMIT (app.ts): a larger body goes to Express, which answers 413. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
-const ROUTE = '/v1/events';
+const ROUTE = publishEventRoute.path;
+const OPERATOR = { kind: 'operator' } as const;
 
 export interface IngestFastPathOptions {
   adminToken: string;
-  events: EventService;
+  /** What the route's handler uses (the event service). */
+  services: RouteServices;
   metrics: HookfleetMetrics;
   logger: Logger;
 }
@@ -39,8 +41,8 @@ function parseStrictJson(raw: Buffer): unknown {
 /**
  * Publishing one event is the hot path (issue 11: 5,000 single POSTs a second on one API process), and Express's
  * share of it — the router walk, body-parser, res.json's ETag — was a third of the API's CPU per event. The operator's
- * plain `POST /v1/events` (known length, no content encoding, UTF-8) is answered here with the same schema, service
- * and error answers; every other request, and every edge of this one (chunked, compressed, empty, over 1 MiB,
+ * plain `POST /v1/events` (known length, no content encoding, UTF-8) is answered here by the route table's own
+ * declaration of that route (routes/events.ts: its body schema and handler) with the same error answers; every other request, and every edge of this one (chunked, compressed, empty, over 1 MiB,
  * another charset, a query string), goes to the Express app untouched.
  */
 export function withIngestFastPath(app: RequestListener, options: IngestFastPathOptions): RequestListener {
@@ -55,9 +57,9 @@ export function withIngestFastPath(app: RequestListener, options: IngestFastPath
 
   async function answer(raw: Buffer, response: ServerResponse): Promise<void> {
     try {
-      const input = parseOrThrow(eventInputSchema, parseStrictJson(raw), 'invalid event');
-      const [result] = await options.events.ingest([input]);
-      send(response, result?.deduplicated ? 200 : 202, result);
+      const body: unknown = parseOrThrow(publishEventRoute.body as NonNullable<typeof publishEventRoute.body>, parseStrictJson(raw), 'invalid request body');
+      const answer = await publishEventRoute.handler({ params: {}, query: {}, body, principal: OPERATOR }, options.services);
+      send(response, answer.status, answer.body);
     } catch (error) {
       const failure = errorAnswer(error, options.logger);
       send(response, failure.status, failure.body, failure.headers);

@@ -1,12 +1,12 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { HookfleetConfig } from '@hookfleet/core';
+import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges, throttled } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
-import { createApp } from './app.js';
+import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import { EventService } from './event-service.js';
@@ -43,7 +43,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   });
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
   const events = new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate));
-  const app = createApp({
+  const dependencies: AppDependencies = {
     adminToken: config.adminToken,
     logger,
     metrics,
@@ -59,9 +59,11 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     retentionMs: eventStore.payloadTtlSeconds * 1000,
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
     isReady: async () => (await readiness()).ok,
-  });
+  };
+  const services = routeServices(dependencies);
+  const app = createApp(dependencies, services);
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
-  const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, events, metrics, logger }));
+  const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, services, metrics, logger }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, '0.0.0.0', () => {
@@ -73,9 +75,10 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   // Requests Node itself refuses (oversized headers or URL, malformed HTTP) still get the contract's JSON shape.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({ error: tooLarge ? 'request headers or URL too large' : 'malformed HTTP request', code: tooLarge ? 'headers_too_large' : 'bad_request' });
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const code: ErrorCode = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+    const { status, sentence } = ERROR_CODES[code];
+    const body = JSON.stringify({ error: sentence, code });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { profiles, type CompatApi } from '@hookfleet/profiles';
-import { nativeRoutes, type DocumentedRoute } from '../src/openapi/route-catalog.js';
+import { nativeRoutes } from '../src/routes/native-routes.js';
+import type { NativeRoute } from '../src/routes/route-table.js';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
@@ -122,7 +123,7 @@ describe('bad input at every route', () => {
   });
 
   /** A body each route accepts, the starting point of its bad ones. */
-  function validBody(route: DocumentedRoute): Record<string, unknown> {
+  function validBody(route: NativeRoute): Record<string, unknown> {
     const samples: Record<string, Record<string, unknown>> = {
       'post /v1/tenants': { name: 'fuzzed' },
       'post /v1/events': { tenant: tenant.id, profile: 'standard', type: 'fuzz.event', data: { a: 1 }, occurred_at: new Date().toISOString(), actor: { id: 1 }, fields_changed: ['a'], visible_to: [1] },
@@ -139,7 +140,7 @@ describe('bad input at every route', () => {
     return samples[`${route.method} ${route.path}`] ?? {};
   }
 
-  function pathOf(route: DocumentedRoute, id?: string): string {
+  function pathOf(route: NativeRoute, id?: string): string {
     const collection = /^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '';
     return route.path.replace(':id', id ?? fixtures[collection] ?? 'none');
   }

@@ -108,7 +108,7 @@ describe('the client against a stub API', () => {
       code: 'validation_failed',
       issues: [
         { path: 'events.1.tenant', message: expect.any(String) },
-        { path: 'events.1.data', message: 'Required' },
+        { path: 'events.1.data', message: 'required: any JSON value' },
         { path: 'events.2.id', message: 'letters, digits and _ . : - only' },
       ],
     });

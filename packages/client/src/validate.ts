@@ -1,14 +1,15 @@
 import type { z } from 'zod';
-import type { IssueDetail } from '@hookfleet/core';
+import { parsePlainly, toIssueDetails, type IssueDetail } from '@hookfleet/core';
 import { HookfleetValidationError } from './errors.js';
 
+/** The API's own plain messages (packages/core, plain-messages.ts), so a user reads the same words either side. */
 function toIssues(error: z.ZodError, pathPrefix: ReadonlyArray<string | number>): IssueDetail[] {
-  return error.issues.map((issue) => ({ path: [...pathPrefix, ...issue.path].map(String).join('.') || '(body)', message: issue.message }));
+  return toIssueDetails(error.issues, pathPrefix);
 }
 
 /** Checks input with the schema the API applies, before anything is sent; paths as the API names them. */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
-  const result = schema.safeParse(value);
+  const result = parsePlainly(schema, value);
   if (result.success) return result.data;
   throw new HookfleetValidationError(what, toIssues(result.error, []));
 }
@@ -18,7 +19,7 @@ export function parseEach<Schema extends z.ZodType>(schema: Schema, values: read
   const parsed: Array<z.output<Schema>> = [];
   const issues: IssueDetail[] = [];
   values.forEach((value, index) => {
-    const result = schema.safeParse(value);
+    const result = parsePlainly(schema, value);
     if (result.success) parsed.push(result.data);
     else issues.push(...toIssues(result.error, [pathPrefix, index]));
   });

@@ -6,7 +6,8 @@ export const boundedJson = z.unknown().refine((value) => !nestsDeeperThan(value)
 
 export const isoTime = z.iso.datetime({ offset: true });
 
-export const tenantCreateSchema = z.object({ name: z.string().trim().min(1).max(200) });
+/** Native create and patch bodies are strict: a misspelt field is a 400 naming it, never silently dropped. */
+export const tenantCreateSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 export type TenantCreate = z.infer<typeof tenantCreateSchema>;
 
 export const eventIdSchema = z
@@ -19,7 +20,7 @@ export const eventInputSchema = z.object({
   tenant: z.string().min(1).max(100),
   profile: z.string().min(1).max(50),
   type: z.string().min(1).max(200),
-  data: boundedJson.refine((value) => value !== undefined, 'Required'),
+  data: boundedJson.refine((value) => value !== undefined, 'required: any JSON value'),
   id: eventIdSchema.optional(),
   occurred_at: isoTime.optional(),
   actor: z.object({ id: z.union([z.string().min(1), z.number()]) }).optional(),
@@ -67,11 +68,13 @@ const subscriptionFields = {
   ordered: z.boolean().optional(),
 };
 
-export const subscriptionCreateSchema = z.object({
-  ...subscriptionFields,
-  /** Operators name the tenant; a tenant key implies it. */
-  tenant: z.string().min(1).max(100).optional(),
-});
+export const subscriptionCreateSchema = z
+  .object({
+    ...subscriptionFields,
+    /** Operators name the tenant; a tenant key implies it. */
+    tenant: z.string().min(1).max(100).optional(),
+  })
+  .strict();
 export type SubscriptionCreate = z.infer<typeof subscriptionCreateSchema>;
 
 export const subscriptionPatchSchema = z

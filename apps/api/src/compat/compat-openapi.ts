@@ -1,5 +1,6 @@
 import { profiles, type CompatOperation } from '@hookfleet/profiles';
-import type { DocumentedRoute, HttpMethod } from '../openapi/route-catalog.js';
+import type { DocumentedRoute } from '../openapi/openapi-document.js';
+import type { HttpMethod } from '../routes/route-table.js';
 
 const SUMMARIES: Record<CompatOperation, string> = {
   list: 'List webhooks',
@@ -26,11 +27,11 @@ export function compatOpenApi(): [DocumentedRoute[], Record<string, unknown>] {
         tags: [`compat: ${profile.name}`],
         auth: [scheme, 'tenant', 'operator'],
         ...(route.body ? { body: route.body } : {}),
-        responses: {
-          [String(route.status)]: `The provider's answer (${route.operation})`,
-          '400': "Invalid input, in the provider's error style",
-          '401': 'Missing or wrong credentials',
-          '404': 'Unknown or another tenant’s webhook',
+        answers: { [route.status]: { description: `The provider's answer (${route.operation})` } },
+        foreignErrors: {
+          400: "Invalid input, in the provider's error style",
+          401: 'Missing or wrong credentials',
+          404: 'Unknown or another tenant’s webhook',
         },
       });
     }

@@ -5,7 +5,7 @@ import { profiles, type CompatAnswer, type CompatApi, type CompatRequest, type C
 import type { CompatStore, TenantStore } from '@hookfleet/store';
 import { authenticate, bearerCredential } from '../auth.js';
 import type { SubscriptionService } from '../subscription-service.js';
-import { compatFailureOf } from './compat-errors.js';
+import { failureOf } from '../failure.js';
 import { lowerCaseHeaders, newRequestId, toCompatRequest } from './compat-request.js';
 import { CompatSubscriptions } from './compat-subscriptions.js';
 import { performCompatRoute } from './compat-operations.js';
@@ -26,8 +26,9 @@ interface MountedProfile {
 
 const OVERRIDABLE_METHODS = new Set(['GET', 'PUT', 'PATCH', 'DELETE']);
 
-export function sendCompatAnswer(response: Response, answer: CompatAnswer): void {
-  if (answer.status === 503) response.set('retry-after', '1');
+/** Sends a profile's answer; a failure that says when to try again (429, 503) carries Retry-After in every style. */
+export function sendCompatAnswer(response: Response, answer: CompatAnswer, retryAfterSeconds?: number): void {
+  if (retryAfterSeconds !== undefined) response.set('retry-after', String(retryAfterSeconds));
   if (answer.body === undefined) response.status(answer.status).end();
   else response.status(answer.status).json(answer.body);
 }
@@ -52,21 +53,21 @@ function mountProfile(router: Router, mounted: MountedProfile, dependencies: Com
   // The provider's own header style for the tenant key, and Bearer (tenant key or operator token) as everywhere.
   router.use(prefix, authenticate(dependencies.adminToken, dependencies.tenants, [(request) => api.credential(lowerCaseHeaders(request)), bearerCredential]));
 
-  async function answer(route: CompatRoute, request: Request): Promise<CompatAnswer> {
+  async function answer(route: CompatRoute, request: Request, response: Response): Promise<void> {
     const requestId = newRequestId();
     try {
       const compatRequest: CompatRequest = toCompatRequest(request, api, requestId);
-      return await performCompatRoute({ route, api, subscriptions, store, profile: profile.name }, compatRequest, request.body);
+      sendCompatAnswer(response, await performCompatRoute({ route, api, subscriptions, store, profile: profile.name }, compatRequest, request.body));
     } catch (error) {
-      const failure = compatFailureOf(error);
+      const failure = failureOf(error);
       if (failure.unexpected) dependencies.logger.error({ err: error, profile: profile.name }, 'compat route failed');
-      return api.error(failure, { requestId });
+      sendCompatAnswer(response, api.error(failure, { requestId }), failure.retryAfterSeconds);
     }
   }
 
   for (const route of api.routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    router[method](`${prefix}${route.path}`, async (request, response) => sendCompatAnswer(response, await answer(route, request)));
+    router[method](`${prefix}${route.path}`, (request, response) => answer(route, request, response));
   }
   router.use(prefix, (request, _response, next) => next(new NotFound(`no route for ${request.method} ${request.originalUrl}`)));
 }
@@ -84,9 +85,9 @@ export function compatRoutes(dependencies: CompatRouterDependencies): Array<Rout
   const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
     const entry = mounted.find(({ prefix }) => request.path === prefix || request.path.startsWith(`${prefix}/`));
     if (!entry || response.headersSent) return next(error);
-    const failure = compatFailureOf(error);
+    const failure = failureOf(error);
     if (failure.unexpected) dependencies.logger.error({ err: error, profile: entry.profile.name }, 'compat request failed');
-    sendCompatAnswer(response, entry.api.error(failure, { requestId: newRequestId() }));
+    sendCompatAnswer(response, entry.api.error(failure, { requestId: newRequestId() }), failure.retryAfterSeconds);
   };
   return [router, errorHandler];
 }

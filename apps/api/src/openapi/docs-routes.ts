@@ -1,4 +1,6 @@
-import express, { Router } from 'express';
+import express from 'express';
+import { route, type NativeRoute } from '../routes/route-table.js';
+import { openApiDocumentSchema } from '../routes/answer-schemas.js';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
@@ -21,23 +23,41 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
+const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'";
+
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 });`;
 
 /** GET /openapi.json and GET /docs (an HTML reference rendered from it). */
-export function docsRoutes(document: () => unknown): Router {
-  const router = Router();
-  router.get('/openapi.json', (_request, response) => {
-    response.json(document());
-  });
-  router.get('/docs', (_request, response) => {
-    response
-      .set('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
-      .type('html')
-      .send(PAGE);
-  });
-  router.get('/docs/init.js', (_request, response) => {
-    response.type('application/javascript').send(INIT);
-  });
-  router.use('/docs/assets', express.static(swaggerUiDir, { index: false, maxAge: '1h' }));
-  return router;
-}
+export const docsRoutes: NativeRoute[] = [
+  route({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    tags: ['health'],
+    auth: ['none'],
+    answers: { 200: { description: 'OpenAPI 3.1', schema: openApiDocumentSchema } },
+    handler: (_call, { openApiDocument }) => ({ status: 200, body: openApiDocument() }),
+  }),
+  route({
+    method: 'get',
+    path: '/docs',
+    summary: 'The HTML reference of this document',
+    tags: ['health'],
+    auth: ['none'],
+    answers: { 200: { description: 'HTML', type: 'text/html' } },
+    handler: () => ({ status: 200, type: 'html', headers: { 'content-security-policy': DOCS_CSP }, body: PAGE }),
+  }),
+  route({
+    method: 'get',
+    path: '/docs/init.js',
+    summary: 'The script that renders /docs',
+    tags: ['health'],
+    auth: ['none'],
+    answers: { 200: { description: 'JavaScript', type: 'application/javascript' } },
+    handler: () => ({ status: 200, type: 'application/javascript', body: INIT }),
+  }),
+];
+
+/** The reference page's own files (swagger-ui-dist), not routes of the API. */
+export const DOCS_ASSETS_PATH = '/docs/assets';
+export const docsAssets = () => express.static(swaggerUiDir, { index: false, maxAge: '1h' });

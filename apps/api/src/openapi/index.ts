@@ -1,13 +1,18 @@
-import { buildOpenApiDocument } from './openapi-document.js';
-import { nativeRoutes, type DocumentedRoute } from './route-catalog.js';
+import type { NativeRoute } from '../routes/route-table.js';
+import { routeErrors } from '../routes/route-table.js';
+import { buildOpenApiDocument, type DocumentedRoute } from './openapi-document.js';
 
-export { docsRoutes } from './docs-routes.js';
-export { nativeRoutes, type DocumentedRoute } from './route-catalog.js';
-export { toOpenApiPath } from './openapi-document.js';
+export { DOCS_ASSETS_PATH, docsAssets } from './docs-routes.js';
+export { toOpenApiPath, type DocumentedRoute } from './openapi-document.js';
 
-/** The whole document: native and operations routes plus whatever extra tables (compat routes) are mounted. */
-export function hookfleetOpenApi(extraRoutes: readonly DocumentedRoute[] = [], extraSchemes: Record<string, unknown> = {}) {
-  return buildOpenApiDocument([...nativeRoutes, ...extraRoutes], {
+/** A native route as the document describes it: its answers, and its errors by stable code. */
+function documented(route: NativeRoute): DocumentedRoute {
+  return { ...route, errorCodes: routeErrors(route) };
+}
+
+/** The whole document: the native route table plus whatever extra tables (compat routes) are mounted. */
+export function hookfleetOpenApi(nativeRoutes: readonly NativeRoute[], extraRoutes: readonly DocumentedRoute[] = [], extraSchemes: Record<string, unknown> = {}) {
+  return buildOpenApiDocument([...nativeRoutes.map(documented), ...extraRoutes], {
     schemes: {
       operator: { type: 'http', scheme: 'bearer', description: 'HOOKFLEET_ADMIN_TOKEN: may do everything' },
       tenant: { type: 'http', scheme: 'bearer', description: 'A tenant API key from POST /v1/tenants: its own objects only' },
@@ -16,4 +21,3 @@ export function hookfleetOpenApi(extraRoutes: readonly DocumentedRoute[] = [], e
     },
   }, '0.1.0');
 }
-export { mountedRoutes } from './mounted-routes.js';

@@ -1,20 +1,56 @@
 import { z } from 'zod';
-import type { DocumentedRoute } from './route-catalog.js';
+import { ERROR_CODES, type ErrorCode } from '@hookfleet/core';
+import type { AnswerSpec, HttpMethod } from '../routes/route-table.js';
+import { errorAnswerSchema } from '../routes/answer-schemas.js';
+
+/** One operation of the document: a native route (routes/route-table.ts) or a compat route (compat/compat-openapi.ts). */
+export interface DocumentedRoute {
+  method: HttpMethod;
+  /** Express syntax (`/v1/subscriptions/:id`). */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Security scheme names, or `none`. */
+  auth: readonly string[];
+  body?: z.ZodType;
+  query?: z.ZodType;
+  answers: Record<number, AnswerSpec>;
+  /** Error answers in the native `{ error, code, issues? }` shape, by stable code. */
+  errorCodes?: readonly ErrorCode[];
+  /** Error answers in another style (a compat provider's): status → description. */
+  foreignErrors?: Record<number, string>;
+}
 
 /** Express `:id` → OpenAPI `{id}`. */
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]+)/g, '{$1}');
 }
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   return rest;
 }
 
 /** Query parameters from an object schema: one parameter per property. */
 function queryParameters(schema: z.ZodType): unknown[] {
-  const json = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: property }));
+}
+
+function successAnswer(spec: AnswerSpec): Record<string, unknown> {
+  if (spec.schema) return { description: spec.description, content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } };
+  if (spec.type) return { description: spec.description, content: { [spec.type]: { schema: { type: 'string' } } } };
+  return { description: spec.description };
+}
+
+/** The error answers of some codes, grouped by the status each code maps to (ERROR_CODES). */
+function errorAnswers(codes: readonly ErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
+  const schema = jsonSchema(errorAnswerSchema, 'output');
+  return Object.fromEntries(
+    [...byStatus].map(([status, statusCodes]) => [String(status), { description: `\`code\`: ${statusCodes.join(', ')}`, content: { 'application/json': { schema } } }]),
+  );
 }
 
 export interface SecuritySchemeSet {
@@ -31,14 +67,19 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], securit
       ...[...route.path.matchAll(/:([A-Za-z_]+)/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } })),
       ...(route.query ? queryParameters(route.query) : []),
     ];
+    const responses = {
+      ...Object.fromEntries(Object.entries(route.answers).map(([status, spec]) => [status, successAnswer(spec)])),
+      ...errorAnswers(route.errorCodes ?? []),
+      ...Object.fromEntries(Object.entries(route.foreignErrors ?? {}).map(([status, description]) => [status, { description }])),
+    };
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: route.tags,
       operationId: `${route.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ? next.toUpperCase() : ''))}`,
-      responses: Object.fromEntries(Object.entries(route.responses).map(([status, description]) => [status, { description }])),
+      responses,
     };
     if (parameters.length > 0) operation.parameters = parameters;
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } };
+    if (route.body) operation.requestBody = { required: !route.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
     const schemes = route.auth.filter((scheme) => scheme !== 'none');
     operation.security = schemes.length > 0 ? schemes.map((scheme) => ({ [scheme]: [] })) : [];
     paths[path] = { ...(paths[path] ?? {}), [route.method]: operation };

@@ -1,10 +1,10 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { Forbidden, ValidationFailed, type IssueDetail } from '@hookfleet/core';
-import type { SubscriptionStore, TenantStore } from '@hookfleet/store';
-import { principalOf } from '../auth.js';
-import { parseOrThrow } from '../validate.js';
-import { portalSessionCreateSchema } from './portal-schemas.js';
-import type { PortalTokens } from './portal-token.js';
+import { bearerCredential } from '../auth.js';
+import { callerOf, httpOf, route, type NativeRoute } from '../routes/route-table.js';
+import { portalLinkSchema, portalSessionSchema, portalSignedInSchema } from '../routes/answer-schemas.js';
+import { clearPortalCookie, setPortalCookie } from './portal-cookie.js';
+import { portalSessionCreateSchema, portalSignInSchema } from './portal-schemas.js';
 
 export const PORTAL_PATH = '/portal';
 
@@ -14,29 +14,111 @@ export function portalUrl(request: Request, token: string): string {
   return `${request.protocol}://${request.get('host') ?? '127.0.0.1'}${PORTAL_PATH}/#token=${token}`;
 }
 
-/** POST /v1/portal-sessions: a tenant's backend (or the operator for a tenant) asks for a portal link. */
-export function portalSessionRoutes(tokens: PortalTokens, tenants: TenantStore, subscriptions: SubscriptionStore): Router {
-  const router = Router();
-  router.post('/v1/portal-sessions', async (request, response) => {
-    const principal = principalOf(request);
-    if (principal.kind === 'portal') throw new Forbidden('a portal session cannot open portal sessions');
-    const input = parseOrThrow(portalSessionCreateSchema, request.body ?? {}, 'invalid portal session');
-    const tenant = principal.kind === 'tenant' ? principal.tenantId : input.tenant;
-    if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant' }]);
-    if (principal.kind === 'tenant' && input.tenant && input.tenant !== tenant) {
-      throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens portal sessions for its own tenant only' }]);
-    }
-    if (!(await tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
-    const subscriptionIds = input.subscriptions ? [...new Set(input.subscriptions)] : null;
-    if (subscriptionIds) {
-      const found = await subscriptions.getMany(subscriptionIds);
-      const issues: IssueDetail[] = subscriptionIds.flatMap((id, index) =>
-        found[index]?.tenant === tenant ? [] : [{ path: `subscriptions.${index}`, message: `unknown subscription ${id}` }],
-      );
-      if (issues.length > 0) throw new ValidationFailed('unknown subscriptions', issues);
-    }
-    const { token, expiresAt } = tokens.mint({ tenantId: tenant, subscriptionIds, createdBy: input.created_by ?? null }, input.expires_in);
-    response.status(201).json({ url: portalUrl(request, token), expires_at: expiresAt.toISOString() });
-  });
-  return router;
-}
+/**
+ * Portal links (POST /v1/portal-sessions, for a tenant's backend or the operator) and the portal's session cookie:
+ * a portal link's token, a tenant key or the operator token (naming a tenant) is exchanged for an HttpOnly,
+ * SameSite=Strict cookie that holds a portal token, never the key itself.
+ */
+export const portalSessionRoutes: NativeRoute[] = [
+  route({
+    method: 'post',
+    path: '/v1/portal-sessions',
+    summary: 'A link to the endpoint portal (/portal) with a signed token, scoped to the tenant and optionally to some subscriptions or one creator',
+    tags: ['portal'],
+    auth: ['operator', 'tenant'],
+    body: portalSessionCreateSchema,
+    answers: { 201: { description: 'The link and when it expires', schema: portalLinkSchema } },
+    async handler(call, { tenants, subscriptions, portalTokens }) {
+      const principal = callerOf(call);
+      const input = call.body;
+      const tenant = principal.kind === 'tenant' ? principal.tenantId : input.tenant;
+      if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant' }]);
+      if (principal.kind === 'tenant' && input.tenant && input.tenant !== tenant) {
+        throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens portal sessions for its own tenant only' }]);
+      }
+      if (!(await tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
+      const subscriptionIds = input.subscriptions ? [...new Set(input.subscriptions)] : null;
+      if (subscriptionIds) {
+        const found = await subscriptions.store.getMany(subscriptionIds);
+        const issues: IssueDetail[] = subscriptionIds.flatMap((id, index) =>
+          found[index]?.tenant === tenant ? [] : [{ path: `subscriptions.${index}`, message: `unknown subscription ${id}` }],
+        );
+        if (issues.length > 0) throw new ValidationFailed('unknown subscriptions', issues);
+      }
+      const { token, expiresAt } = portalTokens.mint({ tenantId: tenant, subscriptionIds, createdBy: input.created_by ?? null }, input.expires_in);
+      return { status: 201, body: { url: portalUrl(httpOf(call).request, token), expires_at: expiresAt.toISOString() } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${PORTAL_PATH}/session`,
+    summary: 'Exchange a portal token, a tenant key or the operator token (with `tenant`) for the portal’s HttpOnly, SameSite=Strict session cookie; needs the `x-hookfleet-portal: 1` header',
+    tags: ['portal'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'none' },
+    credentials: 'bearer',
+    rateLimited: false,
+    portalPageOnly: true,
+    body: portalSignInSchema,
+    answers: { 200: { description: 'The session’s tenant and expiry, and Set-Cookie', schema: portalSignedInSchema } },
+    async handler(call, { tenants, portalTokens }) {
+      const principal = callerOf(call);
+      const { request, response } = httpOf(call);
+      let session: { token: string; tenantId: string; expiresAt: number };
+      if (principal.kind === 'portal') {
+        session = { token: bearerCredential(request) as string, tenantId: principal.tenantId, expiresAt: principal.expiresAt };
+      } else {
+        const tenantId = principal.kind === 'tenant' ? principal.tenantId : call.body.tenant;
+        if (!tenantId) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator names the tenant to open the portal for' }]);
+        if (principal.kind === 'tenant' && call.body.tenant && call.body.tenant !== tenantId)
+          throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens its own tenant only' }]);
+        if (!(await tenants.exists(tenantId))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenantId}` }]);
+        const minted = portalTokens.mint({ tenantId, subscriptionIds: null, createdBy: null });
+        session = { token: minted.token, tenantId, expiresAt: minted.expiresAt.getTime() };
+      }
+      setPortalCookie(request, response, session.token, session.expiresAt);
+      return { status: 200, body: { tenant: session.tenantId, expires_at: new Date(session.expiresAt).toISOString() } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${PORTAL_PATH}/session`,
+    summary: 'The portal session of the cookie: tenant, scope, expiry',
+    tags: ['portal'],
+    auth: ['portal'],
+    portal: { check: 'none' },
+    credentials: 'bearer-or-cookie',
+    rateLimited: false,
+    answers: { 200: { description: 'The session’s tenant, scope and expiry', schema: portalSessionSchema } },
+    async handler(call, { tenants }) {
+      const principal = callerOf(call);
+      if (principal.kind !== 'portal') throw new Forbidden('not a portal session: open a portal link, or sign in on the portal page');
+      const tenant = await tenants.get(principal.tenantId);
+      return {
+        status: 200,
+        headers: { 'cache-control': 'no-store' },
+        body: {
+          tenant: { id: principal.tenantId, name: tenant?.name ?? principal.tenantId },
+          subscriptions: principal.subscriptionIds,
+          created_by: principal.createdBy,
+          expires_at: new Date(principal.expiresAt).toISOString(),
+          can_create: principal.subscriptionIds === null,
+        },
+      };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: `${PORTAL_PATH}/session`,
+    summary: 'Sign out of the portal (clears the cookie)',
+    tags: ['portal'],
+    auth: ['none'],
+    portalPageOnly: true,
+    answers: { 204: { description: 'Cookie cleared' } },
+    handler(call) {
+      const { request, response } = httpOf(call);
+      clearPortalCookie(request, response);
+      return { status: 204 };
+    },
+  }),
+];

@@ -1,6 +1,5 @@
-import type { Request } from 'express';
 import { Forbidden, ValidationFailed, type Subscription } from '@hookfleet/core';
-import { principalOf, type Principal } from '../auth.js';
+import type { Principal } from '../auth.js';
 
 /** Whose subscriptions a request may see: one tenant's, optionally narrowed (a portal session's scope). */
 export interface SubscriptionOwner {
@@ -16,10 +15,6 @@ export function ownerScopeOf(principal: Principal): OwnerScope {
   if (principal.kind === 'operator') return null;
   if (principal.kind === 'tenant') return principal.tenantId;
   return { tenantId: principal.tenantId, subscriptionIds: principal.subscriptionIds, createdBy: principal.createdBy };
-}
-
-export function ownerScope(request: Request): OwnerScope {
-  return ownerScopeOf(principalOf(request));
 }
 
 export function ownsSubscription(owner: OwnerScope, subscription: Pick<Subscription, 'id' | 'tenant' | 'created_by'>): boolean {

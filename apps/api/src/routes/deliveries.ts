@@ -1,47 +1,69 @@
-import { Router, type Request } from 'express';
 import { deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/core';
-import type { DeliveryStore, EventStore } from '@hookfleet/store';
-import { attemptAgainNow, type HookfleetQueues } from '@hookfleet/queue';
-import { parseOrThrow } from '../validate.js';
-import type { SubscriptionService } from '../subscription-service.js';
-import { tenantScope } from './subscriptions.js';
+import { attemptAgainNow } from '@hookfleet/queue';
+import { route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
+import { deliveryPageSchema, deliverySchema } from './answer-schemas.js';
+
+/** The delivery of the path, if the caller's tenant owns its subscription. */
+async function ownedDelivery(call: RouteCall, { deliveries, subscriptions }: RouteServices): Promise<Delivery> {
+  const id = call.params.id as string;
+  const delivery = await deliveries.get(id);
+  if (!delivery) throw new NotFound(`delivery ${id} not found`);
+  const scope = tenantScopeOf(call);
+  if (scope !== null) {
+    const subscription = await subscriptions.store.get(delivery.subscription_id);
+    if (!subscription || subscription.tenant !== scope) throw new NotFound(`delivery ${id} not found`);
+  }
+  return delivery;
+}
 
 /** Deliveries as a queryable log: one, a filtered list per subscription, and one more attempt now. */
-export function deliveryRoutes(deliveries: DeliveryStore, subscriptions: SubscriptionService, events: EventStore, queues: HookfleetQueues): Router {
-  const router = Router();
-
-  async function ownedDelivery(request: Request): Promise<Delivery> {
-    const id = String(request.params.id);
-    const delivery = await deliveries.get(id);
-    if (!delivery) throw new NotFound(`delivery ${id} not found`);
-    const scope = tenantScope(request);
-    if (scope !== null) {
-      const subscription = await subscriptions.store.get(delivery.subscription_id);
-      if (!subscription || subscription.tenant !== scope) throw new NotFound(`delivery ${id} not found`);
-    }
-    return delivery;
-  }
-
-  router.get('/v1/deliveries', async (request, response) => {
-    const query = parseOrThrow(deliveryListQuerySchema, request.query, 'invalid query');
-    await subscriptions.getOwned(query.subscription, tenantScope(request));
-    response.json(await deliveries.list({ ...query, subscriptionId: query.subscription }));
-  });
-
-  router.get('/v1/deliveries/:id', async (request, response) => {
-    response.json(await ownedDelivery(request));
-  });
-
-  router.post('/v1/deliveries/:id/retry', async (request, response) => {
-    const delivery = await ownedDelivery(request);
-    const subscription = await subscriptions.getOwned(delivery.subscription_id, tenantScope(request));
-    const [event] = await events.getMany([delivery.event_id]);
-    if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
-    await attemptAgainNow(queues.deliveriesFor, deliveries, [
-      { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts, ordered: subscription.ordered === true },
-    ]);
-    response.status(202).json({ ...delivery, status: 'pending', next_attempt_at: new Date().toISOString() });
-  });
-
-  return router;
-}
+export const deliveryRoutes: NativeRoute[] = [
+  route({
+    method: 'get',
+    path: '/v1/deliveries',
+    summary: 'A subscription’s deliveries by status and time',
+    tags: ['deliveries'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'subscription-query' },
+    query: deliveryListQuerySchema,
+    answers: { 200: { description: 'A page of deliveries', schema: deliveryPageSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions, deliveries }) {
+      await subscriptions.getOwned(call.query.subscription, tenantScopeOf(call));
+      return { status: 200, body: await deliveries.list({ ...call.query, subscriptionId: call.query.subscription }) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/deliveries/:id',
+    summary: 'One delivery',
+    tags: ['deliveries'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'delivery' },
+    answers: { 200: { description: 'The delivery', schema: deliverySchema } },
+    errors: ['not_found'],
+    async handler(call, services) {
+      return { status: 200, body: await ownedDelivery(call, services) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/deliveries/:id/retry',
+    summary: 'One more attempt now, same webhook-id',
+    tags: ['deliveries'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'delivery' },
+    answers: { 202: { description: 'The delivery, status pending', schema: deliverySchema } },
+    errors: ['not_found'],
+    async handler(call, services) {
+      const delivery = await ownedDelivery(call, services);
+      const subscription = await services.subscriptions.getOwned(delivery.subscription_id, tenantScopeOf(call));
+      const [event] = await services.eventStore.getMany([delivery.event_id]);
+      if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
+      await attemptAgainNow(services.queues.deliveriesFor, services.deliveries, [
+        { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts, ordered: subscription.ordered === true },
+      ]);
+      return { status: 202, body: { ...delivery, status: 'pending', next_attempt_at: new Date().toISOString() } };
+    },
+  }),
+];

@@ -1,31 +1,37 @@
-import { Router, type Request, type Response } from 'express';
 import { eventBatchSchema, eventInputSchema } from '@hookfleet/core';
-import { requireOperator } from '../auth.js';
-import { parseOrThrow } from '../validate.js';
-import type { EventService } from '../event-service.js';
+import { route, type NativeRoute } from './route-table.js';
+import { batchAcceptedSchema, eventAcceptedSchema } from './answer-schemas.js';
 
-/** The two publishing handlers, mounted by eventRoutes and by the operator's fast lane (app.ts). */
-export function ingestHandlers(events: EventService) {
-  return {
-    async single(request: Request, response: Response): Promise<void> {
-      requireOperator(request);
-      const input = parseOrThrow(eventInputSchema, request.body, 'invalid event');
-      const [result] = await events.ingest([input]);
-      response.status(result?.deduplicated ? 200 : 202).json(result);
-    },
-    async batch(request: Request, response: Response): Promise<void> {
-      requireOperator(request);
-      const input = parseOrThrow(eventBatchSchema, request.body, 'invalid batch');
-      const results = await events.ingest(input.events, ['events']);
-      response.status(202).json({ results });
-    },
-  };
-}
+/** Publishing one event: Express mounts it, and the ingest fast path (ingest-fast-path.ts) runs the same handler. */
+export const publishEventRoute = route({
+  method: 'post',
+  path: '/v1/events',
+  summary: 'Publish one event',
+  tags: ['events'],
+  auth: ['operator'],
+  body: eventInputSchema,
+  answers: {
+    202: { description: 'Accepted: `deduplicated: false`', schema: eventAcceptedSchema },
+    200: { description: 'The id was seen within 24 h: `deduplicated: true`, nothing new is delivered', schema: eventAcceptedSchema },
+  },
+  async handler({ body }, { events }) {
+    const [result] = await events.ingest([body]);
+    return { status: result?.deduplicated ? 200 : 202, body: result };
+  },
+});
 
-export function eventRoutes(events: EventService): Router {
-  const router = Router();
-  const handlers = ingestHandlers(events);
-  router.post('/v1/events', handlers.single);
-  router.post('/v1/events/batch', handlers.batch);
-  return router;
-}
+export const publishRoutes: NativeRoute[] = [
+  publishEventRoute,
+  route({
+    method: 'post',
+    path: '/v1/events/batch',
+    summary: 'Publish up to 500 events',
+    tags: ['events'],
+    auth: ['operator'],
+    body: eventBatchSchema,
+    answers: { 202: { description: '`results: [{ id, deduplicated }]`, in the order sent', schema: batchAcceptedSchema } },
+    async handler({ body }, { events }) {
+      return { status: 202, body: { results: await events.ingest(body.events, ['events']) } };
+    },
+  }),
+];

@@ -1,13 +1,9 @@
-import { Router } from 'express';
 import { Conflict, NotFound, recoverSchema, replaySchema, testDeliverySchema, type Subscription } from '@hookfleet/core';
-import type { OperationStore } from '@hookfleet/store';
-import type { HookfleetQueues } from '@hookfleet/queue';
-import type { DeliveryTransport } from '@hookfleet/delivery';
-import { parseOrThrow } from '../validate.js';
-import type { SubscriptionService } from '../subscription-service.js';
 import { assertWithinRetention } from '../retention.js';
 import { sendTestDelivery } from '../test-delivery.js';
-import { tenantScope } from './subscriptions.js';
+import { ownerScopeOf } from '../portal/subscription-scope.js';
+import { callerOf, route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
+import { operationSchema, operationStartedSchema, testDeliveryResultSchema } from './answer-schemas.js';
 
 /** An inactive subscription receives nothing, so sending it its backlog would only mark everything dead again. */
 function assertActive(subscription: Subscription): void {
@@ -16,48 +12,82 @@ function assertActive(subscription: Subscription): void {
   }
 }
 
-/** Recover, replay (background operations with progress) and a synchronous test delivery. */
-export function subscriptionOperationRoutes(
-  subscriptions: SubscriptionService,
-  operations: OperationStore,
-  queues: HookfleetQueues,
-  transport: DeliveryTransport,
-  retentionMs: number,
-): Router {
-  const router = Router();
-
-  router.post('/v1/subscriptions/:id/recover', async (request, response) => {
-    const input = parseOrThrow(recoverSchema, request.body ?? {}, 'invalid recover');
-    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
-    assertActive(subscription);
-    assertWithinRetention(input.since, retentionMs);
-    const operation = await operations.create('recover', subscription.tenant, subscription.id);
-    await queues.operations.add('recover', { operationId: operation.id, kind: 'recover', subscriptionId: subscription.id, since: input.since, until: input.until ?? Date.now() });
-    response.status(202).json({ operation_id: operation.id });
-  });
-
-  router.post('/v1/subscriptions/:id/replay', async (request, response) => {
-    const input = parseOrThrow(replaySchema, request.body ?? {}, 'invalid replay');
-    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
-    assertActive(subscription);
-    assertWithinRetention(input.since, retentionMs);
-    const operation = await operations.create('replay', subscription.tenant, subscription.id);
-    await queues.operations.add('replay', { operationId: operation.id, kind: 'replay', subscriptionId: subscription.id, since: input.since, until: input.until ?? Date.now(), types: input.types });
-    response.status(202).json({ operation_id: operation.id });
-  });
-
-  router.post('/v1/subscriptions/:id/test', async (request, response) => {
-    const input = parseOrThrow(testDeliverySchema, request.body ?? {}, 'invalid test');
-    const subscription = await subscriptions.getOwned(request.params.id, tenantScope(request));
-    response.json(await sendTestDelivery(transport, subscription, input));
-  });
-
-  router.get('/v1/operations/:id', async (request, response) => {
-    const operation = await operations.get(request.params.id);
-    const scope = tenantScope(request);
-    if (!operation || (scope !== null && operation.tenant !== scope)) throw new NotFound(`operation ${request.params.id} not found`);
-    response.json({ id: operation.id, kind: operation.kind, status: operation.status, total: operation.total, done: operation.done, subscription_id: operation.subscription_id, created_at: operation.created_at, error: operation.error });
-  });
-
-  return router;
+/** The active subscription a recover or replay works on, with its window checked against the retention. */
+async function operationTarget(call: RouteCall<unknown, { since: number }>, services: RouteServices): Promise<Subscription> {
+  const subscription = await services.subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+  assertActive(subscription);
+  assertWithinRetention(call.body.since, services.retentionMs);
+  return subscription;
 }
+
+/** Recover, replay (background operations with progress) and a synchronous test delivery. */
+export const subscriptionOperationRoutes: NativeRoute[] = [
+  route({
+    method: 'post',
+    path: '/v1/subscriptions/:id/recover',
+    summary: 'Attempt every failed or dead delivery of a window again',
+    tags: ['operations'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'subscription' },
+    body: recoverSchema,
+    answers: { 202: { description: 'The operation started', schema: operationStartedSchema } },
+    errors: ['not_found', 'conflict'],
+    async handler(call, services) {
+      const subscription = await operationTarget(call, services);
+      const operation = await services.operations.create('recover', subscription.tenant, subscription.id);
+      await services.queues.operations.add('recover', { operationId: operation.id, kind: 'recover', subscriptionId: subscription.id, since: call.body.since, until: call.body.until ?? Date.now() });
+      return { status: 202, body: { operation_id: operation.id } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/subscriptions/:id/replay',
+    summary: 'Deliver every retained event of a window the subscription matches now',
+    tags: ['operations'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'subscription' },
+    body: replaySchema,
+    answers: { 202: { description: 'The operation started', schema: operationStartedSchema } },
+    errors: ['not_found', 'conflict'],
+    async handler(call, services) {
+      const subscription = await operationTarget(call, services);
+      const operation = await services.operations.create('replay', subscription.tenant, subscription.id);
+      const { since, until, types } = call.body;
+      await services.queues.operations.add('replay', { operationId: operation.id, kind: 'replay', subscriptionId: subscription.id, since, until: until ?? Date.now(), types });
+      return { status: 202, body: { operation_id: operation.id } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/subscriptions/:id/test',
+    summary: 'Send one signed test delivery now and report the answer',
+    tags: ['operations'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'subscription' },
+    body: testDeliverySchema,
+    answers: { 200: { description: 'How the endpoint answered', schema: testDeliveryResultSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions, transport }) {
+      const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+      return { status: 200, body: await sendTestDelivery(transport, subscription, call.body) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/operations/:id',
+    summary: 'Progress of a recover or replay',
+    tags: ['operations'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'operation' },
+    answers: { 200: { description: 'The operation and its progress', schema: operationSchema } },
+    errors: ['not_found'],
+    async handler(call, { operations }) {
+      const id = call.params.id as string;
+      const operation = await operations.get(id);
+      const scope = tenantScopeOf(call);
+      if (!operation || (scope !== null && operation.tenant !== scope)) throw new NotFound(`operation ${id} not found`);
+      const { kind, status, total, done, subscription_id, created_at, error } = operation;
+      return { status: 200, body: { id: operation.id, kind, status, total, done, subscription_id, created_at, error } };
+    },
+  }),
+];

@@ -1,73 +1,127 @@
-import { Router, type Request } from 'express';
 import { listQuerySchema, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed } from '@hookfleet/core';
-import type { DeliveryStore } from '@hookfleet/store';
-import { principalOf } from '../auth.js';
-import { parseOrThrow } from '../validate.js';
-import type { SubscriptionService } from '../subscription-service.js';
 import { publicSubscription } from '../subscription-view.js';
-import { creatorForNewSubscription, ownerScope, ownsSubscription } from '../portal/subscription-scope.js';
+import { creatorForNewSubscription, ownerScopeOf, ownsSubscription } from '../portal/subscription-scope.js';
+import { callerOf, route, tenantScopeOf, type NativeRoute, type PortalAccess } from './route-table.js';
+import { attemptListSchema, subscriptionPageSchema, subscriptionSchema } from './answer-schemas.js';
 
-/** The tenant a request acts for: the key's (or portal session's) tenant, or for the operator the tenant named in the request. */
-export function tenantScope(request: Request): string | null {
-  const principal = principalOf(request);
-  return principal.kind === 'operator' ? null : principal.tenantId;
-}
+/** `metadata` is the tenant's bookkeeping (its customer ids, say): a subscriber must not be able to write it. */
+const PORTAL_MAY_NOT_SET_METADATA = ['metadata'] as const;
+const inScope: PortalAccess = { check: 'subscription' };
+const subscriptionQuerySchema = listQuerySchema.extend({ tenant: listQuerySchema.shape.profile });
 
-export function subscriptionRoutes(service: SubscriptionService, deliveries: DeliveryStore): Router {
-  const router = Router();
-
-  router.post('/v1/subscriptions', async (request, response) => {
-    const input = parseOrThrow(subscriptionCreateSchema, request.body, 'invalid subscription');
-    const scope = tenantScope(request);
-    const tenant = scope ?? input.tenant;
-    if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant' }]);
-    if (scope && input.tenant && input.tenant !== scope) throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key creates subscriptions for its own tenant only' }]);
-    const createdBy = creatorForNewSubscription(principalOf(request), input.created_by);
-    const subscription = await service.create(tenant, { ...input, ...(createdBy !== undefined ? { created_by: createdBy } : {}) });
-    response.status(201).json(publicSubscription(subscription));
-  });
-
-  router.get('/v1/subscriptions', async (request, response) => {
-    const query = parseOrThrow(listQuerySchema.extend({ tenant: listQuerySchema.shape.profile }), request.query, 'invalid query');
-    const tenant = tenantScope(request) ?? query.tenant;
-    if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant (?tenant=)' }]);
-    const owner = ownerScope(request);
-    const page = await service.store.list(tenant, {
-      limit: query.limit,
-      cursor: query.cursor,
-      filter: (subscription) => ownsSubscription(owner, subscription) && (!query.profile || subscription.profile === query.profile),
-    });
-    response.json({ data: page.data.map(publicSubscription), next_cursor: page.next_cursor });
-  });
-
-  router.get('/v1/subscriptions/:id', async (request, response) => {
-    const subscription = await service.getOwned(request.params.id, ownerScope(request));
-    response.json(publicSubscription(subscription));
-  });
-
-  router.patch('/v1/subscriptions/:id', async (request, response) => {
-    const subscription = await service.getOwned(request.params.id, ownerScope(request));
-    const patch = parseOrThrow(subscriptionPatchSchema, request.body, 'invalid subscription');
-    response.json(publicSubscription(await service.update(subscription, patch)));
-  });
-
-  router.post('/v1/subscriptions/:id/rotate-secret', async (request, response) => {
-    const subscription = await service.getOwned(request.params.id, ownerScope(request));
-    const input = parseOrThrow(rotateSecretSchema, request.body ?? {}, 'invalid rotation');
-    response.json(publicSubscription(await service.rotate(subscription, input.secret)));
-  });
-
-  router.delete('/v1/subscriptions/:id', async (request, response) => {
-    const subscription = await service.getOwned(request.params.id, ownerScope(request));
-    await service.remove(subscription);
-    response.status(204).end();
-  });
-
-  router.get('/v1/subscriptions/:id/attempts', async (request, response) => {
-    const subscription = await service.getOwned(request.params.id, ownerScope(request));
-    const attempts = await deliveries.attempts(subscription.id);
-    response.json({ data: attempts });
-  });
-
-  return router;
-}
+export const subscriptionRoutes: NativeRoute[] = [
+  route({
+    method: 'post',
+    path: '/v1/subscriptions',
+    summary: 'Create a subscription',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'none', tenantOnlyFields: PORTAL_MAY_NOT_SET_METADATA },
+    body: subscriptionCreateSchema,
+    answers: { 201: { description: 'The subscription with id, secret, created_at, updated_at', schema: subscriptionSchema } },
+    errors: ['target_not_allowed', 'conflict'],
+    async handler(call, { subscriptions }) {
+      const { body } = call;
+      const scope = tenantScopeOf(call);
+      const tenant = scope ?? body.tenant;
+      if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant' }]);
+      if (scope && body.tenant && body.tenant !== scope) throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key creates subscriptions for its own tenant only' }]);
+      const createdBy = creatorForNewSubscription(callerOf(call), body.created_by);
+      const subscription = await subscriptions.create(tenant, { ...body, ...(createdBy !== undefined ? { created_by: createdBy } : {}) });
+      return { status: 201, body: publicSubscription(subscription) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/subscriptions',
+    summary: 'List subscriptions',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'none' },
+    query: subscriptionQuerySchema,
+    answers: { 200: { description: 'A page of subscriptions', schema: subscriptionPageSchema } },
+    async handler(call, { subscriptions }) {
+      const { query } = call;
+      const tenant = tenantScopeOf(call) ?? query.tenant;
+      if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant (?tenant=)' }]);
+      const owner = ownerScopeOf(callerOf(call));
+      const page = await subscriptions.store.list(tenant, {
+        limit: query.limit,
+        cursor: query.cursor,
+        filter: (subscription) => ownsSubscription(owner, subscription) && (!query.profile || subscription.profile === query.profile),
+      });
+      return { status: 200, body: { data: page.data.map(publicSubscription), next_cursor: page.next_cursor } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/subscriptions/:id',
+    summary: 'One subscription',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: inScope,
+    answers: { 200: { description: 'The subscription', schema: subscriptionSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions }) {
+      return { status: 200, body: publicSubscription(await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)))) };
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/v1/subscriptions/:id',
+    summary: 'Update a subscription (active, url, events, secret, rate_limit …); an unknown field is a 400',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'subscription', tenantOnlyFields: PORTAL_MAY_NOT_SET_METADATA },
+    body: subscriptionPatchSchema,
+    answers: { 200: { description: 'The subscription', schema: subscriptionSchema } },
+    errors: ['not_found', 'target_not_allowed'],
+    async handler(call, { subscriptions }) {
+      const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+      return { status: 200, body: publicSubscription(await subscriptions.update(subscription, call.body)) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/subscriptions/:id/rotate-secret',
+    summary: 'Replace the signing secret; the old one keeps signing for 24 h',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: inScope,
+    body: rotateSecretSchema,
+    answers: { 200: { description: 'The subscription with its new secret', schema: subscriptionSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions }) {
+      const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+      return { status: 200, body: publicSubscription(await subscriptions.rotate(subscription, call.body.secret)) };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/v1/subscriptions/:id',
+    summary: 'Delete a subscription',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: inScope,
+    answers: { 204: { description: 'Deleted' } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions }) {
+      await subscriptions.remove(await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call))));
+      return { status: 204 };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/subscriptions/:id/attempts',
+    summary: 'The subscription’s attempt log, newest first',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: inScope,
+    answers: { 200: { description: '`data: [{ delivery_id, event_id, attempt, status_code, ok, error, duration_ms, at }]`', schema: attemptListSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions, deliveries }) {
+      const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+      return { status: 200, body: { data: await deliveries.attempts(subscription.id) } };
+    },
+  }),
+];

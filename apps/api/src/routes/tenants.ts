@@ -1,16 +1,19 @@
-import { Router } from 'express';
 import { tenantCreateSchema } from '@hookfleet/core';
-import type { TenantStore } from '@hookfleet/store';
-import { requireOperator } from '../auth.js';
-import { parseOrThrow } from '../validate.js';
+import { route, type NativeRoute } from './route-table.js';
+import { tenantCreatedSchema } from './answer-schemas.js';
 
-export function tenantRoutes(tenants: TenantStore): Router {
-  const router = Router();
-  router.post('/v1/tenants', async (request, response) => {
-    requireOperator(request);
-    const input = parseOrThrow(tenantCreateSchema, request.body);
-    const tenant = await tenants.create(input.name);
-    response.status(201).json({ id: tenant.id, name: tenant.name, api_key: tenant.api_key, created_at: tenant.created_at });
-  });
-  return router;
-}
+export const tenantRoutes: NativeRoute[] = [
+  route({
+    method: 'post',
+    path: '/v1/tenants',
+    summary: 'Create a tenant and its API key',
+    tags: ['tenants'],
+    auth: ['operator'],
+    body: tenantCreateSchema,
+    answers: { 201: { description: 'The tenant with its API key (shown once)', schema: tenantCreatedSchema } },
+    async handler({ body }, { tenants }) {
+      const tenant = await tenants.create(body.name);
+      return { status: 201, body: { id: tenant.id, name: tenant.name, api_key: tenant.api_key, created_at: tenant.created_at } };
+    },
+  }),
+];
