@@ -42,7 +42,11 @@ export function waitOutStoreErrors<Data, Result>(processor: Processor<Data, Resu
   return async (job, token) => {
     try {
       const result = await processor(job, token);
-      outageSince = undefined;
+      if (outageSince !== undefined) {
+        // Its writes were taken: the gauge says so without waiting for the next /readyz probe.
+        options.writeHealth.noteWritable();
+        outageSince = undefined;
+      }
       return result;
     } catch (error) {
       // A failed attempt climbs its ladder, even when the endpoint's error reads like Redis's ("connect ECONNREFUSED").
