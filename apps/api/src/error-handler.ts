@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { StoreWriteHealth } from '@hookfleet/store';
 import { failureOf } from './failure.js';
 
 /** The native answer to a failure: `{ error, code, issues? }` (docs/contract.md, "Errors"), with Retry-After when one is due. */
@@ -9,9 +10,11 @@ export interface ErrorAnswer {
   headers?: Record<string, string>;
 }
 
-export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
+/** A write the store refused is counted on `writeHealth` (the process's metrics and readiness). */
+export function errorAnswer(error: unknown, logger: Logger, writeHealth?: StoreWriteHealth): ErrorAnswer {
   const failure = failureOf(error);
   if (failure.unexpected) logger.error({ err: error }, 'unhandled error');
+  if (failure.code === 'store_unavailable') writeHealth?.noteError(error);
   return {
     status: failure.status,
     body: { error: failure.message, code: failure.code, ...(failure.issues ? { issues: failure.issues } : {}) },
@@ -19,9 +22,9 @@ export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
   };
 }
 
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, writeHealth?: StoreWriteHealth) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    const answer = errorAnswer(error, logger);
+    const answer = errorAnswer(error, logger, writeHealth);
     if (answer.headers) response.set(answer.headers);
     response.status(answer.status).json(answer.body);
   };

@@ -1,5 +1,5 @@
 import { ERROR_CODES, HookfleetError, type ErrorCode, type IssueDetail } from '@hookfleet/core';
-import { isRedisUnavailable } from '@hookfleet/store';
+import { storeFailureOf } from './store-failure.js';
 
 /** What went wrong, before any answer style: the native JSON shape and every compat provider's style render this. */
 export interface Failure {
@@ -50,6 +50,7 @@ export function failureOf(error: unknown): Failure {
     const issues = ERROR_CODES[code].status === 400 ? [{ path: error instanceof URIError ? '(path)' : '(request)', message }] : undefined;
     return failure(code, message, issues ? { issues } : {});
   }
-  if (isRedisUnavailable(error)) return failure('unavailable', undefined, { retryAfterSeconds: 1 });
+  const storeFailure = storeFailureOf(error);
+  if (storeFailure) return failure(storeFailure.code, undefined, { retryAfterSeconds: storeFailure.retryAfterSeconds });
   return failure('internal', undefined, { unexpected: true });
 }

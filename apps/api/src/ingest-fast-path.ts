@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import { secretMatcher } from './auth.js';
 import { errorAnswer } from './error-handler.js';
+import type { StoreWriteHealth } from '@hookfleet/store';
 import { parseOrThrow } from './validate.js';
 import { publishEventRoute } from './routes/events.js';
 import type { RouteServices } from './routes/route-table.js';
@@ -18,6 +19,8 @@ export interface IngestFastPathOptions {
   services: RouteServices;
   metrics: HookfleetMetrics;
   logger: Logger;
+  /** Counts the writes the store refuses (its 503s). */
+  writeHealth?: StoreWriteHealth | undefined;
 }
 
 /** A charset body-parser would decode as UTF-8 (none named is UTF-8 for JSON). */
@@ -61,7 +64,7 @@ export function withIngestFastPath(app: RequestListener, options: IngestFastPath
       const answer = await publishEventRoute.handler({ params: {}, query: {}, body, principal: OPERATOR }, options.services);
       send(response, answer.status, answer.body);
     } catch (error) {
-      const failure = errorAnswer(error, options.logger);
+      const failure = errorAnswer(error, options.logger, options.writeHealth);
       send(response, failure.status, failure.body, failure.headers);
     }
   }

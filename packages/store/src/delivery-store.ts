@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
-import { batch } from './batch.js';
+import { batch, execChecked } from './batch.js';
 import { queueBookkeeping } from './bookkeeping-store.js';
 import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
@@ -117,7 +117,8 @@ export class DeliveryStore {
     for (const subscriptionId of new Set(results.filter((result) => result.status === 'delivered').map((result) => result.subscriptionId))) {
       pipeline.del(this.keys.endpointHealth(subscriptionId));
     }
-    await pipeline.exec();
+    // A refused write (Redis out of memory) fails the job part, which runs again: an outcome never just vanishes.
+    await execChecked(pipeline);
   }
 
   /**
@@ -178,7 +179,7 @@ export class DeliveryStore {
         pipeline.zrem(this.keys.subscriptionDeliveries(delivery.subscriptionId), delivery.id);
       }
     });
-    if (released.length > 0) await pipeline.exec();
+    if (released.length > 0) await execChecked(pipeline);
     return released;
   }
 
@@ -190,7 +191,7 @@ export class DeliveryStore {
       pipeline.hset(this.keys.delivery(entry.id), 'st', 'dead', 'a', entry.attempts, 'n', '');
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'dead', entry.eventReceivedAt ?? Date.now(), true);
     }
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   /**
@@ -210,7 +211,7 @@ export class DeliveryStore {
       pipeline.expire(this.keys.eventDeliveries(entry.eventId), this.ttlSeconds);
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'pending', entry.eventReceivedAt, true);
     }
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   /** A subscription's deliveries in a time window, newest first; `cursor` is the last id of the previous page. */

@@ -1,6 +1,6 @@
 import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
-import { batch, getMany } from './batch.js';
+import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -74,7 +74,7 @@ export class EventStore {
     if (eventIds.length === 0) return;
     const pipeline = batch(this.redis);
     for (const id of eventIds) pipeline.set(this.keys.dedupe(id), '1', 'KEEPTTL', 'XX');
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   async getMany(ids: readonly string[]): Promise<Array<StoredEvent | null>> {

@@ -14,7 +14,7 @@ export const healthRoutes: NativeRoute[] = [
   route({
     method: 'get',
     path: '/readyz',
-    summary: 'Redis and the queues answer',
+    summary: 'Redis answers and takes a write, and the queues answer',
     tags: ['health'],
     auth: ['none'],
     answers: { 200: { description: '`{ ok: true }`', schema: okAnswerSchema }, 503: { description: '`{ ok: false }`', schema: okAnswerSchema } },
