@@ -1,6 +1,6 @@
 import { Agent, errors, util } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
-import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
+import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
 
@@ -61,16 +61,18 @@ export class DeliveryTransport {
   private readonly targets = new Map<string, Target>();
   /** Per origin: requests in flight and when one last started on an idle origin or finished. */
   private readonly originProgress = new Map<string, { inFlight: number; lastProgressAt: number }>();
+  private readonly policy: TargetPolicy;
 
   constructor(private readonly options: TransportOptions) {
     const perOrigin = options.perOriginConcurrency ?? Math.max(1, Math.min(64, Math.ceil(options.concurrency / 2)));
     this.perOriginConcurrency = perOrigin;
+    this.policy = targetPolicy(options.allowPrivateTargets);
     this.agent = new Agent({
       connections: perOrigin,
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: options.allowPrivateTargets ? {} : { lookup: guardedLookup as never },
+      connect: { lookup: guardedLookupFor(this.policy) as never },
     });
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
@@ -117,7 +119,7 @@ export class DeliveryTransport {
         resolve(outcome);
       });
       try {
-        if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(target.url);
+        assertLiteralTargetAllowed(target.url, this.policy);
         this.deadlines.add(collector);
         this.agent.dispatch(
           { origin, path: target.path, method: 'POST', body: request.body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers } },
