@@ -97,6 +97,16 @@ describe('the hookfleet CLI against a running fleet', () => {
     const rows = listed.stdout.trimEnd().split('\n').slice(1);
     expect(rows.map((row) => row.split(/\s+/).at(-1))).toEqual(urls);
 
+    // A test delivery that got no answer says why, once: no raw system error, no code repeated.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const closedPort = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const deadEnd = await jsonInProcess<Subscription>(['subscriptions', 'create', `http://127.0.0.1:${closedPort}/hook`, '--events', 'never.*'], asOwn);
+    const tested = await runInProcess(['subscriptions', 'test', deadEnd.id], asOwn);
+    expect(tested.code).toBe(1);
+    expect(tested.stdout).toMatch(new RegExp(`^failed: Could not connect to http://127\\.0\\.0\\.1:${closedPort}: connection refused \\(after \\d+ ms\\)\n$`));
+
     const catalogue = await runInProcess(['event-types', '--profile', 'gigapay'], asOwn);
     expect(catalogue.stdout).toMatch(/Employee\.created\s+An employee was created/);
     expect(catalogue.stdout).not.toMatch(/\bA [AEIOU]/);

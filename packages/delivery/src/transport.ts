@@ -1,5 +1,5 @@
-import { Agent, errors, util } from 'undici';
-import { TargetNotAllowed } from '@hookfleet/core';
+import { Agent, util } from 'undici';
+import { describeFailure, isTimeout } from './failure-message.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
@@ -131,7 +131,7 @@ export class DeliveryTransport {
     });
     const durationMs = performance.now() - started;
     if (collected.ok) return responseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs);
-    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(collected.error), durationMs };
+    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describeFailure(collected.error, origin), durationMs };
   }
 
   /** isCongested's bookkeeping: a request starting on an idle origin, or any request ending, is progress. */
@@ -212,20 +212,4 @@ function responseResult(statusCode: number, rawHeaders: Buffer[], responseBody: 
     error: null,
     durationMs,
   };
-}
-
-function isTimeout(error: unknown): boolean {
-  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError) return true;
-  const name = (error as { name?: string } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-function describe(error: unknown): string {
-  if (error instanceof TargetNotAllowed) return error.message;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof TargetNotAllowed) return cause.message;
-  if (isTimeout(error)) return 'timed out';
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string }).code;
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -3,6 +3,7 @@ import { deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/cor
 import type { DeliveryStore, EventStore } from '@hookfleet/store';
 import { attemptAgainNow, type HookfleetQueues } from '@hookfleet/queue';
 import { parseOrThrow } from '../validate.js';
+import { withEventTypes } from '../delivery-events.js';
 import type { SubscriptionService } from '../subscription-service.js';
 import { tenantScope } from './subscriptions.js';
 
@@ -25,7 +26,7 @@ export function deliveryRoutes(deliveries: DeliveryStore, subscriptions: Subscri
   router.get('/v1/deliveries', async (request, response) => {
     const query = parseOrThrow(deliveryListQuerySchema, request.query, 'invalid query');
     await subscriptions.getOwned(query.subscription, tenantScope(request));
-    response.json(await deliveries.list({ ...query, subscriptionId: query.subscription }));
+    response.json(await withEventTypes(await deliveries.list({ ...query, subscriptionId: query.subscription }), events));
   });
 
   router.get('/v1/deliveries/:id', async (request, response) => {
