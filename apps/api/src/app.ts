@@ -21,6 +21,7 @@ import { eventLogRoutes } from './routes/event-log.js';
 import { subscriptionOperationRoutes } from './routes/subscription-operations.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { docsRoutes, hookfleetOpenApi } from './openapi/index.js';
+import { homeRoutes } from './home.js';
 import { compatOpenApi, compatRoutes } from './compat/index.js';
 import { endpointPortal } from './portal/index.js';
 
@@ -64,6 +65,7 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(healthRoutes(dependencies.metrics.registry, dependencies.isReady));
   app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
   const openApiDocument = hookfleetOpenApi(...compatOpenApi());
+  app.use(homeRoutes());
   app.use(docsRoutes(() => openApiDocument));
   app.use(jsonBody);
   app.use(compatRoutes(dependencies));

@@ -23,13 +23,17 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 });`;
 
+/** Where the HTML API reference lives (a browser opening `/` is sent there). */
+export const DOCS_PATH = '/docs';
+export const OPENAPI_PATH = '/openapi.json';
+
 /** GET /openapi.json and GET /docs (an HTML reference rendered from it). */
 export function docsRoutes(document: () => unknown): Router {
   const router = Router();
-  router.get('/openapi.json', (_request, response) => {
+  router.get(OPENAPI_PATH, (_request, response) => {
     response.json(document());
   });
-  router.get('/docs', (_request, response) => {
+  router.get(DOCS_PATH, (_request, response) => {
     response
       .set('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
       .type('html')

@@ -56,7 +56,7 @@ export const nativeRoutes: DocumentedRoute[] = [
   { method: 'post', path: '/v1/subscriptions/:id/recover', summary: 'Attempt every failed or dead delivery of a window again', tags: ['operations'], auth: portalToo, body: recoverSchema, responses: { '202': '{ operation_id }', '409': 'The subscription is inactive: enable it first', ...errors } },
   { method: 'post', path: '/v1/subscriptions/:id/replay', summary: 'Deliver every retained event of a window the subscription matches now', tags: ['operations'], auth: portalToo, body: replaySchema, responses: { '202': '{ operation_id }', '409': 'The subscription is inactive: enable it first', ...errors } },
   { method: 'post', path: '/v1/subscriptions/:id/test', summary: 'Send one signed test delivery now and report the answer', tags: ['operations'], auth: portalToo, body: testDeliverySchema, responses: { '200': '{ ok, status_code, duration_ms, error }', ...errors } },
-  { method: 'get', path: '/v1/deliveries', summary: 'A subscription’s deliveries by status and time', tags: ['deliveries'], auth: portalToo, query: deliveryListQuerySchema, responses: { '200': '{ data: [delivery], next_cursor }', ...errors } },
+  { method: 'get', path: '/v1/deliveries', summary: 'A subscription’s deliveries by status and time', tags: ['deliveries'], auth: portalToo, query: deliveryListQuerySchema, responses: { '200': '{ data: [delivery with event_type (null once the event is no longer kept) and event_received_at], next_cursor }', ...errors } },
   { method: 'get', path: '/v1/deliveries/:id', summary: 'One delivery', tags: ['deliveries'], auth: portalToo, responses: { '200': '{ id, event_id, subscription_id, status, attempts, next_attempt_at }', '404': 'Unknown' } },
   { method: 'post', path: '/v1/deliveries/:id/retry', summary: 'One more attempt now, same webhook-id', tags: ['deliveries'], auth: portalToo, responses: { '202': 'The delivery, status pending', '404': 'Unknown' } },
   { method: 'get', path: '/v1/operations/:id', summary: 'Progress of a recover or replay', tags: ['operations'], auth: portalToo, responses: { '200': '{ id, kind, status, total, done }', '404': 'Unknown' } },
@@ -70,6 +70,7 @@ export const nativeRoutes: DocumentedRoute[] = [
   { method: 'get', path: '/readyz', summary: 'Redis and the queues answer', tags: ['health'], auth: ['none'], responses: { '200': '{ ok: true }', '503': '{ ok: false }' } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tags: ['health'], auth: ['none'], responses: { '200': 'Prometheus text format' } },
   { method: 'get', path: '/openapi.json', summary: 'This document', tags: ['health'], auth: ['none'], responses: { '200': 'OpenAPI 3.1' } },
+  { method: 'get', path: '/', summary: 'Where to go: a browser (Accept: text/html) is redirected to /docs; an API client gets the links as JSON', tags: ['health'], auth: ['none'], responses: { '200': '{ name, docs, openapi, portal }', '302': 'To /docs, for a browser' } },
   { method: 'get', path: '/docs', summary: 'The HTML reference of this document', tags: ['health'], auth: ['none'], responses: { '200': 'HTML' } },
   { method: 'get', path: '/docs/init.js', summary: 'The script that renders /docs', tags: ['health'], auth: ['none'], responses: { '200': 'JavaScript' } },
 ];
