@@ -234,14 +234,18 @@ describe('the endpoint portal in a browser', () => {
   it('says once, in plain words, why a test delivery got no answer', async () => {
     const closed = `http://127.0.0.1:${await closedPort()}/hook`;
     const deadEnd = (await fleet.call('POST', '/v1/subscriptions', { url: closed, events: ['*'] }, tenant.api_key)).body.id;
-    await page.goto(`${fleet.api.url}/portal/endpoints/${deadEnd}`);
-    await page.getByRole('button', { name: 'Send test event' }).click();
-    const result = page.getByTestId('test-result');
-    await result.waitFor();
-    const text = (await result.textContent()) ?? '';
-    expect(text).toMatch(new RegExp(`^Not delivered\\. Could not connect to ${closed.replace(/\/hook$/, '').replace(/[.]/g, '\\.')}: connection refused \\(after [^)]+\\)$`));
-    expect(text).not.toContain('ECONNREFUSED');
-    await fleet.call('DELETE', `/v1/subscriptions/${deadEnd}`, undefined, tenant.api_key);
+    try {
+      await page.goto(`${fleet.api.url}/portal/endpoints/${deadEnd}`);
+      await page.getByRole('button', { name: 'Send test event' }).click();
+      const result = page.getByTestId('test-result');
+      await result.waitFor();
+      const text = (await result.textContent()) ?? '';
+      expect(text).toMatch(new RegExp(`^Not delivered\\. Could not connect to ${closed.replace(/\/hook$/, '').replace(/[.]/g, '\\.')}: connection refused \\(after [^)]+\\)$`));
+      expect(text).not.toContain('ECONNREFUSED');
+    } finally {
+      // The endpoint list further on counts this tenant's endpoints.
+      await fleet.call('DELETE', `/v1/subscriptions/${deadEnd}`, undefined, tenant.api_key);
+    }
   });
 
   it('shows a response body that holds <script> as text', async () => {
