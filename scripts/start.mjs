@@ -50,6 +50,7 @@ mkdirSync(dataDir, { recursive: true });
 const redis = process.env.REDIS_URL || clusterNodes ? null : await startRedisServer({ appendOnly: true, dir: join(dataDir, 'redis') });
 const redisUrl = process.env.REDIS_URL ?? redis?.url ?? 'redis://127.0.0.1:6379';
 const token = adminToken({ dataDir, renew: flags['new-token'] });
+if (flags['new-token'] && token.source === 'environment') console.error('hookfleet: --new-token does nothing while HOOKFLEET_ADMIN_TOKEN is set; that token is used');
 // The usual ports when free; otherwise (or with 0) the processes take any free port and say which.
 const apiPort = process.env.PORT ?? ((await isFree(3000)) ? '3000' : '0');
 const metricsPort = process.env.METRICS_PORT ?? ((await isFree(9464)) ? '9464' : '0');
