@@ -1,4 +1,5 @@
 import { Agent, util } from 'undici';
+import { TargetNotAllowed } from '@hookfleet/core';
 import { describeFailure, isTimeout } from './failure-message.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
@@ -31,6 +32,8 @@ interface Target {
   origin: string;
   /** Path and query, as the request line sends them. */
   path: string;
+  /** Why the SSRF guard refuses this URL's literal host, checked once when the URL is first seen; null: allowed. */
+  refused: TargetNotAllowed | null;
 }
 
 const MAX_CACHED_TARGETS = 10_000;
@@ -119,7 +122,7 @@ export class DeliveryTransport {
         resolve(outcome);
       });
       try {
-        assertLiteralTargetAllowed(target.url, this.policy);
+        if (target.refused) throw target.refused;
         this.deadlines.add(collector);
         this.agent.dispatch(
           { origin, path: target.path, method: 'POST', body: request.body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers } },
@@ -158,10 +161,21 @@ export class DeliveryTransport {
     if (!target) {
       const url = new URL(targetUrl);
       if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
-      target = { url, origin: url.origin, path: `${url.pathname}${url.search}` };
+      target = { url, origin: url.origin, path: `${url.pathname}${url.search}`, refused: this.literalRefusal(url) };
       this.targets.set(targetUrl, target);
     }
     return target;
+  }
+
+  /** The guard's verdict on a URL's literal host (an address or a metadata name); names are checked again at connect. */
+  private literalRefusal(url: URL): TargetNotAllowed | null {
+    try {
+      assertLiteralTargetAllowed(url, this.policy);
+      return null;
+    } catch (error) {
+      if (error instanceof TargetNotAllowed) return error;
+      throw error;
+    }
   }
 
   /**
