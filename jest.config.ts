@@ -18,7 +18,7 @@ const config: Config = {
     '^@hookfleet/(core|profiles|store|queue|delivery|metrics|client)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,packages}/*/{src,test}/**/*.test.ts', '<rootDir>/test/*.test.ts', '<rootDir>/infra/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
+  testMatch: ['<rootDir>/{apps,packages}/*/{src,test}/**/*.test.ts', '<rootDir>/test/*.test.ts', '<rootDir>/infra/**/*.test.ts', '<rootDir>/bench/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', ...(onCluster ? SINGLE_REDIS_ONLY : ['\\.cluster\\.test\\.ts$'])],
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',

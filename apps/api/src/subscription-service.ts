@@ -10,7 +10,7 @@ import {
   type SubscriptionPatch,
 } from '@hookfleet/core';
 import { findProfile, rotateSecret, type ProviderProfile } from '@hookfleet/profiles';
-import { assertTargetAllowed } from '@hookfleet/delivery';
+import { assertTargetAllowed, targetPolicy } from '@hookfleet/delivery';
 import type { SubscriptionStore, TenantStore } from '@hookfleet/store';
 import { ownsSubscription, type OwnerScope } from './portal/subscription-scope.js';
 
@@ -34,9 +34,8 @@ export class SubscriptionService {
   }
 
   async checkUrl(url: string, path = 'url'): Promise<void> {
-    if (this.options.allowPrivateTargets) return;
     try {
-      await assertTargetAllowed(url);
+      await assertTargetAllowed(url, targetPolicy(this.options.allowPrivateTargets));
     } catch (error) {
       if (error instanceof TargetNotAllowed) throw new ValidationFailed('target not allowed', [{ path, message: error.message }]);
       throw error;

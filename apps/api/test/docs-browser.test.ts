@@ -40,4 +40,20 @@ describe('the API reference at /docs', () => {
     expect(outside).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('leads a browser that opens / to the reference, and answers an API client at / with JSON', async () => {
+    const page = await browser.newPage();
+    const landed = await page.goto(`${fleet.api.url}/`);
+    expect(page.url()).toBe(`${fleet.api.url}/docs`);
+    expect(landed?.status()).toBe(200);
+    await page.waitForSelector('.opblock-summary-path', { timeout: 20_000 });
+    await page.close();
+
+    for (const accept of ['application/json', '*/*', undefined]) {
+      const response = await fetch(`${fleet.api.url}/`, { headers: accept ? { accept } : {}, redirect: 'manual' });
+      expect({ accept, status: response.status, type: response.headers.get('content-type') }).toEqual({ accept, status: 200, type: expect.stringMatching(/^application\/json/) });
+      expect(await response.json()).toMatchObject({ docs: '/docs', openapi: '/openapi.json', portal: '/portal/' });
+    }
+  });
 });
+

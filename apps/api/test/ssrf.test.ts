@@ -187,6 +187,21 @@ describe('SSRF guard', () => {
       expect(receiver.forPath('/control')).toHaveLength(2);
     });
 
+    it('refuses link-local and metadata addresses even with private targets allowed', async () => {
+      const targets = [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[fe80::1]/',
+        'http://[::ffff:169.254.169.254]/',
+        'http://metadata.google.internal/computeMetadata/v1/',
+        `http://metadata.hookfleet.test:${receiver.port}/metadata-direct`,
+      ];
+      for (const url of targets) {
+        const result = await permissive.post(url, '{}', {});
+        expect({ url, kind: result.kind, error: result.error }).toEqual({ url, kind: 'error', error: expect.stringMatching(REFUSED) });
+      }
+      expect(receiver.forPath('/metadata-direct')).toHaveLength(0);
+    });
+
     it('refuses a name whose DNS answer changes to loopback after the subscription was checked (rebinding)', async () => {
       scriptDns('rebind.hookfleet.test', ['93.184.216.34', '127.0.0.1']);
       const created = await fleet.call('POST', '/v1/subscriptions', { url: `http://rebind.hookfleet.test:${receiver.port}/rebind`, events: ['rebind.*'] }, tenant.api_key);
@@ -219,39 +234,95 @@ describe('SSRF guard', () => {
     });
   });
 
-  describe('redirects', () => {
+  describe('with private targets allowed (npm start, local development)', () => {
     let local: TestFleet;
-    let target: ScriptedReceiver;
-    let redirecting: ScriptedReceiver;
     let localTenant: { id: string; api_key: string };
 
     beforeAll(async () => {
-      target = await new ScriptedReceiver((_request, response) => response.writeHead(200).end('second')).start();
-      redirecting = await new ScriptedReceiver((request, response) => {
-        const status = Number(request.path.split('/')[2] ?? 302);
-        response.writeHead(status, { location: target.url('/second') }).end();
-      }).start();
-      // Private targets allowed here: both receivers are on 127.0.0.1, and the rule under test is the redirect.
       local = await startFleet({ RETRY_DELAY_SCALE: '0.0001' });
-      localTenant = await local.createTenant('redirects');
+      localTenant = await local.createTenant('local');
     });
 
     afterAll(async () => {
       await local?.stop();
-      await target?.stop();
-      await redirecting?.stop();
     });
 
-    it.each([301, 302, 303, 307, 308])('does not follow a %i: the attempt is a failure and the second receiver never gets the request', async (status) => {
-      const created = await local.call('POST', '/v1/subscriptions', { url: redirecting.url(`/redirect/${status}`), events: [`redirect${status}.*`] }, localTenant.api_key);
-      await local.call('POST', '/v1/events', { tenant: localTenant.id, profile: 'standard', type: `redirect${status}.tick`, data: {} });
-      const log = await waitFor(async () => {
-        const answer = await local.call('GET', `/v1/subscriptions/${created.body.id}/attempts`, undefined, localTenant.api_key);
-        return answer.body.data.length >= 2 ? answer.body.data : null;
-      }, { message: 'a retry after the redirect' });
-      for (const entry of log) expect(entry).toMatchObject({ ok: false, status_code: status });
-      expect(redirecting.forPath(`/redirect/${status}`).length).toBeGreaterThanOrEqual(2);
-      expect(target.requests).toHaveLength(0);
+    describe('link-local and cloud metadata addresses stay refused', () => {
+      const metadataUrls = [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://169.254.0.1/',
+        'http://[fe80::1]/',
+        'http://[fd00:ec2::254]/latest/meta-data/',
+        'http://100.100.100.200/latest/meta-data/',
+        'http://[::ffff:169.254.169.254]/',
+        'http://metadata.google.internal/computeMetadata/v1/',
+        'http://metadata.hookfleet.test/',
+      ];
+
+      it.each(metadataUrls)('refuses a subscription to %s with a 400 on `url`', async (url) => {
+        const response = await local.call('POST', '/v1/subscriptions', { url, events: ['*'] }, localTenant.api_key);
+        expect(response.status).toBe(400);
+        expect(response.body.issues).toEqual([expect.objectContaining({ path: 'url', message: expect.stringMatching(/not allowed|link-local|metadata/) })]);
+      });
+
+      it('still accepts loopback and private targets', async () => {
+        for (const url of [receiver.url('/local'), 'http://10.0.0.5/hook', 'http://localhost:8787/hook']) {
+          expect((await local.call('POST', '/v1/subscriptions', { url, events: ['never.*'] }, localTenant.api_key)).status).toBe(201);
+        }
+      });
+
+      it('refuses to move a subscription to the metadata address, and its deliveries and test deliveries never reach it', async () => {
+        const created = await local.call('POST', '/v1/subscriptions', { url: receiver.url('/before'), events: ['meta.*'] }, localTenant.api_key);
+        expect(created.status).toBe(201);
+        const patched = await local.call('PATCH', `/v1/subscriptions/${created.body.id}`, { url: 'http://169.254.169.254/latest/meta-data/' }, localTenant.api_key);
+        expect(patched.status).toBe(400);
+        expect(patched.body.issues[0].path).toBe('url');
+        // A URL stored before this rule, by name: the connect-time check refuses the address it resolves to.
+        const store = local.workers[0]?.context.subscriptions;
+        const stored = await store?.get(created.body.id);
+        if (!store || !stored) throw new Error('subscription not stored');
+        await store.save({ ...stored, url: `http://metadata.hookfleet.test:${receiver.port}/metadata` });
+        await local.call('POST', '/v1/events', { tenant: localTenant.id, profile: 'standard', type: 'meta.tick', data: {} });
+        const [attempt] = await waitFor(async () => {
+          const log = await local.call('GET', `/v1/subscriptions/${created.body.id}/attempts`, undefined, localTenant.api_key);
+          return log.body.data.length > 0 ? log.body.data : null;
+        });
+        expect(attempt).toMatchObject({ ok: false, status_code: null, error: expect.stringMatching(REFUSED) });
+        const tested = await local.call('POST', `/v1/subscriptions/${created.body.id}/test`, {}, localTenant.api_key);
+        expect(tested.body).toMatchObject({ ok: false, status_code: null, error: expect.stringMatching(REFUSED) });
+        expect(receiver.forPath('/metadata')).toHaveLength(0);
+      });
+    });
+
+    describe('redirects', () => {
+      let target: ScriptedReceiver;
+      let redirecting: ScriptedReceiver;
+
+      beforeAll(async () => {
+        target = await new ScriptedReceiver((_request, response) => response.writeHead(200).end('second')).start();
+        redirecting = await new ScriptedReceiver((request, response) => {
+          const status = Number(request.path.split('/')[2] ?? 302);
+          response.writeHead(status, { location: target.url('/second') }).end();
+        }).start();
+      });
+
+      afterAll(async () => {
+        await target?.stop();
+        await redirecting?.stop();
+      });
+
+      // Both receivers are on 127.0.0.1, which this fleet allows: the rule under test is the redirect.
+      it.each([301, 302, 303, 307, 308])('does not follow a %i: the attempt is a failure and the second receiver never gets the request', async (status) => {
+        const created = await local.call('POST', '/v1/subscriptions', { url: redirecting.url(`/redirect/${status}`), events: [`redirect${status}.*`] }, localTenant.api_key);
+        await local.call('POST', '/v1/events', { tenant: localTenant.id, profile: 'standard', type: `redirect${status}.tick`, data: {} });
+        const log = await waitFor(async () => {
+          const answer = await local.call('GET', `/v1/subscriptions/${created.body.id}/attempts`, undefined, localTenant.api_key);
+          return answer.body.data.length >= 2 ? answer.body.data : null;
+        }, { message: 'a retry after the redirect' });
+        for (const entry of log) expect(entry).toMatchObject({ ok: false, status_code: status });
+        expect(redirecting.forPath(`/redirect/${status}`).length).toBeGreaterThanOrEqual(2);
+        expect(target.requests).toHaveLength(0);
+      });
     });
   });
 });

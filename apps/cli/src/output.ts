@@ -20,3 +20,8 @@ export function activeLabel(subscription: { active: boolean; disabled_reason: st
   if (subscription.active) return 'yes';
   return subscription.disabled_reason ? `no (${subscription.disabled_reason})` : 'no';
 }
+
+/** `1 event`, `2 events`: a count with its noun in the number English wants. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

@@ -81,6 +81,37 @@ describe('the hookfleet CLI against a running fleet', () => {
     expect(receiver.forPath('/flow')[1]?.headers['webhook-id']).toBe(deliveryId);
   });
 
+  it('says what it did in plain English: a batch with a repeat, the list in the order its help names, catalogue articles', async () => {
+    const own = await fleet.createTenant('wording');
+    const asOwn = { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: own.api_key };
+    const event = (id: string) => ({ tenant: own.id, type: 'word.said', id, data: {} });
+    await jsonInProcess(['publish', '--tenant', own.id, '--type', 'word.said', '--id', 'word-1', '--data', '{}'], asOperator);
+    const batch = await runInProcess(['publish', '--file', '-'], asOperator, { stdin: JSON.stringify([event('word-1'), event('word-2')]) });
+    expect(batch).toMatchObject({ code: 0, stdout: 'published 1 event; 1 was already published (deduplicated)\n' });
+
+    const urls = ['/first', '/second', '/third'].map((path) => receiver.url(path));
+    for (const url of urls) await jsonInProcess(['subscriptions', 'create', url, '--events', 'word.*'], asOwn);
+    const help = await runInProcess(['subscriptions', 'list', '--help'], asOwn);
+    expect(`${help.stdout}${help.stderr}`).toMatch(/oldest first/);
+    const listed = await runInProcess(['subscriptions', 'list'], asOwn);
+    const rows = listed.stdout.trimEnd().split('\n').slice(1);
+    expect(rows.map((row) => row.split(/\s+/).at(-1))).toEqual(urls);
+
+    // A test delivery that got no answer says why, once: no raw system error, no code repeated.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const closedPort = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const deadEnd = await jsonInProcess<Subscription>(['subscriptions', 'create', `http://127.0.0.1:${closedPort}/hook`, '--events', 'never.*'], asOwn);
+    const tested = await runInProcess(['subscriptions', 'test', deadEnd.id], asOwn);
+    expect(tested.code).toBe(1);
+    expect(tested.stdout).toMatch(new RegExp(`^failed: Could not connect to http://127\\.0\\.0\\.1:${closedPort}: connection refused \\(after \\d+ ms\\)\n$`));
+
+    const catalogue = await runInProcess(['event-types', '--profile', 'gigapay'], asOwn);
+    expect(catalogue.stdout).toMatch(/Employee\.created\s+An employee was created/);
+    expect(catalogue.stdout).not.toMatch(/\bA [AEIOU]/);
+  });
+
   it('lists the event catalogue', async () => {
     const table = await runInProcess(['event-types', '--profile', 'standard'], asTenant);
     expect(table.code).toBe(0);

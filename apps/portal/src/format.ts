@@ -87,3 +87,8 @@ export function localTimeToIso(value: string): string | null {
 export function durationMs(value: number): string {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 }
+
+/** A message as a sentence starts: `timed out` → `Timed out`. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -36,6 +36,9 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   next_attempt_at: string | null;
+  /** null once the event is no longer kept. */
+  event_type: string | null;
+  event_received_at: string;
 }
 
 export interface Attempt {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -32,6 +33,15 @@ const CHROMIUM_ARGS = [
 const LAPTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const SCRIPT_BODY = '<script>window.__portalPwned = 1</script><b>bold?</b>';
+
+/** A port nothing listens on: free a moment ago, closed now. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -102,7 +112,8 @@ describe('the endpoint portal in a browser', () => {
     await privateFleet?.stop();
     await fleet?.stop();
     await receiver?.stop();
-    if (!updateScreenshots) rmSync(screenshots, { recursive: true, force: true });
+    // Only the temporary folder: when beforeAll failed before making it, `screenshots` still names the README's own.
+    if (!updateScreenshots && screenshots !== README_SCREENSHOTS) rmSync(screenshots, { recursive: true, force: true });
   });
 
   it('opens the endpoints page from a portal link, and takes the token out of the address bar', async () => {
@@ -197,6 +208,45 @@ describe('the endpoint portal in a browser', () => {
     await waitFor(async () => (await page.locator('.delivery[data-status="delivered"]').count()) === 3, { timeoutMs: 20_000, message: 'three delivered rows' });
     expect(await page.locator('[data-stat="success-ratio"]').textContent()).toMatch(/%$/);
     await shoot('portal-endpoint');
+  });
+
+  it('names each delivery’s event in the list: its type, its id and when it came', async () => {
+    const listed = (await fleet.call('GET', `/v1/deliveries?subscription=${flakyId}`, undefined, tenant.api_key)).body.data;
+    expect(listed).toHaveLength(3);
+    for (const delivery of listed) expect(delivery).toMatchObject({ event_type: 'order.paid', event_received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    await page.goto(`${fleet.api.url}/portal/endpoints/${flakyId}`);
+    const rows = page.locator('.delivery');
+    await waitFor(async () => (await rows.count()) === 3, { message: 'three rows' });
+    const shown = await rows.evaluateAll((elements) =>
+      elements.map((row) => ({
+        type: row.querySelector('[data-field="event-type"]')?.textContent,
+        id: row.querySelector('[data-field="event-id"]')?.textContent,
+        time: row.querySelector('[data-field="event-time"]')?.textContent,
+        at: row.querySelector('[data-field="event-time"]')?.getAttribute('datetime'),
+      })),
+    );
+    expect(shown.map((row) => row.id).sort()).toEqual(['order-1', 'order-2', 'order-3']);
+    for (const row of shown) {
+      expect(row).toMatchObject({ type: 'order.paid', time: expect.stringMatching(/ago|just now/) });
+      expect(listed.map((delivery: { event_received_at: string }) => delivery.event_received_at)).toContain(row.at);
+    }
+  });
+
+  it('says once, in plain words, why a test delivery got no answer', async () => {
+    const closed = `http://127.0.0.1:${await closedPort()}/hook`;
+    const deadEnd = (await fleet.call('POST', '/v1/subscriptions', { url: closed, events: ['*'] }, tenant.api_key)).body.id;
+    try {
+      await page.goto(`${fleet.api.url}/portal/endpoints/${deadEnd}`);
+      await page.getByRole('button', { name: 'Send test event' }).click();
+      const result = page.getByTestId('test-result');
+      await result.waitFor();
+      const text = (await result.textContent()) ?? '';
+      expect(text).toMatch(new RegExp(`^Not delivered\\. Could not connect to ${closed.replace(/\/hook$/, '').replace(/[.]/g, '\\.')}: connection refused \\(after [^)]+\\)$`));
+      expect(text).not.toContain('ECONNREFUSED');
+    } finally {
+      // The endpoint list further on counts this tenant's endpoints.
+      await fleet.call('DELETE', `/v1/subscriptions/${deadEnd}`, undefined, tenant.api_key);
+    }
   });
 
   it('shows a response body that holds <script> as text', async () => {

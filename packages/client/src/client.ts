@@ -20,6 +20,7 @@ import type {
   AttemptList,
   CreatedTenant,
   Delivery,
+  DeliveryListEntry,
   EventDetail,
   EventInput,
   EventSummary,
@@ -68,7 +69,8 @@ export interface HookfleetClient {
   };
   deliveries: {
     get(id: string): Promise<Delivery>;
-    list(query?: DeliveryListQuery): Promise<Page<Delivery>>;
+    /** Newest first, each with its event's type and received time. */
+    list(query?: DeliveryListQuery): Promise<Page<DeliveryListEntry>>;
     /** One more attempt now, with the same `webhook-id`. */
     retry(id: string): Promise<Delivery>;
   };

@@ -28,7 +28,7 @@ export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit
 
 // Answers are the core domain types, as the API's routes send them.
 
-export type { AttemptRecord, Delivery, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
+export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
 
 export interface PublishResult {
   id: string;

@@ -55,6 +55,14 @@ export interface Delivery {
   next_attempt_at: string | null;
 }
 
+/** A delivery as a subscription's list shows it: with the event it carries, so a receiver can tell which one failed. */
+export interface DeliveryListEntry extends Delivery {
+  /** The event's type; null once the event is no longer kept (HOOKFLEET_EVENT_RETENTION_HOURS). */
+  event_type: string | null;
+  /** When the event was received: the time the subscription's delivery log is ordered by. */
+  event_received_at: string;
+}
+
 export interface AttemptRecord {
   delivery_id: string;
   event_id: string;

@@ -2,7 +2,31 @@ import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { TargetNotAllowed } from '@hookfleet/core';
 
-/** Addresses a subscriber URL must never reach: loopback, private, link-local, metadata, CGNAT, multicast, reserved. */
+/**
+ * Whom a subscriber URL may reach. `private`: loopback and private ranges too (HOOKFLEET_ALLOW_PRIVATE_TARGETS, local
+ * development); link-local and cloud metadata addresses stay refused either way, since they hand out the host's
+ * credentials and nobody develops against them.
+ */
+export type TargetPolicy = 'public' | 'private';
+
+export function targetPolicy(allowPrivateTargets: boolean): TargetPolicy {
+  return allowPrivateTargets ? 'private' : 'public';
+}
+
+/** Addresses never reachable: link-local (where every cloud's metadata service lives) and the metadata services outside it. */
+const alwaysBlocked = new BlockList();
+alwaysBlocked.addSubnet('169.254.0.0', 16, 'ipv4');
+// Alibaba Cloud's metadata service; Oracle Cloud's older one.
+alwaysBlocked.addAddress('100.100.100.200', 'ipv4');
+alwaysBlocked.addAddress('192.0.0.192', 'ipv4');
+alwaysBlocked.addSubnet('fe80::', 10, 'ipv6');
+// AWS's IPv6 metadata endpoint (inside fc00::/7, which private targets allow).
+alwaysBlocked.addAddress('fd00:ec2::254', 'ipv6');
+
+/** Host names of metadata services, refused before any lookup (off the cloud they may not resolve at all). */
+const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+
+/** Addresses a public-only URL must never reach: loopback, private, link-local, metadata, CGNAT, multicast, reserved. */
 const blocked = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
@@ -15,7 +39,11 @@ for (const [network, prefix] of [
   ['64:ff9b::', 96], ['2002::', 16],
 ] as const) blocked.addSubnet(network, prefix, 'ipv6');
 
-export function isForbiddenAddress(address: string): boolean {
+export function isForbiddenAddress(address: string, policy: TargetPolicy = 'public'): boolean {
+  return policy === 'private' ? isAlwaysForbiddenAddress(address) : isPublicOnlyForbidden(address);
+}
+
+function isPublicOnlyForbidden(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family === 6) {
@@ -27,30 +55,75 @@ export function isForbiddenAddress(address: string): boolean {
   return true;
 }
 
+/** Link-local or metadata, also when written as IPv6 that carries the IPv4 address (mapped, compatible, NAT64, 6to4). */
+function isAlwaysForbiddenAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return alwaysBlocked.check(address, 'ipv4');
+  if (family !== 6) return true;
+  if (alwaysBlocked.check(address, 'ipv6')) return true;
+  const embedded = embeddedIpv4(address);
+  return embedded !== null && alwaysBlocked.check(embedded, 'ipv4');
+}
+
+/** The IPv4 address inside ::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d or 2002:AABB:CCDD::, in any spelling; else null. */
+export function embeddedIpv4(address: string): string | null {
+  const groups = ipv6Groups(address);
+  if (!groups) return null;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const fromGroups = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+  if (zeros(0, 5) && (groups[5] === 0xffff || groups[5] === 0)) return fromGroups(groups[6] as number, groups[7] as number);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return fromGroups(groups[6] as number, groups[7] as number);
+  if (groups[0] === 0x2002) return fromGroups(groups[1] as number, groups[2] as number);
+  return null;
+}
+
+/** An IPv6 address as its eight 16-bit groups (a dotted IPv4 tail counts as two). */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1]) {
+    const [a, b, c, d] = dotted[1].split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
 /** A URL's host as an address, with IPv6 brackets removed. */
 export function hostOf(url: URL): string {
   // `localhost.` is `localhost`: the trailing dot of a fully qualified name changes nothing.
   return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
 }
 
-/** Refuses a URL whose host is a literal forbidden address (names are checked when connecting). */
-export function assertLiteralTargetAllowed(url: URL): void {
-  const host = hostOf(url);
-  if (isIP(host) && isForbiddenAddress(host)) throw new TargetNotAllowed(`target address ${host} is not allowed`);
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new TargetNotAllowed(`target host ${host} is not allowed`);
+/** Refuses a URL whose host is a literal forbidden address or a metadata service's name (other names are checked when connecting). */
+export function assertLiteralTargetAllowed(url: URL, policy: TargetPolicy = 'public'): void {
+  const host = hostOf(url).toLowerCase();
+  if (isIP(host) && isForbiddenAddress(host, policy)) throw new TargetNotAllowed(`target address ${host} is not allowed`);
+  if (METADATA_HOSTS.has(host)) throw new TargetNotAllowed(`target host ${host} is a cloud metadata service, not allowed`);
+  if (policy === 'public' && (host === 'localhost' || host.endsWith('.localhost'))) throw new TargetNotAllowed(`target host ${host} is not allowed`);
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+type Lookup = (hostname: string, options: object, callback: LookupCallback) => void;
+
 /**
- * dns.lookup that refuses forbidden answers. It runs inside the connect, on the address actually used,
+ * dns.lookup that refuses answers the policy forbids. It runs inside the connect, on the address actually used,
  * so a DNS answer that changes between a check and the connect cannot slip through.
  */
-export function guardedLookup(hostname: string, options: object, callback: LookupCallback): void {
+export function guardedLookupFor(policy: TargetPolicy): Lookup {
+  return (hostname, options, callback) => guardedLookup(hostname, options, callback, policy);
+}
+
+export function guardedLookup(hostname: string, options: object, callback: LookupCallback, policy: TargetPolicy = 'public'): void {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
     const list = addresses as LookupAddress[];
-    const refused = list.find((entry) => isForbiddenAddress(entry.address));
+    const refused = list.find((entry) => isForbiddenAddress(entry.address, policy));
     if (refused || list.length === 0) {
       const failure = new TargetNotAllowed(`${hostname} resolves to a forbidden address ${refused?.address ?? ''}`.trim()) as unknown as NodeJS.ErrnoException;
       return callback(failure, []);
@@ -65,14 +138,17 @@ export function guardedLookup(hostname: string, options: object, callback: Looku
  * The check made when a subscription is saved: the literal host, then every address its name resolves to.
  * Deliveries check again at connect time, since DNS can change after this.
  */
-export async function assertTargetAllowed(targetUrl: string): Promise<void> {
+export async function assertTargetAllowed(targetUrl: string, policy: TargetPolicy = 'public'): Promise<void> {
   const url = new URL(targetUrl);
-  assertLiteralTargetAllowed(url);
+  assertLiteralTargetAllowed(url, policy);
   const host = hostOf(url);
   if (isIP(host)) return;
   const addresses = await new Promise<LookupAddress[]>((resolve) => {
     dnsLookup(host, { all: true }, (error, found) => resolve(error ? [] : found));
   });
-  const refused = addresses.find((entry) => isForbiddenAddress(entry.address));
-  if (refused) throw new TargetNotAllowed(`${host} resolves to ${refused.address}, a private or reserved address`);
+  const refused = addresses.find((entry) => isForbiddenAddress(entry.address, policy));
+  if (refused) {
+    const kind = policy === 'private' ? 'a link-local or cloud metadata address' : 'a private or reserved address';
+    throw new TargetNotAllowed(`${host} resolves to ${refused.address}, ${kind}`);
+  }
 }

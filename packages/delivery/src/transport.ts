@@ -1,6 +1,7 @@
-import { Agent, errors, util } from 'undici';
+import { Agent, util } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
-import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
+import { describeFailure, isTimeout } from './failure-message.js';
+import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
 
@@ -31,6 +32,8 @@ interface Target {
   origin: string;
   /** Path and query, as the request line sends them. */
   path: string;
+  /** Why the SSRF guard refuses this URL's literal host, checked once when the URL is first seen; null: allowed. */
+  refused: TargetNotAllowed | null;
 }
 
 const MAX_CACHED_TARGETS = 10_000;
@@ -61,16 +64,18 @@ export class DeliveryTransport {
   private readonly targets = new Map<string, Target>();
   /** Per origin: requests in flight and when one last started on an idle origin or finished. */
   private readonly originProgress = new Map<string, { inFlight: number; lastProgressAt: number }>();
+  private readonly policy: TargetPolicy;
 
   constructor(private readonly options: TransportOptions) {
     const perOrigin = options.perOriginConcurrency ?? Math.max(1, Math.min(64, Math.ceil(options.concurrency / 2)));
     this.perOriginConcurrency = perOrigin;
+    this.policy = targetPolicy(options.allowPrivateTargets);
     this.agent = new Agent({
       connections: perOrigin,
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: options.allowPrivateTargets ? {} : { lookup: guardedLookup as never },
+      connect: { lookup: guardedLookupFor(this.policy) as never },
     });
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
@@ -117,7 +122,7 @@ export class DeliveryTransport {
         resolve(outcome);
       });
       try {
-        if (!this.options.allowPrivateTargets) assertLiteralTargetAllowed(target.url);
+        if (target.refused) throw target.refused;
         this.deadlines.add(collector);
         this.agent.dispatch(
           { origin, path: target.path, method: 'POST', body: request.body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers } },
@@ -129,7 +134,7 @@ export class DeliveryTransport {
     });
     const durationMs = performance.now() - started;
     if (collected.ok) return responseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs);
-    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describe(collected.error), durationMs };
+    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describeFailure(collected.error, origin), durationMs };
   }
 
   /** isCongested's bookkeeping: a request starting on an idle origin, or any request ending, is progress. */
@@ -156,10 +161,21 @@ export class DeliveryTransport {
     if (!target) {
       const url = new URL(targetUrl);
       if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
-      target = { url, origin: url.origin, path: `${url.pathname}${url.search}` };
+      target = { url, origin: url.origin, path: `${url.pathname}${url.search}`, refused: this.literalRefusal(url) };
       this.targets.set(targetUrl, target);
     }
     return target;
+  }
+
+  /** The guard's verdict on a URL's literal host (an address or a metadata name); names are checked again at connect. */
+  private literalRefusal(url: URL): TargetNotAllowed | null {
+    try {
+      assertLiteralTargetAllowed(url, this.policy);
+      return null;
+    } catch (error) {
+      if (error instanceof TargetNotAllowed) return error;
+      throw error;
+    }
   }
 
   /**
@@ -210,20 +226,4 @@ function responseResult(statusCode: number, rawHeaders: Buffer[], responseBody: 
     error: null,
     durationMs,
   };
-}
-
-function isTimeout(error: unknown): boolean {
-  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError) return true;
-  const name = (error as { name?: string } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-function describe(error: unknown): string {
-  if (error instanceof TargetNotAllowed) return error.message;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof TargetNotAllowed) return cause.message;
-  if (isTimeout(error)) return 'timed out';
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string }).code;
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

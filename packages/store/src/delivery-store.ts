@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
-import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
+import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch, execChecked } from './batch.js';
 import { queueBookkeeping } from './bookkeeping-store.js';
@@ -222,7 +222,7 @@ export class DeliveryStore {
     until?: number | undefined;
     limit: number;
     cursor?: string | undefined;
-  }): Promise<{ data: Delivery[]; next_cursor: string | null }> {
+  }): Promise<{ data: Array<Omit<DeliveryListEntry, 'event_type'>>; next_cursor: string | null }> {
     const indexed = options.status === 'failed' || options.status === 'dead';
     const key = indexed
       ? this.keys.subscriptionDeliveriesByStatus(options.subscriptionId, options.status as 'failed' | 'dead')
@@ -235,7 +235,7 @@ export class DeliveryStore {
       max = String(score);
       skipThrough = id;
     }
-    const data: Delivery[] = [];
+    const data: Array<Omit<DeliveryListEntry, 'event_type'>> = [];
     const chunk = Math.max(options.limit * 2, 100);
     let offset = 0;
     for (;;) {
@@ -256,7 +256,8 @@ export class DeliveryStore {
       for (let index = 0; index < candidates.length; index += 1) {
         const delivery = deliveries[index];
         if (!delivery || (options.status && delivery.status !== options.status)) continue;
-        data.push(delivery);
+        // The index scores each delivery by when its event was received.
+        data.push({ ...delivery, event_received_at: new Date((candidates[index] as [string, number])[1]).toISOString() });
         if (data.length === options.limit) {
           const [id, score] = candidates[index] as [string, number];
           return { data, next_cursor: encodeCursor(score, id) };

@@ -27,11 +27,15 @@ const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'un
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 });`;
 
+/** Where the HTML API reference lives (a browser opening `/` is sent there). */
+export const DOCS_PATH = '/docs';
+export const OPENAPI_PATH = '/openapi.json';
+
 /** GET /openapi.json and GET /docs (an HTML reference rendered from it). */
 export const docsRoutes: NativeRoute[] = [
   route({
     method: 'get',
-    path: '/openapi.json',
+    path: OPENAPI_PATH,
     summary: 'This document',
     tags: ['health'],
     auth: ['none'],
@@ -40,7 +44,7 @@ export const docsRoutes: NativeRoute[] = [
   }),
   route({
     method: 'get',
-    path: '/docs',
+    path: DOCS_PATH,
     summary: 'The HTML reference of this document',
     tags: ['health'],
     auth: ['none'],

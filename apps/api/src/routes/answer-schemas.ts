@@ -33,7 +33,11 @@ export const deliverySchema = z.object({
   attempts: z.number().int(),
   next_attempt_at: nullableIso,
 });
-export const deliveryPageSchema = z.object({ data: z.array(deliverySchema), next_cursor: z.string().nullable() });
+/** A subscription's delivery log: each delivery with its event's type (null past the retention) and time. */
+export const deliveryListPageSchema = z.object({
+  data: z.array(deliverySchema.extend({ event_type: z.string().nullable(), event_received_at: isoTime })),
+  next_cursor: z.string().nullable(),
+});
 
 const idOrNumber = z.union([z.string(), z.number()]);
 export const eventDetailSchema = eventSummarySchema.extend({

@@ -1,7 +1,8 @@
 import { deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/core';
 import { attemptAgainNow } from '@hookfleet/queue';
 import { route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
-import { deliveryPageSchema, deliverySchema } from './answer-schemas.js';
+import { deliveryListPageSchema, deliverySchema } from './answer-schemas.js';
+import { withEventTypes } from '../delivery-events.js';
 
 /** The delivery of the path, if the caller's tenant owns its subscription. */
 async function ownedDelivery(call: RouteCall, { deliveries, subscriptions }: RouteServices): Promise<Delivery> {
@@ -26,11 +27,11 @@ export const deliveryRoutes: NativeRoute[] = [
     auth: ['operator', 'tenant', 'portal'],
     portal: { check: 'subscription-query' },
     query: deliveryListQuerySchema,
-    answers: { 200: { description: 'A page of deliveries', schema: deliveryPageSchema } },
+    answers: { 200: { description: 'A page of deliveries, each with its event’s type and time', schema: deliveryListPageSchema } },
     errors: ['not_found'],
-    async handler(call, { subscriptions, deliveries }) {
+    async handler(call, { subscriptions, deliveries, eventStore }) {
       await subscriptions.getOwned(call.query.subscription, tenantScopeOf(call));
-      return { status: 200, body: await deliveries.list({ ...call.query, subscriptionId: call.query.subscription }) };
+      return { status: 200, body: await withEventTypes(await deliveries.list({ ...call.query, subscriptionId: call.query.subscription }), eventStore) };
     },
   }),
   route({

@@ -10,6 +10,7 @@ import { eventTypeRoutes } from './event-types.js';
 import { endpointStatsRoutes } from '../portal/stats-routes.js';
 import { portalSessionRoutes } from '../portal/portal-session-routes.js';
 import { docsRoutes } from '../openapi/docs-routes.js';
+import { homeRoutes } from './home.js';
 
 /**
  * The native API, every route declared once: Express is mounted from this table (routes/mount.ts), GET /openapi.json
@@ -26,6 +27,7 @@ export const nativeRoutes: readonly NativeRoute[] = [
   ...deliveryRoutes,
   ...eventTypeRoutes,
   ...portalSessionRoutes,
+  ...homeRoutes,
   ...healthRoutes,
   ...docsRoutes,
 ];

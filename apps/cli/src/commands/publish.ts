@@ -1,12 +1,19 @@
 import type { EventInput, PublishResult } from '@hookfleet/client';
 import type { Command } from '../command.js';
 import { parseJsonFlag, readJsonSource } from '../json-input.js';
-import { printJson } from '../output.js';
+import { countOf, printJson } from '../output.js';
 import { parseTimeFlag } from '../time.js';
 import { buildEvents } from './publish-input.js';
 
 function resultLine(result: PublishResult): string {
   return result.deduplicated ? `${result.id}: already published (deduplicated, nothing sent again)` : `published ${result.id}`;
+}
+
+/** A batch in one line: `published 3 events`, `published 1 event; 1 was already published (deduplicated)`. */
+export function batchSummary(results: readonly PublishResult[]): string {
+  const deduplicated = results.filter((result) => result.deduplicated).length;
+  const again = deduplicated === 0 ? '' : `; ${deduplicated} ${deduplicated === 1 ? 'was' : 'were'} already published (deduplicated)`;
+  return `published ${countOf(results.length - deduplicated, 'event')}${again}`;
 }
 
 export const publish: Command = {
@@ -51,11 +58,6 @@ export const publish: Command = {
     }
     const results = await client().publishBatch(events);
     if (json) return printJson(io.stdout, { results });
-    const deduplicated = results.filter((result) => result.deduplicated).length;
-    if (results.length === 1) io.stdout.write(`${resultLine(results[0] as PublishResult)}\n`);
-    else
-      io.stdout.write(
-        `published ${results.length - deduplicated} events${deduplicated > 0 ? `; ${deduplicated} were already published (deduplicated)` : ''}\n`,
-      );
+    io.stdout.write(`${results.length === 1 ? resultLine(results[0] as PublishResult) : batchSummary(results)}\n`);
   },
 };

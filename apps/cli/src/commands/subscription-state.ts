@@ -26,6 +26,14 @@ function stateCommand(active: boolean): Command {
 export const subscriptionsEnable = stateCommand(true);
 export const subscriptionsDisable = stateCommand(false);
 
+/** `HTTP 500 in 12 ms (why)`, or without an answer the reason once: `Could not connect to …: connection refused (after 3 ms)`. */
+export function testOutcome(result: { status_code: number | null; ok: boolean; error: string | null; duration_ms: number }): string {
+  const ms = Math.round(result.duration_ms);
+  if (result.status_code === null) return `${result.error ?? 'no answer'} (after ${ms} ms)`;
+  const why = !result.ok && result.error && result.error !== `HTTP ${result.status_code}` ? ` (${result.error})` : '';
+  return `HTTP ${result.status_code} in ${ms} ms${why}`;
+}
+
 export const subscriptionsTest: Command = {
   name: 'subscriptions test',
   summary: 'send one signed test delivery now and show what the endpoint answered (exit 1 if it failed)',
@@ -44,10 +52,7 @@ export const subscriptionsTest: Command = {
     });
     if (json) printJson(io.stdout, result);
     else {
-      const answer = result.status_code === null ? 'no answer' : `HTTP ${result.status_code}`;
-      io.stdout.write(
-        `${result.ok ? 'ok' : 'failed'}: ${answer} in ${Math.round(result.duration_ms)} ms${result.error && !result.ok ? ` (${result.error})` : ''}\n`,
-      );
+      io.stdout.write(`${result.ok ? 'ok' : 'failed'}: ${testOutcome(result)}\n`);
     }
     return result.ok ? ExitCode.ok : ExitCode.failed;
   },

@@ -48,7 +48,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
 
 export const subscriptionsList: Command = {
   name: 'subscriptions list',
-  summary: 'list subscriptions, newest first',
+  summary: 'list subscriptions, oldest first (in the order they were created)',
   options: {
     tenant: tenantOption,
     profile: { type: 'string', value: 'profile', description: 'only this profile' },

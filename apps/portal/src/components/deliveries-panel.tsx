@@ -77,8 +77,17 @@ function DeliveryRow({ delivery, attempts, onRetried }: { delivery: Delivery; at
       <details>
         <summary>
           <DeliveryBadge status={delivery.status} />
+          {/* Which event this is, so a receiver can find the one that failed: its type, its id and when it came. */}
           <span class="delivery-event" title={`delivery ${delivery.id}`}>
-            {delivery.event_id}
+            <strong class="event-type" data-field="event-type">
+              {delivery.event_type ?? 'event no longer kept'}
+            </strong>
+            <span class="event-line">
+              <span data-field="event-id">{delivery.event_id}</span> ·{' '}
+              <time data-field="event-time" dateTime={delivery.event_received_at} title={absoluteTime(delivery.event_received_at)}>
+                {relativeTime(delivery.event_received_at)}
+              </time>
+            </span>
           </span>
           <span class="delivery-meta">
             {plural(delivery.attempts, 'attempt')}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { durationMs } from '../format.js';
+import { durationMs, sentence } from '../format.js';
 import type { EventType, TestResult } from '../types.js';
 import { StatusCode } from './badges.js';
 import { ErrorNotice } from './notices.js';
@@ -53,9 +53,18 @@ export function TestPanel({ endpointId, eventTypes }: { endpointId: string; even
       </form>
       {result ? (
         <div class={`test-result ${result.ok ? 'test-ok' : 'test-bad'}`} role="status" data-testid="test-result">
-          <strong>{result.ok ? 'Delivered.' : 'Not delivered.'}</strong> The endpoint answered <StatusCode code={result.status_code} error={result.error} /> in{' '}
-          {durationMs(result.duration_ms)}
-          {!result.ok && result.error ? <span class="muted"> ({result.error})</span> : null}
+          <strong>{result.ok ? 'Delivered.' : 'Not delivered.'}</strong>{' '}
+          {result.status_code === null ? (
+            // No answer: the reason, said once ("Could not connect to https://…: connection refused").
+            <>
+              {sentence(result.error ?? 'no answer')} <span class="muted">(after {durationMs(result.duration_ms)})</span>
+            </>
+          ) : (
+            <>
+              The endpoint answered <StatusCode code={result.status_code} /> in {durationMs(result.duration_ms)}
+              {!result.ok && result.error && result.error !== `HTTP ${result.status_code}` ? <span class="muted"> ({result.error})</span> : null}
+            </>
+          )}
         </div>
       ) : null}
       {error ? <ErrorNotice error={error} /> : null}

@@ -1,3 +1,4 @@
+import { objectEventDescription } from '../event-description.js';
 import type { EventTypeInfo } from '../profile.js';
 
 export const FORECAST_TYPES = ['TASK', 'TIME_REG', 'PROJECT', 'PHASE'] as const;
@@ -31,7 +32,7 @@ export function forecastKindOf(name: string): ForecastSubscriptionKind | null {
 
 export const forecastEvents: readonly EventTypeInfo[] = [...kindsByName].map(([type, kind]) => ({
   type,
-  description: `A ${kind.type} was ${SUFFIX[kind.event]}${type === 'task_updated' ? '' : ' (name by the <type>_<action> pattern)'}`,
+  description: `${objectEventDescription(kind.type, SUFFIX[kind.event])}${type === 'task_updated' ? '' : ' (name by the <type>_<action> pattern)'}`,
 }));
 
 export function isForecastEventType(name: string): boolean {

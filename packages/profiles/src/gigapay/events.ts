@@ -1,3 +1,4 @@
+import { objectEventDescription } from '../event-description.js';
 import type { EventTypeInfo } from '../profile.js';
 
 export const GIGAPAY_EVENTS = [
@@ -15,7 +16,7 @@ export const GIGAPAY_EVENTS = [
 
 export const gigapayEvents: readonly EventTypeInfo[] = GIGAPAY_EVENTS.map((type) => {
   const [object, action] = type.split('.') as [string, string];
-  return { type, description: `A ${object} was ${action}${object === 'Registration' ? ' (user-scoped: needs no Integration-ID)' : ''}` };
+  return { type, description: `${objectEventDescription(object, action)}${object === 'Registration' ? ' (user-scoped: needs no Integration-ID)' : ''}` };
 });
 
 export function isGigapayEventType(type: string): boolean {

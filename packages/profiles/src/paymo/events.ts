@@ -1,3 +1,4 @@
+import { anObject, objectEventDescription } from '../event-description.js';
 import type { EventTypeInfo } from '../profile.js';
 
 /** The objects the seed document lists first, then those Paymo's current public docs add. */
@@ -29,16 +30,22 @@ const PAST_TENSE: Record<PaymoAction, string> = {
   insert: 'created',
   update: 'updated',
   delete: 'deleted',
-  start: 'timer started',
-  stop: 'timer stopped',
+  start: 'started',
+  stop: 'stopped',
 };
+
+/** "An invoice was created"; the timer actions: "An entry's timer was started". */
+function describeAction(object: string, action: PaymoAction): string {
+  if (action !== 'start' && action !== 'stop') return objectEventDescription(object, PAST_TENSE[action]);
+  return `${anObject(object)}'s timer was ${PAST_TENSE[action]}`;
+}
 
 function actionsOf(object: string): readonly PaymoAction[] {
   return object === 'Entry' ? PAYMO_ACTIONS : CRUD_ACTIONS;
 }
 
 export const paymoEvents: readonly EventTypeInfo[] = PAYMO_OBJECTS.flatMap((object) =>
-  actionsOf(object).map((action) => ({ type: `model.${action}.${object}`, description: `A ${object} was ${PAST_TENSE[action]}` })),
+  actionsOf(object).map((action) => ({ type: `model.${action}.${object}`, description: describeAction(object, action) })),
 );
 
 const knownTypes = new Set(paymoEvents.map((event) => event.type));

@@ -1,0 +1,48 @@
+import { errors } from 'undici';
+import { TargetNotAllowed } from '@hookfleet/core';
+
+/** What a system or TLS error code means, in words a receiver's owner knows (the code itself helps nobody there). */
+const CONNECT_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'its host name does not resolve',
+  EAI_AGAIN: 'its host name could not be resolved (DNS failure), try again later',
+  EPIPE: 'the connection was closed while sending',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_SOCKET: 'the endpoint closed the connection without an answer',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate could not be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
+};
+
+export function isTimeout(error: unknown): boolean {
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError) return true;
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/**
+ * An attempt that got no answer, said once and plainly: "Could not connect to https://example.com: connection refused".
+ * Refusals by the SSRF guard keep their own message; unknown errors keep theirs (with the code when it adds one).
+ */
+export function describeFailure(error: unknown, origin: string): string {
+  if (error instanceof TargetNotAllowed) return error.message;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof TargetNotAllowed) return cause.message;
+  if (isTimeout(error)) return 'timed out';
+  const code = codeOf(error) ?? codeOf(cause);
+  const known = code ? CONNECT_FAILURES[code] : undefined;
+  if (known) return `Could not connect to ${origin}: ${known}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
