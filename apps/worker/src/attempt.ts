@@ -1,6 +1,6 @@
 import type { StoredEvent, Subscription, AttemptRecord, DeliveryStatus } from '@hookfleet/core';
 import { maxAttempts, nextRetryDelayMs, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
-import { asksForPause, classifyAttempt, parseRetryAfterMs, type AttemptOutcomeLabel, type DeliveryTransport } from '@hookfleet/delivery';
+import { asksForPause, classifyAttempt, parseRetryAfterMs, type AttemptOutcomeLabel, type DeliveryTransport, type SendResult } from '@hookfleet/delivery';
 
 export interface AttemptInput {
   deliveryId: string;
@@ -25,18 +25,51 @@ export interface AttemptDecision {
   bookkeeping: BookkeepingEffect | undefined;
 }
 
+/**
+ * A request that cannot be built (a stored secret its profile cannot sign with, from before secrets were checked where
+ * they enter) fails the same way on every attempt: the delivery ends dead at once, with the reason in its attempt
+ * log, and the rest of its group goes on.
+ */
+function permanentFailure(input: AttemptInput, at: Date, error: unknown): AttemptDecision {
+  const reason = `request not built (permanent, not retried): ${error instanceof Error ? error.message : String(error)}`;
+  const record: AttemptRecord = {
+    delivery_id: input.deliveryId,
+    event_id: input.event.id,
+    attempt: input.attempt,
+    status_code: null,
+    ok: false,
+    error: reason,
+    duration_ms: 0,
+    at: at.toISOString(),
+    response_body: null,
+  };
+  return { verdict: 'dead', status: 'dead', outcome: 'error', statusCode: null, durationMs: 0, retryDelayMs: null, retryAfterMs: null, record, bookkeeping: undefined };
+}
+
 /** Build → send → judge: one attempt of one delivery. */
 /** Null when the delivery was not sent because its endpoint stalled: it stays pending, nothing is recorded. */
 export async function attemptDelivery(input: AttemptInput, transport: DeliveryTransport): Promise<AttemptDecision | null> {
   const { deliveryId, event, subscription, profile, attempt } = input;
   let sentAt: Date | undefined;
-  // Built when the endpoint has a free slot: a waiting delivery holds no body, its timestamp is when it leaves.
-  const result = await transport.send(subscription.url, () => {
-    sentAt = new Date();
-    const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now: sentAt });
-    // The same delivery id on every attempt lets receivers drop duplicates.
-    return { body: request.body, headers: { ...request.headers, 'webhook-id': deliveryId } };
-  });
+  let unbuildable: unknown;
+  let result: SendResult;
+  try {
+    // Built when the endpoint has a free slot: a waiting delivery holds no body, its timestamp is when it leaves.
+    result = await transport.send(subscription.url, () => {
+      sentAt = new Date();
+      try {
+        const request = profile.buildRequest({ deliveryId, event, subscription, attempt, now: sentAt });
+        // The same delivery id on every attempt lets receivers drop duplicates.
+        return { body: request.body, headers: { ...request.headers, 'webhook-id': deliveryId } };
+      } catch (error) {
+        unbuildable = error;
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (unbuildable === undefined) throw error;
+    return permanentFailure(input, sentAt ?? new Date(), unbuildable);
+  }
   if (result.kind === 'stalled') return null;
   const now = sentAt ?? new Date();
   const outcome = classifyAttempt(result, profile.isSuccess);

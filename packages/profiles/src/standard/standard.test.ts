@@ -106,3 +106,21 @@ describe('standard bookkeeping', () => {
     expect(standardProfile.disableWhen({ ...bookkeeping })).toBe(expected);
   });
 });
+
+describe('standard profile: which secrets can sign', () => {
+  it.each([
+    ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', true],
+    ['whsec_abcdefghijkl', true],
+    ['my-webhook-secret', false],
+    ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', false],
+    ['whsec_my-webhook-secret', false],
+    ['whsec_topsecret', true],
+    ['whsec_', false],
+  ])('%j can sign: %s', (secret, signs) => {
+    const problem = standardProfile.secretProblem?.(secret) ?? null;
+    expect(problem === null).toBe(signs);
+    if (!signs) expect(problem).toMatch(/whsec_ followed by a base64-encoded key/);
+    // The check agrees with the signer: a secret it accepts signs, one it refuses would throw in the worker.
+    if (signs) expect(() => standardProfile.buildRequest({ deliveryId: 'dlv_1', event: { type: 'a.b', occurred_at: '', data: {} } as never, subscription: { secret } as never, attempt: 1, now: new Date() })).not.toThrow();
+  });
+});
