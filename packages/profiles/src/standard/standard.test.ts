@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import type { StoredEvent, Subscription } from '@hookfleet/core';
 import { standardProfile } from './index.js';
-import { maxAttempts, nextRetryDelayMs, MINUTE, HOUR, SECOND } from '../retry-ladder.js';
+import { maxAttempts, MINUTE, HOUR, SECOND } from '../retry-ladder.js';
+import { retryDelay } from '../retry-delay.js';
+
+/** The ladder step after `attemptsMade` failures, without jitter; null when the ladder is spent. */
+const nextRetryDelayMs = (profile: { retryDelaysMs: readonly number[] }, attemptsMade: number, scale: number) =>
+  retryDelay({ ladderMs: profile.retryDelaysMs, attemptsMade, scale, random: () => 0 })?.delayMs ?? null;
 
 const event: StoredEvent = {
   id: 'evt_1',
