@@ -71,7 +71,7 @@ describe('Retry-After only pushes a retry later, capped', () => {
     const deliveryId = deliveryIdFor(eventId, subscription.id);
     await waitFor(async () => (await fleet.call('GET', `/v1/deliveries/${deliveryId}`)).body?.status === 'delivered');
     const { redis, keys } = fleet.workers[0]!.context;
-    await redis.hset(keys.delivery(deliveryId), 'st', 'failed', 'n', String(Date.now() + 99999999999999999999 * 1000));
+    await redis.hset(keys.delivery(deliveryId), 'st', 'failed', 'n', String(Date.now() + 1e23));
     const read = await fleet.call('GET', `/v1/deliveries/${deliveryId}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ status: 'failed', next_attempt_at: null });
