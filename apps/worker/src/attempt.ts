@@ -98,7 +98,7 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
   const retryDelayMs = next?.delayMs ?? null;
   // The pause an endpoint asked for obeys the same cap as its retry (a hostile value must not hold it for years).
   const retryAfterMs =
-    askedRetryAfterMs === null ? null : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(askedRetryAfterMs, (profile.retryDelaysMs.at(-1) ?? 0) * input.retryDelayScale, payloadLeftMs(input, now.getTime()));
+    askedRetryAfterMs === null ? null : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(askedRetryAfterMs, profile.retryDelaysMs.at(-1) ?? 0, payloadLeftMs(input, now.getTime()));
   const verdict = ok ? 'delivered' : retryDelayMs === null || attempt >= maxAttempts(profile) ? 'dead' : 'retry';
   const status: DeliveryStatus = verdict === 'delivered' ? 'delivered' : verdict === 'dead' ? 'dead' : 'failed';
   const record: AttemptRecord = {
