@@ -84,7 +84,9 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
   const now = sentAt ?? new Date();
   const outcome = classifyAttempt(result, profile.isSuccess);
   const ok = outcome === 'success';
-  const askedRetryAfterMs = asksForPause(result.statusCode) ? parseRetryAfterMs(result.headers['retry-after'], now.getTime()) : null;
+  // Retry-After and the payload's expiry are both counted from the answer.
+  const answeredAt = Date.now();
+  const askedRetryAfterMs = asksForPause(result.statusCode) ? parseRetryAfterMs(result.headers['retry-after'], answeredAt) : null;
   const next = ok
     ? null
     : retryDelay({
@@ -92,13 +94,13 @@ export async function attemptDelivery(input: AttemptInput, transport: DeliveryTr
         attemptsMade: attempt,
         scale: input.retryDelayScale,
         retryAfterMs: askedRetryAfterMs,
-        payloadLeftMs: payloadLeftMs(input, now.getTime()),
+        payloadLeftMs: payloadLeftMs(input, answeredAt),
         ...(input.random ? { random: input.random } : {}),
       });
   const retryDelayMs = next?.delayMs ?? null;
   // The pause an endpoint asked for obeys the same cap as its retry (a hostile value must not hold it for years).
   const retryAfterMs =
-    askedRetryAfterMs === null ? null : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(askedRetryAfterMs, profile.retryDelaysMs.at(-1) ?? 0, payloadLeftMs(input, now.getTime()));
+    askedRetryAfterMs === null ? null : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(askedRetryAfterMs, profile.retryDelaysMs.at(-1) ?? 0, payloadLeftMs(input, answeredAt));
   const verdict = ok ? 'delivered' : retryDelayMs === null || attempt >= maxAttempts(profile) ? 'dead' : 'retry';
   const status: DeliveryStatus = verdict === 'delivered' ? 'delivered' : verdict === 'dead' ? 'dead' : 'failed';
   const record: AttemptRecord = {
