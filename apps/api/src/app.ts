@@ -7,6 +7,7 @@ import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
 import type { TokenBuckets } from './abuse-limits.js';
 import { errorHandler } from './error-handler.js';
+import { jsonBody } from './json-body.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
 import type { SubscriptionService } from './subscription-service.js';
@@ -41,9 +42,6 @@ export interface AppDependencies {
   writeHealth?: StoreWriteHealth | undefined;
 }
 
-/** 1 MiB: a larger body is a 413. */
-export const BODY_LIMIT = '1mb';
-
 /** What the route handlers use: the app's dependencies, the portal's token signer and the OpenAPI document. */
 export function routeServices(dependencies: AppDependencies): RouteServices {
   const openApiDocument = hookfleetOpenApi(nativeRoutes, ...compatOpenApi());
@@ -58,7 +56,7 @@ export function createApp(dependencies: AppDependencies, services: RouteServices
   app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
   app.use(DOCS_ASSETS_PATH, docsAssets());
   app.use(PORTAL_PATH, portalSecurityHeaders);
-  app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
+  app.use(jsonBody());
   // Every native route, from its one declaration (routes/native-routes.ts); the compat APIs live under their own prefixes.
   mountRoutes(app, nativeRoutes, services);
   app.use(compatRoutes(dependencies));

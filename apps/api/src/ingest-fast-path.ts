@@ -8,7 +8,7 @@ import { parseOrThrow } from './validate.js';
 import { publishEventRoute } from './routes/events.js';
 import type { RouteServices } from './routes/route-table.js';
 
-/** 1 MiB, as BODY_LIMIT (app.ts): a larger body goes to Express, which answers 413. */
+/** 1 MiB, as BODY_LIMIT (json-body.ts): a larger body goes to Express, which answers 413. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const ROUTE = publishEventRoute.path;
 const OPERATOR = { kind: 'operator' } as const;

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { StoredEvent, Subscription } from '@hookfleet/core';
-import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import type { DeliveryJobData } from '@hookfleet/queue';
 import { statusClass } from '@hookfleet/metrics';
 import type { AttemptResult } from '@hookfleet/store';
@@ -70,9 +70,20 @@ export function createDeliverySteps(context: WorkerContext) {
     throw new DelayedError();
   }
 
-  /** The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. */
+  /**
+   * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A long wait
+   * is a pause the ladder does not know of (an endpoint paused by another delivery's Retry-After), so the job's payloads
+   * are kept past it for the whole ladder still; a shorter one is absorbed by the grace in the payload's lifetime
+   * (docs/delivery-retention.md), and costs no write.
+   */
   async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
+    if (waitMs > LAST_ATTEMPT_GRACE_MS / 2) {
+      const ladderMs = findProfile(profile)?.retryDelaysMs ?? [];
+      const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: config.retryDelayScale });
+      const eventIds = job.data.kind === 'retry' ? [job.data.eventId] : job.data.eventIds;
+      await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
+    }
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   }

@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
-import type { HookfleetConfig } from '@hookfleet/core';
+import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
+import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
 import { createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
@@ -40,7 +41,9 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const subscriptions = new SubscriptionStore(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => errorLog.log('error', 'subscription index poll failed', error) });
   const events = new EventStore(redis, keys, config.eventRetentionHours);
-  const retentionTtl = Math.max(events.payloadTtlSeconds, 48 * 3600);
+  // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
+  const lastAttemptSeconds = Math.max(...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale }))) / 1000;
+  const retentionTtl = Math.ceil(Math.max(events.payloadTtlSeconds, 48 * 3600, lastAttemptSeconds));
   let stopping = false;
   const context: WorkerContext = {
     config,

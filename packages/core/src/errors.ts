@@ -82,3 +82,8 @@ export class TargetNotAllowed extends HookfleetError {
 export class ServiceUnavailable extends HookfleetError {
   override readonly code = 'unavailable';
 }
+
+/** The request is well-formed but the stored resource cannot do it (a subscription whose secret cannot sign). */
+export class Unprocessable extends HookfleetError {
+  override readonly code = 'unprocessable';
+}

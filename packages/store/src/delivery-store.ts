@@ -92,7 +92,7 @@ export class DeliveryStore {
       subscription_id: fields.s ?? '',
       status: fields.st as DeliveryStatus,
       attempts: Number(fields.a ?? 0),
-      next_attempt_at: fields.n ? new Date(Number(fields.n)).toISOString() : null,
+      next_attempt_at: instantOrNull(fields.n),
     };
   }
 
@@ -282,4 +282,16 @@ export class DeliveryStore {
     const raws = await this.redis.lrange(this.keys.attempts(subscriptionId), 0, limit - 1);
     return raws.map((raw) => JSON.parse(raw) as AttemptRecord);
   }
+}
+
+/** The largest time a Date holds (ECMAScript: ±8.64e15 ms). */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * A stored epoch-milliseconds field as an ISO time, or null when empty or out of range: a time written before
+ * Retry-After was capped (10^23 ms ahead) must not turn every read of the delivery into a 500.
+ */
+function instantOrNull(raw: string | undefined): string | null {
+  const ms = raw ? Number(raw) : Number.NaN;
+  return Number.isFinite(ms) && Math.abs(ms) <= LAST_DATE_MS ? new Date(ms).toISOString() : null;
 }

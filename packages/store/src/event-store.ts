@@ -82,6 +82,18 @@ export class EventStore {
     return raws.map((raw) => (raw ? (JSON.parse(raw) as StoredEvent) : null));
   }
 
+  /**
+   * Keeps each payload at least until the given time (never shortens a longer expiry: PEXPIREAT GT): an event whose
+   * deliveries can still make an attempt after the retention is kept until then. A payload already gone stays gone.
+   */
+  async keepPayloadsUntil(entries: ReadonlyArray<{ id: string; untilMs: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = batch(this.redis);
+    for (const { id, untilMs } of entries) pipeline.pexpireat(this.keys.event(id), Math.ceil(untilMs), 'GT');
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
+  }
+
   /** The ids of a tenant's retained events received in [since, until], oldest first (for replay). */
   async idsInWindow(tenant: string, since: number, until: number, offset: number, count: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.tenantEvents(tenant), since, until, 'LIMIT', offset, count);

@@ -66,7 +66,7 @@ export const subscriptionOperationRoutes: NativeRoute[] = [
     portal: { check: 'subscription' },
     body: testDeliverySchema,
     answers: { 200: { description: 'How the endpoint answered', schema: testDeliveryResultSchema } },
-    errors: ['not_found'],
+    errors: ['not_found', 'unprocessable'],
     async handler(call, { subscriptions, transport }) {
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
       return { status: 200, body: await sendTestDelivery(transport, subscription, call.body) };
