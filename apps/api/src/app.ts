@@ -23,6 +23,7 @@ import { eventTypeRoutes } from './routes/event-types.js';
 import { docsRoutes, hookfleetOpenApi } from './openapi/index.js';
 import { compatOpenApi, compatRoutes } from './compat/index.js';
 import { endpointPortal } from './portal/index.js';
+import { publicBaseUrl, type PublicUrlSettings } from './public-url.js';
 
 export interface AppDependencies {
   adminToken: string;
@@ -43,6 +44,8 @@ export interface AppDependencies {
   /** Per-tenant limit on the management API (abuse protection). */
   tenantApiLimit: TokenBuckets;
   isReady: () => Promise<boolean>;
+  /** The public address: base of portal links and of the OpenAPI `servers`. */
+  publicUrl: PublicUrlSettings;
 }
 
 /** 1 MiB: a larger body is a 413. */
@@ -64,7 +67,7 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(healthRoutes(dependencies.metrics.registry, dependencies.isReady));
   app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
   const openApiDocument = hookfleetOpenApi(...compatOpenApi());
-  app.use(docsRoutes(() => openApiDocument));
+  app.use(docsRoutes((request) => ({ ...openApiDocument, servers: [{ url: publicBaseUrl(dependencies.publicUrl, request) }] })));
   app.use(jsonBody);
   app.use(compatRoutes(dependencies));
   // The endpoint portal: its pages, and portal tokens (header or cookie) on the same /v1 routes, inside their scope.

@@ -59,6 +59,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     retentionMs: eventStore.payloadTtlSeconds * 1000,
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
     isReady: async () => (await readiness()).ok,
+    publicUrl: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
   });
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
   const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, events, metrics, logger }));

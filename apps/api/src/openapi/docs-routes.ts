@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
@@ -23,11 +23,11 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 });`;
 
-/** GET /openapi.json and GET /docs (an HTML reference rendered from it). */
-export function docsRoutes(document: () => unknown): Router {
+/** GET /openapi.json and GET /docs (an HTML reference rendered from it). The document may depend on the request (its `servers`). */
+export function docsRoutes(document: (request: Request) => unknown): Router {
   const router = Router();
-  router.get('/openapi.json', (_request, response) => {
-    response.json(document());
+  router.get('/openapi.json', (request, response) => {
+    response.json(document(request));
   });
   router.get('/docs', (_request, response) => {
     response

@@ -9,6 +9,7 @@ import { portalPages } from './portal-pages.js';
 import { portalSessionRoutes } from './portal-session-routes.js';
 import { endpointStatsRoutes } from './stats-routes.js';
 import { PortalTokens } from './portal-token.js';
+import type { PublicUrlSettings } from '../public-url.js';
 
 export { PortalTokens, PORTAL_TOKEN_PREFIX } from './portal-token.js';
 export { PORTAL_COOKIE, PORTAL_REQUEST_HEADER } from './portal-cookie.js';
@@ -22,6 +23,7 @@ export interface PortalDependencies {
   deliveries: DeliveryStore;
   operations: OperationStore;
   tenantApiLimit: TokenBuckets;
+  publicUrl: PublicUrlSettings;
 }
 
 /** The endpoint portal's parts, for app.ts to mount: pages, the `/v1` credentials and guard, and its routes. */
@@ -29,7 +31,7 @@ export function endpointPortal(dependencies: PortalDependencies) {
   const tokens = new PortalTokens(dependencies.adminToken);
   const credentials: CredentialExtractor[] = [bearerCredential, portalCookieCredential];
   const routes: Router[] = [
-    portalSessionRoutes(tokens, dependencies.tenants, dependencies.subscriptions.store),
+    portalSessionRoutes(tokens, dependencies.tenants, dependencies.subscriptions.store, dependencies.publicUrl),
     endpointStatsRoutes(dependencies.subscriptions, dependencies.deliveries),
   ];
   return {

@@ -5,17 +5,18 @@ import { principalOf } from '../auth.js';
 import { parseOrThrow } from '../validate.js';
 import { portalSessionCreateSchema } from './portal-schemas.js';
 import type { PortalTokens } from './portal-token.js';
+import { publicBaseUrl, type PublicUrlSettings } from '../public-url.js';
 
 export const PORTAL_PATH = '/portal';
 
-/** Where the link points: the host the caller reached this API at. */
-export function portalUrl(request: Request, token: string): string {
+/** Where the link points: the API's public address (HOOKFLEET_PUBLIC_URL, or the one the caller reached). */
+export function portalUrl(publicUrl: PublicUrlSettings, request: Request, token: string): string {
   // The token rides in the fragment, which browsers never send to a server nor put in a Referer.
-  return `${request.protocol}://${request.get('host') ?? '127.0.0.1'}${PORTAL_PATH}/#token=${token}`;
+  return `${publicBaseUrl(publicUrl, request)}${PORTAL_PATH}/#token=${token}`;
 }
 
 /** POST /v1/portal-sessions: a tenant's backend (or the operator for a tenant) asks for a portal link. */
-export function portalSessionRoutes(tokens: PortalTokens, tenants: TenantStore, subscriptions: SubscriptionStore): Router {
+export function portalSessionRoutes(tokens: PortalTokens, tenants: TenantStore, subscriptions: SubscriptionStore, publicUrl: PublicUrlSettings): Router {
   const router = Router();
   router.post('/v1/portal-sessions', async (request, response) => {
     const principal = principalOf(request);
@@ -36,7 +37,7 @@ export function portalSessionRoutes(tokens: PortalTokens, tenants: TenantStore, 
       if (issues.length > 0) throw new ValidationFailed('unknown subscriptions', issues);
     }
     const { token, expiresAt } = tokens.mint({ tenantId: tenant, subscriptionIds, createdBy: input.created_by ?? null }, input.expires_in);
-    response.status(201).json({ url: portalUrl(request, token), expires_at: expiresAt.toISOString() });
+    response.status(201).json({ url: portalUrl(publicUrl, request, token), expires_at: expiresAt.toISOString() });
   });
   return router;
 }
