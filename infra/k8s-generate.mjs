@@ -68,7 +68,12 @@ export function grafanaYaml() {
   // the default (a Grafana that already has a "Prometheus" or a default datasource refuses a second one).
   const datasources = {
     apiVersion: 1,
-    datasources: provisioning.datasources.map((datasource) => ({ ...datasource, name: `hookfleet ${datasource.name}`, url: clusterPrometheusUrl(), isDefault: false })),
+    datasources: provisioning.datasources.map((datasource) => ({
+      ...datasource,
+      name: `hookfleet ${datasource.name}`,
+      url: clusterPrometheusUrl(),
+      isDefault: false,
+    })),
   };
   const objects = [
     {
@@ -101,5 +106,9 @@ export function grafanaYaml() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(GENERATED.prometheusRule, prometheusRuleYaml());
   writeFileSync(GENERATED.grafana, grafanaYaml());
-  console.log(`wrote ${Object.values(GENERATED).map((file) => relative(ROOT, file)).join(', ')}`);
+  console.log(
+    `wrote ${Object.values(GENERATED)
+      .map((file) => relative(ROOT, file))
+      .join(', ')}`,
+  );
 }

@@ -62,7 +62,11 @@ describe('the generated Kubernetes objects (npm run infra:generate)', () => {
 
   it('carry the rule files the promtool tests check, as the same list of files', () => {
     const promtoolFiles = readdirSync(join(here, 'prometheus/rules')).filter((file) => file.endsWith('.yml'));
-    expect(ruleFiles().map((file) => relative(join(here, 'prometheus/rules'), file)).sort()).toEqual(promtoolFiles.sort());
+    expect(
+      ruleFiles()
+        .map((file) => relative(join(here, 'prometheus/rules'), file))
+        .sort(),
+    ).toEqual(promtoolFiles.sort());
   });
 });
 
@@ -88,7 +92,12 @@ describe('the generated Kubernetes objects (npm run infra:generate)', () => {
 
     it('keeps the PodDisruptionBudgets and the KEDA ScaledObject of the workers', () => {
       expect(find('ScaledObject', 'hookfleet-worker').spec.scaleTargetRef.name).toBe('hookfleet-worker');
-      expect(manifests.filter((manifest) => manifest.kind === 'PodDisruptionBudget').map((budget) => budget.metadata.name).sort()).toEqual(['hookfleet-api', 'hookfleet-worker']);
+      expect(
+        manifests
+          .filter((manifest) => manifest.kind === 'PodDisruptionBudget')
+          .map((budget) => budget.metadata.name)
+          .sort(),
+      ).toEqual(['hookfleet-api', 'hookfleet-worker']);
     });
 
     it('carries a PrometheusRule whose groups are the rule files promtool tests', () => {

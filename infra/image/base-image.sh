@@ -29,6 +29,8 @@ ca_bundle=/etc/ssl/certs/ca-certificates.crt
 [ -f "$ca_bundle" ] || { echo "no CA bundle at $ca_bundle" >&2; exit 1; }
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/hookfleet-base.XXXXXX")
+# mktemp makes it 0700: as the image's /, that would lock every non-root user out of the whole filesystem.
+chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
 echo "base image $tag: debootstrap bookworm from $mirror, node $("$node_bin" --version) from $node_bin"
 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || { tail -20 "$root.log" >&2; rm -f "$root.log"; exit 1; }

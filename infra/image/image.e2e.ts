@@ -72,17 +72,38 @@ describe(`the image ${IMAGE}`, () => {
   /** A container as infra/k8s runs one: the host's network, read-only root, no capabilities, non-root (the image's USER). */
   const runContainer = async (role: string, env: Record<string, string>, command: string[] = []) => {
     const name = `hookfleet-${role}-${PREFIX}`;
-    const environment = { REDIS_URL: process.env.REDIS_URL as string, HOOKFLEET_QUEUE_PREFIX: PREFIX, HOOKFLEET_ADMIN_TOKEN: ADMIN_TOKEN, HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'info', ...env };
+    const environment = {
+      REDIS_URL: process.env.REDIS_URL as string,
+      HOOKFLEET_QUEUE_PREFIX: PREFIX,
+      HOOKFLEET_ADMIN_TOKEN: ADMIN_TOKEN,
+      HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'true',
+      LOG_LEVEL: 'info',
+      ...env,
+    };
     await docker(
-      'run', '-d', '--name', name, '--network', 'host', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'host',
+      '--read-only',
+      '--tmpfs',
+      '/tmp',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
       ...Object.entries(environment).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
-      IMAGE, ...command,
+      IMAGE,
+      ...command,
     );
     containers.push(name);
     return name;
   };
 
-  const ready = (url: string) => waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok === true, { timeoutMs: 60_000, message: `${url}/readyz` });
+  const ready = (url: string) =>
+    waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok === true, { timeoutMs: 60_000, message: `${url}/readyz` });
 
   beforeAll(async () => {
     receiverUrl = await receiver.start();
@@ -104,7 +125,11 @@ describe(`the image ${IMAGE}`, () => {
   }, 60_000);
 
   it('carries its version and source labels, a HEALTHCHECK, and runs as a non-root user', async () => {
-    const config = JSON.parse(await docker('image', 'inspect', '-f', '{{json .Config}}', IMAGE)) as { Labels: Record<string, string>; Healthcheck?: { Test: string[] }; User: string };
+    const config = JSON.parse(await docker('image', 'inspect', '-f', '{{json .Config}}', IMAGE)) as {
+      Labels: Record<string, string>;
+      Healthcheck?: { Test: string[] };
+      User: string;
+    };
     expect(config.Labels['org.opencontainers.image.version']).toBe(VERSION);
     expect(config.Labels['org.opencontainers.image.source']).toMatch(/^https:\/\//);
     expect(config.Healthcheck?.Test.join(' ')).toContain('/healthz');
@@ -116,13 +141,24 @@ describe(`the image ${IMAGE}`, () => {
   });
 
   it('holds no dev dependency, no TypeScript source and no tests', async () => {
-    const listing = await docker('run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'ls node_modules node_modules/.bin; find apps packages -name "*.ts" ! -name "*.d.ts" | head -5');
+    const listing = await docker(
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      'ls node_modules node_modules/.bin; find apps packages -name "*.ts" ! -name "*.d.ts" | head -5',
+    );
     for (const devOnly of ['typescript', 'jest', 'vite', 'eslint', '@swc']) expect(listing.split(/\s+/)).not.toContain(devOnly);
     expect(listing).not.toMatch(/\.ts$/m);
   });
 
   it('reports healthy by its HEALTHCHECK', async () => {
-    await waitFor(async () => (await docker('inspect', '-f', '{{.State.Health.Status}}', containers[0] as string)) === 'healthy', { timeoutMs: 90_000, message: 'api container healthy' });
+    await waitFor(async () => (await docker('inspect', '-f', '{{.State.Health.Status}}', containers[0] as string)) === 'healthy', {
+      timeoutMs: 90_000,
+      message: 'api container healthy',
+    });
   }, 120_000);
 
   it('delivers a published event to a receiver', async () => {

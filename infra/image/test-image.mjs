@@ -52,7 +52,16 @@ async function startDockerd() {
   // Short paths: containerd's unix sockets live under the exec root, and socket paths are limited to 108 bytes.
   const runDir = mkdtempSync('/tmp/hfd-');
   const socket = `unix://${runDir}/docker.sock`;
-  const args = ['--storage-driver=vfs', '--iptables=false', '--bridge=none', `--data-root=${dataRoot}`, `--exec-root=${runDir}/exec`, `--pidfile=${runDir}/docker.pid`, `-H`, socket];
+  const args = [
+    '--storage-driver=vfs',
+    '--iptables=false',
+    '--bridge=none',
+    `--data-root=${dataRoot}`,
+    `--exec-root=${runDir}/exec`,
+    `--pidfile=${runDir}/docker.pid`,
+    `-H`,
+    socket,
+  ];
   const daemon = spawn('dockerd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   daemon.stdout.on('data', (chunk) => (log += chunk));
@@ -110,7 +119,10 @@ async function main() {
     }
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
     const started = Date.now();
-    await run('docker', ['build', '--network', 'host', '-f', DOCKERFILE, '--build-arg', `VERSION=${version}`, ...proxyBuildArgs(), '-t', IMAGE, '.'], { env, timeout: BUILD_TIMEOUT_MS });
+    await run('docker', ['build', '--network', 'host', '-f', DOCKERFILE, '--build-arg', `VERSION=${version}`, ...proxyBuildArgs(), '-t', IMAGE, '.'], {
+      env,
+      timeout: BUILD_TIMEOUT_MS,
+    });
     const size = Number(spawnSync('docker', ['image', 'inspect', '-f', '{{.Size}}', IMAGE], { env, encoding: 'utf8' }).stdout.trim());
     console.log(`test:image: built ${IMAGE} in ${seconds(started)}, ${(size / 1e6).toFixed(0)} MB`);
     status = await step('node', ['scripts/test.mjs', '--testMatch', '<rootDir>/infra/image/*.e2e.ts', '--runInBand'], { env });

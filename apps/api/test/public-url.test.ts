@@ -43,7 +43,11 @@ describe('the public address with HOOKFLEET_TRUST_PROXY=true', () => {
 
   it.each([
     ['both forwarded headers', FORWARDED, 'https://hooks.example.com'],
-    ['the first of a chain of proxies', { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'hooks.example.com, internal:8080' }, 'https://hooks.example.com'],
+    [
+      'the first of a chain of proxies',
+      { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'hooks.example.com, internal:8080' },
+      'https://hooks.example.com',
+    ],
     ['only X-Forwarded-Proto (the Host header names the host)', { 'x-forwarded-proto': 'https' }, 'https://127.0.0.1:PORT'],
     ['a scheme that is not http(s), ignored', { 'x-forwarded-proto': 'javascript' }, 'http://127.0.0.1:PORT'],
     ['no forwarded headers', {}, 'http://127.0.0.1:PORT'],
@@ -64,7 +68,10 @@ describe('the public address with HOOKFLEET_PUBLIC_URL', () => {
 
   it('is the configured URL, path prefix kept, over the request and any forwarded header', async () => {
     for (const headers of [{}, { ...FORWARDED, 'x-forwarded-host': 'attacker.example' }]) {
-      expect(await publicAddresses(fleet, tenant, headers)).toEqual({ portal: 'https://example.com/hookfleet/portal/', servers: [{ url: 'https://example.com/hookfleet' }] });
+      expect(await publicAddresses(fleet, tenant, headers)).toEqual({
+        portal: 'https://example.com/hookfleet/portal/',
+        servers: [{ url: 'https://example.com/hookfleet' }],
+      });
     }
   });
 });

@@ -42,7 +42,7 @@ export function clusterQueuePrefix(prefix: string): string {
   return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
 }
 
-/** Every setting hookfleet reads from the environment, parsed once (CONTRACT.md, "Environment"). */
+/** Every setting hookfleet reads from the environment, parsed once (docs/contract.md, "Environment"). */
 export const configSchema = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: clusterNodesFromEnv.default([]),
