@@ -3,8 +3,9 @@
 //
 // Without DOCKER_HOST it starts its own dockerd (vfs storage, no iptables, no bridge: containers use the host's
 // network) with its sockets under a temporary folder, and stops it at the end, also on failure. Its data root
-// persists (HOOKFLEET_DOCKER_DATA, default <tmp>/hookfleet-docker) so the base image and the build's layers are
-// cached between runs. The base image (the Dockerfile's FROM) is made locally by infra/image/base-image.sh:
+// persists (HOOKFLEET_DOCKER_DATA, default <tmp>/hookfleet-docker) so the base image and the build's layers,
+// those of its intermediate stages included, are cached between runs; nothing is pruned (vfs stores every layer
+// in full: remove that folder to reclaim the space). The base image (the Dockerfile's FROM) is made locally by infra/image/base-image.sh:
 // no image registry is needed. With DOCKER_HOST set, that daemon is used and the base image pulled as usual.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -128,8 +129,6 @@ async function main() {
     status = await step('node', ['scripts/test.mjs', '--testMatch', '<rootDir>/infra/image/*.e2e.ts', '--runInBand'], { env });
   } finally {
     if (ownDaemon) {
-      // Keep the base and the newest build's layers (the cache), drop superseded ones so the data root stays bounded.
-      spawnSync('docker', ['image', 'prune', '-f'], { env, stdio: 'ignore' });
       await ownDaemon.stop();
     }
   }
