@@ -4,6 +4,9 @@ import type { HookfleetConfig } from '@hookfleet/core';
 /** What decides the address clients reach the API at: HOOKFLEET_PUBLIC_URL, HOOKFLEET_TRUST_PROXY. */
 export type PublicUrlSettings = Pick<HookfleetConfig, 'publicUrl' | 'trustProxy'>;
 
+/** host, host:port or [v6]:port; anything else in X-Forwarded-Host (a path, a user, a scheme) is not a host. */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 /** The first value of a header a chain of proxies may have appended to (`https, http`). */
 function firstForwarded(request: Request, name: string): string | undefined {
   const value = request.get(name)?.split(',')[0]?.trim();
@@ -21,6 +24,7 @@ export function publicBaseUrl(settings: PublicUrlSettings, request: Request): st
   const direct = { proto: request.protocol, host: request.get('host') ?? '127.0.0.1' };
   if (!settings.trustProxy) return `${direct.proto}://${direct.host}`;
   const proto = firstForwarded(request, 'x-forwarded-proto')?.toLowerCase();
-  const host = firstForwarded(request, 'x-forwarded-host');
+  const forwardedHost = firstForwarded(request, 'x-forwarded-host');
+  const host = forwardedHost && HOST.test(forwardedHost) ? forwardedHost : undefined;
   return `${proto === 'https' || proto === 'http' ? proto : direct.proto}://${host ?? direct.host}`;
 }

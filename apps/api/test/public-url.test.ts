@@ -49,6 +49,11 @@ describe('the public address with HOOKFLEET_TRUST_PROXY=true', () => {
       'https://hooks.example.com',
     ],
     ['only X-Forwarded-Proto (the Host header names the host)', { 'x-forwarded-proto': 'https' }, 'https://127.0.0.1:PORT'],
+    [
+      'a forwarded host that is no host (a path or user in it), ignored',
+      { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example/x?' },
+      'https://127.0.0.1:PORT',
+    ],
     ['a scheme that is not http(s), ignored', { 'x-forwarded-proto': 'javascript' }, 'http://127.0.0.1:PORT'],
     ['no forwarded headers', {}, 'http://127.0.0.1:PORT'],
   ])('follows %s', async (_name, headers, base) => {
