@@ -116,13 +116,12 @@ describe(`the image ${IMAGE}`, () => {
     tenant = (await call('POST', '/v1/tenants', { name: 'image' })).body;
   }, 120_000);
 
+  // Removing a container on vfs deletes a full copy of its filesystem: slow on a busy machine.
   afterAll(async () => {
-    for (const name of containers) {
-      if (process.env.HOOKFLEET_IMAGE_KEEP_LOGS) console.log(name, await docker('logs', name).catch(() => ''));
-      await docker('rm', '-f', name).catch(() => undefined);
-    }
+    if (process.env.HOOKFLEET_IMAGE_KEEP_LOGS) for (const name of containers) console.log(name, await docker('logs', name).catch(() => ''));
+    await Promise.all(containers.map((name) => docker('rm', '-f', name).catch(() => undefined)));
     await receiver.stop();
-  }, 60_000);
+  }, 240_000);
 
   it('carries its version and source labels, a HEALTHCHECK, and runs as a non-root user', async () => {
     const config = JSON.parse(await docker('image', 'inspect', '-f', '{{json .Config}}', IMAGE)) as {
@@ -140,18 +139,25 @@ describe(`the image ${IMAGE}`, () => {
     }
   });
 
-  it('holds no dev dependency, no TypeScript source and no tests', async () => {
-    const listing = await docker(
+  it('holds no dev-only dependency (as the lockfile marks them), no TypeScript source and no tests', async () => {
+    const lockfile = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const devOnly = new Set(Object.entries(lockfile.packages).flatMap(([path, entry]) => (entry.dev && path.startsWith('node_modules/') ? [path] : [])));
+    expect(devOnly).toContain('node_modules/vite');
+    const installed = (
+      await docker('run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'cd /app && find node_modules -mindepth 1 -maxdepth 2 ! -name ".*"')
+    ).split('\n');
+    expect(installed).toContain('node_modules/express');
+    expect(installed.filter((path) => devOnly.has(path))).toEqual([]);
+    const sources = await docker(
       'run',
       '--rm',
       '--entrypoint',
       'sh',
       IMAGE,
       '-c',
-      'ls node_modules node_modules/.bin; find apps packages -name "*.ts" ! -name "*.d.ts" | head -5',
+      'cd /app && find apps packages -name "*.ts" ! -name "*.d.ts" -o -name test -type d',
     );
-    for (const devOnly of ['typescript', 'jest', 'vite', 'eslint', '@swc']) expect(listing.split(/\s+/)).not.toContain(devOnly);
-    expect(listing).not.toMatch(/\.ts$/m);
+    expect(sources).toBe('');
   });
 
   it('reports healthy by its HEALTHCHECK', async () => {

@@ -46,6 +46,16 @@ async function run(command, args, options) {
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${code})`);
 }
 
+/** Its sockets and state; the network namespace dockerd bind-mounts there may outlive it and is unmounted first. */
+function removeRunDir(runDir) {
+  spawnSync('umount', ['-l', join(runDir, 'exec/netns/default')], { stdio: 'ignore' });
+  try {
+    rmSync(runDir, { recursive: true, force: true });
+  } catch (error) {
+    console.warn(`test:image: left ${runDir} behind (${error.message})`);
+  }
+}
+
 /** A private dockerd; `stop()` ends it (SIGTERM, then SIGKILL) and removes its sockets. */
 async function startDockerd() {
   const dataRoot = process.env.HOOKFLEET_DOCKER_DATA ?? join(tmpdir(), 'hookfleet-docker');
@@ -75,7 +85,7 @@ async function startDockerd() {
       await exited;
       clearTimeout(killer);
     }
-    rmSync(runDir, { recursive: true, force: true });
+    removeRunDir(runDir);
   };
   const deadline = Date.now() + 60_000;
   while (spawnSync('docker', ['-H', socket, 'version'], { stdio: 'ignore' }).status !== 0) {
