@@ -133,7 +133,7 @@ describe('infra/docker-compose.yml', () => {
       expect(resolve(here, build.context)).toBe(root);
     }
     const dockerfile = readFileSync(join(here, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('npx tsc -b tsconfig.build.json');
+    expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/CMD \["node", "apps\/api\/dist\/main\.js"\]/);
     expect(services.worker.command).toEqual(['node', 'apps/worker/dist/main.js']);
   });
@@ -167,6 +167,18 @@ describe('infra/docker-compose.yml', () => {
     const datasource = parse(readFileSync(join(here, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as Manifest;
     expect(new URL(datasource.datasources[0].url).hostname).toBe('prometheus');
     expect(services.prometheus).toBeDefined();
+  });
+
+  it('ships safe defaults: no anonymous or default-password Grafana, no Prometheus lifecycle API, ports on 127.0.0.1', () => {
+    const grafana = services.grafana.environment;
+    expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    // Required from the environment (`:?`), like the admin token: compose refuses to start without it.
+    expect(grafana.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}$/);
+    expect(services.api.environment.HOOKFLEET_ADMIN_TOKEN).toMatch(/^\$\{HOOKFLEET_ADMIN_TOKEN:\?[^}]+\}$/);
+    expect(services.prometheus.command).not.toContain('--web.enable-lifecycle');
+    const published = Object.entries(services).flatMap(([name, service]) => ((service as Manifest).ports ?? []).map((port: string) => [name, port]));
+    expect(published.map(([name]) => name).sort()).toEqual(['api', 'grafana', 'prometheus']);
+    for (const [, port] of published) expect(port).toMatch(/^\$\{HOOKFLEET_BIND:-127\.0\.0\.1\}:\d+:\d+$/);
   });
 
   it('record the rules the dashboard and alerts share', () => {

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { CompatStore, DeliveryStore, EventStore, OperationStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
@@ -18,6 +18,7 @@ import { PortalTokens, portalPages, portalSecurityHeaders, PORTAL_PATH } from '.
 import { nativeRoutes } from './routes/native-routes.js';
 import { mountRoutes, unknownManagementPaths } from './routes/mount.js';
 import type { RouteServices } from './routes/route-table.js';
+import { publicBaseUrl, type PublicUrlSettings } from './public-url.js';
 
 export interface AppDependencies {
   adminToken: string;
@@ -40,12 +41,15 @@ export interface AppDependencies {
   isReady: () => Promise<boolean>;
   /** Counts the writes the store refuses (its 503s). */
   writeHealth?: StoreWriteHealth | undefined;
+  /** The public address: base of portal links and of the OpenAPI `servers`. */
+  publicUrl: PublicUrlSettings;
 }
 
 /** What the route handlers use: the app's dependencies, the portal's token signer and the OpenAPI document. */
 export function routeServices(dependencies: AppDependencies): RouteServices {
   const openApiDocument = hookfleetOpenApi(nativeRoutes, ...compatOpenApi());
-  return { ...dependencies, portalTokens: new PortalTokens(dependencies.adminToken), openApiDocument: () => openApiDocument };
+  const openApiDocumentFor = (request?: Request) => (request ? { ...openApiDocument, servers: [{ url: publicBaseUrl(dependencies.publicUrl, request) }] } : openApiDocument);
+  return { ...dependencies, portalTokens: new PortalTokens(dependencies.adminToken), openApiDocument: openApiDocumentFor };
 }
 
 export function createApp(dependencies: AppDependencies, services: RouteServices = routeServices(dependencies)): Express {

@@ -65,6 +65,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
     isReady: async () => (await readiness()).ok,
     writeHealth,
+    publicUrl: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
   };
   const services = routeServices(dependencies);
   const app = createApp(dependencies, services);

@@ -27,3 +27,38 @@ describe('REDIS_CLUSTER_NODES', () => {
     expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:70000' })).toThrow(/REDIS_CLUSTER_NODES/);
   });
 });
+
+describe('HOOKFLEET_PUBLIC_URL and HOOKFLEET_TRUST_PROXY', () => {
+  it('leave the public address to each request by default, forwarded headers untrusted', () => {
+    expect(loadConfig({})).toMatchObject({ publicUrl: undefined, trustProxy: false });
+  });
+
+  it.each([
+    ['https://hooks.example.com', 'https://hooks.example.com'],
+    ['https://hooks.example.com/', 'https://hooks.example.com'],
+    ['https://example.com/hookfleet/', 'https://example.com/hookfleet'],
+    ['http://10.0.0.5:8080', 'http://10.0.0.5:8080'],
+  ])('takes the public URL %s as the base %s', (value, base) => {
+    expect(loadConfig({ HOOKFLEET_PUBLIC_URL: value }).publicUrl).toBe(base);
+  });
+
+  it.each(['hooks.example.com', 'ftp://hooks.example.com', '/portal', 'https://hooks.example.com/?a=1', 'https://hooks.example.com/#x'])(
+    'refuses %s, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ HOOKFLEET_PUBLIC_URL: value })).toThrow(/HOOKFLEET_PUBLIC_URL/);
+    },
+  );
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('reads HOOKFLEET_TRUST_PROXY=%s as %s', (value, trusted) => {
+    expect(loadConfig({ HOOKFLEET_TRUST_PROXY: value }).trustProxy).toBe(trusted);
+  });
+
+  it('refuses a HOOKFLEET_TRUST_PROXY that is not a boolean', () => {
+    expect(() => loadConfig({ HOOKFLEET_TRUST_PROXY: 'loopback' })).toThrow(/HOOKFLEET_TRUST_PROXY/);
+  });
+});

@@ -28,6 +28,15 @@ const clusterNodesFromEnv = z
     return nodes;
   });
 
+/**
+ * An absolute http(s) URL, the address clients reach the API at (behind a proxy or load balancer). No trailing
+ * slash, so `${publicUrl}/portal/` joins cleanly; a path prefix (https://example.com/hookfleet) is kept.
+ */
+const publicUrlFromEnv = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' })
+  .refine((value) => !/[?#]/.test(value), 'must carry no query or fragment')
+  .transform((value) => value.replace(/\/+$/, ''));
+
 /** BullMQ's Lua scripts touch every key of a queue, so on a cluster the prefix must be a hash tag. */
 export function clusterQueuePrefix(prefix: string): string {
   return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
@@ -39,6 +48,8 @@ export const configSchema = z.object({
   REDIS_CLUSTER_NODES: clusterNodesFromEnv.default([]),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOOKFLEET_ADMIN_TOKEN: z.string().optional(),
+  HOOKFLEET_PUBLIC_URL: publicUrlFromEnv.optional(),
+  HOOKFLEET_TRUST_PROXY: booleanFromEnv.default(false),
   WORKER_ROLES: z
     .string()
     .default('matcher,delivery')
@@ -67,6 +78,10 @@ export interface HookfleetConfig {
   redisClusterNodes: RedisNode[];
   port: number;
   adminToken: string | undefined;
+  /** Base of portal links and of the OpenAPI `servers`; unset: derived from each request (see trustProxy). */
+  publicUrl: string | undefined;
+  /** Whether X-Forwarded-Proto/-Host (set by a proxy in front of the API) name the public address. */
+  trustProxy: boolean;
   workerRoles: Array<'matcher' | 'delivery'>;
   deliveryConcurrency: number;
   deliveryTimeoutMs: number;
@@ -111,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     redisClusterNodes: e.REDIS_CLUSTER_NODES,
     port: e.PORT,
     adminToken: e.HOOKFLEET_ADMIN_TOKEN,
+    publicUrl: e.HOOKFLEET_PUBLIC_URL,
+    trustProxy: e.HOOKFLEET_TRUST_PROXY,
     workerRoles: e.WORKER_ROLES,
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     deliveryTimeoutMs: e.DELIVERY_TIMEOUT_MS,

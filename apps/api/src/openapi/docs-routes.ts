@@ -40,7 +40,7 @@ export const docsRoutes: NativeRoute[] = [
     tags: ['health'],
     auth: ['none'],
     answers: { 200: { description: 'OpenAPI 3.1', schema: openApiDocumentSchema } },
-    handler: (_call, { openApiDocument }) => ({ status: 200, body: openApiDocument() }),
+    handler: (call, { openApiDocument }) => ({ status: 200, body: openApiDocument(call.http?.request) }),
   }),
   route({
     method: 'get',

@@ -5,13 +5,14 @@ import { callerOf, httpOf, route, type NativeRoute } from '../routes/route-table
 import { portalLinkSchema, portalSessionSchema, portalSignedInSchema } from '../routes/answer-schemas.js';
 import { clearPortalCookie, setPortalCookie } from './portal-cookie.js';
 import { portalSessionCreateSchema, portalSignInSchema } from './portal-schemas.js';
+import { publicBaseUrl, type PublicUrlSettings } from '../public-url.js';
 
 export const PORTAL_PATH = '/portal';
 
-/** Where the link points: the host the caller reached this API at. */
-export function portalUrl(request: Request, token: string): string {
+/** Where the link points: the API's public address (HOOKFLEET_PUBLIC_URL, or the one the caller reached). */
+export function portalUrl(publicUrl: PublicUrlSettings, request: Request, token: string): string {
   // The token rides in the fragment, which browsers never send to a server nor put in a Referer.
-  return `${request.protocol}://${request.get('host') ?? '127.0.0.1'}${PORTAL_PATH}/#token=${token}`;
+  return `${publicBaseUrl(publicUrl, request)}${PORTAL_PATH}/#token=${token}`;
 }
 
 /**
@@ -28,7 +29,7 @@ export const portalSessionRoutes: NativeRoute[] = [
     auth: ['operator', 'tenant'],
     body: portalSessionCreateSchema,
     answers: { 201: { description: 'The link and when it expires', schema: portalLinkSchema } },
-    async handler(call, { tenants, subscriptions, portalTokens }) {
+    async handler(call, { tenants, subscriptions, portalTokens, publicUrl }) {
       const principal = callerOf(call);
       const input = call.body;
       const tenant = principal.kind === 'tenant' ? principal.tenantId : input.tenant;
@@ -46,7 +47,7 @@ export const portalSessionRoutes: NativeRoute[] = [
         if (issues.length > 0) throw new ValidationFailed('unknown subscriptions', issues);
       }
       const { token, expiresAt } = portalTokens.mint({ tenantId: tenant, subscriptionIds, createdBy: input.created_by ?? null }, input.expires_in);
-      return { status: 201, body: { url: portalUrl(httpOf(call).request, token), expires_at: expiresAt.toISOString() } };
+      return { status: 201, body: { url: portalUrl(publicUrl, httpOf(call).request, token), expires_at: expiresAt.toISOString() } };
     },
   }),
   route({

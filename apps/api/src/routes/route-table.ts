@@ -22,7 +22,8 @@ export interface PortalAccess {
 /** Everything a handler may use: the app's services, the portal's token signer and the OpenAPI document. */
 export interface RouteServices extends AppDependencies {
   portalTokens: PortalTokens;
-  openApiDocument: () => unknown;
+  /** The OpenAPI document; its `servers` names the public address the request reached (public-url.ts). */
+  openApiDocument: (request?: Request) => unknown;
 }
 
 /** One call of a route, its inputs already parsed with the route's schemas. */

@@ -1,0 +1,162 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, parseAllDocuments } from 'yaml';
+import * as core from 'kubernetes-models/v1';
+import * as apps from 'kubernetes-models/apps/v1';
+import * as policy from 'kubernetes-models/policy/v1';
+import * as monitoring from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import * as keda from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { knownSeriesNames } from '../test/metrics-contract.js';
+import { seriesNamesIn } from '../test/promql.js';
+import { GENERATED, grafanaYaml, prometheusRuleYaml, ruleFiles } from './k8s-generate.mjs';
+import { loadRules, recordedSeries } from './prometheus/rules.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+type Manifest = Record<string, any>;
+
+/** Every kustomization under infra/: the base and each overlay. */
+const KUSTOMIZATIONS = readdirSync(here, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(here, entry.name, 'kustomization.yaml')))
+  .map((entry) => relative(root, join(here, entry.name)));
+const kubectlPresent = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+function render(directory: string): Manifest[] {
+  const output = execFileSync('kubectl', ['kustomize', directory], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  return parseAllDocuments(output).map((document) => document.toJS() as Manifest);
+}
+
+/** The Kubernetes API schemas (kubernetes-models, and its CRD packages for the operators' kinds) of each kind shipped. */
+const SCHEMAS: Record<string, new (data: any) => { validate(): void }> = {
+  'v1/Namespace': core.Namespace,
+  'v1/ConfigMap': core.ConfigMap,
+  'v1/Service': core.Service,
+  'apps/v1/Deployment': apps.Deployment,
+  'policy/v1/PodDisruptionBudget': policy.PodDisruptionBudget,
+  'monitoring.coreos.com/v1/PodMonitor': monitoring.PodMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': monitoring.PrometheusRule,
+  'keda.sh/v1alpha1/ScaledObject': keda.ScaledObject,
+};
+
+function schemaErrors(manifest: Manifest): string | null {
+  const model = SCHEMAS[`${manifest.apiVersion}/${manifest.kind}`];
+  if (!model) return `no schema for ${manifest.apiVersion} ${manifest.kind}`;
+  try {
+    new model(manifest).validate();
+    return null;
+  } catch (error) {
+    return `${manifest.kind} ${manifest.metadata?.name}: ${(error as Error).message}`;
+  }
+}
+
+const ruleFileGroups = () => ruleFiles().flatMap((file) => (parse(readFileSync(file, 'utf8')) as { groups: unknown[] }).groups);
+
+describe('the generated Kubernetes objects (npm run infra:generate)', () => {
+  it('are up to date with their sources, byte for byte', () => {
+    expect(readFileSync(GENERATED.prometheusRule, 'utf8')).toBe(prometheusRuleYaml());
+    expect(readFileSync(GENERATED.grafana, 'utf8')).toBe(grafanaYaml());
+  });
+
+  it('carry the rule files the promtool tests check, as the same list of files', () => {
+    const promtoolFiles = readdirSync(join(here, 'prometheus/rules')).filter((file) => file.endsWith('.yml'));
+    expect(
+      ruleFiles()
+        .map((file) => relative(join(here, 'prometheus/rules'), file))
+        .sort(),
+    ).toEqual(promtoolFiles.sort());
+  });
+});
+
+(kubectlPresent ? describe : describe.skip)('kubectl kustomize of every overlay', () => {
+  it('finds the base and the Redis Cluster overlay', () => {
+    expect(KUSTOMIZATIONS).toEqual(expect.arrayContaining(['infra/k8s', 'infra/k8s-redis-cluster']));
+  });
+
+  describe.each(KUSTOMIZATIONS)('%s', (directory) => {
+    const manifests = render(directory);
+    const find = (kind: string, name?: string) => {
+      const found = manifests.filter((manifest) => manifest.kind === kind && (name === undefined || manifest.metadata.name === name));
+      expect(found).toHaveLength(1);
+      return found[0] as Manifest;
+    };
+    const deployments = manifests.filter((manifest) => manifest.kind === 'Deployment');
+
+    it('renders objects that validate against the Kubernetes API schemas, all in the hookfleet namespace', () => {
+      expect(manifests.length).toBeGreaterThanOrEqual(10);
+      expect(manifests.map(schemaErrors).filter(Boolean)).toEqual([]);
+      for (const manifest of manifests.filter((candidate) => candidate.kind !== 'Namespace')) expect(manifest.metadata.namespace).toBe('hookfleet');
+    });
+
+    it('keeps the PodDisruptionBudgets and the KEDA ScaledObject of the workers', () => {
+      expect(find('ScaledObject', 'hookfleet-worker').spec.scaleTargetRef.name).toBe('hookfleet-worker');
+      expect(
+        manifests
+          .filter((manifest) => manifest.kind === 'PodDisruptionBudget')
+          .map((budget) => budget.metadata.name)
+          .sort(),
+      ).toEqual(['hookfleet-api', 'hookfleet-worker']);
+    });
+
+    it('carries a PrometheusRule whose groups are the rule files promtool tests', () => {
+      expect(find('PrometheusRule', 'hookfleet').spec.groups).toEqual(ruleFileGroups());
+    });
+
+    it('carries the dashboard for the Grafana sidecar, and the datasource it names', () => {
+      const dashboardMap = manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.labels?.grafana_dashboard === '1') as Manifest;
+      expect(dashboardMap.data['hookfleet.json']).toBe(readFileSync(join(here, 'grafana/dashboards/hookfleet.json'), 'utf8'));
+      const datasourceMap = manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.labels?.grafana_datasource === '1') as Manifest;
+      const [datasource] = (parse(Object.values(datasourceMap.data)[0] as string) as { datasources: Array<{ uid: string; url: string }> }).datasources;
+      const dashboard = JSON.parse(dashboardMap.data['hookfleet.json']) as { panels: Array<{ datasource?: { uid: string } }> };
+      const uids = new Set(dashboard.panels.flatMap((panel) => (panel.datasource ? [panel.datasource.uid] : [])));
+      expect([...uids]).toEqual([datasource?.uid]);
+      // The Prometheus the dashboard reads is the one KEDA scales on.
+      expect(datasource?.url).toBe(find('ScaledObject').spec.triggers[0].metadata.serverAddress);
+    });
+
+    it('names in its rules and dashboard only metrics the processes export or the rules record', async () => {
+      const known = new Set([...(await knownSeriesNames()), ...recordedSeries()]);
+      const rules = find('PrometheusRule').spec.groups.flatMap((group: Manifest) => group.rules) as Array<{ expr: string }>;
+      const dashboardText = (manifests.find((manifest) => manifest.metadata.labels?.grafana_dashboard === '1') as Manifest).data['hookfleet.json'] as string;
+      const dashboardExpressions = [...dashboardText.matchAll(/"expr": "((?:[^"\\]|\\.)*)"/g)].map((match) => JSON.parse(`"${match[1]}"`) as string);
+      const expressions = [...rules.map((rule) => rule.expr), ...dashboardExpressions, find('ScaledObject').spec.triggers[0].metadata.query];
+      expect(dashboardExpressions.length).toBeGreaterThan(15);
+      expect(rules).toHaveLength(loadRules().length);
+      expect(expressions.flatMap((expression) => seriesNamesIn(expression).filter((name) => !known.has(name)))).toEqual([]);
+    });
+
+    it('runs every container from the image, with requests, limits and startup, liveness and readiness probes', () => {
+      expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual(['hookfleet-api', 'hookfleet-worker']);
+      for (const deployment of deployments) {
+        for (const container of deployment.spec.template.spec.containers) {
+          expect(container.image).toMatch(/^ghcr\.io\/hookfleet\/hookfleet:/);
+          expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+          expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+          for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(container[probe]?.httpGet?.path).toMatch(/^\/(healthz|readyz)$/);
+        }
+      }
+    });
+
+    it('runs every container as non-root, on a read-only root filesystem, without privilege escalation or capabilities', () => {
+      for (const deployment of deployments) {
+        const pod = deployment.spec.template.spec;
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+        for (const container of pod.containers) {
+          expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        }
+      }
+    });
+  });
+});
+
+describe('the image the manifests run', () => {
+  it('is the one docs/deployment.md builds and pushes', () => {
+    const kustomization = parse(readFileSync(join(here, 'k8s/kustomization.yaml'), 'utf8')) as { images: Array<{ name: string }> };
+    const image = kustomization.images[0]?.name as string;
+    const guide = readFileSync(join(root, 'docs/deployment.md'), 'utf8');
+    expect(guide).toMatch(new RegExp(`docker build [^\\n]*-f infra/Dockerfile[^\\n]*${image.replace(/[./]/g, '\\$&')}`));
+    expect(guide).toContain(`docker push ${image}`);
+  });
+});
