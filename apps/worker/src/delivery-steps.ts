@@ -74,7 +74,7 @@ export function createDeliverySteps(context: WorkerContext) {
    * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A long wait
    * is a pause the ladder does not know of (an endpoint paused by another delivery's Retry-After), so the job's payloads
    * are kept past it for the whole ladder still; a shorter one is absorbed by the grace in the payload's lifetime
-   * (docs/delivery-retention.md), and costs no write.
+   * (docs/delivery.md, "How long a payload is kept"), and costs no write.
    */
   async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);

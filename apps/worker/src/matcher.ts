@@ -24,7 +24,7 @@ export function createMatcher(context: WorkerContext) {
 
 /**
  * The events whose payload must outlive the TTL it was accepted with: one of their deliveries can still make an attempt
- * after it (its subscription's delay plus its profile's ladder, payloadKeepMs in docs/delivery-retention.md).
+ * after it (its subscription's delay plus its profile's ladder, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
  */
 export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMs: number, scale: number): Array<{ id: string; untilMs: number }> {
   const keepFor = new Map<string, { receivedAt: number; needMs: number }>();

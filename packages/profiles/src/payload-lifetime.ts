@@ -18,7 +18,7 @@ export interface PayloadNeed {
 }
 
 /**
- * How long after its acceptance a delivery's last attempt can still be made (docs/delivery-retention.md):
+ * How long after its acceptance a delivery's last attempt can still be made (docs/delivery.md, "How long a payload is kept"):
  * (delay + Σ ladder × (1 + RETRY_JITTER) + retries × pause allowance) × RETRY_DELAY_SCALE, plus a grace for a
  * worker that picks the attempt up late.
  */
