@@ -5,7 +5,7 @@ import type { Config } from 'jest';
  * (failover) run only then, and the tests that stop the one Redis run only on a single Redis.
  */
 const onCluster = process.env.HOOKFLEET_TEST_REDIS === 'cluster';
-const SINGLE_REDIS_ONLY = ['/apps/worker/test/redis-restart\\.test\\.ts$'];
+const SINGLE_REDIS_ONLY = ['/apps/worker/test/redis-restart\\.test\\.ts$', '/apps/worker/test/store-refuses-writes\\.test\\.ts$'];
 
 /** ESM TypeScript through @swc/jest; packages resolve to their sources, so tests need no build. */
 const config: Config = {

@@ -19,6 +19,8 @@ export const CONTRACT_METRICS: readonly ContractMetric[] = [
   { name: 'hookfleet_delivery_duration_seconds', type: 'histogram', labels: ['profile'] },
   { name: 'hookfleet_delivery_lag_seconds', type: 'histogram', labels: ['profile'] },
   { name: 'hookfleet_queue_jobs', type: 'gauge', labels: ['queue', 'state'] },
+  { name: 'hookfleet_store_writes_refused_total', type: 'counter', labels: [] },
+  { name: 'hookfleet_store_writable', type: 'gauge', labels: [] },
   { name: 'hookfleet_http_request_duration_seconds', type: 'histogram', labels: ['method', 'route', 'status_code'] },
 ];
 

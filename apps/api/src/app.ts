@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
-import type { CompatStore, DeliveryStore, EventStore, OperationStore, TenantStore } from '@hookfleet/store';
+import type { CompatStore, DeliveryStore, EventStore, OperationStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
@@ -43,6 +43,8 @@ export interface AppDependencies {
   /** Per-tenant limit on the management API (abuse protection). */
   tenantApiLimit: TokenBuckets;
   isReady: () => Promise<boolean>;
+  /** Counts the writes the store refuses (its 503s). */
+  writeHealth?: StoreWriteHealth | undefined;
 }
 
 /** 1 MiB: a larger body is a 413. */
@@ -81,6 +83,6 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(subscriptionOperationRoutes(dependencies.subscriptions, dependencies.operations, dependencies.queues, dependencies.transport, dependencies.retentionMs));
   app.use(eventTypeRoutes());
   app.use((request, _response, next) => next(new NotFound(`no route for ${request.method} ${request.path}`)));
-  app.use(errorHandler(dependencies.logger));
+  app.use(errorHandler(dependencies.logger, dependencies.writeHealth));
   return app;
 }

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HookfleetError } from '@hookfleet/core';
-import { isRedisUnavailable } from '@hookfleet/store';
+import type { StoreWriteHealth } from '@hookfleet/store';
 import type { Logger } from 'pino';
+import { storeFailureOf } from './store-failure.js';
 
 interface BodyParserError {
   type?: string;
@@ -20,8 +21,11 @@ export interface ErrorAnswer {
   headers?: Record<string, string>;
 }
 
-/** Maps every error to the contract's JSON shape, in one place (Express's error handler and the ingest fast path). */
-export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
+/**
+ * Maps every error to the contract's JSON shape, in one place (Express's error handler and the ingest fast path).
+ * A write the store refused is counted on `writeHealth` (the process's metrics).
+ */
+export function errorAnswer(error: unknown, logger: Logger, writeHealth?: StoreWriteHealth): ErrorAnswer {
   if (error instanceof HookfleetError) {
     const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     return {
@@ -41,14 +45,18 @@ export function errorAnswer(error: unknown, logger: Logger): ErrorAnswer {
     const issues = parserError.status === 400 ? { issues: [{ path: issuePathOf(error), message }] } : {};
     return { status: parserError.status, body: { error: message, code: 'bad_request', ...issues } };
   }
-  if (isRedisUnavailable(error)) return { status: 503, body: { error: 'storage unavailable, try again', code: 'unavailable' }, headers: { 'retry-after': '1' } };
+  const storeFailure = storeFailureOf(error);
+  if (storeFailure) {
+    writeHealth?.noteError(error);
+    return { status: storeFailure.status, body: { error: storeFailure.message, code: storeFailure.code }, headers: { 'retry-after': String(storeFailure.retryAfterSeconds) } };
+  }
   logger.error({ err: error }, 'unhandled error');
   return { status: 500, body: { error: 'internal error', code: 'internal' } };
 }
 
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, writeHealth?: StoreWriteHealth) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    const answer = errorAnswer(error, logger);
+    const answer = errorAnswer(error, logger, writeHealth);
     if (answer.headers) response.set(answer.headers);
     response.status(answer.status).json(answer.body);
   };

@@ -22,7 +22,12 @@ export class IngestBatcher {
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly events: EventStore, private readonly queue: Queue<MatchJobData>) {}
+  /** `onUnconfirmed` hears a confirmation the store refused after the events were enqueued (they stay accepted). */
+  constructor(
+    private readonly events: EventStore,
+    private readonly queue: Queue<MatchJobData>,
+    private readonly onUnconfirmed: (error: unknown) => void = () => undefined,
+  ) {}
 
   submit(events: readonly StoredEvent[]): Promise<boolean[]> {
     const results = events.map(
@@ -70,7 +75,10 @@ export class IngestBatcher {
       const newIds = unique.filter((_, index) => isNew[index]).map((entry) => entry.event.id);
       if (newIds.length > 0) {
         await this.queue.add('match', { eventIds: newIds });
-        await this.events.confirmEnqueued(newIds);
+        // Enqueued: the events are accepted whatever follows. A confirmation the store refuses (out of memory) only
+        // leaves their marker at "stored", so the same id sent again is enqueued again (the matcher is idempotent)
+        // rather than answered as a duplicate.
+        await this.events.confirmEnqueued(newIds).catch(this.onUnconfirmed);
       }
       let uniqueIndex = 0;
       batch.forEach((entry, index) => {

@@ -4,6 +4,7 @@ import { eventInputSchema } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import { secretMatcher } from './auth.js';
 import { errorAnswer } from './error-handler.js';
+import type { StoreWriteHealth } from '@hookfleet/store';
 import type { EventService } from './event-service.js';
 import { parseOrThrow } from './validate.js';
 
@@ -16,6 +17,8 @@ export interface IngestFastPathOptions {
   events: EventService;
   metrics: HookfleetMetrics;
   logger: Logger;
+  /** Counts the writes the store refuses (its 503s). */
+  writeHealth?: StoreWriteHealth | undefined;
 }
 
 /** A charset body-parser would decode as UTF-8 (none named is UTF-8 for JSON). */
@@ -59,7 +62,7 @@ export function withIngestFastPath(app: RequestListener, options: IngestFastPath
       const [result] = await options.events.ingest([input]);
       send(response, result?.deduplicated ? 200 : 202, result);
     } catch (error) {
-      const failure = errorAnswer(error, options.logger);
+      const failure = errorAnswer(error, options.logger, options.writeHealth);
       send(response, failure.status, failure.body, failure.headers);
     }
   }

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
-import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges, throttled } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, Keys, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
+import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
 import { createApp } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
@@ -13,7 +13,7 @@ import { EventService } from './event-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { withIngestFastPath } from './ingest-fast-path.js';
 import { SubscriptionService } from './subscription-service.js';
-import { createLogger } from '@hookfleet/core';
+import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
 
 export interface RunningApi {
   port: number;
@@ -29,10 +29,15 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const keys = new Keys(config.prefix);
   const metrics = createMetrics();
   const queueConnection = createQueueConnection(config, { waitForRedis: false });
-  const queues = createQueues(queueConnection.connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')), config.partitions);
+  const errorLog = createRepeatedErrorLog(logger);
+  const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
+  const queues = createQueues(queueConnection.connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
-  const batcher = new IngestBatcher(eventStore, queues.events);
+  const batcher = new IngestBatcher(eventStore, queues.events, (error) => {
+    writeHealth.noteError(error);
+    errorLog.log('warn', 'accepted events left unconfirmed: the same ids sent again are enqueued again', error);
+  });
   const subscriptionStore = new SubscriptionStore(redis, keys);
   const deliveries = new DeliveryStore(redis, keys, Math.max(eventStore.payloadTtlSeconds, 48 * 3600));
   const transport = new DeliveryTransport({
@@ -41,7 +46,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     allowPrivateTargets: config.allowPrivateTargets,
     userAgent: USER_AGENT,
   });
-  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
+  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const events = new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate));
   const app = createApp({
     adminToken: config.adminToken,
@@ -59,9 +64,10 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     retentionMs: eventStore.payloadTtlSeconds * 1000,
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
     isReady: async () => (await readiness()).ok,
+    writeHealth,
   });
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
-  const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, events, metrics, logger }));
+  const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, events, metrics, logger, writeHealth }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, '0.0.0.0', () => {
@@ -93,6 +99,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
       await queues.close();
       await queueConnection.close();
       await transport.close();
+      errorLog.stop();
       redis.disconnect();
     },
   };

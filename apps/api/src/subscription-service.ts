@@ -51,10 +51,19 @@ export class SubscriptionService {
     if (issues.length > 0) throw new ValidationFailed('invalid events', issues);
   }
 
-  async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}): Promise<Subscription> {
+  /** A secret its profile cannot sign with is refused where it enters: its deliveries would never leave. */
+  checkSecret(profile: ProviderProfile, secret: string | null | undefined, path = 'secret'): void {
+    // An empty secret turns signing off (where a profile allows it): nothing to sign with, nothing to refuse.
+    if (!secret || !profile.secretProblem) return;
+    const problem = profile.secretProblem(secret);
+    if (problem) throw new ValidationFailed('invalid secret', [{ path, message: `${problem} (profile ${profile.name})` }]);
+  }
+
+  async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}, secretPath = 'secret'): Promise<Subscription> {
     if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
+    this.checkSecret(profile, input.secret, secretPath);
     await this.checkUrl(input.url);
     const limit = this.options.maxSubscriptionsPerTenant;
     if (limit !== undefined && (await this.store.countForTenant(tenant)) >= limit) {
@@ -94,9 +103,10 @@ export class SubscriptionService {
     return subscription;
   }
 
-  async update(current: Subscription, patch: SubscriptionPatch, compat?: Record<string, unknown>): Promise<Subscription> {
+  async update(current: Subscription, patch: SubscriptionPatch, compat?: Record<string, unknown>, secretPath = 'secret'): Promise<Subscription> {
     const profile = this.profileOrThrow(current.profile);
     if (patch.events) this.checkEvents(profile, patch.events);
+    this.checkSecret(profile, patch.secret, secretPath);
     if (patch.url && patch.url !== current.url) await this.checkUrl(patch.url);
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
     if (patch.url !== undefined) next.url = patch.url;
@@ -121,6 +131,7 @@ export class SubscriptionService {
     const profile = this.profileOrThrow(current.profile);
     const nextSecret = secret ?? profile.generateSecret?.();
     if (!nextSecret) throw new ValidationFailed('this profile does not sign', [{ path: 'secret', message: `profile ${profile.name} has no signing secret` }]);
+    this.checkSecret(profile, nextSecret);
     const next: Subscription = { ...current, ...rotateSecret(current, nextSecret, new Date()), updated_at: new Date().toISOString() };
     await this.store.save(next);
     return next;

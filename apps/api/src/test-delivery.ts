@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newId, ValidationFailed, type StoredEvent, type Subscription } from '@hookfleet/core';
+import { newId, Unprocessable, ValidationFailed, type StoredEvent, type Subscription } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import { classifyAttempt, type DeliveryTransport } from '@hookfleet/delivery';
 
@@ -37,7 +37,15 @@ export async function sendTestDelivery(
     visible_to: null,
   };
   const deliveryId = `dlv_test_${randomBytes(9).toString('base64url')}`;
-  const request = profile.buildRequest({ deliveryId, event, subscription, attempt: 1, now });
+  // A secret stored before secrets were checked where they enter cannot sign: a clear 422 names it, not a 500.
+  const secretProblem = subscription.secret ? (profile.secretProblem?.(subscription.secret) ?? null) : null;
+  if (secretProblem) throw new Unprocessable('the subscription cannot be signed', [{ path: 'secret', message: `${secretProblem}; rotate the secret` }]);
+  let request: ReturnType<typeof profile.buildRequest>;
+  try {
+    request = profile.buildRequest({ deliveryId, event, subscription, attempt: 1, now });
+  } catch (error) {
+    throw new Unprocessable('the test delivery could not be built', [{ path: '(subscription)', message: error instanceof Error ? error.message : String(error) }]);
+  }
   const result = await transport.post(subscription.url, request.body, { ...request.headers, 'webhook-id': deliveryId });
   const outcome = classifyAttempt(result, profile.isSuccess);
   return {

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { findProfile, maxAttempts, type ProviderProfile } from '@hookfleet/profiles';
+import { HOUR, findProfile, maxAttempts, type ProviderProfile } from '@hookfleet/profiles';
 import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { attemptDelivery, type AttemptDecision } from './attempt.js';
@@ -40,10 +40,10 @@ export class GroupLockLost extends Error {
   }
 }
 
-/** Thrown by a retry job whose attempt failed, so BullMQ schedules the next one with the profile backoff. */
+/** Thrown by a retry job whose attempt failed, so BullMQ schedules the next one after the delay the attempt decided. */
 export class DeliveryAttemptFailed extends Error {
   override name = 'DeliveryAttemptFailed';
-  constructor(message: string, readonly retryAfterMs: number | null) {
+  constructor(message: string, readonly retryDelayMs: number | null) {
     super(message);
   }
 }
@@ -128,7 +128,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
           expired.push(deliveryId);
           return null;
         }
-        const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale }, context.transport);
+        const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale, retentionMs: config.eventRetentionHours * HOUR }, context.transport);
         if (!decision) {
           stalled = true;
           return null;
@@ -171,7 +171,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, 1);
     if (grant.granted === 0) await deferRest(job, token, profile.name, 1, grant.waitMs);
     const decided = await attemptDelivery(
-      { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale },
+      { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale, retentionMs: config.eventRetentionHours * HOUR },
       context.transport,
     );
     if (!decided) return stepAside(job, token);
@@ -183,7 +183,7 @@ export function createDeliveryProcessor(context: WorkerContext) {
     await releaseEndedEvents(context, [result]);
     await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await storedBookkeepingRule(profile, subscription.id, [decision])]);
     await honourPause(subscription.id, [decision]);
-    if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryAfterMs);
+    if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryDelayMs);
   }
 
   const processOrdered = createOrderedProcessor(context);

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
-import { fanOut, groupBySubscription, type MatchJobData } from '@hookfleet/queue';
+import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
+import { fanOut, groupBySubscription, type FanOutGroup, type MatchJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 
 /** Matches one ingest flush against the subscription index and fans out one first-attempt job per subscription. */
@@ -16,6 +17,26 @@ export function createMatcher(context: WorkerContext) {
       context.backlog.add(subscriptionId, joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) }))),
     );
     for (const [profile, count] of result.enqueuedByProfile) context.metrics.deliveriesEnqueued.inc({ profile }, count);
+    await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, context.events.payloadTtlSeconds * 1000, context.config.retryDelayScale));
     return { groups: result.groups };
   };
+}
+
+/**
+ * The events whose payload must outlive the TTL it was accepted with: one of their deliveries can still make an attempt
+ * after it (its subscription's delay plus its profile's ladder, payloadKeepMs in docs/delivery-retention.md).
+ */
+export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMs: number, scale: number): Array<{ id: string; untilMs: number }> {
+  const keepFor = new Map<string, { receivedAt: number; needMs: number }>();
+  for (const { subscription, events } of groups) {
+    const profile = findProfile(subscription.profile);
+    if (!profile) continue;
+    const needMs = lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: subscription.delay_seconds * 1000, scale });
+    if (needMs <= acceptedTtlMs) continue;
+    for (const event of events) {
+      const known = keepFor.get(event.id);
+      if (!known || known.needMs < needMs) keepFor.set(event.id, { receivedAt: Date.parse(event.received_at), needMs });
+    }
+  }
+  return [...keepFor].map(([id, { receivedAt, needMs }]) => ({ id, untilMs: receivedAt + needMs }));
 }

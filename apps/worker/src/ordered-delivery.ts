@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
-import { findProfile } from '@hookfleet/profiles';
+import { HOUR, findProfile } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { attemptDelivery } from './attempt.js';
@@ -89,7 +89,7 @@ export function createOrderedProcessor(context: WorkerContext) {
       await waitHoldingTurn(job, data, grant.waitMs);
       await steps.deferRest(job, token, profile.name, 1, grant.waitMs);
     }
-    const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: state.attempts + 1, retryDelayScale: config.retryDelayScale }, context.transport);
+    const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: state.attempts + 1, retryDelayScale: config.retryDelayScale, retentionMs: config.eventRetentionHours * HOUR }, context.transport);
     if (!decision) {
       await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
       await steps.stepAside(job, token);

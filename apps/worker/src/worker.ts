@@ -1,16 +1,18 @@
 import { Worker } from 'bullmq';
-import type { HookfleetConfig } from '@hookfleet/core';
+import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
+import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
-import { throttled, createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
-import { createLogger } from '@hookfleet/core';
+import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
 import { EventCache } from './event-cache.js';
 import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
+import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 
 
@@ -32,11 +34,16 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const metrics = createMetrics();
   const queueConnection = createQueueConnection(config, { waitForRedis: true });
   const { connection } = queueConnection;
-  const queues = createQueues(connection, config.prefix, throttled((error) => logger.warn({ err: error }, 'queue connection error')), config.partitions);
+  // While Redis is away or refuses writes every job and command fails the same way: one line per interval, with a count.
+  const errorLog = createRepeatedErrorLog(logger);
+  const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
+  const queues = createQueues(connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const subscriptions = new SubscriptionStore(redis, keys);
-  const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => logger.error({ err: error }, 'subscription index poll failed') });
+  const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => errorLog.log('error', 'subscription index poll failed', error) });
   const events = new EventStore(redis, keys, config.eventRetentionHours);
-  const retentionTtl = Math.max(events.payloadTtlSeconds, 48 * 3600);
+  // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
+  const lastAttemptSeconds = Math.max(...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale }))) / 1000;
+  const retentionTtl = Math.ceil(Math.max(events.payloadTtlSeconds, 48 * 3600, lastAttemptSeconds));
   let stopping = false;
   const context: WorkerContext = {
     config,
@@ -63,17 +70,18 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   };
   await index.start();
 
+  const storeWaits = { writeHealth, log: errorLog, retryDelayScale: config.retryDelayScale };
   const workerOptions = { connection, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 20 };
   const workers: Worker[] = [];
   if (config.workerRoles.includes('matcher')) {
     const events = sharedQueuePlace(config.prefix, EVENTS_QUEUE, config.partitions);
     const operations = sharedQueuePlace(config.prefix, OPERATIONS_QUEUE, config.partitions);
-    workers.push(new Worker<MatchJobData>(events.name, createMatcher(context), { ...workerOptions, prefix: events.prefix, concurrency: 8 }));
+    workers.push(new Worker<MatchJobData>(events.name, waitOutStoreErrors(createMatcher(context), storeWaits), { ...workerOptions, prefix: events.prefix, concurrency: 8 }));
     // Recover and replay run beside matching: both read events and subscriptions and add delivery jobs.
-    workers.push(new Worker<OperationJobData>(operations.name, createOperationProcessor(context, new OperationStore(redis, keys)), { ...workerOptions, prefix: operations.prefix, concurrency: 2 }));
+    workers.push(new Worker<OperationJobData>(operations.name, waitOutStoreErrors(createOperationProcessor(context, new OperationStore(redis, keys)), storeWaits), { ...workerOptions, prefix: operations.prefix, concurrency: 2 }));
   }
   if (config.workerRoles.includes('delivery')) {
-    const processDelivery = createDeliveryProcessor(context);
+    const processDelivery = waitOutStoreErrors(createDeliveryProcessor(context), storeWaits);
     // Each partition gets the full job concurrency; requests in flight stay capped per process by the transport.
     // On top, the slots one stalled endpoint may hold (its in-flight requests, until they time out), so that a
     // hanging endpoint leaves the others as many job slots as they had without it (isolation).
@@ -91,13 +99,16 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     }
   }
   for (const worker of workers) {
-    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+    worker.on('error', (error) => {
+      writeHealth.noteError(error);
+      errorLog.log('error', 'worker error', error, { queue: worker.name });
+    });
     worker.on('failed', (job, error) => {
-      if (error.name !== 'DeliveryAttemptFailed') logger.error({ err: error, queue: worker.name, job_id: job?.id }, 'job failed');
+      if (error.name !== 'DeliveryAttemptFailed') errorLog.log('error', 'job failed', error, { queue: worker.name, job_id: job?.id });
     });
   }
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
-  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues));
+  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
 
   return {
@@ -112,6 +123,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       await queueConnection.close();
       await context.transport.close();
       await metricsServer.close();
+      errorLog.stop();
       redis.disconnect();
     },
   };

@@ -49,3 +49,9 @@ export class ServiceUnavailable extends HookfleetError {
   override readonly code = 'unavailable';
   override readonly status = 503;
 }
+
+/** The request is well-formed but the stored resource cannot do it (a subscription whose secret cannot sign). */
+export class Unprocessable extends HookfleetError {
+  override readonly code = 'unprocessable';
+  override readonly status = 422;
+}

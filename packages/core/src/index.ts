@@ -7,3 +7,4 @@ export * from './domain.js';
 export * from './operation-schemas.js';
 export * from './logger.js';
 export * from './json-depth.js';
+export * from './log-throttle.js';

@@ -52,6 +52,9 @@ export const subscriptionUrlSchema = z
     }
   }, 'must be an http(s) URL without credentials');
 
+/** The longest a subscription may hold its deliveries back (`delay_seconds`): a day. */
+export const MAX_DELAY_SECONDS = 86_400;
+
 const subscriptionFields = {
   profile: z.string().min(1).max(50).default('standard'),
   url: subscriptionUrlSchema,
@@ -61,7 +64,7 @@ const subscriptionFields = {
   metadata: z.record(z.string(), boundedJson).optional(),
   active: z.boolean().default(true),
   created_by: z.string().min(1).max(200).optional(),
-  delay_seconds: z.number().int().min(0).max(86400).optional(),
+  delay_seconds: z.number().int().min(0).max(MAX_DELAY_SECONDS).optional(),
   rate_limit: rateLimitSchema.nullable().optional(),
   /** One delivery at a time, in event order; a failing head holds its followers until it succeeds or dies. */
   ordered: z.boolean().optional(),

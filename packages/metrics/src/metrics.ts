@@ -12,7 +12,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  return {
+  const metrics = {
     registry,
     eventsIngested: new Counter({ name: 'hookfleet_events_ingested_total', help: 'Events accepted by the API', labelNames: ['profile'] as const, registers }),
     eventsDeduplicated: new Counter({ name: 'hookfleet_events_deduplicated_total', help: 'Events dropped as duplicates of an id seen within 24 h', labelNames: ['profile'] as const, registers }),
@@ -24,8 +24,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     deliveryLag: new Histogram({ name: 'hookfleet_delivery_lag_seconds', help: 'From event accepted to successful delivery', labelNames: ['profile'] as const, buckets: LAG_BUCKETS, registers }),
     queueJobs: new Gauge({ name: 'hookfleet_queue_jobs', help: 'BullMQ jobs by queue and state', labelNames: ['queue', 'state'] as const, registers }),
     subscriptionsDisabled: new Counter({ name: 'hookfleet_subscriptions_disabled_total', help: 'Subscriptions disabled by the pipeline (gone after a 410, failing after the profile rule) or removed', labelNames: ['profile', 'reason'] as const, registers }),
+    storeWritesRefused: new Counter({ name: 'hookfleet_store_writes_refused_total', help: 'Writes Redis refused (out of memory, read-only): each one is retried, nothing accepted is dropped', registers }),
+    storeWritable: new Gauge({ name: 'hookfleet_store_writable', help: 'Whether the last write this process tried was taken (1) or refused (0)', registers }),
     httpRequestDuration: new Histogram({ name: 'hookfleet_http_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status_code'] as const, buckets: DURATION_BUCKETS, registers }),
   };
+  // Writable until a write is refused.
+  metrics.storeWritable.set(1);
+  return metrics;
 }
 
 export type HookfleetMetrics = ReturnType<typeof createMetrics>;

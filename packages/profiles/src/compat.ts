@@ -113,6 +113,8 @@ export interface CompatApi {
   idempotency?: { header: string; ttlSeconds: number };
   /** The field of `subscription.compat` holding the provider's id (`id`, `_id`, `id_webhook`). */
   idField: string;
+  /** The provider's name for the signing secret in its bodies, which a refused secret's error names; absent = `secret`. */
+  secretField?: string;
   /** New ids: a per-tenant integer sequence (Paymo, Forecast) or a generator. */
   newId: 'sequence' | (() => string);
   /** The sub-scope of the tenant ids and listings live in; absent = ''. */

@@ -1,6 +1,8 @@
 export * from './profile.js';
 export * from './compat.js';
 export * from './retry-ladder.js';
+export * from './retry-delay.js';
+export * from './payload-lifetime.js';
 export * from './registry.js';
 export { standardProfile } from './standard/index.js';
 export { signStandardWebhook } from './standard/signature.js';

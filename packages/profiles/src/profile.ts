@@ -58,6 +58,12 @@ export interface ProviderProfile {
   openCatalogue: boolean;
   /** Whether subscriptions get a generated signing secret when none is given. */
   generateSecret: (() => string) | null;
+  /**
+   * Why this secret cannot sign for this profile (a sentence naming the format wanted), or null when it can; absent =
+   * any string signs. Checked where a secret enters (create, update, rotation, compat routes), so a subscription never
+   * holds a secret its deliveries cannot be signed with.
+   */
+  secretProblem?(secret: string): string | null;
   isKnownEventType(type: string): boolean;
   /** Whether a subscription may list this entry in its `events` (exact names or the profile's wildcards). */
   isValidSubscriptionEvent(pattern: string): boolean;

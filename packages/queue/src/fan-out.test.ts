@@ -34,10 +34,24 @@ describe('the profile backoff strategy', () => {
     [6, 2, 36_000_000],
     [7, 2, -1],
   ])('after run %i of a job starting at attempt %i waits %i ms', (attemptsMade, firstAttempt, expected) => {
-    expect(createBackoffStrategy(1)(attemptsMade, 'profile', undefined, job(firstAttempt))).toBe(expected);
+    expect(createBackoffStrategy(1, () => 0)(attemptsMade, 'profile', undefined, job(firstAttempt))).toBe(expected);
   });
 
   it('scales by RETRY_DELAY_SCALE', () => {
-    expect(createBackoffStrategy(0.001)(1, 'profile', undefined, job(2))).toBe(300);
+    expect(createBackoffStrategy(0.001, () => 0)(1, 'profile', undefined, job(2))).toBe(300);
+  });
+
+  it('adds the jitter the injected random asks for (at most 10 %)', () => {
+    expect(createBackoffStrategy(1, () => 0.5)(1, 'profile', undefined, job(2))).toBe(315_000);
+  });
+
+  it.each([
+    [12_345, 12_345],
+    [0, 0],
+    [null, 300_000],
+    [Number.POSITIVE_INFINITY, 300_000],
+  ])('uses the delay the failed attempt decided (%j) when it carries one', (decided, expected) => {
+    const error = Object.assign(new Error('HTTP 503'), { retryDelayMs: decided });
+    expect(createBackoffStrategy(1, () => 0)(1, 'profile', error, job(2))).toBe(expected);
   });
 });

@@ -19,14 +19,21 @@ export interface HookfleetQueues {
 }
 
 /**
+ * A matcher job that fails for a reason of its own runs again this many times, the first after MATCH_JOB_BACKOFF_MS
+ * (times RETRY_DELAY_SCALE), doubling. A store error spends none of them: the worker waits it out (store-waits.ts).
+ */
+export const MATCH_JOB_ATTEMPTS = 10;
+export const MATCH_JOB_BACKOFF_MS = 500;
+
+/**
  * `onError` hears connection errors (Redis away): without a listener BullMQ prints a stack trace per failed command.
  */
-export function createQueues(connection: ConnectionOptions, prefix: string, onError?: (error: Error) => void, partitions = 1): HookfleetQueues {
+export function createQueues(connection: ConnectionOptions, prefix: string, onError?: (error: Error) => void, partitions = 1, retryDelayScale = 1): HookfleetQueues {
   const defaultJobOptions = { removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
   const events = new Queue<MatchJobData>(EVENTS_QUEUE, {
     connection,
     prefix: sharedQueuePlace(prefix, EVENTS_QUEUE, partitions).prefix,
-    defaultJobOptions: { ...defaultJobOptions, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+    defaultJobOptions: { ...defaultJobOptions, attempts: MATCH_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: Math.max(1, Math.round(MATCH_JOB_BACKOFF_MS * retryDelayScale)) } },
   });
   const deliveries = Array.from({ length: partitions }, (_, partition) => {
     const place = deliveryQueuePlace(prefix, partition, partitions);
@@ -47,16 +54,5 @@ export function createQueues(connection: ConnectionOptions, prefix: string, onEr
     async close() {
       await Promise.all(all.map((queue) => queue.close()));
     },
-  };
-}
-
-/** Calls `log` at most once per interval: one line per outage, not one per failed command. */
-export function throttled(log: (error: Error) => void, intervalMs = 5000): (error: Error) => void {
-  let last = 0;
-  return (error) => {
-    const now = Date.now();
-    if (now - last < intervalMs) return;
-    last = now;
-    log(error);
   };
 }

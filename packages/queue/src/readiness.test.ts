@@ -24,14 +24,14 @@ describe('the readiness probe', () => {
 
   it('is ready when Redis answers a PING and every queue answers a count', async () => {
     const probe = createReadinessProbe(async () => 'PONG', [queue('events'), queue('deliveries')]);
-    expect(await probe()).toEqual({ ok: true, redis: true, queues: { events: true, deliveries: true } });
+    expect(await probe()).toEqual({ ok: true, redis: true, writable: true, queues: { events: true, deliveries: true } });
   });
 
   it('is not ready when a queue cannot reach Redis, within the timeout', async () => {
     const unreachable = `redis://127.0.0.1:${await freePort()}`;
     const probe = createReadinessProbe(async () => 'PONG', [queue('events'), queue('deliveries', unreachable)], 300);
     const started = Date.now();
-    expect(await probe()).toEqual({ ok: false, redis: true, queues: { events: true, deliveries: false } });
+    expect(await probe()).toEqual({ ok: false, redis: true, writable: true, queues: { events: true, deliveries: false } });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -46,10 +46,19 @@ describe('the readiness probe', () => {
       100,
     );
     const [first, second] = await Promise.all([probe(), probe()]);
-    expect(first).toEqual({ ok: false, redis: false, queues: {} });
+    expect(first).toEqual({ ok: false, redis: false, writable: true, queues: {} });
     expect(second).toBe(first);
     expect(pings).toBe(1);
     expect(await createReadinessProbe(async () => Promise.reject(new Error('down')), [])()).toMatchObject({ ok: false, redis: false });
+  });
+
+  it('is not ready while Redis answers a PING but refuses the write, or the write hangs', async () => {
+    const refused = createReadinessProbe(async () => 'PONG', [queue('events')], 300, async () => false);
+    expect(await refused()).toEqual({ ok: false, redis: true, writable: false, queues: { events: true } });
+    const hanging = createReadinessProbe(async () => 'PONG', [], 100, () => new Promise<boolean>(() => undefined));
+    expect(await hanging()).toMatchObject({ ok: false, writable: false });
+    const failing = createReadinessProbe(async () => 'PONG', [], 100, async () => Promise.reject(new Error('OOM command not allowed')));
+    expect(await failing()).toMatchObject({ ok: false, writable: false });
   });
 
   it('lists every queue of a set, whatever else the set holds', () => {

@@ -10,6 +10,8 @@ export function queueList(queues: object): Queue[] {
 export interface Readiness {
   ok: boolean;
   redis: boolean;
+  /** Redis took a write (a PING passes while Redis refuses writes, out of memory). */
+  writable: boolean;
   /** Per queue name: its own connection answered a count within the timeout. */
   queues: Record<string, boolean>;
 }
@@ -28,20 +30,22 @@ function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | 'tim
 }
 
 /**
- * /readyz: Redis answers a PING on the store's connection, and every queue answers a count on its own
- * connection (so a process whose BullMQ connections are wedged is not ready even if the store's is fine).
- * A check still running is shared by the next callers, so a probe that hangs never piles up commands.
+ * /readyz: Redis answers a PING on the store's connection and takes a write (`write`, when given), and every queue
+ * answers a count on its own connection (so a process whose BullMQ connections are wedged is not ready even if the
+ * store's is fine). A check still running is shared by the next callers, so a probe that hangs never piles up commands.
  */
-export function createReadinessProbe(ping: () => Promise<string>, queues: readonly Queue[], timeoutMs = 1000): ReadinessProbe {
+export function createReadinessProbe(ping: () => Promise<string>, queues: readonly Queue[], timeoutMs = 1000, write: () => Promise<boolean> = async () => true): ReadinessProbe {
   let running: Promise<Readiness> | undefined;
   const check = async (): Promise<Readiness> => {
-    const [pong, ...counts] = await Promise.all([
+    const [pong, wrote, ...counts] = await Promise.all([
       withinTimeout(ping(), timeoutMs).catch(() => 'error'),
+      withinTimeout(write(), timeoutMs).catch(() => false),
       ...queues.map((queue) => withinTimeout(queue.getJobCountByTypes('waiting'), timeoutMs).catch(() => 'error' as const)),
     ]);
     const redis = pong === 'PONG';
+    const writable = wrote === true;
     const queueStates = Object.fromEntries(queues.map((queue, index) => [queue.name, typeof counts[index] === 'number']));
-    return { ok: redis && Object.values(queueStates).every(Boolean), redis, queues: queueStates };
+    return { ok: redis && writable && Object.values(queueStates).every(Boolean), redis, writable, queues: queueStates };
   };
   return () => {
     running ??= check().finally(() => {

@@ -62,3 +62,14 @@ export async function getMany(redis: RedisClient, keys: readonly string[]): Prom
   if (!isCluster(redis)) return redis.mget(keys as string[]);
   return Promise.all(keys.map((key) => sendFollowingRedirections(redis, () => redis.get(key)) as Promise<string | null>));
 }
+
+/**
+ * Sends a pipeline (or batch) and throws the first command's error, if any: a pipeline's `exec` resolves even when
+ * Redis refused some of its commands (out of memory, read-only), and a write nobody checks is a write silently lost.
+ * The caller's job then fails and runs again; every write sent here must be safe to send twice.
+ */
+export async function execChecked(pipeline: ChainableCommander): Promise<unknown[]> {
+  const replies = (await pipeline.exec()) ?? [];
+  for (const [error] of replies) if (error) throw error;
+  return replies.map(([, value]) => value);
+}

@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
-import { batch } from './batch.js';
+import { batch, execChecked } from './batch.js';
 import { queueBookkeeping } from './bookkeeping-store.js';
 import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
@@ -92,7 +92,7 @@ export class DeliveryStore {
       subscription_id: fields.s ?? '',
       status: fields.st as DeliveryStatus,
       attempts: Number(fields.a ?? 0),
-      next_attempt_at: fields.n ? new Date(Number(fields.n)).toISOString() : null,
+      next_attempt_at: instantOrNull(fields.n),
     };
   }
 
@@ -117,7 +117,8 @@ export class DeliveryStore {
     for (const subscriptionId of new Set(results.filter((result) => result.status === 'delivered').map((result) => result.subscriptionId))) {
       pipeline.del(this.keys.endpointHealth(subscriptionId));
     }
-    await pipeline.exec();
+    // A refused write (Redis out of memory) fails the job part, which runs again: an outcome never just vanishes.
+    await execChecked(pipeline);
   }
 
   /**
@@ -178,7 +179,7 @@ export class DeliveryStore {
         pipeline.zrem(this.keys.subscriptionDeliveries(delivery.subscriptionId), delivery.id);
       }
     });
-    if (released.length > 0) await pipeline.exec();
+    if (released.length > 0) await execChecked(pipeline);
     return released;
   }
 
@@ -190,7 +191,7 @@ export class DeliveryStore {
       pipeline.hset(this.keys.delivery(entry.id), 'st', 'dead', 'a', entry.attempts, 'n', '');
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'dead', entry.eventReceivedAt ?? Date.now(), true);
     }
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   /**
@@ -210,7 +211,7 @@ export class DeliveryStore {
       pipeline.expire(this.keys.eventDeliveries(entry.eventId), this.ttlSeconds);
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'pending', entry.eventReceivedAt, true);
     }
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   /** A subscription's deliveries in a time window, newest first; `cursor` is the last id of the previous page. */
@@ -280,4 +281,16 @@ export class DeliveryStore {
     const raws = await this.redis.lrange(this.keys.attempts(subscriptionId), 0, limit - 1);
     return raws.map((raw) => JSON.parse(raw) as AttemptRecord);
   }
+}
+
+/** The largest time a Date holds (ECMAScript: ±8.64e15 ms). */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * A stored epoch-milliseconds field as an ISO time, or null when empty or out of range: a time written before
+ * Retry-After was capped (10^23 ms ahead) must not turn every read of the delivery into a 500.
+ */
+function instantOrNull(raw: string | undefined): string | null {
+  const ms = raw ? Number(raw) : Number.NaN;
+  return Number.isFinite(ms) && Math.abs(ms) <= LAST_DATE_MS ? new Date(ms).toISOString() : null;
 }

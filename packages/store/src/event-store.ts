@@ -1,6 +1,6 @@
 import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
-import { batch, getMany } from './batch.js';
+import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -74,12 +74,24 @@ export class EventStore {
     if (eventIds.length === 0) return;
     const pipeline = batch(this.redis);
     for (const id of eventIds) pipeline.set(this.keys.dedupe(id), '1', 'KEEPTTL', 'XX');
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   async getMany(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
     const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
     return raws.map((raw) => (raw ? (JSON.parse(raw) as StoredEvent) : null));
+  }
+
+  /**
+   * Keeps each payload at least until the given time (never shortens a longer expiry: PEXPIREAT GT): an event whose
+   * deliveries can still make an attempt after the retention is kept until then. A payload already gone stays gone.
+   */
+  async keepPayloadsUntil(entries: ReadonlyArray<{ id: string; untilMs: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = batch(this.redis);
+    for (const { id, untilMs } of entries) pipeline.pexpireat(this.keys.event(id), Math.ceil(untilMs), 'GT');
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
   }
 
   /** The ids of a tenant's retained events received in [since, until], oldest first (for replay). */

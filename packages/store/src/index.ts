@@ -14,3 +14,4 @@ export * from './rate-limiter.js';
 export * from './compat-store.js';
 export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
+export * from './write-health.js';

@@ -46,6 +46,8 @@ export class Keys {
   endpointPause(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:pause`; }
   endpointHealth(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:health`; }
   operation(id: string) { return this.tag('op', id); }
+  /** Written by /readyz to learn whether Redis takes writes (a PING passes while it refuses them). */
+  writeProbe() { return `${this.tag('probe')}:write`; }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.tag('ten', tenant)}:compat:${profile}:${name}`; }
 
   /** SCAN patterns that match every key written here (for cleanup in tests and tools). */

@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis.js';
 import type { Subscription } from '@hookfleet/core';
-import { batch, getMany } from './batch.js';
+import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 
 export interface SubscriptionPage {
@@ -76,7 +76,7 @@ export class SubscriptionStore {
       .srem(this.keys.allSubscriptions(), subscription.id)
       .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
       .exec();
-    await batch(this.redis).zrem(this.keys.tenantSubscriptions(subscription.tenant), subscription.id).del(this.keys.subscriptionState(subscription.id)).exec();
+    await execChecked(batch(this.redis).zrem(this.keys.tenantSubscriptions(subscription.tenant), subscription.id).del(this.keys.subscriptionState(subscription.id)));
   }
 
   async countForTenant(tenant: string): Promise<number> {

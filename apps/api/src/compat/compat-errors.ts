@@ -1,6 +1,6 @@
 import { HookfleetError } from '@hookfleet/core';
-import { isRedisUnavailable } from '@hookfleet/store';
 import type { CompatFailure } from '@hookfleet/profiles';
+import { storeFailureOf } from '../store-failure.js';
 
 interface BodyParserError {
   type?: string;
@@ -19,6 +19,7 @@ export function compatFailureOf(error: unknown): CompatFailure & { unexpected?: 
   if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
     return { status: parserError.status, code: 'bad_request', message: parserError.message ?? 'bad request' };
   }
-  if (isRedisUnavailable(error)) return { status: 503, code: 'unavailable', message: 'storage unavailable, try again' };
+  const storeFailure = storeFailureOf(error);
+  if (storeFailure) return { status: storeFailure.status, code: storeFailure.code, message: storeFailure.message };
   return { status: 500, code: 'internal', message: 'internal error', unexpected: true };
 }

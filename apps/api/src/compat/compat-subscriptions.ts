@@ -81,6 +81,7 @@ export class CompatSubscriptions {
         where.tenant,
         { profile: this.name, ...spec.fields, active: spec.fields.active ?? true },
         { ...spec.compat, [this.api.idField]: providerId },
+        this.api.secretField,
       );
       await this.store.bind(this.name, where.tenant, where.scope, key, subscription.id);
       return this.view(subscription);
@@ -96,7 +97,7 @@ export class CompatSubscriptions {
     if (renamed !== undefined) await this.claim(where, renamed);
     try {
       const compat = { ...spec.compat, ...(renamed !== undefined ? { [this.api.idField]: renamed } : {}) };
-      const updated = await this.service.update(current, spec.patch, Object.keys(compat).length > 0 ? compat : undefined);
+      const updated = await this.service.update(current, spec.patch, Object.keys(compat).length > 0 ? compat : undefined, this.api.secretField);
       if (renamed !== undefined) {
         await this.store.bind(this.name, where.tenant, where.scope, renamed, updated.id);
         await this.store.release(this.name, where.tenant, where.scope, currentId);

@@ -1,10 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { fixtureEvent, fixtureSubscription } from '../fixture.js';
-import { MINUTE, maxAttempts, nextRetryDelayMs } from '../retry-ladder.js';
+import { MINUTE, maxAttempts } from '../retry-ladder.js';
+import { retryDelay } from '../retry-delay.js';
 import { forecastProfile } from './index.js';
 import { forecastEventName, forecastKindOf } from './events.js';
 import { presentForecastSubscription } from './compat.js';
 import { forecastCompatExamples } from './fixtures.js';
+
+/** The ladder step after `attemptsMade` failures, without jitter; null when the ladder is spent. */
+const nextRetryDelayMs = (profile: { retryDelaysMs: readonly number[] }, attemptsMade: number, scale: number) =>
+  retryDelay({ ladderMs: profile.retryDelaysMs, attemptsMade, scale, random: () => 0 })?.delayMs ?? null;
 
 describe('forecast profile', () => {
   it.each([

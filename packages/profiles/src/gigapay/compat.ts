@@ -84,6 +84,7 @@ export const gigapayCompat: CompatApi = {
   credential: (headers) => /^Token\s+(\S+)$/i.exec(headers.authorization?.trim() ?? '')?.[1],
   idempotency: { header: 'idempotency-key', ttlSeconds: 24 * 3600 },
   idField: 'id',
+  secretField: 'secret_key',
   newId: () => randomUUID(),
   scope: (headers) => headers['integration-id']?.trim() ?? '',
   routes: [

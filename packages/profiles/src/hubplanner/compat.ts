@@ -55,6 +55,7 @@ export const hubPlannerCompat: CompatApi = {
     return value && !/\s/.test(value) ? value : undefined;
   },
   idField: '_id',
+  secretField: 'authorization_token',
   newId: () => randomBytes(12).toString('hex'),
   routes: [
     compatRoute({

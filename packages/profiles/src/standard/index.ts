@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
 import type { DisabledReason } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
-import { signStandardWebhook } from './signature.js';
+import { signStandardWebhook, standardSecretProblem } from './signature.js';
 import { signingSecrets } from '../signing-secrets.js';
 
 /** Deliveries that died in a row, with no success between them, before the subscription is disabled as failing. */
@@ -43,6 +43,7 @@ export const standardProfile = {
   ],
   openCatalogue: true,
   generateSecret: () => `whsec_${randomBytes(24).toString('base64')}`,
+  secretProblem: standardSecretProblem,
   isKnownEventType: (type) => EVENT_TYPE.test(type),
   isValidSubscriptionEvent: (pattern) => pattern === '*' || EVENT_TYPE.test(pattern.replace(/\.\*$/, '')),
   subscriptionPatternsFor: patternsFor,

@@ -31,6 +31,20 @@ function nodeSign(key: Buffer, messageId: string, timestamp: Date, body: string)
   return `v1,${createHmac('sha256', key).update(`${messageId}.${seconds}.${body}`).digest('base64')}`;
 }
 
+/** The Standard Webhooks secret format: `whsec_` then the base64 of the key. */
+export const STANDARD_SECRET_FORMAT = 'whsec_ followed by a base64-encoded key (for example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)';
+
+/** Why this secret cannot sign a Standard Webhooks delivery, or null when it can (the library decodes it). */
+export function standardSecretProblem(secret: string): string | null {
+  if (!secret.startsWith('whsec_')) return `must be ${STANDARD_SECRET_FORMAT}`;
+  try {
+    new Webhook(secret);
+    return null;
+  } catch {
+    return `the key after whsec_ is not valid base64: must be ${STANDARD_SECRET_FORMAT}`;
+  }
+}
+
 /** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, as Standard Webhooks defines it. */
 export function signStandardWebhook(secret: string, messageId: string, timestamp: Date, body: string): string {
   const signer = signerFor(secret);

@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import type { StoredEvent, Subscription } from '@hookfleet/core';
 import { standardProfile } from './index.js';
-import { maxAttempts, nextRetryDelayMs, MINUTE, HOUR, SECOND } from '../retry-ladder.js';
+import { maxAttempts, MINUTE, HOUR, SECOND } from '../retry-ladder.js';
+import { retryDelay } from '../retry-delay.js';
+
+/** The ladder step after `attemptsMade` failures, without jitter; null when the ladder is spent. */
+const nextRetryDelayMs = (profile: { retryDelaysMs: readonly number[] }, attemptsMade: number, scale: number) =>
+  retryDelay({ ladderMs: profile.retryDelaysMs, attemptsMade, scale, random: () => 0 })?.delayMs ?? null;
 
 const event: StoredEvent = {
   id: 'evt_1',
@@ -104,5 +109,23 @@ describe('standard bookkeeping', () => {
     [{ consecutive_dead: '25' }, 'failing'],
   ] as const)('stored %j disables as %s', (bookkeeping, expected) => {
     expect(standardProfile.disableWhen({ ...bookkeeping })).toBe(expected);
+  });
+});
+
+describe('standard profile: which secrets can sign', () => {
+  it.each([
+    ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', true],
+    ['whsec_abcdefghijkl', true],
+    ['my-webhook-secret', false],
+    ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', false],
+    ['whsec_my-webhook-secret', false],
+    ['whsec_topsecret', true],
+    ['whsec_', false],
+  ])('%j can sign: %s', (secret, signs) => {
+    const problem = standardProfile.secretProblem?.(secret) ?? null;
+    expect(problem === null).toBe(signs);
+    if (!signs) expect(problem).toMatch(/whsec_ followed by a base64-encoded key/);
+    // The check agrees with the signer: a secret it accepts signs, one it refuses would throw in the worker.
+    if (signs) expect(() => standardProfile.buildRequest({ deliveryId: 'dlv_1', event: { type: 'a.b', occurred_at: '', data: {} } as never, subscription: { secret } as never, attempt: 1, now: new Date() })).not.toThrow();
   });
 });
