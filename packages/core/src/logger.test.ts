@@ -49,4 +49,14 @@ describe('the process logger', () => {
     expect(parsed.err).toMatchObject({ type: 'Error', message: 'redis away' });
     expect(parsed.err.stack).toContain('redis away');
   });
+
+  it('keeps only the name of the Redis command an error carries, not its arguments (a whole Lua script)', () => {
+    const { lines, stream } = capture();
+    const error = Object.assign(new Error("OOM command not allowed when used memory > 'maxmemory'."), { command: { name: 'evalsha', args: ['x'.repeat(10_000), 'whsec_topsecret'] } });
+    createLogger('info', 'worker', stream).warn({ err: error }, 'store error');
+    const parsed = JSON.parse(lines[0] as string);
+    expect(parsed.err).toMatchObject({ message: error.message, command: { name: 'evalsha' } });
+    expect(parsed.err.command.args).toBeUndefined();
+    expect((lines[0] as string).length).toBeLessThan(5_000);
+  });
 });

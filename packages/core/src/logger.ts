@@ -34,10 +34,22 @@ export function censorSensitiveKeys(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SENSITIVE_KEY.test(key) ? '[redacted]' : censorSensitiveKeys(item, depth + 1)]));
 }
 
+/**
+ * pino's error serializer, less the arguments of a failed Redis command: ioredis attaches the command to its errors,
+ * and for a BullMQ script its arguments are the whole Lua source (about 10 KB a line), besides payloads.
+ */
+export function serializeError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const command = serialized.command as { name?: unknown } | undefined;
+  if (command && typeof command === 'object') serialized.command = { name: command.name };
+  return serialized;
+}
+
 export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
   const options = {
     name,
     level,
+    serializers: { err: serializeError },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     formatters: { log: (object: Record<string, unknown>) => censorSensitiveKeys(object) as Record<string, unknown> },
   };
