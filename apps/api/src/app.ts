@@ -8,6 +8,7 @@ import { NotFound } from '@hookfleet/core';
 import { authenticate, operatorFastLane } from './auth.js';
 import { managementRateLimit, type TokenBuckets } from './abuse-limits.js';
 import { errorHandler } from './error-handler.js';
+import { jsonBody } from './json-body.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
 import type { SubscriptionService } from './subscription-service.js';
@@ -47,9 +48,6 @@ export interface AppDependencies {
   writeHealth?: StoreWriteHealth | undefined;
 }
 
-/** 1 MiB: a larger body is a 413. */
-export const BODY_LIMIT = '1mb';
-
 export function createApp(dependencies: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -58,16 +56,16 @@ export function createApp(dependencies: AppDependencies): Express {
   // Publishing is the hot path: the operator's POST /v1/events[/batch] is routed here, ahead of the health, docs,
   // compat and portal routers that cannot match it (same parser and handlers; any other caller falls through to
   // the full /v1 chain below and is answered exactly as before).
-  const jsonBody = express.json({ limit: BODY_LIMIT, type: () => true });
+  const parseJson = jsonBody();
   const ingest = ingestHandlers(dependencies.events);
   const operatorOnly = operatorFastLane(dependencies.adminToken);
-  app.post('/v1/events', operatorOnly, jsonBody, ingest.single);
-  app.post('/v1/events/batch', operatorOnly, jsonBody, ingest.batch);
+  app.post('/v1/events', operatorOnly, parseJson, ingest.single);
+  app.post('/v1/events/batch', operatorOnly, parseJson, ingest.batch);
   app.use(healthRoutes(dependencies.metrics.registry, dependencies.isReady));
   app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
   const openApiDocument = hookfleetOpenApi(...compatOpenApi());
   app.use(docsRoutes(() => openApiDocument));
-  app.use(jsonBody);
+  app.use(parseJson);
   app.use(compatRoutes(dependencies));
   // The endpoint portal: its pages, and portal tokens (header or cookie) on the same /v1 routes, inside their scope.
   const portal = endpointPortal(dependencies);

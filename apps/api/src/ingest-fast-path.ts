@@ -8,7 +8,7 @@ import type { StoreWriteHealth } from '@hookfleet/store';
 import type { EventService } from './event-service.js';
 import { parseOrThrow } from './validate.js';
 
-/** 1 MiB, as BODY_LIMIT (app.ts): a larger body goes to Express, which answers 413. */
+/** 1 MiB, as BODY_LIMIT (json-body.ts): a larger body goes to Express, which answers 413. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const ROUTE = '/v1/events';
 

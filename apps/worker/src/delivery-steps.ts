@@ -1,8 +1,8 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Subscription } from '@hookfleet/core';
-import { HOUR } from '@hookfleet/profiles';
+import { HOUR, findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { HttpDestination } from '@hookfleet/delivery';
-import type { DeliveryJobData } from '@hookfleet/queue';
+import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
@@ -27,8 +27,8 @@ export function engineFor(context: WorkerContext) {
 }
 
 /** What every kind of delivery job does before and around the engine: load, give up, step aside, wait. */
-export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'metrics' | 'logger'>) {
-  const { deliveries, metrics, logger } = context;
+export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'metrics' | 'logger' | 'config'>) {
+  const { deliveries, metrics, logger, config } = context;
 
   async function loadSubscription(id: string): Promise<Subscription | null> {
     const cached = context.index.get(id);
@@ -50,9 +50,17 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
     throw new DelayedError();
   }
 
-  /** The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. */
+  /**
+   * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A wait is
+   * a pause the ladder does not know of (a rate limit, another delivery's Retry-After), so the job's payloads are kept
+   * past it for the whole ladder still (docs/delivery-retention.md).
+   */
   async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
+    const ladderMs = findProfile(profile)?.retryDelaysMs ?? [];
+    const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: config.retryDelayScale });
+    const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
+    await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   }

@@ -3,6 +3,8 @@ import { deliveryIdFor, type Subscription } from '@hookfleet/core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
+import { pino } from 'pino';
+import { startWorker } from '../src/worker.js';
 
 /** Hostile Retry-After values from issue 21 (item 4), each on its own endpoint. */
 const HOSTILE: ReadonlyArray<readonly [path: string, status: number, retryAfter: string]> = [
@@ -69,7 +71,7 @@ describe('Retry-After only pushes a retry later, capped', () => {
     const deliveryId = deliveryIdFor(eventId, subscription.id);
     await waitFor(async () => (await fleet.call('GET', `/v1/deliveries/${deliveryId}`)).body?.status === 'delivered');
     const { redis, keys } = fleet.workers[0]!.context;
-    await redis.hset(keys.delivery(deliveryId), 'st', 'failed', 'n', String(Date.now() + 99999999999999999999 * 1000));
+    await redis.hset(keys.delivery(deliveryId), 'st', 'failed', 'n', String(Date.now() + 1e23));
     const read = await fleet.call('GET', `/v1/deliveries/${deliveryId}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ status: 'failed', next_attempt_at: null });
@@ -101,6 +103,12 @@ describe('the payload outlives the ladder', () => {
     const subscription = created.body as Subscription;
     const eventId = await publish(fleet, tenant.id, 'ladder.long');
     const deliveryId = deliveryIdFor(eventId, subscription.id);
+    // Past the retention (attempt 6 is due 2.7 s after the first), the worker restarts: the next attempts run on a
+    // worker that has not seen the payload, so they read it from Redis.
+    await waitFor(() => receiver.forPath('/down').length >= 6, { timeoutMs: 30_000, message: 'six attempts' });
+    const [before] = fleet.workers.splice(0, 1);
+    await before!.stop();
+    fleet.workers.push(await startWorker(fleet.config, pino({ level: 'silent' })));
     const dead = await waitFor(async () => {
       const read = await fleet.call('GET', `/v1/deliveries/${deliveryId}`);
       return read.body?.status === 'dead' ? read.body : null;

@@ -14,3 +14,33 @@ export function nestsDeeperThan(value: unknown, maxDepth = MAX_JSON_DEPTH): bool
   }
   return false;
 }
+
+/** A path segment list shared by its children: walking a deep value copies no arrays. */
+interface PathNode {
+  parent: PathNode | null;
+  key: string;
+}
+
+function pathOf(node: PathNode | null): string[] {
+  const keys: string[] = [];
+  for (let current = node; current; current = current.parent) keys.push(current.key);
+  return keys.reverse();
+}
+
+/**
+ * The path (keys and array indexes) of the first object or array that nests deeper than `maxDepth`, or null when none
+ * does; iterative, so a 10,000-level body is refused without a recursive walk.
+ */
+export function pathDeeperThan(value: unknown, maxDepth = MAX_JSON_DEPTH): string[] | null {
+  const stack: Array<[unknown, number, PathNode | null]> = [[value, 1, null]];
+  while (stack.length > 0) {
+    const [current, depth, path] = stack.pop() as [unknown, number, PathNode | null];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > maxDepth) return pathOf(path);
+    const entries: Array<[string, unknown]> = Array.isArray(current) ? current.map((child, index) => [String(index), child]) : Object.entries(current);
+    for (const [key, child] of entries) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1, { parent: path, key }]);
+    }
+  }
+  return null;
+}

@@ -7,3 +7,4 @@ export * from './destination.js';
 export * from './http-destination.js';
 export * from './judge.js';
 export * from './build.js';
+export * from './slow-origins.js';

@@ -1,5 +1,5 @@
 import type { DeliveryStatus, Subscription } from '@hookfleet/core';
-import { cappedRetryAfterMs, maxAttempts, payloadKeepMs, retryDelay, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
+import { maxAttempts, payloadKeepMs, RETRY_AFTER_MAX_MS, retryDelay, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import type { DestinationOutcome } from './destination.js';
 import type { AttemptOutcomeLabel } from './classify.js';
 
@@ -46,7 +46,7 @@ export interface Judgement {
   verdict: Verdict;
   /** The metric's outcome label. */
   label: AttemptOutcomeLabel;
-  /** The break the endpoint asked for, capped like a retry (retryDelay); 0 when none. Every worker holds off that long. */
+  /** The break the endpoint asked for (Retry-After), at most RETRY_AFTER_MAX_MS × the scale; 0 when none. Every worker holds off that long. */
   pauseMs: number;
   /** The profile's bookkeeping for this attempt. */
   bookkeeping: BookkeepingEffect | undefined;
@@ -96,13 +96,9 @@ export function judge(input: JudgeInput): Judgement {
         payloadLeftMs: payloadLeftMs(input, now),
         ...(input.random ? { random: input.random } : {}),
       });
-  // The pause an endpoint asked for obeys the same cap as its retry (a hostile value must not hold it for years).
-  const pauseMs =
-    outcome.pauseAskedMs === null
-      ? 0
-      : next
-        ? next.honouredRetryAfterMs
-        : cappedRetryAfterMs(outcome.pauseAskedMs, (profile.retryDelaysMs.at(-1) ?? 0) * input.retryDelayScale, payloadLeftMs(input, now));
+  // The break an endpoint asked for holds every delivery to it (not only this one's retry), up to an hour (× the scale,
+  // like every delay): a hostile value cannot hold it for years, and the waits keep their payloads (deferRest).
+  const pauseMs = outcome.pauseAskedMs === null ? 0 : Math.max(next?.honouredRetryAfterMs ?? 0, Math.round(Math.min(Math.max(0, outcome.pauseAskedMs), RETRY_AFTER_MAX_MS * input.retryDelayScale)) || 0);
   const lastAttempt = next === null || attempt >= maxAttempts(profile) || input.final === true;
   const bookkeeping = profile.onAttempt?.({ ok, statusCode: outcome.code, dead: !ok && lastAttempt, at });
   const error = ok ? null : (outcome.error ?? `HTTP ${outcome.code ?? ''}`.trim());

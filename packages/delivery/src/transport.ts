@@ -2,10 +2,15 @@ import { Agent, errors, util } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { assertLiteralTargetAllowed, guardedLookup } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore } from './semaphore.js';
+import { SlowOriginShare } from './slow-origins.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
 
 /** An origin with a full backlog and no answer for this long is congested. */
 const STALLED_ORIGIN_MS = 500;
+/** Origins not known to answer promptly (slow or never heard from) hold at most this share of the slots together. */
+const SLOW_ORIGINS_SHARE = 0.5;
+/** A request running longer than this (or half the timeout, if shorter) makes its origin slow. */
+const SLOW_REQUEST_MS = 2_000;
 
 /** Every delivery's User-Agent starts with hookfleet/ (docs/contract.md, "Deliveries"). */
 export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
@@ -19,6 +24,8 @@ export interface TransportOptions {
   concurrency: number;
   /** Requests in flight per endpoint origin, so one slow endpoint cannot take every slot. */
   perOriginConcurrency?: number;
+  /** Slots that slow and unknown origins may hold together; default half of `concurrency`. */
+  slowOriginSlots?: number;
   allowPrivateTargets: boolean;
   userAgent: string;
 }
@@ -55,6 +62,8 @@ export class DeliveryTransport {
   private readonly agent: Agent;
   private readonly slots: Semaphore;
   private readonly originSlots: KeyedSemaphore;
+  /** Slow and unknown origins together hold at most half the slots, however many of them hang or trickle. */
+  private readonly pace: SlowOriginShare;
   /** Requests in flight per endpoint origin. */
   readonly perOriginConcurrency: number;
   private readonly deadlines: DeadlineWatch;
@@ -74,9 +83,16 @@ export class DeliveryTransport {
     });
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
+    this.pace = new SlowOriginShare(
+      options.slowOriginSlots ?? Math.max(1, Math.floor(options.concurrency * SLOW_ORIGINS_SHARE)),
+      Math.min(SLOW_REQUEST_MS, options.timeoutMs / 2),
+    );
     // Deadlines are checked a few times per timeout, at most every 100 ms (a timeout ends up to one tick late).
     // Stalled endpoints are checked on the same tick: one pass over the origins in flight, no timer per waiter.
-    this.deadlines = new DeadlineWatch(Math.max(5, Math.min(100, Math.floor(options.timeoutMs / 10))), (now) => this.turnAwayStalledWaiters(now));
+    this.deadlines = new DeadlineWatch(Math.max(5, Math.min(100, Math.floor(options.timeoutMs / 10))), (now) => {
+      this.pace.sweep(now);
+      this.turnAwayStalledWaiters(now);
+    });
   }
 
   async post(targetUrl: string, body: string, headers: Record<string, string>): Promise<SendResult> {
@@ -94,14 +110,22 @@ export class DeliveryTransport {
     // Free slots are taken without a promise; only a full endpoint or process waits. Waiting behind a busy endpoint
     // is fine while its answers keep coming; behind a hanging one it is not: the stall check turns its waiters away,
     // so their jobs hand their worker slots back (one hanging endpoint cannot hold the others hostage).
-    if (!this.originSlots.tryAcquire(origin) && (this.isStalled(origin, performance.now()) || !(await this.originSlots.acquire(origin)))) {
-      return { kind: 'stalled', statusCode: null, headers: {}, responseBody: '', error: 'endpoint stalled', durationMs: 0 };
+    // A known-slow endpoint does not queue for its own slots at all: its jobs step aside at once.
+    if (!this.originSlots.tryAcquire(origin)) {
+      if (this.pace.paceOf(origin) === 'slow' || this.isStalled(origin, performance.now()) || !(await this.originSlots.acquire(origin))) return stalledResult();
+    }
+    // Slow and unknown endpoints share half the worker's slots: when that half is full, this one waits outside.
+    const ticket = this.pace.admit(origin, performance.now());
+    if (!ticket) {
+      this.originSlots.release(origin);
+      return stalledResult();
     }
     if (!this.slots.tryAcquire()) await this.slots.acquire();
     let request: OutgoingRequest;
     try {
       request = build();
     } catch (error) {
+      this.pace.cancel(ticket);
       this.slots.release();
       this.originSlots.release(origin);
       throw error;
@@ -111,6 +135,7 @@ export class DeliveryTransport {
     const collected = await new Promise<Collected>((resolve) => {
       const collector = new ResponseCollector(started + this.options.timeoutMs, RESPONSE_BODY_LIMIT, (settled, outcome) => {
         this.deadlines.delete(settled);
+        this.pace.finish(ticket, performance.now());
         this.progressFinished(origin);
         this.slots.release();
         this.originSlots.release(origin);
@@ -174,7 +199,13 @@ export class DeliveryTransport {
     } catch {
       return false;
     }
+    if (this.pace.isFull(origin) && this.pace.paceOf(origin) === 'slow') return true;
     return this.originSlots.inUseFor(origin) >= this.perOriginConcurrency && this.isStalled(origin, performance.now());
+  }
+
+  /** Slots held now by requests to slow and unknown origins (the share's use), for tests and gauges. */
+  get slowOriginSlotsInUse(): number {
+    return this.pace.inUse;
   }
 
   /** Requests in flight are fine while answers keep coming; it is a stall when none came for a while. */
@@ -194,6 +225,10 @@ export class DeliveryTransport {
     this.deadlines.close();
     await this.agent.close();
   }
+}
+
+function stalledResult(): SendResult {
+  return { kind: 'stalled', statusCode: null, headers: {}, responseBody: '', error: 'endpoint stalled', durationMs: 0 };
 }
 
 /** A response's result; its headers are parsed from the raw ones only if someone reads them (most never do). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { subscriptionUrlSchema, ValidationFailed, type SubscriptionPatch } from '@hookfleet/core';
+import { boundedJson, subscriptionUrlSchema, ValidationFailed, type SubscriptionPatch } from '@hookfleet/core';
 import { compatRoute, type CompatApi, type CompatRequest, type CompatView } from '../compat.js';
 import { GIGAPAY_EVENTS, isUserScopedEvent } from './events.js';
 import { gigapayError } from './errors.js';
@@ -24,7 +24,8 @@ const pageSchema = z.object({ count: z.number().int(), next: z.string().nullable
 
 const idSchema = z.union([z.string().min(1).max(200), z.number().int()]).transform(String);
 const eventsSchema = z.array(z.enum(GIGAPAY_EVENTS)).min(1);
-const metadataSchema = z.record(z.string(), z.unknown());
+/** Stored as given: each value nests at most MAX_JSON_DEPTH levels, as every JSON hookfleet stores. */
+const metadataSchema = z.record(z.string(), boundedJson);
 const fullSchema = z.object({
   id: idSchema.optional(),
   url: subscriptionUrlSchema,

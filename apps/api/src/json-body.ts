@@ -1,0 +1,27 @@
+import express, { type RequestHandler } from 'express';
+import { MAX_JSON_DEPTH, pathDeeperThan, ValidationFailed } from '@hookfleet/core';
+
+/** 1 MiB: a larger body is a 413. */
+export const BODY_LIMIT = '1mb';
+
+/**
+ * Levels a body may add around the JSON it stores: the body object itself and a batch's array. A stored value (an
+ * event's `data`, a subscription's or Gigapay's `metadata`) then nests at most MAX_JSON_DEPTH levels below its field,
+ * which the field's schema (boundedJson) checks exactly.
+ */
+const ENVELOPE_DEPTH = 2;
+
+/**
+ * Every JSON body, on every route (native, compat, portal), is parsed here and refused with a 400 naming the path when
+ * it nests deeper than any stored value may (docs/api.md): a 10,000-level body never reaches a schema, a store or a
+ * serialiser.
+ */
+export function jsonBody(): RequestHandler[] {
+  const parse = express.json({ limit: BODY_LIMIT, type: () => true });
+  const refuseDeep: RequestHandler = (request, _response, next) => {
+    const path = pathDeeperThan(request.body, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
+    if (!path) return next();
+    next(new ValidationFailed('JSON nests too deeply', [{ path: path.join('.') || '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]));
+  };
+  return [parse, refuseDeep];
+}

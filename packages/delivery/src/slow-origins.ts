@@ -1,0 +1,108 @@
+/**
+ * How the origins that are not known to answer promptly share a worker's request slots (issue 21, item 6).
+ *
+ * An origin is `fast` once a request to it ended within `slowAfterMs`, and `slow` again when one takes longer (in flight
+ * or ended); an origin never heard from is `unknown`. Requests to unknown and slow origins, together, hold at most
+ * `capacity` slots (half the worker's): however many endpoints hang or trickle, the other half stays for the ones that
+ * answer. A request that finds the share full is not sent (the transport answers `stalled`, its job steps aside and
+ * comes back). A fast origin that turns slow keeps what it had in flight (at most its per-origin limit) until those
+ * requests end; they count against the share from then on.
+ */
+export type OriginPace = 'unknown' | 'fast' | 'slow';
+
+/** One request admitted: where it went, when it started, and whether it holds a slot of the share. */
+export interface PaceTicket {
+  readonly origin: string;
+  readonly startedAt: number;
+  shared: boolean;
+}
+
+interface OriginState {
+  pace: OriginPace;
+  inFlight: Set<PaceTicket>;
+}
+
+/** Origins remembered (fast ones mostly); past this the idle ones are forgotten and start over as unknown. */
+const MAX_REMEMBERED_ORIGINS = 10_000;
+
+export class SlowOriginShare {
+  private readonly origins = new Map<string, OriginState>();
+  /** Origins with requests in flight: the only ones a sweep looks at. */
+  private readonly active = new Set<OriginState>();
+  private shared = 0;
+
+  constructor(
+    /** Slots that unknown and slow origins may hold together. */
+    readonly capacity: number,
+    /** A request running longer than this makes its origin slow. */
+    readonly slowAfterMs: number,
+  ) {}
+
+  paceOf(origin: string): OriginPace {
+    return this.origins.get(origin)?.pace ?? 'unknown';
+  }
+
+  /** Slots of the share in use. */
+  get inUse(): number {
+    return this.shared;
+  }
+
+  /** True when a request to this origin would be refused now. */
+  isFull(origin: string): boolean {
+    return this.paceOf(origin) !== 'fast' && this.shared >= this.capacity;
+  }
+
+  /** A ticket when a request to this origin may start now, null when the share is full. */
+  admit(origin: string, now: number): PaceTicket | null {
+    let state = this.origins.get(origin);
+    const pace = state?.pace ?? 'unknown';
+    if (pace !== 'fast' && this.shared >= this.capacity) return null;
+    if (!state) {
+      if (this.origins.size >= MAX_REMEMBERED_ORIGINS) this.forgetIdle();
+      this.origins.set(origin, (state = { pace: 'unknown', inFlight: new Set() }));
+    }
+    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' };
+    if (ticket.shared) this.shared += 1;
+    state.inFlight.add(ticket);
+    this.active.add(state);
+    return ticket;
+  }
+
+  /** The request ended: its slot is free, and how long it took sets its origin's pace. */
+  finish(ticket: PaceTicket, now: number): void {
+    if (ticket.shared) this.shared -= 1;
+    const state = this.origins.get(ticket.origin);
+    if (!state) return;
+    state.inFlight.delete(ticket);
+    if (state.inFlight.size === 0) this.active.delete(state);
+    state.pace = now - ticket.startedAt > this.slowAfterMs ? 'slow' : 'fast';
+  }
+
+  /** The request was never sent (its body could not be built): its slot is free, its origin's pace unchanged. */
+  cancel(ticket: PaceTicket): void {
+    if (ticket.shared) this.shared -= 1;
+    const state = this.origins.get(ticket.origin);
+    state?.inFlight.delete(ticket);
+    if (state && state.inFlight.size === 0) this.active.delete(state);
+  }
+
+  /** Run every few ticks: a fast origin with a request in flight past slowAfterMs is slow, and its requests join the share. */
+  sweep(now: number): void {
+    for (const state of this.active) {
+      if (state.pace !== 'fast') continue;
+      let overdue = false;
+      for (const ticket of state.inFlight) if (now - ticket.startedAt > this.slowAfterMs) overdue = true;
+      if (!overdue) continue;
+      state.pace = 'slow';
+      for (const ticket of state.inFlight) {
+        if (ticket.shared) continue;
+        ticket.shared = true;
+        this.shared += 1;
+      }
+    }
+  }
+
+  private forgetIdle(): void {
+    for (const [origin, state] of this.origins) if (state.inFlight.size === 0) this.origins.delete(origin);
+  }
+}
