@@ -85,23 +85,38 @@ export function createEngine(parts: EngineParts) {
       retentionMs: parts.retentionMs,
       final,
     });
-    observe(profile.name, item, outcome, judgement);
     return { item, judgement, outcome, sentAt };
   }
 
-  function observe(profile: string, item: AttemptItem, outcome: Exclude<SendOutcome, { kind: 'stalled' }>, { verdict, label, error }: Judgement): void {
-    const code = outcome.kind === 'unbuildable' ? null : outcome.code;
-    metrics.deliveryAttempts.inc({ profile, outcome: label, status_class: statusClass(code) });
-    metrics.deliveryDuration.observe({ profile }, (outcome.kind === 'unbuildable' ? 0 : outcome.durationMs) / 1000);
-    if (verdict.kind === 'delivered') {
-      metrics.deliveryLag.observe({ profile }, (Date.now() - Date.parse(item.event.received_at)) / 1000);
-      return;
+  /** A part's metrics and logs: the attempt counter once per label set, each histogram's labels looked up once. */
+  function observe(profile: string, judged: readonly Judged[]): void {
+    const attempts = new Map<string, { outcome: string; statusClass: string; count: number }>();
+    const duration = metrics.deliveryDuration.labels({ profile });
+    let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
+    let dead = 0;
+    const now = Date.now();
+    for (const { item, judgement, outcome } of judged) {
+      const { verdict, label, error } = judgement;
+      const code = outcome.kind === 'unbuildable' ? null : outcome.code;
+      const statusClassOf = statusClass(code);
+      const key = `${label}\0${statusClassOf}`;
+      const counted = attempts.get(key);
+      if (counted) counted.count += 1;
+      else attempts.set(key, { outcome: label, statusClass: statusClassOf, count: 1 });
+      duration.observe((outcome.kind === 'unbuildable' ? 0 : outcome.durationMs) / 1000);
+      if (verdict.kind === 'delivered') {
+        lag ??= metrics.deliveryLag.labels({ profile });
+        lag.observe((now - Date.parse(item.event.received_at)) / 1000);
+        continue;
+      }
+      const ended = verdict.kind === 'dead' || verdict.kind === 'gone';
+      if (ended) dead += 1;
+      const fields = { profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error };
+      if (ended) logger.warn(fields, 'delivery dead');
+      else logger.info(fields, 'delivery failed');
     }
-    const ended = verdict.kind === 'dead' || verdict.kind === 'gone';
-    if (ended) metrics.deliveriesDead.inc({ profile });
-    const fields = { profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error };
-    if (ended) logger.warn(fields, 'delivery dead');
-    else logger.info(fields, 'delivery failed');
+    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class }, count);
+    if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
   }
 
   function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt }: Judged): AttemptResult {
@@ -189,6 +204,7 @@ export function createEngine(parts: EngineParts) {
     });
     const judged = attempts.filter((entry): entry is Judged => entry !== null);
     if (judged.length === 0) return { stalled, attempted: [] };
+    observe(profile.name, judged);
     const { results, settled } = await settle(subscription, profile, judged);
     await parts.releaseEnded?.(results);
     await schedule(subscription, profile, judged, settled, options);

@@ -133,14 +133,17 @@ export class DeliveryStore {
     const bookkeeping = new Map<string, BookkeepingEffect>();
     const log = this.keys.attempts(options.subscriptionId);
     let successes = 0;
+    const records: string[] = [];
     for (const result of results) {
       const key = this.keys.delivery(result.deliveryId);
       pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
       this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
-      pipeline.lpush(log, JSON.stringify(result.record));
+      records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
       if (result.status === 'delivered') successes += 1;
     }
+    // One LPUSH for the part (the last record ends up first, as one push each would leave them), then the trim.
+    pipeline.lpush(log, ...records);
     pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
     for (const [subscriptionId, effect] of bookkeeping) queueBookkeeping(pipeline, this.keys, subscriptionId, effect);
     // Any success clears the endpoint's failure streak (the circuit breaker's record); a part that all failed extends it.
