@@ -122,7 +122,7 @@ export class DeliveryStore {
   }
 
   /**
-   * The settle step (docs/delivery.md, "The delivery engine"): everything a part of one subscription's attempts
+   * The settle step (docs/architecture.md, "The delivery engine"): everything a part of one subscription's attempts
    * changes — each delivery's state and status index, the attempt log, the profile's bookkeeping, the endpoint's
    * health — in one round trip, whose every reply is checked: a refused write (Redis out of memory, read-only)
    * throws, the job's part runs again, and an outcome never just vanishes. Every write is safe to send twice.
