@@ -41,7 +41,11 @@ export function waitOutStoreErrors<Data, Result>(processor: Processor<Data, Resu
   return async (job, token) => {
     try {
       const result = await processor(job, token);
-      outageSince = undefined;
+      if (outageSince !== undefined) {
+        // Its writes were taken: the gauge says so without waiting for the next /readyz probe.
+        options.writeHealth.noteWritable();
+        outageSince = undefined;
+      }
       return result;
     } catch (error) {
       // A failed delivery attempt never arrives here (the engine settles it and schedules its retry), so an endpoint's

@@ -20,12 +20,12 @@ const REFUSAL_MS = 6_000;
  * A Redis at its limit refuses writes most of the time and takes a few whenever something frees memory (a key
  * expires, a job is removed): after a first solid stretch, the episode lets writes through this often, this long.
  */
-const REFUSED_STRETCH_MS = 250;
-const TAKEN_STRETCH_MS = 40;
+const REFUSED_STRETCH_MS = 120;
+const TAKEN_STRETCH_MS = 20;
 const RETRY_DELAY_SCALE = '0.001';
 /** Events published before the store refuses writes, in this many batches (one matcher job each). */
 const EVENTS = 100;
-const BATCHES = 10;
+const BATCHES = 20;
 /** The worker's log while Redis refuses writes: a few lines per interval, not megabytes (11 MB/s before). */
 const LOG_BYTES_LIMIT = 64 * 1024;
 

@@ -29,6 +29,11 @@ export class StoreWriteHealth {
     return true;
   }
 
+  /** Notes that writes were taken again (a job that wrote got through after a refusal). */
+  noteWritable(): void {
+    this.signals.writable.set(1);
+  }
+
   /** Tries one small write (on a cluster: on the shard that holds the probe key). */
   async probe(): Promise<boolean> {
     try {

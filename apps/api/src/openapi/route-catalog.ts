@@ -67,7 +67,7 @@ export const nativeRoutes: DocumentedRoute[] = [
   { method: 'get', path: '/portal/session', summary: 'The portal session of the cookie: tenant, scope, expiry', tags: ['portal'], auth: ['portal'], responses: { '200': '{ tenant: { id, name }, subscriptions, created_by, expires_at, can_create }', '401': 'No session, or an expired, forged or foreign token' } },
   { method: 'delete', path: '/portal/session', summary: 'Sign out of the portal (clears the cookie)', tags: ['portal'], auth: ['none'], responses: { '204': 'Cookie cleared' } },
   { method: 'get', path: '/healthz', summary: 'Process alive', tags: ['health'], auth: ['none'], responses: { '200': '{ ok: true }' } },
-  { method: 'get', path: '/readyz', summary: 'Redis and the queues answer', tags: ['health'], auth: ['none'], responses: { '200': '{ ok: true }', '503': '{ ok: false }' } },
+  { method: 'get', path: '/readyz', summary: 'Redis answers and takes a write, and the queues answer', tags: ['health'], auth: ['none'], responses: { '200': '{ ok: true }', '503': '{ ok: false }' } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tags: ['health'], auth: ['none'], responses: { '200': 'Prometheus text format' } },
   { method: 'get', path: '/openapi.json', summary: 'This document', tags: ['health'], auth: ['none'], responses: { '200': 'OpenAPI 3.1' } },
   { method: 'get', path: '/docs', summary: 'The HTML reference of this document', tags: ['health'], auth: ['none'], responses: { '200': 'HTML' } },
