@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Subscription } from '@hookfleet/core';
-import { HOUR, findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
+import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { HttpDestination } from '@hookfleet/delivery';
 import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
@@ -51,16 +51,19 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
   }
 
   /**
-   * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A wait is
-   * a pause the ladder does not know of (a rate limit, another delivery's Retry-After), so the job's payloads are kept
-   * past it for the whole ladder still (docs/delivery-retention.md).
+   * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A long wait
+   * is a pause the ladder does not know of (an endpoint paused by another delivery's Retry-After), so the job's payloads
+   * are kept past it for the whole ladder still; a shorter one is absorbed by the grace in the payload's lifetime
+   * (docs/delivery-retention.md), and costs no write.
    */
   async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
-    const ladderMs = findProfile(profile)?.retryDelaysMs ?? [];
-    const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: config.retryDelayScale });
-    const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
-    await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
+    if (waitMs > LAST_ATTEMPT_GRACE_MS / 2) {
+      const ladderMs = findProfile(profile)?.retryDelaysMs ?? [];
+      const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: config.retryDelayScale });
+      const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
+      await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
+    }
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   }

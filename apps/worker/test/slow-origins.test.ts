@@ -7,12 +7,14 @@ import { waitFor } from '../../../test/wait.js';
 
 /** The worker's request slots: small, so that six slow origins could fill them many times over. */
 const CONCURRENCY = 40;
-/** Slow origins together may hold at most half of them. */
+/** Slow origins together may hold at most half of them… */
 const SLOW_SHARE = CONCURRENCY / 2;
 const TIMEOUT_MS = 3_000;
 const HANGING = 4;
 const TRICKLING = 2;
 const HEALTHY = 10;
+/** …plus one probe each while never heard from (a new endpoint is always tried once). */
+const MOST_SLOW_SLOTS = SLOW_SHARE + HANGING + TRICKLING;
 const SLOW_EVENTS = 60;
 const HEALTHY_EVENTS = 40;
 
@@ -97,7 +99,7 @@ describe('isolation: several hanging and trickling origins beside healthy ones',
 
     // The slow origins were still being tried throughout, and never held more than their share.
     expect(slow.reduce((sum, receiver) => sum + receiver.requests.length, 0)).toBeGreaterThanOrEqual(SLOW_SHARE);
-    expect(mostOpenAtSlow).toBeLessThanOrEqual(SLOW_SHARE);
+    expect(mostOpenAtSlow).toBeLessThanOrEqual(MOST_SLOW_SLOTS);
     // A healthy delivery does not wait for a slow one's timeout (before: ~4 s with a 3 s timeout).
     expect(p50).toBeLessThan(TIMEOUT_MS);
   }, 120_000);

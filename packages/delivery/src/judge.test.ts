@@ -48,11 +48,11 @@ describe('judge', () => {
   });
 
   it.each([
-    // Retry-After asked (ms), attempt, expected delay, expected pause: the retry only later than the ladder, capped at
-    // min(1 h, step × 4); the endpoint's pause as asked, capped at 1 h.
+    // Retry-After asked (ms), attempt, expected delay, expected pause: only later than the ladder, capped at
+    // min(1 h, step × 4, a minute before the payload expires); the endpoint's pause obeys the same cap.
     [2_000, 2, 5 * MINUTE, 2_000],
     [10 * MINUTE, 2, 10 * MINUTE, 10 * MINUTE],
-    [1e23, 1, 20 * SECOND, RETRY_AFTER_MAX_MS],
+    [1e23, 1, 20 * SECOND, 20 * SECOND],
     [1e23, 3, RETRY_AFTER_MAX_MS, RETRY_AFTER_MAX_MS],
     [Number.NaN, 1, 5 * SECOND, 0],
   ])('a 429 with Retry-After %d ms after attempt %i: retry in %i ms, endpoint paused %i ms', (asked, attempt, delayMs, pauseMs) => {
@@ -61,9 +61,9 @@ describe('judge', () => {
     expect(judgement.pauseMs).toBe(pauseMs);
   });
 
-  it('the pause cap scales with RETRY_DELAY_SCALE like every delay', () => {
-    expect(judge(input(answered(429, 2_000), 1, { retryDelayScale: 0.001 })).pauseMs).toBe(2_000);
-    expect(judge(input(answered(429, 1e23), 1, { retryDelayScale: 0.001 })).pauseMs).toBe(RETRY_AFTER_MAX_MS * 0.001);
+  it('keeps an endpoint\'s Retry-After on its own clock: RETRY_DELAY_SCALE shrinks the ladder, not the pause', () => {
+    expect(judge(input(answered(429, 2_000), 1, { retryDelayScale: 0.001 }))).toMatchObject({ verdict: { kind: 'retry', delayMs: 2_000 }, pauseMs: 2_000 });
+    expect(judge(input(answered(429, 1e23), 1, { retryDelayScale: 0.001 }))).toMatchObject({ verdict: { kind: 'retry', delayMs: 20 * SECOND }, pauseMs: 20 * SECOND });
   });
 
   it('a hostile Retry-After on the last attempt still pauses the endpoint only up to the cap', () => {

@@ -1,5 +1,5 @@
 import type { DeliveryStatus, Subscription } from '@hookfleet/core';
-import { maxAttempts, payloadKeepMs, RETRY_AFTER_MAX_MS, retryDelay, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
+import { cappedRetryAfterMs, maxAttempts, payloadKeepMs, retryDelay, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import type { DestinationOutcome } from './destination.js';
 import type { AttemptOutcomeLabel } from './classify.js';
 
@@ -46,7 +46,7 @@ export interface Judgement {
   verdict: Verdict;
   /** The metric's outcome label. */
   label: AttemptOutcomeLabel;
-  /** The break the endpoint asked for (Retry-After), at most RETRY_AFTER_MAX_MS × the scale; 0 when none. Every worker holds off that long. */
+  /** The break the endpoint asked for (Retry-After), capped like its retry (retryDelay); 0 when none. Every worker holds off that long. */
   pauseMs: number;
   /** The profile's bookkeeping for this attempt. */
   bookkeeping: BookkeepingEffect | undefined;
@@ -85,7 +85,9 @@ export function judge(input: JudgeInput): Judgement {
   }
   const label = outcomeLabel(outcome, profile.isSuccess);
   const ok = label === 'success';
-  const now = at.getTime();
+  // The next attempt's delay, Retry-After and the payload's expiry all count from the answer (the attempt's end).
+  const answeredAt = Math.round(at.getTime() + outcome.durationMs);
+  const payloadLeft = payloadLeftMs(input, answeredAt);
   const next = ok
     ? null
     : retryDelay({
@@ -93,12 +95,12 @@ export function judge(input: JudgeInput): Judgement {
         attemptsMade: attempt,
         scale: input.retryDelayScale,
         retryAfterMs: outcome.pauseAskedMs,
-        payloadLeftMs: payloadLeftMs(input, now),
+        payloadLeftMs: payloadLeft,
         ...(input.random ? { random: input.random } : {}),
       });
-  // The break an endpoint asked for holds every delivery to it (not only this one's retry), up to an hour (× the scale,
-  // like every delay): a hostile value cannot hold it for years, and the waits keep their payloads (deferRest).
-  const pauseMs = outcome.pauseAskedMs === null ? 0 : Math.max(next?.honouredRetryAfterMs ?? 0, Math.round(Math.min(Math.max(0, outcome.pauseAskedMs), RETRY_AFTER_MAX_MS * input.retryDelayScale)) || 0);
+  // The pause an endpoint asked for obeys the same cap as its retry (a hostile value must not hold it for years); an
+  // endpoint's Retry-After keeps its own clock: RETRY_DELAY_SCALE shrinks the ladder, not it.
+  const pauseMs = outcome.pauseAskedMs === null ? 0 : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(outcome.pauseAskedMs, profile.retryDelaysMs.at(-1) ?? 0, payloadLeft);
   const lastAttempt = next === null || attempt >= maxAttempts(profile) || input.final === true;
   const bookkeeping = profile.onAttempt?.({ ok, statusCode: outcome.code, dead: !ok && lastAttempt, at });
   const error = ok ? null : (outcome.error ?? `HTTP ${outcome.code ?? ''}`.trim());
@@ -106,7 +108,7 @@ export function judge(input: JudgeInput): Judgement {
   if (ok) verdict = { kind: 'delivered' };
   else if (bookkeeping?.remove || bookkeeping?.disable) verdict = { kind: 'gone' };
   else if (lastAttempt || next === null) verdict = { kind: 'dead' };
-  // The ladder's delay counts from the end of this attempt: a request that hung for its whole timeout waits as long.
-  else verdict = { kind: 'retry', at: Math.round(now + outcome.durationMs) + next.delayMs, delayMs: next.delayMs };
+  // A request that hung for its whole timeout waits its delay after that, not from when it left.
+  else verdict = { kind: 'retry', at: answeredAt + next.delayMs, delayMs: next.delayMs };
   return { verdict, label, pauseMs, bookkeeping, error };
 }

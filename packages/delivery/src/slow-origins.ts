@@ -5,7 +5,8 @@
  * or ended); an origin never heard from is `unknown`. Requests to unknown and slow origins, together, hold at most
  * `capacity` slots (half the worker's): however many endpoints hang or trickle, the other half stays for the ones that
  * answer. A request that finds the share full is not sent (the transport answers `stalled`, its job steps aside and
- * comes back). A fast origin that turns slow keeps what it had in flight (at most its per-origin limit) until those
+ * comes back), except an unknown origin's first: one request of a new endpoint may go beside the full share (a probe),
+ * so that hanging endpoints cannot keep a new one from ever being heard; it holds that slot until it ends. A fast origin that turns slow keeps what it had in flight (at most its per-origin limit) until those
  * requests end; they count against the share from then on.
  */
 export type OriginPace = 'unknown' | 'fast' | 'slow';
@@ -49,19 +50,27 @@ export class SlowOriginShare {
 
   /** True when a request to this origin would be refused now. */
   isFull(origin: string): boolean {
-    return this.paceOf(origin) !== 'fast' && this.shared >= this.capacity;
+    const state = this.origins.get(origin);
+    if (state?.pace === 'fast' || this.shared < this.capacity) return false;
+    return !this.mayProbe(state);
+  }
+
+  /** An unknown origin with nothing in flight may send one request beside a full share. */
+  private mayProbe(state: OriginState | undefined): boolean {
+    return !state || (state.pace === 'unknown' && state.inFlight.size === 0);
   }
 
   /** A ticket when a request to this origin may start now, null when the share is full. */
   admit(origin: string, now: number): PaceTicket | null {
     let state = this.origins.get(origin);
     const pace = state?.pace ?? 'unknown';
-    if (pace !== 'fast' && this.shared >= this.capacity) return null;
+    const full = pace !== 'fast' && this.shared >= this.capacity;
+    if (full && !this.mayProbe(state)) return null;
     if (!state) {
       if (this.origins.size >= MAX_REMEMBERED_ORIGINS) this.forgetIdle();
       this.origins.set(origin, (state = { pace: 'unknown', inFlight: new Set() }));
     }
-    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' };
+    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' && !full };
     if (ticket.shared) this.shared += 1;
     state.inFlight.add(ticket);
     this.active.add(state);

@@ -9,8 +9,11 @@ import { DeadlineWatch, ResponseCollector, type Collected } from './response-col
 const STALLED_ORIGIN_MS = 500;
 /** Origins not known to answer promptly (slow or never heard from) hold at most this share of the slots together. */
 const SLOW_ORIGINS_SHARE = 0.5;
-/** A request running longer than this (or half the timeout, if shorter) makes its origin slow. */
-const SLOW_REQUEST_MS = 2_000;
+/**
+ * A request running longer than this share of the timeout makes its origin slow: far beyond a busy endpoint's answer,
+ * well short of a hanging or trickling one's (which runs into the timeout).
+ */
+const SLOW_REQUEST_SHARE_OF_TIMEOUT = 0.5;
 
 /** Every delivery's User-Agent starts with hookfleet/ (docs/contract.md, "Deliveries"). */
 export const USER_AGENT = 'hookfleet/0.1 (+https://github.com/hookfleet)';
@@ -85,7 +88,7 @@ export class DeliveryTransport {
     this.originSlots = new KeyedSemaphore(perOrigin);
     this.pace = new SlowOriginShare(
       options.slowOriginSlots ?? Math.max(1, Math.floor(options.concurrency * SLOW_ORIGINS_SHARE)),
-      Math.min(SLOW_REQUEST_MS, options.timeoutMs / 2),
+      options.timeoutMs * SLOW_REQUEST_SHARE_OF_TIMEOUT,
     );
     // Deadlines are checked a few times per timeout, at most every 100 ms (a timeout ends up to one tick late).
     // Stalled endpoints are checked on the same tick: one pass over the origins in flight, no timer per waiter.

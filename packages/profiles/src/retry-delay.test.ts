@@ -51,6 +51,11 @@ describe('the one retry-delay rule', () => {
     expect(new Date(now + (delay?.delayMs ?? 0)).toISOString()).toMatch(/^2026-12-0/);
   });
 
+  it('keeps an endpoint\'s Retry-After on its own clock: RETRY_DELAY_SCALE shrinks the ladder, not the Retry-After or its cap', () => {
+    expect(retryDelay({ ladderMs, attemptsMade: 1, scale: 0.001, retryAfterMs: 2_000, random: noJitter })?.delayMs).toBe(2_000);
+    expect(retryDelay({ ladderMs, attemptsMade: 1, scale: 0.001, retryAfterMs: 1e23, random: noJitter })?.delayMs).toBe(20 * SECOND);
+  });
+
   it.each([
     [null, 300_000, null, 0],
     [undefined, 300_000, null, 0],

@@ -33,7 +33,7 @@ export interface RetryDelay {
 
 /**
  * The one retry-delay rule (docs/delivery.md): the ladder's next step × RETRY_DELAY_SCALE, plus up to RETRY_JITTER of it;
- * an endpoint's Retry-After only pushes it later, and by at most min(1 h, step × 4), never past the time the event's
+ * an endpoint's Retry-After only pushes it later, to at most min(1 h, step × 4), never past the time the event's
  * payload is kept. Null when the ladder is spent: the delivery is dead.
  */
 export function retryDelay(input: RetryDelayInput): RetryDelay | null {
@@ -43,18 +43,19 @@ export function retryDelay(input: RetryDelayInput): RetryDelay | null {
   const scaledStep = step * scale;
   const random = input.random ?? Math.random;
   const laddered = Math.round(scaledStep * (1 + RETRY_JITTER * Math.min(1, Math.max(0, random()))));
-  const honouredRetryAfterMs = cappedRetryAfterMs(input.retryAfterMs, scaledStep, input.payloadLeftMs);
+  // An endpoint's Retry-After is its own clock, not the ladder's: RETRY_DELAY_SCALE does not shrink it or its cap.
+  const honouredRetryAfterMs = cappedRetryAfterMs(input.retryAfterMs, step, input.payloadLeftMs);
   return { delayMs: Math.max(laddered, honouredRetryAfterMs), honouredRetryAfterMs };
 }
 
 /**
- * An endpoint's Retry-After, capped: at most RETRY_AFTER_MAX_MS, at most RETRY_AFTER_MAX_STEPS × the (scaled) ladder
+ * An endpoint's Retry-After, capped: at most RETRY_AFTER_MAX_MS, at most RETRY_AFTER_MAX_STEPS × the (unscaled) ladder
  * step, and never past the payload's expiry less PAYLOAD_EXPIRY_MARGIN_MS. Hostile values (years ahead, 10^20 seconds,
  * NaN) end at the cap, so no stored time can pass the largest date.
  */
-export function cappedRetryAfterMs(retryAfterMs: number | null | undefined, scaledStepMs: number, payloadLeftMs?: number | null): number {
+export function cappedRetryAfterMs(retryAfterMs: number | null | undefined, stepMs: number, payloadLeftMs?: number | null): number {
   if (retryAfterMs === null || retryAfterMs === undefined || !(retryAfterMs > 0)) return 0;
-  let cap = Math.min(RETRY_AFTER_MAX_MS, scaledStepMs * RETRY_AFTER_MAX_STEPS);
+  let cap = Math.min(RETRY_AFTER_MAX_MS, stepMs * RETRY_AFTER_MAX_STEPS);
   if (payloadLeftMs !== null && payloadLeftMs !== undefined) cap = Math.min(cap, payloadLeftMs - PAYLOAD_EXPIRY_MARGIN_MS);
   return Math.round(Math.max(0, Math.min(retryAfterMs, cap)));
 }
