@@ -87,7 +87,8 @@ export function judge(input: JudgeInput): Judgement {
   const ok = label === 'success';
   // The next attempt's delay, Retry-After and the payload's expiry all count from the answer (the attempt's end).
   const answeredAt = Math.round(at.getTime() + outcome.durationMs);
-  const payloadLeft = payloadLeftMs(input, answeredAt);
+  // Only a failure needs the payload's lifetime (a success, most attempts, skips the ladder arithmetic).
+  const payloadLeft = ok ? Number.POSITIVE_INFINITY : payloadLeftMs(input, answeredAt);
   const next = ok
     ? null
     : retryDelay({
