@@ -10,7 +10,7 @@ import { keyKind, parseInfo } from './lib/redis-info.mjs';
 import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
 import { judgeTargets } from './lib/targets.mjs';
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
-import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts } from './lib/scale-results.mjs';
+import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts, workerCpuScaleRatios } from './lib/scale-results.mjs';
 
 const machine = { cpus: 2, cpu_model: 'AMD EPYC', node: 'v20.20.2', redis: '7.0.15' };
 
@@ -398,5 +398,16 @@ describe('the scale curve', () => {
     expect(seriesCosts(results.series[0])).toEqual({ redis_ms_per_1000: { min: 25, max: 40 }, busiest_shard_ms_per_1000: { min: 25, max: 40 }, worker_ms_per_1000: { min: 241, max: 241 } });
     expect(seriesCosts(results.series[1])).toBeNull();
     expect(scaleMarkdownLines(results).join('\n')).toContain('one core of it carries about 25,000 deliveries/s');
+  });
+
+  it('states the scale ratio: worker CPU per delivery at the most workers against one, per partition count', () => {
+    const withCpu = (partitions: number, workers: number, workersCpu: number) => ({ ...point(partitions, workers, 1000, [0.1]), cpu_ms_per_1000_deliveries: { api: 10, workers: workersCpu } });
+    const series = { redis: 'single', shards: 1, status: 'ok', points: [withCpu(1, 1, 120), withCpu(1, 2, 150), withCpu(1, 4, 192), withCpu(2, 1, 100), withCpu(2, 4, 100)] };
+    expect(workerCpuScaleRatios(series)).toEqual([
+      { partitions: 1, workers: 4, ratio: 1.6 },
+      { partitions: 2, workers: 4, ratio: 1 },
+    ]);
+    expect(workerCpuScaleRatios({ ...series, points: [withCpu(1, 1, 120)] })).toEqual([]);
+    expect(scaleMarkdownLines({ ...results, series: [series] }).join('\n')).toContain('Scale ratio (worker CPU per delivery at the most workers against one; target within 1.2 ×): 1 partition: 4 workers 1.60 ×; 2 partitions: 4 workers 1.00 ×.');
   });
 });

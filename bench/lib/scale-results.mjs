@@ -59,6 +59,25 @@ export function seriesCosts(series) {
 }
 
 /**
+ * The scale ratio: worker CPU per delivery with the most worker processes measured (4) against one, per partition
+ * count — 1.0 when a delivery costs the same whatever the number of workers. Null where a point is missing.
+ * @returns {Array<{ partitions: number, workers: number, ratio: number | null }>}
+ */
+export function workerCpuScaleRatios(series) {
+  const workerCounts = [...new Set(series.points.map((point) => point.workers))].sort((a, b) => a - b);
+  const fewest = workerCounts[0];
+  const most = workerCounts.at(-1);
+  if (fewest === undefined || most === undefined || fewest === most) return [];
+  const partitions = [...new Set(series.points.map((point) => point.partitions))].sort((a, b) => a - b);
+  const cpu = (workers, partitionCount) => series.points.find((point) => point.workers === workers && point.partitions === partitionCount)?.cpu_ms_per_1000_deliveries.workers ?? null;
+  return partitions.map((partitionCount) => {
+    const one = cpu(fewest, partitionCount);
+    const many = cpu(most, partitionCount);
+    return { partitions: partitionCount, workers: most, ratio: one && many !== null ? round(many / one, 2) : null };
+  });
+}
+
+/**
  * @param {{ machine: object, startedAt: string, mode: string, events: number, fanOut: number, series: Array<{ redis: string, shards: number | null, status: string, points: ReturnType<typeof scalePoint>[] }> }} input
  */
 export function buildScaleResults(input) {
@@ -95,6 +114,8 @@ export function scaleMarkdownLines(results) {
     if (costs) {
       const ceiling = Math.round(1e6 / Math.max(costs.busiest_shard_ms_per_1000.max, 1e-9));
       lines.push(
+        '',
+        `Scale ratio (worker CPU per delivery at the most workers against one; target within 1.2 ×): ${workerCpuScaleRatios(series).map(({ partitions: count, workers: most, ratio }) => `${count} partition${count > 1 ? 's' : ''}: ${most} workers ${ratio === null ? '–' : `${fmt(ratio, 2)} ×`}`).join('; ')}.`,
         '',
         `Costs over every point: Redis ${fmt(costs.redis_ms_per_1000.min, 1)}–${fmt(costs.redis_ms_per_1000.max, 1)} CPU ms per 1,000 deliveries (all masters together; the busiest master ${fmt(costs.busiest_shard_ms_per_1000.min, 1)}–${fmt(costs.busiest_shard_ms_per_1000.max, 1)}), worker processes ${fmt(costs.worker_ms_per_1000.min)}–${fmt(costs.worker_ms_per_1000.max)}. At the busiest master's highest cost, one core of it carries about ${fmt(ceiling)} deliveries/s.`,
       );

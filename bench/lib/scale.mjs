@@ -9,7 +9,7 @@ import { deliveryIdFor } from '@hookfleet/core';
 import { apiClient, batchBodies, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { BATCH_SIZE, BATCHES_IN_FLIGHT, BODY_BYTES, CONCURRENCY, firstAttemptSummary, now, setupTenant } from './measure.mjs';
 import { cpuSeconds } from './processes.mjs';
-import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_WORKERS, scaleMarkdownLines, scalePoint } from './scale-results.mjs';
+import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_WORKERS, scaleMarkdownLines, scalePoint, workerCpuScaleRatios } from './scale-results.mjs';
 import { ratePerSecond, reconcile } from './stats.mjs';
 
 const CLUSTER_HELPER = fileURLToPath(new URL('../../scripts/redis-cluster.mjs', import.meta.url));
@@ -124,7 +124,10 @@ async function measureSeries(ctx, backend, events) {
       }
     }
   }
-  return { redis: backend.name, shards: backend.masters.length, status: 'ok', points: [...rounds.values()].map(medianRound) };
+  const series = { redis: backend.name, shards: backend.masters.length, status: 'ok', points: [...rounds.values()].map(medianRound) };
+  const ratios = workerCpuScaleRatios(series);
+  ctx.log(`    ${backend.name}: worker CPU per delivery, most workers against one: ${ratios.map(({ partitions, workers, ratio }) => `${partitions} partition${partitions > 1 ? 's' : ''} ${workers} workers ${ratio ?? 'n/a'} ×`).join(', ')}`);
+  return series;
 }
 
 export async function scale(ctx) {

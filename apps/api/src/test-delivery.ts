@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { newId, Unprocessable, ValidationFailed, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { findProfile } from '@hookfleet/profiles';
-import { classifyAttempt, type DeliveryTransport } from '@hookfleet/delivery';
+import { HOUR, findProfile } from '@hookfleet/profiles';
+import { buildRequest, HttpDestination, judge, type DeliveryTransport, type OutgoingRequest } from '@hookfleet/delivery';
 
 export interface TestDeliveryResult {
   ok: boolean;
@@ -11,8 +11,8 @@ export interface TestDeliveryResult {
 }
 
 /**
- * One signed delivery sent now and judged by the profile, through the same transport (SSRF guard, timeout)
- * as every delivery; nothing is recorded.
+ * One signed delivery sent now and judged by the profile, through the delivery engine's own build, send and judge
+ * steps (the HTTP destination: SSRF guard, timeout) as every delivery; nothing is settled or scheduled.
  */
 export async function sendTestDelivery(
   transport: DeliveryTransport,
@@ -40,18 +40,20 @@ export async function sendTestDelivery(
   // A secret stored before secrets were checked where they enter cannot sign: a clear 422 names it, not a 500.
   const secretProblem = subscription.secret ? (profile.secretProblem?.(subscription.secret) ?? null) : null;
   if (secretProblem) throw new Unprocessable('the subscription cannot be signed', [{ path: 'secret', message: `${secretProblem}; rotate the secret` }]);
-  let request: ReturnType<typeof profile.buildRequest>;
+  let request: OutgoingRequest;
   try {
-    request = profile.buildRequest({ deliveryId, event, subscription, attempt: 1, now });
+    request = buildRequest(profile, { deliveryId, event, subscription, attempt: 1 }, now);
   } catch (error) {
     throw new Unprocessable('the test delivery could not be built', [{ path: '(subscription)', message: error instanceof Error ? error.message : String(error) }]);
   }
-  const result = await transport.post(subscription.url, request.body, { ...request.headers, 'webhook-id': deliveryId });
-  const outcome = classifyAttempt(result, profile.isSuccess);
+  const outcome = await new HttpDestination(transport).send(subscription.url, () => request);
+  // A stalled endpoint (every slot held by requests that stopped answering) is a failed test, as an error.
+  const sent = outcome.kind === 'stalled' ? { ...outcome, kind: 'error' as const } : outcome;
+  const { verdict, error } = judge({ profile, subscription, attempt: 1, outcome: sent, at: now, eventReceivedAt: now.getTime(), retryDelayScale: 1, retentionMs: HOUR });
   return {
-    ok: outcome === 'success',
-    status_code: result.statusCode,
-    duration_ms: Math.round(result.durationMs * 100) / 100,
-    error: outcome === 'success' ? null : (result.error ?? `HTTP ${result.statusCode}`),
+    ok: verdict.kind === 'delivered',
+    status_code: sent.code,
+    duration_ms: Math.round(sent.durationMs * 100) / 100,
+    error,
   };
 }

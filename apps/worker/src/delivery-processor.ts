@@ -1,38 +1,30 @@
 import type { Job } from 'bullmq';
-import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { HOUR, findProfile, maxAttempts, type ProviderProfile } from '@hookfleet/profiles';
-import { PROFILE_BACKOFF, type DeliveryGroupJobData, type DeliveryJobData, type DeliveryRetryJobData } from '@hookfleet/queue';
+import { deliveryIdFor, type Subscription } from '@hookfleet/core';
+import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
+import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
+import type { DeliveryState } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
-import { attemptDelivery, type AttemptDecision } from './attempt.js';
-import { applySubscriptionEffects } from './subscription-effects.js';
-import { createDeliverySteps } from './delivery-steps.js';
+import { createDeliverySteps, engineFor } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
-import { mapWithLimit } from './bounded-map.js';
-import { releaseEndedEvents } from './event-release.js';
+import type { AttemptItem, DeliveryEngine, PartOptions } from './engine.js';
 
-/** Waits up to this long in place between paced slices of a group… */
+/** Waits up to this long in place between paced slices of a job… */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
 /** …for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
 
 /**
- * First attempts of one group job in flight (or waiting for a slot) at once: a quarter of an origin's 64 slots, so four
- * groups of one endpoint fill it. Bounds the worker's heap: every waiting delivery holds a few closures, promises and a
- * timer, and with all 500 of each group started at once the drain of fan-out 1,000 peaked at 486 MB RSS.
+ * Deliveries of a job sent and settled together (one part, one settle round trip): a group of 500 holds a part's
+ * payloads and outcomes at a time, not all 500 until its last answer.
  */
-const GROUP_IN_FLIGHT = 16;
-/**
- * First attempts of a group recorded together (one pipeline): a group of 500 holds a part's payloads and outcomes at
- * a time, not all 500 until its last answer.
- */
-const GROUP_PART = 128;
+const PART_SIZE = 128;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The worker's lockDuration (worker.ts), renewed by a group job before each part it sends. */
-const GROUP_LOCK_MS = 6_000;
+/** The worker's lockDuration (worker.ts), renewed by a job before each part it sends. */
+const JOB_LOCK_MS = 6_000;
 
-/** A group job's run whose lock went to another run: it stops, the other run sends what is still pending. */
+/** A job's run whose lock went to another run: it stops, the other run sends what is still pending. */
 export class GroupLockLost extends Error {
   override name = 'GroupLockLost';
   constructor(jobId: string) {
@@ -40,153 +32,108 @@ export class GroupLockLost extends Error {
   }
 }
 
-/** Thrown by a retry job whose attempt failed, so BullMQ schedules the next one after the delay the attempt decided. */
-export class DeliveryAttemptFailed extends Error {
-  override name = 'DeliveryAttemptFailed';
-  constructor(message: string, readonly retryDelayMs: number | null) {
-    super(message);
-  }
-}
+/** A delivery a job picked: which attempt it makes. */
+type Pick = RetryEntry;
 
-export function createDeliveryProcessor(context: WorkerContext) {
-  const { config, deliveries } = context;
-  const { loadSubscription, storedBookkeepingRule, observe, toResult, abandon, stepAside, deferRest, honourPause } = createDeliverySteps(context);
-
-  function retryJob(subscription: Subscription, profile: ProviderProfile, eventId: string, deliveryId: string, delay: number) {
-    const data: DeliveryRetryJobData = { kind: 'retry', subscriptionId: subscription.id, profile: profile.name, eventId, deliveryId, firstAttempt: 2 };
-    return { name: 'retry', data, opts: { jobId: deliveryId, delay, attempts: maxAttempts(profile) - 1, backoff: { type: PROFILE_BACKOFF } } };
-  }
+/**
+ * Group jobs (first attempts) and retry jobs (later attempts, grouped by due time) differ only in what they pick; both
+ * hand their picks to the engine a part at a time. Ordered jobs pick their subscription's head (ordered-delivery.ts).
+ */
+export function createDeliveryProcessor(context: WorkerContext, engine: DeliveryEngine = engineFor(context)) {
+  const { deliveries } = context;
+  const steps = createDeliverySteps(context);
 
   async function holdLock(job: Job<DeliveryJobData>, token: string | undefined): Promise<void> {
-    if (token && (await job.extendLock(token, GROUP_LOCK_MS)) !== 1) throw new GroupLockLost(String(job.id));
+    if (token && (await job.extendLock(token, JOB_LOCK_MS)) !== 1) throw new GroupLockLost(String(job.id));
   }
 
+  /** A failed delivery whose next attempt was settled but may not have been scheduled (the run stopped in between). */
+  function stranded(entry: Pick, state: DeliveryState): DueRetry {
+    return { ...entry, attempt: state.attempts + 1, at: state.nextAttemptAt ?? Date.now() };
+  }
+
+  /** Group job: every delivery still pending gets its first attempt. */
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
-    const subscription = await loadSubscription(data.subscriptionId);
-    const ids = data.eventIds.map((eventId) => deliveryIdFor(eventId, data.subscriptionId));
-    const states = await deliveries.states(ids);
-    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    const entries = data.eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, data.subscriptionId), attempt: 1 }));
+    const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
     // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
-    const pendingIndexes = states.flatMap((state, index) => (state?.status === 'pending' ? [index] : []));
-    const strandedIndexes = states.flatMap((state, index) => (state?.status === 'failed' && state.attempts === 1 ? [index] : []));
+    const picks = entries.filter((_, index) => states[index]?.status === 'pending');
+    const lost = entries.flatMap((entry, index) => {
+      const state = states[index];
+      return state?.status === 'failed' && state.attempts === 1 ? [stranded(entry, state)] : [];
+    });
+    await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs' });
+  }
+
+  /** Retry job: each delivery whose state is where the job left it gets its next attempt. */
+  async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: Extract<DeliveryJobData, { kind: 'retry' }>): Promise<void> {
+    const entries = retryEntriesOf(data);
+    const final = data.final === true;
+    const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
+    const picks: Pick[] = [];
+    const lost: DueRetry[] = [];
+    entries.forEach((entry, index) => {
+      const state = states[index];
+      // A record gone with its TTL is still attempted (its payload decides); an operator's reset (pending) belongs to
+      // the final job it added, a finished or moved-on delivery to nobody.
+      if (!state || (state.attempts === entry.attempt - 1 && (state.status === 'failed' || (final && state.status === 'pending')))) picks.push(entry);
+      else if (!final && state.status === 'failed' && state.attempts === entry.attempt) lost.push(stranded(entry, state));
+    });
+    await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs', final });
+  }
+
+  async function processPicks(job: Job<DeliveryJobData>, token: string | undefined, subscriptionId: string, picks: Pick[], lost: DueRetry[], options: PartOptions): Promise<void> {
+    const subscription = await steps.loadSubscription(subscriptionId);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile || !subscription.active) {
-      await abandon(data.subscriptionId, pendingIndexes.map((index) => ids[index] as string), pendingIndexes.map(() => 0), subscription ? 'subscription inactive' : 'subscription deleted');
+      const open = [...picks, ...lost];
+      await steps.abandon(subscriptionId, open.map((pick) => pick.deliveryId), open.map((pick) => pick.attempt - 1), subscription ? 'subscription inactive' : 'subscription deleted');
       return;
     }
-    if (strandedIndexes.length > 0) {
-      await context.queues.deliveriesFor(subscription.id).addBulk(strandedIndexes.map((index) => retryJob(subscription, profile, data.eventIds[index] as string, ids[index] as string, 0)));
-    }
-    if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
+    if (lost.length > 0) await engine.scheduleRetries(subscription.id, profile.name, lost);
+    if (picks.length === 0) return;
+    if (engine.isCongested(subscription)) await steps.stepAside(job, token);
     const started = Date.now();
     let sent = 0;
-    while (sent < pendingIndexes.length) {
-      const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, pendingIndexes.length - sent);
-      const slice = pendingIndexes.slice(sent, sent + grant.granted).map((index) => ({ deliveryId: ids[index] as string, eventId: data.eventIds[index] as string }));
-      const { stalled } = await sendFirstAttempts(subscription, profile, slice, () => holdLock(job, token));
-      // The endpoint stalled: what was not sent stays pending, and the job comes back later with it.
-      if (stalled) await stepAside(job, token);
-      sent += grant.granted;
-      if (sent === pendingIndexes.length) break;
+    while (sent < picks.length) {
+      const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, picks.length - sent);
+      if (grant.granted > 0) {
+        const { stalled } = await sendParts(subscription, profile, picks.slice(sent, sent + grant.granted), options, () => holdLock(job, token));
+        // The endpoint stalled: what was not sent stays as it was, and the job comes back later with it.
+        if (stalled) await steps.stepAside(job, token);
+        sent += grant.granted;
+      }
+      if (sent === picks.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
       if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
-      else await deferRest(job, token, profile.name, pendingIndexes.length - sent, grant.waitMs);
+      else await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs);
     }
   }
 
   /**
-   * A slice of a group's first attempts, a part at a time: each part's payloads and outcomes are let go when it ends.
-   * Before each later part the job's lock is extended: a run that lost it (its worker paused past the lock, so BullMQ gave
-   * the job to another run) stops here instead of sending the rest a second time.
+   * A slice of a job's picks, a part at a time: each part's payloads and outcomes are let go when it ends. Before each
+   * later part the job's lock is extended: a run that lost it (its worker paused past the lock, so BullMQ gave the
+   * job to another run) stops here instead of sending the rest a second time.
    */
-  async function sendFirstAttempts(
-    subscription: Subscription,
-    profile: ProviderProfile,
-    slice: ReadonlyArray<{ deliveryId: string; eventId: string }>,
-    holdLock: () => Promise<void> = async () => undefined,
-  ): Promise<{ stalled: boolean }> {
-    for (let start = 0; start < slice.length; start += GROUP_PART) {
-      if (start > 0) await holdLock();
-      if ((await sendPart(subscription, profile, slice.slice(start, start + GROUP_PART))).stalled) return { stalled: true };
+  async function sendParts(subscription: Subscription, profile: ProviderProfile, slice: readonly Pick[], options: PartOptions, renewLock: () => Promise<void>): Promise<{ stalled: boolean }> {
+    for (let start = 0; start < slice.length; start += PART_SIZE) {
+      if (start > 0) await renewLock();
+      const part = slice.slice(start, start + PART_SIZE);
+      const events = await context.eventCache.getMany(part.map((pick) => pick.eventId));
+      const items: AttemptItem[] = [];
+      const expired: Pick[] = [];
+      for (const pick of part) {
+        const event = events.get(pick.eventId);
+        if (event) items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
+        else expired.push(pick);
+      }
+      await steps.abandon(subscription.id, expired.map((pick) => pick.deliveryId), expired.map((pick) => pick.attempt - 1), 'event payload expired');
+      if ((await engine.runPart(subscription, profile, items, options)).stalled) return { stalled: true };
     }
     return { stalled: false };
   }
 
-  /** Build → send → judge → record/schedule for a part of a group's first attempts. */
-  async function sendPart(subscription: Subscription, profile: ProviderProfile, slice: ReadonlyArray<{ deliveryId: string; eventId: string }>): Promise<{ stalled: boolean }> {
-    if (slice.length === 0) return { stalled: false };
-    let stalled = false;
-    const events = await context.eventCache.getMany(slice.map((entry) => entry.eventId));
-    const expired: string[] = [];
-    const decisions = await mapWithLimit(
-      slice,
-      GROUP_IN_FLIGHT,
-      async ({ deliveryId, eventId }) => {
-        // Once the endpoint stalled, the rest is not started: it stays pending for when the job comes back.
-        if (stalled) return null;
-        const event = events.get(eventId);
-        if (!event) {
-          expired.push(deliveryId);
-          return null;
-        }
-        const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: 1, retryDelayScale: config.retryDelayScale, retentionMs: config.eventRetentionHours * HOUR }, context.transport);
-        if (!decision) {
-          stalled = true;
-          return null;
-        }
-        observe(profile.name, decision, event);
-        return { decision, event };
-      },
-    );
-    const done = decisions.filter((entry): entry is { decision: AttemptDecision; event: StoredEvent } => entry !== null);
-    const results = done.map(({ decision, event }) => toResult(subscription.id, decision, event));
-    await deliveries.recordAttempts(results);
-    await releaseEndedEvents(context, results);
-    await honourPause(subscription.id, done.map(({ decision }) => decision));
-    const retries = done
-      .filter(({ decision }) => decision.verdict === 'retry')
-      .map(({ decision, event }) => retryJob(subscription, profile, event.id, decision.record.delivery_id, decision.retryDelayMs ?? 0));
-    if (retries.length > 0) await context.queues.deliveriesFor(subscription.id).addBulk(retries);
-    await abandon(subscription.id, expired, expired.map(() => 0), 'event payload expired');
-    const decided = done.map(({ decision }) => decision);
-    await applySubscriptionEffects(context, subscription, [...decided.map((decision) => decision.bookkeeping), await storedBookkeepingRule(profile, subscription.id, decided)]);
-    return { stalled };
-  }
-
-  async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryRetryJobData): Promise<void> {
-    const attempt = data.firstAttempt + job.attemptsMade;
-    const [state] = await deliveries.states([data.deliveryId]);
-    if (state && (state.status === 'delivered' || state.status === 'dead')) return;
-    const subscription = await loadSubscription(data.subscriptionId);
-    const profile = subscription ? findProfile(subscription.profile) : undefined;
-    if (!subscription || !profile || !subscription.active) {
-      await abandon(data.subscriptionId, [data.deliveryId], [attempt - 1], subscription ? 'subscription inactive' : 'subscription deleted');
-      return;
-    }
-    const event = (await context.eventCache.getMany([data.eventId])).get(data.eventId);
-    if (!event) {
-      await abandon(subscription.id, [data.deliveryId], [attempt - 1], 'event payload expired');
-      return;
-    }
-    if (context.transport.isCongested(subscription.url)) await stepAside(job, token);
-    const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, 1);
-    if (grant.granted === 0) await deferRest(job, token, profile.name, 1, grant.waitMs);
-    const decided = await attemptDelivery(
-      { deliveryId: data.deliveryId, event, subscription, profile, attempt, retryDelayScale: config.retryDelayScale, retentionMs: config.eventRetentionHours * HOUR },
-      context.transport,
-    );
-    if (!decided) return stepAside(job, token);
-    // An operator's retry is one more attempt: if it fails, the delivery is dead again.
-    const decision = data.final && decided.verdict === 'retry' ? { ...decided, verdict: 'dead' as const, status: 'dead' as const, retryDelayMs: null } : decided;
-    observe(profile.name, decision, event);
-    const result = toResult(subscription.id, decision, event);
-    await deliveries.recordAttempts([result]);
-    await releaseEndedEvents(context, [result]);
-    await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await storedBookkeepingRule(profile, subscription.id, [decision])]);
-    await honourPause(subscription.id, [decision]);
-    if (decision.verdict === 'retry') throw new DeliveryAttemptFailed(decision.record.error ?? 'delivery failed', decision.retryDelayMs);
-  }
-
-  const processOrdered = createOrderedProcessor(context);
+  const processOrdered = createOrderedProcessor(context, engine);
 
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     if (job.data.kind === 'group') await processGroup(job, token, job.data);

@@ -1,12 +1,10 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
-import { HOUR, findProfile } from '@hookfleet/profiles';
+import { findProfile } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
-import { attemptDelivery } from './attempt.js';
-import { applySubscriptionEffects } from './subscription-effects.js';
-import { releaseEndedEvents } from './event-release.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
+import type { DeliveryEngine } from './engine.js';
 
 /** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
@@ -24,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * behind it goes until it is delivered or dead. A job that finds the turn taken ends at once: the holder sends
  * what it added. No job waits for its turn, so a slow endpoint costs one worker slot, not one per event.
  */
-export function createOrderedProcessor(context: WorkerContext) {
+export function createOrderedProcessor(context: WorkerContext, engine: DeliveryEngine) {
   const { backlog, deliveries, config } = context;
   const steps = createDeliverySteps(context);
   // The turn outlives one attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
@@ -76,7 +74,7 @@ export function createOrderedProcessor(context: WorkerContext) {
       await steps.abandon(subscriptionId, [deliveryId], [state.attempts], 'event payload expired');
       return backlog.remove(subscriptionId, member);
     }
-    if (context.transport.isCongested(subscription.url)) {
+    if (engine.isCongested(subscription)) {
       await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
       await steps.stepAside(job, token);
     }
@@ -89,23 +87,17 @@ export function createOrderedProcessor(context: WorkerContext) {
       await waitHoldingTurn(job, data, grant.waitMs);
       await steps.deferRest(job, token, profile.name, 1, grant.waitMs);
     }
-    const decision = await attemptDelivery({ deliveryId, event, subscription, profile, attempt: state.attempts + 1, retryDelayScale: config.retryDelayScale, retentionMs: config.eventRetentionHours * HOUR }, context.transport);
-    if (!decision) {
+    const { stalled, attempted } = await engine.runPart(subscription, profile, [{ deliveryId, event, attempt: state.attempts + 1 }], { retries: 'caller' });
+    if (stalled) {
       await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
       await steps.stepAside(job, token);
       return;
     }
-    steps.observe(profile.name, decision, event);
-    const result = steps.toResult(subscriptionId, decision, event);
-    await deliveries.recordAttempts([result]);
-    await releaseEndedEvents(context, [result]);
-    await applySubscriptionEffects(context, subscription, [decision.bookkeeping, await steps.storedBookkeepingRule(profile, subscriptionId, [decision])]);
-    await steps.honourPause(subscriptionId, [decision]);
-    if (decision.verdict === 'retry') {
+    const verdict = attempted[0]?.verdict;
+    if (verdict?.kind === 'retry') {
       // The head's next attempt happens here, in this job, when its ladder says: its followers wait behind it.
-      const waitMs = decision.retryDelayMs ?? 0;
-      await waitHoldingTurn(job, data, waitMs);
-      await job.moveToDelayed(Date.now() + waitMs, token);
+      await waitHoldingTurn(job, data, verdict.delayMs);
+      await job.moveToDelayed(verdict.at, token);
       throw new DelayedError();
     }
     await backlog.remove(subscriptionId, member);

@@ -1,7 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { RepeatedErrorLog } from '@hookfleet/core';
 import { isStoreError, type StoreWriteHealth } from '@hookfleet/store';
-import { DeliveryAttemptFailed } from './delivery-processor.js';
 
 /** The first wait of a job that met a store error… */
 export const STORE_RETRY_FIRST_MS = 1_000;
@@ -49,8 +48,9 @@ export function waitOutStoreErrors<Data, Result>(processor: Processor<Data, Resu
       }
       return result;
     } catch (error) {
-      // A failed attempt climbs its ladder, even when the endpoint's error reads like Redis's ("connect ECONNREFUSED").
-      if (error instanceof DeliveryAttemptFailed || !isStoreError(error)) throw error;
+      // A failed delivery attempt never arrives here (the engine settles it and schedules its retry), so an endpoint's
+      // error that reads like Redis's ("connect ECONNREFUSED") climbs its ladder, not this wait.
+      if (!isStoreError(error)) throw error;
       options.writeHealth.noteError(error);
       outageSince ??= Date.now();
       const delayMs = storeRetryDelayMs(Date.now() - outageSince, options.retryDelayScale);

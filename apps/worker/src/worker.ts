@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
 import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
-import { createBackoffStrategy, createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
+import { createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
@@ -93,7 +93,6 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
           ...workerOptions,
           prefix: place.prefix,
           concurrency: jobSlots,
-          settings: { backoffStrategy: createBackoffStrategy(config.retryDelayScale) },
         }),
       );
     }
@@ -104,7 +103,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       errorLog.log('error', 'worker error', error, { queue: worker.name });
     });
     worker.on('failed', (job, error) => {
-      if (error.name !== 'DeliveryAttemptFailed') errorLog.log('error', 'job failed', error, { queue: worker.name, job_id: job?.id });
+      errorLog.log('error', 'job failed', error, { queue: worker.name, job_id: job?.id });
     });
   }
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);

@@ -170,6 +170,20 @@ describe('a Redis that refuses writes', () => {
       },
       { timeoutMs: 30_000, message: 'every delivery recorded delivered' },
     );
+    // No delivery's record disagrees with what the receiver saw: every request for an event carried its delivery's one
+    // webhook-id, each /flaky delivery was answered 500 and then (after its retry, through a retry job) 200, and the
+    // record says delivered with at least as many attempts as the receiver saw answered 200 first.
+    const keyOf = (request: { body: string }) => String((JSON.parse(request.body) as { data: { key: string } }).data.key);
+    for (const [path, subscriptionId] of [['/ok', ok], ['/flaky', flaky]] as const) {
+      const requests = receiver.forPath(path);
+      for (const key of keys) {
+        const seen = requests.filter((request) => keyOf(request) === key);
+        expect(new Set(seen.map((request) => String(request.headers['webhook-id'])))).toEqual(new Set([deliveryIdFor(key, subscriptionId)]));
+        if (path === '/flaky') expect(seen.length).toBeGreaterThanOrEqual(2);
+      }
+    }
+    const flakyStates = await deliveries.states(keys.map((key) => deliveryIdFor(key, flaky)));
+    expect(flakyStates.every((state) => state?.status === 'delivered' && state.attempts >= 1 && state.nextAttemptAt === null)).toBe(true);
     expect(await failedJobs()).toBe(0);
     expect((await publish(['after-refusal'])).status).toBe(202);
     expect(await metric(workerUrl('/metrics'), 'hookfleet_store_writable')).toBe(1);

@@ -3,4 +3,8 @@ export * from './semaphore.js';
 export * from './transport.js';
 export * from './classify.js';
 export * from './retry-after.js';
+export * from './destination.js';
+export * from './http-destination.js';
+export * from './judge.js';
+export * from './build.js';
 export * from './slow-origins.js';

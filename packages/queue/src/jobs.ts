@@ -3,9 +3,6 @@ export const EVENTS_QUEUE = 'events';
 export const DELIVERIES_QUEUE = 'deliveries';
 export const OPERATIONS_QUEUE = 'operations';
 
-/** The custom backoff type that reads the delivery's profile ladder. */
-export const PROFILE_BACKOFF = 'profile';
-
 /** One job per ingest flush: the events it carries are matched together. */
 export interface MatchJobData {
   eventIds: string[];
@@ -19,16 +16,36 @@ export interface DeliveryGroupJobData {
   eventIds: string[];
 }
 
-/** The later attempts of one delivery that failed; its job id is the delivery id. */
+/** One delivery's next attempt in a retry job. */
+export interface RetryEntry {
+  deliveryId: string;
+  eventId: string;
+  /** The attempt number this job makes for it (2 after a failed first attempt). */
+  attempt: number;
+}
+
+/**
+ * The later attempts of a subscription's failed deliveries that fall due together (docs/delivery.md, "Retries"):
+ * one delayed job for all of them, each delivery with its own attempt number. A failure in it schedules that
+ * delivery's next attempt in a new retry job; the job itself fails only for reasons of its own.
+ */
 export interface DeliveryRetryJobData {
+  kind: 'retry';
+  subscriptionId: string;
+  profile: string;
+  deliveries: RetryEntry[];
+  /** One operator-requested attempt (retry, recover): a failure ends the delivery dead instead of climbing the ladder. */
+  final?: boolean;
+}
+
+/** A retry job added before retries were grouped (one delivery, its attempts counted by BullMQ); read as one entry. */
+export interface LegacyDeliveryRetryJobData {
   kind: 'retry';
   subscriptionId: string;
   profile: string;
   eventId: string;
   deliveryId: string;
-  /** The attempt number this job's first run makes (2 after a failed first attempt). */
   firstAttempt: number;
-  /** One operator-requested attempt (retry, recover): a failure ends the delivery dead instead of climbing the ladder. */
   final?: boolean;
 }
 
@@ -46,7 +63,7 @@ export interface DeliveryOrderedJobData {
   added?: boolean;
 }
 
-export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData | DeliveryOrderedJobData;
+export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData | LegacyDeliveryRetryJobData | DeliveryOrderedJobData;
 
 /** A background operation (recover, replay) whose progress lives in the operation store. */
 export interface OperationJobData {

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DeliveryStore } from '@hookfleet/store';
-import { PROFILE_BACKOFF, type DeliveryJobData, type DeliveryOrderedJobData, type DeliveryRetryJobData } from './jobs.js';
+import type { DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
+import { groupRetries, type RetryJob } from './retry-jobs.js';
 import { GROUP_JOB_RETRIES, groupJobId } from './fan-out.js';
 
 export interface RedeliveryItem {
@@ -16,21 +17,22 @@ export interface RedeliveryItem {
 }
 
 /**
- * One more attempt now, with the same delivery id (retry and recover): a delivery still waiting on its ladder
- * is promoted, a finished one gets a final single-attempt job. An ordered subscription's deliveries rejoin its
+ * One more attempt now, with the same delivery id (retry and recover): a final single-attempt job of its own (a
+ * delivery still waiting on its ladder is skipped by its retry job once pending again). An ordered subscription's deliveries rejoin its
  * backlog in event order (one ordered job per subscription), so they do not overtake the deliveries before them.
  */
 export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>, store: DeliveryStore, items: readonly RedeliveryItem[]): Promise<void> {
   if (items.length === 0) return;
   await store.resetToPending(items.map((item) => ({ id: item.deliveryId, eventId: item.eventId, subscriptionId: item.subscriptionId, eventReceivedAt: item.eventReceivedAt })));
-  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryRetryJobData; opts: { jobId: string; attempts: number; backoff: { type: string } } }>>();
+  const jobsByQueue = new Map<Queue<DeliveryJobData>, RetryJob[]>();
   const orderedBySubscription = new Map<string, RedeliveryItem[]>();
   for (const item of items) {
     if (item.ordered) {
       orderedBySubscription.set(item.subscriptionId, [...(orderedBySubscription.get(item.subscriptionId) ?? []), item]);
       continue;
     }
-    // A delivery's retry job lives in its subscription's partition, so this finds it whatever the partition count.
+    // The delivery's retry job (if it waits on its ladder) skips it now that it is pending again: one final attempt
+    // of its own goes now, under the delivery's id, so asking twice while it waits adds nothing.
     const queue = deliveriesFor(item.subscriptionId);
     const existing = await queue.getJob(item.deliveryId);
     if (existing) {
@@ -44,11 +46,8 @@ export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) =>
     }
     let jobs = jobsByQueue.get(queue);
     if (!jobs) jobsByQueue.set(queue, (jobs = []));
-    jobs.push({
-      name: 'retry',
-      data: { kind: 'retry', subscriptionId: item.subscriptionId, profile: item.profile, eventId: item.eventId, deliveryId: item.deliveryId, firstAttempt: item.attempts + 1, final: true },
-      opts: { jobId: item.deliveryId, attempts: 1, backoff: { type: PROFILE_BACKOFF } },
-    });
+    const [job] = groupRetries(item.subscriptionId, item.profile, [{ deliveryId: item.deliveryId, eventId: item.eventId, attempt: item.attempts + 1, at: 0 }], 1, 0, true);
+    if (job) jobs.push({ ...job, opts: { ...job.opts, jobId: item.deliveryId } });
   }
   await Promise.all([...jobsByQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
   for (const [subscriptionId, ordered] of orderedBySubscription) {

@@ -15,7 +15,8 @@ export interface NewDelivery {
 // Returns 1 when created, 2 when it exists and was never attempted, 0 when it has moved on. The record holds no
 // creation time: nothing read it, and the subscription's index already scores it by that time (16 bytes a record).
 // KEYS[1]: the record. KEYS[2], KEYS[3] (the subscription's and the event's indexes), only on a single Redis: on a
-// cluster they live in other slots and are written beside the script.
+// cluster they live in other slots and are written beside the script. The indexes' trim and TTL are written beside
+// it once per subscription and event of the batch, not once per delivery (two commands a delivery fewer).
 const CREATE_DELIVERY = `
 local status = redis.call('HGET', KEYS[1], 'st')
 if status then
@@ -26,9 +27,7 @@ redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 if KEYS[2] then
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3] - ARGV[4] * 1000)
   redis.call('SADD', KEYS[3], ARGV[2])
-  redis.call('EXPIRE', KEYS[3], ARGV[4])
 end
 return 1
 `;
@@ -58,14 +57,19 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
   if (deliveries.length === 0) return [];
   if (!isCluster(redis)) {
     const pipeline = redis.pipeline();
+    const subscriptionIds = new Set<string>();
+    const eventIds = new Set<string>();
     for (const delivery of deliveries) {
       const { id, eventId, subscriptionId } = delivery;
       pipeline.hookfleetCreateDeliveryIndexed(keys.delivery(id), keys.subscriptionDeliveries(subscriptionId), keys.eventDeliveries(eventId), eventId, subscriptionId, now, ttlSeconds, id);
+      subscriptionIds.add(subscriptionId);
+      eventIds.add(eventId);
     }
-    return ((await pipeline.exec()) ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return outcomeOf(value);
-    });
+    for (const subscriptionId of subscriptionIds) pipeline.zremrangebyscore(keys.subscriptionDeliveries(subscriptionId), '-inf', now - ttlSeconds * 1000);
+    for (const eventId of eventIds) pipeline.expire(keys.eventDeliveries(eventId), ttlSeconds);
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
+    return results.slice(0, deliveries.length).map(([, value]) => outcomeOf(value));
   }
   const pipeline = batch(redis);
   const bySubscription = new Map<string, Array<number | string>>();

@@ -4,6 +4,8 @@ import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from 
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch, execChecked } from './batch.js';
 import { queueBookkeeping } from './bookkeeping-store.js';
+import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
+import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
 import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
@@ -47,14 +49,36 @@ export interface AttemptResult {
   bookkeeping?: BookkeepingEffect | undefined;
 }
 
+/** What settle learns in the same round trip, for the schedule step. */
+export interface Settled {
+  /** The endpoint's failure streak after this part, when every attempt in it failed (the circuit breaker's input). */
+  streak: EndpointFailureStreak | null;
+  /** The subscription's bookkeeping as stored after this part's writes, when asked for (a profile's disable rule). */
+  bookkeeping: Record<string, string> | null;
+}
+
+export interface SettleOptions {
+  /** The subscription all `results` belong to, whose endpoint health and bookkeeping this part changes. */
+  subscriptionId: string;
+  /** Read the subscription's bookkeeping after the writes (its profile has a disable rule and an attempt failed). */
+  readBookkeeping?: boolean;
+  /** The break the endpoint asked for (Retry-After), written with the attempt that asked: no worker sends before it ends. */
+  pauseMs?: number;
+  now?: number;
+}
+
 export interface DeliveryState {
   status: DeliveryStatus;
   attempts: number;
+  /** When a failed delivery's next attempt is due (epoch ms), null when none is. */
+  nextAttemptAt: number | null;
 }
 
 export class DeliveryStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly ttlSeconds: number) {
     defineCreateDelivery(redis);
+    defineEndpointHealth(redis);
+    defineEndpointPause(redis);
   }
 
   /**
@@ -74,12 +98,13 @@ export class DeliveryStore {
   async states(ids: readonly string[]): Promise<Array<DeliveryState | null>> {
     if (ids.length === 0) return [];
     const pipeline = batch(this.redis);
-    for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a');
+    for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a', 'n');
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, value]) => {
       if (error) throw error;
-      const [status, attempts] = value as [string | null, string | null];
-      return status ? { status: status as DeliveryStatus, attempts: Number(attempts ?? 0) } : null;
+      const [status, attempts, next] = value as [string | null, string | null, string | null];
+      const nextAttemptAt = next ? Number(next) : Number.NaN;
+      return status ? { status: status as DeliveryStatus, attempts: Number(attempts ?? 0), nextAttemptAt: Number.isFinite(nextAttemptAt) ? nextAttemptAt : null } : null;
     });
   }
 
@@ -96,29 +121,43 @@ export class DeliveryStore {
     };
   }
 
-  /** Writes a batch of attempt outcomes and their log lines in one pipeline. */
-  async recordAttempts(results: readonly AttemptResult[]): Promise<void> {
-    if (results.length === 0) return;
+  /**
+   * The settle step (docs/architecture.md, "The delivery engine"): everything a part of one subscription's attempts
+   * changes — each delivery's state and status index, the attempt log, the profile's bookkeeping, the endpoint's
+   * health — in one round trip, whose every reply is checked: a refused write (Redis out of memory, read-only)
+   * throws, the job's part runs again, and an outcome never just vanishes. Every write is safe to send twice.
+   */
+  async settle(results: readonly AttemptResult[], options: SettleOptions): Promise<Settled> {
+    if (results.length === 0) return { streak: null, bookkeeping: null };
     const pipeline = batch(this.redis);
-    const touchedLogs = new Set<string>();
     const bookkeeping = new Map<string, BookkeepingEffect>();
+    const log = this.keys.attempts(options.subscriptionId);
+    let successes = 0;
+    const records: string[] = [];
     for (const result of results) {
       const key = this.keys.delivery(result.deliveryId);
       pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
       this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
-      const log = this.keys.attempts(result.subscriptionId);
-      pipeline.lpush(log, JSON.stringify(result.record));
-      touchedLogs.add(log);
+      records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
+      if (result.status === 'delivered') successes += 1;
     }
-    for (const log of touchedLogs) pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
+    // One LPUSH for the part (the last record ends up first, as one push each would leave them), then the trim.
+    pipeline.lpush(log, ...records);
+    pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
     for (const [subscriptionId, effect] of bookkeeping) queueBookkeeping(pipeline, this.keys, subscriptionId, effect);
-    // Any success clears the endpoint's failure streak (the circuit breaker's record), in the same round trip.
-    for (const subscriptionId of new Set(results.filter((result) => result.status === 'delivered').map((result) => result.subscriptionId))) {
-      pipeline.del(this.keys.endpointHealth(subscriptionId));
-    }
-    // A refused write (Redis out of memory) fails the job part, which runs again: an outcome never just vanishes.
-    await execChecked(pipeline);
+    // Any success clears the endpoint's failure streak (the circuit breaker's record); a part that all failed extends it.
+    const healthAt = pipeline.length;
+    if (successes > 0) pipeline.del(this.keys.endpointHealth(options.subscriptionId));
+    else queueHealthRecord(pipeline, this.keys, options.subscriptionId, 0, results.length, options.now);
+    queueEndpointPause(pipeline, this.keys, options.subscriptionId, options.pauseMs ?? 0);
+    const bookkeepingAt = options.readBookkeeping ? pipeline.length : -1;
+    if (options.readBookkeeping) pipeline.hgetall(this.keys.subscriptionState(options.subscriptionId));
+    const replies = await execChecked(pipeline);
+    return {
+      streak: successes > 0 ? null : streakOf(replies[healthAt]),
+      bookkeeping: bookkeepingAt >= 0 ? (replies[bookkeepingAt] as Record<string, string>) : null,
+    };
   }
 
   /**

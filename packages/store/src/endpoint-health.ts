@@ -1,4 +1,4 @@
-import type { Result } from 'ioredis';
+import type { ChainableCommander, Result } from 'ioredis';
 import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 
@@ -21,6 +21,25 @@ declare module 'ioredis' {
   }
 }
 
+/** Failure streaks are forgotten a week after the last failure. */
+const HEALTH_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Makes the health script callable on `redis` and its pipelines (once per client). */
+export function defineEndpointHealth(redis: RedisClient): void {
+  if (!Object.hasOwn(redis, 'hookfleetRecordHealth')) redis.defineCommand('hookfleetRecordHealth', { numberOfKeys: 1, lua: RECORD });
+}
+
+/** Queues a batch of outcomes on a pipeline; its reply reads with streakOf. */
+export function queueHealthRecord(pipeline: ChainableCommander, keys: Keys, subscriptionId: string, successes: number, failures: number, now = Date.now()): void {
+  (pipeline as unknown as { hookfleetRecordHealth(...args: unknown[]): void }).hookfleetRecordHealth(keys.endpointHealth(subscriptionId), successes, failures, now, HEALTH_TTL_SECONDS);
+}
+
+/** The script's reply: the failure streak, or null once the endpoint answered well. */
+export function streakOf(reply: unknown): EndpointFailureStreak | null {
+  if (!Array.isArray(reply)) return null;
+  return { consecutiveFailures: Number(reply[0]), failingSinceMs: Number(reply[1]) };
+}
+
 export interface EndpointFailureStreak {
   consecutiveFailures: number;
   failingSinceMs: number;
@@ -29,13 +48,12 @@ export interface EndpointFailureStreak {
 /** Consecutive failures of a subscription's endpoint across the fleet, for the circuit breaker. */
 export class EndpointHealth {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
-    if (!Object.hasOwn(redis, 'hookfleetRecordHealth')) redis.defineCommand('hookfleetRecordHealth', { numberOfKeys: 1, lua: RECORD });
+    defineEndpointHealth(redis);
   }
 
   /** Records a batch of outcomes; returns the failure streak, or null once the endpoint answered well. */
   async record(subscriptionId: string, successes: number, failures: number, now = Date.now()): Promise<EndpointFailureStreak | null> {
     if (successes === 0 && failures === 0) return null;
-    const result = await this.redis.hookfleetRecordHealth(this.keys.endpointHealth(subscriptionId), successes, failures, now, 7 * 24 * 3600);
-    return result ? { consecutiveFailures: Number(result[0]), failingSinceMs: Number(result[1]) } : null;
+    return streakOf(await this.redis.hookfleetRecordHealth(this.keys.endpointHealth(subscriptionId), successes, failures, now, HEALTH_TTL_SECONDS));
   }
 }

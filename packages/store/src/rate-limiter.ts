@@ -1,4 +1,4 @@
-import type { Result } from 'ioredis';
+import type { ChainableCommander, Result } from 'ioredis';
 import type { RedisClient } from './redis.js';
 import type { RateLimit } from '@hookfleet/core';
 import type { Keys } from './keys.js';
@@ -29,8 +29,36 @@ if granted < wanted then wait = math.max(1, tat - tolerance - now) end
 return { granted, wait }
 `;
 
+// An endpoint's pause until Redis's now + ARGV[1] ms; a longer pause already set stays. KEYS: pause. Returns the end.
+const PAUSE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local ends = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current >= ends then return current end
+redis.call('SET', KEYS[1], ends, 'PX', tonumber(ARGV[1]) + 1000)
+return ends
+`;
+
+/** Makes the pause script callable on `redis` and its pipelines (once per client). */
+export function defineEndpointPause(redis: RedisClient): void {
+  if (!Object.hasOwn(redis, 'hookfleetPause')) redis.defineCommand('hookfleetPause', { numberOfKeys: 1, lua: PAUSE });
+}
+
+/** A pause bounded to what an endpoint may impose; 0 when none. */
+export function boundedPauseMs(durationMs: number): number {
+  return Math.min(Math.max(0, Math.round(durationMs)), MAX_ENDPOINT_PAUSE_MS);
+}
+
+/** Queues an endpoint's pause on a pipeline (settle writes it with the attempt that asked for it). */
+export function queueEndpointPause(pipeline: ChainableCommander, keys: Keys, subscriptionId: string, durationMs: number): void {
+  const bounded = boundedPauseMs(durationMs);
+  if (bounded > 0) (pipeline as unknown as { hookfleetPause(...args: unknown[]): void }).hookfleetPause(keys.endpointPause(subscriptionId), bounded);
+}
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    hookfleetPause(pauseKey: string, durationMs: number): Result<number, Context>;
     hookfleetAcquire(tatKey: string, pauseKey: string, intervalMs: number, toleranceMs: number, wanted: number): Result<[number, number], Context>;
   }
 }
@@ -58,6 +86,7 @@ export const MAX_ENDPOINT_PAUSE_MS = 3_600_000;
 export class RateLimiter {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
     if (!Object.hasOwn(redis, 'hookfleetAcquire')) redis.defineCommand('hookfleetAcquire', { numberOfKeys: 2, lua: ACQUIRE });
+    defineEndpointPause(redis);
   }
 
   /** How many of `wanted` deliveries may go now, and how long to wait before asking again for the rest. */
@@ -70,10 +99,7 @@ export class RateLimiter {
 
   /** The endpoint asked for a break (429/503 with Retry-After): nothing goes to it until then, from any worker. */
   async pause(subscriptionId: string, durationMs: number): Promise<void> {
-    const bounded = Math.min(Math.max(0, Math.round(durationMs)), MAX_ENDPOINT_PAUSE_MS);
-    if (bounded === 0) return;
-    const time = await this.redis.time();
-    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-    await this.redis.set(this.keys.endpointPause(subscriptionId), now + bounded, 'PX', bounded + 1000);
+    const bounded = boundedPauseMs(durationMs);
+    if (bounded > 0) await this.redis.hookfleetPause(this.keys.endpointPause(subscriptionId), bounded);
   }
 }

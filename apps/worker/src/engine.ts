@@ -1,0 +1,217 @@
+import type { AttemptRecord, StoredEvent, Subscription } from '@hookfleet/core';
+import { buildAndSend, judge, statusOf, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
+import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
+import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
+import { groupRetries, retryBucketMs, type DueRetry, type HookfleetQueues } from '@hookfleet/queue';
+import type { AttemptResult, DeliveryStore, RateLimiter, Settled, SubscriptionStore } from '@hookfleet/store';
+import type { Logger } from 'pino';
+import { circuitPauseMs } from './circuit-breaker.js';
+import { mapWithLimit } from './bounded-map.js';
+import { applySubscriptionEffects } from './subscription-effects.js';
+
+/**
+ * Attempts of one part in flight (or waiting for a slot) at once: a quarter of an origin's 64 slots, so four parts
+ * of one endpoint fill it. Bounds the worker's heap: every waiting delivery holds a few closures, promises and a
+ * timer, and with all 500 of a group started at once the drain of fan-out 1,000 peaked at 486 MB RSS.
+ */
+export const PART_IN_FLIGHT = 16;
+
+/** One delivery to attempt: its event and the attempt number this is (1 for the first). */
+export interface AttemptItem {
+  deliveryId: string;
+  event: StoredEvent;
+  attempt: number;
+}
+
+/** One attempt made and judged. */
+export interface Attempted {
+  item: AttemptItem;
+  verdict: Verdict;
+}
+
+export interface PartOptions {
+  /** An operator's one more attempt: a failure ends the delivery dead. */
+  final?: boolean;
+  /**
+   * Who makes a failed delivery's next attempt: `jobs` — retry jobs, grouped by due time (group and retry jobs);
+   * `caller` — the caller, in place (an ordered subscription's head holds its turn while it waits).
+   */
+  retries: 'jobs' | 'caller';
+}
+
+export interface EngineParts {
+  destination: Destination;
+  deliveries: DeliveryStore;
+  subscriptions: SubscriptionStore;
+  limiter: RateLimiter;
+  queues: Pick<HookfleetQueues, 'deliveriesFor'>;
+  metrics: HookfleetMetrics;
+  logger: Logger;
+  retryDelayScale: number;
+  /** HOOKFLEET_EVENT_RETENTION_HOURS in milliseconds. */
+  retentionMs: number;
+  /** Retention 0: drops the events whose last delivery just ended (housekeeping after settle). */
+  releaseEnded?: (results: readonly AttemptResult[]) => Promise<void>;
+}
+
+interface Judged {
+  item: AttemptItem;
+  judgement: Judgement;
+  outcome: Exclude<SendOutcome, { kind: 'stalled' }>;
+  sentAt: Date;
+}
+
+/**
+ * The delivery engine (docs/architecture.md, "The delivery engine"): build → send → judge → settle → schedule, the one
+ * path every kind of delivery job takes after it has picked what to attempt. Group, retry and ordered jobs differ
+ * only in what they pick and when; none has steps of its own after an attempt.
+ */
+export function createEngine(parts: EngineParts) {
+  const { destination, deliveries, metrics, logger } = parts;
+  const bucketMs = retryBucketMs(parts.retryDelayScale);
+
+  /** Build → send → judge for one delivery; null when it was not sent (its destination stalled: it stays as it was). */
+  async function attemptOne(subscription: Subscription, profile: ProviderProfile, item: AttemptItem, final: boolean): Promise<Judged | null> {
+    const { outcome, sentAt } = await buildAndSend(destination, profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt });
+    if (outcome.kind === 'stalled') return null;
+    const judgement = judge({
+      profile,
+      subscription,
+      attempt: item.attempt,
+      outcome,
+      at: sentAt,
+      eventReceivedAt: Date.parse(item.event.received_at),
+      retryDelayScale: parts.retryDelayScale,
+      retentionMs: parts.retentionMs,
+      final,
+    });
+    return { item, judgement, outcome, sentAt };
+  }
+
+  /** A part's metrics and logs: the attempt counter once per label set, each histogram's labels looked up once. */
+  function observe(profile: string, judged: readonly Judged[]): void {
+    const attempts = new Map<string, { outcome: string; statusClass: string; count: number }>();
+    const duration = metrics.deliveryDuration.labels({ profile });
+    let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
+    let dead = 0;
+    const now = Date.now();
+    for (const { item, judgement, outcome } of judged) {
+      const { verdict, label, error } = judgement;
+      const code = outcome.kind === 'unbuildable' ? null : outcome.code;
+      const statusClassOf = statusClass(code);
+      const key = `${label}\0${statusClassOf}`;
+      const counted = attempts.get(key);
+      if (counted) counted.count += 1;
+      else attempts.set(key, { outcome: label, statusClass: statusClassOf, count: 1 });
+      duration.observe((outcome.kind === 'unbuildable' ? 0 : outcome.durationMs) / 1000);
+      if (verdict.kind === 'delivered') {
+        lag ??= metrics.deliveryLag.labels({ profile });
+        lag.observe((now - Date.parse(item.event.received_at)) / 1000);
+        continue;
+      }
+      const ended = verdict.kind === 'dead' || verdict.kind === 'gone';
+      if (ended) dead += 1;
+      const fields = { profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error };
+      if (ended) logger.warn(fields, 'delivery dead');
+      else logger.info(fields, 'delivery failed');
+    }
+    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class }, count);
+    if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
+  }
+
+  function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt }: Judged): AttemptResult {
+    const answered = outcome.kind === 'unbuildable' ? null : outcome;
+    const record: AttemptRecord = {
+      delivery_id: item.deliveryId,
+      event_id: item.event.id,
+      attempt: item.attempt,
+      status_code: answered?.code ?? null,
+      ok: judgement.verdict.kind === 'delivered',
+      error: judgement.error,
+      duration_ms: Math.round((answered?.durationMs ?? 0) * 100) / 100,
+      at: sentAt.toISOString(),
+      response_body: answered?.responseBody || null,
+    };
+    return {
+      eventReceivedAt: Date.parse(item.event.received_at),
+      deliveryId: item.deliveryId,
+      subscriptionId,
+      status: statusOf(judgement.verdict),
+      attempts: item.attempt,
+      nextAttemptAt: judgement.verdict.kind === 'retry' ? judgement.verdict.at : null,
+      record,
+      bookkeeping: judgement.bookkeeping,
+    };
+  }
+
+  /**
+   * The settle step: every attempt of the part written in one checked round trip (DeliveryStore.settle), with the
+   * pause an endpoint asked for (so no worker sends to it once its answer is recorded). A refused
+   * write throws: the part's job runs again, and what it had sent is sent again (at least once).
+   */
+  async function settle(subscription: Subscription, profile: ProviderProfile, judged: readonly Judged[]): Promise<{ results: AttemptResult[]; settled: Settled }> {
+    const results = judged.map((entry) => resultOf(subscription.id, entry));
+    const anyFailed = results.some((result) => result.status !== 'delivered');
+    const pauseMs = Math.max(0, ...judged.map(({ judgement }) => judgement.pauseMs));
+    const settled = await deliveries.settle(results, { subscriptionId: subscription.id, readBookkeeping: anyFailed && profile.disableWhen !== undefined, pauseMs });
+    return { results, settled };
+  }
+
+  /**
+   * The schedule step: what comes after the part's outcomes are safe — failed deliveries' next attempts (retry jobs,
+   * one per time bucket), the circuit breaker's pause of an endpoint that keeps failing, and the subscription's end
+   * when its profile says so. Every step here is safe to do again when the part runs again.
+   */
+  async function schedule(subscription: Subscription, profile: ProviderProfile, judged: readonly Judged[], settled: Settled, options: PartOptions): Promise<void> {
+    if (options.retries === 'jobs') {
+      const due: DueRetry[] = judged.flatMap(({ item, judgement: { verdict } }) =>
+        verdict.kind === 'retry' ? [{ deliveryId: item.deliveryId, eventId: item.event.id, attempt: item.attempt + 1, at: verdict.at }] : [],
+      );
+      await scheduleRetries(subscription.id, profile.name, due);
+    }
+    // The endpoint's own pause was written by settle; the circuit breaker's needs the streak settle returned.
+    const askedMs = Math.max(0, ...judged.map(({ judgement }) => judgement.pauseMs));
+    const circuitMs = settled.streak ? circuitPauseMs(settled.streak, Date.now(), parts.retryDelayScale) : 0;
+    if (circuitMs > askedMs) {
+      logger.warn({ subscription_id: subscription.id, consecutive_failures: settled.streak?.consecutiveFailures, pause_ms: circuitMs }, 'endpoint circuit open');
+      await parts.limiter.pause(subscription.id, circuitMs);
+    }
+    const effects: Array<BookkeepingEffect | undefined> = judged.map(({ judgement }) => judgement.bookkeeping);
+    // The profile's disable rule on the bookkeeping as stored after this part (read in settle's round trip).
+    const disable = settled.bookkeeping && profile.disableWhen?.(settled.bookkeeping);
+    if (disable) effects.push({ disable });
+    await applySubscriptionEffects({ subscriptions: parts.subscriptions, metrics, logger }, subscription, effects);
+  }
+
+  /** Adds the retry jobs of `due` (failed deliveries' next attempts), one per subscription and time bucket. */
+  async function scheduleRetries(subscriptionId: string, profile: string, due: readonly DueRetry[]): Promise<void> {
+    if (due.length === 0) return;
+    await parts.queues.deliveriesFor(subscriptionId).addBulk(groupRetries(subscriptionId, profile, due, bucketMs, Date.now()));
+  }
+
+  /**
+   * One part of a subscription's deliveries through every step. `stalled`: the destination stopped taking requests
+   * part-way; what was not sent is untouched (the caller's job steps aside and comes back for it).
+   */
+  async function runPart(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], options: PartOptions): Promise<{ stalled: boolean; attempted: Attempted[] }> {
+    let stalled = false;
+    const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
+      // Once the destination stalled, the rest is not started.
+      if (stalled) return null;
+      const judged = await attemptOne(subscription, profile, item, options.final === true);
+      if (!judged) stalled = true;
+      return judged;
+    });
+    const judged = attempts.filter((entry): entry is Judged => entry !== null);
+    if (judged.length === 0) return { stalled, attempted: [] };
+    observe(profile.name, judged);
+    const { results, settled } = await settle(subscription, profile, judged);
+    await parts.releaseEnded?.(results);
+    await schedule(subscription, profile, judged, settled, options);
+    return { stalled, attempted: judged.map(({ item, judgement }) => ({ item, verdict: judgement.verdict })) };
+  }
+
+  return { runPart, scheduleRetries, isCongested: (subscription: Subscription) => destination.isCongested(subscription.url) };
+}
+
+export type DeliveryEngine = ReturnType<typeof createEngine>;

@@ -1,0 +1,47 @@
+import type { StoredEvent, Subscription } from '@hookfleet/core';
+import type { ProviderProfile } from '@hookfleet/profiles';
+import type { Destination } from './destination.js';
+import type { SendOutcome } from './judge.js';
+import type { OutgoingRequest } from './transport.js';
+
+export interface AttemptRequest {
+  deliveryId: string;
+  event: StoredEvent;
+  subscription: Subscription;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/**
+ * The build step: the profile's body and headers, signed at `now`, plus the `webhook-id` the pipeline adds — the
+ * same delivery id on every attempt, so receivers drop duplicates. Throws when the profile cannot build it.
+ */
+export function buildRequest(profile: Pick<ProviderProfile, 'buildRequest'>, request: AttemptRequest, now: Date): OutgoingRequest {
+  const built = profile.buildRequest({ ...request, now });
+  return { body: built.body, headers: { ...built.headers, 'webhook-id': request.deliveryId } };
+}
+
+/**
+ * Build → send for one attempt. The request is built when the destination has room (so its timestamp is when it
+ * leaves); one that cannot be built comes back as `unbuildable` (judged dead at once), anything else the
+ * destination throws is thrown. `sentAt`: when it left, the time the judge counts from.
+ */
+export async function buildAndSend(destination: Destination, profile: Pick<ProviderProfile, 'buildRequest'>, request: AttemptRequest): Promise<{ outcome: SendOutcome; sentAt: Date }> {
+  let sentAt: Date | undefined;
+  let unbuildable: unknown;
+  try {
+    const outcome = await destination.send(request.subscription.url, () => {
+      sentAt = new Date();
+      try {
+        return buildRequest(profile, request, sentAt);
+      } catch (error) {
+        unbuildable = error;
+        throw error;
+      }
+    });
+    return { outcome, sentAt: sentAt ?? new Date() };
+  } catch (error) {
+    if (unbuildable === undefined) throw error;
+    return { outcome: { kind: 'unbuildable', error: unbuildable instanceof Error ? unbuildable.message : String(unbuildable) }, sentAt: sentAt ?? new Date() };
+  }
+}

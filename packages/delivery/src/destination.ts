@@ -1,0 +1,35 @@
+import type { OutgoingRequest } from './transport.js';
+
+/**
+ * How one send ended, in the words the engine judges by. `answered`: the destination replied with `code` (an HTTP
+ * status; a broker destination would map its acknowledgement to a code its profile judges). `timeout` and `error`:
+ * no reply. `stalled`: not sent at all — the destination is saturated and not progressing, so the delivery stays
+ * pending and its job steps aside.
+ */
+export interface DestinationOutcome {
+  kind: 'answered' | 'timeout' | 'error' | 'stalled';
+  code: number | null;
+  /** The destination asked for a break before anything more is sent (HTTP: Retry-After on a 429 or 503), in ms from now. */
+  pauseAskedMs: number | null;
+  /** What the reply said, kept for the attempt log (bounded by the destination). */
+  responseBody: string;
+  error: string | null;
+  durationMs: number;
+}
+
+/**
+ * Where deliveries go (docs/architecture.md, "The delivery engine"): the engine builds a request with the profile,
+ * hands it to its subscription's destination and judges the outcome; it knows nothing else about how the request
+ * travels. HTTP is the first kind; message brokers and pull endpoints are later kinds behind the same two methods.
+ */
+export interface Destination {
+  readonly kind: string;
+  /**
+   * Sends one request to `target` (the subscription's address). `build` is called once there is room to send, so a
+   * waiting delivery holds no body and a signature's timestamp is the time it leaves; an error thrown by `build` is
+   * thrown here.
+   */
+  send(target: string, build: () => OutgoingRequest): Promise<DestinationOutcome>;
+  /** True while more work for `target` would only wait (it is saturated and not progressing): its jobs step aside. */
+  isCongested(target: string): boolean;
+}
