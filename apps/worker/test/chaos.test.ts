@@ -199,7 +199,8 @@ describe('store refusing writes chaos', () => {
     receiver = await new ScriptedReceiver((_request, response) => {
       receiver.later(20 + Math.floor(Math.random() * 30), () => response.writeHead(200).end('ok'));
     }).start();
-    fleet = await startFleet({ REDIS_URL: redisServer.url, WORKER_ROLES: 'matcher' });
+    // On that Redis alone, on the cluster pass too (REDIS_CLUSTER_NODES cleared): its memory limit is what this tests.
+    fleet = await startFleet({ REDIS_URL: redisServer.url, REDIS_CLUSTER_NODES: '', WORKER_ROLES: 'matcher' });
     for (let index = 0; index < 2; index += 1) workers.push(await spawnWorker(fleet.config, { WORKER_ROLES: 'matcher,delivery', DELIVERY_CONCURRENCY: '100' }));
     tenant = await fleet.createTenant('refusal-chaos');
   });
