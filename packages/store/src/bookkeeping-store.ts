@@ -10,3 +10,11 @@ export function queueBookkeeping(pipeline: ChainableCommander, keys: Keys, subsc
   }
   for (const [field, amount] of Object.entries(effect.increment ?? {})) pipeline.hincrby(key, field, amount);
 }
+
+/** One write per subscription and batch: sets in order (the last wins), increments summed. */
+export function mergeBookkeeping(merged: Map<string, BookkeepingEffect>, subscriptionId: string, effect: BookkeepingEffect): void {
+  const current = merged.get(subscriptionId) ?? {};
+  const increment = { ...current.increment };
+  for (const [field, amount] of Object.entries(effect.increment ?? {})) increment[field] = (increment[field] ?? 0) + amount;
+  merged.set(subscriptionId, { set: { ...current.set, ...effect.set }, increment });
+}

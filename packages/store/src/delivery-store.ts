@@ -1,9 +1,11 @@
 import type { ChainableCommander } from 'ioredis';
-import { deliveryIdFor, ValidationFailed } from '@hookfleet/core';
+import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch, execChecked } from './batch.js';
-import { queueBookkeeping } from './bookkeeping-store.js';
+import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
+import { decodeCursor, encodeCursor } from './delivery-cursor.js';
+import { instantOrNull } from './stored-instant.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
 import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
@@ -15,24 +17,6 @@ export const ATTEMPT_LOG_LENGTH = 200;
 
 /** Delivery records created per round trip. */
 const CREATE_CHUNK = 2_000;
-
-/** One write per subscription and batch: sets in order (the last wins), increments summed. */
-function mergeBookkeeping(merged: Map<string, BookkeepingEffect>, subscriptionId: string, effect: BookkeepingEffect): void {
-  const current = merged.get(subscriptionId) ?? {};
-  const increment = { ...current.increment };
-  for (const [field, amount] of Object.entries(effect.increment ?? {})) increment[field] = (increment[field] ?? 0) + amount;
-  merged.set(subscriptionId, { set: { ...current.set, ...effect.set }, increment });
-}
-
-function encodeCursor(score: number, id: string): string {
-  return Buffer.from(`${score}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, string] {
-  const [score, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (!Number.isFinite(Number(score)) || !id) throw new ValidationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this API gave out' }]);
-  return [Number(score), id];
-}
 
 export type { CreateOutcome, NewDelivery };
 
@@ -321,16 +305,4 @@ export class DeliveryStore {
     const raws = await this.redis.lrange(this.keys.attempts(subscriptionId), 0, limit - 1);
     return raws.map((raw) => JSON.parse(raw) as AttemptRecord);
   }
-}
-
-/** The largest time a Date holds (ECMAScript: ±8.64e15 ms). */
-const LAST_DATE_MS = 8.64e15;
-
-/**
- * A stored epoch-milliseconds field as an ISO time, or null when empty or out of range: a time written before
- * Retry-After was capped (10^23 ms ahead) must not turn every read of the delivery into a 500.
- */
-function instantOrNull(raw: string | undefined): string | null {
-  const ms = raw ? Number(raw) : Number.NaN;
-  return Number.isFinite(ms) && Math.abs(ms) <= LAST_DATE_MS ? new Date(ms).toISOString() : null;
 }

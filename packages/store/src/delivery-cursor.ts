@@ -1,0 +1,13 @@
+import { ValidationFailed } from '@hookfleet/core';
+
+/** A page cursor of a subscription's delivery log: the score (event received at) and id of the page's last delivery. */
+export function encodeCursor(score: number, id: string): string {
+  return Buffer.from(`${score}:${id}`).toString('base64url');
+}
+
+/** The position a cursor names; a cursor this API did not give out is a 400. */
+export function decodeCursor(cursor: string): [number, string] {
+  const [score, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  if (!Number.isFinite(Number(score)) || !id) throw new ValidationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this API gave out' }]);
+  return [Number(score), id];
+}
