@@ -2,6 +2,7 @@ import {
   Conflict,
   newId,
   NotFound,
+  storedDestination,
   TargetNotAllowed,
   ValidationFailed,
   type IssueDetail,
@@ -63,7 +64,8 @@ export class SubscriptionService {
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     this.checkSecret(profile, input.secret, secretPath);
-    await this.checkUrl(input.url);
+    const where = storedDestination(input);
+    if (!where.destination) await this.checkUrl(where.url, input.destination ? 'destination.url' : 'url');
     const limit = this.options.maxSubscriptionsPerTenant;
     if (limit !== undefined && (await this.store.countForTenant(tenant)) >= limit) {
       throw new Conflict(`this tenant has ${limit} subscriptions, the most allowed (HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT)`);
@@ -73,7 +75,8 @@ export class SubscriptionService {
       id: newId('sub'),
       tenant,
       profile: profile.name,
-      url: input.url,
+      ...where,
+      batch: input.batch ?? null,
       events: [...new Set(input.events)],
       secret: input.secret ?? profile.generateSecret?.() ?? null,
       description: input.description ?? null,
@@ -106,9 +109,17 @@ export class SubscriptionService {
     const profile = this.profileOrThrow(current.profile);
     if (patch.events) this.checkEvents(profile, patch.events);
     this.checkSecret(profile, patch.secret, secretPath);
-    if (patch.url && patch.url !== current.url) await this.checkUrl(patch.url);
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
-    if (patch.url !== undefined) next.url = patch.url;
+    if (patch.url !== undefined || patch.destination !== undefined) {
+      const where = storedDestination(patch);
+      if (!where.destination && where.url !== current.url) await this.checkUrl(where.url, patch.destination ? 'destination.url' : 'url');
+      delete next.destination;
+      Object.assign(next, where);
+    }
+    if (patch.batch !== undefined) next.batch = patch.batch;
+    if (next.batch && next.destination) {
+      throw new ValidationFailed('batch is for http destinations', [{ path: 'batch', message: `batch is for http destinations, not ${next.destination.type}` }]);
+    }
     if (patch.events !== undefined) next.events = [...new Set(patch.events)];
     if (patch.secret !== undefined) Object.assign(next, rotateSecret(current, patch.secret, new Date()));
     if (patch.description !== undefined) next.description = patch.description;

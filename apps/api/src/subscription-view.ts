@@ -1,4 +1,4 @@
-import type { Subscription } from '@hookfleet/core';
+import { publicDestination, type Subscription } from '@hookfleet/core';
 
 /** The native API's view of a subscription (provider-specific compat fields stay inside). */
 export function publicSubscription(subscription: Subscription) {
@@ -7,6 +7,8 @@ export function publicSubscription(subscription: Subscription) {
     tenant: subscription.tenant,
     profile: subscription.profile,
     url: subscription.url,
+    destination: publicDestination(subscription),
+    batch: subscription.batch ?? null,
     events: subscription.events,
     secret: subscription.secret,
     previous_secret_expires_at: subscription.previous_secrets?.[0]?.expires_at ?? null,

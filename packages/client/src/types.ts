@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type {
+  BatchOptions,
+  Destination,
   AttemptRecord,
   Delivery,
   eventInputSchema,
@@ -28,6 +30,7 @@ export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit
 
 // Answers are the core domain types, as the API's routes send them.
 
+export type { BatchOptions, Destination } from '@hookfleet/core';
 export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
 
 export interface PublishResult {
@@ -39,7 +42,12 @@ export interface PublishResult {
 export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
 
 /** A subscription as the native API shows it (provider-specific compat fields stay inside); `ordered` is always there. */
-export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered'> & { ordered: boolean };
+export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'destination' | 'batch'> & {
+  ordered: boolean;
+  /** Where deliveries go, always given (HTTP included); broker passwords shown as `***`. */
+  destination: Destination;
+  batch: BatchOptions | null;
+};
 
 export interface Page<Item> {
   data: Item[];

@@ -1,4 +1,5 @@
 import type { DisabledReason, RateLimit } from './schemas.js';
+import type { BatchOptions, Destination } from './destination-schema.js';
 
 export interface Tenant {
   id: string;
@@ -24,7 +25,12 @@ export interface Subscription {
   id: string;
   tenant: string;
   profile: string;
+  /** The HTTP destination's URL; empty for the other kinds of destination. */
   url: string;
+  /** Absent (stored before destinations, or created with `url`): HTTP to `url`. Broker URLs keep their credentials here. */
+  destination?: Exclude<Destination, { type: 'http' }>;
+  /** HTTP only: deliveries sent together in one POST. */
+  batch?: BatchOptions | null;
   events: string[];
   secret: string | null;
   /** Secrets replaced within the last 24 h: signing profiles sign with them too, so receivers can rotate calmly. */

@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './plain-messages.js';
 export * from './ids.js';
 export * from './schemas.js';
+export * from './destination-schema.js';
 export * from './domain.js';
 export * from './operation-schemas.js';
 export * from './logger.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { batchSchema, destinationSchema, subscriptionUrlSchema } from './destination-schema.js';
 
 /** Any JSON value that does not nest deeper than MAX_JSON_DEPTH. */
 export const boundedJson = z.unknown().refine((value) => !nestsDeeperThan(value), `nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -41,24 +42,17 @@ export type RateLimit = z.infer<typeof rateLimitSchema>;
 export const disabledReasons = ['manual', 'gone', 'failing'] as const;
 export type DisabledReason = (typeof disabledReasons)[number];
 
-export const subscriptionUrlSchema = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL without credentials');
 
 /** The longest a subscription may hold its deliveries back (`delay_seconds`): a day. */
 export const MAX_DELAY_SECONDS = 86_400;
 
 const subscriptionFields = {
   profile: z.string().min(1).max(50).default('standard'),
-  url: subscriptionUrlSchema,
+  /** The HTTP destination's address; the same as `destination: { type: "http", url }`. */
+  url: subscriptionUrlSchema.optional(),
+  /** Where deliveries go; absent: HTTP to `url` (src/destination-schema.ts). */
+  destination: destinationSchema.optional(),
+  batch: batchSchema.optional(),
   events: z.array(z.string().min(1).max(200)).min(1).max(500),
   secret: z.string().min(8).max(500).optional(),
   description: z.string().max(2000).optional(),
@@ -77,12 +71,31 @@ export const subscriptionCreateSchema = z
     /** Operators name the tenant; a tenant key implies it. */
     tenant: z.string().min(1).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkDestinationFields);
 export type SubscriptionCreate = z.infer<typeof subscriptionCreateSchema>;
+
+/** `url` and `destination` name the same thing: exactly one of them on create; `batch` is for HTTP only. */
+function checkDestinationFields(
+  body: { url?: string | undefined; destination?: { type: string } | undefined; batch?: unknown },
+  context: z.RefinementCtx,
+): void {
+  if (body.url === undefined && body.destination === undefined) {
+    context.addIssue({ code: 'custom', path: ['url'], message: 'required: url or destination' });
+  }
+  if (body.url !== undefined && body.destination !== undefined) {
+    context.addIssue({ code: 'custom', path: ['destination'], message: 'give url or destination, not both' });
+  }
+  if (body.batch && body.destination && body.destination.type !== 'http') {
+    context.addIssue({ code: 'custom', path: ['batch'], message: `batch is for http destinations, not ${body.destination.type}` });
+  }
+}
 
 export const subscriptionPatchSchema = z
   .object({
-    url: subscriptionFields.url.optional(),
+    url: subscriptionFields.url,
+    destination: subscriptionFields.destination,
+    batch: batchSchema.nullable().optional(),
     events: subscriptionFields.events.optional(),
     secret: subscriptionFields.secret,
     description: subscriptionFields.description.nullable(),
@@ -92,7 +105,12 @@ export const subscriptionPatchSchema = z
     rate_limit: subscriptionFields.rate_limit,
     ordered: subscriptionFields.ordered,
   })
-  .strict();
+  .strict()
+  .superRefine((body, context) => {
+    if (body.url !== undefined && body.destination !== undefined) {
+      context.addIssue({ code: 'custom', path: ['destination'], message: 'give url or destination, not both' });
+    }
+  });
 export type SubscriptionPatch = z.infer<typeof subscriptionPatchSchema>;
 
 export const listQuerySchema = z.object({

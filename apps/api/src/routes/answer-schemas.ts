@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deliveryStatusSchema, disabledReasons, rateLimitSchema } from '@hookfleet/core';
+import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, rateLimitSchema } from '@hookfleet/core';
 
 /**
  * The bodies the native routes answer with, as zod schemas: the OpenAPI document publishes them, and the route test
@@ -52,7 +52,9 @@ export const subscriptionSchema = z.object({
   id: z.string(),
   tenant: z.string(),
   profile: z.string(),
-  url: z.string(),
+  url: z.string().describe('the HTTP destination\'s URL; empty for the other kinds'),
+  destination: destinationSchema.describe('where deliveries go; broker passwords shown as ***'),
+  batch: batchSchema.nullable(),
   events: z.array(z.string()),
   secret: z.string().nullable(),
   previous_secret_expires_at: nullableIso,

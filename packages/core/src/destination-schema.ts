@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * Where a subscription's deliveries go (docs/contract.md, "Subscriptions"). HTTP is the default and needs no
+ * `destination`: a top-level `url` is the same as `{ "type": "http", "url" }`. The other kinds carry what their
+ * sender needs; broker URLs may hold credentials, which views redact (`publicDestination`).
+ */
+export const destinationTypes = ['http', 'rabbitmq', 'nats', 'poll'] as const;
+export type DestinationType = (typeof destinationTypes)[number];
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without credentials');
+
+function urlWithProtocols(protocols: readonly string[]) {
+  return z
+    .string()
+    .max(2048)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`);
+}
+
+/** A broker name: printable, no wildcards a subscriber did not mean. */
+const brokerName = z.string().min(1).max(255).regex(/^[A-Za-z0-9_.:\-/]+$/, 'letters, digits and _ . : - / only');
+
+export const httpDestinationSchema = z.object({ type: z.literal('http'), url: httpUrl }).strict();
+export const rabbitmqDestinationSchema = z
+  .object({
+    type: z.literal('rabbitmq'),
+    url: urlWithProtocols(['amqp:', 'amqps:']),
+    exchange: z.string().max(255).regex(/^[A-Za-z0-9_.:\-]*$/, 'letters, digits and _ . : - only'),
+    routing_key: z.string().max(255),
+  })
+  .strict();
+export const natsDestinationSchema = z
+  .object({
+    type: z.literal('nats'),
+    servers: z.array(urlWithProtocols(['nats:', 'tls:'])).min(1).max(10),
+    subject: brokerName.regex(/^[^*>\s]+$/, 'a subject without wildcards'),
+  })
+  .strict();
+export const pollDestinationSchema = z.object({ type: z.literal('poll') }).strict();
+
+export const destinationSchema = z.discriminatedUnion('type', [
+  httpDestinationSchema,
+  rabbitmqDestinationSchema,
+  natsDestinationSchema,
+  pollDestinationSchema,
+]);
+export type Destination = z.infer<typeof destinationSchema>;
+
+/** `batch`: HTTP only; up to `max_events` deliveries in one POST, the first waiting at most `max_wait_ms`. */
+export const batchSchema = z
+  .object({
+    max_events: z.number().int().min(1).max(1000),
+    max_wait_ms: z.number().int().min(0).max(60_000),
+  })
+  .strict();
+export type BatchOptions = z.infer<typeof batchSchema>;
+
+export { httpUrl as subscriptionUrlSchema };
+
+/** The kind of a stored subscription's destination. */
+export function destinationType(subscription: { destination?: { type: DestinationType } | undefined }): DestinationType {
+  return subscription.destination?.type ?? 'http';
+}
+
+/**
+ * What a subscription stores for `url` / `destination` as given: HTTP is kept as `url` alone (the shape every
+ * reader already knows); the other kinds keep their destination and an empty `url`.
+ */
+export function storedDestination(input: { url?: string | undefined; destination?: Destination | undefined }): {
+  url: string;
+  destination?: Exclude<Destination, { type: 'http' }>;
+} {
+  const destination = input.destination;
+  if (!destination) return { url: input.url ?? '' };
+  if (destination.type === 'http') return { url: destination.url };
+  return { url: '', destination };
+}
+
+/** The destination as answers show it: broker passwords replaced, so a listing never leaks a credential. */
+export function publicDestination(subscription: { url: string; destination?: Destination | undefined }): Destination {
+  const destination = subscription.destination;
+  if (!destination || destination.type === 'http') return { type: 'http', url: subscription.url };
+  if (destination.type === 'rabbitmq') return { ...destination, url: withoutPassword(destination.url) };
+  if (destination.type === 'nats') return { ...destination, servers: destination.servers.map(withoutPassword) };
+  return destination;
+}
+
+function withoutPassword(address: string): string {
+  const url = new URL(address);
+  if (!url.password) return address;
+  url.password = '***';
+  return url.toString();
+}
