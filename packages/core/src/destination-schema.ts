@@ -41,7 +41,7 @@ export const rabbitmqDestinationSchema = z
   .object({
     type: z.literal('rabbitmq'),
     url: urlWithProtocols(['amqp:', 'amqps:']),
-    exchange: z.string().max(255).regex(/^[A-Za-z0-9_.:\-]*$/, 'letters, digits and _ . : - only'),
+    exchange: z.string().max(255).regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only'),
     routing_key: z.string().max(255),
   })
   .strict();
