@@ -13,7 +13,7 @@ export const CONTRACT_METRICS: readonly ContractMetric[] = [
   { name: 'hookfleet_events_ingested_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_events_deduplicated_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_deliveries_enqueued_total', type: 'counter', labels: ['profile'] },
-  { name: 'hookfleet_delivery_attempts_total', type: 'counter', labels: ['profile', 'outcome', 'status_class'] },
+  { name: 'hookfleet_delivery_attempts_total', type: 'counter', labels: ['profile', 'outcome', 'status_class', 'destination'] },
   { name: 'hookfleet_deliveries_dead_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_deliveries_throttled_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_delivery_duration_seconds', type: 'histogram', labels: ['profile'] },

@@ -46,7 +46,7 @@ export async function sendTestDelivery(
   } catch (error) {
     throw new Unprocessable('the test delivery could not be built', [{ path: '(subscription)', message: error instanceof Error ? error.message : String(error) }]);
   }
-  const outcome = await new HttpDestination(transport).send(subscription.url, () => request);
+  const outcome = await new HttpDestination(transport).send(subscription, () => request);
   // A stalled endpoint (every slot held by requests that stopped answering) is a failed test, as an error.
   const sent = outcome.kind === 'stalled' ? { ...outcome, kind: 'error' as const } : outcome;
   const { verdict, error } = judge({ profile, subscription, attempt: 1, outcome: sent, at: now, eventReceivedAt: now.getTime(), retryDelayScale: 1, retentionMs: HOUR });

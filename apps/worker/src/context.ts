@@ -5,6 +5,7 @@ import type { DeliveryStore, EndpointHealth, EventStore, Keys, OrderedBacklog, R
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import type { EventCache } from './event-cache.js';
+import type { WorkerDestinations } from './destinations.js';
 
 /** Everything a worker role needs, built once by main and passed down. */
 export interface WorkerContext {
@@ -20,6 +21,8 @@ export interface WorkerContext {
   eventCache: EventCache;
   deliveries: DeliveryStore;
   transport: DeliveryTransport;
+  /** Where deliveries go, by the subscription's destination kind (HTTP through `transport`, the brokers). */
+  destinations: WorkerDestinations;
   /** Per-subscription rate limits and endpoint pauses, shared by the fleet through Redis. */
   limiter: RateLimiter;
   /** Failure streaks of endpoints, for the circuit breaker. */

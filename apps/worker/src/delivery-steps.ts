@@ -1,7 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Subscription } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
-import { HttpDestination } from '@hookfleet/delivery';
 import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { createEngine } from './engine.js';
@@ -10,10 +9,10 @@ import { createEventRelease } from './event-release.js';
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
 
-/** The delivery engine of this worker, its destination the HTTP transport. */
+/** The delivery engine of this worker, its destinations those of each kind (destinations.ts). */
 export function engineFor(context: WorkerContext) {
   return createEngine({
-    destination: new HttpDestination(context.transport),
+    destination: context.destinations.destination,
     deliveries: context.deliveries,
     subscriptions: context.subscriptions,
     limiter: context.limiter,

@@ -1,4 +1,4 @@
-import type { AttemptRecord, StoredEvent, Subscription } from '@hookfleet/core';
+import { destinationType, type AttemptRecord, type StoredEvent, type Subscription } from '@hookfleet/core';
 import { buildAndSend, judge, statusOf, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
 import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
 import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
@@ -89,7 +89,7 @@ export function createEngine(parts: EngineParts) {
   }
 
   /** A part's metrics and logs: the attempt counter once per label set, each histogram's labels looked up once. */
-  function observe(profile: string, judged: readonly Judged[]): void {
+  function observe(profile: string, destinationKind: string, judged: readonly Judged[]): void {
     const attempts = new Map<string, { outcome: string; statusClass: string; count: number }>();
     const duration = metrics.deliveryDuration.labels({ profile });
     let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
@@ -115,7 +115,7 @@ export function createEngine(parts: EngineParts) {
       if (ended) logger.warn(fields, 'delivery dead');
       else logger.info(fields, 'delivery failed');
     }
-    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class }, count);
+    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
   }
 
@@ -204,14 +204,14 @@ export function createEngine(parts: EngineParts) {
     });
     const judged = attempts.filter((entry): entry is Judged => entry !== null);
     if (judged.length === 0) return { stalled, attempted: [] };
-    observe(profile.name, judged);
+    observe(profile.name, destinationType(subscription), judged);
     const { results, settled } = await settle(subscription, profile, judged);
     await parts.releaseEnded?.(results);
     await schedule(subscription, profile, judged, settled, options);
     return { stalled, attempted: judged.map(({ item, judgement }) => ({ item, verdict: judgement.verdict })) };
   }
 
-  return { runPart, scheduleRetries, isCongested: (subscription: Subscription) => destination.isCongested(subscription.url) };
+  return { runPart, scheduleRetries, isCongested: (subscription: Subscription) => destination.isCongested(subscription) };
 }
 
 export type DeliveryEngine = ReturnType<typeof createEngine>;

@@ -14,6 +14,7 @@ import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
+import { createDestinations } from './destinations.js';
 
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
@@ -45,6 +46,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const lastAttemptSeconds = Math.max(...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale }))) / 1000;
   const retentionTtl = Math.ceil(Math.max(events.payloadTtlSeconds, 48 * 3600, lastAttemptSeconds));
   let stopping = false;
+  const transport = new DeliveryTransport({
+    timeoutMs: config.deliveryTimeoutMs,
+    concurrency: config.deliveryConcurrency,
+    allowPrivateTargets: config.allowPrivateTargets,
+    userAgent: USER_AGENT,
+  });
   const context: WorkerContext = {
     config,
     logger,
@@ -61,12 +68,8 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     health: new EndpointHealth(redis, keys),
     backlog: new OrderedBacklog(redis, keys),
     isStopping: () => stopping,
-    transport: new DeliveryTransport({
-      timeoutMs: config.deliveryTimeoutMs,
-      concurrency: config.deliveryConcurrency,
-      allowPrivateTargets: config.allowPrivateTargets,
-      userAgent: USER_AGENT,
-    }),
+    transport,
+    destinations: createDestinations(config, transport),
   };
   await index.start();
 
@@ -121,6 +124,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       await queues.close();
       await queueConnection.close();
       await context.transport.close();
+      await context.destinations.close();
       await metricsServer.close();
       errorLog.stop();
       redis.disconnect();

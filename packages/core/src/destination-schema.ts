@@ -101,9 +101,16 @@ export function publicDestination(subscription: { url: string; destination?: Des
   return destination;
 }
 
-function withoutPassword(address: string): string {
-  const url = new URL(address);
-  if (!url.password) return address;
-  url.password = '***';
+/** A broker address with its password replaced by `***` (a NATS token, a user name alone, too). */
+export function withoutPassword(address: string): string {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return '(an unreadable address)';
+  }
+  if (url.password) url.password = '***';
+  else if (url.username) url.username = '***';
+  else return address;
   return url.toString();
 }

@@ -30,7 +30,7 @@ export async function buildAndSend(destination: Destination, profile: Pick<Provi
   let sentAt: Date | undefined;
   let unbuildable: unknown;
   try {
-    const outcome = await destination.send(request.subscription.url, () => {
+    const outcome = await destination.send(request.subscription, () => {
       sentAt = new Date();
       try {
         return buildRequest(profile, request, sentAt);

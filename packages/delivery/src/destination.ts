@@ -1,3 +1,4 @@
+import type { Subscription } from '@hookfleet/core';
 import type { OutgoingRequest } from './transport.js';
 
 /**
@@ -17,19 +18,23 @@ export interface DestinationOutcome {
   durationMs: number;
 }
 
+/** What a destination reads of a subscription: its address. */
+export type DestinationTarget = Pick<Subscription, 'url' | 'destination'>;
+
 /**
  * Where deliveries go (docs/architecture.md, "The delivery engine"): the engine builds a request with the profile,
  * hands it to its subscription's destination and judges the outcome; it knows nothing else about how the request
- * travels. HTTP is the first kind; message brokers and pull endpoints are later kinds behind the same two methods.
+ * travels. HTTP is the first kind; message brokers (rabbitmq-destination.ts, nats-destination.ts) and pull endpoints are
+ * kinds behind the same two methods, and DestinationsByKind hands each subscription to its kind's.
  */
 export interface Destination {
   readonly kind: string;
   /**
-   * Sends one request to `target` (the subscription's address). `build` is called once there is room to send, so a
+   * Sends one request to `target` (the subscription's address: `url` for HTTP, `destination` for the other kinds). `build` is called once there is room to send, so a
    * waiting delivery holds no body and a signature's timestamp is the time it leaves; an error thrown by `build` is
    * thrown here.
    */
-  send(target: string, build: () => OutgoingRequest): Promise<DestinationOutcome>;
+  send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome>;
   /** True while more work for `target` would only wait (it is saturated and not progressing): its jobs step aside. */
-  isCongested(target: string): boolean;
+  isCongested(target: DestinationTarget): boolean;
 }

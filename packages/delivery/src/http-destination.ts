@@ -1,4 +1,4 @@
-import type { Destination, DestinationOutcome } from './destination.js';
+import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import { asksForPause, parseRetryAfterMs } from './retry-after.js';
 import type { DeliveryTransport, SendResult } from './transport.js';
 
@@ -15,11 +15,11 @@ export class HttpDestination implements Destination {
 
   constructor(private readonly transport: DeliveryTransport) {}
 
-  async send(target: string, build: Parameters<DeliveryTransport['send']>[1]): Promise<DestinationOutcome> {
-    return httpOutcome(await this.transport.send(target, build));
+  async send(target: DestinationTarget, build: Parameters<DeliveryTransport['send']>[1]): Promise<DestinationOutcome> {
+    return httpOutcome(await this.transport.send(target.url, build));
   }
 
-  isCongested(target: string): boolean {
-    return this.transport.isCongested(target);
+  isCongested(target: DestinationTarget): boolean {
+    return this.transport.isCongested(target.url);
   }
 }

@@ -1,0 +1,85 @@
+/** How a pool opens and closes one broker connection (a RabbitMQ connection and confirm channel, a NATS connection). */
+export interface BrokerConnector<C> {
+  open(key: string): Promise<C>;
+  close(connection: C): Promise<void>;
+}
+
+interface Entry<C> {
+  opening: Promise<C>;
+  inFlight: number;
+  lastUsedAt: number;
+}
+
+/**
+ * One connection per broker (key: its URL or server list), shared by every delivery to it, opened on first use and
+ * closed once idle for `idleMs` or when the worker stops. A connection that broke is dropped (`discard`), so the
+ * next attempt opens a fresh one: a broker that was down is used again as soon as it answers.
+ */
+export class BrokerPool<C> {
+  private readonly entries = new Map<string, Entry<C>>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly connector: BrokerConnector<C>,
+    readonly idleMs: number,
+  ) {
+    this.sweeper = setInterval(() => this.closeIdle(Date.now()), Math.max(10, Math.floor(idleMs / 2)));
+    this.sweeper.unref();
+  }
+
+  /** Runs `use` with this broker's connection; a connection that cannot be opened is not kept (the error is thrown). */
+  async with<T>(key: string, use: (connection: C) => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const opening = this.connector.open(key);
+      entry = { opening, inFlight: 0, lastUsedAt: Date.now() };
+      this.entries.set(key, entry);
+      const opened = entry;
+      opening.catch(() => {
+        if (this.entries.get(key) === opened) this.entries.delete(key);
+      });
+    }
+    entry.inFlight += 1;
+    try {
+      return await use(await entry.opening);
+    } finally {
+      entry.inFlight -= 1;
+      entry.lastUsedAt = Date.now();
+    }
+  }
+
+  /** Drops this broker's connection (it broke or hangs) and closes it; the next use opens a new one. */
+  discard(key: string, connection: C): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    void entry.opening.then(
+      (current) => {
+        if (current !== connection) return;
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        this.connector.close(current).catch(() => undefined);
+      },
+      () => undefined,
+    );
+  }
+
+  /** Connections open or opening now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private closeIdle(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.inFlight > 0 || now - entry.lastUsedAt < this.idleMs) continue;
+      this.entries.delete(key);
+      entry.opening.then((connection) => this.connector.close(connection)).catch(() => undefined);
+    }
+  }
+
+  /** Closes every connection (worker shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(entries.map((entry) => entry.opening.then((connection) => this.connector.close(connection)).catch(() => undefined)));
+  }
+}

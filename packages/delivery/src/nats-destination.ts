@@ -1,0 +1,117 @@
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { BrokerPool } from './broker-pool.js';
+import { BrokerSlots } from './broker-slots.js';
+import { assertBrokerAddressesAllowed, brokerMessage, confirmedOutcome, describeBrokerFailure, failedOutcome, stalledOutcome } from './broker-message.js';
+import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
+import type { BrokerDestinationOptions } from './rabbitmq-destination.js';
+import { targetPolicy, type TargetPolicy } from './ssrf-guard.js';
+import type { OutgoingRequest } from './transport.js';
+
+interface NatsClient {
+  connection: NatsConnection;
+  js: JetStreamClient;
+}
+
+/** The pool's key of a server list (the list itself: one connection per distinct list). */
+function keyOf(servers: readonly string[]): string {
+  return servers.join(',');
+}
+
+/**
+ * The servers as the client is given them, their credentials apart: user and password (or a token, a user name
+ * alone) from the first address that has them.
+ */
+export function natsConnectOptions(servers: readonly string[]): { servers: string[]; user?: string; pass?: string; token?: string } {
+  const options: { servers: string[]; user?: string; pass?: string; token?: string } = { servers: [] };
+  for (const server of servers) {
+    const url = new URL(server);
+    if (url.username && options.user === undefined && options.token === undefined) {
+      const user = decodeURIComponent(url.username);
+      if (url.password) {
+        options.user = user;
+        options.pass = decodeURIComponent(url.password);
+      } else options.token = user;
+    }
+    url.username = '';
+    url.password = '';
+    options.servers.push(`${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${url.port || '4222'}`);
+  }
+  return options;
+}
+
+/**
+ * `{ "type": "nats", "servers": [..], "subject" }` (docs/delivery.md, "Broker destinations"): each delivery is one
+ * JetStream publish, delivered once the stream acknowledged it; `Nats-Msg-Id` is the delivery id, so the stream's
+ * duplicate window drops a second publish of it. A subject no stream takes (no responders) is a failed attempt.
+ * One connection per server list, pooled and closed when idle; the client neither reconnects on its own (the
+ * next attempt opens a fresh connection) nor follows the cluster's gossip to addresses nobody checked.
+ */
+export class NatsDestination implements Destination {
+  readonly kind = 'nats';
+  private readonly slots: BrokerSlots;
+  private readonly pool: BrokerPool<NatsClient>;
+  private readonly policy: TargetPolicy;
+
+  constructor(private readonly options: BrokerDestinationOptions) {
+    this.slots = new BrokerSlots(options);
+    this.policy = targetPolicy(options.allowPrivateTargets);
+    this.pool = new BrokerPool<NatsClient>(
+      { open: (key) => this.open(key.split(',')), close: async (client) => client.connection.close().catch(() => undefined) },
+      options.idleMs,
+    );
+  }
+
+  async send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome> {
+    const destination = target.destination;
+    if (destination?.type !== 'nats') return failedOutcome('error', 'not a nats destination', 0);
+    const key = keyOf(destination.servers);
+    let used: NatsClient | undefined;
+    const result = await this.slots.run(key, () => brokerMessage(build()), (message) =>
+      this.pool.with(key, async (client) => {
+        used = client;
+        const headers = natsHeaders();
+        for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
+        try {
+          await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: this.options.timeoutMs });
+        } catch (error) {
+          if (client.connection.isClosed()) this.pool.discard(key, client);
+          throw error;
+        }
+      }),
+    );
+    if (result.kind === 'stalled') return stalledOutcome();
+    if (result.kind === 'done') return confirmedOutcome(result.durationMs);
+    if (result.kind === 'timeout') {
+      if (used) this.pool.discard(key, used);
+      return failedOutcome('timeout', 'timed out waiting for the stream to acknowledge', result.durationMs);
+    }
+    return failedOutcome(isTimeoutError(result.error) ? 'timeout' : 'error', describeBrokerFailure(result.error, destination.servers), result.durationMs);
+  }
+
+  isCongested(target: DestinationTarget): boolean {
+    return target.destination?.type === 'nats' && this.slots.isCongested(keyOf(target.destination.servers));
+  }
+
+  private async open(servers: readonly string[]): Promise<NatsClient> {
+    await assertBrokerAddressesAllowed(servers, this.policy);
+    const connection = await connect({
+      ...natsConnectOptions(servers),
+      timeout: this.options.timeoutMs,
+      reconnect: false,
+      ignoreClusterUpdates: true,
+      name: 'hookfleet',
+    });
+    return { connection, js: jetstream(connection, { timeout: this.options.timeoutMs }) };
+  }
+
+  /** Closes every pooled connection (worker shutdown). */
+  async close(): Promise<void> {
+    this.slots.close();
+    await this.pool.close();
+  }
+}
+
+function isTimeoutError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
+}

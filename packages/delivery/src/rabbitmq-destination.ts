@@ -1,0 +1,135 @@
+import { connect, type ChannelModel, type ConfirmChannel, type SocketOptions } from 'amqplib';
+import { BrokerPool } from './broker-pool.js';
+import { BrokerSlots, type BrokerSlotsOptions } from './broker-slots.js';
+import { assertBrokerAddressesAllowed, brokerMessage, confirmedOutcome, describeBrokerFailure, failedOutcome, stalledOutcome } from './broker-message.js';
+import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
+import { guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
+import type { OutgoingRequest } from './transport.js';
+
+export interface BrokerDestinationOptions extends BrokerSlotsOptions {
+  allowPrivateTargets: boolean;
+  /** A connection unused this long is closed. */
+  idleMs: number;
+}
+
+/** One pooled RabbitMQ connection: a confirm channel, and the message ids the broker returned as unroutable. */
+interface RabbitConnection {
+  model: ChannelModel;
+  channel: ConfirmChannel;
+  returned: Set<string>;
+  broken: boolean;
+}
+
+/** The message a mandatory publish came back as: no queue is bound to its routing key. */
+class Unroutable extends Error {}
+
+/**
+ * `{ "type": "rabbitmq", "url", "exchange", "routing_key" }` (docs/delivery.md, "Broker destinations"): each
+ * delivery is one persistent, mandatory publish on a confirm channel, delivered once the broker confirmed it
+ * (publisher confirms). A message no queue takes (returned as unroutable) or one the broker refuses is a failed
+ * attempt. One connection per URL, pooled and closed when idle.
+ */
+export class RabbitmqDestination implements Destination {
+  readonly kind = 'rabbitmq';
+  private readonly slots: BrokerSlots;
+  private readonly pool: BrokerPool<RabbitConnection>;
+  private readonly policy: TargetPolicy;
+
+  constructor(private readonly options: BrokerDestinationOptions) {
+    this.slots = new BrokerSlots(options);
+    this.policy = targetPolicy(options.allowPrivateTargets);
+    this.pool = new BrokerPool({ open: (url) => this.open(url), close: async (connection) => closeQuietly(connection) }, options.idleMs);
+  }
+
+  async send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome> {
+    const destination = target.destination;
+    if (destination?.type !== 'rabbitmq') return failedOutcome('error', 'not a rabbitmq destination', 0);
+    const { url, exchange, routing_key: routingKey } = destination;
+    let used: RabbitConnection | undefined;
+    const result = await this.slots.run(url, () => brokerMessage(build()), (message) =>
+      this.pool.with(url, (connection) => {
+        used = connection;
+        return this.publish(connection, exchange, routingKey, message).catch((error: unknown) => {
+          // A channel the broker closed (an unknown exchange) or a connection that broke is not used again.
+          if (connection.broken) this.pool.discard(url, connection);
+          throw error;
+        });
+      }),
+    );
+    if (result.kind === 'stalled') return stalledOutcome();
+    if (result.kind === 'done') return confirmedOutcome(result.durationMs);
+    if (result.kind === 'timeout') {
+      // No confirmation in time: the connection may hang, so the next attempt opens a fresh one.
+      if (used) this.pool.discard(url, used);
+      return failedOutcome('timeout', 'timed out waiting for the broker to confirm', result.durationMs);
+    }
+    return failedOutcome('error', describeBrokerFailure(result.error, [url]), result.durationMs);
+  }
+
+  isCongested(target: DestinationTarget): boolean {
+    return target.destination?.type === 'rabbitmq' && this.slots.isCongested(target.destination.url);
+  }
+
+  private async publish(connection: RabbitConnection, exchange: string, routingKey: string, message: ReturnType<typeof brokerMessage>): Promise<void> {
+    const { channel, returned } = connection;
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(
+        exchange,
+        routingKey,
+        message.body,
+        {
+          persistent: true,
+          mandatory: true,
+          contentType: message.headers['content-type'],
+          messageId: message.messageId,
+          timestamp: Math.floor(Date.now() / 1000),
+          headers: message.headers,
+        },
+        (error: unknown) => {
+          // The broker sends basic.return before the confirmation of the same message.
+          const wasReturned = returned.delete(message.messageId);
+          if (error) reject(error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`));
+          else if (wasReturned) reject(new Unroutable(`no queue is bound to exchange '${exchange}' with routing key '${routingKey}' (the message was returned)`));
+          else resolve();
+        },
+      );
+    });
+  }
+
+  private async open(url: string): Promise<RabbitConnection> {
+    await assertBrokerAddressesAllowed([url], this.policy);
+    const socketOptions = { timeout: this.options.timeoutMs, lookup: guardedLookupFor(this.policy) } as SocketOptions;
+    const model = await connect(url, socketOptions);
+    const connection: RabbitConnection = { model, channel: undefined as unknown as ConfirmChannel, returned: new Set(), broken: false };
+    const markBroken = () => {
+      connection.broken = true;
+    };
+    // An 'error' without a listener would throw in the worker; the broken connection is dropped on its next use.
+    model.on('error', markBroken);
+    model.on('close', markBroken);
+    try {
+      connection.channel = await model.createConfirmChannel();
+    } catch (error) {
+      await closeQuietly(connection);
+      throw error;
+    }
+    connection.channel.on('error', markBroken);
+    connection.channel.on('close', markBroken);
+    connection.channel.on('return', (returnedMessage: { properties: { messageId?: string } }) => {
+      const id = returnedMessage.properties.messageId;
+      if (id) connection.returned.add(id);
+    });
+    return connection;
+  }
+
+  /** Closes every pooled connection (worker shutdown). */
+  async close(): Promise<void> {
+    this.slots.close();
+    await this.pool.close();
+  }
+}
+
+async function closeQuietly(connection: RabbitConnection): Promise<void> {
+  connection.broken = true;
+  await connection.model.close().catch(() => undefined);
+}
