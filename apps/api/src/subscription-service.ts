@@ -1,5 +1,7 @@
 import {
   Conflict,
+  destinationAddresses,
+  keepStoredCredentials,
   newId,
   NotFound,
   storedDestination,
@@ -43,6 +45,13 @@ export class SubscriptionService {
     }
   }
 
+  /** A broker's hosts obey the address rules of HTTP URLs; a redacted password given back keeps the stored one. */
+  async checkedBrokerDestination<D extends NonNullable<Subscription['destination']>>(destination: D, current: Subscription['destination']): Promise<D> {
+    const kept = keepStoredCredentials(destination, current) as D;
+    for (const { path, address } of destinationAddresses(kept)) await this.checkUrl(address, path);
+    return kept;
+  }
+
   checkEvents(profile: ProviderProfile, events: readonly string[], path = 'events'): void {
     const issues: IssueDetail[] = events
       .map((event, index) => ({ event, index }))
@@ -66,6 +75,7 @@ export class SubscriptionService {
     this.checkSecret(profile, input.secret, secretPath);
     const where = storedDestination(input);
     if (!where.destination) await this.checkUrl(where.url, input.destination ? 'destination.url' : 'url');
+    else where.destination = await this.checkedBrokerDestination(where.destination, undefined);
     const limit = this.options.maxSubscriptionsPerTenant;
     if (limit !== undefined && (await this.store.countForTenant(tenant)) >= limit) {
       throw new Conflict(`this tenant has ${limit} subscriptions, the most allowed (HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT)`);
@@ -113,6 +123,7 @@ export class SubscriptionService {
     if (patch.url !== undefined || patch.destination !== undefined) {
       const where = storedDestination(patch);
       if (!where.destination && where.url !== current.url) await this.checkUrl(where.url, patch.destination ? 'destination.url' : 'url');
+      if (where.destination) where.destination = await this.checkedBrokerDestination(where.destination, current.destination);
       delete next.destination;
       Object.assign(next, where);
     }
