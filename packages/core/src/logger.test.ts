@@ -13,7 +13,7 @@ function capture() {
   return { lines, stream };
 }
 
-const SECRET_VALUES = ['whsec_topsecret', 'hfk_tenantkey', 'Bearer operator-token', 'v1,c2lnbmF0dXJl', 'sha1=abc123', 'hp-token-1', 'pw-1'];
+const SECRET_VALUES = ['whsec_topsecret', 'hfk_tenantkey', 'Bearer operator-token', 'v1,c2lnbmF0dXJl', 'sha1=abc123', 'hp-token-1', 'pw-1', 'mq-pass', 'nats-pass'];
 
 describe('the process logger', () => {
   it('writes one JSON line per event with secrets, keys and signatures redacted', () => {
@@ -26,6 +26,8 @@ describe('the process logger', () => {
         request: { headers: { authorization: 'Bearer operator-token', 'content-type': 'application/json' } },
         headers: { 'webhook-signature': 'v1,c2lnbmF0dXJl', 'X-Paymo-Signature': 'sha1=abc123', 'hubplanner-token': 'hp-token-1' },
         nested: [{ password: 'pw-1' }],
+        broker: { destination: { type: 'rabbitmq', url: 'amqp://app:mq-pass@mq:5672', exchange: 'x', routing_key: 'k' } },
+        destination: { type: 'nats', servers: ['nats://u:nats-pass@n1:4222'], subject: 's' },
       },
       'subscription created',
     );

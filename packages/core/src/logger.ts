@@ -16,6 +16,11 @@ export const REDACT_PATHS = [
   '*.headers.cookie',
   '*["webhook-signature"]',
   '*.headers["webhook-signature"]',
+  // Broker destinations' addresses may hold credentials (docs/delivery.md, "Broker destinations").
+  'destination.url',
+  '*.destination.url',
+  'destination.servers',
+  '*.destination.servers',
 ];
 
 /** …and any key that names a credential, at any depth, whatever header name a provider profile signs with. */

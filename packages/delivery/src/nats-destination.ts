@@ -13,6 +13,15 @@ interface NatsClient {
   js: JetStreamClient;
 }
 
+/** What the client is given of a server list: `tls` when an address asks for it (tls://). */
+export interface NatsServerOptions {
+  servers: string[];
+  user?: string;
+  pass?: string;
+  token?: string;
+  tls?: Record<string, never>;
+}
+
 /** The pool's key of a server list (the list itself: one connection per distinct list). */
 function keyOf(servers: readonly string[]): string {
   return servers.join(',');
@@ -20,10 +29,10 @@ function keyOf(servers: readonly string[]): string {
 
 /**
  * The servers as the client is given them, their credentials apart: user and password (or a token, a user name
- * alone) from the first address that has them.
+ * alone) from the first address that has them; TLS when any address is tls://.
  */
-export function natsConnectOptions(servers: readonly string[]): { servers: string[]; user?: string; pass?: string; token?: string } {
-  const options: { servers: string[]; user?: string; pass?: string; token?: string } = { servers: [] };
+export function natsConnectOptions(servers: readonly string[]): NatsServerOptions {
+  const options: NatsServerOptions = { servers: [] };
   for (const server of servers) {
     const url = new URL(server);
     if (url.username && options.user === undefined && options.token === undefined) {
@@ -35,7 +44,8 @@ export function natsConnectOptions(servers: readonly string[]): { servers: strin
     }
     url.username = '';
     url.password = '';
-    options.servers.push(`${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${url.port || '4222'}`);
+    options.servers.push(url.port ? url.host : `${url.host}:4222`);
+    if (url.protocol === 'tls:') options.tls = {};
   }
   return options;
 }
