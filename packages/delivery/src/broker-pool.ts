@@ -22,6 +22,8 @@ export class BrokerPool<C> {
   constructor(
     private readonly connector: BrokerConnector<C>,
     readonly idleMs: number,
+    /** A connection not open within this is given up (and closed should it open later): a silent host cannot hold its key. */
+    readonly openTimeoutMs: number,
   ) {
     this.sweeper = setInterval(() => this.closeIdle(Date.now()), Math.max(10, Math.floor(idleMs / 2)));
     this.sweeper.unref();
@@ -31,7 +33,7 @@ export class BrokerPool<C> {
   async with<T>(key: string, use: (connection: C) => Promise<T>): Promise<T> {
     let entry = this.entries.get(key);
     if (!entry) {
-      const opening = this.connector.open(key);
+      const opening = this.openWithin(key);
       entry = { opening, inFlight: 0, lastUsedAt: Date.now() };
       this.entries.set(key, entry);
       const opened = entry;
@@ -46,6 +48,19 @@ export class BrokerPool<C> {
       entry.inFlight -= 1;
       entry.lastUsedAt = Date.now();
     }
+  }
+
+  private openWithin(key: string): Promise<C> {
+    const opening = this.connector.open(key);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(Object.assign(new Error('timed out connecting to the broker'), { name: 'TimeoutError' }));
+        opening.then((late) => this.connector.close(late)).catch(() => undefined);
+      }, this.openTimeoutMs);
+      timer.unref();
+    });
+    return Promise.race([opening, gaveUp]).finally(() => clearTimeout(timer));
   }
 
   /** Drops this broker's connection (it broke or hangs) and closes it; the next use opens a new one. */

@@ -69,6 +69,7 @@ export class NatsDestination implements Destination {
     this.pool = new BrokerPool<NatsClient>(
       { open: (key) => this.open(key.split(',')), close: async (client) => client.connection.close().catch(() => undefined) },
       options.idleMs,
+      options.timeoutMs,
     );
   }
 

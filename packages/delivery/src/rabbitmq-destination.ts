@@ -38,7 +38,7 @@ export class RabbitmqDestination implements Destination {
   constructor(private readonly options: BrokerDestinationOptions) {
     this.slots = new BrokerSlots(options);
     this.policy = targetPolicy(options.allowPrivateTargets);
-    this.pool = new BrokerPool({ open: (url) => this.open(url), close: async (connection) => closeQuietly(connection) }, options.idleMs);
+    this.pool = new BrokerPool({ open: (url) => this.open(url), close: async (connection) => closeQuietly(connection) }, options.idleMs, options.timeoutMs);
   }
 
   async send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome> {
