@@ -2,13 +2,14 @@ import type { Subscription } from '@hookfleet/client';
 import { activeLabel } from '../output.js';
 import type { Column } from '../table.js';
 import { formatTimestamp } from '../time.js';
+import { destinationLabel } from './destination-flag.js';
 
 export const subscriptionColumns: ReadonlyArray<Column<Subscription>> = [
   { header: 'ID', value: (subscription) => subscription.id },
   { header: 'PROFILE', value: (subscription) => subscription.profile },
   { header: 'ACTIVE', value: activeLabel },
   { header: 'EVENTS', value: (subscription) => subscription.events.join(','), maxWidth: 40 },
-  { header: 'URL', value: (subscription) => subscription.url },
+  { header: 'URL', value: destinationLabel },
 ];
 
 function rateLimitLabel(rateLimit: Subscription['rate_limit']): string {
@@ -22,7 +23,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['id', subscription.id],
     ['tenant', subscription.tenant],
     ['profile', subscription.profile],
-    ['url', subscription.url],
+    ['destination', destinationLabel(subscription)],
     ['events', subscription.events.join(', ')],
     ['active', activeLabel(subscription)],
     ['secret', subscription.secret ?? '-'],

@@ -6,6 +6,7 @@ import { printFields, printJson, printTable } from '../output.js';
 import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { parseDurationMs } from '../time.js';
 import { subscriptionColumns, subscriptionFields } from './subscription-view.js';
+import { destinationInput, destinationOption } from './destination-flag.js';
 
 const tenantOption = { type: 'string', value: 'tenant', description: 'the tenant (needed with the operator token; a tenant key implies its own)' } as const;
 
@@ -32,7 +33,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
   const rateLimit = input.string('rate-limit');
   const delay = input.string('delay');
   return {
-    url: input.argument(0, 'endpoint-url'),
+    ...destinationInput(input),
     events,
     ...(input.string('profile') ? { profile: input.string('profile') } : {}),
     ...(input.string('tenant') ? { tenant: input.string('tenant') } : {}),
@@ -74,8 +75,9 @@ export const subscriptionsList: Command = {
 export const subscriptionsCreate: Command = {
   name: 'subscriptions create',
   summary: 'create a subscription: where to deliver which events',
-  args: [{ name: 'endpoint-url', description: 'the http(s) URL that receives the deliveries' }],
+  args: [{ name: 'endpoint-url', description: 'the http(s) URL that receives the deliveries (or --destination)' }],
   options: {
+    destination: destinationOption,
     events: { type: 'string', multiple: true, value: 'types', description: 'event types or patterns, comma-separated: invoice.paid,order.*,* (required)' },
     tenant: tenantOption,
     profile: { type: 'string', value: 'profile', description: 'the provider profile (default standard)' },
@@ -90,6 +92,7 @@ export const subscriptionsCreate: Command = {
   examples: [
     'hookfleet subscriptions create https://example.com/hooks --tenant ten_123 --events "invoice.*,order.paid"',
     'hookfleet subscriptions create http://127.0.0.1:8787/hook --events "*" --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    'hookfleet subscriptions create --events "order.*" --destination \'{"type":"nats","servers":["nats://nats.internal:4222"],"subject":"webhooks.orders"}\'',
   ],
   async run({ io, json, client }, input) {
     const subscription = await client().subscriptions.create(subscriptionInput(input));
