@@ -7,6 +7,8 @@ export interface Endpoint {
   tenant: string;
   profile: string;
   url: string;
+  /** Where deliveries go; broker passwords shown as `***` (components/broker-destination.tsx). */
+  destination?: { type: 'http'; url: string } | { type: 'rabbitmq'; url: string; exchange: string; routing_key: string } | { type: 'nats'; servers: string[]; subject: string } | { type: 'poll' };
   events: string[];
   description: string | null;
   active: boolean;

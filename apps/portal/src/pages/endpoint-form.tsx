@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
+import { BrokerDestinationFields, brokerDraftOf, destinationOf, destinationSummary, type BrokerDraft } from '../components/broker-destination.js';
 import { DeleteEndpoint } from '../components/delete-endpoint.js';
 import { EventPicker } from '../components/event-picker.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
@@ -9,7 +10,7 @@ import { Link, navigate } from '../router.js';
 import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
 import { useResource } from '../use-resource.js';
 
-const FIELDS = ['url', 'events', 'description', 'secret', 'profile'] as const;
+const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile'] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -28,6 +29,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   );
   const catalogue = useResource(() => api.get<{ data: EventType[] }>('/v1/event-types'), []);
   const [url, setUrl] = useState('');
+  const [broker, setBroker] = useState<BrokerDraft | null>(null);
   const [description, setDescription] = useState('');
   const [profile, setProfile] = useState('standard');
   const [selected, setSelected] = useState<string[]>([]);
@@ -47,6 +49,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     if (!endpoint || (!catalogue.data && !catalogue.error)) return;
     const known = new Set((catalogue.data?.data ?? []).filter((entry) => entry.profile === endpoint.profile).map((entry) => entry.type));
     setUrl(endpoint.url);
+    setBroker(brokerDraftOf(endpoint));
     setDescription(endpoint.description ?? '');
     setProfile(endpoint.profile);
     setSelected(endpoint.events.filter((type) => known.has(type)));
@@ -83,11 +86,11 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     const events = [...new Set([...selected, ...parseEventList(custom)])];
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : { url: url.trim() }), events, description: description.trim() || null });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
-          url: url.trim(),
+          ...(broker ? { destination: destinationOf(broker) } : { url: url.trim() }),
           events,
           profile,
           ...(description.trim() ? { description: description.trim() } : {}),
@@ -109,13 +112,14 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
         {editing ? (
           <>
             {' '}
-            / <Link to={`/endpoints/${encodeURIComponent(endpointId)}`}>{existing.data?.url ?? endpointId}</Link>
+            / <Link to={`/endpoints/${encodeURIComponent(endpointId)}`}>{existing.data ? destinationSummary(existing.data) : endpointId}</Link>
           </>
         ) : null}
       </p>
       <h1>{editing ? 'Edit endpoint' : 'Add an endpoint'}</h1>
       <form class="card form" onSubmit={submit} noValidate>
-        <div class="field">
+        <BrokerDestinationFields draft={broker} onChange={setBroker} errors={fieldErrors} />
+        <div class="field" hidden={broker !== null}>
           <label for="url">Endpoint URL</label>
           <input
             id="url"

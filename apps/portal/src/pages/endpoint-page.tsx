@@ -11,6 +11,7 @@ import { percent, relativeTime } from '../format.js';
 import { Link } from '../router.js';
 import type { Endpoint, EndpointStats, EndpointWithSecret, EventType, PortalSession } from '../types.js';
 import { useInterval, useResource } from '../use-resource.js';
+import { destinationSummary } from '../components/broker-destination.js';
 
 const REFRESH_MS = 4000;
 
@@ -73,7 +74,7 @@ function EndpointHeader({ endpoint, onChanged }: { endpoint: Endpoint; onChanged
       </p>
       <div class="page-head">
         <div class="endpoint-title">
-          <h1 class="endpoint-url-title">{endpoint.url}</h1>
+          <h1 class="endpoint-url-title">{destinationSummary(endpoint)}</h1>
           <div class="chips">
             <ActiveBadge endpoint={endpoint} />
             <span class="chip chip-profile">{endpoint.profile}</span>

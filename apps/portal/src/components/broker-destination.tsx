@@ -1,0 +1,151 @@
+import type { Endpoint } from '../types.js';
+
+/**
+ * A broker destination as the form edits it (docs/api.md, "Destinations"): the address without its password, and
+ * the password apart — write-only: empty keeps the stored one (the API keeps it when the URL says `***`).
+ */
+export type BrokerDraft =
+  | { type: 'rabbitmq'; address: string; password: string; storedPassword: boolean; exchange: string; routingKey: string }
+  | { type: 'nats'; servers: string; password: string; storedPassword: boolean; subject: string };
+
+/** The password a view showed: the API shows `***` in its place. */
+const REDACTED = '***';
+
+function addressAndPassword(address: string): { address: string; storedPassword: boolean } {
+  try {
+    const url = new URL(address);
+    // A token alone (nats://***@host) stays in the address as shown: sent back, it keeps the stored token.
+    if (!url.password) return { address, storedPassword: false };
+    url.password = '';
+    return { address: url.toString(), storedPassword: true };
+  } catch {
+    return { address, storedPassword: false };
+  }
+}
+
+/** The draft of an endpoint's broker destination; null for an HTTP endpoint. */
+export function brokerDraftOf(endpoint: Pick<Endpoint, 'destination'>): BrokerDraft | null {
+  const destination = endpoint.destination;
+  if (destination?.type === 'rabbitmq') {
+    const { address, storedPassword } = addressAndPassword(destination.url);
+    return { type: 'rabbitmq', address, password: '', storedPassword, exchange: destination.exchange, routingKey: destination.routing_key };
+  }
+  if (destination?.type === 'nats') {
+    const servers = destination.servers.map(addressAndPassword);
+    return { type: 'nats', servers: servers.map((server) => server.address).join(', '), password: '', storedPassword: servers.some((server) => server.storedPassword), subject: destination.subject };
+  }
+  return null;
+}
+
+export function emptyBrokerDraft(type: BrokerDraft['type']): BrokerDraft {
+  return type === 'rabbitmq'
+    ? { type, address: 'amqp://', password: '', storedPassword: false, exchange: '', routingKey: '' }
+    : { type, servers: 'nats://', password: '', storedPassword: false, subject: '' };
+}
+
+/** An address with the password given, or `***` (keep the stored one) where one is stored and none is given. */
+function withPassword(address: string, password: string, storedPassword: boolean): string {
+  const secret = password || (storedPassword ? REDACTED : '');
+  if (!secret) return address.trim();
+  try {
+    const url = new URL(address.trim());
+    if (!url.username) return address.trim();
+    url.password = secret;
+    return url.toString();
+  } catch {
+    return address.trim();
+  }
+}
+
+/** The `destination` field the API takes for a draft. */
+export function destinationOf(draft: BrokerDraft): Record<string, unknown> {
+  if (draft.type === 'rabbitmq') {
+    return { type: 'rabbitmq', url: withPassword(draft.address, draft.password, draft.storedPassword), exchange: draft.exchange.trim(), routing_key: draft.routingKey.trim() };
+  }
+  const servers = draft.servers
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((server) => withPassword(server, draft.password, draft.storedPassword));
+  return { type: 'nats', servers, subject: draft.subject.trim() };
+}
+
+/** Where an endpoint's deliveries go, in one line for titles and lists. */
+export function destinationSummary(endpoint: Pick<Endpoint, 'url' | 'destination'>): string {
+  const destination = endpoint.destination;
+  if (destination?.type === 'rabbitmq') return `RabbitMQ ${destination.url} → ${destination.exchange || '(default exchange)'} / ${destination.routing_key}`;
+  if (destination?.type === 'nats') return `NATS ${destination.servers.join(', ')} → ${destination.subject}`;
+  return endpoint.url;
+}
+
+interface Props {
+  draft: BrokerDraft | null;
+  onChange: (draft: BrokerDraft | null) => void;
+  /** The API's messages for a field path under `destination`. */
+  errors: (field: string) => string[];
+}
+
+function Messages({ id, messages }: { id: string; messages: string[] }) {
+  return messages.length > 0 ? (
+    <p id={id} class="field-error" role="alert">
+      {messages.join(' ')}
+    </p>
+  ) : null;
+}
+
+/** The kind of destination and, for a broker, its fields; an HTTP endpoint keeps the form's URL field. */
+export function BrokerDestinationFields({ draft, onChange, errors }: Props) {
+  const set = (patch: Partial<Record<string, string>>) => draft && onChange({ ...draft, ...patch } as BrokerDraft);
+  const passwordHint = draft?.storedPassword ? 'a password is stored: leave empty to keep it' : 'only if the address has a user';
+  return (
+    <>
+      <div class="field">
+        <label for="destination-type">Deliver to</label>
+        <select id="destination-type" value={draft?.type ?? 'http'} onChange={(event) => onChange(event.currentTarget.value === 'http' ? null : emptyBrokerDraft(event.currentTarget.value as BrokerDraft['type']))}>
+          <option value="http">an HTTP endpoint</option>
+          <option value="rabbitmq">a RabbitMQ exchange</option>
+          <option value="nats">a NATS JetStream subject</option>
+        </select>
+      </div>
+      {draft?.type === 'rabbitmq' ? (
+        <>
+          <div class="field">
+            <label for="broker-address">RabbitMQ URL</label>
+            <input id="broker-address" type="text" placeholder="amqps://user@rabbit.example.com/vhost" value={draft.address} onInput={(event) => set({ address: event.currentTarget.value })} aria-describedby="broker-address-error" />
+            <Messages id="broker-address-error" messages={errors('destination.url')} />
+          </div>
+          <div class="field">
+            <label for="broker-exchange">Exchange</label>
+            <input id="broker-exchange" type="text" placeholder="webhooks" value={draft.exchange} onInput={(event) => set({ exchange: event.currentTarget.value })} />
+            <Messages id="broker-exchange-error" messages={errors('destination.exchange')} />
+          </div>
+          <div class="field">
+            <label for="broker-routing-key">Routing key</label>
+            <input id="broker-routing-key" type="text" value={draft.routingKey} onInput={(event) => set({ routingKey: event.currentTarget.value })} />
+            <Messages id="broker-routing-key-error" messages={errors('destination.routing_key')} />
+          </div>
+        </>
+      ) : null}
+      {draft?.type === 'nats' ? (
+        <>
+          <div class="field">
+            <label for="broker-servers">NATS servers</label>
+            <input id="broker-servers" type="text" placeholder="nats://user@nats1.example.com:4222, nats://nats2.example.com:4222" value={draft.servers} onInput={(event) => set({ servers: event.currentTarget.value })} />
+            <Messages id="broker-servers-error" messages={errors('destination.servers')} />
+          </div>
+          <div class="field">
+            <label for="broker-subject">Subject</label>
+            <input id="broker-subject" type="text" placeholder="webhooks.orders" value={draft.subject} onInput={(event) => set({ subject: event.currentTarget.value })} />
+            <Messages id="broker-subject-error" messages={errors('destination.subject')} />
+          </div>
+        </>
+      ) : null}
+      {draft ? (
+        <div class="field">
+          <label for="broker-password">Broker password</label>
+          <input id="broker-password" type="password" autocomplete="new-password" value={draft.password} onInput={(event) => set({ password: event.currentTarget.value })} />
+          <p class="hint">Write-only: never shown again; {passwordHint}.</p>
+        </div>
+      ) : null}
+    </>
+  );
+}
