@@ -4,8 +4,9 @@ import { SCENARIO_NAMES } from './results.mjs';
 /**
  * Scenarios that run only when named: not part of issue 11's table (latest.json), each writes its own results.
  * scale: fan-out 10 over 1, 2, 4 workers × 1, 2, 4 partitions, single Redis and Redis Cluster (scale.json/md/svg).
+ * rabbitmq, nats: fan-out 1 to a broker destination on the machine's broker (brokers.mjs; rabbitmq.json, nats.json).
  */
-export const EXTRA_SCENARIOS = Object.freeze(['scale']);
+export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats']);
 
 /** Short names accepted by --scenario besides the exact ones. */
 export const SCENARIO_ALIASES = Object.freeze({
@@ -25,7 +26,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [
   --scenario <name>  run only this scenario (repeatable): ${SCENARIO_NAMES.map((name) => JSON.stringify(name)).join(', ')}
                      or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')};
                      only when named: scale (the scale curve: workers × partitions, single Redis and Redis Cluster,
-                     written to bench/results/scale.{json,md,svg})
+                     written to bench/results/scale.{json,md,svg}); rabbitmq, nats (fan-out 1 to a broker
+                     destination, beside fan-out 1 when it runs too; bench/results/<name>.json)
   --repeat <n>       run each throughput comparison n times and report the medians (default 1)
   --profile          run the API and worker with --cpu-prof and print their top self-time functions
   --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)

@@ -2,7 +2,7 @@ import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { CompatStore, DeliveryStore, EventStore, OperationStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
-import type { DeliveryTransport } from '@hookfleet/delivery';
+import type { DeliveryTransport, Destination } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
 import type { TokenBuckets } from './abuse-limits.js';
@@ -35,6 +35,8 @@ export interface AppDependencies {
   compatStore: CompatStore;
   /** Sends test deliveries (POST /v1/subscriptions/:id/test) through the same guard and timeout as the workers. */
   transport: DeliveryTransport;
+  /** Where test deliveries go, by the subscription's destination kind (HTTP through `transport`, the brokers). */
+  testDestination: Destination;
   retentionMs: number;
   /** Per-tenant limit on the management API (abuse protection). */
   tenantApiLimit: TokenBuckets;

@@ -8,7 +8,7 @@ import { createQueueConnection, createQueues, createReadinessProbe, queueList, s
 import { connectRedis, DeliveryStore, EventStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
-import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
+import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
 import { EventService } from './event-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { withIngestFastPath } from './ingest-fast-path.js';
@@ -46,6 +46,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     allowPrivateTargets: config.allowPrivateTargets,
     userAgent: USER_AGENT,
   });
+  const testDestinations = destinationsFor(transport, { timeoutMs: config.deliveryTimeoutMs, concurrency: 64, allowPrivateTargets: config.allowPrivateTargets });
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const events = new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate));
   const dependencies: AppDependencies = {
@@ -61,6 +62,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     operations: new OperationStore(redis, keys),
     compatStore: new CompatStore(redis, keys),
     transport,
+    testDestination: testDestinations.destination,
     retentionMs: eventStore.payloadTtlSeconds * 1000,
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
     isReady: async () => (await readiness()).ok,
@@ -103,6 +105,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
       await queues.close();
       await queueConnection.close();
       await transport.close();
+      await testDestinations.close();
       errorLog.stop();
       redis.disconnect();
     },

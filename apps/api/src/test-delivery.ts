@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { newId, Unprocessable, ValidationFailed, type StoredEvent, type Subscription } from '@hookfleet/core';
 import { HOUR, findProfile } from '@hookfleet/profiles';
-import { buildRequest, HttpDestination, judge, type DeliveryTransport, type OutgoingRequest } from '@hookfleet/delivery';
+import { buildRequest, judge, type Destination, type OutgoingRequest } from '@hookfleet/delivery';
 
 export interface TestDeliveryResult {
   ok: boolean;
@@ -12,10 +12,11 @@ export interface TestDeliveryResult {
 
 /**
  * One signed delivery sent now and judged by the profile, through the delivery engine's own build, send and judge
- * steps (the HTTP destination: SSRF guard, timeout) as every delivery; nothing is settled or scheduled.
+ * steps (the subscription's destination: SSRF guard, timeout; a broker's confirmation) as every delivery; nothing is
+ * settled or scheduled.
  */
 export async function sendTestDelivery(
-  transport: DeliveryTransport,
+  destination: Destination,
   subscription: Subscription,
   input: { type?: string | undefined; data?: unknown },
 ): Promise<TestDeliveryResult> {
@@ -46,7 +47,7 @@ export async function sendTestDelivery(
   } catch (error) {
     throw new Unprocessable('the test delivery could not be built', [{ path: '(subscription)', message: error instanceof Error ? error.message : String(error) }]);
   }
-  const outcome = await new HttpDestination(transport).send(subscription, () => request);
+  const outcome = await destination.send(subscription, () => request);
   // A stalled endpoint (every slot held by requests that stopped answering) is a failed test, as an error.
   const sent = outcome.kind === 'stalled' ? { ...outcome, kind: 'error' as const } : outcome;
   const { verdict, error } = judge({ profile, subscription, attempt: 1, outcome: sent, at: now, eventReceivedAt: now.getTime(), retryDelayScale: 1, retentionMs: HOUR });

@@ -64,5 +64,12 @@ describe('broker destinations: the password given back as ***', () => {
     const otherHost = await fleet.call('PATCH', `/v1/subscriptions/${created.body.id}`, { destination: { ...shown, url: shown.url.replace('127.0.0.1', '127.0.0.2') } }, tenant.api_key);
     expect(otherHost.status).toBe(400);
     expect(otherHost.body.issues[0]).toMatchObject({ path: 'destination.url', message: expect.stringContaining('give the password') });
+
+    // A test delivery goes to the broker too, and is confirmed.
+    const tested = await fleet.call('POST', `/v1/subscriptions/${created.body.id}/test`, { type: 'kept.test' }, tenant.api_key);
+    expect(tested.status).toBe(200);
+    expect(tested.body).toMatchObject({ ok: true, status_code: 200, error: null });
+    await waitFor(() => queue.messages.length === 2, { message: 'the test message in the queue' });
+    expect(JSON.parse(queue.messages[1]?.body ?? '{}')).toMatchObject({ type: 'kept.test' });
   });
 });

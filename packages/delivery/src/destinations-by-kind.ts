@@ -1,6 +1,9 @@
 import { destinationType, type DestinationType } from '@hookfleet/core';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
-import type { OutgoingRequest } from './transport.js';
+import { HttpDestination } from './http-destination.js';
+import { NatsDestination } from './nats-destination.js';
+import { RabbitmqDestination, type BrokerDestinationOptions } from './rabbitmq-destination.js';
+import type { DeliveryTransport, OutgoingRequest } from './transport.js';
 
 /**
  * The engine's one destination: each subscription's request goes to the destination of its kind
@@ -22,3 +25,24 @@ export class DestinationsByKind implements Destination {
     return this.kinds[destinationType(target)]?.isCongested(target) ?? false;
   }
 }
+
+/** A broker connection unused this long is closed (docs/delivery.md, "Broker destinations"). */
+export const BROKER_IDLE_MS = 60_000;
+
+/**
+ * A process's destinations, one per kind: HTTP through `transport`, the brokers with the transport's rules (its
+ * timeout and per-origin cap, `options`' concurrency and address policy). close() closes the brokers' connections.
+ */
+export function destinationsFor(transport: DeliveryTransport, options: Omit<BrokerDestinationOptions, 'perBrokerConcurrency' | 'idleMs'> & { idleMs?: number }) {
+  const brokerOptions = { idleMs: BROKER_IDLE_MS, ...options, perBrokerConcurrency: transport.perOriginConcurrency };
+  const rabbitmq = new RabbitmqDestination(brokerOptions);
+  const nats = new NatsDestination(brokerOptions);
+  return {
+    destination: new DestinationsByKind({ http: new HttpDestination(transport), rabbitmq, nats }),
+    async close(): Promise<void> {
+      await Promise.all([rabbitmq.close(), nats.close()]);
+    },
+  };
+}
+
+export type ProcessDestinations = ReturnType<typeof destinationsFor>;
