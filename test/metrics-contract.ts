@@ -29,6 +29,7 @@ export const CONTRACT_LABEL_VALUES: Record<string, readonly string[]> = {
   outcome: ['success', 'failure', 'timeout', 'error'],
   status_class: ['1xx', '2xx', '3xx', '4xx', '5xx', 'none'],
   state: ['waiting', 'active', 'delayed', 'failed'],
+  destination: ['http', 'rabbitmq', 'nats', 'poll'],
 };
 
 const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'];
