@@ -80,3 +80,50 @@ describe('broker destinations under ordering and replay', () => {
     }
   });
 });
+
+/** recover on a broker destination: what died while the stream was missing is sent again, with the same ids. */
+describe('broker destinations under recover', () => {
+  let fleet: TestFleet;
+  let tenant: { id: string; api_key: string };
+
+  beforeAll(async () => {
+    // The whole standard ladder (≈27.6 h) in about 2 s: deliveries die fast while nobody takes them.
+    fleet = await startFleet({ RETRY_DELAY_SCALE: '0.00002' });
+    tenant = await fleet.createTenant();
+  });
+  afterAll(async () => {
+    await fleet.stop();
+  });
+
+  it('sends the dead deliveries of a missing JetStream stream again once it exists, each once, the same ids', async () => {
+    const stream = new NatsStream();
+    const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'nats', servers: [NATS_SERVER], subject: stream.subject }, events: ['lost.*'] }, tenant.api_key);
+    const since = new Date(Date.now() - 1000).toISOString();
+    const events = range(0, 20).map((index) => ({ tenant: tenant.id, profile: 'standard', type: 'lost.tick', id: `lost-${index}`, data: { index } }));
+    expect((await fleet.call('POST', '/v1/events/batch', { events })).status).toBe(202);
+    // No stream takes the subject yet: every attempt fails (no responders) until the ladder ends.
+    const dead = await waitFor(
+      async () => {
+        const found = (await fleet.call('GET', `/v1/deliveries?subscription=${created.body.id}&status=dead&limit=500`, undefined, tenant.api_key)).body.data as Array<{ id: string }>;
+        return found.length === 20 ? found : null;
+      },
+      { timeoutMs: 40_000, message: '20 dead deliveries' },
+    );
+    await stream.start();
+    try {
+      const subscription = (await fleet.call('GET', `/v1/subscriptions/${created.body.id}`, undefined, tenant.api_key)).body;
+      if (!subscription.active) expect((await fleet.call('PATCH', `/v1/subscriptions/${created.body.id}`, { active: true }, tenant.api_key)).status).toBe(200);
+      const started = await fleet.call('POST', `/v1/subscriptions/${created.body.id}/recover`, { since }, tenant.api_key);
+      expect(started.status).toBe(202);
+      await waitFor(async () => (await fleet.call('GET', `/v1/operations/${started.body.operation_id}`, undefined, tenant.api_key)).body.status === 'done', { message: 'recover done' });
+      await waitFor(async () => (await stream.count()) >= 20, { message: '20 recovered messages' });
+      await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
+      const messages = await stream.messages();
+      expect(messages).toHaveLength(20);
+      expect(new Set(messages.map((message) => message.messageId))).toEqual(new Set(dead.map((delivery) => delivery.id)));
+      expect(messages.map((message) => indexOf(message.body)).sort((a, b) => a - b)).toEqual(range(0, 20));
+    } finally {
+      await stream.close();
+    }
+  });
+});
