@@ -84,7 +84,8 @@ describe('a broker down mid-run', () => {
     try {
       const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'nats', servers: [server.url], subject: stream.subject }, events: ['natsdown.*'] }, tenant.api_key);
       expect(created.status).toBe(201);
-      await outage('natsdown', created.body.id, created.body.secret, server, async () => stream.messages());
+      // The test's own connection reconnects to the restarted server in its own time: a read that times out is read again.
+      await outage('natsdown', created.body.id, created.body.secret, server, async () => stream.messages().catch(() => []));
     } finally {
       await stream.close().catch(() => undefined);
       await server.remove();
