@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { request } from '../api.js';
 import { absoluteTime } from '../format.js';
 import type { SignatureScheme, SigningKeySet } from '../types.js';
 import { useResource } from '../use-resource.js';
@@ -28,7 +28,8 @@ export function SignatureSchemeField({ value, onChange, errors }: { value: Signa
 /** The tenant's published public keys (its JWKS document), for endpoints signed v1a: what a receiver trusts. */
 export function SigningKeysPanel({ tenant }: { tenant: string }) {
   const path = `/v1/tenants/${encodeURIComponent(tenant)}/signing-keys`;
-  const keys = useResource(() => api.get<SigningKeySet>(path), [path]);
+  // Receivers may cache the document; the portal shows it as it is now (a rotation shows at once).
+  const keys = useResource(() => request<SigningKeySet>('GET', path, undefined, { 'cache-control': 'no-cache' }), [path]);
   return (
     <section class="card panel" aria-labelledby="signing-keys-title" data-testid="signing-keys">
       <h2 id="signing-keys-title">Public signing keys</h2>
