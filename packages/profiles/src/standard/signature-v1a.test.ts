@@ -5,7 +5,7 @@ import { signStandardWebhookV1a, v1aSignatureHeaders } from './signature-v1a.js'
 import { generateSigningKeyPair, keyIdOf, liveSigningKeys, publicSigningKeys, rawKey, rotateSigningKeys, PUBLIC_KEY_PREFIX } from './signing-keys.js';
 import { standardProfile } from './index.js';
 
-// The test vector of the Standard Webhooks Go library (libraries/go/webhook_asymmetric_test.go, TestAsymmetricWebhookSign).
+// The v1a test vector of the Standard Webhooks reference libraries (their Go library signs it in its own tests).
 const SPEC_VECTOR = {
   secretKey: 'VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=',
   messageId: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
