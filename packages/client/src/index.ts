@@ -11,5 +11,6 @@ export {
   WebhookVerificationError,
 } from './errors.js';
 export { verifyWebhook, type StandardWebhookPayload, type WebhookBody, type WebhookHeaders } from './verify.js';
+export type { Ed25519Jwk, WebhookPublicKey } from './verify-v1a.js';
 export type * from './types.js';
 export type * from './operation-types.js';

@@ -11,3 +11,4 @@ export * from './operation-schemas.js';
 export * from './logger.js';
 export * from './json-depth.js';
 export * from './log-throttle.js';
+export * from './signing-keys.js';

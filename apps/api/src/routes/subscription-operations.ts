@@ -67,9 +67,9 @@ export const subscriptionOperationRoutes: NativeRoute[] = [
     body: testDeliverySchema,
     answers: { 200: { description: 'How the endpoint answered', schema: testDeliveryResultSchema } },
     errors: ['not_found', 'unprocessable'],
-    async handler(call, { subscriptions, testDestination }) {
+    async handler(call, { subscriptions, testDestination, signingKeys }) {
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
-      return { status: 200, body: await sendTestDelivery(testDestination, subscription, call.body) };
+      return { status: 200, body: await sendTestDelivery(testDestination, subscription, call.body, signingKeys) };
     },
   }),
   route({

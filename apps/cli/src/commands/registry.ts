@@ -3,6 +3,7 @@ import { deliveriesList, deliveriesShow, retry } from './deliveries.js';
 import { eventTypes } from './event-types.js';
 import { listen } from './listen.js';
 import { publish } from './publish.js';
+import { signingKeysRotate, signingKeysShow, subscriptionsUpdate } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   subscriptionsList,
   subscriptionsCreate,
   subscriptionsShow,
+  subscriptionsUpdate,
   subscriptionsDisable,
   subscriptionsEnable,
   subscriptionsTest,
@@ -24,5 +26,7 @@ export const commands: readonly Command[] = [
   replay,
   operationsShow,
   eventTypes,
+  signingKeysShow,
+  signingKeysRotate,
   listen,
 ];
