@@ -100,22 +100,25 @@ export class RabbitmqDestination implements Destination {
     await assertBrokerAddressesAllowed([url], this.policy);
     const socketOptions = { timeout: this.options.timeoutMs, lookup: guardedLookupFor(this.policy) } as SocketOptions;
     const model = await connect(url, socketOptions);
-    const connection: RabbitConnection = { model, channel: undefined as unknown as ConfirmChannel, returned: new Set(), broken: false };
+    // A connection error while the channel opens fails createConfirmChannel; unheard, it would throw in the worker.
+    model.on('error', () => undefined);
+    let channel: ConfirmChannel;
+    try {
+      channel = await model.createConfirmChannel();
+    } catch (error) {
+      await model.close().catch(() => undefined);
+      throw error;
+    }
+    const connection: RabbitConnection = { model, channel, returned: new Set(), broken: false };
     const markBroken = () => {
       connection.broken = true;
     };
     // An 'error' without a listener would throw in the worker; the broken connection is dropped on its next use.
-    model.on('error', markBroken);
-    model.on('close', markBroken);
-    try {
-      connection.channel = await model.createConfirmChannel();
-    } catch (error) {
-      await closeQuietly(connection);
-      throw error;
+    for (const emitter of [model, channel]) {
+      emitter.on('error', markBroken);
+      emitter.on('close', markBroken);
     }
-    connection.channel.on('error', markBroken);
-    connection.channel.on('close', markBroken);
-    connection.channel.on('return', (returnedMessage: { properties: { messageId?: string } }) => {
+    channel.on('return', (returnedMessage: { properties: { messageId?: string } }) => {
       const id = returnedMessage.properties.messageId;
       if (id) connection.returned.add(id);
     });
