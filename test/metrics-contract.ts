@@ -13,7 +13,7 @@ export const CONTRACT_METRICS: readonly ContractMetric[] = [
   { name: 'hookfleet_events_ingested_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_events_deduplicated_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_deliveries_enqueued_total', type: 'counter', labels: ['profile'] },
-  { name: 'hookfleet_delivery_attempts_total', type: 'counter', labels: ['profile', 'outcome', 'status_class'] },
+  { name: 'hookfleet_delivery_attempts_total', type: 'counter', labels: ['profile', 'outcome', 'status_class', 'destination'] },
   { name: 'hookfleet_deliveries_dead_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_deliveries_throttled_total', type: 'counter', labels: ['profile'] },
   { name: 'hookfleet_delivery_duration_seconds', type: 'histogram', labels: ['profile'] },
@@ -29,6 +29,7 @@ export const CONTRACT_LABEL_VALUES: Record<string, readonly string[]> = {
   outcome: ['success', 'failure', 'timeout', 'error'],
   status_class: ['1xx', '2xx', '3xx', '4xx', '5xx', 'none'],
   state: ['waiting', 'active', 'delayed', 'failed'],
+  destination: ['http', 'rabbitmq', 'nats', 'poll'],
 };
 
 const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'];

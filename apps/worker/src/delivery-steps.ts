@@ -6,6 +6,7 @@ import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
+import { createPollAppend } from './poll-append.js';
 
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
@@ -23,6 +24,7 @@ export function engineFor(context: WorkerContext) {
     retryDelayScale: context.config.retryDelayScale,
     retentionMs: context.config.eventRetentionHours * HOUR,
     releaseEnded: createEventRelease(context.events, context.deliveries, context.eventCache, context.logger),
+    appendToPollLog: createPollAppend({ pollLog: context.pollLog, deliveries: context.deliveries, logger: context.logger }),
   });
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
+import type { PollAppend } from './poll-append.js';
 
 /**
  * Attempts of one part in flight (or waiting for a slot) at once: a quarter of an origin's 64 slots, so four parts
@@ -52,6 +53,8 @@ export interface EngineParts {
   retentionMs: number;
   /** Retention 0: drops the events whose last delivery just ended (housekeeping after settle). */
   releaseEnded?: (results: readonly AttemptResult[]) => Promise<void>;
+  /** The send step of poll subscriptions: their deliveries go to the subscription's log, settled when fetched. */
+  appendToPollLog?: PollAppend;
 }
 
 interface Judged {
@@ -115,7 +118,7 @@ export function createEngine(parts: EngineParts) {
       if (ended) logger.warn(fields, 'delivery dead');
       else logger.info(fields, 'delivery failed');
     }
-    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class }, count);
+    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destination.kind }, count);
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
   }
 
@@ -194,6 +197,11 @@ export function createEngine(parts: EngineParts) {
    * part-way; what was not sent is untouched (the caller's job steps aside and comes back for it).
    */
   async function runPart(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], options: PartOptions): Promise<{ stalled: boolean; attempted: Attempted[] }> {
+    // A poll subscription's deliveries are handed over to its log, not judged: they stay pending until fetched.
+    if (parts.appendToPollLog && subscription.destination?.type === 'poll') {
+      await parts.appendToPollLog(subscription, profile, items);
+      return { stalled: false, attempted: [] };
+    }
     let stalled = false;
     const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
       // Once the destination stalled, the rest is not started.
