@@ -26,6 +26,7 @@ describe('every declared native route answers what it declares', () => {
     tenant = await fleet.createTenant('routes');
     const subscription = await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/routes'), events: ['*'] }, tenant.api_key);
     fixtures.subscriptions = subscription.body.id;
+    fixtures.poll = (await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['*'] }, tenant.api_key)).body.id;
     const event = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'routes.seed', data: { n: 1 } });
     fixtures.events = event.body.id;
     await waitFor(() => receiver.forPath('/routes').length > 0, { message: 'the seed delivery' });
@@ -63,7 +64,8 @@ describe('every declared native route answers what it declares', () => {
       'get /v1/events': `?tenant=${tenant.id}`,
       'get /v1/deliveries': `?subscription=${fixtures.subscriptions}`,
     };
-    const collection = /^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '';
+    // Only a poll subscription has messages.
+    const collection = route.path.endsWith('/messages') ? 'poll' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
     const path = `${route.path.replace(':id', fixtures[collection] ?? 'none')}${queries[key] ?? ''}`;
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }

@@ -12,6 +12,7 @@ import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
+import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 
@@ -107,7 +108,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       errorLog.log('error', 'job failed', error, { queue: worker.name, job_id: job?.id });
     });
   }
-  const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
+  const stopQueueGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
+  const stopPollGauges = startPollGauges(index, context.pollLog, metrics);
+  const stopGauges = () => {
+    stopQueueGauges();
+    stopPollGauges();
+  };
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
 

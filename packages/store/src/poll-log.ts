@@ -148,12 +148,19 @@ export class PollLog {
     return passed;
   }
 
-  /** The backlog: messages appended and not yet acknowledged, and when the oldest of them was appended (ms). */
-  async backlog(subscriptionId: string): Promise<{ messages: number; oldestAppendedAt: number | null }> {
-    const key = this.keys.pollUnfetched(subscriptionId);
-    const replies = await execChecked(batch(this.redis).zremrangebyscore(key, '-inf', `(${Date.now() - this.options.keepMs}`).zcard(key).zrange(key, 0, 0, 'WITHSCORES'));
-    const oldest = replies[2] as string[];
-    return { messages: Number(replies[1]), oldestAppendedAt: oldest.length === 2 ? Number(oldest[1]) : null };
+  /** Each subscription's backlog: messages appended and not yet acknowledged, and when the oldest was appended (ms). */
+  async backlogs(subscriptionIds: readonly string[]): Promise<Array<{ messages: number; oldestAppendedAt: number | null }>> {
+    if (subscriptionIds.length === 0) return [];
+    const pipeline = batch(this.redis);
+    for (const id of subscriptionIds) {
+      const key = this.keys.pollUnfetched(id);
+      pipeline.zcard(key).zrange(key, 0, 0, 'WITHSCORES');
+    }
+    const replies = await execChecked(pipeline);
+    return subscriptionIds.map((_, index) => {
+      const oldest = replies[index * 2 + 1] as string[];
+      return { messages: Number(replies[index * 2]), oldestAppendedAt: oldest.length === 2 ? Number(oldest[1]) : null };
+    });
   }
 }
 
