@@ -64,8 +64,8 @@ describe('every declared native route answers what it declares', () => {
       'get /v1/events': `?tenant=${tenant.id}`,
       'get /v1/deliveries': `?subscription=${fixtures.subscriptions}`,
     };
-    // Only a poll subscription has messages.
-    const collection = route.path.endsWith('/messages') ? 'poll' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
+    // Only a poll subscription has messages and a backlog.
+    const collection = /\/(messages|backlog)$/.test(route.path) ? 'poll' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
     const path = `${route.path.replace(':id', fixtures[collection] ?? 'none')}${queries[key] ?? ''}`;
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }

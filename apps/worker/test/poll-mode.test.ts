@@ -119,7 +119,11 @@ describe('poll subscriptions', () => {
     const subscription = await createPoll(['count.*']);
     await publish([0, 1, 2].map((index) => ({ id: `count-${index}`, type: 'count.it', data: { index } })));
     const { last } = await drain(subscription.id, null, 3);
+    const backlog = async () => (await fleet.call('GET', `/v1/subscriptions/${subscription.id}/backlog`, undefined, tenant.api_key)).body;
+    // Read but not yet acknowledged: all three wait.
+    expect(await backlog()).toMatchObject({ messages: 3, oldest_waiting_since: expect.any(String) });
     await fetchPage(subscription.id, { after: last, limit: 1 });
+    expect(await backlog()).toEqual({ messages: 0, oldest_waiting_since: null, oldest_waiting_seconds: 0 });
     const attempts = await fleet.call('GET', `/v1/subscriptions/${subscription.id}/attempts`, undefined, tenant.api_key);
     expect(attempts.body.data.map((attempt: { event_id: string }) => attempt.event_id).sort()).toEqual(['count-0', 'count-1', 'count-2']);
     const metrics = (await fleet.call('GET', '/metrics')).body as string;

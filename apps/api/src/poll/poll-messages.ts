@@ -18,6 +18,15 @@ export interface PollPage {
   next: string;
 }
 
+/** A poll subscription's backlog, for the portal and operators. */
+export interface PollBacklog {
+  /** Messages handed over and not yet acknowledged. */
+  messages: number;
+  /** When the oldest of them was handed over (ISO-8601), null when none waits. */
+  oldest_waiting_since: string | null;
+  oldest_waiting_seconds: number;
+}
+
 export interface PollMessagesParts {
   log: PollLog;
   waiters: PollWaiters;
@@ -37,7 +46,7 @@ export class PollMessages {
   constructor(private readonly parts: PollMessagesParts) {}
 
   async fetch(subscription: Subscription, request: PollFetch): Promise<PollPage> {
-    if (subscription.destination?.type !== 'poll') throw new NotFound(`subscription ${subscription.id} is not a poll subscription`);
+    assertPoll(subscription);
     const { log, waiters, keys } = this.parts;
     if (request.after !== null) await this.acknowledge(subscription, request.after);
     const read = () => log.read(subscription.id, request.after, request.limit);
@@ -45,6 +54,17 @@ export class PollMessages {
     if (entries.length === 0 && request.waitMs > 0) entries = await waiters.waitFor(keys.pollChannel(subscription.id), request.waitMs, read, request.signal);
     const next = entries.at(-1)?.position ?? request.after ?? (await log.acknowledged(subscription.id));
     return { data: entries.map((entry) => entry.message), next: encodePollCursor(next) };
+  }
+
+  async backlog(subscription: Subscription, now = Date.now()): Promise<PollBacklog> {
+    assertPoll(subscription);
+    const [backlog] = await this.parts.log.backlogs([subscription.id]);
+    const oldest = backlog?.oldestAppendedAt ?? null;
+    return {
+      messages: backlog?.messages ?? 0,
+      oldest_waiting_since: oldest === null ? null : new Date(oldest).toISOString(),
+      oldest_waiting_seconds: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
+    };
   }
 
   /** The settle step of a poll delivery: once a fetch passed it, it is delivered (one attempt, at the fetch). */
@@ -61,6 +81,10 @@ export class PollMessages {
     const lag = metrics.deliveryLag.labels({ profile: subscription.profile });
     for (const entry of passed) lag.observe((now - entry.eventReceivedAt) / 1000);
   }
+}
+
+function assertPoll(subscription: Subscription): void {
+  if (subscription.destination?.type !== 'poll') throw new NotFound(`subscription ${subscription.id} is not a poll subscription`);
 }
 
 function deliveredResult(subscriptionId: string, entry: PollEntry, attempt: number, now: number): AttemptResult {

@@ -22,6 +22,11 @@ const pollMessageSchema = z.object({
   headers: z.record(z.string(), z.string()).describe('the headers an HTTP delivery would carry, the signature among them'),
 });
 export const pollPageSchema = z.object({ data: z.array(pollMessageSchema), next: z.string().describe('opaque; the same position always gives the same cursor') });
+export const pollBacklogSchema = z.object({
+  messages: z.number().int().describe('handed over and not yet acknowledged'),
+  oldest_waiting_since: z.string().nullable().describe('when the oldest of them was handed over (ISO-8601)'),
+  oldest_waiting_seconds: z.number().int(),
+});
 
 /** Aborted when the caller hangs up before the answer: its long-poll stops waiting. */
 function hangUpSignal(call: RouteCall): AbortSignal | undefined {
@@ -51,6 +56,20 @@ export const pollMessageRoutes: NativeRoute[] = [
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
       const page = await pollMessages.fetch(subscription, { after, limit: query.limit, waitMs: Math.round(query.wait * 1000), signal: hangUpSignal(call) });
       return { status: 200, body: page };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/subscriptions/:id/backlog',
+    summary: 'A poll subscription’s backlog: messages not yet fetched and how long the oldest has waited',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: { check: 'subscription' },
+    answers: { 200: { description: '`{ messages, oldest_waiting_since, oldest_waiting_seconds }`', schema: pollBacklogSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions, pollMessages }) {
+      const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+      return { status: 200, body: await pollMessages.backlog(subscription) };
     },
   }),
 ];
