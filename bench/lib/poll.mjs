@@ -1,6 +1,6 @@
 // The poll scenario (`npm run bench -- --scenario poll`, issue 18): fan-out 1 to a poll subscription, fetched by a
 // long-polling subscriber, beside fan-out 1 over HTTP with the same events in the same run. Writes
-// bench/results/poll.{json,md}; its section also goes into latest.md when it runs with the table's scenarios.
+// bench/results/poll.{json,md}; its section also goes into bench/results/latest.md when it runs with the table's scenarios.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { batchBodies, createTenant, postBatches } from './fleet.mjs';
