@@ -144,6 +144,21 @@ describe('poll subscriptions', () => {
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
   });
 
+  it('hands an ordered subscription its messages in event order, and a rate-limited one all of them once', async () => {
+    const ordered = await fleet.call('POST', '/v1/subscriptions', { profile: 'standard', destination: { type: 'poll' }, events: ['seq.*'], ordered: true }, tenant.api_key);
+    const limited = await fleet.call('POST', '/v1/subscriptions', { profile: 'standard', destination: { type: 'poll' }, events: ['seq.*'], rate_limit: { per_second: 20 } }, tenant.api_key);
+    // One at a time, so the events' order is the order they were accepted in.
+    for (let index = 0; index < 30; index += 1) {
+      expect((await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'seq.step', id: `seq-${index}`, data: { index } })).status).toBe(202);
+    }
+    const inOrder = await drain(ordered.body.id, null, 30);
+    expect(inOrder.messages.map((message) => message.event_id)).toEqual(Array.from({ length: 30 }, (_, index) => `seq-${index}`));
+    // The rate limit paces the appends (jobs deferred and run again): still one copy each.
+    const paced = await drain(limited.body.id, null, 30);
+    expect(new Set(paced.messages.map((message) => message.event_id)).size).toBe(30);
+    expect(await fetchPage(limited.body.id, { after: paced.last, limit: 500 })).toEqual({ data: [], next: paced.last });
+  });
+
   it.each([
     ['an unknown subscription', async () => `/v1/subscriptions/sub_unknown/messages`, 404],
     ['an http subscription', async () => {
