@@ -59,6 +59,7 @@ describe("a poll endpoint's page in the portal", () => {
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(subscriptionId)}`);
     await page.getByRole('heading', { name: 'Waiting to be fetched' }).waitFor();
+    await page.getByRole('heading', { name: 'Pull endpoint (fetched by its subscriber)' }).waitFor();
     await waitFor(async () => (await page.locator('[data-stat="poll-backlog"]').textContent()) === '3', { message: 'the backlog of 3 shown' });
     expect(await page.locator('[data-stat="poll-lag"]').textContent()).not.toBe('none waiting');
 

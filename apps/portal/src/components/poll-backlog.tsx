@@ -15,6 +15,11 @@ export function isPollEndpoint(endpoint: object): boolean {
   return (endpoint as { destination?: { type?: string } }).destination?.type === 'poll';
 }
 
+/** What names an endpoint where its URL would: a poll endpoint has none. */
+export function endpointAddress(endpoint: { url: string }): string {
+  return isPollEndpoint(endpoint) ? 'Pull endpoint (fetched by its subscriber)' : endpoint.url;
+}
+
 /**
  * A poll endpoint's backlog (docs/api.md, "Pull mode"): messages waiting for the subscriber to fetch them and how long
  * the oldest has waited, refreshed with the page. A growing age means the subscriber stopped fetching.

@@ -5,7 +5,7 @@ import { ActiveBadge, StatusCode } from '../components/badges.js';
 import { DeliveriesPanel } from '../components/deliveries-panel.js';
 import { ErrorNotice, Loading, Notice } from '../components/notices.js';
 import { OperationsPanel } from '../components/operations-panel.js';
-import { isPollEndpoint, PollBacklogPanel } from '../components/poll-backlog.js';
+import { endpointAddress, isPollEndpoint, PollBacklogPanel } from '../components/poll-backlog.js';
 import { SecretField } from '../components/secret-field.js';
 import { TestPanel } from '../components/test-panel.js';
 import { percent, relativeTime } from '../format.js';
@@ -74,7 +74,7 @@ function EndpointHeader({ endpoint, onChanged }: { endpoint: Endpoint; onChanged
       </p>
       <div class="page-head">
         <div class="endpoint-title">
-          <h1 class="endpoint-url-title">{endpoint.url}</h1>
+          <h1 class="endpoint-url-title">{endpointAddress(endpoint)}</h1>
           <div class="chips">
             <ActiveBadge endpoint={endpoint} />
             <span class="chip chip-profile">{endpoint.profile}</span>

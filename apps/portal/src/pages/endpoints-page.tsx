@@ -6,6 +6,7 @@ import { percent, plural, relativeTime } from '../format.js';
 import { Link } from '../router.js';
 import type { Endpoint, EndpointStats, EndpointWithSecret, Page, PortalSession } from '../types.js';
 import { useResource } from '../use-resource.js';
+import { endpointAddress } from '../components/poll-backlog.js';
 
 const PAGE_SIZE = 50;
 const SHOWN_EVENTS = 4;
@@ -53,7 +54,7 @@ function EndpointCard({ endpoint }: { endpoint: Endpoint }) {
     <li class="card endpoint-card" data-endpoint={endpoint.id}>
       <div class="endpoint-card-top">
         <Link to={`/endpoints/${encodeURIComponent(endpoint.id)}`} class="endpoint-url">
-          {endpoint.url}
+          {endpointAddress(endpoint)}
         </Link>
         <ActiveBadge endpoint={endpoint} />
       </div>
