@@ -1,7 +1,7 @@
-import type { Subscription } from '@hookfleet/core';
+import type { PollMessage, Subscription } from '@hookfleet/core';
 import { buildRequest } from '@hookfleet/delivery';
 import type { ProviderProfile } from '@hookfleet/profiles';
-import type { DeliveryStore, PollLog, PollMessage } from '@hookfleet/store';
+import type { DeliveryStore, PollLog } from '@hookfleet/store';
 import type { Logger } from 'pino';
 import type { AttemptItem } from './engine.js';
 

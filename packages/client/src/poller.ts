@@ -1,16 +1,7 @@
+import type { PollMessage } from '@hookfleet/core';
 import type { RequestFunction } from './transport.js';
 
-/** One signed message of a poll subscription (docs/api.md, "Pull mode"). */
-export interface PollMessage {
-  /** The delivery id, also in `headers['webhook-id']`: the same on every copy. */
-  id: string;
-  event_id: string;
-  type: string;
-  timestamp: string;
-  /** The exact body the signature covers: verify it with verifyWebhook(secret, body, headers). */
-  body: string;
-  headers: Record<string, string>;
-}
+export type { PollMessage };
 
 /** One answer of GET /v1/subscriptions/:id/messages. */
 export interface PollPage {

@@ -10,3 +10,4 @@ export * from './operation-schemas.js';
 export * from './logger.js';
 export * from './json-depth.js';
 export * from './log-throttle.js';
+export * from './poll-message.js';

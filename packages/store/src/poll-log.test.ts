@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Keys } from './keys.js';
-import { LOG_POSITION, PollLog, pollLogOptionsFor, type PollMessage } from './poll-log.js';
+import type { PollMessage } from '@hookfleet/core';
+import { LOG_POSITION, PollLog, pollLogOptionsFor } from './poll-log.js';
 import { connectRedis } from './redis.js';
 import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
 

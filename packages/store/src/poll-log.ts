@@ -1,20 +1,8 @@
 import type { Result } from 'ioredis';
+import type { PollMessage } from '@hookfleet/core';
 import { batch, execChecked } from './batch.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
-
-/** One signed message as a poll subscriber fetches it (docs/api.md, "Pull mode"). */
-export interface PollMessage {
-  /** The delivery id, the `webhook-id`. */
-  id: string;
-  event_id: string;
-  type: string;
-  timestamp: string;
-  /** The exact body the signature covers. */
-  body: string;
-  /** The headers an HTTP delivery would carry: the signature, `webhook-id`, `webhook-timestamp` … */
-  headers: Record<string, string>;
-}
 
 /** What the log keeps of one message besides the message: when its event was accepted (lag, delivery indexes). */
 export interface PollEntry {

@@ -1,6 +1,6 @@
-import { NotFound, type AttemptRecord, type Subscription } from '@hookfleet/core';
+import { NotFound, type AttemptRecord, type PollMessage, type Subscription } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
-import type { AttemptResult, DeliveryStore, Keys, PollEntry, PollLog, PollMessage } from '@hookfleet/store';
+import type { AttemptResult, DeliveryStore, Keys, PollEntry, PollLog } from '@hookfleet/store';
 import type { PollWaiters } from './poll-waiters.js';
 import { encodePollCursor } from './poll-cursor.js';
 
