@@ -47,7 +47,7 @@ describe("a poll endpoint's page in the portal", () => {
     await fleet?.stop();
   });
 
-  it('shows the backlog and how long it waited, and the portal session fetches and empties it', async () => {
+  it('shows the backlog and how long it waited, and the portal session fetches and empties it, and an edit without a URL keeps it a pull endpoint', async () => {
     const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['pull.*'] }, tenant.api_key);
     const subscriptionId = created.body.id as string;
     for (const id of ['p-1', 'p-2', 'p-3']) await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'pull.made', id, data: { id } });
@@ -72,5 +72,13 @@ describe("a poll endpoint's page in the portal", () => {
     expect((await fleet.call('GET', `/v1/subscriptions/${subscriptionId}/messages?after=${first.body.next}`, undefined, token, asSubscriber)).status).toBe(200);
     await waitFor(async () => (await page.locator('[data-stat="poll-backlog"]').textContent()) === '0', { message: 'the emptied backlog shown', timeoutMs: 30_000 });
     expect(await page.locator('[data-stat="poll-lag"]').textContent()).toBe('none waiting');
+
+    // Edited without a URL, it stays a pull endpoint.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Description (optional)').fill('Pulled by the ledger');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Pulled by the ledger').waitFor();
+    const stored = await fleet.call('GET', `/v1/subscriptions/${subscriptionId}`, undefined, tenant.api_key);
+    expect(stored.body).toMatchObject({ description: 'Pulled by the ledger', destination: { type: 'poll' } });
   });
 });

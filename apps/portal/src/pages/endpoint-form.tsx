@@ -8,6 +8,7 @@ import { parseEventList } from '../format.js';
 import { Link, navigate } from '../router.js';
 import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
 import { useResource } from '../use-resource.js';
+import { urlChange } from '../components/poll-endpoint.js';
 
 const FIELDS = ['url', 'events', 'description', 'secret', 'profile'] as const;
 
@@ -83,7 +84,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     const events = [...new Set([...selected, ...parseEventList(custom)])];
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...urlChange(existing.data, url.trim()), events, description: description.trim() || null });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {

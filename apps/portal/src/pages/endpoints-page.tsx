@@ -6,7 +6,7 @@ import { percent, plural, relativeTime } from '../format.js';
 import { Link } from '../router.js';
 import type { Endpoint, EndpointStats, EndpointWithSecret, Page, PortalSession } from '../types.js';
 import { useResource } from '../use-resource.js';
-import { endpointAddress } from '../components/poll-backlog.js';
+import { endpointAddress } from '../components/poll-endpoint.js';
 
 const PAGE_SIZE = 50;
 const SHOWN_EVENTS = 4;

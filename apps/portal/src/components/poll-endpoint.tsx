@@ -20,6 +20,11 @@ export function endpointAddress(endpoint: { url: string }): string {
   return isPollEndpoint(endpoint) ? 'Pull endpoint (fetched by its subscriber)' : endpoint.url;
 }
 
+/** The `url` an edit sends: none for a poll endpoint left without one (it stays a pull endpoint); a URL typed in makes it HTTP. */
+export function urlChange(endpoint: object | null | undefined, url: string): { url?: string } {
+  return endpoint && isPollEndpoint(endpoint) && url === '' ? {} : { url };
+}
+
 /**
  * A poll endpoint's backlog (docs/api.md, "Pull mode"): messages waiting for the subscriber to fetch them and how long
  * the oldest has waited, refreshed with the page. A growing age means the subscriber stopped fetching.
