@@ -1,4 +1,4 @@
-import type { PollMessage, Subscription } from '@hookfleet/core';
+import type { PollMessage, SigningKeyPair, Subscription } from '@hookfleet/core';
 import { buildRequest } from '@hookfleet/delivery';
 import type { ProviderProfile } from '@hookfleet/profiles';
 import type { DeliveryStore, PollLog } from '@hookfleet/store';
@@ -18,13 +18,13 @@ export interface PollAppendParts {
  * HTTP. Appending again what is already waiting adds nothing, so a part that runs twice hands over each message once.
  */
 export function createPollAppend({ pollLog, deliveries, logger }: PollAppendParts) {
-  return async function appendToPollLog(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[]): Promise<void> {
+  return async function appendToPollLog(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], signingKeys?: readonly SigningKeyPair[]): Promise<void> {
     const now = new Date();
     const messages: Array<{ message: PollMessage; eventReceivedAt: number }> = [];
     const unbuildable: Array<{ id: string; subscriptionId: string; attempts: number }> = [];
     for (const item of items) {
       try {
-        const request = buildRequest(profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt }, now);
+        const request = buildRequest(profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt, signingKeys }, now);
         const message = { id: item.deliveryId, event_id: item.event.id, type: item.event.type, timestamp: item.event.occurred_at, body: request.body, headers: request.headers };
         messages.push({ message, eventReceivedAt: Date.parse(item.event.received_at) });
       } catch (error) {

@@ -10,6 +10,7 @@ import type {
   Subscription as StoredSubscription,
   subscriptionCreateSchema,
   subscriptionPatchSchema,
+  SignatureScheme,
   Tenant,
   tenantCreateSchema,
 } from '@hookfleet/core';
@@ -31,6 +32,7 @@ export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit
 // Answers are the core domain types, as the API's routes send them.
 
 export type { BatchOptions, Destination } from '@hookfleet/core';
+export type { PublicSigningKey, SignatureScheme, SigningKeySet } from '@hookfleet/core';
 export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
 
 export interface PublishResult {
@@ -42,8 +44,10 @@ export interface PublishResult {
 export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
 
 /** A subscription as the native API shows it (provider-specific compat fields stay inside); `ordered` is always there. */
-export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'destination' | 'batch'> & {
+export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'destination' | 'batch' | 'signature'> & {
   ordered: boolean;
+  /** `v1` (HMAC with `secret`) or `v1a` (ed25519 with the tenant's key pair), always given. */
+  signature: SignatureScheme;
   /** Where deliveries go, always given (HTTP included); broker passwords shown as `***`. */
   destination: Destination;
   batch: BatchOptions | null;

@@ -11,3 +11,4 @@ export * from './logger.js';
 export * from './json-depth.js';
 export * from './log-throttle.js';
 export * from './poll-message.js';
+export * from './signing-keys.js';

@@ -4,6 +4,7 @@ import { eventTypes } from './event-types.js';
 import { listen } from './listen.js';
 import { messages } from './messages.js';
 import { publish } from './publish.js';
+import { signingKeysRotate, signingKeysShow, subscriptionsUpdate } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   subscriptionsList,
   subscriptionsCreate,
   subscriptionsShow,
+  subscriptionsUpdate,
   subscriptionsDisable,
   subscriptionsEnable,
   subscriptionsTest,
@@ -26,5 +28,7 @@ export const commands: readonly Command[] = [
   replay,
   operationsShow,
   eventTypes,
+  signingKeysShow,
+  signingKeysRotate,
   listen,
 ];

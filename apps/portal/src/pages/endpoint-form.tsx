@@ -4,13 +4,14 @@ import { DeleteEndpoint } from '../components/delete-endpoint.js';
 import { EventPicker } from '../components/event-picker.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
 import { SecretField } from '../components/secret-field.js';
+import { SignatureSchemeField } from '../components/signature-scheme.js';
 import { parseEventList } from '../format.js';
 import { Link, navigate } from '../router.js';
-import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
+import type { Endpoint, EndpointWithSecret, EventType, PortalSession, SignatureScheme } from '../types.js';
 import { useResource } from '../use-resource.js';
 import { urlChange } from '../components/poll-endpoint.js';
 
-const FIELDS = ['url', 'events', 'description', 'secret', 'profile'] as const;
+const FIELDS = ['url', 'events', 'description', 'secret', 'profile', 'signature'] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -34,6 +35,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [selected, setSelected] = useState<string[]>([]);
   const [custom, setCustom] = useState('');
   const [secret, setSecret] = useState('');
+  const [signature, setSignature] = useState<SignatureScheme>('v1');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
@@ -50,6 +52,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setUrl(endpoint.url);
     setDescription(endpoint.description ?? '');
     setProfile(endpoint.profile);
+    setSignature(endpoint.signature);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
     setPopulated(true);
@@ -84,13 +87,14 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     const events = [...new Set([...selected, ...parseEventList(custom)])];
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...urlChange(existing.data, url.trim()), events, description: description.trim() || null });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...urlChange(existing.data, url.trim()), events, description: description.trim() || null, signature });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
           url: url.trim(),
           events,
           profile,
+          signature,
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
         });
@@ -162,6 +166,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           onCustom={setCustom}
           errors={fieldErrors('events')}
         />
+        <SignatureSchemeField value={signature} onChange={setSignature} errors={fieldErrors('signature')} />
         <div class="field">
           <label for="description">Description (optional)</label>
           <input id="description" type="text" maxLength={2000} value={description} onInput={(event) => setDescription(event.currentTarget.value)} />
