@@ -159,6 +159,15 @@ describe('poll subscriptions', () => {
     expect(await fetchPage(limited.body.id, { after: paced.last, limit: 500 })).toEqual({ data: [], next: paced.last });
   });
 
+  it('signs a v1a poll subscription’s messages with the tenant’s key, as it would an HTTP delivery', async () => {
+    const created = await fleet.call('POST', '/v1/subscriptions', { profile: 'standard', destination: { type: 'poll' }, events: ['keyed.*'], signature: 'v1a' }, tenant.api_key);
+    expect(created.status).toBe(201);
+    await publish([{ id: 'keyed-1', type: 'keyed.it', data: {} }]);
+    const [message] = (await drain(created.body.id, null, 1)).messages;
+    expect(message!.headers['webhook-signature']).toMatch(/^v1a,/);
+    expect(message!.headers['webhook-key-id']).toEqual(expect.any(String));
+  });
+
   it.each([
     ['an unknown subscription', async () => `/v1/subscriptions/sub_unknown/messages`, 404],
     ['an http subscription', async () => {
