@@ -5,8 +5,9 @@ import { SCENARIO_NAMES } from './results.mjs';
  * Scenarios that run only when named: not part of issue 11's table (latest.json), each writes its own results.
  * scale: fan-out 10 over 1, 2, 4 workers × 1, 2, 4 partitions, single Redis and Redis Cluster (scale.json/md/svg).
  * rabbitmq, nats: fan-out 1 to a broker destination on the machine's broker (brokers.mjs; rabbitmq.json, nats.json).
+ * poll: fan-out 1 fetched by a long-polling subscriber beside fan-out 1 over HTTP (poll.json/md).
  */
-export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats']);
+export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats', 'poll']);
 
 /** Short names accepted by --scenario besides the exact ones. */
 export const SCENARIO_ALIASES = Object.freeze({

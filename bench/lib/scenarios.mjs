@@ -9,6 +9,7 @@ import { breakdownLines, memoryByKind, usedMemory } from './redis-info.mjs';
 import { scenarioRow } from './results.mjs';
 import { scale } from './scale.mjs';
 import { brokerScenarios } from './brokers.mjs';
+import { poll } from './poll.mjs';
 import { median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
@@ -499,4 +500,5 @@ export const SCENARIOS = {
   retries,
   scale,
   ...brokerScenarios,
+  poll,
 };

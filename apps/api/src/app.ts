@@ -11,6 +11,7 @@ import { jsonBody } from './json-body.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
 import type { SubscriptionService } from './subscription-service.js';
+import type { PollMessages } from './poll/poll-messages.js';
 import { QUEUE_ADMIN_PATH, queueAdmin } from './admin/queue-admin.js';
 import { DOCS_ASSETS_PATH, docsAssets, hookfleetOpenApi } from './openapi/index.js';
 import { compatOpenApi, compatRoutes } from './compat/index.js';
@@ -29,6 +30,8 @@ export interface AppDependencies {
   signingKeys: SigningKeyStore;
   events: EventService;
   subscriptions: SubscriptionService;
+  /** Poll subscriptions' messages: fetch, long-poll, acknowledge (GET /v1/subscriptions/:id/messages). */
+  pollMessages: PollMessages;
   deliveries: DeliveryStore;
   queues: HookfleetQueues;
   eventStore: EventStore;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, SigningKeyStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
@@ -13,6 +13,8 @@ import { EventService } from './event-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { withIngestFastPath } from './ingest-fast-path.js';
 import { SubscriptionService } from './subscription-service.js';
+import { PollMessages } from './poll/poll-messages.js';
+import { PollWaiters } from './poll/poll-waiters.js';
 import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
 
 export interface RunningApi {
@@ -48,6 +50,15 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     userAgent: USER_AGENT,
   });
   const testDestinations = destinationsFor(transport, { timeoutMs: config.deliveryTimeoutMs, concurrency: 64, allowPrivateTargets: config.allowPrivateTargets });
+  const pollWaiters = new PollWaiters(redis, config.pollMaxWaiters);
+  const pollMessages = new PollMessages({
+    log: new PollLog(redis, keys, pollLogOptionsFor(config.eventRetentionHours)),
+    waiters: pollWaiters,
+    keys,
+    deliveries,
+    metrics,
+    releaseEnded: config.eventRetentionHours === 0,
+  });
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const events = new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate));
   const dependencies: AppDependencies = {
@@ -58,6 +69,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     signingKeys,
     events,
     subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets, maxSubscriptionsPerTenant: config.maxSubscriptionsPerTenant }, signingKeys),
+    pollMessages,
     deliveries,
     queues,
     eventStore,
@@ -99,6 +111,8 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     app,
     async stop() {
       stopGauges();
+      // Long-polls answer now with what they have, so the server's close does not wait out their `wait`.
+      await pollWaiters.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -27,6 +27,7 @@ describe('every declared native route answers what it declares', () => {
     fixtures.tenants = tenant.id;
     const subscription = await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/routes'), events: ['*'] }, tenant.api_key);
     fixtures.subscriptions = subscription.body.id;
+    fixtures.poll = (await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['*'] }, tenant.api_key)).body.id;
     const event = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'routes.seed', data: { n: 1 } });
     fixtures.events = event.body.id;
     await waitFor(() => receiver.forPath('/routes').length > 0, { message: 'the seed delivery' });
@@ -64,7 +65,8 @@ describe('every declared native route answers what it declares', () => {
       'get /v1/events': `?tenant=${tenant.id}`,
       'get /v1/deliveries': `?subscription=${fixtures.subscriptions}`,
     };
-    const collection = /^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '';
+    // Only a poll subscription has messages and a backlog.
+    const collection = /\/(messages|backlog)$/.test(route.path) ? 'poll' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
     const path = `${route.path.replace(':id', fixtures[collection] ?? 'none').replace(':tenant', tenant.id)}${queries[key] ?? ''}`;
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }

@@ -6,6 +6,7 @@ import { SigningKeyStore } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
+import { createPollAppend } from './poll-append.js';
 import { SigningKeyCache } from './signing-key-cache.js';
 
 /** How long a job for a congested endpoint steps aside. */
@@ -25,6 +26,7 @@ export function engineFor(context: WorkerContext) {
     retryDelayScale: context.config.retryDelayScale,
     retentionMs: context.config.eventRetentionHours * HOUR,
     releaseEnded: createEventRelease(context.events, context.deliveries, context.eventCache, context.logger),
+    appendToPollLog: createPollAppend({ pollLog: context.pollLog, deliveries: context.deliveries, logger: context.logger }),
     signingKeys: (tenant) => signingKeys.keysFor(tenant),
   });
 }

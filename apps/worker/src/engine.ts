@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
+import type { PollAppend } from './poll-append.js';
 
 /**
  * Attempts of one part in flight (or waiting for a slot) at once: a quarter of an origin's 64 slots, so four parts
@@ -52,6 +53,8 @@ export interface EngineParts {
   retentionMs: number;
   /** Retention 0: drops the events whose last delivery just ended (housekeeping after settle). */
   releaseEnded?: (results: readonly AttemptResult[]) => Promise<void>;
+  /** The send step of poll subscriptions: their deliveries go to the subscription's log, settled when fetched. */
+  appendToPollLog?: PollAppend;
   /** A tenant's key pairs for `v1a` signatures, read through a cache (signing-key-cache.ts). */
   signingKeys?: (tenant: string) => Promise<readonly SigningKeyPair[]>;
 }
@@ -199,6 +202,11 @@ export function createEngine(parts: EngineParts) {
     let stalled = false;
     // Read once per part, and only for v1a subscriptions: the others' path has no read and no await more.
     const signingKeys = subscription.signature === 'v1a' ? await parts.signingKeys?.(subscription.tenant) : undefined;
+    // A poll subscription's deliveries are handed over to its log, not judged: they stay pending until fetched.
+    if (parts.appendToPollLog && subscription.destination?.type === 'poll') {
+      await parts.appendToPollLog(subscription, profile, items, signingKeys);
+      return { stalled: false, attempted: [] };
+    }
     const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
       // Once the destination stalled, the rest is not started.
       if (stalled) return null;

@@ -3,7 +3,7 @@ import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
 import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, PollLog, pollLogOptionsFor, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
@@ -12,6 +12,7 @@ import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
+import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 import { createDestinations } from './destinations.js';
@@ -67,6 +68,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     limiter: new RateLimiter(redis, keys),
     health: new EndpointHealth(redis, keys),
     backlog: new OrderedBacklog(redis, keys),
+    pollLog: new PollLog(redis, keys, pollLogOptionsFor(config.eventRetentionHours)),
     isStopping: () => stopping,
     transport,
     destinations: createDestinations(config, transport),
@@ -109,7 +111,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       errorLog.log('error', 'job failed', error, { queue: worker.name, job_id: job?.id });
     });
   }
-  const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
+  const stopQueueGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
+  const stopPollGauges = startPollGauges(index, context.pollLog, metrics);
+  const stopGauges = () => {
+    stopQueueGauges();
+    stopPollGauges();
+  };
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
 

@@ -33,6 +33,7 @@ import type {
   SigningKeySet,
 } from './types.js';
 import { parseEach, parseInput } from './validate.js';
+import { fetchMessages, MessagePoller, type MessageQuery, type PollerOptions, type PollPage } from './poller.js';
 
 export interface HookfleetClient {
   /** The options in effect, defaults filled in. */
@@ -63,6 +64,10 @@ export interface HookfleetClient {
     replay(id: string, input: ReplayInput): Promise<OperationStarted>;
     /** Sends one signed test delivery now and reports how the endpoint answered. */
     test(id: string, input?: TestDeliveryInput): Promise<TestDeliveryResult>;
+    /** A poll subscription's messages after `after` (acknowledging everything up to it). */
+    messages(id: string, query?: MessageQuery): Promise<PollPage>;
+    /** A poll subscription's messages as an async iterator that long-polls and advances the cursor. */
+    poller(id: string, options?: PollerOptions): MessagePoller;
   };
   events: {
     list(query?: EventListQuery): Promise<Page<EventSummary>>;
@@ -133,6 +138,8 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
       recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input),
       replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input),
       test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input),
+      messages: (id, query = {}) => fetchMessages(request, id, query),
+      poller: (id, pollerOptions = {}) => new MessagePoller(request, id, { ...pollerOptions, timeoutMs: options.timeoutMs }),
     },
     events: {
       list: (query = {}) => request('GET', '/v1/events', undefined, { query: { ...query } }),

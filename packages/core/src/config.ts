@@ -66,6 +66,7 @@ export const configSchema = z.object({
   HOOKFLEET_TENANT_API_RATE: numberFromEnv(100),
   HOOKFLEET_TENANT_INGEST_RATE: numberFromEnv(50_000),
   HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).default(10_000),
+  HOOKFLEET_POLL_MAX_WAITERS: z.coerce.number().int().min(0).default(1000),
   HOOKFLEET_PARTITIONS: z.coerce.number().int().min(1).max(MAX_PARTITIONS).default(1),
   WORKER_PARTITIONS: z.string().optional(),
 });
@@ -96,6 +97,8 @@ export interface HookfleetConfig {
   /** Events per second per tenant accepted by one API process (0 = no limit). */
   tenantIngestRate: number;
   maxSubscriptionsPerTenant: number;
+  /** Long-polls (GET …/messages?wait=) one API process holds open at once; one more is a 429. */
+  pollMaxWaiters: number;
   /** Delivery queues, each under its own hash tag so a Redis Cluster spreads them over its shards. */
   partitions: number;
   /** The partitions this worker consumes (every one unless WORKER_PARTITIONS narrows it). */
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     tenantApiRate: e.HOOKFLEET_TENANT_API_RATE,
     tenantIngestRate: e.HOOKFLEET_TENANT_INGEST_RATE,
     maxSubscriptionsPerTenant: e.HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT,
+    pollMaxWaiters: e.HOOKFLEET_POLL_MAX_WAITERS,
     partitions: e.HOOKFLEET_PARTITIONS,
     workerPartitions,
   };

@@ -11,4 +11,5 @@ export * from './operation-schemas.js';
 export * from './logger.js';
 export * from './json-depth.js';
 export * from './log-throttle.js';
+export * from './poll-message.js';
 export * from './signing-keys.js';

@@ -22,6 +22,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     deliveriesThrottled: new Counter({ name: 'hookfleet_deliveries_throttled_total', help: "Deliveries held back by a subscription's rate_limit", labelNames: ['profile'] as const, registers }),
     deliveryDuration: new Histogram({ name: 'hookfleet_delivery_duration_seconds', help: 'Duration of one delivery attempt', labelNames: ['profile'] as const, buckets: DURATION_BUCKETS, registers }),
     deliveryLag: new Histogram({ name: 'hookfleet_delivery_lag_seconds', help: 'From event accepted to successful delivery', labelNames: ['profile'] as const, buckets: LAG_BUCKETS, registers }),
+    pollBacklog: new Gauge({ name: 'hookfleet_poll_backlog_messages', help: 'Messages of poll subscriptions handed over and not yet fetched, all subscriptions together', registers }),
+    pollOldestUnfetched: new Gauge({ name: 'hookfleet_poll_oldest_unfetched_seconds', help: 'Age of the oldest message no poll subscriber has fetched yet (0 when none waits)', registers }),
     queueJobs: new Gauge({ name: 'hookfleet_queue_jobs', help: 'BullMQ jobs by queue and state', labelNames: ['queue', 'state'] as const, registers }),
     subscriptionsDisabled: new Counter({ name: 'hookfleet_subscriptions_disabled_total', help: 'Subscriptions disabled by the pipeline (gone after a 410, failing after the profile rule) or removed', labelNames: ['profile', 'reason'] as const, registers }),
     storeWritesRefused: new Counter({ name: 'hookfleet_store_writes_refused_total', help: 'Writes Redis refused (out of memory, read-only): each one is retried, nothing accepted is dropped', registers }),

@@ -15,4 +15,5 @@ export * from './compat-store.js';
 export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
 export * from './write-health.js';
+export * from './poll-log.js';
 export * from './signing-key-store.js';

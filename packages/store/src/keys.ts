@@ -44,6 +44,12 @@ export class Keys {
   eventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
   subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.tag('sub', subscriptionId)}:dlvs:${status}`; }
+  /** A poll subscription's message log (a stream), its appended-not-fetched set and its acknowledged cursor (poll-log.ts). */
+  pollLog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll`; }
+  pollUnfetched(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll:unfetched`; }
+  pollAcked(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll:acked`; }
+  /** Told of new messages in a poll subscription's log, for long-polls waiting on it. */
+  pollChannel(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll:new`; }
   rateLimit(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:rl`; }
   endpointPause(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:pause`; }
   endpointHealth(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:health`; }

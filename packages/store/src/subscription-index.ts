@@ -73,6 +73,11 @@ export class SubscriptionIndex {
     return this.byId.get(id);
   }
 
+  /** Every subscription held, active or not. */
+  all(): IterableIterator<Subscription> {
+    return this.byId.values();
+  }
+
   get size(): number {
     return this.byId.size;
   }

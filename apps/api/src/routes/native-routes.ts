@@ -6,6 +6,7 @@ import { publishRoutes } from './events.js';
 import { eventLogRoutes } from './event-log.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { subscriptionOperationRoutes } from './subscription-operations.js';
+import { pollMessageRoutes } from './poll-messages.js';
 import { deliveryRoutes } from './deliveries.js';
 import { eventTypeRoutes } from './event-types.js';
 import { endpointStatsRoutes } from '../portal/stats-routes.js';
@@ -26,6 +27,7 @@ export const nativeRoutes: readonly NativeRoute[] = [
   ...subscriptionRoutes,
   ...endpointStatsRoutes,
   ...subscriptionOperationRoutes,
+  ...pollMessageRoutes,
   ...deliveryRoutes,
   ...eventTypeRoutes,
   ...portalSessionRoutes,

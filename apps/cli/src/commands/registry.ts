@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { deliveriesList, deliveriesShow, retry } from './deliveries.js';
 import { eventTypes } from './event-types.js';
 import { listen } from './listen.js';
+import { messages } from './messages.js';
 import { publish } from './publish.js';
 import { signingKeysRotate, signingKeysShow, subscriptionsUpdate } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   deliveriesList,
   deliveriesShow,
   retry,
+  messages,
   recover,
   replay,
   operationsShow,

@@ -1,3 +1,4 @@
+import { endpointAddress } from './poll-endpoint.js';
 import type { Endpoint } from '../types.js';
 
 /**
@@ -74,7 +75,7 @@ export function destinationSummary(endpoint: Pick<Endpoint, 'url' | 'destination
   const destination = endpoint.destination;
   if (destination?.type === 'rabbitmq') return `RabbitMQ ${destination.url} → ${destination.exchange || '(default exchange)'} / ${destination.routing_key}`;
   if (destination?.type === 'nats') return `NATS ${destination.servers.join(', ')} → ${destination.subject}`;
-  return endpoint.url;
+  return endpointAddress(endpoint);
 }
 
 interface Props {

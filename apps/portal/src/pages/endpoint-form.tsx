@@ -10,6 +10,7 @@ import { parseEventList } from '../format.js';
 import { Link, navigate } from '../router.js';
 import type { Endpoint, EndpointWithSecret, EventType, PortalSession, SignatureScheme } from '../types.js';
 import { useResource } from '../use-resource.js';
+import { urlChange } from '../components/poll-endpoint.js';
 
 const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile', 'signature'] as const;
 
@@ -89,7 +90,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     const events = [...new Set([...selected, ...parseEventList(custom)])];
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : { url: url.trim() }), events, description: description.trim() || null, signature });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : urlChange(existing.data, url.trim())), events, description: description.trim() || null, signature });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {

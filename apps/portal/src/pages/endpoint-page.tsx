@@ -5,6 +5,7 @@ import { ActiveBadge, StatusCode } from '../components/badges.js';
 import { DeliveriesPanel } from '../components/deliveries-panel.js';
 import { ErrorNotice, Loading, Notice } from '../components/notices.js';
 import { OperationsPanel } from '../components/operations-panel.js';
+import { endpointAddress, isPollEndpoint, PollBacklogPanel } from '../components/poll-endpoint.js';
 import { SecretField } from '../components/secret-field.js';
 import { SigningKeysPanel } from '../components/signature-scheme.js';
 import { TestPanel } from '../components/test-panel.js';
@@ -138,6 +139,7 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
       {justCreated ? <Notice kind="success">Endpoint created. Its signing secret stays hidden until you reveal it.</Notice> : null}
       <div class="grid">
         <div class="grid-main">
+          {isPollEndpoint(current) ? <PollBacklogPanel endpointId={current.id} refreshKey={refreshKey} /> : null}
           <StatsPanel stats={stats.data} />
           <DeliveriesPanel endpointId={current.id} refreshKey={refreshKey} onChanged={refresh} />
         </div>

@@ -1,0 +1,103 @@
+import { NotFound, type AttemptRecord, type PollMessage, type Subscription } from '@hookfleet/core';
+import type { HookfleetMetrics } from '@hookfleet/metrics';
+import type { AttemptResult, DeliveryStore, Keys, PollEntry, PollLog } from '@hookfleet/store';
+import type { PollWaiters } from './poll-waiters.js';
+import { encodePollCursor } from './poll-cursor.js';
+
+export interface PollFetch {
+  /** The decoded `after` cursor: everything up to it is acknowledged; null reads on from the acknowledged cursor. */
+  after: string | null;
+  limit: number;
+  waitMs: number;
+  /** Aborted when the caller went away: a long-poll stops waiting. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface PollPage {
+  data: PollMessage[];
+  next: string;
+}
+
+/** A poll subscription's backlog, for the portal and operators. */
+export interface PollBacklog {
+  /** Messages handed over and not yet acknowledged. */
+  messages: number;
+  /** When the oldest of them was handed over (ISO-8601), null when none waits. */
+  oldest_waiting_since: string | null;
+  oldest_waiting_seconds: number;
+}
+
+export interface PollMessagesParts {
+  log: PollLog;
+  waiters: PollWaiters;
+  keys: Keys;
+  deliveries: Pick<DeliveryStore, 'states' | 'settle' | 'releaseEndedEvents'>;
+  metrics: HookfleetMetrics;
+  /** Retention 0: an event goes once its last delivery ended, a fetched one included. */
+  releaseEnded: boolean;
+}
+
+/**
+ * GET /v1/subscriptions/:id/messages (docs/api.md, "Pull mode"): acknowledges what the caller's cursor passed — each
+ * delivery in it becomes delivered, with its attempt, metrics and bookkeeping like an HTTP success — then answers the
+ * messages after it, waiting up to `waitMs` for some when there are none.
+ */
+export class PollMessages {
+  constructor(private readonly parts: PollMessagesParts) {}
+
+  async fetch(subscription: Subscription, request: PollFetch): Promise<PollPage> {
+    assertPoll(subscription);
+    const { log, waiters, keys } = this.parts;
+    if (request.after !== null) await this.acknowledge(subscription, request.after);
+    const read = () => log.read(subscription.id, request.after, request.limit);
+    let entries = await read();
+    if (entries.length === 0 && request.waitMs > 0) entries = await waiters.waitFor(keys.pollChannel(subscription.id), request.waitMs, read, request.signal);
+    const next = entries.at(-1)?.position ?? request.after ?? (await log.acknowledged(subscription.id));
+    return { data: entries.map((entry) => entry.message), next: encodePollCursor(next) };
+  }
+
+  async backlog(subscription: Subscription, now = Date.now()): Promise<PollBacklog> {
+    assertPoll(subscription);
+    const [backlog] = await this.parts.log.backlogs([subscription.id]);
+    const oldest = backlog?.oldestAppendedAt ?? null;
+    return {
+      messages: backlog?.messages ?? 0,
+      oldest_waiting_since: oldest === null ? null : new Date(oldest).toISOString(),
+      oldest_waiting_seconds: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
+    };
+  }
+
+  /** The settle step of a poll delivery: once a fetch passed it, it is delivered (one attempt, at the fetch). */
+  private async acknowledge(subscription: Subscription, position: string): Promise<void> {
+    const passed = await this.parts.log.acknowledge(subscription.id, position);
+    if (passed.length === 0) return;
+    const states = await this.parts.deliveries.states(passed.map((entry) => entry.message.id));
+    const now = Date.now();
+    const results = passed.map((entry, index) => deliveredResult(subscription.id, entry, (states[index]?.attempts ?? 0) + 1, now));
+    await this.parts.deliveries.settle(results, { subscriptionId: subscription.id, now });
+    if (this.parts.releaseEnded) await this.parts.deliveries.releaseEndedEvents(results);
+    const { metrics } = this.parts;
+    metrics.deliveryAttempts.inc({ profile: subscription.profile, outcome: 'success', status_class: 'none', destination: 'poll' }, results.length);
+    const lag = metrics.deliveryLag.labels({ profile: subscription.profile });
+    for (const entry of passed) lag.observe((now - entry.eventReceivedAt) / 1000);
+  }
+}
+
+function assertPoll(subscription: Subscription): void {
+  if (subscription.destination?.type !== 'poll') throw new NotFound(`subscription ${subscription.id} is not a poll subscription`);
+}
+
+function deliveredResult(subscriptionId: string, entry: PollEntry, attempt: number, now: number): AttemptResult {
+  const record: AttemptRecord = {
+    delivery_id: entry.message.id,
+    event_id: entry.message.event_id,
+    attempt,
+    status_code: null,
+    ok: true,
+    error: null,
+    duration_ms: 0,
+    at: new Date(now).toISOString(),
+    response_body: null,
+  };
+  return { deliveryId: entry.message.id, subscriptionId, status: 'delivered', attempts: attempt, nextAttemptAt: null, record, eventReceivedAt: entry.eventReceivedAt };
+}

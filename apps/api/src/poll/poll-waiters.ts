@@ -1,0 +1,102 @@
+import type { RedisClient } from '@hookfleet/store';
+import { TooManyRequests } from '../abuse-limits.js';
+
+/** How long a caller turned away for lack of waiter slots should wait before it asks again. */
+const FULL_RETRY_AFTER_SECONDS = 1;
+
+interface Waiter {
+  wake(): void;
+}
+
+/**
+ * Long-polls waiting for new messages in poll subscriptions' logs (docs/api.md, "Pull mode"): one Redis pub/sub
+ * connection per API process, subscribed to the channels of the logs someone waits on, told by the worker's append.
+ * The number of waiters is bounded (each holds a request open): one over the bound is a 429 with Retry-After.
+ */
+export class PollWaiters {
+  private subscriber: RedisClient | null = null;
+  private readonly waiting = new Map<string, Set<Waiter>>();
+  private count = 0;
+  private closed = false;
+
+  constructor(private readonly redis: RedisClient, private readonly maxWaiters: number) {}
+
+  /**
+   * Answers `read()` once it finds something, or its last try when `waitMs` has passed, the request went away
+   * (`signal`) or the process stops. `read` runs once more after the subscription is in place, so a message
+   * appended between the caller's first look and the wait is not missed.
+   */
+  async waitFor<T extends readonly unknown[]>(channel: string, waitMs: number, read: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.closed) return read();
+    if (this.count >= this.maxWaiters) throw new TooManyRequests(`too many long-polls waiting in this process (${this.maxWaiters}); ask again`, FULL_RETRY_AFTER_SECONDS);
+    this.count += 1;
+    let wake: () => void = () => undefined;
+    let woken = new Promise<void>((resolve) => (wake = resolve));
+    const waiter: Waiter = { wake: () => wake() };
+    const timer = setTimeout(() => waiter.wake(), waitMs);
+    const onAbort = () => waiter.wake();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      await this.join(channel, waiter);
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const found = await read();
+        if (found.length > 0 || Date.now() >= deadline || this.closed || signal?.aborted) return found;
+        await woken;
+        woken = new Promise<void>((resolve) => (wake = resolve));
+        if (Date.now() >= deadline || this.closed || signal?.aborted) return read();
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      this.count -= 1;
+      await this.leave(channel, waiter);
+    }
+  }
+
+  /** Long-polls waiting now (for tests and the operator). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Answers every waiter with what it finds now and closes the pub/sub connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.wake();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    subscriber?.disconnect();
+  }
+
+  private async join(channel: string, waiter: Waiter): Promise<void> {
+    let waiters = this.waiting.get(channel);
+    if (waiters) {
+      waiters.add(waiter);
+      return;
+    }
+    waiters = new Set([waiter]);
+    this.waiting.set(channel, waiters);
+    await this.connection().subscribe(channel);
+  }
+
+  private async leave(channel: string, waiter: Waiter): Promise<void> {
+    const waiters = this.waiting.get(channel);
+    if (!waiters) return;
+    waiters.delete(waiter);
+    if (waiters.size > 0) return;
+    this.waiting.delete(channel);
+    if (this.subscriber && !this.closed) await this.subscriber.unsubscribe(channel);
+  }
+
+  private connection(): RedisClient {
+    if (this.subscriber) return this.subscriber;
+    const subscriber = this.redis.duplicate();
+    subscriber.on('message', (channel: string) => {
+      for (const waiter of this.waiting.get(channel) ?? []) waiter.wake();
+    });
+    // A lost connection is reconnected by ioredis (and resubscribed); waiters still end at their deadline meanwhile.
+    subscriber.on('error', () => undefined);
+    this.subscriber = subscriber;
+    return subscriber;
+  }
+}

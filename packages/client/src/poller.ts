@@ -1,0 +1,68 @@
+import type { PollMessage } from '@hookfleet/core';
+import type { RequestFunction } from './transport.js';
+
+export type { PollMessage };
+
+/** One answer of GET /v1/subscriptions/:id/messages. */
+export interface PollPage {
+  data: PollMessage[];
+  /** Opaque: hand it back as `after` to acknowledge this page and read on. */
+  next: string;
+}
+
+export interface MessageQuery {
+  /** A `next` from an earlier answer: every message up to it is acknowledged (delivered). */
+  after?: string;
+  /** 1–500. @defaultValue 100 */
+  limit?: number;
+  /** Seconds (0–30) to wait for a message when none is there. @defaultValue 0 */
+  wait?: number;
+}
+
+export interface PollerOptions {
+  /** Where to start: a cursor saved earlier. @defaultValue after what was acknowledged last */
+  after?: string;
+  /** Messages a fetch asks for (1–500). @defaultValue 100 */
+  limit?: number;
+  /** Seconds a fetch waits for new messages (long-poll); kept below the client's own timeout. @defaultValue 20 */
+  waitSeconds?: number;
+  /** Ends the iteration at the next fetch. */
+  signal?: AbortSignal;
+}
+
+/** Seconds the long-poll leaves to the client's timeout for the answer to travel. */
+const TIMEOUT_MARGIN_SECONDS = 5;
+
+/**
+ * A poll subscription's messages as an async iterator: it long-polls, yields each message in order, and when the
+ * loop comes back for more after a page's last message, its next fetch acknowledges that page. A loop that stops
+ * part-way (break, throw) leaves the page unacknowledged, so its messages come again (at least once; drop them by
+ * `id`). `cursor` is what to save to resume after a restart.
+ */
+export class MessagePoller implements AsyncIterable<PollMessage> {
+  private position: string | undefined;
+
+  constructor(private readonly request: RequestFunction, private readonly subscriptionId: string, private readonly options: PollerOptions & { timeoutMs: number }) {
+    this.position = options.after;
+  }
+
+  /** The cursor of the last page the loop finished: everything before it is handled. */
+  get cursor(): string | undefined {
+    return this.position;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<PollMessage> {
+    const wait = Math.max(0, Math.min(this.options.waitSeconds ?? 20, this.options.timeoutMs / 1000 - TIMEOUT_MARGIN_SECONDS, 30));
+    while (!this.options.signal?.aborted) {
+      const page = await fetchMessages(this.request, this.subscriptionId, { ...(this.position !== undefined ? { after: this.position } : {}), limit: this.options.limit ?? 100, wait });
+      for (const message of page.data) yield message;
+      // Reached only when the loop asked for the message after the page's last: the page is handled.
+      this.position = page.next;
+    }
+  }
+}
+
+/** One fetch of GET /v1/subscriptions/:id/messages. */
+export function fetchMessages(request: RequestFunction, subscriptionId: string, query: MessageQuery = {}): Promise<PollPage> {
+  return request<PollPage>('GET', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}/messages`, undefined, { query: { ...query } });
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
+import { waitFor } from '../../../test/wait.js';
+import { createClient, verifyWebhook, type HookfleetClient, type PollMessage } from '../src/index.js';
+
+describe('the SDK poller against a real fleet', () => {
+  let fleet: TestFleet;
+  let operator: HookfleetClient;
+  let asTenant: HookfleetClient;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ HOOKFLEET_TENANT_API_RATE: '0' });
+    operator = createClient({ url: fleet.api.url, token: ADMIN_TOKEN, retry: { limit: 2, baseDelayMs: 50 } });
+    const tenant = await operator.createTenant('poller');
+    tenantId = tenant.id;
+    asTenant = operator.withToken(tenant.api_key);
+  });
+
+  afterAll(() => fleet.stop());
+
+  /** Takes `count` messages from the poller's loop, then breaks out of it. */
+  async function take(iterable: AsyncIterable<PollMessage>, count: number): Promise<PollMessage[]> {
+    const taken: PollMessage[] = [];
+    for await (const message of iterable) {
+      taken.push(message);
+      if (taken.length === count) break;
+    }
+    return taken;
+  }
+
+  it('long-polls messages in order, and a loop stopped mid-page gets that page again from the saved cursor', async () => {
+    const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['poller.*'] });
+    const events = Array.from({ length: 50 }, (_, index) => ({ tenant: tenantId, profile: 'standard', type: 'poller.tick', id: `poller-${index}`, data: { index } }));
+    await operator.publishBatch(events);
+    // All 50 in the log before the loop starts, so its pages are 20, 20 and 10 (a read without `after` acknowledges nothing).
+    await waitFor(async () => (await asTenant.subscriptions.messages(subscription.id, { limit: 500 })).data.length === 50);
+
+    const poller = asTenant.subscriptions.poller(subscription.id, { limit: 20, waitSeconds: 5 });
+    const first = await take(poller, 50);
+    expect(new Set(first.map((message) => message.event_id))).toEqual(new Set(events.map((event) => event.id)));
+    expect(verifyWebhook(subscription.secret!, first[0]!.body, first[0]!.headers)).toMatchObject({ type: 'poller.tick' });
+    // Pages of 20, 20, 10: the loop broke inside the third, so the saved cursor stands after the second.
+    const resumed = await take(asTenant.subscriptions.poller(subscription.id, { after: poller.cursor!, limit: 20, waitSeconds: 5 }), 10);
+    expect(resumed.map((message) => message.id)).toEqual(first.slice(40).map((message) => message.id));
+    // The first 40 are acknowledged: delivered.
+    expect((await asTenant.deliveries.get(first[0]!.id)).status).toBe('delivered');
+    expect((await asTenant.deliveries.get(first[49]!.id)).status).toBe('pending');
+  });
+
+  it('fetches one page with messages()', async () => {
+    const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['page.*'] });
+    const page = await asTenant.subscriptions.messages(subscription.id, { limit: 5 });
+    expect(page).toEqual({ data: [], next: expect.any(String) });
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * One signed message of a poll subscription, as its subscriber fetches it (GET /v1/subscriptions/:id/messages;
+ * docs/api.md, "Pull mode"): what an HTTP delivery would have sent, with the event it carries.
+ */
+export interface PollMessage {
+  /** The delivery id, also in `headers['webhook-id']`: the same on every copy. */
+  id: string;
+  event_id: string;
+  type: string;
+  /** When the event occurred (ISO-8601). */
+  timestamp: string;
+  /** The exact body the signature covers. */
+  body: string;
+  /** The headers an HTTP delivery would carry: `webhook-id`, `webhook-timestamp`, the signature … */
+  headers: Record<string, string>;
+}
