@@ -10,3 +10,5 @@ export * from './operation-schemas.js';
 export * from './logger.js';
 export * from './json-depth.js';
 export * from './log-throttle.js';
+export * from './event-filter-schema.js';
+export * from './event-filter.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, rateLimitSchema } from '@hookfleet/core';
+import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, eventFilterSchema, rateLimitSchema } from '@hookfleet/core';
 
 /**
  * The bodies the native routes answer with, as zod schemas: the OpenAPI document publishes them, and the route test
@@ -66,6 +66,7 @@ export const subscriptionSchema = z.object({
   delay_seconds: z.number().int(),
   rate_limit: rateLimitSchema.nullable(),
   ordered: z.boolean(),
+  filter: eventFilterSchema.nullable(),
   created_at: isoTime,
   updated_at: isoTime,
 });
