@@ -10,6 +10,7 @@ import { errorHandler } from './error-handler.js';
 import { jsonBody } from './json-body.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
+import type { EventTypeService } from './event-type-service.js';
 import type { SubscriptionService } from './subscription-service.js';
 import { QUEUE_ADMIN_PATH, queueAdmin } from './admin/queue-admin.js';
 import { DOCS_ASSETS_PATH, docsAssets, hookfleetOpenApi } from './openapi/index.js';
@@ -33,6 +34,8 @@ export interface AppDependencies {
   operations: OperationStore;
   /** Provider ids, per-tenant sequences and idempotency answers of the compat routes. */
   compatStore: CompatStore;
+  /** The event catalogue with its JSON Schemas: every profile's documented shapes and the registered types. */
+  eventTypes: EventTypeService;
   /** Sends test deliveries (POST /v1/subscriptions/:id/test) through the same guard and timeout as the workers. */
   transport: DeliveryTransport;
   retentionMs: number;

@@ -12,3 +12,4 @@ export * from './json-depth.js';
 export * from './log-throttle.js';
 export * from './event-filter-schema.js';
 export * from './event-filter.js';
+export * from './event-type-schemas.js';

@@ -15,3 +15,4 @@ export { PAYBOOK_DISABLE_AFTER } from './paybook/bookkeeping.js';
 export { gigapayProfile } from './gigapay/index.js';
 export { gigapaySignature } from './gigapay/signature.js';
 export { signingSecrets, rotateSecret, SECRET_GRACE_MS } from './signing-secrets.js';
+export * from './event-shape.js';

@@ -15,3 +15,4 @@ export * from './compat-store.js';
 export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
 export * from './write-health.js';
+export * from './event-type-store.js';
