@@ -13,3 +13,4 @@ export {
 export { verifyWebhook, type StandardWebhookPayload, type WebhookBody, type WebhookHeaders } from './verify.js';
 export type * from './types.js';
 export type * from './operation-types.js';
+export type * from './event-type-types.js';
