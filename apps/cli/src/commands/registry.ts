@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { deliveriesList, deliveriesShow, retry } from './deliveries.js';
 import { eventTypes } from './event-types.js';
+import { eventTypesCreate, eventTypesUpdate } from './event-type-edit.js';
+import { subscriptionsUpdate } from './subscription-update.js';
 import { listen } from './listen.js';
 import { publish } from './publish.js';
 import { operationsShow, recover, replay } from './recovery.js';
@@ -13,6 +15,7 @@ export const commands: readonly Command[] = [
   subscriptionsList,
   subscriptionsCreate,
   subscriptionsShow,
+  subscriptionsUpdate,
   subscriptionsDisable,
   subscriptionsEnable,
   subscriptionsTest,
@@ -24,5 +27,7 @@ export const commands: readonly Command[] = [
   replay,
   operationsShow,
   eventTypes,
+  eventTypesCreate,
+  eventTypesUpdate,
   listen,
 ];
