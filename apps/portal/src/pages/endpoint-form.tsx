@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
 import { DeleteEndpoint } from '../components/delete-endpoint.js';
 import { EventPicker } from '../components/event-picker.js';
+import { FilterEditor, filterText, parseFilterText } from '../components/filter-editor.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
 import { SecretField } from '../components/secret-field.js';
 import { parseEventList } from '../format.js';
@@ -9,7 +10,7 @@ import { Link, navigate } from '../router.js';
 import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
 import { useResource } from '../use-resource.js';
 
-const FIELDS = ['url', 'events', 'description', 'secret', 'profile'] as const;
+const FIELDS = ['url', 'events', 'description', 'secret', 'profile', 'filter'] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -33,6 +34,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [selected, setSelected] = useState<string[]>([]);
   const [custom, setCustom] = useState('');
   const [secret, setSecret] = useState('');
+  const [filter, setFilter] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
@@ -51,6 +53,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setProfile(endpoint.profile);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
+    setFilter(filterText(endpoint.filter));
     setPopulated(true);
   }, [existing.data, catalogue.data, catalogue.error]);
 
@@ -81,9 +84,15 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setBusy(true);
     setError(null);
     const events = [...new Set([...selected, ...parseEventList(custom)])];
+    const parsedFilter = parseFilterText(filter);
+    if ('problem' in parsedFilter) {
+      setError(new ApiError('The filter is not valid.', 400, [{ path: 'filter', message: parsedFilter.problem }]));
+      setBusy(false);
+      return;
+    }
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null, filter: parsedFilter.filter });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
@@ -92,6 +101,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           profile,
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
+          ...(parsedFilter.filter ? { filter: parsedFilter.filter } : {}),
         });
         navigate(`/endpoints/${encodeURIComponent(created.id)}?created=1`);
       }
@@ -161,6 +171,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           onCustom={setCustom}
           errors={fieldErrors('events')}
         />
+        <FilterEditor value={filter} onInput={setFilter} issues={error?.issues.filter((issue) => issue.path === 'filter' || issue.path.startsWith('filter.')) ?? []} />
         <div class="field">
           <label for="description">Description (optional)</label>
           <input id="description" type="text" maxLength={2000} value={description} onInput={(event) => setDescription(event.currentTarget.value)} />
