@@ -1,7 +1,7 @@
 import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
-import type { CompatStore, DeliveryStore, EventStore, OperationStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
+import type { CompatStore, DeliveryStore, EventStore, OperationStore, SigningKeyStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
@@ -26,6 +26,8 @@ export interface AppDependencies {
   logger: Logger;
   metrics: HookfleetMetrics;
   tenants: TenantStore;
+  /** Each tenant's ed25519 key pairs (`v1a` signatures) and their published public halves. */
+  signingKeys: SigningKeyStore;
   events: EventService;
   subscriptions: SubscriptionService;
   deliveries: DeliveryStore;

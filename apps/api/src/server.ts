@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
@@ -41,6 +41,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     errorLog.log('warn', 'accepted events left unconfirmed: the same ids sent again are enqueued again', error);
   });
   const subscriptionStore = new SubscriptionStore(redis, keys);
+  const signingKeys = new SigningKeyStore(redis, keys);
   const deliveries = new DeliveryStore(redis, keys, Math.max(eventStore.payloadTtlSeconds, 48 * 3600));
   const transport = new DeliveryTransport({
     timeoutMs: config.deliveryTimeoutMs,
@@ -57,8 +58,9 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     logger,
     metrics,
     tenants,
+    signingKeys,
     events,
-    subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets, maxSubscriptionsPerTenant: config.maxSubscriptionsPerTenant }),
+    subscriptions: new SubscriptionService(subscriptionStore, tenants, { allowPrivateTargets: config.allowPrivateTargets, maxSubscriptionsPerTenant: config.maxSubscriptionsPerTenant }, signingKeys),
     deliveries,
     queues,
     eventStore,

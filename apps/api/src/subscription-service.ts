@@ -9,10 +9,11 @@ import {
   type SubscriptionCreate,
   type Subscription,
   type SubscriptionPatch,
+  type SignatureScheme,
 } from '@hookfleet/core';
 import { findProfile, rotateSecret, type ProviderProfile } from '@hookfleet/profiles';
 import { assertTargetAllowed, targetPolicy } from '@hookfleet/delivery';
-import type { SubscriptionStore, TenantStore } from '@hookfleet/store';
+import type { SigningKeyStore, SubscriptionStore, TenantStore } from '@hookfleet/store';
 import { ownsSubscription, type OwnerScope } from './portal/subscription-scope.js';
 
 export interface SubscriptionServiceOptions {
@@ -26,6 +27,7 @@ export class SubscriptionService {
     readonly store: SubscriptionStore,
     private readonly tenants: TenantStore,
     private readonly options: SubscriptionServiceOptions,
+    private readonly signingKeys: SigningKeyStore,
   ) {}
 
   profileOrThrow(name: string, path = 'profile'): ProviderProfile {
@@ -59,11 +61,24 @@ export class SubscriptionService {
     if (problem) throw new ValidationFailed('invalid secret', [{ path, message: `${problem} (profile ${profile.name})` }]);
   }
 
+  /**
+   * A scheme the profile does not sign with is refused (a provider's own scheme is its only one); a `v1a` subscription's
+   * tenant gets its first key pair here, so its deliveries never wait for one.
+   */
+  async checkSignature(profile: ProviderProfile, tenant: string, signature: SignatureScheme | undefined): Promise<void> {
+    if (signature === undefined || signature === 'v1') return;
+    if (!(profile.signatureSchemes ?? ['v1']).includes(signature)) {
+      throw new ValidationFailed('signature scheme not available', [{ path: 'signature', message: `profile ${profile.name} signs with its own scheme, not ${signature}` }]);
+    }
+    await this.signingKeys.ensure(tenant);
+  }
+
   async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}, secretPath = 'secret'): Promise<Subscription> {
     if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     this.checkSecret(profile, input.secret, secretPath);
+    await this.checkSignature(profile, tenant, input.signature);
     const where = storedDestination(input);
     if (!where.destination) await this.checkUrl(where.url, input.destination ? 'destination.url' : 'url');
     const limit = this.options.maxSubscriptionsPerTenant;
@@ -79,6 +94,7 @@ export class SubscriptionService {
       batch: input.batch ?? null,
       events: [...new Set(input.events)],
       secret: input.secret ?? profile.generateSecret?.() ?? null,
+      ...(input.signature === 'v1a' ? { signature: input.signature } : {}),
       description: input.description ?? null,
       metadata: input.metadata ?? {},
       active: input.active,
@@ -110,6 +126,7 @@ export class SubscriptionService {
     const profile = this.profileOrThrow(current.profile);
     if (patch.events) this.checkEvents(profile, patch.events);
     this.checkSecret(profile, patch.secret, secretPath);
+    await this.checkSignature(profile, current.tenant, patch.signature);
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
     if (patch.url !== undefined || patch.destination !== undefined) {
       const where = storedDestination(patch);
@@ -123,6 +140,7 @@ export class SubscriptionService {
     }
     if (patch.events !== undefined) next.events = [...new Set(patch.events)];
     if (patch.secret !== undefined) Object.assign(next, rotateSecret(current, patch.secret, new Date()));
+    if (patch.signature !== undefined) next.signature = patch.signature;
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.metadata !== undefined) next.metadata = patch.metadata;
     if (patch.delay_seconds !== undefined) next.delay_seconds = patch.delay_seconds;

@@ -12,6 +12,7 @@ export function publicSubscription(subscription: Subscription) {
     events: subscription.events,
     secret: subscription.secret,
     previous_secret_expires_at: subscription.previous_secrets?.[0]?.expires_at ?? null,
+    signature: subscription.signature ?? 'v1',
     description: subscription.description,
     metadata: subscription.metadata,
     active: subscription.active,

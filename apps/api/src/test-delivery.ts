@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newId, Unprocessable, ValidationFailed, type StoredEvent, type Subscription } from '@hookfleet/core';
 import { HOUR, findProfile } from '@hookfleet/profiles';
 import { buildRequest, HttpDestination, judge, type DeliveryTransport, type OutgoingRequest } from '@hookfleet/delivery';
+import type { SigningKeyStore } from '@hookfleet/store';
 
 export interface TestDeliveryResult {
   ok: boolean;
@@ -18,6 +19,7 @@ export async function sendTestDelivery(
   transport: DeliveryTransport,
   subscription: Subscription,
   input: { type?: string | undefined; data?: unknown },
+  signingKeys: Pick<SigningKeyStore, 'ensure'>,
 ): Promise<TestDeliveryResult> {
   const profile = findProfile(subscription.profile);
   if (!profile) throw new ValidationFailed('unknown profile', [{ path: 'profile', message: subscription.profile }]);
@@ -42,7 +44,8 @@ export async function sendTestDelivery(
   if (secretProblem) throw new Unprocessable('the subscription cannot be signed', [{ path: 'secret', message: `${secretProblem}; rotate the secret` }]);
   let request: OutgoingRequest;
   try {
-    request = buildRequest(profile, { deliveryId, event, subscription, attempt: 1 }, now);
+    const keys = subscription.signature === 'v1a' ? await signingKeys.ensure(subscription.tenant) : undefined;
+    request = buildRequest(profile, { deliveryId, event, subscription, attempt: 1, signingKeys: keys }, now);
   } catch (error) {
     throw new Unprocessable('the test delivery could not be built', [{ path: '(subscription)', message: error instanceof Error ? error.message : String(error) }]);
   }

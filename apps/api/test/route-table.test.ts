@@ -24,6 +24,7 @@ describe('every declared native route answers what it declares', () => {
     receiver = await new TestReceiver().start();
     fleet = await startFleet({ RETRY_DELAY_SCALE: '0.0001' });
     tenant = await fleet.createTenant('routes');
+    fixtures.tenants = tenant.id;
     const subscription = await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/routes'), events: ['*'] }, tenant.api_key);
     fixtures.subscriptions = subscription.body.id;
     const event = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'routes.seed', data: { n: 1 } });
@@ -66,7 +67,7 @@ describe('every declared native route answers what it declares', () => {
       'get /v1/deliveries': `?subscription=${fixtures.subscriptions}`,
     };
     const collection = /^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '';
-    const path = `${route.path.replace(':id', fixtures[collection] ?? 'none').replace(':profile/:type', 'standard/routes.typed')}${queries[key] ?? ''}`;
+    const path = `${route.path.replace(':id', fixtures[collection] ?? 'none').replace(':tenant', tenant.id).replace(':profile/:type', 'standard/routes.typed')}${queries[key] ?? ''}`;
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }
 

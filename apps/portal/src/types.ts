@@ -15,8 +15,16 @@ export interface Endpoint {
   previous_secret_expires_at: string | null;
   /** Only events it takes are delivered (docs/delivery.md, "Payload filters"). */
   filter?: Record<string, unknown> | null;
+  signature: SignatureScheme;
   created_at: string;
   updated_at: string;
+}
+
+export type SignatureScheme = 'v1' | 'v1a';
+
+/** GET /v1/tenants/:id/signing-keys: the public halves only. */
+export interface SigningKeySet {
+  keys: Array<{ kid: string; kty: 'OKP'; crv: 'Ed25519'; x: string; status: 'current' | 'previous'; expires_at?: string }>;
 }
 
 /** GET /v1/subscriptions/:id answers this; the portal keeps the secret out of its state until it is asked for. */

@@ -3,15 +3,18 @@ import type { Subscription } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { HttpDestination } from '@hookfleet/delivery';
 import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
+import { SigningKeyStore } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
+import { SigningKeyCache } from './signing-key-cache.js';
 
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
 
 /** The delivery engine of this worker, its destination the HTTP transport. */
 export function engineFor(context: WorkerContext) {
+  const signingKeys = new SigningKeyCache(new SigningKeyStore(context.redis, context.keys));
   return createEngine({
     destination: new HttpDestination(context.transport),
     deliveries: context.deliveries,
@@ -23,6 +26,7 @@ export function engineFor(context: WorkerContext) {
     retryDelayScale: context.config.retryDelayScale,
     retentionMs: context.config.eventRetentionHours * HOUR,
     releaseEnded: createEventRelease(context.events, context.deliveries, context.eventCache, context.logger),
+    signingKeys: (tenant) => signingKeys.keysFor(tenant),
   });
 }
 

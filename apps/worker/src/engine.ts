@@ -1,4 +1,4 @@
-import type { AttemptRecord, StoredEvent, Subscription } from '@hookfleet/core';
+import type { AttemptRecord, SigningKeyPair, StoredEvent, Subscription } from '@hookfleet/core';
 import { buildAndSend, judge, statusOf, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
 import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
 import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
@@ -52,6 +52,8 @@ export interface EngineParts {
   retentionMs: number;
   /** Retention 0: drops the events whose last delivery just ended (housekeeping after settle). */
   releaseEnded?: (results: readonly AttemptResult[]) => Promise<void>;
+  /** A tenant's key pairs for `v1a` signatures, read through a cache (signing-key-cache.ts). */
+  signingKeys?: (tenant: string) => Promise<readonly SigningKeyPair[]>;
 }
 
 interface Judged {
@@ -71,8 +73,8 @@ export function createEngine(parts: EngineParts) {
   const bucketMs = retryBucketMs(parts.retryDelayScale);
 
   /** Build → send → judge for one delivery; null when it was not sent (its destination stalled: it stays as it was). */
-  async function attemptOne(subscription: Subscription, profile: ProviderProfile, item: AttemptItem, final: boolean): Promise<Judged | null> {
-    const { outcome, sentAt } = await buildAndSend(destination, profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt });
+  async function attemptOne(subscription: Subscription, profile: ProviderProfile, item: AttemptItem, final: boolean, signingKeys: readonly SigningKeyPair[] | undefined): Promise<Judged | null> {
+    const { outcome, sentAt } = await buildAndSend(destination, profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt, signingKeys });
     if (outcome.kind === 'stalled') return null;
     const judgement = judge({
       profile,
@@ -195,10 +197,12 @@ export function createEngine(parts: EngineParts) {
    */
   async function runPart(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], options: PartOptions): Promise<{ stalled: boolean; attempted: Attempted[] }> {
     let stalled = false;
+    // Read once per part, and only for v1a subscriptions: the others' path has no read and no await more.
+    const signingKeys = subscription.signature === 'v1a' ? await parts.signingKeys?.(subscription.tenant) : undefined;
     const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
       // Once the destination stalled, the rest is not started.
       if (stalled) return null;
-      const judged = await attemptOne(subscription, profile, item, options.final === true);
+      const judged = await attemptOne(subscription, profile, item, options.final === true, signingKeys);
       if (!judged) stalled = true;
       return judged;
     });

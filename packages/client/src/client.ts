@@ -31,6 +31,7 @@ import type {
   SubscriptionInput,
   SubscriptionListQuery,
   SubscriptionUpdate,
+  SigningKeySet,
 } from './types.js';
 import { parseEach, parseInput } from './validate.js';
 
@@ -87,6 +88,11 @@ export interface HookfleetClient {
   portalSessions: {
     /** A link to the endpoint portal for the tenant of the token. */
     create(input?: PortalSessionInput): Promise<PortalSession>;
+  };
+  /** A tenant's `v1a` public keys (readable without a token) and their rotation (operator or the tenant itself). */
+  signingKeys: {
+    list(tenant: string): Promise<SigningKeySet>;
+    rotate(tenant: string): Promise<SigningKeySet>;
   };
 }
 
@@ -152,6 +158,10 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     },
     portalSessions: {
       create: (input = {}) => request('POST', '/v1/portal-sessions', input),
+    },
+    signingKeys: {
+      list: (tenant) => request('GET', `/v1/tenants/${segment(tenant)}/signing-keys`),
+      rotate: (tenant) => request('POST', `/v1/tenants/${segment(tenant)}/signing-keys/rotate`),
     },
   };
 }

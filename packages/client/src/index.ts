@@ -11,6 +11,7 @@ export {
   WebhookVerificationError,
 } from './errors.js';
 export { verifyWebhook, type StandardWebhookPayload, type WebhookBody, type WebhookHeaders } from './verify.js';
+export type { Ed25519Jwk, WebhookPublicKey } from './verify-v1a.js';
 export type * from './types.js';
 export type * from './operation-types.js';
 export type * from './event-type-types.js';

@@ -1,5 +1,6 @@
 import { Webhook, WebhookVerificationError as StandardWebhooksError } from 'standardwebhooks';
 import { WebhookVerificationError } from './errors.js';
+import { isPublicKey, verifyV1a, type WebhookPublicKey } from './verify-v1a.js';
 
 /** Request headers as node:http gives them (lowercase, string | string[]), a plain object, or Fetch `Headers`. */
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
@@ -33,24 +34,44 @@ function toPayload(body: WebhookBody): string | Buffer {
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
-/**
- * Checks a Standard Webhooks delivery (`webhook-id`, `webhook-timestamp` within 5 minutes, `webhook-signature`
- * keyed by the subscription's `whsec_` secret) and returns its parsed JSON body. Throws WebhookVerificationError
- * otherwise; answer such a request with a 4xx. The payload's shape is not checked: `Payload` is the caller's claim.
- */
-export function verifyWebhook<Payload = StandardWebhookPayload>(secret: string, body: WebhookBody, headers: WebhookHeaders): Payload {
-  let webhook: Webhook;
-  try {
-    webhook = new Webhook(secret);
-  } catch (error) {
-    throw new WebhookVerificationError(`webhook secret unusable: ${(error as Error).message}`, { cause: error });
-  }
+function signatureHeadersOf(headers: WebhookHeaders): Record<(typeof SIGNATURE_HEADERS)[number], string> {
   const signatureHeaders: Record<string, string> = {};
   for (const name of SIGNATURE_HEADERS) {
     const value = headerValue(headers, name);
     if (!value) throw new WebhookVerificationError(`webhook header ${name} missing`);
     signatureHeaders[name] = value;
   }
+  return signatureHeaders as Record<(typeof SIGNATURE_HEADERS)[number], string>;
+}
+
+function parsedBody<Payload>(payload: string | Buffer): Payload {
+  try {
+    return JSON.parse(payload.toString()) as Payload;
+  } catch (error) {
+    throw new WebhookVerificationError('webhook body is signed but not JSON', { cause: error });
+  }
+}
+
+/**
+ * Checks a Standard Webhooks delivery (`webhook-id`, `webhook-timestamp` within 5 minutes, `webhook-signature`) and
+ * returns its parsed JSON body. `key` is the subscription's `whsec_` secret for `v1` (HMAC) signatures, or for `v1a`
+ * (ed25519) the tenant's public key: a `whpk_…` key, a JWK, or the JWKS document the fleet publishes. Throws
+ * WebhookVerificationError otherwise; answer such a request with a 4xx. `Payload` is the caller's claim.
+ */
+export function verifyWebhook<Payload = StandardWebhookPayload>(key: string | WebhookPublicKey, body: WebhookBody, headers: WebhookHeaders): Payload {
+  if (isPublicKey(key)) {
+    const payload = toPayload(body);
+    verifyV1a(key, Buffer.isBuffer(payload) ? payload : Buffer.from(payload), signatureHeadersOf(headers));
+    return parsedBody<Payload>(payload);
+  }
+  const secret = key;
+  let webhook: Webhook;
+  try {
+    webhook = new Webhook(secret);
+  } catch (error) {
+    throw new WebhookVerificationError(`webhook secret unusable: ${(error as Error).message}`, { cause: error });
+  }
+  const signatureHeaders = signatureHeadersOf(headers);
   try {
     return webhook.verify(toPayload(body), signatureHeaders) as Payload;
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { DisabledReason, RateLimit } from './schemas.js';
 import type { BatchOptions, Destination } from './destination-schema.js';
 import type { EventFilter } from './event-filter-schema.js';
+import type { SignatureScheme } from './signing-keys.js';
 
 export interface Tenant {
   id: string;
@@ -36,6 +37,8 @@ export interface Subscription {
   secret: string | null;
   /** Secrets replaced within the last 24 h: signing profiles sign with them too, so receivers can rotate calmly. */
   previous_secrets?: Array<{ secret: string; expires_at: string }>;
+  /** Standard Webhooks scheme; absent (stored before it existed): `v1`. `v1a` signs with the tenant's key pair. */
+  signature?: SignatureScheme;
   description: string | null;
   metadata: Record<string, unknown>;
   active: boolean;

@@ -13,3 +13,4 @@ export * from './log-throttle.js';
 export * from './event-filter-schema.js';
 export * from './event-filter.js';
 export * from './event-type-schemas.js';
+export * from './signing-keys.js';

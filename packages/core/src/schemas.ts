@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { batchSchema, destinationSchema, subscriptionUrlSchema } from './destination-schema.js';
 import { eventFilterSchema } from './event-filter-schema.js';
+import { signatureSchemeSchema } from './signing-keys.js';
 
 /** Any JSON value that does not nest deeper than MAX_JSON_DEPTH. */
 export const boundedJson = z.unknown().refine((value) => !nestsDeeperThan(value), `nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -56,6 +57,8 @@ const subscriptionFields = {
   batch: batchSchema.optional(),
   events: z.array(z.string().min(1).max(200)).min(1).max(500),
   secret: z.string().min(8).max(500).optional(),
+  /** `v1` (HMAC, the default) or `v1a` (ed25519, the tenant's key pair): profiles that sign the Standard Webhooks way. */
+  signature: signatureSchemeSchema.optional(),
   description: z.string().max(2000).optional(),
   metadata: z.record(z.string(), boundedJson).optional(),
   active: z.boolean().default(true),
@@ -101,6 +104,7 @@ export const subscriptionPatchSchema = z
     batch: batchSchema.nullable().optional(),
     events: subscriptionFields.events.optional(),
     secret: subscriptionFields.secret,
+    signature: subscriptionFields.signature,
     description: subscriptionFields.description.nullable(),
     metadata: subscriptionFields.metadata,
     active: z.boolean().optional(),

@@ -1,4 +1,4 @@
-import type { StoredEvent, Subscription } from '@hookfleet/core';
+import type { SigningKeyPair, StoredEvent, Subscription } from '@hookfleet/core';
 import type { ProviderProfile } from '@hookfleet/profiles';
 import type { Destination } from './destination.js';
 import type { SendOutcome } from './judge.js';
@@ -10,6 +10,8 @@ export interface AttemptRequest {
   subscription: Subscription;
   /** 1 for the first attempt. */
   attempt: number;
+  /** The tenant's key pairs, when the subscription signs `v1a` (the engine reads them through a cache). */
+  signingKeys?: readonly SigningKeyPair[] | undefined;
 }
 
 /**

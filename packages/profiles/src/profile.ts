@@ -1,4 +1,4 @@
-import type { DisabledReason, StoredEvent, Subscription } from '@hookfleet/core';
+import type { DisabledReason, SignatureScheme, SigningKeyPair, StoredEvent, Subscription } from '@hookfleet/core';
 import type { CompatApi } from './compat.js';
 import type { EventShape } from './event-shape.js';
 
@@ -16,6 +16,8 @@ export interface DeliveryRequestContext {
   /** 1 for the first attempt. */
   attempt: number;
   now: Date;
+  /** The tenant's key pairs, current first: given when the subscription signs `v1a`. */
+  signingKeys?: readonly SigningKeyPair[] | undefined;
 }
 
 /** What a profile adds to a delivery; the pipeline adds Content-Type, User-Agent and webhook-id itself. */
@@ -65,6 +67,8 @@ export interface ProviderProfile {
    * holds a secret its deliveries cannot be signed with.
    */
   secretProblem?(secret: string): string | null;
+  /** The subscription `signature` values this profile signs with; absent = `v1` only (its own scheme). */
+  signatureSchemes?: readonly SignatureScheme[];
   isKnownEventType(type: string): boolean;
   /** Whether a subscription may list this entry in its `events` (exact names or the profile's wildcards). */
   isValidSubscriptionEvent(pattern: string): boolean;

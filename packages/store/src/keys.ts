@@ -35,6 +35,8 @@ export class Keys {
   dedupe(eventId: string) { return `${this.tag('evt', eventId)}:dedupe`; }
   event(eventId: string) { return `${this.tag('evt', eventId)}:payload`; }
   tenantEvents(tenant: string) { return `${this.tag('ten', tenant)}:events`; }
+  /** The tenant's ed25519 key pairs for `v1a` signatures, current first (signing-key-store.ts). */
+  signingKeys(tenant: string) { return `${this.tag('ten', tenant)}:signing-keys`; }
   delivery(id: string) { return this.tag('dlv', id); }
   /** An ordered subscription's backlog (and, with suffixes, its counter and turn): the subscription's slot. */
   orderedBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ordered`; }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, eventFilterSchema, rateLimitSchema } from '@hookfleet/core';
+import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, eventFilterSchema, rateLimitSchema, signatureSchemeSchema } from '@hookfleet/core';
 
 /**
  * The bodies the native routes answer with, as zod schemas: the OpenAPI document publishes them, and the route test
@@ -58,6 +58,7 @@ export const subscriptionSchema = z.object({
   events: z.array(z.string()),
   secret: z.string().nullable(),
   previous_secret_expires_at: nullableIso,
+  signature: signatureSchemeSchema.describe('v1: HMAC with the secret; v1a: ed25519 with the tenant\'s key pair (GET /v1/tenants/{id}/signing-keys)'),
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   active: z.boolean(),

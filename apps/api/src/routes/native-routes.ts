@@ -1,6 +1,7 @@
 import type { NativeRoute } from './route-table.js';
 import { healthRoutes } from './health.js';
 import { tenantRoutes } from './tenants.js';
+import { signingKeyRoutes } from './signing-keys.js';
 import { publishRoutes } from './events.js';
 import { eventLogRoutes } from './event-log.js';
 import { subscriptionRoutes } from './subscriptions.js';
@@ -19,6 +20,7 @@ import { homeRoutes } from './home.js';
  */
 export const nativeRoutes: readonly NativeRoute[] = [
   ...tenantRoutes,
+  ...signingKeyRoutes,
   ...publishRoutes,
   ...eventLogRoutes,
   ...subscriptionRoutes,

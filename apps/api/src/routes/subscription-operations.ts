@@ -67,9 +67,9 @@ export const subscriptionOperationRoutes: NativeRoute[] = [
     body: testDeliverySchema,
     answers: { 200: { description: 'How the endpoint answered', schema: testDeliveryResultSchema } },
     errors: ['not_found', 'unprocessable'],
-    async handler(call, { subscriptions, transport }) {
+    async handler(call, { subscriptions, transport, signingKeys }) {
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
-      return { status: 200, body: await sendTestDelivery(transport, subscription, call.body) };
+      return { status: 200, body: await sendTestDelivery(transport, subscription, call.body, signingKeys) };
     },
   }),
   route({

@@ -4,6 +4,7 @@ import { deliveryJson, deliveryText } from '../listen/delivery-format.js';
 import { startReceiver, type RunningReceiver } from '../listen/receiver.js';
 import { loadSignatureSchemes } from '../listen/schemes.js';
 import { checkSignature } from '../listen/signature-schemes.js';
+import { publicKeysOf } from '../listen/public-keys.js';
 
 export const DEFAULT_LISTEN_PORT = 8787;
 const HOST = '127.0.0.1';
@@ -17,19 +18,23 @@ export const listen: Command = {
       type: 'string',
       multiple: true,
       value: 'secret',
-      description: "the subscription's signing secret (whsec_…); without one, signatures are shown unchecked",
+      description: "the subscription's signing secret (whsec_…), or a tenant's public key (whpk_…); without one, signatures are shown unchecked",
     },
+    tenant: { type: 'string', value: 'tenant', description: "verify v1a signatures with this tenant's public keys, fetched from the fleet at start" },
     status: { type: 'string', value: 'code', description: 'answer every delivery with this HTTP status (default 200; a 5xx shows the retry ladder)' },
   },
   examples: [
     'hookfleet listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     'hookfleet subscriptions create http://127.0.0.1:8787/hook --tenant ten_123 --events "*"   # then listen with its secret',
     'hookfleet listen --port 0 --json | jq .body',
+    'hookfleet listen --tenant ten_123   # verifies v1a deliveries with the tenant\'s published keys',
   ],
-  async run({ io, json }, input) {
+  async run({ io, json, client }, input) {
     const port = input.integer('port', { min: 0, max: 65_535 }) ?? DEFAULT_LISTEN_PORT;
     const status = input.integer('status', { min: 200, max: 599 }) ?? 200;
-    const secrets = input.strings('secret').filter((secret) => secret !== '');
+    const tenant = input.string('tenant');
+    const publicKeys = tenant ? publicKeysOf(await client().signingKeys.list(tenant)) : [];
+    const secrets = [...input.strings('secret').filter((secret) => secret !== ''), ...publicKeys];
     const signatureSchemes = await loadSignatureSchemes();
     let receiver: RunningReceiver;
     try {
@@ -46,7 +51,7 @@ export const listen: Command = {
     }
     // The address goes to stderr, so `--json` output on stdout is only deliveries.
     io.stderr.write(
-      `listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${signatureSchemes.map((scheme) => scheme.profile).join(', ')} signatures` : 'no --secret: signatures unchecked'}); Ctrl-C stops\n`,
+      `listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${[...new Set(signatureSchemes.map((scheme) => scheme.profile))].join(', ')} signatures` : 'no --secret: signatures unchecked'}); Ctrl-C stops\n`,
     );
     try {
       await io.untilStopped();

@@ -5,6 +5,7 @@ import { eventTypesCreate, eventTypesUpdate } from './event-type-edit.js';
 import { subscriptionsUpdate } from './subscription-update.js';
 import { listen } from './listen.js';
 import { publish } from './publish.js';
+import { signingKeysRotate, signingKeysShow } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
@@ -29,5 +30,7 @@ export const commands: readonly Command[] = [
   eventTypes,
   eventTypesCreate,
   eventTypesUpdate,
+  signingKeysShow,
+  signingKeysRotate,
   listen,
 ];

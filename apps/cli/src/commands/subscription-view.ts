@@ -26,6 +26,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['events', subscription.events.join(', ')],
     ['active', activeLabel(subscription)],
     ['secret', subscription.secret ?? '-'],
+    ['signature', subscription.signature],
     ['description', subscription.description ?? '-'],
     ['delay', `${subscription.delay_seconds}s`],
     ['rate limit', rateLimitLabel(subscription.rate_limit)],

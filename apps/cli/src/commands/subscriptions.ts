@@ -1,4 +1,5 @@
 import type { RateLimit, SubscriptionInput } from '@hookfleet/client';
+import { parseSignatureScheme, signatureOption } from './signature-option.js';
 import type { Command, ParsedInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { parseJsonFlag } from '../json-input.js';
@@ -45,6 +46,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
     ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
     ...(input.boolean('inactive') ? { active: false } : {}),
     ...(filter !== undefined ? { filter: parseJsonFlag('filter', filter) as SubscriptionInput['filter'] } : {}),
+    ...parseSignatureScheme(input),
   };
 }
 
@@ -82,6 +84,7 @@ export const subscriptionsCreate: Command = {
     tenant: tenantOption,
     profile: { type: 'string', value: 'profile', description: 'the provider profile (default standard)' },
     secret: { type: 'string', value: 'secret', description: 'the signing secret (default: a generated whsec_… for signing profiles)' },
+    signature: signatureOption,
     description: { type: 'string', value: 'text', description: 'a note for people' },
     metadata: { type: 'string', value: 'json', description: 'a JSON object kept with the subscription' },
     delay: { type: 'string', value: 'seconds', description: 'wait this long after each event before the first attempt (90, 90s, 5m)' },

@@ -1,4 +1,4 @@
-import { standardScheme, remadeSignatureScheme, type SignatureScheme } from './signature-schemes.js';
+import { standardScheme, standardV1aScheme, remadeSignatureScheme, type SignatureScheme } from './signature-schemes.js';
 
 /** Standard Webhooks' tolerance, applied to every timestamped signature: an old one is a replay. */
 const TOLERANCE_MS = 5 * 60_000;
@@ -20,6 +20,8 @@ export function signedAt(received: string, header: string, now: Date = new Date(
 export async function loadSignatureSchemes(): Promise<SignatureScheme[]> {
   const { gigapaySignature, paymoSignature } = await import('@hookfleet/profiles');
   return [
+    // Before the v1 scheme: a v1a delivery carries webhook-signature too, and its key ids say which it is.
+    standardV1aScheme,
     standardScheme,
     remadeSignatureScheme('gigapay', 'Gigapay-Signature', (secret, body, received) => gigapaySignature(secret, body, signedAt(received, 'Gigapay-Signature'))),
     remadeSignatureScheme('paymo', 'X-Paymo-Signature', (secret, body) => paymoSignature(secret, body)),

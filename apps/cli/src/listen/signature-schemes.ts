@@ -9,6 +9,8 @@ export interface SignatureScheme {
   header: string;
   /** Throws when the request was not signed with this secret (the message says why). */
   verify(secret: string, body: Buffer, headers: IncomingHttpHeaders): void;
+  /** Which of the given secrets this scheme can use; absent = all of them. */
+  accepts?(secret: string): boolean;
 }
 
 export type SignatureVerdict = 'verified' | 'invalid' | 'unchecked' | 'unsigned';
@@ -28,6 +30,22 @@ export const standardScheme: SignatureScheme = {
   verify(secret, body, headers) {
     verifyWebhook(secret, body, headers);
   },
+  accepts: (secret) => !secret.startsWith(PUBLIC_KEY_PREFIX),
+};
+
+const PUBLIC_KEY_PREFIX = 'whpk_';
+
+/**
+ * Standard Webhooks `v1a` (ed25519): marked by the key ids hookfleet sends beside the signatures, checked by the SDK
+ * with the tenant's public keys (`whpk_…`), never with a key the request names.
+ */
+export const standardV1aScheme: SignatureScheme = {
+  profile: 'standard',
+  header: 'webhook-key-id',
+  verify(publicKey, body, headers) {
+    verifyWebhook(publicKey, body, headers);
+  },
+  accepts: (secret) => secret.startsWith(PUBLIC_KEY_PREFIX),
 };
 
 function headerText(headers: IncomingHttpHeaders, name: string): string {
@@ -64,9 +82,10 @@ function firstLine(error: unknown): string {
 export function checkSignature(schemes: readonly SignatureScheme[], secrets: readonly string[], body: Buffer, headers: IncomingHttpHeaders): SignatureCheck {
   const scheme = schemes.find((candidate) => headers[candidate.header] !== undefined);
   if (!scheme) return { profile: null, verdict: 'unsigned', error: null };
-  if (secrets.length === 0) return { profile: scheme.profile, verdict: 'unchecked', error: null };
+  const usable = scheme.accepts ? secrets.filter((secret) => scheme.accepts?.(secret)) : secrets;
+  if (usable.length === 0) return { profile: scheme.profile, verdict: 'unchecked', error: null };
   let lastError = '';
-  for (const secret of secrets) {
+  for (const secret of usable) {
     try {
       scheme.verify(secret, body, headers);
       return { profile: scheme.profile, verdict: 'verified', error: null };

@@ -5,12 +5,13 @@ import { EventPicker } from '../components/event-picker.js';
 import { FilterEditor, filterText, parseFilterText } from '../components/filter-editor.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
 import { SecretField } from '../components/secret-field.js';
+import { SignatureSchemeField } from '../components/signature-scheme.js';
 import { parseEventList } from '../format.js';
 import { Link, navigate } from '../router.js';
-import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
+import type { Endpoint, EndpointWithSecret, EventType, PortalSession, SignatureScheme } from '../types.js';
 import { useResource } from '../use-resource.js';
 
-const FIELDS = ['url', 'events', 'description', 'secret', 'profile', 'filter'] as const;
+const FIELDS = ['url', 'events', 'description', 'secret', 'profile', 'signature', 'filter'] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -35,6 +36,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [custom, setCustom] = useState('');
   const [secret, setSecret] = useState('');
   const [filter, setFilter] = useState('');
+  const [signature, setSignature] = useState<SignatureScheme>('v1');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
@@ -51,6 +53,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setUrl(endpoint.url);
     setDescription(endpoint.description ?? '');
     setProfile(endpoint.profile);
+    setSignature(endpoint.signature);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
     setFilter(filterText(endpoint.filter));
@@ -92,13 +95,14 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     }
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null, filter: parsedFilter.filter });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null, signature, filter: parsedFilter.filter });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
           url: url.trim(),
           events,
           profile,
+          signature,
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
           ...(parsedFilter.filter ? { filter: parsedFilter.filter } : {}),
@@ -172,6 +176,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           errors={fieldErrors('events')}
         />
         <FilterEditor value={filter} onInput={setFilter} issues={error?.issues.filter((issue) => issue.path === 'filter' || issue.path.startsWith('filter.')) ?? []} />
+        <SignatureSchemeField value={signature} onChange={setSignature} errors={fieldErrors('signature')} />
         <div class="field">
           <label for="description">Description (optional)</label>
           <input id="description" type="text" maxLength={2000} value={description} onInput={(event) => setDescription(event.currentTarget.value)} />

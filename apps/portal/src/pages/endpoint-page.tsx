@@ -6,6 +6,7 @@ import { DeliveriesPanel } from '../components/deliveries-panel.js';
 import { ErrorNotice, Loading, Notice } from '../components/notices.js';
 import { OperationsPanel } from '../components/operations-panel.js';
 import { SecretField } from '../components/secret-field.js';
+import { SigningKeysPanel } from '../components/signature-scheme.js';
 import { TestPanel } from '../components/test-panel.js';
 import { percent, relativeTime } from '../format.js';
 import { Link } from '../router.js';
@@ -146,6 +147,7 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
             <h2 id="secret-title">Signing secret</h2>
             <SecretField endpointId={current.id} previousSecretExpiresAt={current.previous_secret_expires_at} />
           </section>
+          {current.signature === 'v1a' ? <SigningKeysPanel tenant={current.tenant} /> : null}
         </aside>
       </div>
     </main>

@@ -4,6 +4,8 @@ import type { DisabledReason } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
 import { signStandardWebhook, standardSecretProblem } from './signature.js';
 import { signingSecrets } from '../signing-secrets.js';
+import { v1aSignatureHeaders } from './signature-v1a.js';
+import { liveSigningKeys } from './signing-keys.js';
 
 /** Deliveries that died in a row, with no success between them, before the subscription is disabled as failing. */
 export const DISABLE_AFTER_CONSECUTIVE_DEAD = 20;
@@ -47,11 +49,13 @@ export const standardProfile = {
   isKnownEventType: (type) => EVENT_TYPE.test(type),
   isValidSubscriptionEvent: (pattern) => pattern === '*' || EVENT_TYPE.test(pattern.replace(/\.\*$/, '')),
   subscriptionPatternsFor: patternsFor,
-  buildRequest({ deliveryId, event, subscription, now }) {
+  signatureSchemes: ['v1', 'v1a'],
+  buildRequest({ deliveryId, event, subscription, now, signingKeys }) {
     const body = JSON.stringify({ type: event.type, timestamp: event.occurred_at, data: event.data });
     const headers: Record<string, string> = {
       'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
     };
+    if (subscription.signature === 'v1a') return { body, headers: { ...headers, ...v1aSignatureHeaders(liveSigningKeys(signingKeys ?? [], now), deliveryId, now, body) } };
     const secrets = signingSecrets(subscription, now);
     // Standard Webhooks allows several signatures, space-separated: one per secret still valid after a rotation.
     if (secrets.length > 0) headers['webhook-signature'] = secrets.map((secret) => signStandardWebhook(secret, deliveryId, now, body)).join(' ');
