@@ -77,7 +77,7 @@ describe('tenants are kept apart on every route', () => {
     // Event types belong to the operator, not to a tenant: `:profile/:type` names no victim's data.
     if (!/:id\b/.test(path)) return '';
     const collection = /^\/v1\/([a-z-]+)\/:id/.exec(path)?.[1];
-    const fixture = { subscriptions: fixtures.subscription, deliveries: fixtures.delivery, events: fixtures.event, operations: fixtures.operation }[collection ?? ''];
+    const fixture = { subscriptions: fixtures.subscription, deliveries: fixtures.delivery, events: fixtures.event, operations: fixtures.operation, tenants: victim.id }[collection ?? ''];
     if (!fixture) throw new Error(`no victim fixture for ${path}: add one to this table`);
     return fixture;
   }
