@@ -10,6 +10,7 @@ import { errorHandler } from './error-handler.js';
 import { jsonBody } from './json-body.js';
 import { httpMetrics } from './http-metrics.js';
 import type { EventService } from './event-service.js';
+import type { EventTypeService } from './event-type-service.js';
 import type { SubscriptionService } from './subscription-service.js';
 import type { PollMessages } from './poll/poll-messages.js';
 import { QUEUE_ADMIN_PATH, queueAdmin } from './admin/queue-admin.js';
@@ -38,6 +39,8 @@ export interface AppDependencies {
   operations: OperationStore;
   /** Provider ids, per-tenant sequences and idempotency answers of the compat routes. */
   compatStore: CompatStore;
+  /** The event catalogue with its JSON Schemas: every profile's documented shapes and the registered types. */
+  eventTypes: EventTypeService;
   /** Sends test deliveries (POST /v1/subscriptions/:id/test) through the same guard and timeout as the workers. */
   transport: DeliveryTransport;
   /** Where test deliveries go, by the subscription's destination kind (HTTP through `transport`, the brokers). */

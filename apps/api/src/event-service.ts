@@ -4,6 +4,7 @@ import type { EventStore, TenantStore } from '@hookfleet/store';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { IngestBatcher } from './ingest-batcher.js';
 import { TokenBuckets, TooManyRequests } from './abuse-limits.js';
+import type { EventSchemas } from './event-schemas.js';
 
 export interface IngestResult {
   id: string;
@@ -19,18 +20,26 @@ export class EventService {
     private readonly events: EventStore,
     private readonly batcher: IngestBatcher,
     private readonly metrics: HookfleetMetrics,
+    private readonly schemas: EventSchemas,
     private readonly ingestLimit: TokenBuckets = new TokenBuckets(0),
   ) {}
 
   async ingest(inputs: readonly EventInput[], pathPrefix: string[] = []): Promise<IngestResult[]> {
     const issues: IssueDetail[] = [];
+    const schemasLoading = this.schemas.refreshIfStale();
+    if (schemasLoading) await schemasLoading;
     const now = new Date().toISOString();
     const stored: StoredEvent[] = [];
     for (const [index, input] of inputs.entries()) {
-      const at = (field: string) => [...pathPrefix, ...(pathPrefix.length ? [String(index)] : []), field].join('.');
+      const eventPath = pathPrefix.length ? `${pathPrefix.join('.')}.${index}` : '';
+      const at = (field: string) => (eventPath ? `${eventPath}.${field}` : field);
       const profile = findProfile(input.profile);
       if (!profile) issues.push({ path: at('profile'), message: `unknown profile ${input.profile}` });
       else if (!profile.isKnownEventType(input.type)) issues.push({ path: at('type'), message: `${input.type} is not an event of profile ${input.profile}` });
+      else {
+        const shapeIssues = this.schemas.issues(input, eventPath);
+        if (shapeIssues.length > 0) issues.push(...shapeIssues);
+      }
       if (!(await this.tenantExists(input.tenant))) issues.push({ path: at('tenant'), message: `unknown tenant ${input.tenant}` });
       stored.push({
         id: input.id ?? newId('evt'),

@@ -5,11 +5,13 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
 import { EventService } from './event-service.js';
+import { EventSchemas } from './event-schemas.js';
+import { EventTypeService } from './event-type-service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { withIngestFastPath } from './ingest-fast-path.js';
 import { SubscriptionService } from './subscription-service.js';
@@ -60,7 +62,9 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     releaseEnded: config.eventRetentionHours === 0,
   });
   const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
-  const events = new EventService(tenants, eventStore, batcher, metrics, new TokenBuckets(config.tenantIngestRate));
+  const eventTypeStore = new EventTypeStore(redis, keys);
+  const eventSchemas = new EventSchemas(eventTypeStore);
+  const events = new EventService(tenants, eventStore, batcher, metrics, eventSchemas, new TokenBuckets(config.tenantIngestRate));
   const dependencies: AppDependencies = {
     adminToken: config.adminToken,
     logger,
@@ -75,6 +79,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     eventStore,
     operations: new OperationStore(redis, keys),
     compatStore: new CompatStore(redis, keys),
+    eventTypes: new EventTypeService(eventTypeStore, eventSchemas),
     transport,
     testDestination: testDestinations.destination,
     retentionMs: eventStore.payloadTtlSeconds * 1000,

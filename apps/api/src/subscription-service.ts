@@ -113,6 +113,7 @@ export class SubscriptionService {
       delay_seconds: input.delay_seconds ?? 0,
       rate_limit: input.rate_limit ?? null,
       ordered: input.ordered ?? false,
+      filter: input.filter ?? null,
       compat,
       created_at: now,
       updated_at: now,
@@ -156,6 +157,7 @@ export class SubscriptionService {
     if (patch.delay_seconds !== undefined) next.delay_seconds = patch.delay_seconds;
     if (patch.rate_limit !== undefined) next.rate_limit = patch.rate_limit;
     if (patch.ordered !== undefined) next.ordered = patch.ordered;
+    if (patch.filter !== undefined) next.filter = patch.filter;
     if (patch.active !== undefined) {
       next.active = patch.active;
       next.disabled_reason = patch.active ? null : 'manual';

@@ -21,6 +21,7 @@ export function publicSubscription(subscription: Subscription) {
     delay_seconds: subscription.delay_seconds,
     rate_limit: subscription.rate_limit,
     ordered: subscription.ordered ?? false,
+    filter: subscription.filter ?? null,
     created_at: subscription.created_at,
     updated_at: subscription.updated_at,
   };

@@ -137,7 +137,9 @@ describe("the operator's toolkit", () => {
     const response = await fleet.call('GET', '/v1/event-types', undefined, tenant.api_key);
     expect(response.status).toBe(200);
     expect(response.body.data.length).toBeGreaterThan(0);
-    for (const entry of response.body.data) expect(entry).toEqual({ profile: expect.any(String), type: expect.any(String), description: expect.any(String) });
+    for (const entry of response.body.data) {
+      expect(entry).toEqual({ profile: expect.any(String), type: expect.any(String), description: expect.any(String), schema: entry.schema === null ? null : expect.any(Object), deprecated: false });
+    }
     const standard = await fleet.call('GET', '/v1/event-types?profile=standard', undefined, tenant.api_key);
     expect(standard.body.data.every((entry: { profile: string }) => entry.profile === 'standard')).toBe(true);
   });

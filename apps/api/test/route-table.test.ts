@@ -59,6 +59,8 @@ describe('every declared native route answers what it declares', () => {
       'post /v1/subscriptions/:id/rotate-secret': {},
       'post /v1/portal-sessions': { tenant: tenant.id },
       'post /portal/session': { tenant: tenant.id },
+      'post /v1/event-types': { profile: 'standard', type: 'routes.typed', schema: { type: 'object' } },
+      'patch /v1/event-types/:profile/:type': { deprecated: true },
     };
     const queries: Record<string, string> = {
       'get /v1/subscriptions': `?tenant=${tenant.id}`,
@@ -67,7 +69,7 @@ describe('every declared native route answers what it declares', () => {
     };
     // Only a poll subscription has messages and a backlog.
     const collection = /\/(messages|backlog)$/.test(route.path) ? 'poll' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
-    const path = `${route.path.replace(':id', fixtures[collection] ?? 'none').replace(':tenant', tenant.id)}${queries[key] ?? ''}`;
+    const path = `${route.path.replace(':id', fixtures[collection] ?? 'none').replace(':tenant', tenant.id).replace(':profile/:type', 'standard/routes.typed')}${queries[key] ?? ''}`;
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }
 

@@ -74,16 +74,17 @@ describe('tenants are kept apart on every route', () => {
 
   /** The id a route's `:id` stands for, by the collection it names. */
   function victimIdFor(path: string): string {
-    if (!path.includes(':')) return '';
+    // Event types belong to the operator, not to a tenant: `:profile/:type` names no victim's data.
+    if (!/:id\b/.test(path)) return '';
     const collection = /^\/v1\/([a-z-]+)\/:id/.exec(path)?.[1];
-    const fixture = { subscriptions: fixtures.subscription, deliveries: fixtures.delivery, events: fixtures.event, operations: fixtures.operation }[collection ?? ''];
+    const fixture = { subscriptions: fixtures.subscription, deliveries: fixtures.delivery, events: fixtures.event, operations: fixtures.operation, tenants: victim.id }[collection ?? ''];
     if (!fixture) throw new Error(`no victim fixture for ${path}: add one to this table`);
     return fixture;
   }
 
   /** A request that would succeed for the victim: valid body, the victim's ids in the path and the query. */
   function requestFor(route: NativeRoute): { path: string; body?: unknown } {
-    const path = route.path.replace(/:id\b/, victimIdFor(route.path));
+    const path = route.path.replace(/:id\b/, victimIdFor(route.path)).replace(':profile/:type', 'standard/victim.type');
     const since = new Date(Date.now() - 3600_000).toISOString();
     const bodies: Record<string, unknown> = {
       'post /v1/tenants': { name: 'intruder' },

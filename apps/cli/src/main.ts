@@ -19,7 +19,10 @@ function select(argv: readonly string[]): Selection {
   if (first === undefined || first.startsWith('-')) return { command: undefined, group: undefined, rest: [...argv] };
   if (groups.has(first)) {
     const command = commands.find((candidate) => candidate.name === `${first} ${second}`);
-    return command ? { command, group: first, rest: after } : { command: undefined, group: first, rest: second === undefined ? [] : [second, ...after] };
+    if (command) return { command, group: first, rest: after };
+    // A group may also be a command of its own (`hookfleet event-types` lists, `event-types create` registers).
+    const bare = commands.find((candidate) => candidate.name === first);
+    return bare ? { command: bare, group: undefined, rest: argv.slice(1) } : { command: undefined, group: first, rest: second === undefined ? [] : [second, ...after] };
   }
   return { command: commands.find((candidate) => candidate.name === first), group: undefined, rest: argv.slice(1) };
 }

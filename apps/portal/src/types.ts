@@ -15,6 +15,8 @@ export interface Endpoint {
   disabled_reason: DisabledReason | null;
   created_by: string | null;
   previous_secret_expires_at: string | null;
+  /** Only events it takes are delivered (docs/delivery.md, "Payload filters"). */
+  filter?: Record<string, unknown> | null;
   signature: SignatureScheme;
   created_at: string;
   updated_at: string;
@@ -87,6 +89,9 @@ export interface EventType {
   profile: string;
   type: string;
   description: string;
+  /** The JSON Schema its events' `data` satisfies; null: any JSON. */
+  schema?: Record<string, unknown> | null;
+  deprecated?: boolean;
 }
 
 export interface TestResult {

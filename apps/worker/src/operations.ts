@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { deliveryIdFor, type StoredEvent } from '@hookfleet/core';
+import { compileEventFilter, deliveryIdFor, type StoredEvent } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import { attemptAgainNow, redeliverAsGroup, type OperationJobData } from '@hookfleet/queue';
 import type { OperationStore } from '@hookfleet/store';
@@ -12,6 +12,8 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
   async function recover(data: OperationJobData): Promise<void> {
     const subscription = await context.subscriptions.get(data.subscriptionId);
     if (!subscription) throw new Error(`subscription ${data.subscriptionId} is gone`);
+    // A delivery whose event the subscription's filter no longer takes is not sent again.
+    const filterTakes = subscription.filter ? compileEventFilter(subscription.filter) : () => true;
     const ids = new Set<string>();
     for (const status of ['failed', 'dead'] as const) {
       for (let cursor: string | undefined, page; (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor })); ) {
@@ -29,7 +31,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       const events = await context.eventCache.getMany(records.flatMap((record) => (record ? [record.event_id] : [])));
       const items = records.flatMap((record) => {
         const event = record ? events.get(record.event_id) : undefined;
-        if (!record || !event) return [];
+        if (!record || !event || !filterTakes(event)) return [];
         return [{ deliveryId: record.id, eventId: record.event_id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: record.attempts, ordered: subscription.ordered === true }];
       });
       await attemptAgainNow(context.queues.deliveriesFor, context.deliveries, items);
@@ -43,11 +45,13 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile) throw new Error(`subscription ${data.subscriptionId} is gone`);
     const patterns = new Set(subscription.events);
+    const filterTakes = subscription.filter ? compileEventFilter(subscription.filter) : () => true;
     const takes = (event: StoredEvent) =>
       event.profile === subscription.profile &&
       (!data.types || data.types.includes(event.type)) &&
       profile.subscriptionPatternsFor(event.type).some((pattern) => patterns.has(pattern)) &&
-      (!profile.acceptsEvent || profile.acceptsEvent(subscription, event));
+      (!profile.acceptsEvent || profile.acceptsEvent(subscription, event)) &&
+      filterTakes(event);
     // Pass one finds what matches, so that progress has a total; pass two delivers it.
     const matched: StoredEvent[] = [];
     for (let offset = 0; ; offset += 1000) {

@@ -16,6 +16,7 @@ import type {
   TestDeliveryInput,
   TestDeliveryResult,
 } from './operation-types.js';
+import type { EventTypeInput, EventTypeUpdate, RegisteredEventType } from './event-type-types.js';
 import type {
   AttemptList,
   CreatedTenant,
@@ -85,6 +86,9 @@ export interface HookfleetClient {
   };
   eventTypes: {
     list(query?: EventTypeQuery): Promise<{ data: EventType[] }>;
+    /** Registers a standard event type with its JSON Schema (operator token); ingest checks its events from then on. */
+    create(input: EventTypeInput): Promise<RegisteredEventType>;
+    update(profile: string, type: string, update: EventTypeUpdate): Promise<RegisteredEventType>;
   };
   portalSessions: {
     /** A link to the endpoint portal for the tenant of the token. */
@@ -156,6 +160,8 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     },
     eventTypes: {
       list: (query = {}) => request('GET', '/v1/event-types', undefined, { query: { ...query } }),
+      create: (input) => request('POST', '/v1/event-types', input),
+      update: (profile, type, update) => request('PATCH', `/v1/event-types/${segment(profile)}/${segment(type)}`, update),
     },
     portalSessions: {
       create: (input = {}) => request('POST', '/v1/portal-sessions', input),

@@ -15,3 +15,4 @@ export { verifyWebhook, type StandardWebhookPayload, type WebhookBody, type Webh
 export type { Ed25519Jwk, WebhookPublicKey } from './verify-v1a.js';
 export type * from './types.js';
 export type * from './operation-types.js';
+export type * from './event-type-types.js';

@@ -72,6 +72,9 @@ export interface EventType {
   profile: string;
   type: string;
   description: string;
+  /** The JSON Schema an event's `data` must satisfy at ingest; null: any JSON. */
+  schema: Record<string, unknown> | null;
+  deprecated: boolean;
 }
 
 export interface PortalSessionInput {

@@ -1,5 +1,6 @@
 import type { DisabledReason, RateLimit } from './schemas.js';
 import type { BatchOptions, Destination } from './destination-schema.js';
+import type { EventFilter } from './event-filter-schema.js';
 import type { SignatureScheme } from './signing-keys.js';
 
 export interface Tenant {
@@ -47,6 +48,8 @@ export interface Subscription {
   rate_limit: RateLimit | null;
   /** Deliveries go one at a time in event order (docs/delivery.md, "Ordered subscriptions"); stored before it existed: absent. */
   ordered?: boolean;
+  /** Only events it takes are delivered (docs/delivery.md, "Payload filters"); stored before it existed: absent. */
+  filter?: EventFilter | null;
   /** Provider-specific fields a compat API keeps (names, filters, tokens, numeric ids). */
   compat: Record<string, unknown>;
   created_at: string;

@@ -12,4 +12,7 @@ export * from './logger.js';
 export * from './json-depth.js';
 export * from './log-throttle.js';
 export * from './poll-message.js';
+export * from './event-filter-schema.js';
+export * from './event-filter.js';
+export * from './event-type-schemas.js';
 export * from './signing-keys.js';

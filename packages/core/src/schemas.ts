@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { batchSchema, destinationSchema, subscriptionUrlSchema } from './destination-schema.js';
+import { eventFilterSchema } from './event-filter-schema.js';
 import { signatureSchemeSchema } from './signing-keys.js';
 
 /** Any JSON value that does not nest deeper than MAX_JSON_DEPTH. */
@@ -66,6 +67,8 @@ const subscriptionFields = {
   rate_limit: rateLimitSchema.nullable().optional(),
   /** One delivery at a time, in event order; a failing head holds its followers until it succeeds or dies. */
   ordered: z.boolean().optional(),
+  /** Only events this predicate takes are delivered (src/event-filter-schema.ts); null removes it. */
+  filter: eventFilterSchema.nullable().optional(),
 };
 
 export const subscriptionCreateSchema = z
@@ -108,6 +111,7 @@ export const subscriptionPatchSchema = z
     delay_seconds: subscriptionFields.delay_seconds,
     rate_limit: subscriptionFields.rate_limit,
     ordered: subscriptionFields.ordered,
+    filter: subscriptionFields.filter,
   })
   .strict()
   .superRefine((body, context) => {

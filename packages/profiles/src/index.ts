@@ -15,5 +15,6 @@ export { PAYBOOK_DISABLE_AFTER } from './paybook/bookkeeping.js';
 export { gigapayProfile } from './gigapay/index.js';
 export { gigapaySignature } from './gigapay/signature.js';
 export { signingSecrets, rotateSecret, SECRET_GRACE_MS } from './signing-secrets.js';
+export * from './event-shape.js';
 export { signStandardWebhookV1a } from './standard/signature-v1a.js';
 export { generateSigningKeyPair, liveSigningKeys, publicSigningKeys, rotateSigningKeys, PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX } from './standard/signing-keys.js';

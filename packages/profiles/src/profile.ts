@@ -1,5 +1,6 @@
 import type { DisabledReason, SignatureScheme, SigningKeyPair, StoredEvent, Subscription } from '@hookfleet/core';
 import type { CompatApi } from './compat.js';
+import type { EventShape } from './event-shape.js';
 
 export interface EventTypeInfo {
   type: string;
@@ -73,6 +74,8 @@ export interface ProviderProfile {
   isValidSubscriptionEvent(pattern: string): boolean;
   /** Every subscription `events` entry that would match this event type: the keys of the matching index. */
   subscriptionPatternsFor(type: string): readonly string[];
+  /** The documented shape of this event type's `data` (and `actor`), checked at ingest; absent or null = any. */
+  eventShape?(type: string): EventShape | null;
   /** Filters beyond the event type (access rights, `where` clauses); absent = every indexed candidate matches. */
   acceptsEvent?(subscription: Subscription, event: StoredEvent): boolean;
   buildRequest(context: DeliveryRequestContext): BuiltRequest;

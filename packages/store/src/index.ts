@@ -16,4 +16,5 @@ export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
 export * from './write-health.js';
 export * from './poll-log.js';
+export * from './event-type-store.js';
 export * from './signing-key-store.js';

@@ -55,6 +55,8 @@ export class Keys {
   endpointHealth(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:health`; }
   operation(id: string) { return this.tag('op', id); }
   /** Written by /readyz to learn whether Redis takes writes (a PING passes while it refuses them). */
+  /** The event types an operator registered, with their JSON Schemas: one hash, field `<profile>:<type>`. */
+  eventTypes() { return `${this.tag('etypes')}:all`; }
   writeProbe() { return `${this.tag('probe')}:write`; }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.tag('ten', tenant)}:compat:${profile}:${name}`; }
 

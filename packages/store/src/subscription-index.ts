@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis.js';
-import type { StoredEvent, Subscription } from '@hookfleet/core';
+import { compileEventFilter, type EventPredicate, type StoredEvent, type Subscription } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import type { Keys } from './keys.js';
 import type { SubscriptionStore } from './subscription-store.js';
@@ -19,6 +19,8 @@ const indexKey = (tenant: string, profile: string, pattern: string) => `${tenant
 export class SubscriptionIndex {
   private readonly byId = new Map<string, Subscription>();
   private readonly byPattern = new Map<string, Set<string>>();
+  /** Each filtered subscription's predicate, compiled once when the subscription enters this copy, not per event. */
+  private readonly filters = new Map<string, EventPredicate>();
   private lastChangeId = '0-0';
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -95,6 +97,8 @@ export class SubscriptionIndex {
         const subscription = this.byId.get(id);
         if (!subscription || !subscription.active) continue;
         if (profile.acceptsEvent && !profile.acceptsEvent(subscription, event)) continue;
+        // Unfiltered subscriptions pay one property read here (docs/performance.md, "Payload filters").
+        if (subscription.filter && !(this.filters.get(id) as EventPredicate)(event)) continue;
         matched.set(id, subscription);
       }
     }
@@ -107,6 +111,7 @@ export class SubscriptionIndex {
     const ids = await this.store.allIds();
     this.byId.clear();
     this.byPattern.clear();
+    this.filters.clear();
     for (let offset = 0; offset < ids.length; offset += 1000) {
       const subscriptions = await this.store.getMany(ids.slice(offset, offset + 1000));
       for (const subscription of subscriptions) if (subscription) this.put(subscription);
@@ -140,6 +145,7 @@ export class SubscriptionIndex {
 
   private put(subscription: Subscription): void {
     this.byId.set(subscription.id, subscription);
+    if (subscription.filter) this.filters.set(subscription.id, compileEventFilter(subscription.filter));
     for (const pattern of subscription.events) {
       const key = indexKey(subscription.tenant, subscription.profile, pattern);
       let ids = this.byPattern.get(key);
@@ -152,6 +158,7 @@ export class SubscriptionIndex {
     const previous = this.byId.get(id);
     if (!previous) return;
     this.byId.delete(id);
+    this.filters.delete(id);
     for (const pattern of previous.events) {
       const key = indexKey(previous.tenant, previous.profile, pattern);
       const ids = this.byPattern.get(key);

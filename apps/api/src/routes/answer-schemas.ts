@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, rateLimitSchema, signatureSchemeSchema } from '@hookfleet/core';
+import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, eventFilterSchema, rateLimitSchema, signatureSchemeSchema } from '@hookfleet/core';
 
 /**
  * The bodies the native routes answer with, as zod schemas: the OpenAPI document publishes them, and the route test
@@ -67,6 +67,7 @@ export const subscriptionSchema = z.object({
   delay_seconds: z.number().int(),
   rate_limit: rateLimitSchema.nullable(),
   ordered: z.boolean(),
+  filter: eventFilterSchema.nullable(),
   created_at: isoTime,
   updated_at: isoTime,
 });
@@ -99,7 +100,15 @@ export const operationSchema = z.object({
 
 export const testDeliveryResultSchema = z.object({ ok: z.boolean(), status_code: z.number().int().nullable(), duration_ms: z.number(), error: z.string().nullable() });
 
-export const eventTypeListSchema = z.object({ data: z.array(z.object({ profile: z.string(), type: z.string(), description: z.string() })) });
+const eventTypeSchema = z.object({
+  profile: z.string(),
+  type: z.string(),
+  description: z.string(),
+  schema: z.record(z.string(), z.unknown()).nullable().describe('the JSON Schema of the event\'s data; null: any JSON'),
+  deprecated: z.boolean(),
+});
+export const eventTypeListSchema = z.object({ data: z.array(eventTypeSchema) });
+export const registeredEventTypeSchema = eventTypeSchema.extend({ created_at: isoTime, updated_at: isoTime });
 
 export const endpointStatsSchema = z.object({
   window_hours: z.number().int(),

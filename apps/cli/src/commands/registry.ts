@@ -1,10 +1,12 @@
 import type { Command } from '../command.js';
 import { deliveriesList, deliveriesShow, retry } from './deliveries.js';
 import { eventTypes } from './event-types.js';
+import { eventTypesCreate, eventTypesUpdate } from './event-type-edit.js';
+import { subscriptionsUpdate } from './subscription-update.js';
 import { listen } from './listen.js';
 import { messages } from './messages.js';
 import { publish } from './publish.js';
-import { signingKeysRotate, signingKeysShow, subscriptionsUpdate } from './signing-keys.js';
+import { signingKeysRotate, signingKeysShow } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
@@ -28,6 +30,8 @@ export const commands: readonly Command[] = [
   replay,
   operationsShow,
   eventTypes,
+  eventTypesCreate,
+  eventTypesUpdate,
   signingKeysShow,
   signingKeysRotate,
   listen,

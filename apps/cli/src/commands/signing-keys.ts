@@ -1,11 +1,8 @@
 import type { SigningKeySet } from '@hookfleet/client';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { printFields, printJson, printTable } from '../output.js';
+import { printJson, printTable } from '../output.js';
 import { formatTimestamp } from '../time.js';
-import { parseSignatureScheme, signatureOption } from './signature-option.js';
-import { subscriptionFields } from './subscription-view.js';
 
 const tenantArgument = [{ name: 'tenant', description: 'the tenant id' }] as const;
 
@@ -46,20 +43,5 @@ export const signingKeysRotate: Command = {
     const keySet = await client().signingKeys.rotate(input.argument(0, 'tenant'));
     if (json) return printJson(io.stdout, keySet);
     printKeys(io, keySet);
-  },
-};
-
-export const subscriptionsUpdate: Command = {
-  name: 'subscriptions update',
-  summary: 'change a subscription: its signature scheme',
-  args: [{ name: 'subscription', description: 'the subscription id' }],
-  options: { signature: signatureOption },
-  examples: ['hookfleet subscriptions update sub_123 --signature v1a'],
-  async run({ io, json, client }, input) {
-    const patch = parseSignatureScheme(input);
-    if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --signature');
-    const subscription = await client().subscriptions.update(input.argument(0, 'subscription'), patch);
-    if (json) return printJson(io.stdout, subscription);
-    printFields(io.stdout, subscriptionFields(subscription));
   },
 };

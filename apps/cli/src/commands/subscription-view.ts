@@ -31,6 +31,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['description', subscription.description ?? '-'],
     ['delay', `${subscription.delay_seconds}s`],
     ['rate limit', rateLimitLabel(subscription.rate_limit)],
+    ['filter', subscription.filter ? JSON.stringify(subscription.filter) : 'none'],
     ['created', formatTimestamp(subscription.created_at)],
     ['updated', formatTimestamp(subscription.updated_at)],
   ];

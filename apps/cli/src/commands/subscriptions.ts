@@ -33,6 +33,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
   const metadata = input.string('metadata');
   const rateLimit = input.string('rate-limit');
   const delay = input.string('delay');
+  const filter = input.string('filter');
   return {
     ...destinationInput(input),
     events,
@@ -45,6 +46,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
     ...(rateLimit !== undefined ? { rate_limit: parseRateLimit(rateLimit) } : {}),
     ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
     ...(input.boolean('inactive') ? { active: false } : {}),
+    ...(filter !== undefined ? { filter: parseJsonFlag('filter', filter) as SubscriptionInput['filter'] } : {}),
     ...parseSignatureScheme(input),
   };
 }
@@ -91,11 +93,13 @@ export const subscriptionsCreate: Command = {
     'rate-limit': { type: 'string', value: 'rate', description: 'at most this many deliveries: 10/s or 600/m' },
     'created-by': { type: 'string', value: 'who', description: 'who made it, for the record' },
     inactive: { type: 'boolean', description: 'create it disabled: it receives nothing until enabled' },
+    filter: { type: 'string', value: 'json', description: 'deliver only events this predicate takes: {"data.amount":{"$gte":100}}' },
   },
   examples: [
     'hookfleet subscriptions create https://example.com/hooks --tenant ten_123 --events "invoice.*,order.paid"',
     'hookfleet subscriptions create http://127.0.0.1:8787/hook --events "*" --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     'hookfleet subscriptions create --events "order.*" --destination \'{"type":"nats","servers":["nats://nats.internal:4222"],"subject":"webhooks.orders"}\'',
+    `hookfleet subscriptions create https://example.com/hooks --events "order.*" --filter '{"data.currency":{"$in":["EUR","USD"]}}'`,
   ],
   async run({ io, json, client }, input) {
     const subscription = await client().subscriptions.create(subscriptionInput(input));

@@ -1,4 +1,5 @@
 import type { EventType } from '../types.js';
+import { EventSchema } from './event-schema.js';
 
 /** The profile's catalogue as checkboxes with descriptions, plus types or patterns typed by hand. */
 export function EventPicker(props: {
@@ -29,6 +30,7 @@ export function EventPicker(props: {
                 <code>{entry.type}</code>
                 <span class="muted small">{entry.description}</span>
               </label>
+              <EventSchema entry={entry} />
             </li>
           );
         })}

@@ -3,6 +3,7 @@ import { ApiError, api, withoutSecret } from '../api.js';
 import { BrokerDestinationFields, brokerDraftOf, destinationOf, destinationSummary, type BrokerDraft } from '../components/broker-destination.js';
 import { DeleteEndpoint } from '../components/delete-endpoint.js';
 import { EventPicker } from '../components/event-picker.js';
+import { FilterEditor, filterText, parseFilterText } from '../components/filter-editor.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
 import { SecretField } from '../components/secret-field.js';
 import { SignatureSchemeField } from '../components/signature-scheme.js';
@@ -12,7 +13,7 @@ import type { Endpoint, EndpointWithSecret, EventType, PortalSession, SignatureS
 import { useResource } from '../use-resource.js';
 import { urlChange } from '../components/poll-endpoint.js';
 
-const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile', 'signature'] as const;
+const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile', 'signature', 'filter'] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -37,6 +38,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [selected, setSelected] = useState<string[]>([]);
   const [custom, setCustom] = useState('');
   const [secret, setSecret] = useState('');
+  const [filter, setFilter] = useState('');
   const [signature, setSignature] = useState<SignatureScheme>('v1');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -58,6 +60,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setSignature(endpoint.signature);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
+    setFilter(filterText(endpoint.filter));
     setPopulated(true);
   }, [existing.data, catalogue.data, catalogue.error]);
 
@@ -88,9 +91,15 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setBusy(true);
     setError(null);
     const events = [...new Set([...selected, ...parseEventList(custom)])];
+    const parsedFilter = parseFilterText(filter);
+    if ('problem' in parsedFilter) {
+      setError(new ApiError('The filter is not valid.', 400, [{ path: 'filter', message: parsedFilter.problem }]));
+      setBusy(false);
+      return;
+    }
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : urlChange(existing.data, url.trim())), events, description: description.trim() || null, signature });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : urlChange(existing.data, url.trim())), events, description: description.trim() || null, signature, filter: parsedFilter.filter });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
@@ -100,6 +109,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           signature,
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
+          ...(parsedFilter.filter ? { filter: parsedFilter.filter } : {}),
         });
         navigate(`/endpoints/${encodeURIComponent(created.id)}?created=1`);
       }
@@ -170,6 +180,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           onCustom={setCustom}
           errors={fieldErrors('events')}
         />
+        <FilterEditor value={filter} onInput={setFilter} issues={error?.issues.filter((issue) => issue.path === 'filter' || issue.path.startsWith('filter.')) ?? []} />
         <SignatureSchemeField value={signature} onChange={setSignature} errors={fieldErrors('signature')} />
         <div class="field">
           <label for="description">Description (optional)</label>

@@ -1,3 +1,4 @@
+import { forecastEventShape } from './data-shapes.js';
 import { MINUTE } from '../retry-ladder.js';
 import type { ProviderProfile } from '../profile.js';
 import { forecastEvents, isForecastEventType } from './events.js';
@@ -14,6 +15,7 @@ export const forecastProfile = {
   isKnownEventType: isForecastEventType,
   isValidSubscriptionEvent: isForecastEventType,
   subscriptionPatternsFor: (type) => (isForecastEventType(type) ? [type] : []),
+  eventShape: forecastEventShape,
   buildRequest: buildForecastRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 2 * MINUTE, 3 * MINUTE, 5 * MINUTE, 10 * MINUTE],

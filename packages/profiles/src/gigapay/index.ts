@@ -1,3 +1,4 @@
+import { gigapayEventShape } from './data-shapes.js';
 import { exponentialLadder, MINUTE } from '../retry-ladder.js';
 import type { ProviderProfile } from '../profile.js';
 import { gigapayEvents, isGigapayEventType } from './events.js';
@@ -19,6 +20,7 @@ export const gigapayProfile = {
   isValidSubscriptionEvent: isGigapayEventType,
   subscriptionPatternsFor: (type) => (isGigapayEventType(type) ? [type] : []),
   acceptsEvent: gigapayAcceptsEvent,
+  eventShape: gigapayEventShape,
   buildRequest: buildGigapayRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: exponentialLadder(10, MINUTE, 2),

@@ -1,3 +1,4 @@
+import { hubPlannerEventShape } from './data-shapes.js';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
 import type { ProviderProfile } from '../profile.js';
 import { hubPlannerEvents, hubPlannerPatternsFor, isHubPlannerEventType, isHubPlannerSubscriptionEvent } from './events.js';
@@ -17,6 +18,7 @@ export const hubPlannerProfile = {
   isKnownEventType: isHubPlannerEventType,
   isValidSubscriptionEvent: isHubPlannerSubscriptionEvent,
   subscriptionPatternsFor: hubPlannerPatternsFor,
+  eventShape: hubPlannerEventShape,
   buildRequest: buildHubPlannerRequest,
   isSuccess: isHubPlannerSuccess,
   retryDelaysMs: [30 * SECOND, 2 * MINUTE, 10 * MINUTE, 1 * HOUR, 6 * HOUR],

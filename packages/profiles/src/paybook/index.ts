@@ -1,3 +1,4 @@
+import { paybookEventShape } from './data-shapes.js';
 import { HOUR, MINUTE } from '../retry-ladder.js';
 import type { ProviderProfile } from '../profile.js';
 import { isPaybookEventType, paybookEvents } from './events.js';
@@ -18,6 +19,7 @@ export const paybookProfile = {
   isKnownEventType: isPaybookEventType,
   isValidSubscriptionEvent: isPaybookEventType,
   subscriptionPatternsFor: (type) => (isPaybookEventType(type) ? [type] : []),
+  eventShape: paybookEventShape,
   buildRequest: buildPaybookRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 5 * MINUTE, 15 * MINUTE, 1 * HOUR, 3 * HOUR, 6 * HOUR],

@@ -1,3 +1,4 @@
+import { paymoEventShape } from './data-shapes.js';
 import { HOUR, MINUTE } from '../retry-ladder.js';
 import type { ProviderProfile } from '../profile.js';
 import { isPaymoEventType, isPaymoSubscriptionEvent, paymoEvents, paymoPatternsFor } from './events.js';
@@ -20,6 +21,7 @@ export const paymoProfile = {
   isValidSubscriptionEvent: isPaymoSubscriptionEvent,
   subscriptionPatternsFor: paymoPatternsFor,
   acceptsEvent: paymoAcceptsEvent,
+  eventShape: paymoEventShape,
   buildRequest: buildPaymoRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 6 * HOUR],

@@ -1,0 +1,130 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { IssueDetail, RegisteredEventType } from '@hookfleet/core';
+import { findProfile, type EventShape, type JsonSchema } from '@hookfleet/profiles';
+import type { EventTypeStore } from '@hookfleet/store';
+
+/**
+ * How long an API process trusts its copy of the registered event types before it reads them again: a type
+ * registered or changed on another API process is enforced here within this time (in this process, at once).
+ */
+export const REGISTERED_TYPES_TTL_MS = 1000;
+
+/** The most issues one event reports: a wrong array of 10,000 items must not make a 10,000-line answer. */
+const MAX_ISSUES_PER_EVENT = 20;
+const NO_ISSUES: readonly IssueDetail[] = [];
+
+/** What ingest checks of an event: its `data` and `actor` against its type's shape. */
+interface TypedInput {
+  profile: string;
+  type: string;
+  data: unknown;
+  actor?: unknown;
+}
+
+interface Compiled {
+  raw: string;
+  validate: ValidateFunction;
+}
+
+function issuePath(error: ErrorObject, prefix: string): string {
+  const segments = error.instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing = error.keyword === 'required' ? (error.params as { missingProperty: string }).missingProperty : undefined;
+  const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+  return [prefix, ...segments, ...(missing ? [missing] : []), ...(extra ? [extra] : [])].filter(Boolean).join('.');
+}
+
+/**
+ * The JSON Schemas events are checked against at ingest (docs/profiles.md, "Typed events"): each provider profile's
+ * documented shapes and the types operators register for the standard profile. Every schema is compiled once by
+ * ajv (a validator function per type, kept here) and compiled again only when its registered text changes.
+ */
+export class EventSchemas {
+  private readonly ajv = newAjv();
+  private readonly providerShapes = new Map<string, Map<string, ValidateFunction | null>>();
+  private registered = new Map<string, Map<string, Compiled>>();
+  private loadedAt = -Infinity;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventTypeStore,
+    private readonly ttlMs = REGISTERED_TYPES_TTL_MS,
+  ) {}
+
+  /** A JSON Schema's problems (each with its path under `pathPrefix`), or none when ajv can compile it. */
+  schemaIssues(schema: JsonSchema, pathPrefix = 'schema'): IssueDetail[] {
+    // A throwaway instance: a schema's own `$id` must not clash with one compiled before.
+    const ajv = newAjv();
+    if (!ajv.validateSchema(schema)) {
+      return (ajv.errors ?? []).map((error) => ({ path: issuePath(error, pathPrefix), message: `not a valid JSON Schema: ${error.message ?? error.keyword}` }));
+    }
+    try {
+      ajv.compile(schema);
+      return [];
+    } catch (error) {
+      return [{ path: pathPrefix, message: `not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` }];
+    }
+  }
+
+  /** Reads the registered types again when the copy is older than the TTL; undefined (nothing to await) otherwise. */
+  refreshIfStale(): Promise<void> | undefined {
+    if (performance.now() - this.loadedAt < this.ttlMs) return undefined;
+    this.loading ??= this.reload().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /** Forgets the copy, so the next event reads the registered types again (after a change in this process). */
+  invalidate(): void {
+    this.loadedAt = -Infinity;
+  }
+
+  /** The event's problems against its type's shape, with paths such as `data.object.id` under `pathPrefix`. */
+  issues(input: TypedInput, pathPrefix: string): readonly IssueDetail[] {
+    const validate = this.registered.get(input.profile)?.get(input.type)?.validate ?? this.providerShape(input.profile, input.type);
+    if (!validate) return NO_ISSUES;
+    if (validate(input.actor == null ? { data: input.data } : { data: input.data, actor: input.actor })) return NO_ISSUES;
+    return (validate.errors ?? []).slice(0, MAX_ISSUES_PER_EVENT).map((error) => ({ path: issuePath(error, pathPrefix), message: error.message ?? error.keyword }));
+  }
+
+  private providerShape(profileName: string, type: string): ValidateFunction | null {
+    let byType = this.providerShapes.get(profileName);
+    if (!byType) this.providerShapes.set(profileName, (byType = new Map()));
+    const known = byType.get(type);
+    if (known !== undefined) return known;
+    const shape = findProfile(profileName)?.eventShape?.(type) ?? null;
+    const validate = shape ? this.ajv.compile(eventSchema(shape)) : null;
+    byType.set(type, validate);
+    return validate;
+  }
+
+  private async reload(): Promise<void> {
+    const startedAt = performance.now();
+    const raw = await this.store.allRaw();
+    const next = new Map<string, Map<string, Compiled>>();
+    for (const text of Object.values(raw)) {
+      const entry = JSON.parse(text) as RegisteredEventType;
+      const previous = this.registered.get(entry.profile)?.get(entry.type);
+      const schemaText = JSON.stringify(entry.schema);
+      const compiled = previous?.raw === schemaText ? previous : { raw: schemaText, validate: newAjv().compile(eventSchema({ data: entry.schema })) };
+      let byType = next.get(entry.profile);
+      if (!byType) next.set(entry.profile, (byType = new Map()));
+      byType.set(entry.type, compiled);
+    }
+    this.registered = next;
+    this.loadedAt = startedAt;
+  }
+}
+
+/** One schema over `{ data, actor }`, so ajv's paths read as the event's own (`/data/object/id`). */
+function eventSchema(shape: EventShape): JsonSchema {
+  return { type: 'object', properties: { data: shape.data, ...(shape.actor ? { actor: shape.actor } : {}) } };
+}
+
+/**
+ * Every error, not only the first, so a 400 names each bad path; `format` is an annotation here (no format
+ * validators are loaded), and keywords ajv does not know are ignored rather than refused.
+ */
+function newAjv(): Ajv {
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+}

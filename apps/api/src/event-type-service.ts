@@ -1,0 +1,88 @@
+import { Conflict, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type RegisteredEventType } from '@hookfleet/core';
+import { findProfile, profiles, type JsonSchema } from '@hookfleet/profiles';
+import type { EventTypeStore } from '@hookfleet/store';
+import type { EventSchemas } from './event-schemas.js';
+
+/** One entry of `GET /v1/event-types`. */
+export interface EventTypeView {
+  profile: string;
+  type: string;
+  description: string;
+  /** The JSON Schema an event's `data` must satisfy; null: any JSON. */
+  schema: JsonSchema | null;
+  deprecated: boolean;
+}
+
+function view(entry: RegisteredEventType): EventTypeView & Pick<RegisteredEventType, 'created_at' | 'updated_at'> {
+  const { profile, type, description, schema, deprecated, created_at, updated_at } = entry;
+  return { profile, type, description: description ?? '', schema, deprecated, created_at, updated_at };
+}
+
+/**
+ * The event catalogue with its schemas: each profile's documented types and shapes (data in packages/profiles), and
+ * the types operators register for profiles with an open catalogue (the standard profile).
+ */
+export class EventTypeService {
+  constructor(
+    private readonly store: EventTypeStore,
+    private readonly schemas: EventSchemas,
+  ) {}
+
+  async list(profileName?: string): Promise<EventTypeView[]> {
+    const documented = profiles
+      .filter((profile) => !profileName || profile.name === profileName)
+      .flatMap((profile) =>
+        profile.events.map((event) => ({
+          profile: profile.name,
+          type: event.type,
+          description: event.description,
+          schema: profile.eventShape?.(event.type)?.data ?? null,
+          deprecated: false,
+        })),
+      );
+    const registered = Object.values(await this.store.allRaw())
+      .map((text) => JSON.parse(text) as RegisteredEventType)
+      .filter((entry) => !profileName || entry.profile === profileName)
+      .sort((a, b) => a.profile.localeCompare(b.profile) || a.type.localeCompare(b.type))
+      .map((entry) => {
+        const { profile, type, description, schema, deprecated } = view(entry);
+        return { profile, type, description, schema, deprecated };
+      });
+    return [...documented, ...registered];
+  }
+
+  async create(input: EventTypeCreate) {
+    const profile = findProfile(input.profile);
+    if (!profile) throw new ValidationFailed('unknown profile', [{ path: 'profile', message: `unknown profile ${input.profile}` }]);
+    if (!profile.openCatalogue) {
+      throw new ValidationFailed('provider profiles carry their own types', [
+        { path: 'profile', message: `profile ${profile.name} documents its own event types and shapes; types are registered for the standard profile` },
+      ]);
+    }
+    if (!profile.isKnownEventType(input.type)) throw new ValidationFailed('invalid event type', [{ path: 'type', message: `${input.type} is not a valid ${profile.name} event type (dotted names such as invoice.paid)` }]);
+    this.checkSchema(input.schema);
+    const now = new Date().toISOString();
+    const entry: RegisteredEventType = { profile: profile.name, type: input.type, description: input.description ?? null, schema: input.schema, deprecated: false, created_at: now, updated_at: now };
+    if (!(await this.store.create(entry))) throw new Conflict(`event type ${profile.name} ${input.type} is already registered: change it with PATCH`);
+    this.schemas.invalidate();
+    return view(entry);
+  }
+
+  async update(profile: string, type: string, patch: EventTypePatch) {
+    const current = await this.store.get(profile, type);
+    if (!current) throw new NotFound(`event type ${profile} ${type} is not registered`);
+    if (patch.schema) this.checkSchema(patch.schema);
+    const next: RegisteredEventType = { ...current, updated_at: new Date().toISOString() };
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.schema !== undefined) next.schema = patch.schema;
+    if (patch.deprecated !== undefined) next.deprecated = patch.deprecated;
+    await this.store.save(next);
+    this.schemas.invalidate();
+    return view(next);
+  }
+
+  private checkSchema(schema: JsonSchema): void {
+    const issues = this.schemas.schemaIssues(schema);
+    if (issues.length > 0) throw new ValidationFailed('invalid JSON Schema', issues);
+  }
+}
