@@ -1,5 +1,6 @@
 import {
   Conflict,
+  headerNameProblem,
   newId,
   NotFound,
   storedDestination,
@@ -59,11 +60,21 @@ export class SubscriptionService {
     if (problem) throw new ValidationFailed('invalid secret', [{ path, message: `${problem} (profile ${profile.name})` }]);
   }
 
+  /** The profile's own headers (its signature, token) are refused in a subscription's `headers` (the schema refuses the delivery's). */
+  checkHeaders(profile: ProviderProfile, headers: Record<string, string> | undefined): void {
+    const issues: IssueDetail[] = Object.keys(headers ?? {}).flatMap((name) => {
+      const problem = headerNameProblem(name, profile.ownedHeaders);
+      return problem ? [{ path: `headers.${name}`, message: problem }] : [];
+    });
+    if (issues.length > 0) throw new ValidationFailed('reserved headers', issues);
+  }
+
   async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}, secretPath = 'secret'): Promise<Subscription> {
     if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     this.checkSecret(profile, input.secret, secretPath);
+    this.checkHeaders(profile, input.headers);
     const where = storedDestination(input);
     if (!where.destination) await this.checkUrl(where.url, input.destination ? 'destination.url' : 'url');
     const limit = this.options.maxSubscriptionsPerTenant;
@@ -87,6 +98,9 @@ export class SubscriptionService {
       delay_seconds: input.delay_seconds ?? 0,
       rate_limit: input.rate_limit ?? null,
       ordered: input.ordered ?? false,
+      headers: input.headers ?? {},
+      retry: input.retry ?? null,
+      timeout_ms: input.timeout_ms ?? null,
       compat,
       created_at: now,
       updated_at: now,
@@ -109,6 +123,7 @@ export class SubscriptionService {
     const profile = this.profileOrThrow(current.profile);
     if (patch.events) this.checkEvents(profile, patch.events);
     this.checkSecret(profile, patch.secret, secretPath);
+    this.checkHeaders(profile, patch.headers);
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
     if (patch.url !== undefined || patch.destination !== undefined) {
       const where = storedDestination(patch);
@@ -127,6 +142,9 @@ export class SubscriptionService {
     if (patch.delay_seconds !== undefined) next.delay_seconds = patch.delay_seconds;
     if (patch.rate_limit !== undefined) next.rate_limit = patch.rate_limit;
     if (patch.ordered !== undefined) next.ordered = patch.ordered;
+    if (patch.headers !== undefined) next.headers = patch.headers;
+    if (patch.retry !== undefined) next.retry = patch.retry;
+    if (patch.timeout_ms !== undefined) next.timeout_ms = patch.timeout_ms;
     if (patch.active !== undefined) {
       next.active = patch.active;
       next.disabled_reason = patch.active ? null : 'manual';

@@ -20,6 +20,9 @@ export function publicSubscription(subscription: Subscription) {
     delay_seconds: subscription.delay_seconds,
     rate_limit: subscription.rate_limit,
     ordered: subscription.ordered ?? false,
+    headers: subscription.headers ?? {},
+    retry: subscription.retry ?? null,
+    timeout_ms: subscription.timeout_ms ?? null,
     created_at: subscription.created_at,
     updated_at: subscription.updated_at,
   };

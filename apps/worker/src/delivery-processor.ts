@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { deliveryIdFor, type Subscription } from '@hookfleet/core';
-import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
 import type { DeliveryState } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
@@ -106,7 +106,7 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
       if (sent === picks.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
       if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
-      else await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs);
+      else await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, retryLadderMs(profile, subscription));
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
-import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
+import { findProfile, lastAttemptWithinMs, retryLadderMs } from '@hookfleet/profiles';
 import { fanOut, groupBySubscription, type FanOutGroup, type MatchJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 
@@ -24,14 +24,14 @@ export function createMatcher(context: WorkerContext) {
 
 /**
  * The events whose payload must outlive the TTL it was accepted with: one of their deliveries can still make an attempt
- * after it (its subscription's delay plus its profile's ladder, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
+ * after it (its subscription's delay plus its ladder, its own or its profile's, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
  */
 export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMs: number, scale: number): Array<{ id: string; untilMs: number }> {
   const keepFor = new Map<string, { receivedAt: number; needMs: number }>();
   for (const { subscription, events } of groups) {
     const profile = findProfile(subscription.profile);
     if (!profile) continue;
-    const needMs = lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: subscription.delay_seconds * 1000, scale });
+    const needMs = lastAttemptWithinMs({ ladderMs: retryLadderMs(profile, subscription), delayMs: subscription.delay_seconds * 1000, scale });
     if (needMs <= acceptedTtlMs) continue;
     for (const event of events) {
       const known = keepFor.get(event.id);

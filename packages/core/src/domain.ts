@@ -1,5 +1,6 @@
 import type { DisabledReason, RateLimit } from './schemas.js';
 import type { BatchOptions, Destination } from './destination-schema.js';
+import type { CustomHeaders, RetryOptions } from './endpoint-options.js';
 
 export interface Tenant {
   id: string;
@@ -44,6 +45,12 @@ export interface Subscription {
   rate_limit: RateLimit | null;
   /** Deliveries go one at a time in event order (docs/delivery.md, "Ordered subscriptions"); stored before it existed: absent. */
   ordered?: boolean;
+  /** Sent on every attempt (src/endpoint-options.ts); absent or empty: none. */
+  headers?: CustomHeaders;
+  /** The subscription's own ladder; absent or null: its profile's. */
+  retry?: RetryOptions | null;
+  /** Whole-request timeout of one attempt; absent or null: DELIVERY_TIMEOUT_MS. */
+  timeout_ms?: number | null;
   /** Provider-specific fields a compat API keeps (names, filters, tokens, numeric ids). */
   compat: Record<string, unknown>;
   created_at: string;
@@ -79,4 +86,6 @@ export interface AttemptRecord {
   duration_ms: number;
   at: string;
   response_body?: string | null;
+  /** The batch this attempt went out in (docs/delivery.md, "Batches"); absent for a delivery sent alone. */
+  batch_id?: string;
 }

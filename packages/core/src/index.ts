@@ -5,6 +5,7 @@ export * from './plain-messages.js';
 export * from './ids.js';
 export * from './schemas.js';
 export * from './destination-schema.js';
+export * from './endpoint-options.js';
 export * from './domain.js';
 export * from './operation-schemas.js';
 export * from './logger.js';

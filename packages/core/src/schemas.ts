@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { batchSchema, destinationSchema, subscriptionUrlSchema } from './destination-schema.js';
+import { customHeadersSchema, retryOptionsSchema, timeoutMsSchema } from './endpoint-options.js';
 
 /** Any JSON value that does not nest deeper than MAX_JSON_DEPTH. */
 export const boundedJson = z.unknown().refine((value) => !nestsDeeperThan(value), `nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -63,6 +64,10 @@ const subscriptionFields = {
   rate_limit: rateLimitSchema.nullable().optional(),
   /** One delivery at a time, in event order; a failing head holds its followers until it succeeds or dies. */
   ordered: z.boolean().optional(),
+  /** The subscription's own delivery options (src/endpoint-options.ts). */
+  headers: customHeadersSchema.optional(),
+  retry: retryOptionsSchema.optional(),
+  timeout_ms: timeoutMsSchema.optional(),
 };
 
 export const subscriptionCreateSchema = z
@@ -104,6 +109,10 @@ export const subscriptionPatchSchema = z
     delay_seconds: subscriptionFields.delay_seconds,
     rate_limit: subscriptionFields.rate_limit,
     ordered: subscriptionFields.ordered,
+    headers: subscriptionFields.headers,
+    /** null: back to the profile's ladder, DELIVERY_TIMEOUT_MS. */
+    retry: retryOptionsSchema.nullable().optional(),
+    timeout_ms: timeoutMsSchema.nullable().optional(),
   })
   .strict()
   .superRefine((body, context) => {

@@ -75,6 +75,11 @@ export interface ProviderProfile {
   isSuccess(statusCode: number): boolean;
   /** Delays before each retry, in milliseconds, unscaled: attempts in all = length + 1. */
   retryDelaysMs: readonly number[];
+  /**
+   * The headers this profile writes itself (its signature, token and event headers), lower case: a subscription's own
+   * `headers` may not name them. The Standard Webhooks `webhook-*` headers are the delivery's, refused for every profile.
+   */
+  ownedHeaders: readonly string[];
   /** Bookkeeping after each attempt; absent = none. */
   onAttempt?(outcome: AttemptOutcome): BookkeepingEffect;
   /**

@@ -59,6 +59,7 @@ export const standardProfile = {
   },
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
+  ownedHeaders: [],
   onAttempt: standardBookkeeping,
   disableWhen: standardDisableWhen,
 } satisfies ProviderProfile;
