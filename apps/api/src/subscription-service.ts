@@ -69,12 +69,20 @@ export class SubscriptionService {
     if (issues.length > 0) throw new ValidationFailed('reserved headers', issues);
   }
 
+  /** A batch needs a profile that signs a whole batch (signBody) and a subscription that is not ordered. */
+  checkBatch(profile: ProviderProfile, subscription: Pick<Subscription, 'batch' | 'ordered'>): void {
+    if (!subscription.batch) return;
+    if (!profile.signBody) throw new ValidationFailed('this profile does not batch', [{ path: 'batch', message: `profile ${profile.name} sends one event a request; batch is for profiles that sign a batch (standard)` }]);
+    if (subscription.ordered) throw new ValidationFailed('batch and ordered together', [{ path: 'batch', message: 'an ordered subscription sends one delivery at a time; choose batch or ordered' }]);
+  }
+
   async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}, secretPath = 'secret'): Promise<Subscription> {
     if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     this.checkSecret(profile, input.secret, secretPath);
     this.checkHeaders(profile, input.headers);
+    this.checkBatch(profile, input);
     const where = storedDestination(input);
     if (!where.destination) await this.checkUrl(where.url, input.destination ? 'destination.url' : 'url');
     const limit = this.options.maxSubscriptionsPerTenant;
@@ -132,6 +140,7 @@ export class SubscriptionService {
       Object.assign(next, where);
     }
     if (patch.batch !== undefined) next.batch = patch.batch;
+    this.checkBatch(profile, { batch: next.batch ?? null, ordered: patch.ordered ?? next.ordered ?? false });
     if (next.batch && next.destination) {
       throw new ValidationFailed('batch is for http destinations', [{ path: 'batch', message: `batch is for http destinations, not ${next.destination.type}` }]);
     }

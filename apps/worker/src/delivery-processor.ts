@@ -6,6 +6,7 @@ import type { DeliveryState } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { createDeliverySteps, engineFor } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
+import { createBatchProcessor } from './batch-delivery.js';
 import type { AttemptItem, DeliveryEngine, PartOptions } from './engine.js';
 
 /** Waits up to this long in place between paced slices of a job… */
@@ -134,10 +135,12 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
   }
 
   const processOrdered = createOrderedProcessor(context, engine);
+  const processBatch = createBatchProcessor(context, engine);
 
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     if (job.data.kind === 'group') await processGroup(job, token, job.data);
     else if (job.data.kind === 'ordered') await processOrdered(job, token, job.data);
+    else if (job.data.kind === 'batch') await processBatch(job, token, job.data);
     else await processRetry(job, token, job.data);
   };
 }

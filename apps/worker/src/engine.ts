@@ -7,6 +7,7 @@ import type { AttemptResult, DeliveryStore, RateLimiter, Settled, SubscriptionSt
 import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
+import { attemptBatches } from './batch-attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 
 /**
@@ -54,11 +55,13 @@ export interface EngineParts {
   releaseEnded?: (results: readonly AttemptResult[]) => Promise<void>;
 }
 
-interface Judged {
+export interface Judged {
   item: AttemptItem;
   judgement: Judgement;
   outcome: Exclude<SendOutcome, { kind: 'stalled' }>;
   sentAt: Date;
+  /** The batch it went out in (a subscription with `batch`). */
+  batchId?: string;
 }
 
 /**
@@ -119,7 +122,7 @@ export function createEngine(parts: EngineParts) {
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
   }
 
-  function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt }: Judged): AttemptResult {
+  function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt, batchId }: Judged): AttemptResult {
     const answered = outcome.kind === 'unbuildable' ? null : outcome;
     const record: AttemptRecord = {
       delivery_id: item.deliveryId,
@@ -131,6 +134,7 @@ export function createEngine(parts: EngineParts) {
       duration_ms: Math.round((answered?.durationMs ?? 0) * 100) / 100,
       at: sentAt.toISOString(),
       response_body: answered?.responseBody || null,
+      ...(batchId === undefined ? {} : { batch_id: batchId }),
     };
     return {
       eventReceivedAt: Date.parse(item.event.received_at),
@@ -195,14 +199,22 @@ export function createEngine(parts: EngineParts) {
    */
   async function runPart(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], options: PartOptions): Promise<{ stalled: boolean; attempted: Attempted[] }> {
     let stalled = false;
-    const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
-      // Once the destination stalled, the rest is not started.
-      if (stalled) return null;
-      const judged = await attemptOne(subscription, profile, item, options.final === true);
-      if (!judged) stalled = true;
-      return judged;
-    });
-    const judged = attempts.filter((entry): entry is Judged => entry !== null);
+    let judged: Judged[];
+    if (subscription.batch) {
+      // A batching subscription's part goes out in POSTs of up to max_events, judged once each (batch-attempt.ts).
+      const batches = await attemptBatches(parts, subscription, profile, items, subscription.batch.max_events, options.final === true);
+      stalled = batches.includes(null);
+      judged = batches.flatMap((batch) => batch ?? []);
+    } else {
+      const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
+        // Once the destination stalled, the rest is not started.
+        if (stalled) return null;
+        const judgedOne = await attemptOne(subscription, profile, item, options.final === true);
+        if (!judgedOne) stalled = true;
+        return judgedOne;
+      });
+      judged = attempts.filter((entry): entry is Judged => entry !== null);
+    }
     if (judged.length === 0) return { stalled, attempted: [] };
     observe(profile.name, judged);
     const { results, settled } = await settle(subscription, profile, judged);

@@ -7,4 +7,5 @@ export * from './destination.js';
 export * from './http-destination.js';
 export * from './judge.js';
 export * from './build.js';
+export * from './build-batch.js';
 export * from './slow-origins.js';

@@ -72,6 +72,12 @@ export interface ProviderProfile {
   /** Filters beyond the event type (access rights, `where` clauses); absent = every indexed candidate matches. */
   acceptsEvent?(subscription: Subscription, event: StoredEvent): boolean;
   buildRequest(context: DeliveryRequestContext): BuiltRequest;
+  /**
+   * The headers that sign an arbitrary `body` sent with `id` as its webhook-id: what a batch of deliveries needs
+   * (docs/delivery.md, "Batches"). A profile that has it builds object bodies without an `id` of their own (a batch
+   * element is the body with the delivery id added); absent = its subscriptions cannot batch.
+   */
+  signBody?(context: { id: string; subscription: Subscription; now: Date; body: string }): Record<string, string>;
   isSuccess(statusCode: number): boolean;
   /** Delays before each retry, in milliseconds, unscaled: attempts in all = length + 1. */
   retryDelaysMs: readonly number[];

@@ -14,4 +14,5 @@ export * from './rate-limiter.js';
 export * from './compat-store.js';
 export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
+export * from './batch-backlog.js';
 export * from './write-health.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
-import type { DisabledReason } from '@hookfleet/core';
+import type { DisabledReason, Subscription } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
 import { signStandardWebhook, standardSecretProblem } from './signature.js';
 import { signingSecrets } from '../signing-secrets.js';
@@ -35,6 +35,15 @@ function patternsFor(type: string): string[] {
   return patterns;
 }
 
+/** The timestamp and signature headers over `body` sent as `id`. */
+function standardSignatureHeaders(subscription: Subscription, id: string, now: Date, body: string): Record<string, string> {
+  const headers: Record<string, string> = { 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) };
+  const secrets = signingSecrets(subscription, now);
+  // Standard Webhooks allows several signatures, space-separated: one per secret still valid after a rotation.
+  if (secrets.length > 0) headers['webhook-signature'] = secrets.map((secret) => signStandardWebhook(secret, id, now, body)).join(' ');
+  return headers;
+}
+
 export const standardProfile = {
   name: 'standard',
   description: 'Standard Webhooks: signed { type, timestamp, data } for any event type',
@@ -49,14 +58,9 @@ export const standardProfile = {
   subscriptionPatternsFor: patternsFor,
   buildRequest({ deliveryId, event, subscription, now }) {
     const body = JSON.stringify({ type: event.type, timestamp: event.occurred_at, data: event.data });
-    const headers: Record<string, string> = {
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-    };
-    const secrets = signingSecrets(subscription, now);
-    // Standard Webhooks allows several signatures, space-separated: one per secret still valid after a rotation.
-    if (secrets.length > 0) headers['webhook-signature'] = secrets.map((secret) => signStandardWebhook(secret, deliveryId, now, body)).join(' ');
-    return { body, headers };
+    return { body, headers: standardSignatureHeaders(subscription, deliveryId, now, body) };
   },
+  signBody: ({ id, subscription, now, body }) => standardSignatureHeaders(subscription, id, now, body),
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
   ownedHeaders: [],
