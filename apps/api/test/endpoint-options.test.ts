@@ -55,7 +55,7 @@ describe("a subscription's own headers, ladder and timeout through the API", () 
     [{ retry: { delays_seconds: [5], tries: 3 } }, 'retry.tries'],
     [{ timeout_ms: 999 }, 'timeout_ms'],
     [{ timeout_ms: 30_001 }, 'timeout_ms'],
-  ])('refuses %j with a 400 naming %s', async (fields, path) => {
+  ])('refuses case %# with a 400 naming %s', async (fields, path) => {
     const events = 'profile' in fields && fields.profile !== 'standard' ? { events: [fields.profile === 'paymo' ? 'model.insert.Task' : 'project.update'] } : {};
     const response = await create({ ...events, ...fields });
     expect([response.status, response.body.code]).toEqual([400, 'validation_failed']);
