@@ -2,6 +2,7 @@ import type { Subscription } from '@hookfleet/client';
 import { activeLabel } from '../output.js';
 import type { Column } from '../table.js';
 import { formatTimestamp } from '../time.js';
+import { endpointOptionFields } from './endpoint-option-flags.js';
 
 export const subscriptionColumns: ReadonlyArray<Column<Subscription>> = [
   { header: 'ID', value: (subscription) => subscription.id },
@@ -29,6 +30,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['description', subscription.description ?? '-'],
     ['delay', `${subscription.delay_seconds}s`],
     ['rate limit', rateLimitLabel(subscription.rate_limit)],
+    ...endpointOptionFields(subscription),
     ['created', formatTimestamp(subscription.created_at)],
     ['updated', formatTimestamp(subscription.updated_at)],
   ];

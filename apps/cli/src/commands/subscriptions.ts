@@ -6,6 +6,7 @@ import { printFields, printJson, printTable } from '../output.js';
 import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { parseDurationMs } from '../time.js';
 import { subscriptionColumns, subscriptionFields } from './subscription-view.js';
+import { endpointOptionFlags, endpointOptionsInput } from './endpoint-option-flags.js';
 
 const tenantOption = { type: 'string', value: 'tenant', description: 'the tenant (needed with the operator token; a tenant key implies its own)' } as const;
 
@@ -43,6 +44,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
     ...(rateLimit !== undefined ? { rate_limit: parseRateLimit(rateLimit) } : {}),
     ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
     ...(input.boolean('inactive') ? { active: false } : {}),
+    ...endpointOptionsInput(input),
   };
 }
 
@@ -86,10 +88,12 @@ export const subscriptionsCreate: Command = {
     'rate-limit': { type: 'string', value: 'rate', description: 'at most this many deliveries: 10/s or 600/m' },
     'created-by': { type: 'string', value: 'who', description: 'who made it, for the record' },
     inactive: { type: 'boolean', description: 'create it disabled: it receives nothing until enabled' },
+    ...endpointOptionFlags,
   },
   examples: [
     'hookfleet subscriptions create https://example.com/hooks --tenant ten_123 --events "invoice.*,order.paid"',
     'hookfleet subscriptions create http://127.0.0.1:8787/hook --events "*" --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    'hookfleet subscriptions create https://example.com/hooks --events "*" --header "X-Env: prod" --retry 10s,5m,1h --timeout 5s --batch 100 --batch-wait 500ms',
   ],
   async run({ io, json, client }, input) {
     const subscription = await client().subscriptions.create(subscriptionInput(input));
