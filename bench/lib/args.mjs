@@ -4,8 +4,9 @@ import { SCENARIO_NAMES } from './results.mjs';
 /**
  * Scenarios that run only when named: not part of issue 11's table (latest.json), each writes its own results.
  * scale: fan-out 10 over 1, 2, 4 workers × 1, 2, 4 partitions, single Redis and Redis Cluster (scale.json/md/svg).
+ * batch of 100: fan-out 1 in batches of 100 beside plain fan-out 1 (batch.json, lib/batch.mjs).
  */
-export const EXTRA_SCENARIOS = Object.freeze(['scale']);
+export const EXTRA_SCENARIOS = Object.freeze(['scale', 'batch of 100']);
 
 /** Short names accepted by --scenario besides the exact ones. */
 export const SCENARIO_ALIASES = Object.freeze({
@@ -18,6 +19,7 @@ export const SCENARIO_ALIASES = Object.freeze({
   'fanout-1000': 'fan-out 1,000, 4 KB payload',
   'single-post': 'single POST ingest',
   'single': 'single POST ingest',
+  'batch': 'batch of 100',
 });
 
 export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines] [--latency-rate <n>]

@@ -8,6 +8,7 @@ import { cpuSeconds, sampleRss } from './processes.mjs';
 import { breakdownLines, memoryByKind, usedMemory } from './redis-info.mjs';
 import { scenarioRow } from './results.mjs';
 import { scale } from './scale.mjs';
+import { batchOf100 } from './batch.mjs';
 import { median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
@@ -497,4 +498,5 @@ export const SCENARIOS = {
   growth,
   retries,
   scale,
+  'batch of 100': batchOf100,
 };
