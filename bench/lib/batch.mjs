@@ -1,6 +1,6 @@
 // The "batch of 100" scenario (issue 18): fan-out 1 over HTTP to a subscription with `batch: { max_events: 100 }`,
 // beside plain fan-out 1 in the same run, round by round; target: at least 3 × fan-out 1. Its figures go into
-// results/latest.md's detail and bench/results/batch.json (latest.json's table is issue 11's).
+// the run's Markdown detail and bench/results/batch.json (latest.json's table is issue 11's).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BODY_BYTES, driveBatches, setupTenant, withFleet } from './measure.mjs';

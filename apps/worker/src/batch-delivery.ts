@@ -1,11 +1,12 @@
 import { DelayedError, type Job } from 'bullmq';
-import { deliveryIdFor } from '@hookfleet/core';
+import { deliveryIdFor, MAX_TIMEOUT_MS } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import type { DeliveryBatchJobData, DeliveryJobData } from '@hookfleet/queue';
 import type { WaitingEntry } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { AttemptItem, DeliveryEngine } from './engine.js';
+import { BATCHES_IN_FLIGHT } from './batch-attempt.js';
 
 /** A batch's first member waits in place (in the worker slot) up to this long for the rest; longer, the job is delayed. */
 const WAIT_IN_PLACE_MAX_MS = 250;
@@ -20,11 +21,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * attempt is settled, so a crash sends the batch again (at least once); a failed batch's members are retried whole
  * by a retry job (the engine batches every part of a batching subscription).
  */
-export function createBatchProcessor(context: WorkerContext, engine: DeliveryEngine) {
+export function createBatchProcessor(context: WorkerContext, engine: DeliveryEngine, holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>) {
   const { batches, deliveries, config } = context;
   const steps = createDeliverySteps(context);
-  // The turn outlives one batch's attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
-  const leaseMs = Math.max(30_000, 2 * config.deliveryTimeoutMs);
+  // The turn outlives one batch's attempt (a subscription's timeout up to MAX_TIMEOUT_MS) and BullMQ's pickup of a
+  // job whose worker died (that job takes its turn back).
+  const leaseMs = 2 * Math.max(15_000, config.deliveryTimeoutMs, MAX_TIMEOUT_MS);
 
   async function addToBacklog(data: DeliveryBatchJobData): Promise<void> {
     if (data.added) return;
@@ -48,7 +50,7 @@ export function createBatchProcessor(context: WorkerContext, engine: DeliveryEng
     throw new DelayedError();
   }
 
-  /** One batch of waiting entries through the engine; `stalled`: the endpoint stalled (nothing sent, all still waiting). */
+  /** Waiting entries (one batch, or several full ones) through the engine; `stalled`: the endpoint stalled (nothing sent, all still waiting). */
   async function sendBatch(subscriptionId: string, waiting: readonly WaitingEntry[]): Promise<'sent' | 'stalled' | 'gone'> {
     const subscription = await steps.loadSubscription(subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
@@ -61,8 +63,10 @@ export function createBatchProcessor(context: WorkerContext, engine: DeliveryEng
     }
     const ids = waiting.map((entry) => deliveryIdFor(entry.eventId, subscriptionId));
     const states = await deliveries.states(ids);
-    // A re-run after a crash finds some already settled (their batch went out): only the pending ones go again.
-    const pending = waiting.filter((_, index) => states[index]?.status === 'pending');
+    // A re-run after a crash finds some already settled (their batch went out): only the pending ones go again. An
+    // event added twice (a job that ran twice) waits twice; it goes once.
+    const seen = new Set<string>();
+    const pending = waiting.filter((entry, index) => states[index]?.status === 'pending' && !seen.has(entry.eventId) && seen.add(entry.eventId));
     const events = await context.eventCache.getMany(pending.map((entry) => entry.eventId));
     const items: AttemptItem[] = [];
     const expired: string[] = [];
@@ -83,15 +87,16 @@ export function createBatchProcessor(context: WorkerContext, engine: DeliveryEng
     const subscriptionId = data.subscriptionId;
     await addToBacklog(data);
     if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
-    let renewAt = Date.now() + leaseMs / 2;
     for (;;) {
       const subscription = await steps.loadSubscription(subscriptionId);
       const { max_events: maxEvents, max_wait_ms: maxWaitMs } = subscription?.batch ?? { max_events: 1, max_wait_ms: 0 };
-      const waiting = await batches.oldest(subscriptionId, maxEvents);
+      // Up to BATCHES_IN_FLIGHT full batches go out together (the engine sends them side by side); a partial one
+      // only alone, once due.
+      const oldest = await batches.oldest(subscriptionId, maxEvents * BATCHES_IN_FLIGHT);
+      const waiting = oldest.length > maxEvents ? oldest.slice(0, oldest.length - (oldest.length % maxEvents)) : oldest;
       if (waiting.length === 0) {
         // Give the turn back; an entry added meanwhile (whose job found the turn taken) is ours to send.
         if ((await batches.giveTurn(subscriptionId, owner)) === 0 || !(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
-        renewAt = Date.now() + leaseMs / 2;
         continue;
       }
       // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
@@ -106,14 +111,13 @@ export function createBatchProcessor(context: WorkerContext, engine: DeliveryEng
       // One POST is one request against the rate limit; an endpoint's pause (Retry-After, circuit breaker) holds it too.
       const grant = await context.limiter.acquire(subscriptionId, subscription?.rate_limit ?? null, 1);
       if (grant.granted === 0) await comeBackAt(job, token, data, Date.now() + grant.waitMs);
+      // Before each batch, this run must still hold the turn and its job's lock: a run held up past either (its
+      // worker starved of CPU) stops here, and whoever took over sends the rest, so no batch goes out twice at once.
+      if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
+      await holdLock(job, token);
       const sent = await sendBatch(subscriptionId, waiting);
       if (sent === 'gone') return;
       if (sent === 'stalled') await comeBackAt(job, token, data, Date.now() + CONGESTION_BACKOFF_MS);
-      if (Date.now() >= renewAt) {
-        // Lost (this worker was held up past the lease and another job took over): that job sends the rest.
-        if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
-        renewAt = Date.now() + leaseMs / 2;
-      }
     }
   };
 }

@@ -135,7 +135,7 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
   }
 
   const processOrdered = createOrderedProcessor(context, engine);
-  const processBatch = createBatchProcessor(context, engine);
+  const processBatch = createBatchProcessor(context, engine, holdLock);
 
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     if (job.data.kind === 'group') await processGroup(job, token, job.data);

@@ -29,8 +29,10 @@ export function batchIdOf(members: readonly Pick<BatchMember, 'deliveryId'>[]): 
  */
 export function buildBatchRequest(profile: Pick<ProviderProfile, 'buildRequest' | 'signBody' | 'name'>, subscription: Subscription, members: readonly BatchMember[], batchId: string, now: Date): OutgoingRequest {
   if (!profile.signBody) throw new Error(`profile ${profile.name} cannot sign a batch`);
+  // The batch is signed as a whole: a member built without secrets skips a signature that would be thrown away.
+  const unsigned: Subscription = { ...subscription, secret: null, previous_secrets: [] };
   const elements = members.map(({ deliveryId, event, attempt }) => {
-    const { body } = profile.buildRequest({ deliveryId, event, subscription, attempt, now });
+    const { body } = profile.buildRequest({ deliveryId, event, subscription: unsigned, attempt, now });
     if (!body.startsWith('{') || body === '{}') throw new Error(`profile ${profile.name} built a body a batch cannot carry`);
     return `{"id":${JSON.stringify(deliveryId)},${body.slice(1)}`;
   });
