@@ -13,6 +13,11 @@ export interface Endpoint {
   disabled_reason: DisabledReason | null;
   created_by: string | null;
   previous_secret_expires_at: string | null;
+  /** The endpoint's own delivery options (components/delivery-options.tsx). */
+  headers: Record<string, string>;
+  retry: { delays_seconds: number[]; max_attempts: number } | null;
+  timeout_ms: number | null;
+  batch: { max_events: number; max_wait_ms: number } | null;
   created_at: string;
   updated_at: string;
 }
@@ -51,6 +56,8 @@ export interface Attempt {
   duration_ms: number;
   at: string;
   response_body?: string | null;
+  /** The batch this attempt went out in (an endpoint with `batch`). */
+  batch_id?: string;
 }
 
 export interface HourlyAttempts {

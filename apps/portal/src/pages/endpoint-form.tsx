@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
 import { DeleteEndpoint } from '../components/delete-endpoint.js';
+import { DELIVERY_OPTION_FIELDS, DeliveryOptionsFields, deliveryOptionsBody, deliveryOptionsDraft, emptyDeliveryOptions } from '../components/delivery-options.js';
 import { EventPicker } from '../components/event-picker.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
 import { SecretField } from '../components/secret-field.js';
@@ -9,7 +10,7 @@ import { Link, navigate } from '../router.js';
 import type { Endpoint, EndpointWithSecret, EventType, PortalSession } from '../types.js';
 import { useResource } from '../use-resource.js';
 
-const FIELDS = ['url', 'events', 'description', 'secret', 'profile'] as const;
+const FIELDS = ['url', 'events', 'description', 'secret', 'profile', ...DELIVERY_OPTION_FIELDS] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -33,6 +34,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [selected, setSelected] = useState<string[]>([]);
   const [custom, setCustom] = useState('');
   const [secret, setSecret] = useState('');
+  const [options, setOptions] = useState(emptyDeliveryOptions);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
@@ -51,6 +53,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setProfile(endpoint.profile);
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
+    setOptions(deliveryOptionsDraft(endpoint));
     setPopulated(true);
   }, [existing.data, catalogue.data, catalogue.error]);
 
@@ -83,7 +86,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     const events = [...new Set([...selected, ...parseEventList(custom)])];
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null, ...deliveryOptionsBody(options) });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
@@ -92,6 +95,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           profile,
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
+          ...deliveryOptionsBody(options),
         });
         navigate(`/endpoints/${encodeURIComponent(created.id)}?created=1`);
       }
@@ -180,6 +184,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
             <FieldError id="secret-error" messages={fieldErrors('secret')} />
           </div>
         ) : null}
+        <DeliveryOptionsFields value={options} onChange={setOptions} errors={fieldErrors} />
         {error && (otherIssues.length > 0 || error.issues.length === 0) ? (
           <ErrorNotice error={otherIssues.length > 0 ? new Error(`${error.message} ${otherIssues.map((issue) => issue.message).join('; ')}`) : error} />
         ) : null}
