@@ -33,8 +33,11 @@ export function deliveryOptionsDraft(endpoint: Endpoint): DeliveryOptionsDraft {
 
 const numberOrText = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
 
-/** The request fields of a draft; an empty field is `null` (the default), so a PATCH clears what was emptied. */
-export function deliveryOptionsBody(draft: DeliveryOptionsDraft): Record<string, unknown> {
+/**
+ * The request fields of a draft. An empty field is the default: on a PATCH `null` (clearing what was emptied), on a
+ * create left out (the create body takes no nulls).
+ */
+export function deliveryOptionsBody(draft: DeliveryOptionsDraft, mode: 'create' | 'patch'): Record<string, unknown> {
   const headers = Object.fromEntries(
     draft.headers
       .split('\n')
@@ -47,7 +50,8 @@ export function deliveryOptionsBody(draft: DeliveryOptionsDraft): Record<string,
   const delays = draft.retryDelays.split(',').map((step) => step.trim()).filter((step) => step !== '').map(numberOrText);
   const retry = delays.length > 0 || draft.maxAttempts.trim() !== '' ? { delays_seconds: delays, ...(draft.maxAttempts.trim() ? { max_attempts: numberOrText(draft.maxAttempts) } : {}) } : null;
   const batch = draft.batchMaxEvents.trim() !== '' ? { max_events: numberOrText(draft.batchMaxEvents), max_wait_ms: draft.batchMaxWaitMs.trim() ? numberOrText(draft.batchMaxWaitMs) : 1000 } : null;
-  return { headers, retry, timeout_ms: draft.timeoutMs.trim() ? numberOrText(draft.timeoutMs) : null, batch };
+  const body = { headers, retry, timeout_ms: draft.timeoutMs.trim() ? numberOrText(draft.timeoutMs) : null, batch };
+  return mode === 'patch' ? body : Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
 }
 
 function Field(props: { id: string; label: string; hint: string; value: string; onInput: (value: string) => void; errors: string[]; multiline?: boolean; placeholder?: string }) {

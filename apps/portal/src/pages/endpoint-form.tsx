@@ -86,7 +86,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     const events = [...new Set([...selected, ...parseEventList(custom)])];
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null, ...deliveryOptionsBody(options) });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { url: url.trim(), events, description: description.trim() || null, ...deliveryOptionsBody(options, 'patch') });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
@@ -95,7 +95,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           profile,
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
-          ...deliveryOptionsBody(options),
+          ...deliveryOptionsBody(options, 'create'),
         });
         navigate(`/endpoints/${encodeURIComponent(created.id)}?created=1`);
       }
