@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 
 /** The `headers`, `retry` and `timeout_ms` fields of a native subscription: stored, shown, reset and refused. */
-describe("a subscription's own headers, ladder and timeout through the API", () => {
+describe("a subscription's own headers, ladder, timeout and batch through the API", () => {
   let fleet: TestFleet;
   let tenant: { id: string; api_key: string };
   const base = { profile: 'standard', events: ['a.b'], url: 'http://127.0.0.1:9/a' };
@@ -53,6 +53,8 @@ describe("a subscription's own headers, ladder and timeout through the API", () 
     [{ retry: { delays_seconds: Array.from({ length: 8 }, () => 86_400) } }, 'retry.delays_seconds'],
     [{ retry: { delays_seconds: [5], max_attempts: 3 } }, 'retry.max_attempts'],
     [{ retry: { delays_seconds: [5], tries: 3 } }, 'retry.tries'],
+    [{ batch: { max_events: 10, max_wait_ms: 100 }, profile: 'paymo' }, 'batch'],
+    [{ batch: { max_events: 10, max_wait_ms: 100 }, ordered: true }, 'batch'],
     [{ timeout_ms: 999 }, 'timeout_ms'],
     [{ timeout_ms: 30_001 }, 'timeout_ms'],
   ])('refuses case %# with a 400 naming %s', async (fields, path) => {

@@ -90,7 +90,8 @@ export function judge(input: JudgeInput): Judgement {
   const answeredAt = Math.round(at.getTime() + outcome.durationMs);
   // Only a failure needs the payload's lifetime (a success, most attempts, skips the ladder arithmetic).
   const payloadLeft = ok ? Number.POSITIVE_INFINITY : payloadLeftMs(input, answeredAt);
-  const ladderMs = retryLadderMs(profile, input.subscription);
+  // A success needs no ladder (most attempts): its own lookup only on a failure.
+  const ladderMs = ok ? profile.retryDelaysMs : retryLadderMs(profile, input.subscription);
   const next = ok
     ? null
     : retryDelay({

@@ -1,4 +1,4 @@
-import { Agent, util } from 'undici';
+import { Agent, util, type Dispatcher } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { describeFailure, isTimeout } from './failure-message.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
@@ -155,18 +155,19 @@ export class DeliveryTransport {
       try {
         if (target.refused) throw target.refused;
         this.deadlines.add(collector);
-        this.agent.dispatch(
-          {
-            origin,
-            path: target.path,
-            method: 'POST',
-            body: request.body,
-            headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers },
-            // The agent's own timeouts are the transport's; a subscription's timeout (longer or shorter) replaces them.
-            ...(request.timeoutMs === undefined ? {} : { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-          },
-          collector,
-        );
+        const dispatch: Dispatcher.DispatchOptions = {
+          origin,
+          path: target.path,
+          method: 'POST',
+          body: request.body,
+          headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers },
+        };
+        // The agent's own timeouts are the transport's; a subscription's timeout (longer or shorter) replaces them.
+        if (request.timeoutMs !== undefined) {
+          dispatch.headersTimeout = timeoutMs;
+          dispatch.bodyTimeout = timeoutMs;
+        }
+        this.agent.dispatch(dispatch, collector);
       } catch (error) {
         collector.fail(error);
       }
