@@ -39,9 +39,21 @@ function record(id, arrivedAt, ok) {
   }
 }
 
+/** A batch (webhook-id `batch_…`, docs/delivery.md "Batches"): each element counts as the delivery its `id` names. */
+function recordBatch(request, response, arrivedAt) {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    for (const element of JSON.parse(Buffer.concat(chunks).toString('utf8'))) record(String(element.id), arrivedAt, true);
+    response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    response.end('ok');
+  });
+}
+
 const server = createServer((request, response) => {
   const arrivedAt = now();
   const id = String(request.headers['webhook-id'] ?? '');
+  if (id.startsWith('batch_')) return recordBatch(request, response, arrivedAt);
   let status = 200;
   if (failFraction > 0 && !failedOnce.has(id) && shouldFailFirstAttempt(id, failFraction)) {
     failedOnce.add(id);

@@ -6,8 +6,9 @@ import { SCENARIO_NAMES } from './results.mjs';
  * scale: fan-out 10 over 1, 2, 4 workers × 1, 2, 4 partitions, single Redis and Redis Cluster (scale.json/md/svg).
  * rabbitmq, nats: fan-out 1 to a broker destination on the machine's broker (brokers.mjs; rabbitmq.json, nats.json).
  * poll: fan-out 1 fetched by a long-polling subscriber beside fan-out 1 over HTTP (poll.json/md).
+ * batch of 100: fan-out 1 in batches of 100 beside plain fan-out 1 (batch.json, lib/batch.mjs).
  */
-export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats', 'poll']);
+export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats', 'poll', 'batch of 100']);
 
 /** Short names accepted by --scenario besides the exact ones. */
 export const SCENARIO_ALIASES = Object.freeze({
@@ -20,6 +21,7 @@ export const SCENARIO_ALIASES = Object.freeze({
   'fanout-1000': 'fan-out 1,000, 4 KB payload',
   'single-post': 'single POST ingest',
   'single': 'single POST ingest',
+  'batch': 'batch of 100',
 });
 
 export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines] [--latency-rate <n>]

@@ -10,6 +10,7 @@ import { scenarioRow } from './results.mjs';
 import { scale } from './scale.mjs';
 import { brokerScenarios } from './brokers.mjs';
 import { poll } from './poll.mjs';
+import { batchOf100 } from './batch.mjs';
 import { median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
@@ -501,4 +502,5 @@ export const SCENARIOS = {
   scale,
   ...brokerScenarios,
   poll,
+  'batch of 100': batchOf100,
 };

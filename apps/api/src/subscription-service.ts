@@ -2,6 +2,7 @@ import {
   Conflict,
   destinationAddresses,
   keepStoredCredentials,
+  headerNameProblem,
   newId,
   NotFound,
   storedDestination,
@@ -82,12 +83,30 @@ export class SubscriptionService {
     await this.signingKeys.ensure(tenant);
   }
 
+  /** The profile's own headers (its signature, token) are refused in a subscription's `headers` (the schema refuses the delivery's). */
+  checkHeaders(profile: ProviderProfile, headers: Record<string, string> | undefined): void {
+    const issues: IssueDetail[] = Object.keys(headers ?? {}).flatMap((name) => {
+      const problem = headerNameProblem(name, profile.ownedHeaders);
+      return problem ? [{ path: `headers.${name}`, message: problem }] : [];
+    });
+    if (issues.length > 0) throw new ValidationFailed('reserved headers', issues);
+  }
+
+  /** A batch needs a profile that signs a whole batch (signBody) and a subscription that is not ordered. */
+  checkBatch(profile: ProviderProfile, subscription: Pick<Subscription, 'batch' | 'ordered'>): void {
+    if (!subscription.batch) return;
+    if (!profile.signBody) throw new ValidationFailed('this profile does not batch', [{ path: 'batch', message: `profile ${profile.name} sends one event a request; batch is for profiles that sign a batch (standard)` }]);
+    if (subscription.ordered) throw new ValidationFailed('batch and ordered together', [{ path: 'batch', message: 'an ordered subscription sends one delivery at a time; choose batch or ordered' }]);
+  }
+
   async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}, secretPath = 'secret'): Promise<Subscription> {
     if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     this.checkSecret(profile, input.secret, secretPath);
     await this.checkSignature(profile, tenant, input.signature);
+    this.checkHeaders(profile, input.headers);
+    this.checkBatch(profile, input);
     const where = storedDestination(input);
     if (!where.destination) await this.checkUrl(where.url, input.destination ? 'destination.url' : 'url');
     else where.destination = await this.checkedBrokerDestination(where.destination, undefined);
@@ -114,6 +133,9 @@ export class SubscriptionService {
       rate_limit: input.rate_limit ?? null,
       ordered: input.ordered ?? false,
       filter: input.filter ?? null,
+      headers: input.headers ?? {},
+      retry: input.retry ?? null,
+      timeout_ms: input.timeout_ms ?? null,
       compat,
       created_at: now,
       updated_at: now,
@@ -137,6 +159,7 @@ export class SubscriptionService {
     if (patch.events) this.checkEvents(profile, patch.events);
     this.checkSecret(profile, patch.secret, secretPath);
     await this.checkSignature(profile, current.tenant, patch.signature);
+    this.checkHeaders(profile, patch.headers);
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
     if (patch.url !== undefined || patch.destination !== undefined) {
       const where = storedDestination(patch);
@@ -146,6 +169,7 @@ export class SubscriptionService {
       Object.assign(next, where);
     }
     if (patch.batch !== undefined) next.batch = patch.batch;
+    this.checkBatch(profile, { batch: next.batch ?? null, ordered: patch.ordered ?? next.ordered ?? false });
     if (next.batch && next.destination) {
       throw new ValidationFailed('batch is for http destinations', [{ path: 'batch', message: `batch is for http destinations, not ${next.destination.type}` }]);
     }
@@ -158,6 +182,9 @@ export class SubscriptionService {
     if (patch.rate_limit !== undefined) next.rate_limit = patch.rate_limit;
     if (patch.ordered !== undefined) next.ordered = patch.ordered;
     if (patch.filter !== undefined) next.filter = patch.filter;
+    if (patch.headers !== undefined) next.headers = patch.headers;
+    if (patch.retry !== undefined) next.retry = patch.retry;
+    if (patch.timeout_ms !== undefined) next.timeout_ms = patch.timeout_ms;
     if (patch.active !== undefined) {
       next.active = patch.active;
       next.disabled_reason = patch.active ? null : 'manual';

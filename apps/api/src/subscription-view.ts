@@ -22,6 +22,9 @@ export function publicSubscription(subscription: Subscription) {
     rate_limit: subscription.rate_limit,
     ordered: subscription.ordered ?? false,
     filter: subscription.filter ?? null,
+    headers: subscription.headers ?? {},
+    retry: subscription.retry ?? null,
+    timeout_ms: subscription.timeout_ms ?? null,
     created_at: subscription.created_at,
     updated_at: subscription.updated_at,
   };

@@ -18,6 +18,11 @@ export interface Endpoint {
   /** Only events it takes are delivered (docs/delivery.md, "Payload filters"). */
   filter?: Record<string, unknown> | null;
   signature: SignatureScheme;
+  /** The endpoint's own delivery options (components/delivery-options.tsx). */
+  headers: Record<string, string>;
+  retry: { delays_seconds: number[]; max_attempts: number } | null;
+  timeout_ms: number | null;
+  batch: { max_events: number; max_wait_ms: number } | null;
   created_at: string;
   updated_at: string;
 }
@@ -63,6 +68,8 @@ export interface Attempt {
   duration_ms: number;
   at: string;
   response_body?: string | null;
+  /** The batch this attempt went out in (an endpoint with `batch`). */
+  batch_id?: string;
 }
 
 export interface HourlyAttempts {

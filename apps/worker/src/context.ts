@@ -1,7 +1,7 @@
 import type { HookfleetConfig } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { HookfleetQueues } from '@hookfleet/queue';
-import type { DeliveryStore, EndpointHealth, EventStore, Keys, OrderedBacklog, PollLog, RateLimiter, RedisClient, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import type { BatchBacklog, DeliveryStore, EndpointHealth, EventStore, Keys, OrderedBacklog, PollLog, RateLimiter, RedisClient, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import type { EventCache } from './event-cache.js';
@@ -31,6 +31,8 @@ export interface WorkerContext {
   backlog: OrderedBacklog;
   /** The message logs of poll subscriptions. */
   pollLog: PollLog;
+  /** The deliveries of batching subscriptions waiting for their batch, and its turns. */
+  batches: BatchBacklog;
   /** True once the worker drains (SIGTERM): long-running jobs hand their work over instead of going on. */
   isStopping(): boolean;
 }

@@ -1,11 +1,12 @@
 import type { Job } from 'bullmq';
 import { deliveryIdFor, type Subscription } from '@hookfleet/core';
-import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
 import type { DeliveryState } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { createDeliverySteps, engineFor } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
+import { createBatchProcessor } from './batch-delivery.js';
 import type { AttemptItem, DeliveryEngine, PartOptions } from './engine.js';
 
 /** Waits up to this long in place between paced slices of a job… */
@@ -106,7 +107,7 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
       if (sent === picks.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
       if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
-      else await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs);
+      else await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, retryLadderMs(profile, subscription));
     }
   }
 
@@ -134,10 +135,12 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
   }
 
   const processOrdered = createOrderedProcessor(context, engine);
+  const processBatch = createBatchProcessor(context, engine, holdLock);
 
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     if (job.data.kind === 'group') await processGroup(job, token, job.data);
     else if (job.data.kind === 'ordered') await processOrdered(job, token, job.data);
+    else if (job.data.kind === 'batch') await processBatch(job, token, job.data);
     else await processRetry(job, token, job.data);
   };
 }

@@ -59,12 +59,13 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
    * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A long wait
    * is a pause the ladder does not know of (an endpoint paused by another delivery's Retry-After), so the job's payloads
    * are kept past it for the whole ladder still; a shorter one is absorbed by the grace in the payload's lifetime
-   * (docs/delivery.md, "How long a payload is kept"), and costs no write.
+   * (docs/delivery.md, "How long a payload is kept"), and costs no write. `subscriptionLadderMs`: the subscription's
+   * own ladder (retryLadderMs), when the caller has it.
    */
-  async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number): Promise<never> {
+  async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number, subscriptionLadderMs?: readonly number[]): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
     if (waitMs > LAST_ATTEMPT_GRACE_MS / 2) {
-      const ladderMs = findProfile(profile)?.retryDelaysMs ?? [];
+      const ladderMs = subscriptionLadderMs ?? findProfile(profile)?.retryDelaysMs ?? [];
       const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: config.retryDelayScale });
       const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
       await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));

@@ -7,6 +7,7 @@ import type { AttemptResult, DeliveryStore, RateLimiter, Settled, SubscriptionSt
 import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
+import { attemptBatches } from './batch-attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 
@@ -59,11 +60,13 @@ export interface EngineParts {
   signingKeys?: (tenant: string) => Promise<readonly SigningKeyPair[]>;
 }
 
-interface Judged {
+export interface Judged {
   item: AttemptItem;
   judgement: Judgement;
   outcome: Exclude<SendOutcome, { kind: 'stalled' }>;
   sentAt: Date;
+  /** The batch it went out in (a subscription with `batch`). */
+  batchId?: string;
 }
 
 /**
@@ -124,7 +127,7 @@ export function createEngine(parts: EngineParts) {
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
   }
 
-  function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt }: Judged): AttemptResult {
+  function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt, batchId }: Judged): AttemptResult {
     const answered = outcome.kind === 'unbuildable' ? null : outcome;
     const record: AttemptRecord = {
       delivery_id: item.deliveryId,
@@ -136,6 +139,7 @@ export function createEngine(parts: EngineParts) {
       duration_ms: Math.round((answered?.durationMs ?? 0) * 100) / 100,
       at: sentAt.toISOString(),
       response_body: answered?.responseBody || null,
+      ...(batchId === undefined ? {} : { batch_id: batchId }),
     };
     return {
       eventReceivedAt: Date.parse(item.event.received_at),
@@ -207,14 +211,22 @@ export function createEngine(parts: EngineParts) {
       await parts.appendToPollLog(subscription, profile, items, signingKeys);
       return { stalled: false, attempted: [] };
     }
-    const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
-      // Once the destination stalled, the rest is not started.
-      if (stalled) return null;
-      const judged = await attemptOne(subscription, profile, item, options.final === true, signingKeys);
-      if (!judged) stalled = true;
-      return judged;
-    });
-    const judged = attempts.filter((entry): entry is Judged => entry !== null);
+    let judged: Judged[];
+    if (subscription.batch) {
+      // A batching subscription's part goes out in POSTs of up to max_events, judged once each (batch-attempt.ts).
+      const batches = await attemptBatches(parts, subscription, profile, items, subscription.batch.max_events, options.final === true, signingKeys);
+      stalled = batches.includes(null);
+      judged = batches.flatMap((batch) => batch ?? []);
+    } else {
+      const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
+        // Once the destination stalled, the rest is not started.
+        if (stalled) return null;
+        const judgedOne = await attemptOne(subscription, profile, item, options.final === true, signingKeys);
+        if (!judgedOne) stalled = true;
+        return judgedOne;
+      });
+      judged = attempts.filter((entry): entry is Judged => entry !== null);
+    }
     if (judged.length === 0) return { stalled, attempted: [] };
     observe(profile.name, destinationType(subscription), judged);
     const { results, settled } = await settle(subscription, profile, judged);

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
-import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
+import { findProfile, lastAttemptWithinMs, retryLadderMs } from '@hookfleet/profiles';
 import { fanOut, groupBySubscription, type FanOutGroup, type MatchJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 
@@ -13,8 +13,8 @@ export function createMatcher(context: WorkerContext) {
     const events = loaded.filter((event): event is StoredEvent => event !== null);
     for (const event of events) context.eventCache.remember(event);
     const groups = groupBySubscription(events, (event) => context.index.match(event));
-    const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining) =>
-      context.backlog.add(subscriptionId, joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) }))),
+    const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining, kind) =>
+      (kind === 'batch' ? context.batches : context.backlog).add(subscriptionId, joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) }))),
     );
     for (const [profile, count] of result.enqueuedByProfile) context.metrics.deliveriesEnqueued.inc({ profile }, count);
     await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, context.events.payloadTtlSeconds * 1000, context.config.retryDelayScale));
@@ -24,14 +24,14 @@ export function createMatcher(context: WorkerContext) {
 
 /**
  * The events whose payload must outlive the TTL it was accepted with: one of their deliveries can still make an attempt
- * after it (its subscription's delay plus its profile's ladder, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
+ * after it (its subscription's delay plus its ladder, its own or its profile's, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
  */
 export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMs: number, scale: number): Array<{ id: string; untilMs: number }> {
   const keepFor = new Map<string, { receivedAt: number; needMs: number }>();
   for (const { subscription, events } of groups) {
     const profile = findProfile(subscription.profile);
     if (!profile) continue;
-    const needMs = lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: subscription.delay_seconds * 1000, scale });
+    const needMs = lastAttemptWithinMs({ ladderMs: retryLadderMs(profile, subscription), delayMs: subscription.delay_seconds * 1000, scale });
     if (needMs <= acceptedTtlMs) continue;
     for (const event of events) {
       const known = keepFor.get(event.id);

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
-import { findProfile } from '@hookfleet/profiles';
+import { findProfile, retryLadderMs } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
@@ -85,7 +85,7 @@ export function createOrderedProcessor(context: WorkerContext, engine: DeliveryE
     }
     if (grant.granted === 0) {
       await waitHoldingTurn(job, data, grant.waitMs);
-      await steps.deferRest(job, token, profile.name, 1, grant.waitMs);
+      await steps.deferRest(job, token, profile.name, 1, grant.waitMs, retryLadderMs(profile, subscription));
     }
     const { stalled, attempted } = await engine.runPart(subscription, profile, [{ deliveryId, event, attempt: state.attempts + 1 }], { retries: 'caller' });
     if (stalled) {

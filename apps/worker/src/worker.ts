@@ -3,7 +3,7 @@ import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
 import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, PollLog, pollLogOptionsFor, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, BatchBacklog, PollLog, pollLogOptionsFor, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
@@ -69,6 +69,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     health: new EndpointHealth(redis, keys),
     backlog: new OrderedBacklog(redis, keys),
     pollLog: new PollLog(redis, keys, pollLogOptionsFor(config.eventRetentionHours)),
+    batches: new BatchBacklog(redis, keys),
     isStopping: () => stopping,
     transport,
     destinations: createDestinations(config, transport),

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type {
   BatchOptions,
+  CustomHeaders,
+  RetryOptions,
   Destination,
   EventFilter,
   AttemptRecord,
@@ -32,7 +34,7 @@ export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit
 
 // Answers are the core domain types, as the API's routes send them.
 
-export type { BatchOptions, Destination, EventFilter } from '@hookfleet/core';
+export type { BatchOptions, CustomHeaders, Destination, EventFilter, RetryOptions } from '@hookfleet/core';
 export type { PublicSigningKey, SignatureScheme, SigningKeySet } from '@hookfleet/core';
 export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
 
@@ -45,12 +47,18 @@ export interface PublishResult {
 export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
 
 /** A subscription as the native API shows it (provider-specific compat fields stay inside); `ordered` is always there. */
-export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'destination' | 'batch' | 'signature' | 'filter'> & {
+export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'destination' | 'batch' | 'signature' | 'filter' | 'headers' | 'retry' | 'timeout_ms'> & {
   ordered: boolean;
   /** `v1` (HMAC with `secret`) or `v1a` (ed25519 with the tenant's key pair), always given. */
   signature: SignatureScheme;
   /** Only events it takes are delivered; null: every event of `events`. */
   filter: EventFilter | null;
+  /** Sent on every attempt; `{}` when none. */
+  headers: CustomHeaders;
+  /** Its own retry ladder; null: the profile's. */
+  retry: RetryOptions | null;
+  /** Whole-request timeout of one attempt in ms; null: the fleet's DELIVERY_TIMEOUT_MS. */
+  timeout_ms: number | null;
   /** Where deliveries go, always given (HTTP included); broker passwords shown as `***`. */
   destination: Destination;
   batch: BatchOptions | null;

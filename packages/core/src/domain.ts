@@ -2,6 +2,7 @@ import type { DisabledReason, RateLimit } from './schemas.js';
 import type { BatchOptions, Destination } from './destination-schema.js';
 import type { EventFilter } from './event-filter-schema.js';
 import type { SignatureScheme } from './signing-keys.js';
+import type { CustomHeaders, RetryOptions } from './endpoint-options.js';
 
 export interface Tenant {
   id: string;
@@ -50,6 +51,12 @@ export interface Subscription {
   ordered?: boolean;
   /** Only events it takes are delivered (docs/delivery.md, "Payload filters"); stored before it existed: absent. */
   filter?: EventFilter | null;
+  /** Sent on every attempt (src/endpoint-options.ts); absent or empty: none. */
+  headers?: CustomHeaders;
+  /** The subscription's own ladder; absent or null: its profile's. */
+  retry?: RetryOptions | null;
+  /** Whole-request timeout of one attempt; absent or null: DELIVERY_TIMEOUT_MS. */
+  timeout_ms?: number | null;
   /** Provider-specific fields a compat API keeps (names, filters, tokens, numeric ids). */
   compat: Record<string, unknown>;
   created_at: string;
@@ -85,4 +92,6 @@ export interface AttemptRecord {
   duration_ms: number;
   at: string;
   response_body?: string | null;
+  /** The batch this attempt went out in (docs/delivery.md, "Batches"); absent for a delivery sent alone. */
+  batch_id?: string;
 }

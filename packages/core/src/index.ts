@@ -6,6 +6,7 @@ export * from './ids.js';
 export * from './schemas.js';
 export * from './destination-schema.js';
 export * from './destination-credentials.js';
+export * from './endpoint-options.js';
 export * from './domain.js';
 export * from './operation-schemas.js';
 export * from './logger.js';

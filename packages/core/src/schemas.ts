@@ -3,6 +3,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { batchSchema, destinationSchema, subscriptionUrlSchema } from './destination-schema.js';
 import { eventFilterSchema } from './event-filter-schema.js';
 import { signatureSchemeSchema } from './signing-keys.js';
+import { customHeadersSchema, retryOptionsSchema, timeoutMsSchema } from './endpoint-options.js';
 
 /** Any JSON value that does not nest deeper than MAX_JSON_DEPTH. */
 export const boundedJson = z.unknown().refine((value) => !nestsDeeperThan(value), `nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -69,6 +70,10 @@ const subscriptionFields = {
   ordered: z.boolean().optional(),
   /** Only events this predicate takes are delivered (src/event-filter-schema.ts); null removes it. */
   filter: eventFilterSchema.nullable().optional(),
+  /** The subscription's own delivery options (src/endpoint-options.ts). */
+  headers: customHeadersSchema.optional(),
+  retry: retryOptionsSchema.optional(),
+  timeout_ms: timeoutMsSchema.optional(),
 };
 
 export const subscriptionCreateSchema = z
@@ -112,6 +117,10 @@ export const subscriptionPatchSchema = z
     rate_limit: subscriptionFields.rate_limit,
     ordered: subscriptionFields.ordered,
     filter: subscriptionFields.filter,
+    headers: subscriptionFields.headers,
+    /** null: back to the profile's ladder, DELIVERY_TIMEOUT_MS. */
+    retry: retryOptionsSchema.nullable().optional(),
+    timeout_ms: timeoutMsSchema.nullable().optional(),
   })
   .strict()
   .superRefine((body, context) => {

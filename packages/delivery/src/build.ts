@@ -16,11 +16,15 @@ export interface AttemptRequest {
 
 /**
  * The build step: the profile's body and headers, signed at `now`, plus the `webhook-id` the pipeline adds — the
- * same delivery id on every attempt, so receivers drop duplicates. Throws when the profile cannot build it.
+ * same delivery id on every attempt, so receivers drop duplicates. Throws when the profile cannot build it. The
+ * subscription's own headers and timeout ride along (validated where they were stored: they never name a header the
+ * delivery or the profile writes); a subscription without them costs nothing more.
  */
 export function buildRequest(profile: Pick<ProviderProfile, 'buildRequest'>, request: AttemptRequest, now: Date): OutgoingRequest {
   const built = profile.buildRequest({ ...request, now });
-  return { body: built.body, headers: { ...built.headers, 'webhook-id': request.deliveryId } };
+  const { headers: custom, timeout_ms: timeoutMs } = request.subscription;
+  const headers = custom ? { ...custom, ...built.headers, 'webhook-id': request.deliveryId } : { ...built.headers, 'webhook-id': request.deliveryId };
+  return timeoutMs ? { body: built.body, headers, timeoutMs } : { body: built.body, headers };
 }
 
 /**

@@ -7,6 +7,7 @@ export * from './destination.js';
 export * from './http-destination.js';
 export * from './judge.js';
 export * from './build.js';
+export * from './build-batch.js';
 export * from './slow-origins.js';
 export * from './broker-message.js';
 export * from './broker-pool.js';

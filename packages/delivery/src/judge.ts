@@ -1,5 +1,5 @@
 import type { DeliveryStatus, Subscription } from '@hookfleet/core';
-import { cappedRetryAfterMs, maxAttempts, payloadKeepMs, retryDelay, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
+import { cappedRetryAfterMs, payloadKeepMs, retryDelay, retryLadderMs, type BookkeepingEffect, type ProviderProfile } from '@hookfleet/profiles';
 import type { DestinationOutcome } from './destination.js';
 import type { AttemptOutcomeLabel } from './classify.js';
 
@@ -25,7 +25,8 @@ export type Verdict =
 
 export interface JudgeInput {
   profile: Pick<ProviderProfile, 'isSuccess' | 'retryDelaysMs' | 'onAttempt'>;
-  subscription: Pick<Subscription, 'delay_seconds'>;
+  /** Its own `retry`, when set, replaces the profile's ladder (retryLadderMs). */
+  subscription: Pick<Subscription, 'delay_seconds' | 'retry'>;
   /** This attempt's number: 1 for the first. */
   attempt: number;
   outcome: SendOutcome;
@@ -63,7 +64,7 @@ export function outcomeLabel(outcome: SendOutcome, isSuccess: (code: number) => 
 
 /** Milliseconds from `now` until the delivery's event payload expires. */
 export function payloadLeftMs(input: Pick<JudgeInput, 'profile' | 'subscription' | 'eventReceivedAt' | 'retryDelayScale' | 'retentionMs'>, now: number): number {
-  const need = { ladderMs: input.profile.retryDelaysMs, delayMs: input.subscription.delay_seconds * 1000, scale: input.retryDelayScale };
+  const need = { ladderMs: retryLadderMs(input.profile, input.subscription), delayMs: input.subscription.delay_seconds * 1000, scale: input.retryDelayScale };
   return input.eventReceivedAt + payloadKeepMs(input.retentionMs, [need]) - now;
 }
 
@@ -89,10 +90,12 @@ export function judge(input: JudgeInput): Judgement {
   const answeredAt = Math.round(at.getTime() + outcome.durationMs);
   // Only a failure needs the payload's lifetime (a success, most attempts, skips the ladder arithmetic).
   const payloadLeft = ok ? Number.POSITIVE_INFINITY : payloadLeftMs(input, answeredAt);
+  // A success needs no ladder (most attempts): its own lookup only on a failure.
+  const ladderMs = ok ? profile.retryDelaysMs : retryLadderMs(profile, input.subscription);
   const next = ok
     ? null
     : retryDelay({
-        ladderMs: profile.retryDelaysMs,
+        ladderMs,
         attemptsMade: attempt,
         scale: input.retryDelayScale,
         retryAfterMs: outcome.pauseAskedMs,
@@ -101,8 +104,8 @@ export function judge(input: JudgeInput): Judgement {
       });
   // The pause an endpoint asked for obeys the same cap as its retry (a hostile value must not hold it for years); an
   // endpoint's Retry-After keeps its own clock: RETRY_DELAY_SCALE shrinks the ladder, not it.
-  const pauseMs = outcome.pauseAskedMs === null ? 0 : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(outcome.pauseAskedMs, profile.retryDelaysMs.at(-1) ?? 0, payloadLeft);
-  const lastAttempt = next === null || attempt >= maxAttempts(profile) || input.final === true;
+  const pauseMs = outcome.pauseAskedMs === null ? 0 : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(outcome.pauseAskedMs, ladderMs.at(-1) ?? 0, payloadLeft);
+  const lastAttempt = next === null || attempt >= ladderMs.length + 1 || input.final === true;
   const bookkeeping = profile.onAttempt?.({ ok, statusCode: outcome.code, dead: !ok && lastAttempt, at });
   const error = ok ? null : (outcome.error ?? `HTTP ${outcome.code ?? ''}`.trim());
   let verdict: Verdict;

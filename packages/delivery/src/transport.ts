@@ -1,4 +1,4 @@
-import { Agent, util } from 'undici';
+import { Agent, util, type Dispatcher } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { describeFailure, isTimeout } from './failure-message.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
@@ -52,6 +52,8 @@ const MAX_CACHED_TARGETS = 10_000;
 export interface OutgoingRequest {
   body: string;
   headers: Record<string, string>;
+  /** The whole-request timeout of this attempt (a subscription's `timeout_ms`); absent: the transport's. */
+  timeoutMs?: number;
 }
 
 export interface SendResult {
@@ -140,8 +142,9 @@ export class DeliveryTransport {
     }
     const started = performance.now();
     this.progressStarted(origin, started);
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const collected = await new Promise<Collected>((resolve) => {
-      const collector = new ResponseCollector(started + this.options.timeoutMs, RESPONSE_BODY_LIMIT, (settled, outcome) => {
+      const collector = new ResponseCollector(started + timeoutMs, RESPONSE_BODY_LIMIT, (settled, outcome) => {
         this.deadlines.delete(settled);
         this.pace.finish(ticket, performance.now());
         this.progressFinished(origin);
@@ -152,10 +155,19 @@ export class DeliveryTransport {
       try {
         if (target.refused) throw target.refused;
         this.deadlines.add(collector);
-        this.agent.dispatch(
-          { origin, path: target.path, method: 'POST', body: request.body, headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers } },
-          collector,
-        );
+        const dispatch: Dispatcher.DispatchOptions = {
+          origin,
+          path: target.path,
+          method: 'POST',
+          body: request.body,
+          headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers },
+        };
+        // The agent's own timeouts are the transport's; a subscription's timeout (longer or shorter) replaces them.
+        if (request.timeoutMs !== undefined) {
+          dispatch.headersTimeout = timeoutMs;
+          dispatch.bodyTimeout = timeoutMs;
+        }
+        this.agent.dispatch(dispatch, collector);
       } catch (error) {
         collector.fail(error);
       }

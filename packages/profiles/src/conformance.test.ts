@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { headerNameProblem } from '@hookfleet/core';
 import { profiles } from './registry.js';
 import { fixtureEvent, fixtureSubscription, type ProfileFixtures } from './fixture.js';
 import { standardFixtures } from './standard/fixtures.js';
@@ -52,6 +53,14 @@ describe.each(profiles.map((profile) => [profile.name, profile] as const))('prof
       expect(first.headers).toMatchObject(fixture.headers ?? {});
       expect(profile.isKnownEventType(event.type)).toBe(true);
     }
+  });
+
+  it('declares every header it builds as its own, so a subscription cannot send one of them (or is a webhook-* header)', () => {
+    for (const fixture of fixtures.deliveries) {
+      const built = profile.buildRequest({ deliveryId: 'dlv_fixture', event: fixtureEvent(fixture.event, name), subscription: fixtureSubscription(fixture.subscription, name), attempt: 1, now: new Date('2021-09-23T07:30:05.000Z') });
+      for (const header of Object.keys(built.headers)) expect([header, headerNameProblem(header, profile.ownedHeaders)]).toEqual([header, expect.any(String)]);
+    }
+    for (const header of profile.ownedHeaders) expect(header).toBe(header.toLowerCase());
   });
 
   it('judges the fixture statuses', () => {

@@ -2,6 +2,7 @@ export * from './profile.js';
 export * from './compat.js';
 export * from './retry-ladder.js';
 export * from './retry-delay.js';
+export * from './subscription-ladder.js';
 export * from './payload-lifetime.js';
 export * from './registry.js';
 export { standardProfile } from './standard/index.js';

@@ -79,9 +79,20 @@ export interface ProviderProfile {
   /** Filters beyond the event type (access rights, `where` clauses); absent = every indexed candidate matches. */
   acceptsEvent?(subscription: Subscription, event: StoredEvent): boolean;
   buildRequest(context: DeliveryRequestContext): BuiltRequest;
+  /**
+   * The headers that sign an arbitrary `body` sent with `id` as its webhook-id: what a batch of deliveries needs
+   * (docs/delivery.md, "Batches"). A profile that has it builds object bodies without an `id` of their own (a batch
+   * element is the body with the delivery id added); absent = its subscriptions cannot batch.
+   */
+  signBody?(context: { id: string; subscription: Subscription; now: Date; body: string; signingKeys?: readonly SigningKeyPair[] | undefined }): Record<string, string>;
   isSuccess(statusCode: number): boolean;
   /** Delays before each retry, in milliseconds, unscaled: attempts in all = length + 1. */
   retryDelaysMs: readonly number[];
+  /**
+   * The headers this profile writes itself (its signature, token and event headers), lower case: a subscription's own
+   * `headers` may not name them. The Standard Webhooks `webhook-*` headers are the delivery's, refused for every profile.
+   */
+  ownedHeaders: readonly string[];
   /** Bookkeeping after each attempt; absent = none. */
   onAttempt?(outcome: AttemptOutcome): BookkeepingEffect;
   /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
 import type { DeliveryStore } from '@hookfleet/store';
 import type { Queue } from 'bullmq';
-import type { DeliveryGroupJobData, DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
+import type { DeliveryBatchJobData, DeliveryGroupJobData, DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
 
 export interface FanOutGroup {
   subscription: Subscription;
@@ -38,6 +38,12 @@ export function groupJobId(subscriptionId: string, eventIds: readonly string[]):
   return `g_${hash.digest('base64url').slice(0, 32)}`;
 }
 
+/** Which job sends a subscription's first attempts. Ordered wins over batch (the API refuses both together). */
+export function jobKindOf(subscription: Pick<Subscription, 'ordered' | 'batch'>): 'group' | 'ordered' | 'batch' {
+  if (subscription.ordered === true) return 'ordered';
+  return subscription.batch ? 'batch' : 'group';
+}
+
 export interface FanOutResult {
   /** New deliveries per profile. */
   enqueuedByProfile: Map<string, number>;
@@ -55,10 +61,10 @@ export async function fanOut(
   deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>,
   retryDelayScale: number,
   /**
-   * Puts an ordered subscription's new deliveries in its backlog, after their records exist and before their job
-   * does: once the matcher job has finished, its events wait in the backlog (matchedUpTo relies on it).
+   * Puts an ordered (or batching) subscription's new deliveries in its backlog, after their records exist and before
+   * their job does: once the matcher job has finished, its events wait in the backlog (matchedUpTo relies on it).
    */
-  joinBacklog?: (subscriptionId: string, events: readonly StoredEvent[]) => Promise<void>,
+  joinBacklog?: (subscriptionId: string, events: readonly StoredEvent[], kind: 'ordered' | 'batch') => Promise<void>,
 ): Promise<FanOutResult> {
   const plans = groups.map((group) => ({
     group,
@@ -67,7 +73,7 @@ export async function fanOut(
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
   // One addBulk per partition queue (a single one when the queues are not partitioned).
-  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryGroupJobData | DeliveryOrderedJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }>>();
+  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryGroupJobData | DeliveryOrderedJobData | DeliveryBatchJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }>>();
   let groupCount = 0;
   let offset = 0;
   for (const { group, deliveries } of plans) {
@@ -84,12 +90,13 @@ export async function fanOut(
     let jobs = jobsByQueue.get(queue);
     if (!jobs) jobsByQueue.set(queue, (jobs = []));
     groupCount += 1;
-    // An ordered subscription's group joins its backlog instead of going out in parallel.
-    const kind = group.subscription.ordered === true ? 'ordered' : 'group';
-    const added = kind === 'ordered' && joinBacklog !== undefined;
+    // An ordered subscription's group joins its backlog instead of going out in parallel; a batching one's waits
+    // in its batch backlog for the rest of its batch.
+    const kind = jobKindOf(group.subscription);
+    const added = kind !== 'group' && joinBacklog !== undefined;
     if (added) {
       const joining = new Set(eventIds);
-      await joinBacklog(group.subscription.id, group.events.filter((event) => joining.has(event.id)));
+      await joinBacklog(group.subscription.id, group.events.filter((event) => joining.has(event.id)), kind);
     }
     jobs.push({
       name: kind,

@@ -63,7 +63,16 @@ export interface DeliveryOrderedJobData {
   added?: boolean;
 }
 
-export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData | LegacyDeliveryRetryJobData | DeliveryOrderedJobData;
+/**
+ * Deliveries of a batching subscription: the job adds them to the subscription's batch backlog, then, holding the
+ * subscription's turn, cuts batches from it as they fill or their first member has waited `max_wait_ms`
+ * (docs/delivery.md, "Batches"). The same shape as an ordered job's.
+ */
+export interface DeliveryBatchJobData extends Omit<DeliveryOrderedJobData, 'kind'> {
+  kind: 'batch';
+}
+
+export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData | LegacyDeliveryRetryJobData | DeliveryOrderedJobData | DeliveryBatchJobData;
 
 /** A background operation (recover, replay) whose progress lives in the operation store. */
 export interface OperationJobData {

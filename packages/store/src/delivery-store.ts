@@ -121,6 +121,9 @@ export class DeliveryStore {
     for (const result of results) {
       const key = this.keys.delivery(result.deliveryId);
       pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
+      // A retry renews the record's lifetime: a subscription's own ladder (up to 7 days in all, 1 day a step) may
+      // outlast the TTL it was created with. Only failures pay for it.
+      if (result.status === 'failed') pipeline.expire(key, this.ttlSeconds);
       this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
       records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);

@@ -14,6 +14,7 @@ export * from './rate-limiter.js';
 export * from './compat-store.js';
 export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
+export * from './batch-backlog.js';
 export * from './write-health.js';
 export * from './poll-log.js';
 export * from './event-type-store.js';

@@ -40,6 +40,7 @@ export class Keys {
   delivery(id: string) { return this.tag('dlv', id); }
   /** An ordered subscription's backlog (and, with suffixes, its counter and turn): the subscription's slot. */
   orderedBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ordered`; }
+  batchBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:batch`; }
   subscriptionDeliveries(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:dlvs`; }
   eventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */

@@ -46,7 +46,7 @@ export interface BacklogEntry {
 }
 
 /** A backlog member is `<counter>:<event id>`; event ids may hold colons, the counter does not. */
-const eventIdOf = (member: string) => member.slice(member.indexOf(':') + 1);
+export const eventIdOf = (member: string) => member.slice(member.indexOf(':') + 1);
 
 /**
  * The per-subscription FIFO of an ordered subscription: event ids sorted by event order, and a turn (a lease held
@@ -54,22 +54,23 @@ const eventIdOf = (member: string) => member.slice(member.indexOf(':') + 1);
  * Both keys share the subscription's hash tag, so a Redis Cluster keeps them in one slot for the scripts.
  */
 export class OrderedBacklog {
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
+  constructor(protected readonly redis: RedisClient, protected readonly keys: Keys) {
     if (!Object.hasOwn(redis, 'hookfleetBacklogAdd')) redis.defineCommand('hookfleetBacklogAdd', { numberOfKeys: 2, lua: ADD });
     if (!Object.hasOwn(redis, 'hookfleetTakeTurn')) redis.defineCommand('hookfleetTakeTurn', { numberOfKeys: 1, lua: TAKE_TURN });
     if (!Object.hasOwn(redis, 'hookfleetGiveTurn')) redis.defineCommand('hookfleetGiveTurn', { numberOfKeys: 2, lua: GIVE_TURN });
   }
 
-  private backlogKey(subscriptionId: string): string {
+  /** The backlog's key; its counter and turn keys hang off it (BatchBacklog keeps its own). */
+  protected backlogKey(subscriptionId: string): string {
     return this.keys.orderedBacklog(subscriptionId);
   }
 
   private counterKey(subscriptionId: string): string {
-    return `${this.keys.orderedBacklog(subscriptionId)}:counter`;
+    return `${this.backlogKey(subscriptionId)}:counter`;
   }
 
   private turnKey(subscriptionId: string): string {
-    return `${this.keys.orderedBacklog(subscriptionId)}:turn`;
+    return `${this.backlogKey(subscriptionId)}:turn`;
   }
 
   /**

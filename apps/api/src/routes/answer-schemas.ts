@@ -68,6 +68,9 @@ export const subscriptionSchema = z.object({
   rate_limit: rateLimitSchema.nullable(),
   ordered: z.boolean(),
   filter: eventFilterSchema.nullable(),
+  headers: z.record(z.string(), z.string()).describe('sent on every attempt'),
+  retry: z.object({ delays_seconds: z.array(z.number().int()), max_attempts: z.number().int() }).nullable().describe('the subscription\'s own ladder; null: the profile\'s'),
+  timeout_ms: z.number().int().nullable().describe('whole-request timeout of one attempt; null: DELIVERY_TIMEOUT_MS'),
   created_at: isoTime,
   updated_at: isoTime,
 });
@@ -83,6 +86,7 @@ export const attemptSchema = z.object({
   duration_ms: z.number(),
   at: isoTime,
   response_body: z.string().nullable().optional(),
+  batch_id: z.string().optional().describe('the batch this attempt went out in (a subscription with `batch`)'),
 });
 export const attemptListSchema = z.object({ data: z.array(attemptSchema) });
 

@@ -3,6 +3,7 @@ import { activeLabel } from '../output.js';
 import type { Column } from '../table.js';
 import { formatTimestamp } from '../time.js';
 import { destinationLabel } from './destination-flag.js';
+import { endpointOptionFields } from './endpoint-option-flags.js';
 
 export const subscriptionColumns: ReadonlyArray<Column<Subscription>> = [
   { header: 'ID', value: (subscription) => subscription.id },
@@ -32,6 +33,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['delay', `${subscription.delay_seconds}s`],
     ['rate limit', rateLimitLabel(subscription.rate_limit)],
     ['filter', subscription.filter ? JSON.stringify(subscription.filter) : 'none'],
+    ...endpointOptionFields(subscription),
     ['created', formatTimestamp(subscription.created_at)],
     ['updated', formatTimestamp(subscription.updated_at)],
   ];

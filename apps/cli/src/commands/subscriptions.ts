@@ -8,6 +8,7 @@ import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { parseDurationMs } from '../time.js';
 import { subscriptionColumns, subscriptionFields } from './subscription-view.js';
 import { destinationInput, destinationOption } from './destination-flag.js';
+import { endpointOptionFlags, endpointOptionsInput } from './endpoint-option-flags.js';
 
 const tenantOption = { type: 'string', value: 'tenant', description: 'the tenant (needed with the operator token; a tenant key implies its own)' } as const;
 
@@ -48,6 +49,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
     ...(input.boolean('inactive') ? { active: false } : {}),
     ...(filter !== undefined ? { filter: parseJsonFlag('filter', filter) as SubscriptionInput['filter'] } : {}),
     ...parseSignatureScheme(input),
+    ...endpointOptionsInput(input),
   };
 }
 
@@ -94,12 +96,14 @@ export const subscriptionsCreate: Command = {
     'created-by': { type: 'string', value: 'who', description: 'who made it, for the record' },
     inactive: { type: 'boolean', description: 'create it disabled: it receives nothing until enabled' },
     filter: { type: 'string', value: 'json', description: 'deliver only events this predicate takes: {"data.amount":{"$gte":100}}' },
+    ...endpointOptionFlags,
   },
   examples: [
     'hookfleet subscriptions create https://example.com/hooks --tenant ten_123 --events "invoice.*,order.paid"',
     'hookfleet subscriptions create http://127.0.0.1:8787/hook --events "*" --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     'hookfleet subscriptions create --events "order.*" --destination \'{"type":"nats","servers":["nats://nats.internal:4222"],"subject":"webhooks.orders"}\'',
     `hookfleet subscriptions create https://example.com/hooks --events "order.*" --filter '{"data.currency":{"$in":["EUR","USD"]}}'`,
+    'hookfleet subscriptions create https://example.com/hooks --events "*" --header "X-Env: prod" --retry 10s,5m,1h --timeout 5s --batch 100 --batch-wait 500ms',
   ],
   async run({ io, json, client }, input) {
     const subscription = await client().subscriptions.create(subscriptionInput(input));

@@ -41,6 +41,7 @@ function AttemptList({ attempts }: { attempts: Attempt[] }) {
             <span class="attempt-number">Attempt {attempt.attempt}</span>
             <StatusCode code={attempt.status_code} error={attempt.error} />
             <span class="muted">{durationMs(attempt.duration_ms)}</span>
+            {attempt.batch_id ? <span class="chip" title="sent in one request with the other events of this batch">{attempt.batch_id}</span> : null}
             <span class="muted" title={absoluteTime(attempt.at)}>
               {relativeTime(attempt.at)}
             </span>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
 import { BrokerDestinationFields, brokerDraftOf, destinationOf, destinationSummary, type BrokerDraft } from '../components/broker-destination.js';
 import { DeleteEndpoint } from '../components/delete-endpoint.js';
+import { DELIVERY_OPTION_FIELDS, DeliveryOptionsFields, deliveryOptionsBody, deliveryOptionsDraft, emptyDeliveryOptions } from '../components/delivery-options.js';
 import { EventPicker } from '../components/event-picker.js';
 import { FilterEditor, filterText, parseFilterText } from '../components/filter-editor.js';
 import { ErrorNotice, Loading } from '../components/notices.js';
@@ -13,7 +14,7 @@ import type { Endpoint, EndpointWithSecret, EventType, PortalSession, SignatureS
 import { useResource } from '../use-resource.js';
 import { urlChange } from '../components/poll-endpoint.js';
 
-const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile', 'signature', 'filter'] as const;
+const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile', 'signature', 'filter', ...DELIVERY_OPTION_FIELDS] as const;
 
 function FieldError({ id, messages }: { id: string; messages: string[] }) {
   return messages.length > 0 ? (
@@ -40,6 +41,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [secret, setSecret] = useState('');
   const [filter, setFilter] = useState('');
   const [signature, setSignature] = useState<SignatureScheme>('v1');
+  const [options, setOptions] = useState(emptyDeliveryOptions);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
@@ -61,6 +63,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     setSelected(endpoint.events.filter((type) => known.has(type)));
     setCustom(endpoint.events.filter((type) => !known.has(type)).join(', '));
     setFilter(filterText(endpoint.filter));
+    setOptions(deliveryOptionsDraft(endpoint));
     setPopulated(true);
   }, [existing.data, catalogue.data, catalogue.error]);
 
@@ -99,7 +102,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     }
     try {
       if (editing) {
-        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : urlChange(existing.data, url.trim())), events, description: description.trim() || null, signature, filter: parsedFilter.filter });
+        await api.patch(`/v1/subscriptions/${encodeURIComponent(endpointId)}`, { ...(broker ? { destination: destinationOf(broker) } : urlChange(existing.data, url.trim())), events, description: description.trim() || null, signature, filter: parsedFilter.filter, ...deliveryOptionsBody(options, 'patch') });
         navigate(`/endpoints/${encodeURIComponent(endpointId)}`);
       } else {
         const created = await api.post<EndpointWithSecret>('/v1/subscriptions', {
@@ -110,6 +113,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(secret ? { secret } : {}),
           ...(parsedFilter.filter ? { filter: parsedFilter.filter } : {}),
+          ...deliveryOptionsBody(options, 'create'),
         });
         navigate(`/endpoints/${encodeURIComponent(created.id)}?created=1`);
       }
@@ -201,6 +205,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
             <FieldError id="secret-error" messages={fieldErrors('secret')} />
           </div>
         ) : null}
+        <DeliveryOptionsFields value={options} onChange={setOptions} errors={fieldErrors} />
         {error && (otherIssues.length > 0 || error.issues.length === 0) ? (
           <ErrorNotice error={otherIssues.length > 0 ? new Error(`${error.message} ${otherIssues.map((issue) => issue.message).join('; ')}`) : error} />
         ) : null}

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
 import { AttemptsChart } from '../components/attempts-chart.js';
+import { DeliveryOptionsSummary } from '../components/delivery-options.js';
 import { ActiveBadge, StatusCode } from '../components/badges.js';
 import { DeliveriesPanel } from '../components/deliveries-panel.js';
 import { ErrorNotice, Loading, Notice } from '../components/notices.js';
@@ -145,6 +146,7 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
         </div>
         <aside class="grid-side">
           <TestPanel endpointId={current.id} eventTypes={eventTypes.data?.data ?? []} />
+          <DeliveryOptionsSummary endpoint={current} />
           <OperationsPanel endpointId={current.id} onFinished={refresh} />
           <section class="card panel" aria-labelledby="secret-title">
             <h2 id="secret-title">Signing secret</h2>

@@ -19,5 +19,6 @@ export const forecastProfile = {
   buildRequest: buildForecastRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 2 * MINUTE, 3 * MINUTE, 5 * MINUTE, 10 * MINUTE],
+  ownedHeaders: [],
   compat: forecastCompat,
 } satisfies ProviderProfile;

@@ -24,5 +24,6 @@ export const gigapayProfile = {
   buildRequest: buildGigapayRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: exponentialLadder(10, MINUTE, 2),
+  ownedHeaders: ['gigapay-signature'],
   compat: gigapayCompat,
 } satisfies ProviderProfile;

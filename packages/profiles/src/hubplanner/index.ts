@@ -22,5 +22,6 @@ export const hubPlannerProfile = {
   buildRequest: buildHubPlannerRequest,
   isSuccess: isHubPlannerSuccess,
   retryDelaysMs: [30 * SECOND, 2 * MINUTE, 10 * MINUTE, 1 * HOUR, 6 * HOUR],
+  ownedHeaders: ['hubplanner-token'],
   compat: hubPlannerCompat,
 } satisfies ProviderProfile;

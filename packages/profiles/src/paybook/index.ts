@@ -23,6 +23,7 @@ export const paybookProfile = {
   buildRequest: buildPaybookRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 5 * MINUTE, 15 * MINUTE, 1 * HOUR, 3 * HOUR, 6 * HOUR],
+  ownedHeaders: [],
   onAttempt: paybookOnAttempt,
   disableWhen: paybookDisableWhen,
   compat: paybookCompat,

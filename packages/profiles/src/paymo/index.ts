@@ -25,6 +25,7 @@ export const paymoProfile = {
   buildRequest: buildPaymoRequest,
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [1 * MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 6 * HOUR],
+  ownedHeaders: ['x-paymo-webhook', 'x-paymo-event', 'x-paymo-signature'],
   onAttempt: paymoOnAttempt,
   compat: paymoCompat,
 } satisfies ProviderProfile;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
-import type { DisabledReason } from '@hookfleet/core';
+import type { DisabledReason, SigningKeyPair, Subscription } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
 import { signStandardWebhook, standardSecretProblem } from './signature.js';
 import { signingSecrets } from '../signing-secrets.js';
@@ -37,6 +37,19 @@ function patternsFor(type: string): string[] {
   return patterns;
 }
 
+/**
+ * The timestamp and signature headers over `body` sent as `id`: `v1a` with the tenant's live key pairs, `v1` (HMAC)
+ * with every secret still valid.
+ */
+function standardSignatureHeaders(subscription: Subscription, id: string, now: Date, body: string, signingKeys: readonly SigningKeyPair[] | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) };
+  if (subscription.signature === 'v1a') return { ...headers, ...v1aSignatureHeaders(liveSigningKeys(signingKeys ?? [], now), id, now, body) };
+  const secrets = signingSecrets(subscription, now);
+  // Standard Webhooks allows several signatures, space-separated: one per secret still valid after a rotation.
+  if (secrets.length > 0) headers['webhook-signature'] = secrets.map((secret) => signStandardWebhook(secret, id, now, body)).join(' ');
+  return headers;
+}
+
 export const standardProfile = {
   name: 'standard',
   description: 'Standard Webhooks: signed { type, timestamp, data } for any event type',
@@ -52,17 +65,12 @@ export const standardProfile = {
   signatureSchemes: ['v1', 'v1a'],
   buildRequest({ deliveryId, event, subscription, now, signingKeys }) {
     const body = JSON.stringify({ type: event.type, timestamp: event.occurred_at, data: event.data });
-    const headers: Record<string, string> = {
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-    };
-    if (subscription.signature === 'v1a') return { body, headers: { ...headers, ...v1aSignatureHeaders(liveSigningKeys(signingKeys ?? [], now), deliveryId, now, body) } };
-    const secrets = signingSecrets(subscription, now);
-    // Standard Webhooks allows several signatures, space-separated: one per secret still valid after a rotation.
-    if (secrets.length > 0) headers['webhook-signature'] = secrets.map((secret) => signStandardWebhook(secret, deliveryId, now, body)).join(' ');
-    return { body, headers };
+    return { body, headers: standardSignatureHeaders(subscription, deliveryId, now, body, signingKeys) };
   },
+  signBody: ({ id, subscription, now, body, signingKeys }) => standardSignatureHeaders(subscription, id, now, body, signingKeys),
   isSuccess: (statusCode) => statusCode >= 200 && statusCode < 300,
   retryDelaysMs: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
+  ownedHeaders: [],
   onAttempt: standardBookkeeping,
   disableWhen: standardDisableWhen,
 } satisfies ProviderProfile;

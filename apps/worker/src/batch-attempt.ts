@@ -1,0 +1,53 @@
+import type { SigningKeyPair, Subscription } from '@hookfleet/core';
+import { buildAndSendBatch, judge, type Destination } from '@hookfleet/delivery';
+import type { ProviderProfile } from '@hookfleet/profiles';
+import { mapWithLimit } from './bounded-map.js';
+import type { AttemptItem, Judged } from './engine.js';
+
+/** Batches of one part in flight at once: a batch is up to 1,000 deliveries, so a few keep an endpoint busy. */
+export const BATCHES_IN_FLIGHT = 4;
+
+export interface BatchAttemptParts {
+  destination: Destination;
+  retryDelayScale: number;
+  retentionMs: number;
+}
+
+/**
+ * Build → send → judge for a batching subscription (docs/delivery.md, "Batches"): the part's items go out in POSTs of
+ * up to `max_events`, each judged once and the verdict given to every member with its own attempt number. One jitter
+ * draw per batch, so members that failed together are due together and their retry job sends them as one batch
+ * again. Null entries: batches not sent (the destination stalled); their members stay as they were.
+ */
+export async function attemptBatches(parts: BatchAttemptParts, subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], maxEvents: number, final: boolean, signingKeys?: readonly SigningKeyPair[]): Promise<Array<Judged[] | null>> {
+  const batches: AttemptItem[][] = [];
+  for (let start = 0; start < items.length; start += maxEvents) batches.push(items.slice(start, start + maxEvents));
+  let stalled = false;
+  return mapWithLimit(batches, BATCHES_IN_FLIGHT, async (members) => {
+    if (stalled) return null;
+    const { outcome, sentAt, batchId } = await buildAndSendBatch(parts.destination, profile, subscription, members, signingKeys);
+    if (outcome.kind === 'stalled') {
+      stalled = true;
+      return null;
+    }
+    const draw = Math.random();
+    return members.map((item) => ({
+      item,
+      outcome,
+      sentAt,
+      batchId,
+      judgement: judge({
+        profile,
+        subscription,
+        attempt: item.attempt,
+        outcome,
+        at: sentAt,
+        eventReceivedAt: Date.parse(item.event.received_at),
+        retryDelayScale: parts.retryDelayScale,
+        retentionMs: parts.retentionMs,
+        final,
+        random: () => draw,
+      }),
+    }));
+  });
+}

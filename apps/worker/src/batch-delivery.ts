@@ -1,0 +1,123 @@
+import { DelayedError, type Job } from 'bullmq';
+import { deliveryIdFor, MAX_TIMEOUT_MS } from '@hookfleet/core';
+import { findProfile } from '@hookfleet/profiles';
+import type { DeliveryBatchJobData, DeliveryJobData } from '@hookfleet/queue';
+import type { WaitingEntry } from '@hookfleet/store';
+import type { WorkerContext } from './context.js';
+import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
+import type { AttemptItem, DeliveryEngine } from './engine.js';
+import { BATCHES_IN_FLIGHT } from './batch-attempt.js';
+
+/** A batch's first member waits in place (in the worker slot) up to this long for the rest; longer, the job is delayed. */
+const WAIT_IN_PLACE_MAX_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Batching subscriptions (docs/delivery.md, "Batches"): each job adds its deliveries to the subscription's batch
+ * backlog, then, if it can take the subscription's turn, cuts batches from the backlog's oldest entries: a full batch
+ * at once, a partial one when its first member has waited `max_wait_ms`. A job that finds the turn taken ends at
+ * once (the holder sends what it added, as for ordered subscriptions). Members leave the backlog only after their
+ * attempt is settled, so a crash sends the batch again (at least once); a failed batch's members are retried whole
+ * by a retry job (the engine batches every part of a batching subscription).
+ */
+export function createBatchProcessor(context: WorkerContext, engine: DeliveryEngine, holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>) {
+  const { batches, deliveries, config } = context;
+  const steps = createDeliverySteps(context);
+  // The turn outlives one batch's attempt (a subscription's timeout up to MAX_TIMEOUT_MS) and BullMQ's pickup of a
+  // job whose worker died (that job takes its turn back).
+  const leaseMs = 2 * Math.max(15_000, config.deliveryTimeoutMs, MAX_TIMEOUT_MS);
+
+  async function addToBacklog(data: DeliveryBatchJobData): Promise<void> {
+    if (data.added) return;
+    const events = await context.eventCache.getMany(data.eventIds);
+    await batches.add(
+      data.subscriptionId,
+      data.eventIds.flatMap((eventId) => {
+        const event = events.get(eventId);
+        return event ? [{ eventId, receivedAt: Date.parse(event.received_at) }] : [];
+      }),
+    );
+    const expired = data.eventIds.filter((eventId) => !events.has(eventId)).map((eventId) => deliveryIdFor(eventId, data.subscriptionId));
+    await steps.abandon(data.subscriptionId, expired, expired.map(() => 0), 'event payload expired');
+  }
+
+  /** Leaves the worker slot until `at`, keeping the turn, so no other job cuts a batch meanwhile. */
+  async function comeBackAt(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryBatchJobData, at: number): Promise<never> {
+    await batches.takeTurn(data.subscriptionId, job.id as string, Math.max(0, at - Date.now()) + leaseMs);
+    if (!data.added) await job.updateData({ ...data, added: true });
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
+  }
+
+  /** Waiting entries (one batch, or several full ones) through the engine; `stalled`: the endpoint stalled (nothing sent, all still waiting). */
+  async function sendBatch(subscriptionId: string, waiting: readonly WaitingEntry[]): Promise<'sent' | 'stalled' | 'gone'> {
+    const subscription = await steps.loadSubscription(subscriptionId);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    if (!subscription || !profile || !subscription.active) {
+      const ids = (await batches.clear(subscriptionId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
+      const states = await deliveries.states(ids);
+      const open = ids.filter((_, index) => states[index]?.status === 'pending');
+      await steps.abandon(subscriptionId, open, open.map(() => 0), subscription ? 'subscription inactive' : 'subscription deleted');
+      return 'gone';
+    }
+    const ids = waiting.map((entry) => deliveryIdFor(entry.eventId, subscriptionId));
+    const states = await deliveries.states(ids);
+    // A re-run after a crash finds some already settled (their batch went out): only the pending ones go again. An
+    // event added twice (a job that ran twice) waits twice; it goes once.
+    const seen = new Set<string>();
+    const pending = waiting.filter((entry, index) => states[index]?.status === 'pending' && !seen.has(entry.eventId) && seen.add(entry.eventId));
+    const events = await context.eventCache.getMany(pending.map((entry) => entry.eventId));
+    const items: AttemptItem[] = [];
+    const expired: string[] = [];
+    for (const entry of pending) {
+      const event = events.get(entry.eventId);
+      const deliveryId = deliveryIdFor(entry.eventId, subscriptionId);
+      if (event) items.push({ deliveryId, event, attempt: 1 });
+      else expired.push(deliveryId);
+    }
+    await steps.abandon(subscriptionId, expired, expired.map(() => 0), 'event payload expired');
+    if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return 'stalled';
+    await batches.removeMembers(subscriptionId, waiting.map((entry) => entry.member));
+    return 'sent';
+  }
+
+  return async function processBatch(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryBatchJobData): Promise<void> {
+    const owner = job.id as string;
+    const subscriptionId = data.subscriptionId;
+    await addToBacklog(data);
+    if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
+    for (;;) {
+      const subscription = await steps.loadSubscription(subscriptionId);
+      const { max_events: maxEvents, max_wait_ms: maxWaitMs } = subscription?.batch ?? { max_events: 1, max_wait_ms: 0 };
+      // Up to BATCHES_IN_FLIGHT full batches go out together (the engine sends them side by side); a partial one
+      // only alone, once due.
+      const oldest = await batches.oldest(subscriptionId, maxEvents * BATCHES_IN_FLIGHT);
+      const waiting = oldest.length > maxEvents ? oldest.slice(0, oldest.length - (oldest.length % maxEvents)) : oldest;
+      if (waiting.length === 0) {
+        // Give the turn back; an entry added meanwhile (whose job found the turn taken) is ours to send.
+        if ((await batches.giveTurn(subscriptionId, owner)) === 0 || !(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
+        continue;
+      }
+      // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
+      if (context.isStopping()) await comeBackAt(job, token, data, Date.now());
+      const dueAt = (waiting[0] as WaitingEntry).receivedAt + maxWaitMs;
+      // A partial batch waits for more until its first member has waited max_wait_ms.
+      if (waiting.length < maxEvents && dueAt > Date.now()) {
+        if (dueAt - Date.now() > WAIT_IN_PLACE_MAX_MS) await comeBackAt(job, token, data, dueAt);
+        await sleep(dueAt - Date.now());
+        continue;
+      }
+      // One POST is one request against the rate limit; an endpoint's pause (Retry-After, circuit breaker) holds it too.
+      const grant = await context.limiter.acquire(subscriptionId, subscription?.rate_limit ?? null, 1);
+      if (grant.granted === 0) await comeBackAt(job, token, data, Date.now() + grant.waitMs);
+      // Before each batch, this run must still hold the turn and its job's lock: a run held up past either (its
+      // worker starved of CPU) stops here, and whoever took over sends the rest, so no batch goes out twice at once.
+      if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
+      await holdLock(job, token);
+      const sent = await sendBatch(subscriptionId, waiting);
+      if (sent === 'gone') return;
+      if (sent === 'stalled') await comeBackAt(job, token, data, Date.now() + CONGESTION_BACKOFF_MS);
+    }
+  };
+}
