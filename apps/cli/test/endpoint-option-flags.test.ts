@@ -31,6 +31,14 @@ describe('subscriptions create with headers, its own retries, timeout and batch'
     expect(shown.stdout).toMatch(/^batch:\s+up to 100, waiting at most 500ms$/m);
   });
 
+  it('changes the options and the endpoint with subscriptions update', async () => {
+    const created = await jsonInProcess<Subscription>(['subscriptions', 'create', 'http://127.0.0.1:9/hook', '--events', '*', '--json'], asTenant);
+    const updated = await jsonInProcess<Subscription>(['subscriptions', 'update', created.id, '--endpoint', 'http://127.0.0.1:9/other', '--header', 'X-Env: staging', '--timeout', '2s', '--json'], asTenant);
+    expect(updated).toMatchObject({ url: 'http://127.0.0.1:9/other', headers: { 'X-Env': 'staging' }, timeout_ms: 2000, retry: null });
+    const toPoll = await jsonInProcess<Subscription>(['subscriptions', 'update', created.id, '--destination', '{"type":"poll"}', '--json'], asTenant);
+    expect(toPoll.destination).toEqual({ type: 'poll' });
+  });
+
   it.each([
     [['--header', 'no colon'], /--header must look like/],
     [['--max-attempts', '2'], /--max-attempts goes with --retry/],
