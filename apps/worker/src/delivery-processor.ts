@@ -55,6 +55,12 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
   /** Group job: every delivery still pending gets its first attempt. */
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
     const entries = data.eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, data.subscriptionId), attempt: 1 }));
+    // A group's first run sends what the matcher found pending (fan-out.ts) without reading it again: only a run after
+    // a step aside, a failure or a lost lock (BullMQ counts each start) may find some of it finished.
+    if (job.attemptsStarted <= 1) {
+      await processPicks(job, token, data.subscriptionId, entries, [], { retries: 'jobs' });
+      return;
+    }
     const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
     // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
     const picks = entries.filter((_, index) => states[index]?.status === 'pending');

@@ -58,6 +58,15 @@ export interface DeliveryState {
   nextAttemptAt: number | null;
 }
 
+/**
+ * A record's status: its 'st' field, or pending when the record exists without one (the matcher creates a record as
+ * its event and subscription only: create-deliveries.ts); null when there is no record.
+ */
+export function statusOfRecord(stored: string | null | undefined, eventId: string | null | undefined): DeliveryStatus | null {
+  if (stored) return stored as DeliveryStatus;
+  return eventId ? 'pending' : null;
+}
+
 export class DeliveryStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly ttlSeconds: number) {
     defineCreateDelivery(redis);
@@ -82,24 +91,26 @@ export class DeliveryStore {
   async states(ids: readonly string[]): Promise<Array<DeliveryState | null>> {
     if (ids.length === 0) return [];
     const pipeline = batch(this.redis);
-    for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a', 'n');
+    for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a', 'n', 'e');
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, value]) => {
       if (error) throw error;
-      const [status, attempts, next] = value as [string | null, string | null, string | null];
+      const [stored, attempts, next, eventId] = value as [string | null, string | null, string | null, string | null];
+      const status = statusOfRecord(stored, eventId);
       const nextAttemptAt = next ? Number(next) : Number.NaN;
-      return status ? { status: status as DeliveryStatus, attempts: Number(attempts ?? 0), nextAttemptAt: Number.isFinite(nextAttemptAt) ? nextAttemptAt : null } : null;
+      return status ? { status, attempts: Number(attempts ?? 0), nextAttemptAt: Number.isFinite(nextAttemptAt) ? nextAttemptAt : null } : null;
     });
   }
 
   async get(id: string): Promise<Delivery | null> {
     const fields = await this.redis.hgetall(this.keys.delivery(id));
-    if (!fields.st) return null;
+    const status = statusOfRecord(fields.st, fields.e);
+    if (!status) return null;
     return {
       id,
       event_id: fields.e ?? '',
       subscription_id: fields.s ?? '',
-      status: fields.st as DeliveryStatus,
+      status,
       attempts: Number(fields.a ?? 0),
       next_attempt_at: instantOrNull(fields.n),
     };

@@ -34,6 +34,8 @@ export class Keys {
   attempts(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:attempts`; }
   dedupe(eventId: string) { return `${this.tag('evt', eventId)}:dedupe`; }
   event(eventId: string) { return `${this.tag('evt', eventId)}:payload`; }
+  /** An ingest flush whose matcher job is enqueued (its events' markers name it; a single Redis only: event-store.ts). */
+  confirmedFlush(flushId: string) { return `${this.tag('flush')}:${flushId}`; }
   tenantEvents(tenant: string) { return `${this.tag('ten', tenant)}:events`; }
   delivery(id: string) { return this.tag('dlv', id); }
   /** An ordered subscription's backlog (and, with suffixes, its counter and turn): the subscription's slot. */
