@@ -17,7 +17,7 @@ export function createMatcher(context: WorkerContext) {
       context.backlog.add(subscriptionId, joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) }))),
     );
     for (const [profile, count] of result.enqueuedByProfile) context.metrics.deliveriesEnqueued.inc({ profile }, count);
-    await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, context.events.payloadTtlSeconds * 1000, context.config.retryDelayScale));
+    await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, (profile) => context.events.payloadTtlSecondsOf(profile) * 1000, context.config.retryDelayScale));
     return { groups: result.groups };
   };
 }
@@ -25,15 +25,17 @@ export function createMatcher(context: WorkerContext) {
 /**
  * The events whose payload must outlive the TTL it was accepted with: one of their deliveries can still make an attempt
  * after it (its subscription's delay plus its profile's ladder, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
+ * The TTL an event was accepted with already covers its profile's ladder (EventStore.payloadTtlSecondsOf): only a
+ * subscription's delay makes a write here.
  */
-export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMs: number, scale: number): Array<{ id: string; untilMs: number }> {
+export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMsOf: (profile: string) => number, scale: number): Array<{ id: string; untilMs: number }> {
   const keepFor = new Map<string, { receivedAt: number; needMs: number }>();
   for (const { subscription, events } of groups) {
     const profile = findProfile(subscription.profile);
     if (!profile) continue;
     const needMs = lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: subscription.delay_seconds * 1000, scale });
-    if (needMs <= acceptedTtlMs) continue;
     for (const event of events) {
+      if (needMs <= acceptedTtlMsOf(event.profile)) continue;
       const known = keepFor.get(event.id);
       if (!known || known.needMs < needMs) keepFor.set(event.id, { receivedAt: Date.parse(event.received_at), needMs });
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
+import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
@@ -16,10 +17,10 @@ const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 // never was (the API died in between) is stored and enqueued again (the matcher is idempotent). A whole flush is one
 // script: per event one SET NX GET of its marker and one SET of its payload.
 // KEYS: per event its marker and its payload (the confirmed flushes are read by name: a single Redis only).
-// ARGV[1] this flush's id, ARGV[2] the dedupe TTL, ARGV[3] the payload TTL, ARGV[4] the confirmed flushes' key
-// prefix, then the payloads.
+// ARGV[1] this flush's id, ARGV[2] the dedupe TTL, ARGV[3] the confirmed flushes' key prefix, then per event its
+// payload and the payload's TTL.
 const ACCEPT_EVENTS = `
-local flush, dedupeTtl, payloadTtl, confirmed = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
 local accepted = {}
 for i = 1, #KEYS / 2 do
   local marker, payload = KEYS[i * 2 - 1], KEYS[i * 2]
@@ -28,7 +29,7 @@ for i = 1, #KEYS / 2 do
     accepted[i] = 0
   else
     if seen then redis.call('SET', marker, flush, 'EX', dedupeTtl) end
-    redis.call('SET', payload, ARGV[i + 4], 'EX', payloadTtl)
+    redis.call('SET', payload, ARGV[i * 2 + 2], 'EX', ARGV[i * 2 + 3])
     accepted[i] = 1
   end
 end
@@ -78,13 +79,31 @@ export class EventStore {
    */
   readonly keptUntilDelivered: boolean;
 
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number) {
+  private readonly ttlByProfile = new Map<string, number>();
+
+  /** `retryDelayScale`: RETRY_DELAY_SCALE, the same for the API and the workers (payloads are kept for their ladders). */
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number, private readonly retryDelayScale = 1) {
     this.keptUntilDelivered = retentionHours <= 0;
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
     if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) {
       redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
       redis.defineCommand('hookfleetAcceptEvents', { lua: ACCEPT_EVENTS });
     }
+  }
+
+  /**
+   * The TTL an event's payload is stored with: the retention, or longer when a delivery of its profile, with no delay of
+   * its subscription, can still make its last attempt after that (payload-lifetime.ts). Set here, at acceptance, at no
+   * cost; the matcher extends it only for subscriptions with a delay (matcher.ts).
+   */
+  payloadTtlSecondsOf(profileName: string): number {
+    let ttl = this.ttlByProfile.get(profileName);
+    if (ttl === undefined) {
+      const ladderMs = findProfile(profileName)?.retryDelaysMs ?? [];
+      ttl = Math.max(this.payloadTtlSeconds, Math.ceil(lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: this.retryDelayScale }) / 1000));
+      this.ttlByProfile.set(profileName, ttl);
+    }
+    return ttl;
   }
 
   /**
@@ -96,21 +115,21 @@ export class EventStore {
     const pipeline = batch(this.redis);
     const single = !isCluster(this.redis);
     if (single && events.length > 0) {
-      const keysAndArgs: Array<string | number> = new Array(events.length * 3 + 4);
+      const keysAndArgs: Array<string | number> = new Array(events.length * 4 + 3);
       const argsAt = events.length * 2;
       keysAndArgs[argsAt] = flush;
       keysAndArgs[argsAt + 1] = DEDUPE_WINDOW_SECONDS;
-      keysAndArgs[argsAt + 2] = this.payloadTtlSeconds;
-      keysAndArgs[argsAt + 3] = this.keys.confirmedFlush('');
+      keysAndArgs[argsAt + 2] = this.keys.confirmedFlush('');
       events.forEach((event, index) => {
         keysAndArgs[index * 2] = this.keys.dedupe(event.id);
         keysAndArgs[index * 2 + 1] = this.keys.event(event.id);
-        keysAndArgs[argsAt + 4 + index] = JSON.stringify(event);
+        keysAndArgs[argsAt + 3 + index * 2] = JSON.stringify(event);
+        keysAndArgs[argsAt + 4 + index * 2] = this.payloadTtlSecondsOf(event.profile);
       });
       pipeline.hookfleetAcceptEvents(argsAt, ...keysAndArgs);
     } else {
       for (const event of events) {
-        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSeconds, JSON.stringify(event));
+        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), JSON.stringify(event));
       }
     }
     const byTenant = new Map<string, Array<number | string>>();

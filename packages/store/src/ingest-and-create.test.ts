@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent } from '@hookfleet/core';
+import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { DeliveryStore } from './delivery-store.js';
 import { EventStore } from './event-store.js';
 import { Keys } from './keys.js';
@@ -47,6 +48,16 @@ describe('accepting a flush of events', () => {
     const third = await events.accept(table.map(([id]) => eventOf(id)));
     expect(third.isNew).toEqual(table.map(([, isNew]) => isNew));
     expect((await events.getMany(['evt_a', 'evt_b', 'evt_c', 'evt_d'])).map((event) => event?.id)).toEqual(['evt_a', 'evt_b', 'evt_c', 'evt_d']);
+  });
+
+  it('stores a payload for its profile\'s whole ladder when that is longer than the retention', async () => {
+    const ladderMs = findProfile('standard')?.retryDelaysMs ?? [];
+    const needSeconds = lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: 1 }) / 1000;
+    expect(needSeconds).toBeGreaterThan(24 * 3600);
+    await events.accept([eventOf('evt_ttl')]);
+    const ttl = await redis.ttl(keys.event('evt_ttl'));
+    expect(ttl).toBeGreaterThan(needSeconds - 60);
+    expect(ttl).toBeLessThanOrEqual(Math.ceil(needSeconds));
   });
 
   it('keeps the first payload of a duplicate', async () => {
