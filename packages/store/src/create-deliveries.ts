@@ -1,5 +1,6 @@
 import type { Result } from 'ioredis';
 import { batch } from './batch.js';
+import { ADD_EVENT_SUBSCRIPTIONS_LUA, defineEventSubscriptions } from './event-subscriptions.js';
 import type { Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 
@@ -17,36 +18,46 @@ export interface NewDelivery {
 // record that existed is read (2 when it was never attempted, 0 when it has moved on). The record holds no creation
 // time: the subscription's index already scores it by that time.
 const CREATE_ONE = `
-local function create(record, byEvent, bySubscription, eventId, subscriptionId, createdMs, ttl, deliveryId)
+local function create(record, bySubscription, subscriptionId, createdMs, ttl, deliveryId, eventId)
   if redis.call('HSET', record, 'e', eventId, 's', subscriptionId) == 0 then
     local status = redis.call('HGET', record, 'st')
     if status == false or status == 'pending' then return 2 end
     return 0
   end
   redis.call('EXPIRE', record, ttl)
-  if bySubscription then
-    redis.call('ZADD', bySubscription, createdMs, deliveryId)
-    redis.call('SADD', byEvent, subscriptionId)
-  end
+  if bySubscription then redis.call('ZADD', bySubscription, createdMs, deliveryId) end
   return 1
 end
 `;
 
 // Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
-// not one per delivery). KEYS: per delivery its record, its subscription's index, its event's set. ARGV[1] the
-// record TTL, ARGV[2] the creation time, then per delivery its event, subscription and delivery ids.
-const CREATE_MANY = `${CREATE_ONE}
-local created = {}
+// not one per delivery), and each event's subscriptions written once for the chunk (event-subscriptions.ts).
+// KEYS: per delivery its record, its subscription's index, its event's subscriptions. ARGV[1] the record TTL, ARGV[2]
+// the creation time, then per delivery its event, subscription and delivery ids.
+const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
+local created, events, byEvent = {}, {}, {}
 for i = 1, #KEYS / 3 do
   local k, a = i * 3 - 2, i * 3
-  created[i] = create(KEYS[k], KEYS[k + 2], KEYS[k + 1], ARGV[a], ARGV[a + 1], ARGV[2], ARGV[1], ARGV[a + 2])
+  local outcome = create(KEYS[k], KEYS[k + 1], ARGV[a + 1], ARGV[2], ARGV[1], ARGV[a + 2], ARGV[a])
+  created[i] = outcome
+  if outcome == 1 then
+    local eventKey = KEYS[k + 2]
+    local ids = byEvent[eventKey]
+    if not ids then
+      ids = {}
+      byEvent[eventKey] = ids
+      events[#events + 1] = eventKey
+    end
+    ids[#ids + 1] = ARGV[a + 1]
+  end
 end
+for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ARGV[1]) end
 return created
 `;
 
 // Cluster: one delivery's record in its own slot; its indexes (other slots) are written beside the script.
 const CREATE_IN_SLOT = `${CREATE_ONE}
-return create(KEYS[1], nil, nil, ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+return create(KEYS[1], nil, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[1])
 `;
 
 declare module 'ioredis' {
@@ -57,6 +68,7 @@ declare module 'ioredis' {
 }
 
 export function defineCreateDelivery(redis: RedisClient): void {
+  defineEventSubscriptions(redis);
   if (Object.hasOwn(redis, 'hookfleetCreateDelivery')) return;
   redis.defineCommand('hookfleetCreateDeliveries', { lua: CREATE_MANY });
   redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_IN_SLOT });
@@ -71,15 +83,14 @@ const outcomeOf = (value: unknown): CreateOutcome => (value === 1 ? 'created' : 
  * Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found.
  * The matcher's hot path: on a single Redis one script per SCRIPT_CHUNK deliveries writes the records and their
  * indexes; on a cluster a script a delivery writes its record in its own slot and the indexes are added beside it,
- * once per subscription and once per event, only where absent (ZADD NX, SADD), so a re-run changes nothing there
- * either. The indexes' trim and TTL are written once per subscription and event of the batch, not once per delivery.
+ * once per subscription and once per event, only where absent (ZADD NX, each id once), so a re-run changes nothing
+ * there either. The subscription index's trim is written once per subscription of the batch, not once per delivery.
  */
 export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSeconds: number, deliveries: readonly NewDelivery[], now: number): Promise<CreateOutcome[]> {
   if (deliveries.length === 0) return [];
   if (!isCluster(redis)) {
     const pipeline = redis.pipeline();
     const subscriptionIds = new Set<string>();
-    const eventIds = new Set<string>();
     let scripts = 0;
     for (let start = 0; start < deliveries.length; start += SCRIPT_CHUNK) {
       const chunk = deliveries.slice(start, start + SCRIPT_CHUNK);
@@ -90,18 +101,16 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
       chunk.forEach(({ id, eventId, subscriptionId }, index) => {
         keysAndArgs[index * 3] = keys.delivery(id);
         keysAndArgs[index * 3 + 1] = keys.subscriptionDeliveries(subscriptionId);
-        keysAndArgs[index * 3 + 2] = keys.eventDeliveries(eventId);
+        keysAndArgs[index * 3 + 2] = keys.eventSubscriptions(eventId);
         keysAndArgs[argsAt + 2 + index * 3] = eventId;
         keysAndArgs[argsAt + 3 + index * 3] = subscriptionId;
         keysAndArgs[argsAt + 4 + index * 3] = id;
         subscriptionIds.add(subscriptionId);
-        eventIds.add(eventId);
       });
       pipeline.hookfleetCreateDeliveries(argsAt, ...keysAndArgs);
       scripts += 1;
     }
     for (const subscriptionId of subscriptionIds) pipeline.zremrangebyscore(keys.subscriptionDeliveries(subscriptionId), '-inf', now - ttlSeconds * 1000);
-    for (const eventId of eventIds) pipeline.expire(keys.eventDeliveries(eventId), ttlSeconds);
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
     return results.slice(0, scripts).flatMap(([, value]) => (value as number[]).map(outcomeOf));
@@ -123,11 +132,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
     pipeline.zadd(index, 'NX', ...scored);
     pipeline.zremrangebyscore(index, '-inf', now - ttlSeconds * 1000);
   }
-  for (const [eventId, subscriptionIds] of byEvent) {
-    const index = keys.eventDeliveries(eventId);
-    pipeline.sadd(index, ...subscriptionIds);
-    pipeline.expire(index, ttlSeconds);
-  }
+  for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.eventSubscriptions(eventId), ttlSeconds, ...subscriptionIds);
   const results = (await pipeline.exec()) ?? [];
   for (const [error] of results) if (error) throw error;
   return results.slice(0, deliveries.length).map(([, value]) => outcomeOf(value));

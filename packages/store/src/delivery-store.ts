@@ -2,7 +2,8 @@ import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
-import { batch, execChecked } from './batch.js';
+import { batch, execChecked, getMany } from './batch.js';
+import { subscriptionIdsOf } from './event-subscriptions.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './delivery-cursor.js';
 import { instantOrNull } from './stored-instant.js';
@@ -184,12 +185,7 @@ export class DeliveryStore {
     if (candidates.length === 0) return [];
     const known = new Map<string, DeliveryStatus>(candidates.map((result) => [result.deliveryId, result.status]));
     const eventIds = [...new Set(candidates.map((result) => result.record.event_id))];
-    const membersPipeline = batch(this.redis);
-    for (const eventId of eventIds) membersPipeline.smembers(this.keys.eventDeliveries(eventId));
-    const members = ((await membersPipeline.exec()) ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value as string[];
-    });
+    const members = (await getMany(this.redis, eventIds.map((eventId) => this.keys.eventSubscriptions(eventId)))).map(subscriptionIdsOf);
     // The deliveries this batch did not end itself are read; a fan-out 1 event needs no read at all.
     const perEvent = eventIds.map((eventId, index) =>
       (members[index] ?? []).map((subscriptionId) => ({ id: deliveryIdFor(eventId, subscriptionId), subscriptionId })),
@@ -206,7 +202,7 @@ export class DeliveryStore {
       if (deliveries.length === 0 || deliveries.some((delivery) => known.get(delivery.id) !== 'delivered' && known.get(delivery.id) !== 'dead')) return;
       released.push(eventId);
       pipeline.del(this.keys.event(eventId));
-      pipeline.del(this.keys.eventDeliveries(eventId));
+      pipeline.del(this.keys.eventSubscriptions(eventId));
       for (const delivery of deliveries) {
         if (known.get(delivery.id) !== 'delivered') continue;
         pipeline.del(this.keys.delivery(delivery.id));
@@ -241,8 +237,7 @@ export class DeliveryStore {
       pipeline.hsetnx(key, 'a', 0);
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
-      pipeline.sadd(this.keys.eventDeliveries(entry.eventId), entry.subscriptionId);
-      pipeline.expire(this.keys.eventDeliveries(entry.eventId), this.ttlSeconds);
+      pipeline.hookfleetAddEventSubscriptions(this.keys.eventSubscriptions(entry.eventId), this.ttlSeconds, entry.subscriptionId);
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'pending', entry.eventReceivedAt, true);
     }
     await execChecked(pipeline);
@@ -303,7 +298,8 @@ export class DeliveryStore {
 
   /** The subscriptions an event was delivered to, with their delivery ids. */
   async forEvent(eventId: string): Promise<Array<{ id: string; subscription_id: string; status: DeliveryStatus }>> {
-    const subscriptionIds = await this.redis.smembers(this.keys.eventDeliveries(eventId));
+    const [stored, legacy] = await Promise.all([this.redis.get(this.keys.eventSubscriptions(eventId)), this.redis.smembers(this.keys.legacyEventDeliveries(eventId))]);
+    const subscriptionIds = [...new Set([...subscriptionIdsOf(stored), ...legacy])];
     const ids = subscriptionIds.map((subscriptionId) => deliveryIdFor(eventId, subscriptionId));
     const states = await this.states(ids);
     return ids.flatMap((id, index) => {

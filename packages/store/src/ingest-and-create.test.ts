@@ -111,6 +111,19 @@ describe('creating delivery records', () => {
     ]);
   });
 
+  it('lists an event\'s subscriptions once each, however often it is matched or replayed, and those of the sets written before', async () => {
+    const of = (subscriptionId: string) => ({ id: deliveryIdFor('evt_f', subscriptionId), eventId: 'evt_f', subscriptionId });
+    await deliveries.createPending([of('sub_a'), of('sub_b')]);
+    await deliveries.createPending([of('sub_b'), of('sub_c'), of('sub_a')]);
+    await deliveries.resetToPending([{ ...of('sub_c'), id: of('sub_c').id, eventReceivedAt: Date.now() }, { ...of('sub_d'), eventReceivedAt: Date.now() }]);
+    expect(await redis.get(keys.eventSubscriptions('evt_f'))).toBe('sub_a sub_b sub_c sub_d');
+    expect(await redis.ttl(keys.eventSubscriptions('evt_f'))).toBeGreaterThan(3000);
+    await redis.sadd(keys.legacyEventDeliveries('evt_f'), 'sub_e', 'sub_a');
+    await deliveries.createPending([of('sub_e')]);
+    const listed = await deliveries.forEvent('evt_f');
+    expect(listed.map((entry) => [entry.subscription_id, entry.id, entry.status])).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d', 'sub_e'].map((id) => [id, of(id).id, 'pending']));
+  });
+
   it('creates more records than one script takes, in order', async () => {
     const many = Array.from({ length: 1203 }, (_, index) => ({ id: `dlv_m${index}`, eventId: `evt_m${index % 7}`, subscriptionId: `sub_m${index % 3}` }));
     await deliveries.createPending(many.filter((_, index) => index % 2 === 0));

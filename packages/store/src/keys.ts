@@ -41,7 +41,10 @@ export class Keys {
   /** An ordered subscription's backlog (and, with suffixes, its counter and turn): the subscription's slot. */
   orderedBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ordered`; }
   subscriptionDeliveries(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:dlvs`; }
-  eventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
+  /** The subscriptions an event was matched to, space-separated in one string (event-subscriptions.ts). */
+  eventSubscriptions(eventId: string) { return `${this.tag('evt', eventId)}:subs`; }
+  /** The same as a set, as it was written before: still read (GET /v1/events/:id/deliveries) until it expires. */
+  legacyEventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
   subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.tag('sub', subscriptionId)}:dlvs:${status}`; }
   rateLimit(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:rl`; }
