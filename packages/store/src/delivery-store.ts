@@ -68,6 +68,17 @@ export function statusOfRecord(stored: string | null | undefined, eventId: strin
   return eventId ? 'pending' : null;
 }
 
+/** The positions of `deliveries` grouped by event, events in the order they first appear. */
+function byEvent(deliveries: readonly NewDelivery[]): number[] {
+  const positions = new Map<string, number[]>();
+  deliveries.forEach(({ eventId }, index) => {
+    const known = positions.get(eventId);
+    if (known) known.push(index);
+    else positions.set(eventId, [index]);
+  });
+  return [...positions.values()].flat();
+}
+
 export class DeliveryStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly ttlSeconds: number) {
     defineCreateDelivery(redis);
@@ -81,9 +92,14 @@ export class DeliveryStore {
    * (the matcher's peak RSS); chunks keep that bounded for a few more round trips.
    */
   async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
-    const outcomes: CreateOutcome[] = [];
-    for (let start = 0; start < deliveries.length; start += CREATE_CHUNK) {
-      outcomes.push(...(await createDeliveries(this.redis, this.keys, this.ttlSeconds, deliveries.slice(start, start + CREATE_CHUNK), now)));
+    // An event's deliveries are created side by side (the matcher lists them by subscription), so that its
+    // subscriptions are written once, by the script that creates them all, and not appended to chunk after chunk.
+    const order = byEvent(deliveries);
+    const outcomes: CreateOutcome[] = new Array(deliveries.length);
+    for (let start = 0; start < order.length; start += CREATE_CHUNK) {
+      const chunk = order.slice(start, start + CREATE_CHUNK);
+      const created = await createDeliveries(this.redis, this.keys, this.ttlSeconds, chunk.map((index) => deliveries[index] as NewDelivery), now);
+      chunk.forEach((index, position) => (outcomes[index] = created[position] as CreateOutcome));
     }
     return outcomes;
   }

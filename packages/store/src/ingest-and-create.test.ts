@@ -125,9 +125,16 @@ describe('creating delivery records', () => {
   });
 
   it('creates more records than one script takes, in order', async () => {
-    const many = Array.from({ length: 1203 }, (_, index) => ({ id: `dlv_m${index}`, eventId: `evt_m${index % 7}`, subscriptionId: `sub_m${index % 3}` }));
+    // Three subscriptions' deliveries of 401 events, listed by subscription as the matcher lists them.
+    const many = Array.from({ length: 1203 }, (_, index) => {
+      const eventId = `evt_m${index % 401}`;
+      const subscriptionId = `sub_m${Math.floor(index / 401)}`;
+      return { id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId };
+    });
     await deliveries.createPending(many.filter((_, index) => index % 2 === 0));
     const outcomes = await deliveries.createPending(many);
     expect(outcomes).toEqual(many.map((_, index) => (index % 2 === 0 ? 'pending' : 'created')));
+    // Each event's subscriptions written once, though its deliveries came in subscription order across chunks.
+    expect((await redis.get(keys.eventSubscriptions('evt_m0')))?.split(' ').sort()).toEqual(['sub_m0', 'sub_m1', 'sub_m2']);
   });
 });
