@@ -1,4 +1,5 @@
 import type { Result } from 'ioredis';
+import type { DeliveryStatus } from '@hookfleet/core';
 import { batch } from './batch.js';
 import { ADD_EVENT_SUBSCRIPTIONS_LUA, defineEventSubscriptions } from './event-subscriptions.js';
 import type { Keys } from './keys.js';
@@ -76,6 +77,26 @@ export function defineCreateDelivery(redis: RedisClient): void {
 
 /** Deliveries per script on a single Redis: a script runs alone, so a chunk of the matcher's keeps Redis for a few ms at most. */
 const SCRIPT_CHUNK = 500;
+
+/**
+ * A record's status: its 'st' field, or pending when the record exists without one (the matcher creates a record as
+ * its event and subscription only: create-deliveries.ts); null when there is no record.
+ */
+export function statusOfRecord(stored: string | null | undefined, eventId: string | null | undefined): DeliveryStatus | null {
+  if (stored) return stored as DeliveryStatus;
+  return eventId ? 'pending' : null;
+}
+
+/** The positions of `deliveries` grouped by event, events in the order they first appear. */
+export function positionsByEvent(deliveries: readonly NewDelivery[]): number[] {
+  const positions = new Map<string, number[]>();
+  deliveries.forEach(({ eventId }, index) => {
+    const known = positions.get(eventId);
+    if (known) known.push(index);
+    else positions.set(eventId, [index]);
+  });
+  return [...positions.values()].flat();
+}
 
 const outcomeOf = (value: unknown): CreateOutcome => (value === 1 ? 'created' : value === 2 ? 'pending' : 'exists');
 

@@ -4,12 +4,13 @@ import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from 
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { subscriptionIdsOf } from './event-subscriptions.js';
+import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './delivery-cursor.js';
 import { instantOrNull } from './stored-instant.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
-import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
+import { createDeliveries, positionsByEvent, defineCreateDelivery, statusOfRecord, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -59,31 +60,12 @@ export interface DeliveryState {
   nextAttemptAt: number | null;
 }
 
-/**
- * A record's status: its 'st' field, or pending when the record exists without one (the matcher creates a record as
- * its event and subscription only: create-deliveries.ts); null when there is no record.
- */
-export function statusOfRecord(stored: string | null | undefined, eventId: string | null | undefined): DeliveryStatus | null {
-  if (stored) return stored as DeliveryStatus;
-  return eventId ? 'pending' : null;
-}
-
-/** The positions of `deliveries` grouped by event, events in the order they first appear. */
-function byEvent(deliveries: readonly NewDelivery[]): number[] {
-  const positions = new Map<string, number[]>();
-  deliveries.forEach(({ eventId }, index) => {
-    const known = positions.get(eventId);
-    if (known) known.push(index);
-    else positions.set(eventId, [index]);
-  });
-  return [...positions.values()].flat();
-}
-
 export class DeliveryStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, readonly ttlSeconds: number) {
     defineCreateDelivery(redis);
     defineEndpointHealth(redis);
     defineEndpointPause(redis);
+    defineSettleRecords(redis);
   }
 
   /**
@@ -94,7 +76,7 @@ export class DeliveryStore {
   async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
     // An event's deliveries are created side by side (the matcher lists them by subscription), so that its
     // subscriptions are written once, by the script that creates them all, and not appended to chunk after chunk.
-    const order = byEvent(deliveries);
+    const order = positionsByEvent(deliveries);
     const outcomes: CreateOutcome[] = new Array(deliveries.length);
     for (let start = 0; start < order.length; start += CREATE_CHUNK) {
       const chunk = order.slice(start, start + CREATE_CHUNK);
@@ -146,9 +128,12 @@ export class DeliveryStore {
     const log = this.keys.attempts(options.subscriptionId);
     let successes = 0;
     const records: string[] = [];
+    queueRecordStates(
+      this.redis,
+      pipeline,
+      results.map((result) => ({ key: this.keys.delivery(result.deliveryId), status: result.status, attempts: result.attempts, nextAttemptAt: result.nextAttemptAt })),
+    );
     for (const result of results) {
-      const key = this.keys.delivery(result.deliveryId);
-      pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
       this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
       records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
