@@ -6,6 +6,7 @@ import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
 import type { WorkerContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
@@ -46,7 +47,7 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
 
   /** A stalled endpoint's backlog is full here: come back later rather than sit in a worker slot (isolation). */
   async function stepAside(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
-    await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
+    await moveToDelayedUnrenewed(job, Date.now() + CONGESTION_BACKOFF_MS, token);
     throw new DelayedError();
   }
 
@@ -64,7 +65,7 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
       const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
       await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
     }
-    await job.moveToDelayed(Date.now() + waitMs, token);
+    await moveToDelayedUnrenewed(job, Date.now() + waitMs, token);
     throw new DelayedError();
   }
 

@@ -5,6 +5,7 @@ import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '
 import type { WorkerContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
@@ -97,7 +98,7 @@ export function createOrderedProcessor(context: WorkerContext, engine: DeliveryE
     if (verdict?.kind === 'retry') {
       // The head's next attempt happens here, in this job, when its ladder says: its followers wait behind it.
       await waitHoldingTurn(job, data, verdict.delayMs);
-      await job.moveToDelayed(verdict.at, token);
+      await moveToDelayedUnrenewed(job, verdict.at, token);
       throw new DelayedError();
     }
     await backlog.remove(subscriptionId, member);
@@ -130,14 +131,14 @@ export function createOrderedProcessor(context: WorkerContext, engine: DeliveryE
           continue;
         }
         await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
-        await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
+        await moveToDelayedUnrenewed(job, Date.now() + CONGESTION_BACKOFF_MS, token);
         throw new DelayedError();
       }
       matchingWaitSince = null;
       // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
       if (context.isStopping()) {
         await waitHoldingTurn(job, data, 0);
-        await job.moveToDelayed(Date.now(), token);
+        await moveToDelayedUnrenewed(job, Date.now(), token);
         throw new DelayedError();
       }
       await sendHead(job, token, data, head);
