@@ -3,7 +3,7 @@ import { deliveryIdFor, type Subscription } from '@hookfleet/core';
 import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
 import type { DeliveryState } from '@hookfleet/store';
-import type { WorkerContext } from './context.js';
+import type { DeliveryJobContext } from './context.js';
 import { createDeliverySteps, engineFor } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
 import type { AttemptItem, DeliveryEngine, PartOptions } from './engine.js';
@@ -39,7 +39,7 @@ type Pick = RetryEntry;
  * Group jobs (first attempts) and retry jobs (later attempts, grouped by due time) differ only in what they pick; both
  * hand their picks to the engine a part at a time. Ordered jobs pick their subscription's head (ordered-delivery.ts).
  */
-export function createDeliveryProcessor(context: WorkerContext, engine: DeliveryEngine = engineFor(context)) {
+export function createDeliveryProcessor(context: DeliveryJobContext, engine: DeliveryEngine = engineFor(context)) {
   const { deliveries } = context;
   const steps = createDeliverySteps(context);
 

@@ -3,7 +3,7 @@ import type { Subscription } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { HttpDestination } from '@hookfleet/delivery';
 import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
-import type { WorkerContext } from './context.js';
+import type { EngineContext, StepsContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
@@ -12,7 +12,7 @@ import { moveToDelayedUnrenewed } from './step-aside.js';
 export const CONGESTION_BACKOFF_MS = 1000;
 
 /** The delivery engine of this worker, its destination the HTTP transport. */
-export function engineFor(context: WorkerContext) {
+export function engineFor(context: EngineContext) {
   return createEngine({
     destination: new HttpDestination(context.transport),
     deliveries: context.deliveries,
@@ -28,7 +28,7 @@ export function engineFor(context: WorkerContext) {
 }
 
 /** What every kind of delivery job does before and around the engine: load, give up, step aside, wait. */
-export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'metrics' | 'logger' | 'config'>) {
+export function createDeliverySteps(context: StepsContext) {
   const { deliveries, metrics, logger, config } = context;
 
   async function loadSubscription(id: string): Promise<Subscription | null> {

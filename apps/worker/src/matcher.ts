@@ -2,10 +2,10 @@ import type { Job } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { fanOut, groupBySubscription, type FanOutGroup, type MatchJobData } from '@hookfleet/queue';
-import type { WorkerContext } from './context.js';
+import type { MatcherContext } from './context.js';
 
 /** Matches one ingest flush against the subscription index and fans out one first-attempt job per subscription. */
-export function createMatcher(context: WorkerContext) {
+export function createMatcher(context: MatcherContext) {
   return async function matchEvents(job: Job<MatchJobData>): Promise<{ groups: number }> {
     // A subscription created a moment before its first event must not be missed: catch up first.
     await context.index.refresh();

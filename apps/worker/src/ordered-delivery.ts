@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
-import type { WorkerContext } from './context.js';
+import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * behind it goes until it is delivered or dead. A job that finds the turn taken ends at once: the holder sends
  * what it added. No job waits for its turn, so a slow endpoint costs one worker slot, not one per event.
  */
-export function createOrderedProcessor(context: WorkerContext, engine: DeliveryEngine) {
+export function createOrderedProcessor(context: DeliveryJobContext, engine: DeliveryEngine) {
   const { backlog, deliveries, config } = context;
   const steps = createDeliverySteps(context);
   // The turn outlives one attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
