@@ -71,14 +71,15 @@ export class IngestBatcher {
         unique.push(entry);
         return -1;
       });
-      const isNew = await this.events.accept(unique.map((entry) => entry.event));
+      const acceptance = await this.events.accept(unique.map((entry) => entry.event));
+      const { isNew } = acceptance;
       const newIds = unique.filter((_, index) => isNew[index]).map((entry) => entry.event.id);
       if (newIds.length > 0) {
         await this.queue.add('match', { eventIds: newIds });
         // Enqueued: the events are accepted whatever follows. A confirmation the store refuses (out of memory) only
         // leaves their marker at "stored", so the same id sent again is enqueued again (the matcher is idempotent)
         // rather than answered as a duplicate.
-        await this.events.confirmEnqueued(newIds).catch(this.onUnconfirmed);
+        await this.events.confirmEnqueued(acceptance, newIds).catch(this.onUnconfirmed);
       }
       let uniqueIndex = 0;
       batch.forEach((entry, index) => {

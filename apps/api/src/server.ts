@@ -37,7 +37,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
   const queues = createQueues(queueConnection.connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const tenants = new TenantStore(redis, keys);
-  const eventStore = new EventStore(redis, keys, config.eventRetentionHours);
+  const eventStore = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   const batcher = new IngestBatcher(eventStore, queues.events, (error) => {
     writeHealth.noteError(error);
     errorLog.log('warn', 'accepted events left unconfirmed: the same ids sent again are enqueued again', error);

@@ -3,10 +3,11 @@ import { deliveryIdFor, MAX_TIMEOUT_MS } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import type { DeliveryBatchJobData, DeliveryJobData } from '@hookfleet/queue';
 import type { WaitingEntry } from '@hookfleet/store';
-import type { WorkerContext } from './context.js';
+import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { AttemptItem, DeliveryEngine } from './engine.js';
 import { BATCHES_IN_FLIGHT } from './batch-attempt.js';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** A batch's first member waits in place (in the worker slot) up to this long for the rest; longer, the job is delayed. */
 const WAIT_IN_PLACE_MAX_MS = 250;
@@ -21,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * attempt is settled, so a crash sends the batch again (at least once); a failed batch's members are retried whole
  * by a retry job (the engine batches every part of a batching subscription).
  */
-export function createBatchProcessor(context: WorkerContext, engine: DeliveryEngine, holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>) {
+export function createBatchProcessor(context: DeliveryJobContext, engine: DeliveryEngine, holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>) {
   const { batches, deliveries, config } = context;
   const steps = createDeliverySteps(context);
   // The turn outlives one batch's attempt (a subscription's timeout up to MAX_TIMEOUT_MS) and BullMQ's pickup of a
@@ -46,7 +47,7 @@ export function createBatchProcessor(context: WorkerContext, engine: DeliveryEng
   async function comeBackAt(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryBatchJobData, at: number): Promise<never> {
     await batches.takeTurn(data.subscriptionId, job.id as string, Math.max(0, at - Date.now()) + leaseMs);
     if (!data.added) await job.updateData({ ...data, added: true });
-    await job.moveToDelayed(at, token);
+    await moveToDelayedUnrenewed(job, at, token);
     throw new DelayedError();
   }
 

@@ -36,3 +36,15 @@ export interface WorkerContext {
   /** True once the worker drains (SIGTERM): long-running jobs hand their work over instead of going on. */
   isStopping(): boolean;
 }
+
+/** What the matcher role uses (matcher.ts). */
+export type MatcherContext = Pick<WorkerContext, 'config' | 'index' | 'events' | 'eventCache' | 'deliveries' | 'queues' | 'backlog' | 'batches' | 'metrics'>;
+
+/** What the delivery engine is built from (delivery-steps.ts, engineFor): the engine itself takes only EngineParts. */
+export type EngineContext = Pick<WorkerContext, 'destinations' | 'deliveries' | 'subscriptions' | 'limiter' | 'queues' | 'metrics' | 'logger' | 'config' | 'events' | 'eventCache' | 'pollLog' | 'redis' | 'keys'>;
+
+/** What the steps around the engine use: load, give up, step aside, wait (delivery-steps.ts). */
+export type StepsContext = Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'metrics' | 'logger' | 'config'>;
+
+/** What the delivery jobs use: group, retry and ordered (delivery-processor.ts, ordered-delivery.ts). */
+export type DeliveryJobContext = EngineContext & StepsContext & Pick<WorkerContext, 'backlog' | 'batches' | 'redis' | 'isStopping'>;

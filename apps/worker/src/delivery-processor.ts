@@ -3,7 +3,7 @@ import { deliveryIdFor, type Subscription } from '@hookfleet/core';
 import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
 import type { DeliveryState } from '@hookfleet/store';
-import type { WorkerContext } from './context.js';
+import type { DeliveryJobContext } from './context.js';
 import { createDeliverySteps, engineFor } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
 import { createBatchProcessor } from './batch-delivery.js';
@@ -40,7 +40,7 @@ type Pick = RetryEntry;
  * Group jobs (first attempts) and retry jobs (later attempts, grouped by due time) differ only in what they pick; both
  * hand their picks to the engine a part at a time. Ordered jobs pick their subscription's head (ordered-delivery.ts).
  */
-export function createDeliveryProcessor(context: WorkerContext, engine: DeliveryEngine = engineFor(context)) {
+export function createDeliveryProcessor(context: DeliveryJobContext, engine: DeliveryEngine = engineFor(context)) {
   const { deliveries } = context;
   const steps = createDeliverySteps(context);
 
@@ -56,6 +56,12 @@ export function createDeliveryProcessor(context: WorkerContext, engine: Delivery
   /** Group job: every delivery still pending gets its first attempt. */
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
     const entries = data.eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, data.subscriptionId), attempt: 1 }));
+    // A group's first run sends what the matcher found pending (fan-out.ts) without reading it again: only a run after
+    // a step aside, a failure or a lost lock (BullMQ counts each start) may find some of it finished.
+    if (job.attemptsStarted <= 1) {
+      await processPicks(job, token, data.subscriptionId, entries, [], { retries: 'jobs' });
+      return;
+    }
     const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
     // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
     const picks = entries.filter((_, index) => states[index]?.status === 'pending');

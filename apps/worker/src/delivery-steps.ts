@@ -3,17 +3,18 @@ import type { Subscription } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
 import { SigningKeyStore } from '@hookfleet/store';
-import type { WorkerContext } from './context.js';
+import type { EngineContext, StepsContext } from './context.js';
 import { createEngine } from './engine.js';
 import { createEventRelease } from './event-release.js';
 import { createPollAppend } from './poll-append.js';
 import { SigningKeyCache } from './signing-key-cache.js';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
 
 /** The delivery engine of this worker, its destinations those of each kind (destinations.ts). */
-export function engineFor(context: WorkerContext) {
+export function engineFor(context: EngineContext) {
   const signingKeys = new SigningKeyCache(new SigningKeyStore(context.redis, context.keys));
   return createEngine({
     destination: context.destinations.destination,
@@ -32,7 +33,7 @@ export function engineFor(context: WorkerContext) {
 }
 
 /** What every kind of delivery job does before and around the engine: load, give up, step aside, wait. */
-export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'metrics' | 'logger' | 'config'>) {
+export function createDeliverySteps(context: StepsContext) {
   const { deliveries, metrics, logger, config } = context;
 
   async function loadSubscription(id: string): Promise<Subscription | null> {
@@ -51,7 +52,7 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
 
   /** A stalled endpoint's backlog is full here: come back later rather than sit in a worker slot (isolation). */
   async function stepAside(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
-    await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
+    await moveToDelayedUnrenewed(job, Date.now() + CONGESTION_BACKOFF_MS, token);
     throw new DelayedError();
   }
 
@@ -70,7 +71,7 @@ export function createDeliverySteps(context: Pick<WorkerContext, 'index' | 'subs
       const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
       await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
     }
-    await job.moveToDelayed(Date.now() + waitMs, token);
+    await moveToDelayedUnrenewed(job, Date.now() + waitMs, token);
     throw new DelayedError();
   }
 

@@ -2,10 +2,10 @@ import type { Job } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs, retryLadderMs } from '@hookfleet/profiles';
 import { fanOut, groupBySubscription, type FanOutGroup, type MatchJobData } from '@hookfleet/queue';
-import type { WorkerContext } from './context.js';
+import type { MatcherContext } from './context.js';
 
 /** Matches one ingest flush against the subscription index and fans out one first-attempt job per subscription. */
-export function createMatcher(context: WorkerContext) {
+export function createMatcher(context: MatcherContext) {
   return async function matchEvents(job: Job<MatchJobData>): Promise<{ groups: number }> {
     // A subscription created a moment before its first event must not be missed: catch up first.
     await context.index.refresh();
@@ -17,7 +17,7 @@ export function createMatcher(context: WorkerContext) {
       (kind === 'batch' ? context.batches : context.backlog).add(subscriptionId, joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) }))),
     );
     for (const [profile, count] of result.enqueuedByProfile) context.metrics.deliveriesEnqueued.inc({ profile }, count);
-    await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, context.events.payloadTtlSeconds * 1000, context.config.retryDelayScale));
+    await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, (profile) => context.events.payloadTtlSecondsOf(profile) * 1000, context.config.retryDelayScale));
     return { groups: result.groups };
   };
 }
@@ -25,15 +25,17 @@ export function createMatcher(context: WorkerContext) {
 /**
  * The events whose payload must outlive the TTL it was accepted with: one of their deliveries can still make an attempt
  * after it (its subscription's delay plus its ladder, its own or its profile's, payloadKeepMs in docs/delivery.md, "How long a payload is kept").
+ * The TTL an event was accepted with already covers its profile's ladder (EventStore.payloadTtlSecondsOf): only a
+ * subscription's delay or its own longer ladder makes a write here.
  */
-export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMs: number, scale: number): Array<{ id: string; untilMs: number }> {
+export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMsOf: (profile: string) => number, scale: number): Array<{ id: string; untilMs: number }> {
   const keepFor = new Map<string, { receivedAt: number; needMs: number }>();
   for (const { subscription, events } of groups) {
     const profile = findProfile(subscription.profile);
     if (!profile) continue;
     const needMs = lastAttemptWithinMs({ ladderMs: retryLadderMs(profile, subscription), delayMs: subscription.delay_seconds * 1000, scale });
-    if (needMs <= acceptedTtlMs) continue;
     for (const event of events) {
+      if (needMs <= acceptedTtlMsOf(event.profile)) continue;
       const known = keepFor.get(event.id);
       if (!known || known.needMs < needMs) keepFor.set(event.id, { receivedAt: Date.parse(event.received_at), needMs });
     }

@@ -2,9 +2,10 @@ import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
 import { findProfile, retryLadderMs } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
-import type { WorkerContext } from './context.js';
+import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
@@ -22,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * behind it goes until it is delivered or dead. A job that finds the turn taken ends at once: the holder sends
  * what it added. No job waits for its turn, so a slow endpoint costs one worker slot, not one per event.
  */
-export function createOrderedProcessor(context: WorkerContext, engine: DeliveryEngine) {
+export function createOrderedProcessor(context: DeliveryJobContext, engine: DeliveryEngine) {
   const { backlog, deliveries, config } = context;
   const steps = createDeliverySteps(context);
   // The turn outlives one attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
@@ -97,7 +98,7 @@ export function createOrderedProcessor(context: WorkerContext, engine: DeliveryE
     if (verdict?.kind === 'retry') {
       // The head's next attempt happens here, in this job, when its ladder says: its followers wait behind it.
       await waitHoldingTurn(job, data, verdict.delayMs);
-      await job.moveToDelayed(verdict.at, token);
+      await moveToDelayedUnrenewed(job, verdict.at, token);
       throw new DelayedError();
     }
     await backlog.remove(subscriptionId, member);
@@ -130,14 +131,14 @@ export function createOrderedProcessor(context: WorkerContext, engine: DeliveryE
           continue;
         }
         await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
-        await job.moveToDelayed(Date.now() + CONGESTION_BACKOFF_MS, token);
+        await moveToDelayedUnrenewed(job, Date.now() + CONGESTION_BACKOFF_MS, token);
         throw new DelayedError();
       }
       matchingWaitSince = null;
       // A worker told to stop hands the job (and with it the turn) to another worker instead of draining the backlog.
       if (context.isStopping()) {
         await waitHoldingTurn(job, data, 0);
-        await job.moveToDelayed(Date.now(), token);
+        await moveToDelayedUnrenewed(job, Date.now(), token);
         throw new DelayedError();
       }
       await sendHead(job, token, data, head);

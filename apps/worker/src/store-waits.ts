@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { RepeatedErrorLog } from '@hookfleet/core';
 import { isStoreError, type StoreWriteHealth } from '@hookfleet/store';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** The first wait of a job that met a store error… */
 export const STORE_RETRY_FIRST_MS = 1_000;
@@ -56,7 +57,7 @@ export function waitOutStoreErrors<Data, Result>(processor: Processor<Data, Resu
       const delayMs = storeRetryDelayMs(Date.now() - outageSince, options.retryDelayScale);
       options.log.log('warn', 'store error: the job waits and runs again, its attempts untouched', error, { queue: job.queueName, delay_ms: delayMs });
       try {
-        await job.moveToDelayed(Date.now() + delayMs, token);
+        await moveToDelayedUnrenewed(job, Date.now() + delayMs, token);
       } catch {
         throw error;
       }

@@ -42,7 +42,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const queues = createQueues(connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const subscriptions = new SubscriptionStore(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => errorLog.log('error', 'subscription index poll failed', error) });
-  const events = new EventStore(redis, keys, config.eventRetentionHours);
+  const events = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
   const lastAttemptSeconds = Math.max(...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale }))) / 1000;
   const retentionTtl = Math.ceil(Math.max(events.payloadTtlSeconds, 48 * 3600, lastAttemptSeconds));

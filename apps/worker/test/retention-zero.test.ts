@@ -51,7 +51,7 @@ describe('HOOKFLEET_EVENT_RETENTION_HOURS=0: an event is kept only until its del
     for (const eventId of ['r0-order-1', 'r0-order-2']) {
       const deliveries = [deliveryIdFor(eventId, ok), deliveryIdFor(eventId, flaky)];
       await waitFor(async () => !(await stored(keys.event(eventId))).some(Boolean), { timeoutMs: 20_000, message: `${eventId} released` });
-      expect(await stored(keys.eventDeliveries(eventId), ...deliveries.map((id) => keys.delivery(id)))).toEqual([false, false, false]);
+      expect(await stored(keys.eventSubscriptions(eventId), ...deliveries.map((id) => keys.delivery(id)))).toEqual([false, false, false]);
     }
     expect(receiver.requests.filter((request) => request.path === '/ok')).toHaveLength(2);
     expect(receiver.requests.filter((request) => request.path === '/flaky').length).toBeGreaterThanOrEqual(3);

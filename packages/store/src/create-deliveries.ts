@@ -1,5 +1,7 @@
 import type { Result } from 'ioredis';
+import type { DeliveryStatus } from '@hookfleet/core';
 import { batch } from './batch.js';
+import { ADD_EVENT_SUBSCRIPTIONS_LUA, defineEventSubscriptions } from './event-subscriptions.js';
 import type { Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 
@@ -11,65 +13,128 @@ export interface NewDelivery {
   subscriptionId: string;
 }
 
-// A delivery record is created once: a matcher that runs twice finds it and adds nothing.
-// Returns 1 when created, 2 when it exists and was never attempted, 0 when it has moved on. The record holds no
-// creation time: nothing read it, and the subscription's index already scores it by that time (16 bytes a record).
-// KEYS[1]: the record. KEYS[2], KEYS[3] (the subscription's and the event's indexes), only on a single Redis: on a
-// cluster they live in other slots and are written beside the script. The indexes' trim and TTL are written beside
-// it once per subscription and event of the batch, not once per delivery (two commands a delivery fewer).
-const CREATE_DELIVERY = `
-local status = redis.call('HGET', KEYS[1], 'st')
-if status then
-  if status == 'pending' then return 2 end
-  return 0
+// A delivery record is created once: a matcher that runs twice finds it and adds nothing. A new record is only its
+// event and subscription ids ('e', 's'): a record without a status ('st') is pending with 0 attempts (the first
+// settle writes both), so creating one is one HSET whose reply — fields added — says whether it was new; only a
+// record that existed is read (2 when it was never attempted, 0 when it has moved on). The record holds no creation
+// time: the subscription's index already scores it by that time.
+const CREATE_ONE = `
+local function create(record, bySubscription, subscriptionId, createdMs, ttl, deliveryId, eventId)
+  if redis.call('HSET', record, 'e', eventId, 's', subscriptionId) == 0 then
+    local status = redis.call('HGET', record, 'st')
+    if status == false or status == 'pending' then return 2 end
+    return 0
+  end
+  redis.call('EXPIRE', record, ttl)
+  if bySubscription then redis.call('ZADD', bySubscription, createdMs, deliveryId) end
+  return 1
 end
-redis.call('HSET', KEYS[1], 'e', ARGV[1], 's', ARGV[2], 'st', 'pending', 'a', 0)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-if KEYS[2] then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
-  redis.call('SADD', KEYS[3], ARGV[2])
+`;
+
+// Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
+// not one per delivery), and each event's subscriptions written once for the chunk (event-subscriptions.ts).
+// KEYS: per delivery its record, its subscription's index, its event's subscriptions. ARGV[1] the record TTL, ARGV[2]
+// the creation time, then per delivery its event, subscription and delivery ids.
+const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
+local created, events, byEvent = {}, {}, {}
+for i = 1, #KEYS / 3 do
+  local k, a = i * 3 - 2, i * 3
+  local outcome = create(KEYS[k], KEYS[k + 1], ARGV[a + 1], ARGV[2], ARGV[1], ARGV[a + 2], ARGV[a])
+  created[i] = outcome
+  if outcome == 1 then
+    local eventKey = KEYS[k + 2]
+    local ids = byEvent[eventKey]
+    if not ids then
+      ids = {}
+      byEvent[eventKey] = ids
+      events[#events + 1] = eventKey
+    end
+    ids[#ids + 1] = ARGV[a + 1]
+  end
 end
-return 1
+for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ARGV[1]) end
+return created
+`;
+
+// Cluster: one delivery's record in its own slot; its indexes (other slots) are written beside the script.
+const CREATE_IN_SLOT = `${CREATE_ONE}
+return create(KEYS[1], nil, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[1])
 `;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    hookfleetCreateDeliveryIndexed(deliveryKey: string, subscriptionIndexKey: string, eventIndexKey: string, eventId: string, subscriptionId: string, createdMs: number, ttlSeconds: number, deliveryId: string): Result<number, Context>;
+    hookfleetCreateDeliveries(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number[], Context>;
     hookfleetCreateDelivery(deliveryKey: string, eventId: string, subscriptionId: string, createdMs: number, ttlSeconds: number, deliveryId: string): Result<number, Context>;
   }
 }
 
 export function defineCreateDelivery(redis: RedisClient): void {
+  defineEventSubscriptions(redis);
   if (Object.hasOwn(redis, 'hookfleetCreateDelivery')) return;
-  redis.defineCommand('hookfleetCreateDeliveryIndexed', { numberOfKeys: 3, lua: CREATE_DELIVERY });
-  redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_DELIVERY });
+  redis.defineCommand('hookfleetCreateDeliveries', { lua: CREATE_MANY });
+  redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_IN_SLOT });
+}
+
+/** Deliveries per script on a single Redis: a script runs alone, so a chunk of the matcher's keeps Redis for a few ms at most. */
+const SCRIPT_CHUNK = 500;
+
+/**
+ * A record's status: its 'st' field, or pending when the record exists without one (the matcher creates a record as
+ * its event and subscription only: create-deliveries.ts); null when there is no record.
+ */
+export function statusOfRecord(stored: string | null | undefined, eventId: string | null | undefined): DeliveryStatus | null {
+  if (stored) return stored as DeliveryStatus;
+  return eventId ? 'pending' : null;
+}
+
+/** The positions of `deliveries` grouped by event, events in the order they first appear. */
+export function positionsByEvent(deliveries: readonly NewDelivery[]): number[] {
+  const positions = new Map<string, number[]>();
+  deliveries.forEach(({ eventId }, index) => {
+    const known = positions.get(eventId);
+    if (known) known.push(index);
+    else positions.set(eventId, [index]);
+  });
+  return [...positions.values()].flat();
 }
 
 const outcomeOf = (value: unknown): CreateOutcome => (value === 1 ? 'created' : value === 2 ? 'pending' : 'exists');
 
 /**
  * Creates the records that do not exist yet, in one round trip; returns, per delivery, what it found.
- * The matcher's hot path: on a single Redis one script a delivery writes the record and its indexes; on a cluster
- * the script writes the record in its own slot and the indexes are added beside it, once per subscription and once
- * per event, only where absent (ZADD NX, SADD), so a re-run changes nothing there either.
+ * The matcher's hot path: on a single Redis one script per SCRIPT_CHUNK deliveries writes the records and their
+ * indexes; on a cluster a script a delivery writes its record in its own slot and the indexes are added beside it,
+ * once per subscription and once per event, only where absent (ZADD NX, each id once), so a re-run changes nothing
+ * there either. The subscription index's trim is written once per subscription of the batch, not once per delivery.
  */
 export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSeconds: number, deliveries: readonly NewDelivery[], now: number): Promise<CreateOutcome[]> {
   if (deliveries.length === 0) return [];
   if (!isCluster(redis)) {
     const pipeline = redis.pipeline();
     const subscriptionIds = new Set<string>();
-    const eventIds = new Set<string>();
-    for (const delivery of deliveries) {
-      const { id, eventId, subscriptionId } = delivery;
-      pipeline.hookfleetCreateDeliveryIndexed(keys.delivery(id), keys.subscriptionDeliveries(subscriptionId), keys.eventDeliveries(eventId), eventId, subscriptionId, now, ttlSeconds, id);
-      subscriptionIds.add(subscriptionId);
-      eventIds.add(eventId);
+    let scripts = 0;
+    for (let start = 0; start < deliveries.length; start += SCRIPT_CHUNK) {
+      const chunk = deliveries.slice(start, start + SCRIPT_CHUNK);
+      const keysAndArgs: Array<string | number> = new Array(chunk.length * 6 + 2);
+      const argsAt = chunk.length * 3;
+      keysAndArgs[argsAt] = ttlSeconds;
+      keysAndArgs[argsAt + 1] = now;
+      chunk.forEach(({ id, eventId, subscriptionId }, index) => {
+        keysAndArgs[index * 3] = keys.delivery(id);
+        keysAndArgs[index * 3 + 1] = keys.subscriptionDeliveries(subscriptionId);
+        keysAndArgs[index * 3 + 2] = keys.eventSubscriptions(eventId);
+        keysAndArgs[argsAt + 2 + index * 3] = eventId;
+        keysAndArgs[argsAt + 3 + index * 3] = subscriptionId;
+        keysAndArgs[argsAt + 4 + index * 3] = id;
+        subscriptionIds.add(subscriptionId);
+      });
+      pipeline.hookfleetCreateDeliveries(argsAt, ...keysAndArgs);
+      scripts += 1;
     }
     for (const subscriptionId of subscriptionIds) pipeline.zremrangebyscore(keys.subscriptionDeliveries(subscriptionId), '-inf', now - ttlSeconds * 1000);
-    for (const eventId of eventIds) pipeline.expire(keys.eventDeliveries(eventId), ttlSeconds);
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
-    return results.slice(0, deliveries.length).map(([, value]) => outcomeOf(value));
+    return results.slice(0, scripts).flatMap(([, value]) => (value as number[]).map(outcomeOf));
   }
   const pipeline = batch(redis);
   const bySubscription = new Map<string, Array<number | string>>();
@@ -88,11 +153,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
     pipeline.zadd(index, 'NX', ...scored);
     pipeline.zremrangebyscore(index, '-inf', now - ttlSeconds * 1000);
   }
-  for (const [eventId, subscriptionIds] of byEvent) {
-    const index = keys.eventDeliveries(eventId);
-    pipeline.sadd(index, ...subscriptionIds);
-    pipeline.expire(index, ttlSeconds);
-  }
+  for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.eventSubscriptions(eventId), ttlSeconds, ...subscriptionIds);
   const results = (await pipeline.exec()) ?? [];
   for (const [error] of results) if (error) throw error;
   return results.slice(0, deliveries.length).map(([, value]) => outcomeOf(value));

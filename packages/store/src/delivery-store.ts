@@ -2,13 +2,15 @@ import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
-import { batch, execChecked } from './batch.js';
+import { batch, execChecked, getMany } from './batch.js';
+import { subscriptionIdsOf } from './event-subscriptions.js';
+import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './delivery-cursor.js';
 import { instantOrNull } from './stored-instant.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
-import { createDeliveries, defineCreateDelivery, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
+import { createDeliveries, positionsByEvent, defineCreateDelivery, statusOfRecord, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -63,6 +65,7 @@ export class DeliveryStore {
     defineCreateDelivery(redis);
     defineEndpointHealth(redis);
     defineEndpointPause(redis);
+    defineSettleRecords(redis);
   }
 
   /**
@@ -71,9 +74,14 @@ export class DeliveryStore {
    * (the matcher's peak RSS); chunks keep that bounded for a few more round trips.
    */
   async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
-    const outcomes: CreateOutcome[] = [];
-    for (let start = 0; start < deliveries.length; start += CREATE_CHUNK) {
-      outcomes.push(...(await createDeliveries(this.redis, this.keys, this.ttlSeconds, deliveries.slice(start, start + CREATE_CHUNK), now)));
+    // An event's deliveries are created side by side (the matcher lists them by subscription), so that its
+    // subscriptions are written once, by the script that creates them all, and not appended to chunk after chunk.
+    const order = positionsByEvent(deliveries);
+    const outcomes: CreateOutcome[] = new Array(deliveries.length);
+    for (let start = 0; start < order.length; start += CREATE_CHUNK) {
+      const chunk = order.slice(start, start + CREATE_CHUNK);
+      const created = await createDeliveries(this.redis, this.keys, this.ttlSeconds, chunk.map((index) => deliveries[index] as NewDelivery), now);
+      chunk.forEach((index, position) => (outcomes[index] = created[position] as CreateOutcome));
     }
     return outcomes;
   }
@@ -82,24 +90,26 @@ export class DeliveryStore {
   async states(ids: readonly string[]): Promise<Array<DeliveryState | null>> {
     if (ids.length === 0) return [];
     const pipeline = batch(this.redis);
-    for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a', 'n');
+    for (const id of ids) pipeline.hmget(this.keys.delivery(id), 'st', 'a', 'n', 'e');
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, value]) => {
       if (error) throw error;
-      const [status, attempts, next] = value as [string | null, string | null, string | null];
+      const [stored, attempts, next, eventId] = value as [string | null, string | null, string | null, string | null];
+      const status = statusOfRecord(stored, eventId);
       const nextAttemptAt = next ? Number(next) : Number.NaN;
-      return status ? { status: status as DeliveryStatus, attempts: Number(attempts ?? 0), nextAttemptAt: Number.isFinite(nextAttemptAt) ? nextAttemptAt : null } : null;
+      return status ? { status, attempts: Number(attempts ?? 0), nextAttemptAt: Number.isFinite(nextAttemptAt) ? nextAttemptAt : null } : null;
     });
   }
 
   async get(id: string): Promise<Delivery | null> {
     const fields = await this.redis.hgetall(this.keys.delivery(id));
-    if (!fields.st) return null;
+    const status = statusOfRecord(fields.st, fields.e);
+    if (!status) return null;
     return {
       id,
       event_id: fields.e ?? '',
       subscription_id: fields.s ?? '',
-      status: fields.st as DeliveryStatus,
+      status,
       attempts: Number(fields.a ?? 0),
       next_attempt_at: instantOrNull(fields.n),
     };
@@ -118,12 +128,13 @@ export class DeliveryStore {
     const log = this.keys.attempts(options.subscriptionId);
     let successes = 0;
     const records: string[] = [];
+    queueRecordStates(
+      this.redis,
+      pipeline,
+      results.map((result) => ({ key: this.keys.delivery(result.deliveryId), status: result.status, attempts: result.attempts, nextAttemptAt: result.nextAttemptAt })),
+      this.ttlSeconds,
+    );
     for (const result of results) {
-      const key = this.keys.delivery(result.deliveryId);
-      pipeline.hset(key, 'st', result.status, 'a', result.attempts, 'n', result.nextAttemptAt ?? '');
-      // A retry renews the record's lifetime: a subscription's own ladder (up to 7 days in all, 1 day a step) may
-      // outlast the TTL it was created with. Only failures pay for it.
-      if (result.status === 'failed') pipeline.expire(key, this.ttlSeconds);
       this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
       records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
@@ -176,12 +187,7 @@ export class DeliveryStore {
     if (candidates.length === 0) return [];
     const known = new Map<string, DeliveryStatus>(candidates.map((result) => [result.deliveryId, result.status]));
     const eventIds = [...new Set(candidates.map((result) => result.record.event_id))];
-    const membersPipeline = batch(this.redis);
-    for (const eventId of eventIds) membersPipeline.smembers(this.keys.eventDeliveries(eventId));
-    const members = ((await membersPipeline.exec()) ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value as string[];
-    });
+    const members = (await getMany(this.redis, eventIds.map((eventId) => this.keys.eventSubscriptions(eventId)))).map(subscriptionIdsOf);
     // The deliveries this batch did not end itself are read; a fan-out 1 event needs no read at all.
     const perEvent = eventIds.map((eventId, index) =>
       (members[index] ?? []).map((subscriptionId) => ({ id: deliveryIdFor(eventId, subscriptionId), subscriptionId })),
@@ -198,7 +204,7 @@ export class DeliveryStore {
       if (deliveries.length === 0 || deliveries.some((delivery) => known.get(delivery.id) !== 'delivered' && known.get(delivery.id) !== 'dead')) return;
       released.push(eventId);
       pipeline.del(this.keys.event(eventId));
-      pipeline.del(this.keys.eventDeliveries(eventId));
+      pipeline.del(this.keys.eventSubscriptions(eventId));
       for (const delivery of deliveries) {
         if (known.get(delivery.id) !== 'delivered') continue;
         pipeline.del(this.keys.delivery(delivery.id));
@@ -233,8 +239,7 @@ export class DeliveryStore {
       pipeline.hsetnx(key, 'a', 0);
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
-      pipeline.sadd(this.keys.eventDeliveries(entry.eventId), entry.subscriptionId);
-      pipeline.expire(this.keys.eventDeliveries(entry.eventId), this.ttlSeconds);
+      pipeline.hookfleetAddEventSubscriptions(this.keys.eventSubscriptions(entry.eventId), this.ttlSeconds, entry.subscriptionId);
       this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'pending', entry.eventReceivedAt, true);
     }
     await execChecked(pipeline);
@@ -295,7 +300,8 @@ export class DeliveryStore {
 
   /** The subscriptions an event was delivered to, with their delivery ids. */
   async forEvent(eventId: string): Promise<Array<{ id: string; subscription_id: string; status: DeliveryStatus }>> {
-    const subscriptionIds = await this.redis.smembers(this.keys.eventDeliveries(eventId));
+    const [stored, legacy] = await Promise.all([this.redis.get(this.keys.eventSubscriptions(eventId)), this.redis.smembers(this.keys.legacyEventDeliveries(eventId))]);
+    const subscriptionIds = [...new Set([...subscriptionIdsOf(stored), ...legacy])];
     const ids = subscriptionIds.map((subscriptionId) => deliveryIdFor(eventId, subscriptionId));
     const states = await this.states(ids);
     return ids.flatMap((id, index) => {

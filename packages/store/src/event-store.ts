@@ -1,16 +1,43 @@
+import { randomBytes } from 'node:crypto';
 import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
+import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
-import type { RedisClient } from './redis.js';
+import { isCluster, type RedisClient } from './redis.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events). */
 export const DEDUPE_WINDOW_SECONDS = 24 * 3600;
 /** With retention 0 a payload must still outlive its retry ladder. */
 const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 
-// Marker "0": stored but not yet confirmed enqueued, so a producer retrying after a crash re-enqueues
-// (the matcher is idempotent); "1": enqueued, so the same id again is a duplicate.
+// The dedupe marker of an event id says whether a producer sending it again is answered "duplicate". On a single
+// Redis it holds the id of the ingest flush that stored the event, and the flush is confirmed once its matcher job
+// is enqueued (one key a flush, `confirmedFlush`): an event whose flush is confirmed is a duplicate; one whose flush
+// never was (the API died in between) is stored and enqueued again (the matcher is idempotent). A whole flush is one
+// script: per event one SET NX GET of its marker and one SET of its payload.
+// KEYS: per event its marker and its payload (the confirmed flushes are read by name: a single Redis only).
+// ARGV[1] this flush's id, ARGV[2] the dedupe TTL, ARGV[3] the confirmed flushes' key prefix, then per event its
+// payload and the payload's TTL.
+const ACCEPT_EVENTS = `
+local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
+local accepted = {}
+for i = 1, #KEYS / 2 do
+  local marker, payload = KEYS[i * 2 - 1], KEYS[i * 2]
+  local seen = redis.call('SET', marker, flush, 'NX', 'GET', 'EX', dedupeTtl)
+  if seen and (seen == '1' or (seen ~= '0' and redis.call('EXISTS', confirmed .. seen) == 1)) then
+    accepted[i] = 0
+  else
+    if seen then redis.call('SET', marker, flush, 'EX', dedupeTtl) end
+    redis.call('SET', payload, ARGV[i * 2 + 2], 'EX', ARGV[i * 2 + 3])
+    accepted[i] = 1
+  end
+end
+return accepted
+`;
+
+// Redis Cluster, where one script reaches one slot: a script an event. Marker "0": stored but not yet confirmed
+// enqueued, so a producer retrying after a crash re-enqueues; "1": enqueued (confirmEnqueued sets it per event).
 // KEYS: the event's own (one slot); the tenant's index is another slot, written beside it (ZADD NX: once).
 const ACCEPT_EVENT = `
 local marker = redis.call('GET', KEYS[1])
@@ -22,6 +49,7 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    hookfleetAcceptEvents(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number[], Context>;
     hookfleetAcceptEvent(
       dedupeKey: string,
       payloadKey: string,
@@ -32,6 +60,16 @@ declare module 'ioredis' {
   }
 }
 
+/** What `accept` found: per event whether it was new, and the flush to confirm once its matcher job is enqueued. */
+export interface Acceptance {
+  isNew: boolean[];
+  flush: string;
+}
+
+/** Flush ids: unique per process (a random tag) and short (a counter), as they are stored in every marker. */
+const processTag = randomBytes(6).toString('base64url');
+let flushCount = 0;
+
 export class EventStore {
   readonly payloadTtlSeconds: number;
   /**
@@ -41,20 +79,58 @@ export class EventStore {
    */
   readonly keptUntilDelivered: boolean;
 
-  constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number) {
+  private readonly ttlByProfile = new Map<string, number>();
+
+  /** `retryDelayScale`: RETRY_DELAY_SCALE, the same for the API and the workers (payloads are kept for their ladders). */
+  constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number, private readonly retryDelayScale = 1) {
     this.keptUntilDelivered = retentionHours <= 0;
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
-    if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
+    if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) {
+      redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
+      redis.defineCommand('hookfleetAcceptEvents', { lua: ACCEPT_EVENTS });
+    }
+  }
+
+  /**
+   * The TTL an event's payload is stored with: the retention, or longer when a delivery of its profile, with no delay of
+   * its subscription, can still make its last attempt after that (payload-lifetime.ts). Set here, at acceptance, at no
+   * cost; the matcher extends it only for subscriptions with a delay (matcher.ts).
+   */
+  payloadTtlSecondsOf(profileName: string): number {
+    let ttl = this.ttlByProfile.get(profileName);
+    if (ttl === undefined) {
+      const ladderMs = findProfile(profileName)?.retryDelaysMs ?? [];
+      ttl = Math.max(this.payloadTtlSeconds, Math.ceil(lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: this.retryDelayScale }) / 1000));
+      this.ttlByProfile.set(profileName, ttl);
+    }
+    return ttl;
   }
 
   /**
    * Stores each new event once (one round trip for the whole batch); returns, per event, whether it was new.
    * The tenant index entry is added only if absent, so a duplicate keeps the first arrival's place.
    */
-  async accept(events: readonly StoredEvent[]): Promise<boolean[]> {
+  async accept(events: readonly StoredEvent[]): Promise<Acceptance> {
+    const flush = `${processTag}${(flushCount++).toString(36)}`;
     const pipeline = batch(this.redis);
-    for (const event of events) {
-      pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSeconds, JSON.stringify(event));
+    const single = !isCluster(this.redis);
+    if (single && events.length > 0) {
+      const keysAndArgs: Array<string | number> = new Array(events.length * 4 + 3);
+      const argsAt = events.length * 2;
+      keysAndArgs[argsAt] = flush;
+      keysAndArgs[argsAt + 1] = DEDUPE_WINDOW_SECONDS;
+      keysAndArgs[argsAt + 2] = this.keys.confirmedFlush('');
+      events.forEach((event, index) => {
+        keysAndArgs[index * 2] = this.keys.dedupe(event.id);
+        keysAndArgs[index * 2 + 1] = this.keys.event(event.id);
+        keysAndArgs[argsAt + 3 + index * 2] = JSON.stringify(event);
+        keysAndArgs[argsAt + 4 + index * 2] = this.payloadTtlSecondsOf(event.profile);
+      });
+      pipeline.hookfleetAcceptEvents(argsAt, ...keysAndArgs);
+    } else {
+      for (const event of events) {
+        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), JSON.stringify(event));
+      }
     }
     const byTenant = new Map<string, Array<number | string>>();
     for (const event of events) {
@@ -66,12 +142,17 @@ export class EventStore {
     if (!this.keptUntilDelivered) for (const [tenant, entries] of byTenant) pipeline.zadd(this.keys.tenantEvents(tenant), 'NX', ...entries);
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
-    return results.slice(0, events.length).map(([, value]) => value === 1);
+    const replies = single ? ((results[0]?.[1] as number[] | undefined) ?? []) : results.slice(0, events.length).map(([, value]) => value);
+    return { isNew: events.map((_, index) => replies[index] === 1), flush };
   }
 
-  /** After the matcher job is enqueued: from now on the same id is a duplicate. */
-  async confirmEnqueued(eventIds: readonly string[]): Promise<void> {
+  /** After the flush's matcher job is enqueued: from now on the same ids are duplicates. */
+  async confirmEnqueued(acceptance: Acceptance, eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
+    if (!isCluster(this.redis)) {
+      await this.redis.set(this.keys.confirmedFlush(acceptance.flush), '1', 'EX', DEDUPE_WINDOW_SECONDS);
+      return;
+    }
     const pipeline = batch(this.redis);
     for (const id of eventIds) pipeline.set(this.keys.dedupe(id), '1', 'KEEPTTL', 'XX');
     await execChecked(pipeline);

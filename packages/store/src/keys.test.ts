@@ -14,7 +14,7 @@ describe('hookfleet keys on a Redis Cluster', () => {
   const keys = new Keys('hookfleet');
 
   it.each([
-    ['accepting an event (script)', [keys.dedupe('evt_1'), keys.event('evt_1'), keys.eventDeliveries('evt_1')]],
+    ['accepting an event (script)', [keys.dedupe('evt_1'), keys.event('evt_1'), keys.eventSubscriptions('evt_1')]],
     ['saving or removing a subscription (MULTI with the change stream)', [keys.subscription('sub_1'), keys.allSubscriptions(), keys.subscriptionChanges()]],
     ['the rate limiter (script)', [keys.rateLimit('sub_1'), keys.endpointPause('sub_1')]],
     ['one subscription’s delivery bookkeeping', [keys.attempts('sub_1'), keys.subscriptionState('sub_1'), keys.subscriptionDeliveries('sub_1'), keys.subscriptionDeliveriesByStatus('sub_1', 'failed'), keys.subscriptionDeliveriesByStatus('sub_1', 'dead'), keys.endpointHealth('sub_1')]],

@@ -34,6 +34,8 @@ export class Keys {
   attempts(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:attempts`; }
   dedupe(eventId: string) { return `${this.tag('evt', eventId)}:dedupe`; }
   event(eventId: string) { return `${this.tag('evt', eventId)}:payload`; }
+  /** An ingest flush whose matcher job is enqueued (its events' markers name it; a single Redis only: event-store.ts). */
+  confirmedFlush(flushId: string) { return `${this.tag('flush')}:${flushId}`; }
   tenantEvents(tenant: string) { return `${this.tag('ten', tenant)}:events`; }
   /** The tenant's ed25519 key pairs for `v1a` signatures, current first (signing-key-store.ts). */
   signingKeys(tenant: string) { return `${this.tag('ten', tenant)}:signing-keys`; }
@@ -42,7 +44,10 @@ export class Keys {
   orderedBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ordered`; }
   batchBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:batch`; }
   subscriptionDeliveries(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:dlvs`; }
-  eventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
+  /** The subscriptions an event was matched to, space-separated in one string (event-subscriptions.ts). */
+  eventSubscriptions(eventId: string) { return `${this.tag('evt', eventId)}:subs`; }
+  /** The same as a set, as it was written before: still read (GET /v1/events/:id/deliveries) until it expires. */
+  legacyEventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
   subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.tag('sub', subscriptionId)}:dlvs:${status}`; }
   /** A poll subscription's message log (a stream), its appended-not-fetched set and its acknowledged cursor (poll-log.ts). */

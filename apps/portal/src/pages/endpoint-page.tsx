@@ -6,7 +6,7 @@ import { ActiveBadge, StatusCode } from '../components/badges.js';
 import { DeliveriesPanel } from '../components/deliveries-panel.js';
 import { ErrorNotice, Loading, Notice } from '../components/notices.js';
 import { OperationsPanel } from '../components/operations-panel.js';
-import { endpointAddress, isPollEndpoint, PollBacklogPanel } from '../components/poll-endpoint.js';
+import { isPollEndpoint, PollBacklogPanel } from '../components/poll-endpoint.js';
 import { SecretField } from '../components/secret-field.js';
 import { SigningKeysPanel } from '../components/signature-scheme.js';
 import { TestPanel } from '../components/test-panel.js';

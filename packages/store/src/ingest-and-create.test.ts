@@ -1,0 +1,140 @@
+// The ingest and matcher writes that one script a batch makes on a single Redis (and a script a key on a cluster):
+// the dedupe markers and their flush's confirmation, and the delivery records created as "pending, 0 attempts".
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { deliveryIdFor, type StoredEvent } from '@hookfleet/core';
+import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
+import { DeliveryStore } from './delivery-store.js';
+import { EventStore } from './event-store.js';
+import { Keys } from './keys.js';
+import { connectRedis } from './redis.js';
+import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
+
+const eventOf = (id: string): StoredEvent => ({
+  id,
+  tenant: 'ten_1',
+  profile: 'standard',
+  type: 'order.created',
+  data: { id },
+  occurred_at: '2026-12-04T00:00:00.000Z',
+  received_at: new Date().toISOString(),
+  actor: null,
+  fields_changed: null,
+  visible_to: null,
+});
+
+describe('accepting a flush of events', () => {
+  const redis = connectRedis(testRedisTarget());
+  const keys = new Keys(`ting${randomBytes(4).toString('hex')}`);
+  const events = new EventStore(redis, keys, 24);
+  afterAll(async () => {
+    redis.disconnect();
+    await deleteKeys(testRedisTarget(), keys.prefix);
+  });
+
+  it('answers per event: new, then a duplicate once its flush is confirmed, new again while it is not', async () => {
+    const first = await events.accept([eventOf('evt_a'), eventOf('evt_b')]);
+    expect(first.isNew).toEqual([true, true]);
+    // Not confirmed (the API died before its matcher job was enqueued): the same ids are stored and enqueued again.
+    const again = await events.accept([eventOf('evt_a'), eventOf('evt_c')]);
+    expect(again.isNew).toEqual([true, true]);
+    await events.confirmEnqueued(again, ['evt_a', 'evt_c']);
+    const table: Array<[string, boolean]> = [
+      ['evt_a', false], // confirmed in the second flush
+      ['evt_c', false],
+      ['evt_b', true], // its flush was never confirmed
+      ['evt_d', true], // never seen
+    ];
+    const third = await events.accept(table.map(([id]) => eventOf(id)));
+    expect(third.isNew).toEqual(table.map(([, isNew]) => isNew));
+    expect((await events.getMany(['evt_a', 'evt_b', 'evt_c', 'evt_d'])).map((event) => event?.id)).toEqual(['evt_a', 'evt_b', 'evt_c', 'evt_d']);
+  });
+
+  it('stores a payload for its profile\'s whole ladder when that is longer than the retention', async () => {
+    const ladderMs = findProfile('standard')?.retryDelaysMs ?? [];
+    const needSeconds = lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: 1 }) / 1000;
+    expect(needSeconds).toBeGreaterThan(24 * 3600);
+    await events.accept([eventOf('evt_ttl')]);
+    const ttl = await redis.ttl(keys.event('evt_ttl'));
+    expect(ttl).toBeGreaterThan(needSeconds - 60);
+    expect(ttl).toBeLessThanOrEqual(Math.ceil(needSeconds));
+  });
+
+  it('keeps the first payload of a duplicate', async () => {
+    const accepted = await events.accept([{ ...eventOf('evt_keep'), data: { first: true } }]);
+    await events.confirmEnqueued(accepted, ['evt_keep']);
+    expect((await events.accept([{ ...eventOf('evt_keep'), data: { first: false } }])).isNew).toEqual([false]);
+    expect((await events.getMany(['evt_keep']))[0]?.data).toEqual({ first: true });
+  });
+
+  it('reads the markers written before flushes were confirmed as a whole ("0" stored, "1" enqueued)', async () => {
+    await redis.set(keys.dedupe('evt_old0'), '0', 'EX', 60);
+    await redis.set(keys.dedupe('evt_old1'), '1', 'EX', 60);
+    expect((await events.accept([eventOf('evt_old0'), eventOf('evt_old1')])).isNew).toEqual([true, false]);
+  });
+});
+
+describe('creating delivery records', () => {
+  const redis = connectRedis(testRedisTarget());
+  const keys = new Keys(`tcre${randomBytes(4).toString('hex')}`);
+  const deliveries = new DeliveryStore(redis, keys, 3600);
+  afterAll(async () => {
+    redis.disconnect();
+    await deleteKeys(testRedisTarget(), keys.prefix);
+  });
+
+  const delivery = (n: number) => ({ id: `dlv_${n}`, eventId: `evt_${n}`, subscriptionId: 'sub_1' });
+
+  it('creates a record once: new, still pending, or moved on', async () => {
+    expect(await deliveries.createPending([delivery(1), delivery(2), delivery(3)])).toEqual(['created', 'created', 'created']);
+    // A new record is pending with no attempts, indexed under its subscription and its event.
+    expect(await deliveries.states(['dlv_1', 'dlv_missing'])).toEqual([{ status: 'pending', attempts: 0, nextAttemptAt: null }, null]);
+    expect(await deliveries.get('dlv_1')).toEqual({ id: 'dlv_1', event_id: 'evt_1', subscription_id: 'sub_1', status: 'pending', attempts: 0, next_attempt_at: null });
+    await deliveries.createPending([{ id: deliveryIdFor('evt_x', 'sub_x'), eventId: 'evt_x', subscriptionId: 'sub_x' }]);
+    expect(await deliveries.forEvent('evt_x')).toEqual([{ id: deliveryIdFor('evt_x', 'sub_x'), subscription_id: 'sub_x', status: 'pending' }]);
+    expect(await redis.ttl(keys.delivery('dlv_1'))).toBeGreaterThan(3000);
+    await deliveries.markDead([{ id: 'dlv_2', subscriptionId: 'sub_1', attempts: 1 }]);
+    await deliveries.resetToPending([{ id: 'dlv_3', eventId: 'evt_3', subscriptionId: 'sub_1', eventReceivedAt: Date.now() }]);
+    const table: Array<[number, string]> = [
+      [1, 'pending'], // created, never attempted
+      [2, 'exists'], // moved on (dead)
+      [3, 'pending'], // pending again, its status written
+      [4, 'created'],
+    ];
+    expect(await deliveries.createPending(table.map(([n]) => delivery(n)))).toEqual(table.map(([, outcome]) => outcome));
+    const listed = await deliveries.list({ subscriptionId: 'sub_1', limit: 10 });
+    expect(listed.data.map((entry) => [entry.id, entry.status]).sort()).toEqual([
+      ['dlv_1', 'pending'],
+      ['dlv_2', 'dead'],
+      ['dlv_3', 'pending'],
+      ['dlv_4', 'pending'],
+    ]);
+  });
+
+  it('lists an event\'s subscriptions once each, however often it is matched or replayed, and those of the sets written before', async () => {
+    const of = (subscriptionId: string) => ({ id: deliveryIdFor('evt_f', subscriptionId), eventId: 'evt_f', subscriptionId });
+    await deliveries.createPending([of('sub_a'), of('sub_b')]);
+    await deliveries.createPending([of('sub_b'), of('sub_c'), of('sub_a')]);
+    await deliveries.resetToPending([{ ...of('sub_c'), id: of('sub_c').id, eventReceivedAt: Date.now() }, { ...of('sub_d'), eventReceivedAt: Date.now() }]);
+    expect(await redis.get(keys.eventSubscriptions('evt_f'))).toBe('sub_a sub_b sub_c sub_d');
+    expect(await redis.ttl(keys.eventSubscriptions('evt_f'))).toBeGreaterThan(3000);
+    await redis.sadd(keys.legacyEventDeliveries('evt_f'), 'sub_e', 'sub_a');
+    await deliveries.createPending([of('sub_e')]);
+    const listed = await deliveries.forEvent('evt_f');
+    expect(listed.map((entry) => [entry.subscription_id, entry.id, entry.status])).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d', 'sub_e'].map((id) => [id, of(id).id, 'pending']));
+  });
+
+  it('creates more records than one script takes, in order', async () => {
+    // Three subscriptions' deliveries of 401 events, listed by subscription as the matcher lists them.
+    const many = Array.from({ length: 1203 }, (_, index) => {
+      const eventId = `evt_m${index % 401}`;
+      const subscriptionId = `sub_m${Math.floor(index / 401)}`;
+      return { id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId };
+    });
+    await deliveries.createPending(many.filter((_, index) => index % 2 === 0));
+    const outcomes = await deliveries.createPending(many);
+    expect(outcomes).toEqual(many.map((_, index) => (index % 2 === 0 ? 'pending' : 'created')));
+    // Each event's subscriptions written once, though its deliveries came in subscription order across chunks.
+    expect((await redis.get(keys.eventSubscriptions('evt_m0')))?.split(' ').sort()).toEqual(['sub_m0', 'sub_m1', 'sub_m2']);
+  });
+});
