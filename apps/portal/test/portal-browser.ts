@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { assertChromium, launchChromium } from '../../../test/chromium.js';
 import type { TestFleet } from '../../../test/fleet.js';
 
 /**
@@ -12,18 +13,6 @@ import type { TestFleet } from '../../../test/fleet.js';
  */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PORTAL_DIR = join(ROOT, 'apps/portal');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** What this machine's Chromium needs to start headless inside a container. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export const LAPTOP = { width: 1280, height: 860 };
 
 function newestMtime(path: string): number {
@@ -37,7 +26,7 @@ function newestMtime(path: string): number {
  * (`npm test` may not have built it).
  */
 export function preparePortal(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  assertChromium();
   const index = join(PORTAL_DIR, 'dist/index.html');
   const sources = Math.max(newestMtime(join(PORTAL_DIR, 'src')), newestMtime(join(PORTAL_DIR, 'index.html')), newestMtime(join(PORTAL_DIR, 'vite.config.ts')));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
@@ -55,7 +44,7 @@ export interface PortalBrowser {
 
 /** Launches Chromium with one page; closing `browser` closes the rest. */
 export async function launchPortalBrowser(contextOptions: BrowserContextOptions = {}): Promise<PortalBrowser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const browser = await launchChromium();
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const pageErrors: string[] = [];
