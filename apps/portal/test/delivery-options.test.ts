@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
-import { createEndpoint, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { createEndpoint, launchPortalBrowser, openEndpointForm, portalLink, preparePortal } from './portal-browser.js';
 
 describe("the portal shows and edits an endpoint's headers, retries, timeout and batch", () => {
   let fleet: TestFleet;
@@ -28,9 +28,7 @@ describe("the portal shows and edits an endpoint's headers, retries, timeout and
   let endpointId = '';
   it('creates an endpoint with its own options, and the endpoint page lists them', async () => {
     await page.goto(await portalLink(fleet, tenant.api_key));
-    await page.getByRole('link', { name: 'Add endpoint' }).click();
-    await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
-    await page.locator('input[type=checkbox][value="*"]').check();
+    await openEndpointForm(page, receiver.url('/hook'));
     await page.getByLabel('Headers').fill('X-Env: prod\nX-Team: billing');
     await page.getByLabel('Retry delays (seconds)').fill('10, 300');
     await page.getByLabel('Timeout (ms)').fill('5000');

@@ -59,6 +59,13 @@ export async function portalLink(fleet: TestFleet, apiKey: string, body: unknown
   return response.body.url as string;
 }
 
+/** Opens the "Add endpoint" form from the endpoints page and fills in an HTTP endpoint to `url` for every event type. */
+export async function openEndpointForm(page: Page, url: string): Promise<void> {
+  await page.getByRole('link', { name: 'Add endpoint' }).click();
+  await page.getByLabel('Endpoint URL').fill(url);
+  await page.locator('input[type=checkbox][value="*"]').check();
+}
+
 /** Submits the filled "Add endpoint" form, waits for its success and returns the new endpoint's id from the address. */
 export async function createEndpoint(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Create endpoint' }).click();

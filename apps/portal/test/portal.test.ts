@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js'
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { PortalTokens } from '../../api/src/portal/index.js';
-import { createEndpoint, LAPTOP, launchPortalBrowser, portalLink, preparePortal, ROOT } from './portal-browser.js';
+import { createEndpoint, LAPTOP, launchPortalBrowser, openEndpointForm, portalLink, preparePortal, ROOT } from './portal-browser.js';
 
 /**
  * UPDATE_SCREENSHOTS=1 rewrites the screenshots of docs/api.md in docs/screenshots; otherwise they go to a temporary
@@ -88,9 +88,7 @@ describe('the endpoint portal in a browser', () => {
 
   let endpointId = '';
   it('creates an endpoint to a local receiver', async () => {
-    await page.getByRole('link', { name: 'Add endpoint' }).click();
-    await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
-    await page.locator('input[type=checkbox][value="*"]').check();
+    await openEndpointForm(page, receiver.url('/hook'));
     await page.getByLabel('Description (optional)').fill('Orders service');
     endpointId = await createEndpoint(page);
     const stored = await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key);
@@ -270,9 +268,7 @@ describe('the endpoint portal in a browser', () => {
     const guarded = await privateFleet.createTenant('Guarded');
     const privatePage = await context.newPage();
     await privatePage.goto(await portalLink(privateFleet, guarded.api_key));
-    await privatePage.getByRole('link', { name: 'Add endpoint' }).click();
-    await privatePage.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/hook');
-    await privatePage.locator('input[type=checkbox][value="*"]').check();
+    await openEndpointForm(privatePage, 'http://127.0.0.1:9/hook');
     await privatePage.getByRole('button', { name: 'Create endpoint' }).click();
     const fieldError = privatePage.locator('#url-error');
     await fieldError.waitFor();

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
-import { createEndpoint, LAPTOP, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { createEndpoint, LAPTOP, launchPortalBrowser, openEndpointForm, portalLink, preparePortal } from './portal-browser.js';
 
 describe('the portal: signature scheme and public signing keys', () => {
   let fleet: TestFleet;
@@ -29,9 +29,7 @@ describe('the portal: signature scheme and public signing keys', () => {
   let endpointId = '';
   it('creates a v1a endpoint, shows the tenant\'s public keys, and its test event arrives signed v1a', async () => {
     await page.goto(await portalLink(fleet, tenant.api_key));
-    await page.getByRole('link', { name: 'Add endpoint' }).click();
-    await page.getByLabel('Endpoint URL').fill(receiver.url('/signed'));
-    await page.locator('input[type=checkbox][value="*"]').check();
+    await openEndpointForm(page, receiver.url('/signed'));
     await page.getByLabel('Signature scheme').selectOption('v1a');
     endpointId = await createEndpoint(page);
     expect((await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key)).body.signature).toBe('v1a');
