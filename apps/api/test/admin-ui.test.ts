@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Queue, Worker } from 'bullmq';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { assertChromium, launchChromium } from '../../../test/chromium.js';
 import { ADMIN_TOKEN, deleteKeys, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
 import { testQueueConnection, testQueuePrefix, testRedisTarget } from '../../../test/redis.js';
 import { adminUiAllowsRetries, operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/queue-admin.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** What this machine's Chromium needs to start headless inside a container. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -105,8 +92,8 @@ describe('the queue admin UI at /admin/queues', () => {
   });
 
   it('shows both queues in headless Chromium with the token, and 401 without it', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    assertChromium();
+    browser = await launchChromium();
 
     // Without credentials Chromium gets the Basic challenge, has nothing to answer it with, and fails the navigation.
     const anonymous = await browser.newContext();

@@ -1,32 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { RabbitQueue } from '../../../test/brokers.js';
 import { waitFor } from '../../../test/wait.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PORTAL_DIR = join(ROOT, 'apps/portal');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
-}
-
-/** As portal.test.ts: build the portal when its dist is missing or older than its sources. */
-function ensurePortalBuilt(): void {
-  const index = join(PORTAL_DIR, 'dist/index.html');
-  const sources = Math.max(newestMtime(join(PORTAL_DIR, 'src')), newestMtime(join(PORTAL_DIR, 'index.html')), newestMtime(join(PORTAL_DIR, 'vite.config.ts')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@hookfleet/portal'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('building the portal failed (npm run build -w @hookfleet/portal)');
-}
+import { createEndpoint, LAPTOP, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
 
 /** The portal shows and edits a RabbitMQ destination; its password is write-only (never on the page, kept when left empty). */
 describe('the portal and broker destinations', () => {
@@ -35,17 +12,14 @@ describe('the portal and broker destinations', () => {
   let page: Page;
   let tenant: { id: string; api_key: string };
   const queue = new RabbitQueue();
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    ensurePortalBuilt();
+    preparePortal();
     await queue.start();
     fleet = await startFleet();
     tenant = await fleet.createTenant('Brokers Inc');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
   }, 120_000);
 
   afterAll(async () => {
@@ -55,8 +29,7 @@ describe('the portal and broker destinations', () => {
   });
 
   it('creates a RabbitMQ endpoint, shows it without its password, and keeps the password through an edit', async () => {
-    const link = await fleet.call('POST', '/v1/portal-sessions', {}, tenant.api_key);
-    await page.goto(link.body.url as string);
+    await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.getByLabel('Deliver to').selectOption('rabbitmq');
     expect(await page.getByLabel('Endpoint URL').isVisible()).toBe(false);
@@ -65,9 +38,7 @@ describe('the portal and broker destinations', () => {
     await page.getByLabel('Exchange').fill(queue.exchange);
     await page.getByLabel('Routing key').fill('not-yet');
     await page.locator('input[type=checkbox][value="*"]').check();
-    await page.getByRole('button', { name: 'Create endpoint' }).click();
-    await page.getByText('Endpoint created.').waitFor();
-    const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[3] ?? '');
+    const id = await createEndpoint(page);
     const stored = await fleet.call('GET', `/v1/subscriptions/${id}`, undefined, tenant.api_key);
     expect(stored.body.destination).toEqual({ type: 'rabbitmq', url: 'amqp://guest:***@127.0.0.1:5672', exchange: queue.exchange, routing_key: 'not-yet' });
     await page.getByRole('heading', { name: `RabbitMQ amqp://guest:***@127.0.0.1:5672 → ${queue.exchange} / not-yet` }).waitFor();

@@ -1,31 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PORTAL_DIR = join(ROOT, 'apps/portal');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** What this machine's Chromium needs to start headless inside a container (as in portal.test.ts). */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
-}
-
-/** Builds the portal when its dist is missing or older than its sources. */
-function ensurePortalBuilt(): void {
-  const index = join(PORTAL_DIR, 'dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(PORTAL_DIR, 'src'))) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@hookfleet/portal'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('building the portal failed (npm run build -w @hookfleet/portal)');
-}
+import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
 
 describe("a poll endpoint's page in the portal", () => {
   let fleet: TestFleet;
@@ -34,12 +11,10 @@ describe("a poll endpoint's page in the portal", () => {
   let tenant: { id: string; api_key: string };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    ensurePortalBuilt();
+    preparePortal();
     fleet = await startFleet();
     tenant = await fleet.createTenant('Pull Co');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
-    page = await (await browser.newContext()).newPage();
+    ({ browser, page } = await launchPortalBrowser());
   }, 120_000);
 
   afterAll(async () => {
@@ -54,8 +29,8 @@ describe("a poll endpoint's page in the portal", () => {
     const backlog = async () => (await fleet.call('GET', `/v1/subscriptions/${subscriptionId}/backlog`, undefined, tenant.api_key)).body as { messages: number };
     await waitFor(async () => (await backlog()).messages === 3, { message: 'three messages handed over' });
 
-    const link = await fleet.call('POST', '/v1/portal-sessions', { subscriptions: [subscriptionId] }, tenant.api_key);
-    await page.goto(link.body.url as string);
+    const link = await portalLink(fleet, tenant.api_key, { subscriptions: [subscriptionId] });
+    await page.goto(link);
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(subscriptionId)}`);
     await page.getByRole('heading', { name: 'Waiting to be fetched' }).waitFor();
@@ -64,7 +39,7 @@ describe("a poll endpoint's page in the portal", () => {
     expect(await page.locator('[data-stat="poll-lag"]').textContent()).not.toBe('none waiting');
 
     // The subscriber may fetch with its portal session: read everything, then acknowledge it.
-    const token = decodeURIComponent(String(link.body.url).split('#token=')[1] ?? '');
+    const token = decodeURIComponent(link.split('#token=')[1] ?? '');
     const asSubscriber = { 'x-hookfleet-portal': '1' };
     const first = await fleet.call('GET', `/v1/subscriptions/${subscriptionId}/messages?limit=10`, undefined, token, asSubscriber);
     expect(first.status).toBe(200);

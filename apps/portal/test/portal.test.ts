@@ -1,36 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { PortalTokens } from '../../api/src/portal/index.js';
+import { createEndpoint, LAPTOP, launchPortalBrowser, openEndpointForm, portalLink, preparePortal, ROOT } from './portal-browser.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PORTAL_DIR = join(ROOT, 'apps/portal');
 /**
  * UPDATE_SCREENSHOTS=1 rewrites the screenshots of docs/api.md in docs/screenshots; otherwise they go to a temporary
  * folder, so a test run leaves the tree as it was (ports and times differ on every run).
  */
 const README_SCREENSHOTS = join(ROOT, 'docs/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** What this machine's Chromium needs to start headless inside a container. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const LAPTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const SCRIPT_BODY = '<script>window.__portalPwned = 1</script><b>bold?</b>';
 
@@ -43,21 +27,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
-}
-
-/** `npm test` may not have built the portal: build it when its dist is missing or older than its sources. */
-function ensurePortalBuilt(): void {
-  const index = join(PORTAL_DIR, 'dist/index.html');
-  const sources = Math.max(newestMtime(join(PORTAL_DIR, 'src')), newestMtime(join(PORTAL_DIR, 'index.html')), newestMtime(join(PORTAL_DIR, 'vite.config.ts')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@hookfleet/portal'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('building the portal failed (npm run build -w @hookfleet/portal)');
-}
-
 describe('the endpoint portal in a browser', () => {
   let fleet: TestFleet;
   let privateFleet: TestFleet;
@@ -67,15 +36,10 @@ describe('the endpoint portal in a browser', () => {
   let page: Page;
   let tenant: { id: string; api_key: string };
   let flaky = true;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const updateScreenshots = Boolean(process.env.UPDATE_SCREENSHOTS);
   let screenshots = README_SCREENSHOTS;
 
-  const portalLink = async (target: TestFleet, key: string, body: unknown = {}) => {
-    const response = await target.call('POST', '/v1/portal-sessions', body, key);
-    expect(response.status).toBe(201);
-    return response.body.url as string;
-  };
   const publish = async (type: string, id: string) => {
     const response = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type, id, data: { id } });
     expect(response.status).toBe(202);
@@ -85,8 +49,7 @@ describe('the endpoint portal in a browser', () => {
   const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    ensurePortalBuilt();
+    preparePortal();
     screenshots = updateScreenshots ? README_SCREENSHOTS : mkdtempSync(join(tmpdir(), 'hookfleet-portal-'));
     mkdirSync(screenshots, { recursive: true });
     receiver = await new TestReceiver((request) => {
@@ -98,10 +61,7 @@ describe('the endpoint portal in a browser', () => {
     fleet = await startFleet({ RETRY_DELAY_SCALE: '0.00002' });
     privateFleet = await startFleet({ HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'false', WORKER_ROLES: 'matcher' });
     tenant = await fleet.createTenant('Acme Payments');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: LAPTOP });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, context, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
     });
@@ -128,13 +88,9 @@ describe('the endpoint portal in a browser', () => {
 
   let endpointId = '';
   it('creates an endpoint to a local receiver', async () => {
-    await page.getByRole('link', { name: 'Add endpoint' }).click();
-    await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
-    await page.locator('input[type=checkbox][value="*"]').check();
+    await openEndpointForm(page, receiver.url('/hook'));
     await page.getByLabel('Description (optional)').fill('Orders service');
-    await page.getByRole('button', { name: 'Create endpoint' }).click();
-    await page.getByText('Endpoint created.').waitFor();
-    endpointId = decodeURIComponent(new URL(page.url()).pathname.split('/')[3] ?? '');
+    endpointId = await createEndpoint(page);
     const stored = await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key);
     expect(stored.body).toMatchObject({ url: receiver.url('/hook'), events: ['*'], description: 'Orders service', active: true });
     expect(await page.content()).not.toContain(stored.body.secret);
@@ -312,9 +268,7 @@ describe('the endpoint portal in a browser', () => {
     const guarded = await privateFleet.createTenant('Guarded');
     const privatePage = await context.newPage();
     await privatePage.goto(await portalLink(privateFleet, guarded.api_key));
-    await privatePage.getByRole('link', { name: 'Add endpoint' }).click();
-    await privatePage.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/hook');
-    await privatePage.locator('input[type=checkbox][value="*"]').check();
+    await openEndpointForm(privatePage, 'http://127.0.0.1:9/hook');
     await privatePage.getByRole('button', { name: 'Create endpoint' }).click();
     const fieldError = privatePage.locator('#url-error');
     await fieldError.waitFor();

@@ -1,16 +1,15 @@
 import type { SigningKeyPair, Subscription } from '@hookfleet/core';
-import { buildAndSendBatch, judge, type Destination } from '@hookfleet/delivery';
+import { buildAndSendBatch, type Destination } from '@hookfleet/delivery';
 import type { ProviderProfile } from '@hookfleet/profiles';
 import { mapWithLimit } from './bounded-map.js';
 import type { AttemptItem, Judged } from './engine.js';
+import { judgeAttempt, type JudgeParts } from './judge-attempt.js';
 
 /** Batches of one part in flight at once: a batch is up to 1,000 deliveries, so a few keep an endpoint busy. */
 export const BATCHES_IN_FLIGHT = 4;
 
-export interface BatchAttemptParts {
+export interface BatchAttemptParts extends JudgeParts {
   destination: Destination;
-  retryDelayScale: number;
-  retentionMs: number;
 }
 
 /**
@@ -36,18 +35,7 @@ export async function attemptBatches(parts: BatchAttemptParts, subscription: Sub
       outcome,
       sentAt,
       batchId,
-      judgement: judge({
-        profile,
-        subscription,
-        attempt: item.attempt,
-        outcome,
-        at: sentAt,
-        eventReceivedAt: Date.parse(item.event.received_at),
-        retryDelayScale: parts.retryDelayScale,
-        retentionMs: parts.retentionMs,
-        final,
-        random: () => draw,
-      }),
+      judgement: judgeAttempt(parts, subscription, profile, item, outcome, sentAt, final, () => draw),
     }));
   });
 }

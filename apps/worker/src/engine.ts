@@ -1,5 +1,5 @@
 import { destinationType, type AttemptRecord, type SigningKeyPair, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { buildAndSend, judge, statusOf, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
+import { buildAndSend, statusOf, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
 import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
 import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
 import { groupRetries, retryBucketMs, type DueRetry, type HookfleetQueues } from '@hookfleet/queue';
@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
 import { attemptBatches } from './batch-attempt.js';
+import { judgeAttempt } from './judge-attempt.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 
@@ -82,17 +83,7 @@ export function createEngine(parts: EngineParts) {
   async function attemptOne(subscription: Subscription, profile: ProviderProfile, item: AttemptItem, final: boolean, signingKeys: readonly SigningKeyPair[] | undefined): Promise<Judged | null> {
     const { outcome, sentAt } = await buildAndSend(destination, profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt, signingKeys });
     if (outcome.kind === 'stalled') return null;
-    const judgement = judge({
-      profile,
-      subscription,
-      attempt: item.attempt,
-      outcome,
-      at: sentAt,
-      eventReceivedAt: Date.parse(item.event.received_at),
-      retryDelayScale: parts.retryDelayScale,
-      retentionMs: parts.retentionMs,
-      final,
-    });
+    const judgement = judgeAttempt(parts, subscription, profile, item, outcome, sentAt, final);
     return { item, judgement, outcome, sentAt };
   }
 

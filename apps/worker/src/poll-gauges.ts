@@ -1,3 +1,4 @@
+import { refreshEvery } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { PollLog, SubscriptionIndex } from '@hookfleet/store';
 
@@ -10,30 +11,17 @@ const CHUNK = 500;
  * portal shows each endpoint's). Every worker reports the same fleet-wide figures: read them with max().
  */
 export function startPollGauges(index: SubscriptionIndex, pollLog: PollLog, metrics: Pick<HookfleetMetrics, 'pollBacklog' | 'pollOldestUnfetched'>, intervalMs = 5000): () => void {
-  let running = false;
-  const refresh = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const ids = [...index.all()].filter((subscription) => subscription.destination?.type === 'poll').map((subscription) => subscription.id);
-      let messages = 0;
-      let oldest = Number.POSITIVE_INFINITY;
-      for (let start = 0; start < ids.length; start += CHUNK) {
-        for (const backlog of await pollLog.backlogs(ids.slice(start, start + CHUNK))) {
-          messages += backlog.messages;
-          if (backlog.oldestAppendedAt !== null) oldest = Math.min(oldest, backlog.oldestAppendedAt);
-        }
+  return refreshEvery(intervalMs, async () => {
+    const ids = [...index.all()].filter((subscription) => subscription.destination?.type === 'poll').map((subscription) => subscription.id);
+    let messages = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      for (const backlog of await pollLog.backlogs(ids.slice(start, start + CHUNK))) {
+        messages += backlog.messages;
+        if (backlog.oldestAppendedAt !== null) oldest = Math.min(oldest, backlog.oldestAppendedAt);
       }
-      metrics.pollBacklog.set(messages);
-      metrics.pollOldestUnfetched.set(Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
-    } catch {
-      // Redis away: the gauges keep their last values until it answers again.
-    } finally {
-      running = false;
     }
-  };
-  void refresh();
-  const timer = setInterval(() => void refresh(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    metrics.pollBacklog.set(messages);
+    metrics.pollOldestUnfetched.set(Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
+  });
 }

@@ -3,8 +3,7 @@ import { verifyWebhook } from '@hookfleet/client';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { NATS_SERVER, NatsStream, RABBITMQ_URL, RabbitQueue, type BrokerMessageSeen } from '../../../test/brokers.js';
 import { waitFor } from '../../../test/wait.js';
-
-const range = (count: number) => Array.from({ length: count }, (_, index) => index);
+import { publishNumbered, range } from './numbered-events.js';
 
 /** Each message verifies with the subscription's secret, carries its delivery id as message id and header, and its event. */
 function verifiedIndexes(messages: readonly BrokerMessageSeen[], secret: string): number[] {
@@ -32,10 +31,6 @@ describe('broker destinations', () => {
     await Promise.all([rabbit.close(), stream.close()]);
   });
 
-  const publish = async (type: string, count: number) =>
-    expect(
-      (await fleet.call('POST', '/v1/events/batch', { events: range(count).map((index) => ({ tenant: tenant.id, profile: 'standard', type: `${type}.tick`, id: `${type}-${index}`, data: { index } })) })).status,
-    ).toBe(202);
   const deliveriesOf = async (subscriptionId: string) =>
     (await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&limit=500`, undefined, tenant.api_key)).body.data as Array<{ id: string; status: string; attempts: number }>;
 
@@ -46,12 +41,12 @@ describe('broker destinations', () => {
     expect(created.body.url).toBe('');
     // The password never comes back.
     expect(created.body.destination).toEqual({ ...destination, url: 'amqp://guest:***@127.0.0.1:5672' });
-    await publish('rabbit', 100);
+    await publishNumbered(fleet, tenant.id, 'rabbit', range(0, 100));
     await waitFor(async () => (await deliveriesOf(created.body.id)).filter((delivery) => delivery.status === 'delivered').length === 100, { message: '100 delivered' });
     await waitFor(() => rabbit.messages.length >= 100, { message: '100 messages in the queue' });
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
     expect(rabbit.messages).toHaveLength(100);
-    expect(verifiedIndexes(rabbit.messages, created.body.secret).sort((a, b) => a - b)).toEqual(range(100));
+    expect(verifiedIndexes(rabbit.messages, created.body.secret).sort((a, b) => a - b)).toEqual(range(0, 100));
     const ids = new Set(rabbit.messages.map((message) => message.messageId));
     expect(ids).toEqual(new Set((await deliveriesOf(created.body.id)).map((delivery) => delivery.id)));
   });
@@ -61,12 +56,12 @@ describe('broker destinations', () => {
     const created = await fleet.call('POST', '/v1/subscriptions', { destination, events: ['nats.*'] }, tenant.api_key);
     expect(created.status).toBe(201);
     expect(created.body.destination).toEqual(destination);
-    await publish('nats', 100);
+    await publishNumbered(fleet, tenant.id, 'nats', range(0, 100));
     await waitFor(async () => (await deliveriesOf(created.body.id)).filter((delivery) => delivery.status === 'delivered').length === 100, { message: '100 delivered' });
     await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
     const messages = await stream.messages();
     expect(messages).toHaveLength(100);
-    expect(verifiedIndexes(messages, created.body.secret).sort((a, b) => a - b)).toEqual(range(100));
+    expect(verifiedIndexes(messages, created.body.secret).sort((a, b) => a - b)).toEqual(range(0, 100));
     expect(new Set(messages.map((message) => message.messageId))).toEqual(new Set((await deliveriesOf(created.body.id)).map((delivery) => delivery.id)));
     const metrics = await (await fetch(`http://127.0.0.1:${fleet.workers[0]?.metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/hookfleet_delivery_attempts_total\{[^}]*outcome="success"[^}]*destination="nats"[^}]*\} 100/);
@@ -75,7 +70,7 @@ describe('broker destinations', () => {
   it('keeps a message no queue takes as a failed attempt that names the reason, the password nowhere', async () => {
     const destination = { type: 'rabbitmq', url: RABBITMQ_URL, exchange: rabbit.exchange, routing_key: 'nobody-listens' };
     const created = await fleet.call('POST', '/v1/subscriptions', { destination, events: ['unroutable.*'] }, tenant.api_key);
-    await publish('unroutable', 1);
+    await publishNumbered(fleet, tenant.id, 'unroutable', range(0, 1));
     await waitFor(async () => (await deliveriesOf(created.body.id))[0]?.attempts, { message: 'an attempt made' });
     const attempts = await fleet.call('GET', `/v1/subscriptions/${created.body.id}/attempts`, undefined, tenant.api_key);
     expect(attempts.status).toBe(200);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { freePort, NATS_SERVER, NatsStream, RabbitQueue, TcpProxy } from '../../../test/brokers.js';
 import { waitFor } from '../../../test/wait.js';
+import { numberedEvent, publishNumbered, publishNumberedOne, range } from './numbered-events.js';
 
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
 const indexOf = (body: string) => (JSON.parse(body) as { data: { index: number } }).data.index;
 
 /** Operator tools and ordering on broker destinations, as on HTTP ones (docs/operations.md). */
@@ -19,10 +19,6 @@ describe('broker destinations under ordering and replay', () => {
     await fleet.stop();
   });
 
-  const event = (type: string, index: number) => ({ tenant: tenant.id, profile: 'standard', type: `${type}.tick`, id: `${type}-${index}`, data: { index } });
-  const publishOne = async (type: string, index: number) => expect((await fleet.call('POST', '/v1/events', event(type, index))).status).toBe(202);
-  const publishBatch = async (type: string, indexes: number[]) =>
-    expect((await fleet.call('POST', '/v1/events/batch', { events: indexes.map((index) => event(type, index)) })).status).toBe(202);
   const deliveredCount = async (subscriptionId: string) =>
     ((await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&status=delivered&limit=500`, undefined, tenant.api_key)).body.data as unknown[]).length;
 
@@ -33,11 +29,11 @@ describe('broker destinations under ordering and replay', () => {
       const destination = { type: 'rabbitmq', url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, exchange: queue.exchange, routing_key: queue.routingKey };
       const created = await fleet.call('POST', '/v1/subscriptions', { destination, events: ['inorder.*'], ordered: true }, tenant.api_key);
       expect(created.status).toBe(201);
-      for (const index of range(0, 10)) await publishOne('inorder', index);
-      await publishBatch('inorder', range(10, 40));
+      for (const index of range(0, 10)) await publishNumberedOne(fleet, tenant.id, 'inorder', index);
+      await publishNumbered(fleet, tenant.id, 'inorder', range(10, 40));
       await waitFor(() => queue.messages.length >= 10, { message: 'the first messages' });
       await proxy.cut();
-      await publishBatch('inorder', range(40, 60));
+      await publishNumbered(fleet, tenant.id, 'inorder', range(40, 60));
       // The head of the line meets the cut and waits on its ladder; nothing behind it overtakes.
       await waitFor(async () => ((await fleet.call('GET', `/v1/subscriptions/${created.body.id}/attempts`, undefined, tenant.api_key)).body.data as Array<{ ok: boolean }>).some((attempt) => !attempt.ok), {
         message: 'a failed attempt against the cut',
@@ -59,11 +55,11 @@ describe('broker destinations under ordering and replay', () => {
     const stream = await new NatsStream().start();
     try {
       const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'nats', servers: [NATS_SERVER], subject: stream.subject }, events: ['replay.*'] }, tenant.api_key);
-      await publishBatch('replay', range(0, 5));
+      await publishNumbered(fleet, tenant.id, 'replay', range(0, 5));
       await waitFor(async () => (await stream.count()) === 5, { message: 'five before' });
       expect((await fleet.call('PATCH', `/v1/subscriptions/${created.body.id}`, { active: false }, tenant.api_key)).status).toBe(200);
       const since = new Date().toISOString();
-      await publishBatch('replay', range(5, 55));
+      await publishNumbered(fleet, tenant.id, 'replay', range(5, 55));
       await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
       expect(await stream.count()).toBe(5);
       await fleet.call('PATCH', `/v1/subscriptions/${created.body.id}`, { active: true }, tenant.api_key);
@@ -99,7 +95,7 @@ describe('broker destinations under recover', () => {
     const stream = new NatsStream();
     const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'nats', servers: [NATS_SERVER], subject: stream.subject }, events: ['lost.*'] }, tenant.api_key);
     const since = new Date(Date.now() - 1000).toISOString();
-    const events = range(0, 20).map((index) => ({ tenant: tenant.id, profile: 'standard', type: 'lost.tick', id: `lost-${index}`, data: { index } }));
+    const events = range(0, 20).map((index) => numberedEvent(tenant.id, 'lost', index));
     expect((await fleet.call('POST', '/v1/events/batch', { events })).status).toBe(202);
     // No stream takes the subject yet: every attempt fails (no responders) until the ladder ends.
     const dead = await waitFor(

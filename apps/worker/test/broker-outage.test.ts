@@ -3,8 +3,8 @@ import { verifyWebhook } from '@hookfleet/client';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { freePort, NatsStream, PrivateNatsServer, RabbitQueue, TcpProxy, type BrokerMessageSeen } from '../../../test/brokers.js';
 import { waitFor } from '../../../test/wait.js';
+import { publishNumbered, range } from './numbered-events.js';
 
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
 
 interface Attempt {
   delivery_id: string;
@@ -31,11 +31,6 @@ describe('a broker down mid-run', () => {
     await fleet.stop();
   });
 
-  const publish = async (type: string, indexes: number[]) =>
-    expect(
-      (await fleet.call('POST', '/v1/events/batch', { events: indexes.map((index) => ({ tenant: tenant.id, profile: 'standard', type: `${type}.tick`, id: `${type}-${index}`, data: { index } })) }))
-        .status,
-    ).toBe(202);
   const deliveriesOf = async (subscriptionId: string) =>
     (await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&limit=500`, undefined, tenant.api_key)).body.data as Array<{ id: string; status: string; attempts: number }>;
   const attemptsOf = async (subscriptionId: string) =>
@@ -43,10 +38,10 @@ describe('a broker down mid-run', () => {
 
   /** Publishes 0–39, stops the broker, publishes 40–79, waits for failed attempts, starts it again; checks what arrived. */
   async function outage(type: string, subscriptionId: string, secret: string, broker: { stop(): Promise<void>; start(): Promise<unknown> }, arrived: () => Promise<BrokerMessageSeen[]>) {
-    await publish(type, range(0, 40));
+    await publishNumbered(fleet, tenant.id, type, range(0, 40));
     await waitFor(async () => (await deliveriesOf(subscriptionId)).filter((delivery) => delivery.status === 'delivered').length === 40, { message: 'the first 40 delivered' });
     await broker.stop();
-    await publish(type, range(40, 80));
+    await publishNumbered(fleet, tenant.id, type, range(40, 80));
     await waitFor(async () => (await attemptsOf(subscriptionId)).filter((attempt) => !attempt.ok).length >= 80, { message: 'the next 40 failed against the stopped broker', timeoutMs: 30_000 });
     await broker.start();
     await waitFor(async () => (await deliveriesOf(subscriptionId)).filter((delivery) => delivery.status === 'delivered').length === 80, { message: 'all 80 delivered', timeoutMs: 30_000 });

@@ -5,6 +5,7 @@ import { startWorker } from '../src/worker.js';
 import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
 import { waitFor } from '../../../test/wait.js';
+import { publishNumbered, publishNumberedOne, range } from './numbered-events.js';
 
 /** Per path: how many requests were in flight at once, at most, and the event index of each arrival in order. */
 class OrderLog {
@@ -28,7 +29,6 @@ class OrderLog {
   }
 }
 
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
 
 describe('ordered subscriptions', () => {
   let fleet: TestFleet;
@@ -67,18 +67,14 @@ describe('ordered subscriptions', () => {
     expect(created.body.ordered).toBe(true);
     return created.body as { id: string };
   };
-  const event = (type: string, index: number) => ({ tenant: tenant.id, profile: 'standard', type: `${type}.tick`, id: `${type}-${index}`, data: { index } });
-  const publishOne = async (type: string, index: number) => expect((await fleet.call('POST', '/v1/events', event(type, index))).status).toBe(202);
-  const publishBatch = async (type: string, indexes: number[]) =>
-    expect((await fleet.call('POST', '/v1/events/batch', { events: indexes.map((index) => event(type, index)) })).status).toBe(202);
   const deliveriesOf = async (subscriptionId: string) =>
     (await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&limit=500`, undefined, tenant.api_key)).body.data as Array<{ id: string; status: string; attempts: number }>;
 
   it('delivers one at a time, in publish order, single events and batches alike', async () => {
     await subscribe('/inorder', 'inorder');
-    for (const index of range(0, 20)) await publishOne('inorder', index);
-    await publishBatch('inorder', range(20, 70));
-    await publishBatch('inorder', range(70, 120));
+    for (const index of range(0, 20)) await publishNumberedOne(fleet, tenant.id, 'inorder', index);
+    await publishNumbered(fleet, tenant.id, 'inorder', range(20, 70));
+    await publishNumbered(fleet, tenant.id, 'inorder', range(70, 120));
     await waitFor(() => log.of('/inorder').length >= 120, { message: '120 deliveries' });
     expect(log.of('/inorder')).toEqual(range(0, 120));
     expect(log.maxInFlight.get('/inorder')).toBe(1);
@@ -87,7 +83,7 @@ describe('ordered subscriptions', () => {
   it('holds the followers behind a failing head until the head succeeds', async () => {
     failures.set('/head', new Map([[0, 3]]));
     const subscription = await subscribe('/head', 'head');
-    await publishBatch('head', range(0, 10));
+    await publishNumbered(fleet, tenant.id, 'head', range(0, 10));
     await waitFor(() => log.of('/head').length >= 13, { message: '13 requests' });
     // Three failed attempts of the head, its success, then every follower once, in order.
     expect(log.of('/head')).toEqual([0, 0, 0, 0, ...range(1, 10)]);
@@ -98,7 +94,7 @@ describe('ordered subscriptions', () => {
   it('releases the followers when the head dies at the end of its ladder', async () => {
     failures.set('/dies', new Map([[0, Infinity]]));
     const subscription = await subscribe('/dies', 'dies');
-    await publishBatch('dies', range(0, 5));
+    await publishNumbered(fleet, tenant.id, 'dies', range(0, 5));
     // The standard ladder is 8 attempts: then the head is dead and the rest go, in order.
     await waitFor(() => log.of('/dies').length >= 12, { message: '12 requests' });
     expect(log.of('/dies')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
@@ -109,7 +105,7 @@ describe('ordered subscriptions', () => {
 
   it('hands the backlog to another worker when the one holding the turn is told to stop, instead of draining it', async () => {
     await subscribe('/handover', 'handover');
-    await publishBatch('handover', range(0, 200));
+    await publishNumbered(fleet, tenant.id, 'handover', range(0, 200));
     await waitFor(() => log.of('/handover').length >= 10, { message: 'the first deliveries' });
     // Only the fleet's own worker runs yet, so it holds the turn.
     const successor = await startWorker(fleet.config, pino({ level: 'silent' }));
@@ -127,8 +123,8 @@ describe('ordered subscriptions', () => {
     failures.set('/many', new Map([[150, 2]]));
     await subscribe('/many', 'many');
     for (let offset = 0; offset < 300; offset += 50) {
-      await publishBatch('many', range(offset, offset + 25));
-      for (const index of range(offset + 25, offset + 50)) await publishOne('many', index);
+      await publishNumbered(fleet, tenant.id, 'many', range(offset, offset + 25));
+      for (const index of range(offset + 25, offset + 50)) await publishNumberedOne(fleet, tenant.id, 'many', index);
     }
     await waitFor(() => log.of('/many').length >= 302, { timeoutMs: 60_000, message: '302 requests' });
     expect(log.of('/many')).toEqual([...range(0, 151), 150, 150, ...range(151, 300)]);

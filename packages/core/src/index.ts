@@ -17,3 +17,4 @@ export * from './event-filter-schema.js';
 export * from './event-filter.js';
 export * from './event-type-schemas.js';
 export * from './signing-keys.js';
+export * from './refresh-every.js';

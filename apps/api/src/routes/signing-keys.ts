@@ -13,35 +13,29 @@ async function publishedKeys(tenant: string, { tenants, signingKeys }: RouteServ
 
 const keySetAnswer = { description: 'The public keys as JWKS members, the current one first', schema: signingKeySetSchema };
 
+/** A read of the published keys, with the tenant in path parameter `tenantParam`: two paths answer the same document. */
+function publishedKeysRoute(path: string, tenantParam: string, summary: string): NativeRoute {
+  return route({
+    method: 'get',
+    path,
+    summary,
+    tags: ['signing keys'],
+    auth: ['none'],
+    answers: { 200: keySetAnswer },
+    errors: ['not_found'],
+    async handler(call, services) {
+      return { status: 200, body: await publishedKeys(call.params[tenantParam] as string, services), headers: { 'cache-control': JWKS_CACHE_CONTROL } };
+    },
+  });
+}
+
 /**
  * The public halves of each tenant's `v1a` key pairs (docs/delivery.md, "Asymmetric signatures"): readable by anyone,
  * since a receiver needs nothing else to verify; rotated by the operator or the tenant itself.
  */
 export const signingKeyRoutes: NativeRoute[] = [
-  route({
-    method: 'get',
-    path: '/v1/tenants/:id/signing-keys',
-    summary: "A tenant's public signing keys (v1a), readable without credentials",
-    tags: ['signing keys'],
-    auth: ['none'],
-    answers: { 200: keySetAnswer },
-    errors: ['not_found'],
-    async handler(call, services) {
-      return { status: 200, body: await publishedKeys(call.params.id as string, services), headers: { 'cache-control': JWKS_CACHE_CONTROL } };
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/.well-known/hookfleet/:tenant/jwks.json',
-    summary: "A tenant's public signing keys as a JWKS document at a well-known path",
-    tags: ['signing keys'],
-    auth: ['none'],
-    answers: { 200: keySetAnswer },
-    errors: ['not_found'],
-    async handler(call, services) {
-      return { status: 200, body: await publishedKeys(call.params.tenant as string, services), headers: { 'cache-control': JWKS_CACHE_CONTROL } };
-    },
-  }),
+  publishedKeysRoute('/v1/tenants/:id/signing-keys', 'id', "A tenant's public signing keys (v1a), readable without credentials"),
+  publishedKeysRoute('/.well-known/hookfleet/:tenant/jwks.json', 'tenant', "A tenant's public signing keys as a JWKS document at a well-known path"),
   route({
     method: 'post',
     path: '/v1/tenants/:id/signing-keys/rotate',
