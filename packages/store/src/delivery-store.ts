@@ -1,4 +1,3 @@
-import type { ChainableCommander } from 'ioredis';
 import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
@@ -8,6 +7,7 @@ import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './delivery-cursor.js';
 import { instantOrNull } from './stored-instant.js';
+import { queueStatusIndex } from './status-index.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
 import { createDeliveries, positionsByEvent, defineCreateDelivery, statusOfRecord, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
@@ -135,7 +135,7 @@ export class DeliveryStore {
       this.ttlSeconds,
     );
     for (const result of results) {
-      this.queueStatusIndex(pipeline, result.subscriptionId, result.deliveryId, result.status, result.eventReceivedAt, result.attempts > 1);
+      queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: result.subscriptionId, deliveryId: result.deliveryId, status: result.status, score: result.eventReceivedAt, mayBeIndexed: result.attempts > 1 });
       records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
       if (result.status === 'delivered') successes += 1;
@@ -156,24 +156,6 @@ export class DeliveryStore {
       streak: successes > 0 ? null : streakOf(replies[healthAt]),
       bookkeeping: bookkeepingAt >= 0 ? (replies[bookkeepingAt] as Record<string, string>) : null,
     };
-  }
-
-  /**
-   * Keeps the failed and dead indexes (the dead-letter queue) in step with a status change. Only failures write
-   * here: a first attempt that succeeds costs nothing.
-   */
-  private queueStatusIndex(pipeline: ChainableCommander, subscriptionId: string, deliveryId: string, status: DeliveryStatus, score: number, mayBeIndexed: boolean): void {
-    const failed = this.keys.subscriptionDeliveriesByStatus(subscriptionId, 'failed');
-    const dead = this.keys.subscriptionDeliveriesByStatus(subscriptionId, 'dead');
-    if (status === 'failed') pipeline.zadd(failed, 'NX', score, deliveryId);
-    else if (status === 'dead') {
-      pipeline.zrem(failed, deliveryId);
-      pipeline.zadd(dead, score, deliveryId);
-      pipeline.zremrangebyscore(dead, '-inf', Date.now() - this.ttlSeconds * 1000);
-    } else if (mayBeIndexed) {
-      pipeline.zrem(failed, deliveryId);
-      pipeline.zrem(dead, deliveryId);
-    }
   }
 
   /**
@@ -221,7 +203,7 @@ export class DeliveryStore {
     const pipeline = batch(this.redis);
     for (const entry of entries) {
       pipeline.hset(this.keys.delivery(entry.id), 'st', 'dead', 'a', entry.attempts, 'n', '');
-      this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'dead', entry.eventReceivedAt ?? Date.now(), true);
+      queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: entry.subscriptionId, deliveryId: entry.id, status: 'dead', score: entry.eventReceivedAt ?? Date.now(), mayBeIndexed: true });
     }
     await execChecked(pipeline);
   }
@@ -240,7 +222,7 @@ export class DeliveryStore {
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
       pipeline.hookfleetAddEventSubscriptions(this.keys.eventSubscriptions(entry.eventId), this.ttlSeconds, entry.subscriptionId);
-      this.queueStatusIndex(pipeline, entry.subscriptionId, entry.id, 'pending', entry.eventReceivedAt, true);
+      queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: entry.subscriptionId, deliveryId: entry.id, status: 'pending', score: entry.eventReceivedAt, mayBeIndexed: true });
     }
     await execChecked(pipeline);
   }
