@@ -156,7 +156,17 @@ export function firstAttemptSummary(dump) {
       lastOkFirstAt = lastOkFirstAt === null ? at : Math.max(lastOkFirstAt, at);
     }
   });
-  return { unique: seen.size, okFirst, failedFirst: seen.size - okFirst, lastFirstAt, lastOkFirstAt };
+  // Retries that arrived while first attempts were still arriving: how much the two really overlapped.
+  let retriesOverlapping = 0;
+  if (lastFirstAt !== null) {
+    const counted = new Set();
+    dump.ids.forEach((id, index) => {
+      if (counted.has(id)) {
+        if (dump.times[index] < lastFirstAt) retriesOverlapping += 1;
+      } else counted.add(id);
+    });
+  }
+  return { unique: seen.size, okFirst, failedFirst: seen.size - okFirst, lastFirstAt, lastOkFirstAt, retriesOverlapping };
 }
 
 /** Arrival time of the first 200 answer per webhook-id. */

@@ -122,7 +122,7 @@ describe('secrets never leave in logs, errors or metrics', () => {
     const logs = `${api.output()}\n${worker.output()}`;
     // Debug logging really ran, and said something about the failures it saw.
     expect(logs.split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(20);
-    expect(logs).toMatch(/delivery failed|delivery dead/);
+    expect(logs).toMatch(/deliveries failed|delivery dead/);
 
     const places: Array<[string, string]> = [
       ['logs', logs],

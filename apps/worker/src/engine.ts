@@ -19,6 +19,9 @@ import type { PollAppend } from './poll-append.js';
  */
 export const PART_IN_FLIGHT = 16;
 
+/** A part's failed attempts are logged as one line, with the first of their delivery ids. */
+const FAILED_IDS_LOGGED = 10;
+
 /** One delivery to attempt: its event and the attempt number this is (1 for the first). */
 export interface AttemptItem {
   deliveryId: string;
@@ -80,19 +83,32 @@ export function createEngine(parts: EngineParts) {
   const bucketMs = retryBucketMs(parts.retryDelayScale);
 
   /** Build → send → judge for one delivery; null when it was not sent (its destination stalled: it stays as it was). */
-  async function attemptOne(subscription: Subscription, profile: ProviderProfile, item: AttemptItem, final: boolean, signingKeys: readonly SigningKeyPair[] | undefined): Promise<Judged | null> {
-    const { outcome, sentAt } = await buildAndSend(destination, profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt, signingKeys });
+  async function attemptOne(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    item: AttemptItem,
+    final: boolean,
+    signingKeys: readonly SigningKeyPair[] | undefined,
+  ): Promise<Judged | null> {
+    const { outcome, sentAt } = await buildAndSend(destination, profile, {
+      deliveryId: item.deliveryId,
+      event: item.event,
+      subscription,
+      attempt: item.attempt,
+      signingKeys,
+    });
     if (outcome.kind === 'stalled') return null;
     const judgement = judgeAttempt(parts, subscription, profile, item, outcome, sentAt, final);
     return { item, judgement, outcome, sentAt };
   }
 
   /** A part's metrics and logs: the attempt counter once per label set, each histogram's labels looked up once. */
-  function observe(profile: string, destinationKind: string, judged: readonly Judged[]): void {
+  function observe(profile: string, subscriptionId: string, destinationKind: string, judged: readonly Judged[]): void {
     const attempts = new Map<string, { outcome: string; statusClass: string; count: number }>();
     const duration = metrics.deliveryDuration.labels({ profile });
     let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
     let dead = 0;
+    let failed: { count: number; attempts: Set<number>; statusCodes: Record<string, number>; deliveryIds: string[]; error: string | null } | undefined;
     const now = Date.now();
     for (const { item, judgement, outcome } of judged) {
       const { verdict, label, error } = judgement;
@@ -108,13 +124,36 @@ export function createEngine(parts: EngineParts) {
         lag.observe((now - Date.parse(item.event.received_at)) / 1000);
         continue;
       }
-      const ended = verdict.kind === 'dead' || verdict.kind === 'gone';
-      if (ended) dead += 1;
-      const fields = { profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error };
-      if (ended) logger.warn(fields, 'delivery dead');
-      else logger.info(fields, 'delivery failed');
+      if (verdict.kind === 'dead' || verdict.kind === 'gone') {
+        dead += 1;
+        logger.warn({ profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error }, 'delivery dead');
+        continue;
+      }
+      failed ??= { count: 0, attempts: new Set(), statusCodes: {}, deliveryIds: [], error };
+      failed.count += 1;
+      failed.attempts.add(item.attempt);
+      const codeKey = String(code ?? outcome.kind);
+      failed.statusCodes[codeKey] = (failed.statusCodes[codeKey] ?? 0) + 1;
+      if (failed.deliveryIds.length < FAILED_IDS_LOGGED) failed.deliveryIds.push(item.deliveryId);
     }
-    for (const { outcome, statusClass: status_class, count } of attempts.values()) metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
+    // One line for a part's failed attempts, not one each: an outage fails every attempt, and a line per attempt cost
+    // more CPU than the attempt (the attempt log keeps every one: GET /v1/subscriptions/:id/attempts).
+    if (failed) {
+      logger.info(
+        {
+          profile,
+          subscription_id: subscriptionId,
+          count: failed.count,
+          attempts: [...failed.attempts],
+          status_codes: failed.statusCodes,
+          error: failed.error,
+          delivery_ids: failed.deliveryIds,
+        },
+        'deliveries failed',
+      );
+    }
+    for (const { outcome, statusClass: status_class, count } of attempts.values())
+      metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
   }
 
@@ -149,11 +188,19 @@ export function createEngine(parts: EngineParts) {
    * pause an endpoint asked for (so no worker sends to it once its answer is recorded). A refused
    * write throws: the part's job runs again, and what it had sent is sent again (at least once).
    */
-  async function settle(subscription: Subscription, profile: ProviderProfile, judged: readonly Judged[]): Promise<{ results: AttemptResult[]; settled: Settled }> {
+  async function settle(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    judged: readonly Judged[],
+  ): Promise<{ results: AttemptResult[]; settled: Settled }> {
     const results = judged.map((entry) => resultOf(subscription.id, entry));
     const anyFailed = results.some((result) => result.status !== 'delivered');
     const pauseMs = Math.max(0, ...judged.map(({ judgement }) => judgement.pauseMs));
-    const settled = await deliveries.settle(results, { subscriptionId: subscription.id, readBookkeeping: anyFailed && profile.disableWhen !== undefined, pauseMs });
+    const settled = await deliveries.settle(results, {
+      subscriptionId: subscription.id,
+      readBookkeeping: anyFailed && profile.disableWhen !== undefined,
+      pauseMs,
+    });
     return { results, settled };
   }
 
@@ -162,7 +209,13 @@ export function createEngine(parts: EngineParts) {
    * one per time bucket), the circuit breaker's pause of an endpoint that keeps failing, and the subscription's end
    * when its profile says so. Every step here is safe to do again when the part runs again.
    */
-  async function schedule(subscription: Subscription, profile: ProviderProfile, judged: readonly Judged[], settled: Settled, options: PartOptions): Promise<void> {
+  async function schedule(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    judged: readonly Judged[],
+    settled: Settled,
+    options: PartOptions,
+  ): Promise<void> {
     if (options.retries === 'jobs') {
       const due: DueRetry[] = judged.flatMap(({ item, judgement: { verdict } }) =>
         verdict.kind === 'retry' ? [{ deliveryId: item.deliveryId, eventId: item.event.id, attempt: item.attempt + 1, at: verdict.at }] : [],
@@ -173,7 +226,10 @@ export function createEngine(parts: EngineParts) {
     const askedMs = Math.max(0, ...judged.map(({ judgement }) => judgement.pauseMs));
     const circuitMs = settled.streak ? circuitPauseMs(settled.streak, Date.now(), parts.retryDelayScale) : 0;
     if (circuitMs > askedMs) {
-      logger.warn({ subscription_id: subscription.id, consecutive_failures: settled.streak?.consecutiveFailures, pause_ms: circuitMs }, 'endpoint circuit open');
+      logger.warn(
+        { subscription_id: subscription.id, consecutive_failures: settled.streak?.consecutiveFailures, pause_ms: circuitMs },
+        'endpoint circuit open',
+      );
       await parts.limiter.pause(subscription.id, circuitMs);
     }
     const effects: Array<BookkeepingEffect | undefined> = judged.map(({ judgement }) => judgement.bookkeeping);
@@ -193,7 +249,12 @@ export function createEngine(parts: EngineParts) {
    * One part of a subscription's deliveries through every step. `stalled`: the destination stopped taking requests
    * part-way; what was not sent is untouched (the caller's job steps aside and comes back for it).
    */
-  async function runPart(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], options: PartOptions): Promise<{ stalled: boolean; attempted: Attempted[] }> {
+  async function runPart(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    items: readonly AttemptItem[],
+    options: PartOptions,
+  ): Promise<{ stalled: boolean; attempted: Attempted[] }> {
     let stalled = false;
     // Read once per part, and only for v1a subscriptions: the others' path has no read and no await more.
     const signingKeys = subscription.signature === 'v1a' ? await parts.signingKeys?.(subscription.tenant) : undefined;
@@ -219,7 +280,7 @@ export function createEngine(parts: EngineParts) {
       judged = attempts.filter((entry): entry is Judged => entry !== null);
     }
     if (judged.length === 0) return { stalled, attempted: [] };
-    observe(profile.name, destinationType(subscription), judged);
+    observe(profile.name, subscription.id, destinationType(subscription), judged);
     const { results, settled } = await settle(subscription, profile, judged);
     await parts.releaseEnded?.(results);
     await schedule(subscription, profile, judged, settled, options);

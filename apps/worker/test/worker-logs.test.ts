@@ -27,7 +27,7 @@ describe('the worker log', () => {
     await receiver.stop();
   });
 
-  it('has one JSON line per failed attempt, dead delivery and disabled subscription, with no secret or signature', async () => {
+  it('has one JSON line per part of failed attempts, per dead delivery and per disabled subscription, with no secret or signature', async () => {
     worker = await spawnWorker(fleet.config, { LOG_LEVEL: 'info' });
     const tenant = await fleet.createTenant('logs');
     const secrets: string[] = [ADMIN_TOKEN, tenant.api_key];
@@ -52,9 +52,10 @@ describe('the worker log', () => {
       },
     );
 
-    const failed = lines().filter((line) => line.msg === 'delivery failed' && line.status_code === 500);
-    expect(failed).toHaveLength(7);
-    expect(failed[0]).toMatchObject({ level: 30, name: 'worker', profile: 'standard', attempt: 1, delivery_id: expect.stringMatching(/^dlv_/) });
+    // One line per part of failed attempts: here each part is the one delivery's attempt 1…7.
+    const failed = lines().filter((line) => line.msg === 'deliveries failed' && (line.status_codes as Record<string, number>)['500'] === 1);
+    expect(failed.map((line) => line.attempts)).toEqual([[1], [2], [3], [4], [5], [6], [7]]);
+    expect(failed[0]).toMatchObject({ level: 30, name: 'worker', profile: 'standard', count: 1, subscription_id: expect.stringMatching(/^sub_/), delivery_ids: [expect.stringMatching(/^dlv_/)] });
     // 410 Gone is final: that delivery is dead at once, and its subscription disabled.
     expect(lines().filter((line) => line.msg === 'delivery dead')).toEqual(
       expect.arrayContaining([

@@ -9,9 +9,15 @@ const URL_WITH_PASSWORD = 'amqp://app:s3cr%2Ft@mq.example.com:5672';
 describe('describeBrokerFailure: why a publish failed, never with a credential', () => {
   it.each([
     [systemError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5672'), 'Could not connect to amqp://app:***@mq.example.com:5672: connection refused'],
-    [new Error(`Expected amqp: or amqps: as the protocol; got ${URL_WITH_PASSWORD}`), 'Expected amqp: or amqps: as the protocol; got amqp://app:***@mq.example.com:5672'],
+    [
+      new Error(`Expected amqp: or amqps: as the protocol; got ${URL_WITH_PASSWORD}`),
+      'Expected amqp: or amqps: as the protocol; got amqp://app:***@mq.example.com:5672',
+    ],
     [new Error('login failed with password s3cr/t'), 'login failed with password ***'],
-    [new Error('Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - no exchange \'x\'"'), 'Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - no exchange \'x\'"'],
+    [
+      new Error('Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - no exchange \'x\'"'),
+      'Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - no exchange \'x\'"',
+    ],
     [Object.assign(new Error('timeout'), { name: 'TimeoutError' }), 'timed out'],
   ])('%s → %s', (error, message) => {
     expect(describeBrokerFailure(error, [URL_WITH_PASSWORD])).toBe(message);

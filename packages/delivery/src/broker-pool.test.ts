@@ -49,7 +49,9 @@ describe('BrokerPool', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const pool = new BrokerPool(connector, 60_000, 200);
     try {
-      await expect(pool.with(`nats://127.0.0.1:${(silent.address() as AddressInfo).port}`, async () => 'used')).rejects.toThrow('timed out connecting to the broker');
+      await expect(pool.with(`nats://127.0.0.1:${(silent.address() as AddressInfo).port}`, async () => 'used')).rejects.toThrow(
+        'timed out connecting to the broker',
+      );
       expect(pool.size).toBe(0);
     } finally {
       await pool.close();

@@ -1,4 +1,4 @@
-import { KeyedSemaphore, Semaphore } from './semaphore.js';
+import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
 import { SlowOriginShare } from './slow-origins.js';
 
 /** A broker with a full backlog and no publish ended for this long is congested (as an HTTP origin: transport.ts). */
@@ -17,7 +17,11 @@ export interface BrokerSlotsOptions {
 }
 
 /** How a publish given a slot ended: its value, its own failure, or no confirmation within the timeout. */
-export type SlotResult<T> = { kind: 'done'; value: T; durationMs: number } | { kind: 'failed'; error: unknown; durationMs: number } | { kind: 'timeout'; durationMs: number } | { kind: 'stalled' };
+export type SlotResult<T> =
+  | { kind: 'done'; value: T; durationMs: number }
+  | { kind: 'failed'; error: unknown; durationMs: number }
+  | { kind: 'timeout'; durationMs: number }
+  | { kind: 'stalled' };
 
 /**
  * The isolation rules of HTTP deliveries (transport.ts) for publishes to brokers: a cap per broker, a process-wide
@@ -42,10 +46,12 @@ export class BrokerSlots {
   /**
    * Runs `publish` once this broker and the process have a free slot, bounded by the timeout. `prepare` runs first
    * (when the slot is held, so a waiting delivery holds no body); what it throws is thrown here, slots given back.
+   * A retry waits for a busy broker's slots behind its first attempts (semaphore.ts).
    */
-  async run<P, T>(key: string, prepare: () => P, publish: (prepared: P) => Promise<T>): Promise<SlotResult<T>> {
+  async run<P, T>(key: string, prepare: () => P, publish: (prepared: P) => Promise<T>, priority: SlotPriority = 'first'): Promise<SlotResult<T>> {
     if (!this.brokerSlots.tryAcquire(key)) {
-      if (this.pace.paceOf(key) === 'slow' || this.isStalled(key, performance.now()) || !(await this.brokerSlots.acquire(key))) return { kind: 'stalled' };
+      if (this.pace.paceOf(key) === 'slow' || this.isStalled(key, performance.now()) || !(await this.brokerSlots.acquire(key, priority)))
+        return { kind: 'stalled' };
     }
     const ticket = this.pace.admit(key, performance.now());
     if (!ticket) {
@@ -115,14 +121,17 @@ export class BrokerSlots {
   /** One timer while publishes are in flight: it marks slow brokers and turns away the waiters of stalled ones. */
   private startSweeping(): void {
     if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const now = performance.now();
-      this.pace.sweep(now);
-      for (const key of this.progress.keys()) {
-        if (this.brokerSlots.queuedFor(key) > 0 && this.isStalled(key, now)) this.brokerSlots.turnAwayWaiters(key);
-      }
-      if (this.progress.size === 0) this.stopSweeping();
-    }, Math.max(5, Math.min(100, Math.floor(this.options.timeoutMs / 10))));
+    this.sweeper = setInterval(
+      () => {
+        const now = performance.now();
+        this.pace.sweep(now);
+        for (const key of this.progress.keys()) {
+          if (this.brokerSlots.queuedFor(key) > 0 && this.isStalled(key, now)) this.brokerSlots.turnAwayWaiters(key);
+        }
+        if (this.progress.size === 0) this.stopSweeping();
+      },
+      Math.max(5, Math.min(100, Math.floor(this.options.timeoutMs / 10))),
+    );
     this.sweeper.unref();
   }
 

@@ -6,7 +6,16 @@ import { batchIdOf, buildBatchRequest } from './build-batch.js';
 
 const now = new Date('2026-12-04T10:00:00Z');
 const secret = `whsec_${Buffer.from('a secret of twenty-four!').toString('base64')}`;
-const subscription = { id: 'sub_1', tenant: 't', profile: 'standard', url: 'http://127.0.0.1/', events: ['*'], secret, headers: { 'X-Env': 'prod' }, timeout_ms: 2500 } as unknown as Subscription;
+const subscription = {
+  id: 'sub_1',
+  tenant: 't',
+  profile: 'standard',
+  url: 'http://127.0.0.1/',
+  events: ['*'],
+  secret,
+  headers: { 'X-Env': 'prod' },
+  timeout_ms: 2500,
+} as unknown as Subscription;
 const event = (n: number): StoredEvent => ({
   id: `evt_${n}`,
   tenant: 't',
@@ -25,7 +34,9 @@ describe('buildBatchRequest', () => {
   it('sends the members’ own bodies with their delivery ids, signed once over the whole array', () => {
     const batchId = batchIdOf(members);
     const request = buildBatchRequest(standardProfile, subscription, members, batchId, now);
-    expect(JSON.parse(request.body)).toEqual(members.map(({ deliveryId, event: { data } }) => ({ id: deliveryId, type: 'order.created', timestamp: '2026-12-04T09:59:59.000Z', data })));
+    expect(JSON.parse(request.body)).toEqual(
+      members.map(({ deliveryId, event: { data } }) => ({ id: deliveryId, type: 'order.created', timestamp: '2026-12-04T09:59:59.000Z', data })),
+    );
     const timestamp = String(now.getTime() / 1000);
     const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
     const expected = createHmac('sha256', key).update(`${batchId}.${timestamp}.${request.body}`).digest('base64');

@@ -65,18 +65,27 @@ export async function buildAndSendBatch(
   let sentAt: Date | undefined;
   let unbuildable: unknown;
   try {
-    const outcome = await destination.send(subscription, () => {
-      sentAt = new Date();
-      try {
-        return buildBatchRequest(profile, subscription, members, batchId, sentAt, signingKeys);
-      } catch (error) {
-        unbuildable = error;
-        throw error;
-      }
-    });
+    const outcome = await destination.send(
+      subscription,
+      () => {
+        sentAt = new Date();
+        try {
+          return buildBatchRequest(profile, subscription, members, batchId, sentAt, signingKeys);
+        } catch (error) {
+          unbuildable = error;
+          throw error;
+        }
+      },
+      // A batch holding any first attempt goes with the first attempts.
+      members.some((member) => member.attempt === 1) ? 'first' : 'retry',
+    );
     return { outcome, sentAt: sentAt ?? new Date(), batchId };
   } catch (error) {
     if (unbuildable === undefined) throw error;
-    return { outcome: { kind: 'unbuildable', error: unbuildable instanceof Error ? unbuildable.message : String(unbuildable) }, sentAt: sentAt ?? new Date(), batchId };
+    return {
+      outcome: { kind: 'unbuildable', error: unbuildable instanceof Error ? unbuildable.message : String(unbuildable) },
+      sentAt: sentAt ?? new Date(),
+      batchId,
+    };
   }
 }

@@ -32,19 +32,27 @@ export function buildRequest(profile: Pick<ProviderProfile, 'buildRequest'>, req
  * leaves); one that cannot be built comes back as `unbuildable` (judged dead at once), anything else the
  * destination throws is thrown. `sentAt`: when it left, the time the judge counts from.
  */
-export async function buildAndSend(destination: Destination, profile: Pick<ProviderProfile, 'buildRequest'>, request: AttemptRequest): Promise<{ outcome: SendOutcome; sentAt: Date }> {
+export async function buildAndSend(
+  destination: Destination,
+  profile: Pick<ProviderProfile, 'buildRequest'>,
+  request: AttemptRequest,
+): Promise<{ outcome: SendOutcome; sentAt: Date }> {
   let sentAt: Date | undefined;
   let unbuildable: unknown;
   try {
-    const outcome = await destination.send(request.subscription, () => {
-      sentAt = new Date();
-      try {
-        return buildRequest(profile, request, sentAt);
-      } catch (error) {
-        unbuildable = error;
-        throw error;
-      }
-    });
+    const outcome = await destination.send(
+      request.subscription,
+      () => {
+        sentAt = new Date();
+        try {
+          return buildRequest(profile, request, sentAt);
+        } catch (error) {
+          unbuildable = error;
+          throw error;
+        }
+      },
+      request.attempt > 1 ? 'retry' : 'first',
+    );
     return { outcome, sentAt: sentAt ?? new Date() };
   } catch (error) {
     if (unbuildable === undefined) throw error;

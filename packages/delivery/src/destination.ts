@@ -1,4 +1,5 @@
 import type { Subscription } from '@hookfleet/core';
+import type { SlotPriority } from './semaphore.js';
 import type { OutgoingRequest } from './transport.js';
 
 /**
@@ -32,9 +33,9 @@ export interface Destination {
   /**
    * Sends one request to `target` (the subscription's address: `url` for HTTP, `destination` for the other kinds). `build` is called once there is room to send, so a
    * waiting delivery holds no body and a signature's timestamp is the time it leaves; an error thrown by `build` is
-   * thrown here.
+   * thrown here. `priority`: a retry waits for a busy destination's slots behind its first attempts (semaphore.ts).
    */
-  send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome>;
+  send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome>;
   /** True while more work for `target` would only wait (it is saturated and not progressing): its jobs step aside. */
   isCongested(target: DestinationTarget): boolean;
 }

@@ -1,3 +1,4 @@
+import type { SlotPriority } from './semaphore.js';
 import { destinationType, type DestinationType } from '@hookfleet/core';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import { HttpDestination } from './http-destination.js';
@@ -15,10 +16,18 @@ export class DestinationsByKind implements Destination {
 
   constructor(private readonly kinds: Partial<Record<DestinationType, Destination>>) {}
 
-  send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome> {
+  send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome> {
     const destination = this.kinds[destinationType(target)];
-    if (!destination) return Promise.resolve({ kind: 'error', code: null, pauseAskedMs: null, responseBody: '', error: `no ${destinationType(target)} destination in this worker`, durationMs: 0 });
-    return destination.send(target, build);
+    if (!destination)
+      return Promise.resolve({
+        kind: 'error',
+        code: null,
+        pauseAskedMs: null,
+        responseBody: '',
+        error: `no ${destinationType(target)} destination in this worker`,
+        durationMs: 0,
+      });
+    return destination.send(target, build, priority);
   }
 
   isCongested(target: DestinationTarget): boolean {
@@ -33,7 +42,10 @@ export const BROKER_IDLE_MS = 60_000;
  * A process's destinations, one per kind: HTTP through `transport`, the brokers with the transport's rules (its
  * timeout and per-origin cap, `options`' concurrency and address policy). close() closes the brokers' connections.
  */
-export function destinationsFor(transport: DeliveryTransport, options: Omit<BrokerDestinationOptions, 'perBrokerConcurrency' | 'idleMs'> & { idleMs?: number }) {
+export function destinationsFor(
+  transport: DeliveryTransport,
+  options: Omit<BrokerDestinationOptions, 'perBrokerConcurrency' | 'idleMs'> & { idleMs?: number },
+) {
   const brokerOptions = { idleMs: BROKER_IDLE_MS, ...options, perBrokerConcurrency: transport.perOriginConcurrency };
   const rabbitmq = new RabbitmqDestination(brokerOptions);
   const nats = new NatsDestination(brokerOptions);

@@ -1,5 +1,6 @@
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import { asksForPause, parseRetryAfterMs } from './retry-after.js';
+import type { SlotPriority } from './semaphore.js';
 import type { DeliveryTransport, SendResult } from './transport.js';
 
 /** A send result in the engine's words: a status code, and Retry-After read only where it asks for a pause. */
@@ -15,8 +16,8 @@ export class HttpDestination implements Destination {
 
   constructor(private readonly transport: DeliveryTransport) {}
 
-  async send(target: DestinationTarget, build: Parameters<DeliveryTransport['send']>[1]): Promise<DestinationOutcome> {
-    return httpOutcome(await this.transport.send(target.url, build));
+  async send(target: DestinationTarget, build: Parameters<DeliveryTransport['send']>[1], priority?: SlotPriority): Promise<DestinationOutcome> {
+    return httpOutcome(await this.transport.send(target.url, build, priority));
   }
 
   isCongested(target: DestinationTarget): boolean {

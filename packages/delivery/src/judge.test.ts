@@ -14,7 +14,18 @@ const timeout: DestinationOutcome = { kind: 'timeout', code: null, pauseAskedMs:
 const refused: DestinationOutcome = { kind: 'error', code: null, pauseAskedMs: null, responseBody: '', error: 'ECONNREFUSED', durationMs: 0 };
 
 function input(outcome: SendOutcome, attempt: number, extra: Partial<JudgeInput> = {}): JudgeInput {
-  return { profile: standardProfile, subscription: { delay_seconds: 0 }, attempt, outcome, at, eventReceivedAt: now, retryDelayScale: 1, retentionMs: 72 * HOUR, random: noJitter, ...extra };
+  return {
+    profile: standardProfile,
+    subscription: { delay_seconds: 0 },
+    attempt,
+    outcome,
+    at,
+    eventReceivedAt: now,
+    retryDelayScale: 1,
+    retentionMs: 72 * HOUR,
+    random: noJitter,
+    ...extra,
+  };
 }
 
 describe('judge', () => {
@@ -22,7 +33,7 @@ describe('judge', () => {
     // outcome, attempt, expected verdict, expected metric label
     ['200 on the first attempt', answered(200), 1, { kind: 'delivered' }, 'success'],
     ['204 on the last attempt', answered(204), 8, { kind: 'delivered' }, 'success'],
-    ['500 on the first attempt: the ladder\'s first step', answered(500), 1, { kind: 'retry', at: now + 5 * SECOND, delayMs: 5 * SECOND }, 'failure'],
+    ["500 on the first attempt: the ladder's first step", answered(500), 1, { kind: 'retry', at: now + 5 * SECOND, delayMs: 5 * SECOND }, 'failure'],
     ['500 on the second attempt: the second step', answered(500), 2, { kind: 'retry', at: now + 5 * MINUTE, delayMs: 5 * MINUTE }, 'failure'],
     ['a timeout is retried', timeout, 1, { kind: 'retry', at: now + 30_000 + 5 * SECOND, delayMs: 5 * SECOND }, 'timeout'],
     ['a refused connection is retried', refused, 3, { kind: 'retry', at: now + 30 * MINUTE, delayMs: 30 * MINUTE }, 'error'],
@@ -42,7 +53,7 @@ describe('judge', () => {
     expect(judge(input(answered(500), 6, { profile: paymoProfile })).verdict).toEqual({ kind: 'dead' });
   });
 
-  it('an operator\'s final attempt that fails ends dead instead of climbing the ladder', () => {
+  it("an operator's final attempt that fails ends dead instead of climbing the ladder", () => {
     expect(judge(input(answered(500), 3, { final: true })).verdict).toEqual({ kind: 'dead' });
     expect(judge(input(answered(200), 3, { final: true })).verdict).toEqual({ kind: 'delivered' });
   });
@@ -61,9 +72,12 @@ describe('judge', () => {
     expect(judgement.pauseMs).toBe(pauseMs);
   });
 
-  it('keeps an endpoint\'s Retry-After on its own clock: RETRY_DELAY_SCALE shrinks the ladder, not the pause', () => {
+  it("keeps an endpoint's Retry-After on its own clock: RETRY_DELAY_SCALE shrinks the ladder, not the pause", () => {
     expect(judge(input(answered(429, 2_000), 1, { retryDelayScale: 0.001 }))).toMatchObject({ verdict: { kind: 'retry', delayMs: 2_000 }, pauseMs: 2_000 });
-    expect(judge(input(answered(429, 1e23), 1, { retryDelayScale: 0.001 }))).toMatchObject({ verdict: { kind: 'retry', delayMs: 20 * SECOND }, pauseMs: 20 * SECOND });
+    expect(judge(input(answered(429, 1e23), 1, { retryDelayScale: 0.001 }))).toMatchObject({
+      verdict: { kind: 'retry', delayMs: 20 * SECOND },
+      pauseMs: 20 * SECOND,
+    });
   });
 
   it('a hostile Retry-After on the last attempt still pauses the endpoint only up to the cap', () => {
@@ -72,10 +86,16 @@ describe('judge', () => {
     expect(judgement.pauseMs).toBe(RETRY_AFTER_MAX_MS);
   });
 
-  it('never schedules a retry past the payload\'s expiry: a Retry-After is cut a minute before it', () => {
+  it("never schedules a retry past the payload's expiry: a Retry-After is cut a minute before it", () => {
     // The payload is kept for its ladder's whole length after acceptance; accepted long ago, 40 minutes are left.
     const keptMs = 72 * HOUR;
-    const judgement = judge(input(answered(429, 24 * HOUR), 4, { retentionMs: keptMs, eventReceivedAt: now - keptMs + 40 * MINUTE, profile: { ...standardProfile, retryDelaysMs: [SECOND, SECOND, SECOND, 30 * MINUTE, HOUR] } }));
+    const judgement = judge(
+      input(answered(429, 24 * HOUR), 4, {
+        retentionMs: keptMs,
+        eventReceivedAt: now - keptMs + 40 * MINUTE,
+        profile: { ...standardProfile, retryDelaysMs: [SECOND, SECOND, SECOND, 30 * MINUTE, HOUR] },
+      }),
+    );
     expect(judgement.verdict).toEqual({ kind: 'retry', at: now + 39 * MINUTE, delayMs: 39 * MINUTE });
   });
 
@@ -101,7 +121,7 @@ describe('judge', () => {
     expect(statusOf(verdict)).toBe(status);
   });
 
-  it('the attempt log\'s error text: the destination\'s, or the status code', () => {
+  it("the attempt log's error text: the destination's, or the status code", () => {
     expect(judge(input(answered(500), 1)).error).toBe('HTTP 500');
     expect(judge(input(refused, 1)).error).toBe('ECONNREFUSED');
     expect(judge(input(answered(200), 1)).error).toBeNull();

@@ -17,11 +17,7 @@ export type SendOutcome = DestinationOutcome | Unbuildable;
  * endpoint said the subscription is over (the profile's bookkeeping removes or disables it), so the delivery ends
  * dead and the subscription with it.
  */
-export type Verdict =
-  | { kind: 'delivered' }
-  | { kind: 'retry'; at: number; delayMs: number }
-  | { kind: 'dead' }
-  | { kind: 'gone' };
+export type Verdict = { kind: 'delivered' } | { kind: 'retry'; at: number; delayMs: number } | { kind: 'dead' } | { kind: 'gone' };
 
 export interface JudgeInput {
   profile: Pick<ProviderProfile, 'isSuccess' | 'retryDelaysMs' | 'onAttempt'>;
@@ -63,7 +59,10 @@ export function outcomeLabel(outcome: SendOutcome, isSuccess: (code: number) => 
 }
 
 /** Milliseconds from `now` until the delivery's event payload expires. */
-export function payloadLeftMs(input: Pick<JudgeInput, 'profile' | 'subscription' | 'eventReceivedAt' | 'retryDelayScale' | 'retentionMs'>, now: number): number {
+export function payloadLeftMs(
+  input: Pick<JudgeInput, 'profile' | 'subscription' | 'eventReceivedAt' | 'retryDelayScale' | 'retentionMs'>,
+  now: number,
+): number {
   const need = { ladderMs: retryLadderMs(input.profile, input.subscription), delayMs: input.subscription.delay_seconds * 1000, scale: input.retryDelayScale };
   return input.eventReceivedAt + payloadKeepMs(input.retentionMs, [need]) - now;
 }
@@ -82,7 +81,13 @@ export function statusOf(verdict: Verdict): DeliveryStatus {
 export function judge(input: JudgeInput): Judgement {
   const { profile, attempt, outcome, at } = input;
   if (outcome.kind === 'unbuildable') {
-    return { verdict: { kind: 'dead' }, label: 'error', pauseMs: 0, bookkeeping: undefined, error: `request not built (permanent, not retried): ${outcome.error}` };
+    return {
+      verdict: { kind: 'dead' },
+      label: 'error',
+      pauseMs: 0,
+      bookkeeping: undefined,
+      error: `request not built (permanent, not retried): ${outcome.error}`,
+    };
   }
   const label = outcomeLabel(outcome, profile.isSuccess);
   const ok = label === 'success';
@@ -104,7 +109,8 @@ export function judge(input: JudgeInput): Judgement {
       });
   // The pause an endpoint asked for obeys the same cap as its retry (a hostile value must not hold it for years); an
   // endpoint's Retry-After keeps its own clock: RETRY_DELAY_SCALE shrinks the ladder, not it.
-  const pauseMs = outcome.pauseAskedMs === null ? 0 : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(outcome.pauseAskedMs, ladderMs.at(-1) ?? 0, payloadLeft);
+  const pauseMs =
+    outcome.pauseAskedMs === null ? 0 : next ? next.honouredRetryAfterMs : cappedRetryAfterMs(outcome.pauseAskedMs, ladderMs.at(-1) ?? 0, payloadLeft);
   const lastAttempt = next === null || attempt >= ladderMs.length + 1 || input.final === true;
   const bookkeeping = profile.onAttempt?.({ ok, statusCode: outcome.code, dead: !ok && lastAttempt, at });
   const error = ok ? null : (outcome.error ?? `HTTP ${outcome.code ?? ''}`.trim());

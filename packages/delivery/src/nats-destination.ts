@@ -3,6 +3,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots } from './broker-slots.js';
 import { assertBrokerAddressesAllowed, brokerMessage, confirmedOutcome, describeBrokerFailure, failedOutcome, stalledOutcome } from './broker-message.js';
+import type { SlotPriority } from './semaphore.js';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import type { BrokerDestinationOptions } from './rabbitmq-destination.js';
 import { targetPolicy, type TargetPolicy } from './ssrf-guard.js';
@@ -73,23 +74,27 @@ export class NatsDestination implements Destination {
     );
   }
 
-  async send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome> {
+  async send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome> {
     const destination = target.destination;
     if (destination?.type !== 'nats') return failedOutcome('error', 'not a nats destination', 0);
     const key = keyOf(destination.servers);
     let used: NatsClient | undefined;
-    const result = await this.slots.run(key, () => brokerMessage(build()), (message) =>
-      this.pool.with(key, async (client) => {
-        used = client;
-        const headers = natsHeaders();
-        for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
-        try {
-          await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: this.options.timeoutMs });
-        } catch (error) {
-          if (client.connection.isClosed()) this.pool.discard(key, client);
-          throw error;
-        }
-      }),
+    const result = await this.slots.run(
+      key,
+      () => brokerMessage(build()),
+      (message) =>
+        this.pool.with(key, async (client) => {
+          used = client;
+          const headers = natsHeaders();
+          for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
+          try {
+            await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: this.options.timeoutMs });
+          } catch (error) {
+            if (client.connection.isClosed()) this.pool.discard(key, client);
+            throw error;
+          }
+        }),
+      priority,
     );
     if (result.kind === 'stalled') return stalledOutcome();
     if (result.kind === 'done') return confirmedOutcome(result.durationMs);

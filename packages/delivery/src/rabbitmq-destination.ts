@@ -2,6 +2,7 @@ import { connect, type ChannelModel, type ConfirmChannel, type SocketOptions } f
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots, type BrokerSlotsOptions } from './broker-slots.js';
 import { assertBrokerAddressesAllowed, brokerMessage, confirmedOutcome, describeBrokerFailure, failedOutcome, stalledOutcome } from './broker-message.js';
+import type { SlotPriority } from './semaphore.js';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import { guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import type { OutgoingRequest } from './transport.js';
@@ -41,20 +42,24 @@ export class RabbitmqDestination implements Destination {
     this.pool = new BrokerPool({ open: (url) => this.open(url), close: async (connection) => closeQuietly(connection) }, options.idleMs, options.timeoutMs);
   }
 
-  async send(target: DestinationTarget, build: () => OutgoingRequest): Promise<DestinationOutcome> {
+  async send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome> {
     const destination = target.destination;
     if (destination?.type !== 'rabbitmq') return failedOutcome('error', 'not a rabbitmq destination', 0);
     const { url, exchange, routing_key: routingKey } = destination;
     let used: RabbitConnection | undefined;
-    const result = await this.slots.run(url, () => brokerMessage(build()), (message) =>
-      this.pool.with(url, (connection) => {
-        used = connection;
-        return this.publish(connection, exchange, routingKey, message).catch((error: unknown) => {
-          // A channel the broker closed (an unknown exchange) or a connection that broke is not used again.
-          if (connection.broken) this.pool.discard(url, connection);
-          throw error;
-        });
-      }),
+    const result = await this.slots.run(
+      url,
+      () => brokerMessage(build()),
+      (message) =>
+        this.pool.with(url, (connection) => {
+          used = connection;
+          return this.publish(connection, exchange, routingKey, message).catch((error: unknown) => {
+            // A channel the broker closed (an unknown exchange) or a connection that broke is not used again.
+            if (connection.broken) this.pool.discard(url, connection);
+            throw error;
+          });
+        }),
+      priority,
     );
     if (result.kind === 'stalled') return stalledOutcome();
     if (result.kind === 'done') return confirmedOutcome(result.durationMs);
@@ -89,7 +94,8 @@ export class RabbitmqDestination implements Destination {
           // The broker sends basic.return before the confirmation of the same message.
           const wasReturned = returned.delete(message.messageId);
           if (error) reject(error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`));
-          else if (wasReturned) reject(new Unroutable(`no queue is bound to exchange '${exchange}' with routing key '${routingKey}' (the message was returned)`));
+          else if (wasReturned)
+            reject(new Unroutable(`no queue is bound to exchange '${exchange}' with routing key '${routingKey}' (the message was returned)`));
           else resolve();
         },
       );

@@ -88,7 +88,10 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
   private complete(): void {
     if (this.settled) return;
     this.settled = true;
-    const body = this.chunks.length === 0 ? '' : (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)).subarray(0, this.limit).toString('utf8');
+    const body =
+      this.chunks.length === 0
+        ? ''
+        : (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)).subarray(0, this.limit).toString('utf8');
     this.chunks = [];
     this.onSettled(this, { ok: true, statusCode: this.statusCode, rawHeaders: this.rawHeaders, body });
   }

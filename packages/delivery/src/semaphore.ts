@@ -2,18 +2,39 @@
 type Waiter = (granted: boolean) => void;
 
 /**
+ * Who is waiting for a slot. An endpoint whose slots are all taken serves first attempts before retries: a retry's due
+ * time is the earliest it may go, while a first attempt's delay is the one every receiver sees, and on a busy worker
+ * the retries of a few failures would otherwise take CPU and slots from the healthy traffic behind them
+ * (docs/delivery.md, "First attempts before retries").
+ */
+export type SlotPriority = 'first' | 'retry';
+
+/** A retry waits behind first attempts at most this long, then takes its turn in order with them: never starved. */
+export const RETRY_HOLD_MAX_MS = 10_000;
+
+interface HeldRetry {
+  waiter: Waiter;
+  /** performance.now() when it began to wait. */
+  since: number;
+}
+
+/**
  * A FIFO queue with O(1) take: Array#shift copies the whole array once it is large, and a worker can have tens
  * of thousands of deliveries waiting for one endpoint's slots (a 9 % CPU hot spot in the benchmark's profile).
  */
-class WaitQueue {
-  private items: Array<Waiter | undefined> = [];
+class WaitQueue<T> {
+  private items: Array<T | undefined> = [];
   private head = 0;
 
-  push(item: Waiter): void {
+  push(item: T): void {
     this.items.push(item);
   }
 
-  shift(): Waiter | undefined {
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): T | undefined {
     if (this.head === this.items.length) return undefined;
     const item = this.items[this.head];
     this.items[this.head] = undefined;
@@ -35,14 +56,20 @@ class WaitQueue {
 }
 
 /**
- * A counting semaphore with a FIFO wait list. Waiters hold no timer each (thousands can wait behind one endpoint):
- * whoever knows that waiting is pointless turns them all away at once with `turnAwayWaiters`.
+ * A counting semaphore with two FIFO wait lists: first attempts, then retries (each retry at most RETRY_HOLD_MAX_MS
+ * behind). Waiters hold no timer each (thousands can wait behind one endpoint): whoever knows that waiting is pointless
+ * turns them all away at once with `turnAwayWaiters`.
  */
 export class Semaphore {
   private available: number;
-  private readonly waiting = new WaitQueue();
+  private readonly waiting = new WaitQueue<Waiter>();
+  private readonly retries = new WaitQueue<HeldRetry>();
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    /** The clock a retry's hold is measured by (tests pass their own). */
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.available = capacity;
   }
 
@@ -54,15 +81,23 @@ export class Semaphore {
   }
 
   /** Resolves true with a slot held, or false (no slot held) when the waiters are turned away. */
-  async acquire(): Promise<boolean> {
+  async acquire(priority: SlotPriority = 'first'): Promise<boolean> {
     if (this.tryAcquire()) return true;
+    if (priority === 'retry') return new Promise<boolean>((resolve) => this.retries.push({ waiter: resolve, since: this.now() }));
     return new Promise<boolean>((resolve) => this.waiting.push(resolve));
   }
 
   release(): void {
-    const next = this.waiting.shift();
+    const next = this.nextWaiter();
     if (next) next(true);
     else this.available += 1;
+  }
+
+  /** A first attempt's turn, unless none waits or the oldest retry has been held back long enough. */
+  private nextWaiter(): Waiter | undefined {
+    const retry = this.retries.peek();
+    if (retry && (this.waiting.length === 0 || this.now() - retry.since >= RETRY_HOLD_MAX_MS)) return this.retries.shift()?.waiter;
+    return this.waiting.shift();
   }
 
   /** Every current waiter gets false and no slot; returns how many there were. */
@@ -70,6 +105,10 @@ export class Semaphore {
     let count = 0;
     for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
       next(false);
+      count += 1;
+    }
+    for (let next = this.retries.shift(); next; next = this.retries.shift()) {
+      next.waiter(false);
       count += 1;
     }
     return count;
@@ -80,7 +119,7 @@ export class Semaphore {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.retries.length;
   }
 }
 
@@ -102,9 +141,9 @@ export class KeyedSemaphore {
   }
 
   /** True with a slot of this key held, false when this key's waiters were turned away. */
-  async acquire(key: string): Promise<boolean> {
+  async acquire(key: string, priority: SlotPriority = 'first'): Promise<boolean> {
     const semaphore = this.semaphoreOf(key);
-    const granted = await semaphore.acquire();
+    const granted = await semaphore.acquire(priority);
     if (!granted) this.dropIfIdle(key, semaphore);
     return granted;
   }

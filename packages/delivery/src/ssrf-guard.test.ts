@@ -3,9 +3,27 @@ import { assertTargetAllowed, embeddedIpv4, isForbiddenAddress } from './ssrf-gu
 
 describe('SSRF guard', () => {
   it.each([
-    '127.0.0.1', '127.255.0.1', '0.0.0.0', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254',
-    '100.64.0.1', '224.0.0.1', '240.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1',
-    '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::ffff:169.254.169.254',
+    '127.0.0.1',
+    '127.255.0.1',
+    '0.0.0.0',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '224.0.0.1',
+    '240.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
   ])('refuses %s', (address) => {
     expect(isForbiddenAddress(address)).toBe(true);
   });
@@ -63,9 +81,12 @@ describe('SSRF guard', () => {
       await expect(assertTargetAllowed(url, 'private')).rejects.toThrow(/not allowed|link-local|metadata/);
     });
 
-    it.each(['http://127.0.0.1:3000/hooks', 'http://localhost:8787/', 'http://10.0.0.5/', 'http://[::1]:9000/'])('accepts the subscription URL %s', async (url) => {
-      await expect(assertTargetAllowed(url, 'private')).resolves.toBeUndefined();
-    });
+    it.each(['http://127.0.0.1:3000/hooks', 'http://localhost:8787/', 'http://10.0.0.5/', 'http://[::1]:9000/'])(
+      'accepts the subscription URL %s',
+      async (url) => {
+        await expect(assertTargetAllowed(url, 'private')).resolves.toBeUndefined();
+      },
+    );
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { Agent, util, type Dispatcher } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { describeFailure, isTimeout } from './failure-message.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
-import { KeyedSemaphore, Semaphore } from './semaphore.js';
+import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
 import { SlowOriginShare } from './slow-origins.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
 
@@ -112,9 +112,10 @@ export class DeliveryTransport {
   /**
    * Like post, with the request built only once this endpoint and the process have a free slot: a delivery
    * waiting behind a busy endpoint holds no body, and a signed timestamp is the time the request leaves.
-   * An error thrown by `build` is thrown here, after the slots are given back.
+   * An error thrown by `build` is thrown here, after the slots are given back. `priority`: a retry waits for a busy
+   * endpoint's slots behind its first attempts (semaphore.ts).
    */
-  async send(targetUrl: string, build: () => OutgoingRequest): Promise<SendResult> {
+  async send(targetUrl: string, build: () => OutgoingRequest, priority: SlotPriority = 'first'): Promise<SendResult> {
     const target = this.targetOf(targetUrl);
     const { origin } = target;
     // Free slots are taken without a promise; only a full endpoint or process waits. Waiting behind a busy endpoint
@@ -122,7 +123,8 @@ export class DeliveryTransport {
     // so their jobs hand their worker slots back (one hanging endpoint cannot hold the others hostage).
     // A known-slow endpoint does not queue for its own slots at all: its jobs step aside at once.
     if (!this.originSlots.tryAcquire(origin)) {
-      if (this.pace.paceOf(origin) === 'slow' || this.isStalled(origin, performance.now()) || !(await this.originSlots.acquire(origin))) return stalledResult();
+      if (this.pace.paceOf(origin) === 'slow' || this.isStalled(origin, performance.now()) || !(await this.originSlots.acquire(origin, priority)))
+        return stalledResult();
     }
     // Slow and unknown endpoints share half the worker's slots: when that half is full, this one waits outside.
     const ticket = this.pace.admit(origin, performance.now());
@@ -174,7 +176,14 @@ export class DeliveryTransport {
     });
     const durationMs = performance.now() - started;
     if (collected.ok) return responseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs);
-    return { kind: isTimeout(collected.error) ? 'timeout' : 'error', statusCode: null, headers: {}, responseBody: '', error: describeFailure(collected.error, origin), durationMs };
+    return {
+      kind: isTimeout(collected.error) ? 'timeout' : 'error',
+      statusCode: null,
+      headers: {},
+      responseBody: '',
+      error: describeFailure(collected.error, origin),
+      durationMs,
+    };
   }
 
   /** isCongested's bookkeeping: a request starting on an idle origin, or any request ending, is progress. */

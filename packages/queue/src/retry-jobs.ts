@@ -16,10 +16,19 @@ export interface DueRetry extends RetryEntry {
   at: number;
 }
 
+/**
+ * The BullMQ priority of a ladder's retry jobs. BullMQ takes a queue's jobs without a priority (group jobs: first
+ * attempts) before any prioritized one, so due retries fill the slots first attempts leave free: a retry's due time is
+ * the earliest it may go (the ladder promises no earlier, never the instant), while a first attempt's latency is the
+ * one every receiver measures. An outage's retries then cannot slow the healthy traffic that keeps arriving; they
+ * drain as soon as the backlog of first attempts does. An operator's one more attempt (`final`) is not lowered.
+ */
+export const RETRY_JOB_PRIORITY = 1;
+
 export interface RetryJob {
   name: 'retry';
   data: DeliveryRetryJobData;
-  opts: { jobId: string; delay: number } & typeof GROUP_JOB_RETRIES;
+  opts: { jobId: string; delay: number; priority?: number } & typeof GROUP_JOB_RETRIES;
 }
 
 export function retryBucketMs(retryDelayScale: number): number {
@@ -43,7 +52,8 @@ export function groupRetries(subscriptionId: string, profile: string, due: reado
     const hash = createHash('sha256').update(subscriptionId).update('\0').update(String(end));
     for (const entry of deliveries) hash.update('\0').update(entry.deliveryId).update(':').update(String(entry.attempt));
     const data: DeliveryRetryJobData = { kind: 'retry', subscriptionId, profile, deliveries, ...(final ? { final } : {}) };
-    return { name: 'retry', data, opts: { jobId: `r_${hash.digest('base64url').slice(0, 22)}`, delay: Math.max(0, end - now), ...GROUP_JOB_RETRIES } };
+    const opts = { jobId: `r_${hash.digest('base64url').slice(0, 22)}`, delay: Math.max(0, end - now), ...GROUP_JOB_RETRIES };
+    return { name: 'retry', data, opts: final ? opts : { ...opts, priority: RETRY_JOB_PRIORITY } };
   });
 }
 

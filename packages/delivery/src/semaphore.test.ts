@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { KeyedSemaphore, RETRY_HOLD_MAX_MS, Semaphore, type SlotPriority } from './semaphore.js';
+
+/** Waiters queued on a full semaphore, in the order they were granted. */
+function queue(semaphore: Semaphore, waiters: Array<[string, SlotPriority]>): string[] {
+  const granted: string[] = [];
+  for (const [name, priority] of waiters) void semaphore.acquire(priority).then((ok) => ok && granted.push(name));
+  return granted;
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('slots: first attempts before retries', () => {
+  it('grants a free slot at once, whoever asks', async () => {
+    const semaphore = new Semaphore(1);
+    await expect(semaphore.acquire('retry')).resolves.toBe(true);
+    expect(semaphore.inUse).toBe(1);
+  });
+
+  it('serves waiting first attempts before retries that waited longer, then the retries in order', async () => {
+    const semaphore = new Semaphore(1);
+    expect(semaphore.tryAcquire()).toBe(true);
+    const granted = queue(semaphore, [
+      ['retry a', 'retry'],
+      ['first a', 'first'],
+      ['retry b', 'retry'],
+      ['first b', 'first'],
+    ]);
+    expect(semaphore.queued).toBe(4);
+    for (let turn = 0; turn < 4; turn += 1) {
+      semaphore.release();
+      await settle();
+    }
+    expect(granted).toEqual(['first a', 'first b', 'retry a', 'retry b']);
+  });
+
+  it(`lets a retry held back ${RETRY_HOLD_MAX_MS} ms go ahead of first attempts: a retry is never starved`, async () => {
+    let now = 0;
+    const semaphore = new Semaphore(1, () => now);
+    semaphore.tryAcquire();
+    const granted = queue(semaphore, [
+      ['retry', 'retry'],
+      ['first a', 'first'],
+      ['first b', 'first'],
+    ]);
+    semaphore.release();
+    await settle();
+    expect(granted).toEqual(['first a']);
+    now = RETRY_HOLD_MAX_MS;
+    semaphore.release();
+    await settle();
+    expect(granted).toEqual(['first a', 'retry']);
+  });
+
+  it('turns every waiter away, retries included', async () => {
+    const slots = new KeyedSemaphore(1);
+    slots.tryAcquire('o');
+    const answers: boolean[] = [];
+    void slots.acquire('o', 'retry').then((ok) => answers.push(ok));
+    void slots.acquire('o', 'first').then((ok) => answers.push(ok));
+    expect(slots.queuedFor('o')).toBe(2);
+    expect(slots.turnAwayWaiters('o')).toBe(2);
+    await settle();
+    expect(answers).toEqual([false, false]);
+    expect(slots.queuedFor('o')).toBe(0);
+  });
+});
