@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '@hookfleet/core';
+import { WORKER_NODE_FLAGS } from '../apps/worker/src/node-flags.js';
 import { knownSeriesNames } from '../test/metrics-contract.js';
 import { seriesNamesIn } from '../test/promql.js';
 import { loadRules, recordedSeries } from './prometheus/rules.js';
@@ -49,7 +50,7 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
     const timeoutMs = Number(containerEnv(worker).DELIVERY_TIMEOUT_MS ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     expect(timeoutMs).toBe(15_000);
     expect(worker.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(timeoutMs);
-    expect(worker.spec.template.spec.containers[0].command).toEqual(['node', 'apps/worker/dist/main.js']);
+    expect(worker.spec.template.spec.containers[0].command).toEqual(['node', ...WORKER_NODE_FLAGS, 'apps/worker/dist/main.js']);
     expect(existsSync(join(root, 'apps/worker/src/main.ts'))).toBe(true);
   });
 
@@ -135,7 +136,9 @@ describe('infra/docker-compose.yml', () => {
     const dockerfile = readFileSync(join(here, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/CMD \["node", "apps\/api\/dist\/main\.js"\]/);
-    expect(services.worker.command).toEqual(['node', 'apps/worker/dist/main.js']);
+    expect(services.worker.command).toEqual(['node', ...WORKER_NODE_FLAGS, 'apps/worker/dist/main.js']);
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.worker).toContain(['node', ...WORKER_NODE_FLAGS, 'apps/worker/dist/main.js'].join(' '));
   });
 
   it('runs workers as replicas that drain within their stop grace period', () => {

@@ -9,6 +9,7 @@ import { adminToken } from './admin-token.mjs';
 import { ensureBuilt } from './ensure-built.mjs';
 import { REDIS_MISSING, redisServerAvailable, startRedisServer } from './redis-server.mjs';
 import { startDemoReceiver } from './demo-receiver.mjs';
+import { WORKER_NODE_FLAGS } from '../apps/worker/dist/node-flags.js';
 
 const HELP = `npm start [-- --new-token]: the whole fleet on this machine (Redis, API, worker, a demo receiver).
 
@@ -50,14 +51,15 @@ mkdirSync(dataDir, { recursive: true });
 const redis = process.env.REDIS_URL || clusterNodes ? null : await startRedisServer({ appendOnly: true, dir: join(dataDir, 'redis') });
 const redisUrl = process.env.REDIS_URL ?? redis?.url ?? 'redis://127.0.0.1:6379';
 const token = adminToken({ dataDir, renew: flags['new-token'] });
-if (flags['new-token'] && token.source === 'environment') console.error('hookfleet: --new-token does nothing while HOOKFLEET_ADMIN_TOKEN is set; that token is used');
+if (flags['new-token'] && token.source === 'environment')
+  console.error('hookfleet: --new-token does nothing while HOOKFLEET_ADMIN_TOKEN is set; that token is used');
 // The usual ports when free; otherwise (or with 0) the processes take any free port and say which.
 const apiPort = process.env.PORT ?? ((await isFree(3000)) ? '3000' : '0');
 const metricsPort = process.env.METRICS_PORT ?? ((await isFree(9464)) ? '9464' : '0');
 
 const children = [];
-function run(name, script, extraEnv) {
-  const child = spawn(process.execPath, [join(root, script)], {
+function run(name, script, extraEnv, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, join(root, script)], {
     env: { HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'true', ...process.env, REDIS_URL: redisUrl, HOOKFLEET_ADMIN_TOKEN: token.token, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -90,7 +92,7 @@ function announced(child, pattern) {
 let demoSecret;
 const receiver = await startDemoReceiver({ getSecret: () => demoSecret });
 const api = run('api', 'apps/api/dist/main.js', { PORT: apiPort });
-const worker = run('worker', 'apps/worker/dist/main.js', { METRICS_PORT: metricsPort });
+const worker = run('worker', 'apps/worker/dist/main.js', { METRICS_PORT: metricsPort }, WORKER_NODE_FLAGS);
 let apiUrl, workerMetricsUrl, demo;
 try {
   [[, apiUrl], [, workerMetricsUrl]] = await Promise.all([announced(api, /listening on (http:\/\/\S+)/), announced(worker, /metrics on (http:\/\/\S+)/)]);

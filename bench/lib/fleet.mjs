@@ -6,6 +6,7 @@ import { Pool } from 'undici';
 import { Queue } from 'bullmq';
 import { deliveryQueuePlace, sharedQueuePlace } from '@hookfleet/queue';
 import { waitForLogLine } from './processes.mjs';
+import { WORKER_NODE_FLAGS } from '../../apps/worker/dist/node-flags.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const API_MAIN = join(ROOT, 'apps/api/dist/main.js');
@@ -35,7 +36,10 @@ export function fleetEnv(redisUrl, overrides = {}) {
  * @param {{ label: string, env?: Record<string, string> }} options
  */
 export async function startApiProcess(context, options) {
-  const nodeArgs = [...EXTRA_NODE_ARGS, ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=api-${options.label}.cpuprofile`] : [])];
+  const nodeArgs = [
+    ...EXTRA_NODE_ARGS,
+    ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=api-${options.label}.cpuprofile`] : []),
+  ];
   const member = context.group.spawnLogged(`api (${options.label})`, API_MAIN, {
     env: fleetEnv(context.redisUrl, options.env),
     nodeArgs,
@@ -50,7 +54,11 @@ export async function startApiProcess(context, options) {
  * @param {{ label: string, roles: string, env?: Record<string, string> }} options
  */
 export async function startWorkerProcess(context, options) {
-  const nodeArgs = [...EXTRA_NODE_ARGS, ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=worker-${options.label}.cpuprofile`] : [])];
+  const nodeArgs = [
+    ...WORKER_NODE_FLAGS,
+    ...EXTRA_NODE_ARGS,
+    ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=worker-${options.label}.cpuprofile`] : []),
+  ];
   const member = context.group.spawnLogged(`worker ${options.roles} (${options.label})`, WORKER_MAIN, {
     env: fleetEnv(context.redisUrl, { WORKER_ROLES: options.roles, ...options.env }),
     nodeArgs,
@@ -148,7 +156,12 @@ export function batchBodies({ tenant, type, count, batchSize, bodyBytes, startSe
   const bodies = [];
   for (let offset = 0; offset < count; offset += batchSize) {
     const size = Math.min(batchSize, count - offset);
-    const events = Array.from({ length: size }, (_, index) => ({ tenant, profile: 'standard', type, data: eventData(type, bodyBytes, startSequence + offset + index) }));
+    const events = Array.from({ length: size }, (_, index) => ({
+      tenant,
+      profile: 'standard',
+      type,
+      data: eventData(type, bodyBytes, startSequence + offset + index),
+    }));
     bodies.push(JSON.stringify({ events }));
   }
   return bodies;

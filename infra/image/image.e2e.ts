@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { freePort } from '../../scripts/redis-server.mjs';
 import { waitFor } from '../../test/wait.js';
+import { WORKER_NODE_FLAGS } from '../../apps/worker/src/node-flags.js';
 
 const IMAGE = process.env.HOOKFLEET_IMAGE ?? 'hookfleet:test';
 const ADMIN_TOKEN = `image-${randomBytes(8).toString('hex')}`;
@@ -111,7 +112,11 @@ describe(`the image ${IMAGE}`, () => {
     apiUrl = `http://127.0.0.1:${apiPort}`;
     workerMetricsUrl = `http://127.0.0.1:${metricsPort}`;
     await runContainer('api', { PORT: String(apiPort) });
-    worker = await runContainer('worker', { METRICS_PORT: String(metricsPort), WORKER_ROLES: 'matcher,delivery' }, ['node', 'apps/worker/dist/main.js']);
+    worker = await runContainer('worker', { METRICS_PORT: String(metricsPort), WORKER_ROLES: 'matcher,delivery' }, [
+      'node',
+      ...WORKER_NODE_FLAGS,
+      'apps/worker/dist/main.js',
+    ]);
     await Promise.all([ready(apiUrl), ready(workerMetricsUrl)]);
     tenant = (await call('POST', '/v1/tenants', { name: 'image' })).body;
   }, 120_000);
@@ -145,7 +150,15 @@ describe(`the image ${IMAGE}`, () => {
     const devOnly = new Set(Object.entries(lockfile.packages).flatMap(([path, entry]) => (entry.dev && path.includes('node_modules/') ? [path] : [])));
     expect(devOnly).toContain('node_modules/vite');
     const installed = (
-      await docker('run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'cd /app && for dir in node_modules apps/*/node_modules packages/*/node_modules; do [ -d "$dir" ] && find "$dir" -mindepth 1 -maxdepth 2 ! -name ".*"; done; true')
+      await docker(
+        'run',
+        '--rm',
+        '--entrypoint',
+        'sh',
+        IMAGE,
+        '-c',
+        'cd /app && for dir in node_modules apps/*/node_modules packages/*/node_modules; do [ -d "$dir" ] && find "$dir" -mindepth 1 -maxdepth 2 ! -name ".*"; done; true',
+      )
     ).split('\n');
     expect(installed).toContain('node_modules/express');
     expect(installed).toContain('apps/api/node_modules/ajv');
