@@ -13,6 +13,8 @@ export function queueStatusIndex(
   ttlSeconds: number,
   change: { subscriptionId: string; deliveryId: string; status: DeliveryStatus; score: number; mayBeIndexed: boolean },
 ): void {
+  // A first attempt that succeeded touches no index, and makes no key either (this runs once a delivery).
+  if (change.status !== 'failed' && change.status !== 'dead' && !change.mayBeIndexed) return;
   const failed = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'failed');
   const dead = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'dead');
   if (change.status === 'failed') pipeline.zadd(failed, 'NX', change.score, change.deliveryId);

@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis.js';
 import { compileEventFilter, type EventPredicate, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { findProfile } from '@hookfleet/profiles';
+import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
 import type { Keys } from './keys.js';
 import type { SubscriptionStore } from './subscription-store.js';
 
@@ -12,6 +12,9 @@ export interface SubscriptionIndexOptions {
 
 const indexKey = (tenant: string, profile: string, pattern: string) => `${tenant}\u0000${profile}\u0000${pattern}`;
 
+/** Key lists kept by SubscriptionIndex.indexKeysFor before it starts over. */
+const MAX_CACHED_KEY_LISTS = 10_000;
+
 /**
  * The worker's in-memory copy of every subscription, keyed by (tenant, profile, event pattern), so matching
  * an event looks up a few sets instead of scanning subscriptions. It follows the store's change stream.
@@ -21,6 +24,8 @@ export class SubscriptionIndex {
   private readonly byPattern = new Map<string, Set<string>>();
   /** Each filtered subscription's predicate, compiled once when the subscription enters this copy, not per event. */
   private readonly filters = new Map<string, EventPredicate>();
+  /** indexKeysFor's lists, by tenant, profile and event type. */
+  private readonly keysByTriple = new Map<string, readonly string[]>();
   private lastChangeId = '0-0';
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -89,8 +94,8 @@ export class SubscriptionIndex {
     const profile = findProfile(event.profile);
     if (!profile) return [];
     const matched = new Map<string, Subscription>();
-    for (const pattern of profile.subscriptionPatternsFor(event.type)) {
-      const ids = this.byPattern.get(indexKey(event.tenant, event.profile, pattern));
+    for (const key of this.indexKeysFor(event.tenant, profile, event.type)) {
+      const ids = this.byPattern.get(key);
       if (!ids) continue;
       for (const id of ids) {
         if (matched.has(id)) continue;
@@ -103,6 +108,22 @@ export class SubscriptionIndex {
       }
     }
     return [...matched.values()];
+  }
+
+  /**
+   * The index keys an event of (tenant, profile, type) looks up: its profile's patterns for the type, each with the
+   * tenant and profile. They depend on nothing else, and a fleet sees few distinct triples, so they are made once
+   * each instead of once an event (the patterns' arrays and keys were a tenth of the matcher's allocations).
+   */
+  private indexKeysFor(tenant: string, profile: Pick<ProviderProfile, 'name' | 'subscriptionPatternsFor'>, type: string): readonly string[] {
+    const triple = `${tenant}\u0000${profile.name}\u0000${type}`;
+    let keys = this.keysByTriple.get(triple);
+    if (!keys) {
+      if (this.keysByTriple.size >= MAX_CACHED_KEY_LISTS) this.keysByTriple.clear();
+      keys = profile.subscriptionPatternsFor(type).map((pattern) => indexKey(tenant, profile.name, pattern));
+      this.keysByTriple.set(triple, keys);
+    }
+    return keys;
   }
 
   /** Reads everything again: at start, and when the change stream was trimmed past this copy. */
@@ -121,9 +142,9 @@ export class SubscriptionIndex {
 
   /** Applies the changes since the last poll. */
   async poll(): Promise<void> {
-    const result = (await this.redis.xread('COUNT', 5000, 'STREAMS', this.keys.subscriptionChanges(), this.lastChangeId)) as
-      | Array<[string, Array<[string, string[]]>]>
-      | null;
+    const result = (await this.redis.xread('COUNT', 5000, 'STREAMS', this.keys.subscriptionChanges(), this.lastChangeId)) as Array<
+      [string, Array<[string, string[]]>]
+    > | null;
     const entries = result?.[0]?.[1];
     if (!entries || entries.length === 0) return;
     const first = await this.redis.xrange(this.keys.subscriptionChanges(), '-', '+', 'COUNT', 1);
