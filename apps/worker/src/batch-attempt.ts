@@ -18,7 +18,15 @@ export interface BatchAttemptParts extends JudgeParts {
  * draw per batch, so members that failed together are due together and their retry job sends them as one batch
  * again. Null entries: batches not sent (the destination stalled); their members stay as they were.
  */
-export async function attemptBatches(parts: BatchAttemptParts, subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], maxEvents: number, final: boolean, signingKeys?: readonly SigningKeyPair[]): Promise<Array<Judged[] | null>> {
+export async function attemptBatches(
+  parts: BatchAttemptParts,
+  subscription: Subscription,
+  profile: ProviderProfile,
+  items: readonly AttemptItem[],
+  maxEvents: number,
+  final: boolean,
+  signingKeys?: readonly SigningKeyPair[],
+): Promise<Array<Judged[] | null>> {
   const batches: AttemptItem[][] = [];
   for (let start = 0; start < items.length; start += maxEvents) batches.push(items.slice(start, start + maxEvents));
   let stalled = false;

@@ -22,7 +22,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * attempt is settled, so a crash sends the batch again (at least once); a failed batch's members are retried whole
  * by a retry job (the engine batches every part of a batching subscription).
  */
-export function createBatchProcessor(context: DeliveryJobContext, engine: DeliveryEngine, holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>) {
+export function createBatchProcessor(
+  context: DeliveryJobContext,
+  engine: DeliveryEngine,
+  holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>,
+) {
   const { batches, deliveries, config } = context;
   const steps = createDeliverySteps(context);
   // The turn outlives one batch's attempt (a subscription's timeout up to MAX_TIMEOUT_MS) and BullMQ's pickup of a
@@ -40,7 +44,12 @@ export function createBatchProcessor(context: DeliveryJobContext, engine: Delive
       }),
     );
     const expired = data.eventIds.filter((eventId) => !events.has(eventId)).map((eventId) => deliveryIdFor(eventId, data.subscriptionId));
-    await steps.abandon(data.subscriptionId, expired, expired.map(() => 0), 'event payload expired');
+    await steps.abandon(
+      data.subscriptionId,
+      expired,
+      expired.map(() => 0),
+      'event payload expired',
+    );
   }
 
   /** Leaves the worker slot until `at`, keeping the turn, so no other job cuts a batch meanwhile. */
@@ -59,7 +68,12 @@ export function createBatchProcessor(context: DeliveryJobContext, engine: Delive
       const ids = (await batches.clear(subscriptionId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
       const states = await deliveries.states(ids);
       const open = ids.filter((_, index) => states[index]?.status === 'pending');
-      await steps.abandon(subscriptionId, open, open.map(() => 0), subscription ? 'subscription inactive' : 'subscription deleted');
+      await steps.abandon(
+        subscriptionId,
+        open,
+        open.map(() => 0),
+        subscription ? 'subscription inactive' : 'subscription deleted',
+      );
       return 'gone';
     }
     const ids = waiting.map((entry) => deliveryIdFor(entry.eventId, subscriptionId));
@@ -77,9 +91,17 @@ export function createBatchProcessor(context: DeliveryJobContext, engine: Delive
       if (event) items.push({ deliveryId, event, attempt: 1 });
       else expired.push(deliveryId);
     }
-    await steps.abandon(subscriptionId, expired, expired.map(() => 0), 'event payload expired');
+    await steps.abandon(
+      subscriptionId,
+      expired,
+      expired.map(() => 0),
+      'event payload expired',
+    );
     if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return 'stalled';
-    await batches.removeMembers(subscriptionId, waiting.map((entry) => entry.member));
+    await batches.removeMembers(
+      subscriptionId,
+      waiting.map((entry) => entry.member),
+    );
     return 'sent';
   }
 

@@ -1,7 +1,19 @@
 import type { HookfleetConfig } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { HookfleetQueues } from '@hookfleet/queue';
-import type { BatchBacklog, DeliveryStore, EndpointHealth, EventStore, Keys, OrderedBacklog, PollLog, RateLimiter, RedisClient, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import type {
+  BatchBacklog,
+  DeliveryStore,
+  EndpointHealth,
+  EventStore,
+  Keys,
+  OrderedBacklog,
+  PollLog,
+  RateLimiter,
+  RedisClient,
+  SubscriptionIndex,
+  SubscriptionStore,
+} from '@hookfleet/store';
 import type { DeliveryTransport } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import type { EventCache } from './event-cache.js';
@@ -41,7 +53,22 @@ export interface WorkerContext {
 export type MatcherContext = Pick<WorkerContext, 'config' | 'index' | 'events' | 'eventCache' | 'deliveries' | 'queues' | 'backlog' | 'batches' | 'metrics'>;
 
 /** What the delivery engine is built from (delivery-steps.ts, engineFor): the engine itself takes only EngineParts. */
-export type EngineContext = Pick<WorkerContext, 'destinations' | 'deliveries' | 'subscriptions' | 'limiter' | 'queues' | 'metrics' | 'logger' | 'config' | 'events' | 'eventCache' | 'pollLog' | 'redis' | 'keys'>;
+export type EngineContext = Pick<
+  WorkerContext,
+  | 'destinations'
+  | 'deliveries'
+  | 'subscriptions'
+  | 'limiter'
+  | 'queues'
+  | 'metrics'
+  | 'logger'
+  | 'config'
+  | 'events'
+  | 'eventCache'
+  | 'pollLog'
+  | 'redis'
+  | 'keys'
+>;
 
 /** What the steps around the engine use: load, give up, step aside, wait (delivery-steps.ts). */
 export type StepsContext = Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'metrics' | 'logger' | 'config'>;

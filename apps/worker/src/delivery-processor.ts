@@ -76,6 +76,10 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
   async function processRetry(job: Job<DeliveryJobData>, token: string | undefined, data: Extract<DeliveryJobData, { kind: 'retry' }>): Promise<void> {
     const entries = retryEntriesOf(data);
     const final = data.final === true;
+    // First attempts before retries (docs/delivery.md): on a busy endpoint the job waits whole (bounded), before it
+    // reads states and loads payloads that would only wait in the endpoint's queue. An operator's attempt does not.
+    const subscription = final ? undefined : await steps.loadSubscription(data.subscriptionId);
+    if (subscription?.active) await engine.firstAttemptsServed(subscription);
     const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
     const picks: Pick[] = [];
     const lost: DueRetry[] = [];
@@ -89,12 +93,24 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs', final });
   }
 
-  async function processPicks(job: Job<DeliveryJobData>, token: string | undefined, subscriptionId: string, picks: Pick[], lost: DueRetry[], options: PartOptions): Promise<void> {
+  async function processPicks(
+    job: Job<DeliveryJobData>,
+    token: string | undefined,
+    subscriptionId: string,
+    picks: Pick[],
+    lost: DueRetry[],
+    options: PartOptions,
+  ): Promise<void> {
     const subscription = await steps.loadSubscription(subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile || !subscription.active) {
       const open = [...picks, ...lost];
-      await steps.abandon(subscriptionId, open.map((pick) => pick.deliveryId), open.map((pick) => pick.attempt - 1), subscription ? 'subscription inactive' : 'subscription deleted');
+      await steps.abandon(
+        subscriptionId,
+        open.map((pick) => pick.deliveryId),
+        open.map((pick) => pick.attempt - 1),
+        subscription ? 'subscription inactive' : 'subscription deleted',
+      );
       return;
     }
     if (lost.length > 0) await engine.scheduleRetries(subscription.id, profile.name, lost);
@@ -122,7 +138,13 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
    * later part the job's lock is extended: a run that lost it (its worker paused past the lock, so BullMQ gave the
    * job to another run) stops here instead of sending the rest a second time.
    */
-  async function sendParts(subscription: Subscription, profile: ProviderProfile, slice: readonly Pick[], options: PartOptions, renewLock: () => Promise<void>): Promise<{ stalled: boolean }> {
+  async function sendParts(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    slice: readonly Pick[],
+    options: PartOptions,
+    renewLock: () => Promise<void>,
+  ): Promise<{ stalled: boolean }> {
     for (let start = 0; start < slice.length; start += PART_SIZE) {
       if (start > 0) await renewLock();
       const part = slice.slice(start, start + PART_SIZE);
@@ -134,7 +156,12 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
         if (event) items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
         else expired.push(pick);
       }
-      await steps.abandon(subscription.id, expired.map((pick) => pick.deliveryId), expired.map((pick) => pick.attempt - 1), 'event payload expired');
+      await steps.abandon(
+        subscription.id,
+        expired.map((pick) => pick.deliveryId),
+        expired.map((pick) => pick.attempt - 1),
+        'event payload expired',
+      );
       if ((await engine.runPart(subscription, profile, items, options)).stalled) return { stalled: true };
     }
     return { stalled: false };

@@ -63,7 +63,14 @@ export function createDeliverySteps(context: StepsContext) {
    * (docs/delivery.md, "How long a payload is kept"), and costs no write. `subscriptionLadderMs`: the subscription's
    * own ladder (retryLadderMs), when the caller has it.
    */
-  async function deferRest(job: Job<DeliveryJobData>, token: string | undefined, profile: string, deferred: number, waitMs: number, subscriptionLadderMs?: readonly number[]): Promise<never> {
+  async function deferRest(
+    job: Job<DeliveryJobData>,
+    token: string | undefined,
+    profile: string,
+    deferred: number,
+    waitMs: number,
+    subscriptionLadderMs?: readonly number[],
+  ): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
     if (waitMs > LAST_ATTEMPT_GRACE_MS / 2) {
       const ladderMs = subscriptionLadderMs ?? findProfile(profile)?.retryDelaysMs ?? [];

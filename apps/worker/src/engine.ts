@@ -287,7 +287,13 @@ export function createEngine(parts: EngineParts) {
     return { stalled, attempted: judged.map(({ item, judgement }) => ({ item, verdict: judgement.verdict })) };
   }
 
-  return { runPart, scheduleRetries, isCongested: (subscription: Subscription) => destination.isCongested(subscription) };
+  return {
+    runPart,
+    scheduleRetries,
+    isCongested: (subscription: Subscription) => destination.isCongested(subscription),
+    /** Where a retry job waits, before it reads or loads anything, while first attempts queue for its destination. */
+    firstAttemptsServed: (subscription: Subscription) => destination.firstAttemptsServed?.(subscription) ?? Promise.resolve(),
+  };
 }
 
 export type DeliveryEngine = ReturnType<typeof createEngine>;

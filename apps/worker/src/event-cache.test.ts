@@ -17,7 +17,19 @@ function storeOf(events: StoredEvent[], reads: string[][]): EventStore {
   } as unknown as EventStore;
 }
 
-const event = (id: string) => ({ id, tenant: 't', profile: 'standard', type: 'a.b', data: {}, occurred_at: '', received_at: '', actor: null, fields_changed: null, visible_to: null }) as StoredEvent;
+const event = (id: string) =>
+  ({
+    id,
+    tenant: 't',
+    profile: 'standard',
+    type: 'a.b',
+    data: {},
+    occurred_at: '',
+    received_at: '',
+    actor: null,
+    fields_changed: null,
+    visible_to: null,
+  }) as StoredEvent;
 
 describe('EventCache', () => {
   it('reads an event once when many groups ask for it at the same time, and hands them the same object', async () => {

@@ -10,7 +10,10 @@ export class EventCache {
    */
   private readonly loading = new Map<string, Promise<StoredEvent | null>>();
 
-  constructor(private readonly store: EventStore, private readonly capacity = 20_000) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly capacity = 20_000,
+  ) {}
 
   async getMany(ids: readonly string[]): Promise<Map<string, StoredEvent>> {
     const found = new Map<string, StoredEvent>();

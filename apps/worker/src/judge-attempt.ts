@@ -13,7 +13,16 @@ export interface JudgeParts {
  * The verdict on one sent attempt of `item`, for a single delivery (engine.ts) and for each member of a batch
  * (batch-attempt.ts), which passes one jitter draw for all its members.
  */
-export function judgeAttempt(parts: JudgeParts, subscription: Subscription, profile: ProviderProfile, item: AttemptItem, outcome: Exclude<SendOutcome, { kind: 'stalled' }>, sentAt: Date, final: boolean, random?: () => number): Judgement {
+export function judgeAttempt(
+  parts: JudgeParts,
+  subscription: Subscription,
+  profile: ProviderProfile,
+  item: AttemptItem,
+  outcome: Exclude<SendOutcome, { kind: 'stalled' }>,
+  sentAt: Date,
+  final: boolean,
+  random?: () => number,
+): Judgement {
   return judge({
     profile,
     subscription,

@@ -5,7 +5,10 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel, 'worker');
 const worker = await startWorker(config, logger);
 console.log(`metrics on http://127.0.0.1:${worker.metricsPort}`);
-logger.info({ roles: config.workerRoles, concurrency: config.deliveryConcurrency, partitions: config.workerPartitions, of_partitions: config.partitions }, 'worker started');
+logger.info(
+  { roles: config.workerRoles, concurrency: config.deliveryConcurrency, partitions: config.workerPartitions, of_partitions: config.partitions },
+  'worker started',
+);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

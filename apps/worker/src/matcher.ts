@@ -14,10 +14,15 @@ export function createMatcher(context: MatcherContext) {
     for (const event of events) context.eventCache.remember(event);
     const groups = groupBySubscription(events, (event) => context.index.match(event));
     const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining, kind) =>
-      (kind === 'batch' ? context.batches : context.backlog).add(subscriptionId, joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) }))),
+      (kind === 'batch' ? context.batches : context.backlog).add(
+        subscriptionId,
+        joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) })),
+      ),
     );
     for (const [profile, count] of result.enqueuedByProfile) context.metrics.deliveriesEnqueued.inc({ profile }, count);
-    await context.events.keepPayloadsUntil(payloadsToKeepLonger(groups, (profile) => context.events.payloadTtlSecondsOf(profile) * 1000, context.config.retryDelayScale));
+    await context.events.keepPayloadsUntil(
+      payloadsToKeepLonger(groups, (profile) => context.events.payloadTtlSecondsOf(profile) * 1000, context.config.retryDelayScale),
+    );
     return { groups: result.groups };
   };
 }
@@ -28,7 +33,11 @@ export function createMatcher(context: MatcherContext) {
  * The TTL an event was accepted with already covers its profile's ladder (EventStore.payloadTtlSecondsOf): only a
  * subscription's delay or its own longer ladder makes a write here.
  */
-export function payloadsToKeepLonger(groups: readonly FanOutGroup[], acceptedTtlMsOf: (profile: string) => number, scale: number): Array<{ id: string; untilMs: number }> {
+export function payloadsToKeepLonger(
+  groups: readonly FanOutGroup[],
+  acceptedTtlMsOf: (profile: string) => number,
+  scale: number,
+): Array<{ id: string; untilMs: number }> {
   const keepFor = new Map<string, { receivedAt: number; needMs: number }>();
   for (const { subscription, events } of groups) {
     const profile = findProfile(subscription.profile);

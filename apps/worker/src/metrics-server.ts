@@ -25,7 +25,11 @@ export async function startMetricsServer(port: number, registry: Registry, isRea
         })
         .catch(() => json(500, { error: 'metrics unavailable' }));
     } else if (path === '/healthz') json(200, { ok: true });
-    else if (path === '/readyz') isReady().then((ready) => json(ready ? 200 : 503, { ok: ready }), () => json(503, { ok: false }));
+    else if (path === '/readyz')
+      isReady().then(
+        (ready) => json(ready ? 200 : 503, { ok: ready }),
+        () => json(503, { ok: false }),
+      );
     else json(404, { error: 'not found' });
   });
   await new Promise<void>((resolve, reject) => {

@@ -16,7 +16,10 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     const filterTakes = subscription.filter ? compileEventFilter(subscription.filter) : () => true;
     const ids = new Set<string>();
     for (const status of ['failed', 'dead'] as const) {
-      for (let cursor: string | undefined, page; (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor })); ) {
+      for (
+        let cursor: string | undefined, page;
+        (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor }));
+      ) {
         for (const delivery of page.data) ids.add(delivery.id);
         if (!page.next_cursor) break;
         cursor = page.next_cursor;
@@ -32,7 +35,17 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       const items = records.flatMap((record) => {
         const event = record ? events.get(record.event_id) : undefined;
         if (!record || !event || !filterTakes(event)) return [];
-        return [{ deliveryId: record.id, eventId: record.event_id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: record.attempts, ordered: subscription.ordered === true }];
+        return [
+          {
+            deliveryId: record.id,
+            eventId: record.event_id,
+            subscriptionId: subscription.id,
+            profile: subscription.profile,
+            eventReceivedAt: Date.parse(event.received_at),
+            attempts: record.attempts,
+            ordered: subscription.ordered === true,
+          },
+        ];
       });
       await attemptAgainNow(context.queues.deliveriesFor, context.deliveries, items);
       done += chunk.length;
@@ -70,9 +83,19 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       // Deliveries already pending or climbing their ladder are on their way: sending them twice helps nobody.
       const toSend = chunk.flatMap((event, index) => {
         const status = states[index]?.status;
-        return status === 'pending' || status === 'failed' ? [] : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: Date.parse(event.received_at) }];
+        return status === 'pending' || status === 'failed'
+          ? []
+          : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: Date.parse(event.received_at) }];
       });
-      await redeliverAsGroup(context.queues.deliveriesFor(subscription.id), context.deliveries, `${data.operationId}:${offset}`, subscription.id, subscription.profile, toSend, subscription.ordered === true);
+      await redeliverAsGroup(
+        context.queues.deliveriesFor(subscription.id),
+        context.deliveries,
+        `${data.operationId}:${offset}`,
+        subscription.id,
+        subscription.profile,
+        toSend,
+        subscription.ordered === true,
+      );
       done += chunk.length;
       await operations.update(data.operationId, { done });
     }

@@ -40,7 +40,12 @@ export function createOrderedProcessor(context: DeliveryJobContext, engine: Deli
       else expired.push(deliveryIdFor(eventId, data.subscriptionId));
     }
     await backlog.add(data.subscriptionId, entries);
-    await steps.abandon(data.subscriptionId, expired, expired.map(() => 0), 'event payload expired');
+    await steps.abandon(
+      data.subscriptionId,
+      expired,
+      expired.map(() => 0),
+      'event payload expired',
+    );
   }
 
   /** Leaves the worker slot for `waitMs` keeping the turn, so no follower overtakes the head meanwhile. */
@@ -57,16 +62,27 @@ export function createOrderedProcessor(context: DeliveryJobContext, engine: Deli
       const state = states[index];
       return state && (state.status === 'pending' || state.status === 'failed') ? [{ id, attempts: state.attempts }] : [];
     });
-    await steps.abandon(subscriptionId, open.map((entry) => entry.id), open.map((entry) => entry.attempts), reason);
+    await steps.abandon(
+      subscriptionId,
+      open.map((entry) => entry.id),
+      open.map((entry) => entry.attempts),
+      reason,
+    );
   }
 
   /** One attempt of the head; returns once the head is finished (delivered, dead, or not sendable) and the next may go. */
-  async function sendHead(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryOrderedJobData, head: { member: string; eventId: string }): Promise<void> {
+  async function sendHead(
+    job: Job<DeliveryJobData>,
+    token: string | undefined,
+    data: DeliveryOrderedJobData,
+    head: { member: string; eventId: string },
+  ): Promise<void> {
     const { member, eventId } = head;
     const subscriptionId = data.subscriptionId;
     const subscription = await steps.loadSubscription(subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
-    if (!subscription || !profile || !subscription.active) return abandonBacklog(subscriptionId, subscription ? 'subscription inactive' : 'subscription deleted');
+    if (!subscription || !profile || !subscription.active)
+      return abandonBacklog(subscriptionId, subscription ? 'subscription inactive' : 'subscription deleted');
     const deliveryId = deliveryIdFor(eventId, subscriptionId);
     const [state] = await deliveries.states([deliveryId]);
     if (!state || state.status === 'delivered' || state.status === 'dead') return backlog.remove(subscriptionId, member);

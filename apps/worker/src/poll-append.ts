@@ -18,18 +18,33 @@ export interface PollAppendParts {
  * HTTP. Appending again what is already waiting adds nothing, so a part that runs twice hands over each message once.
  */
 export function createPollAppend({ pollLog, deliveries, logger }: PollAppendParts) {
-  return async function appendToPollLog(subscription: Subscription, profile: ProviderProfile, items: readonly AttemptItem[], signingKeys?: readonly SigningKeyPair[]): Promise<void> {
+  return async function appendToPollLog(
+    subscription: Subscription,
+    profile: ProviderProfile,
+    items: readonly AttemptItem[],
+    signingKeys?: readonly SigningKeyPair[],
+  ): Promise<void> {
     const now = new Date();
     const messages: Array<{ message: PollMessage; eventReceivedAt: number }> = [];
     const unbuildable: Array<{ id: string; subscriptionId: string; attempts: number }> = [];
     for (const item of items) {
       try {
         const request = buildRequest(profile, { deliveryId: item.deliveryId, event: item.event, subscription, attempt: item.attempt, signingKeys }, now);
-        const message = { id: item.deliveryId, event_id: item.event.id, type: item.event.type, timestamp: item.event.occurred_at, body: request.body, headers: request.headers };
+        const message = {
+          id: item.deliveryId,
+          event_id: item.event.id,
+          type: item.event.type,
+          timestamp: item.event.occurred_at,
+          body: request.body,
+          headers: request.headers,
+        };
         messages.push({ message, eventReceivedAt: Date.parse(item.event.received_at) });
       } catch (error) {
         unbuildable.push({ id: item.deliveryId, subscriptionId: subscription.id, attempts: item.attempt });
-        logger.warn({ subscription_id: subscription.id, delivery_id: item.deliveryId, error: error instanceof Error ? error.message : String(error) }, 'delivery dead: request not built');
+        logger.warn(
+          { subscription_id: subscription.id, delivery_id: item.deliveryId, error: error instanceof Error ? error.message : String(error) },
+          'delivery dead: request not built',
+        );
       }
     }
     await pollLog.append(subscription.id, messages);

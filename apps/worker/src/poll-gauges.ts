@@ -10,7 +10,12 @@ const CHUNK = 500;
  * age of the oldest, over every poll subscription the worker knows of — two series, not one per subscription (the
  * portal shows each endpoint's). Every worker reports the same fleet-wide figures: read them with max().
  */
-export function startPollGauges(index: SubscriptionIndex, pollLog: PollLog, metrics: Pick<HookfleetMetrics, 'pollBacklog' | 'pollOldestUnfetched'>, intervalMs = 5000): () => void {
+export function startPollGauges(
+  index: SubscriptionIndex,
+  pollLog: PollLog,
+  metrics: Pick<HookfleetMetrics, 'pollBacklog' | 'pollOldestUnfetched'>,
+  intervalMs = 5000,
+): () => void {
   return refreshEvery(intervalMs, async () => {
     const ids = [...index.all()].filter((subscription) => subscription.destination?.type === 'poll').map((subscription) => subscription.id);
     let messages = 0;

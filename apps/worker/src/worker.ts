@@ -2,8 +2,36 @@ import { Worker } from 'bullmq';
 import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
 import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
-import { createQueueConnection, createQueues, createReadinessProbe, deliveryQueuePlace, queueList, EVENTS_QUEUE, OPERATIONS_QUEUE, sharedQueuePlace, startQueueGauges, type DeliveryJobData, type MatchJobData, type OperationJobData } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EndpointHealth, Keys, OperationStore, OrderedBacklog, BatchBacklog, PollLog, pollLogOptionsFor, RateLimiter, StoreWriteHealth, SubscriptionIndex, SubscriptionStore } from '@hookfleet/store';
+import {
+  createQueueConnection,
+  createQueues,
+  createReadinessProbe,
+  deliveryQueuePlace,
+  queueList,
+  EVENTS_QUEUE,
+  OPERATIONS_QUEUE,
+  sharedQueuePlace,
+  startQueueGauges,
+  type DeliveryJobData,
+  type MatchJobData,
+  type OperationJobData,
+} from '@hookfleet/queue';
+import {
+  connectRedis,
+  DeliveryStore,
+  EventStore,
+  EndpointHealth,
+  Keys,
+  OperationStore,
+  OrderedBacklog,
+  BatchBacklog,
+  PollLog,
+  pollLogOptionsFor,
+  RateLimiter,
+  StoreWriteHealth,
+  SubscriptionIndex,
+  SubscriptionStore,
+} from '@hookfleet/store';
 import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
@@ -16,7 +44,6 @@ import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 import { createDestinations } from './destinations.js';
-
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
 export const LOCK_DURATION_MS = 6_000;
@@ -39,12 +66,21 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   // While Redis is away or refuses writes every job and command fails the same way: one line per interval, with a count.
   const errorLog = createRepeatedErrorLog(logger);
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
-  const queues = createQueues(connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
+  const queues = createQueues(
+    connection,
+    config.prefix,
+    (error) => errorLog.log('warn', 'queue connection error', error),
+    config.partitions,
+    config.retryDelayScale,
+  );
   const subscriptions = new SubscriptionStore(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => errorLog.log('error', 'subscription index poll failed', error) });
   const events = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
-  const lastAttemptSeconds = Math.max(...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale }))) / 1000;
+  const lastAttemptSeconds =
+    Math.max(
+      ...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale })),
+    ) / 1000;
   const retentionTtl = Math.ceil(Math.max(events.payloadTtlSeconds, 48 * 3600, lastAttemptSeconds));
   let stopping = false;
   const transport = new DeliveryTransport({
@@ -82,9 +118,21 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   if (config.workerRoles.includes('matcher')) {
     const events = sharedQueuePlace(config.prefix, EVENTS_QUEUE, config.partitions);
     const operations = sharedQueuePlace(config.prefix, OPERATIONS_QUEUE, config.partitions);
-    workers.push(new Worker<MatchJobData>(events.name, waitOutStoreErrors(createMatcher(context), storeWaits), { ...workerOptions, prefix: events.prefix, concurrency: 8 }));
+    workers.push(
+      new Worker<MatchJobData>(events.name, waitOutStoreErrors(createMatcher(context), storeWaits), {
+        ...workerOptions,
+        prefix: events.prefix,
+        concurrency: 8,
+      }),
+    );
     // Recover and replay run beside matching: both read events and subscriptions and add delivery jobs.
-    workers.push(new Worker<OperationJobData>(operations.name, waitOutStoreErrors(createOperationProcessor(context, new OperationStore(redis, keys)), storeWaits), { ...workerOptions, prefix: operations.prefix, concurrency: 2 }));
+    workers.push(
+      new Worker<OperationJobData>(operations.name, waitOutStoreErrors(createOperationProcessor(context, new OperationStore(redis, keys)), storeWaits), {
+        ...workerOptions,
+        prefix: operations.prefix,
+        concurrency: 2,
+      }),
+    );
   }
   if (config.workerRoles.includes('delivery')) {
     const processDelivery = waitOutStoreErrors(createDeliveryProcessor(context), storeWaits);
@@ -118,7 +166,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     stopQueueGauges();
     stopPollGauges();
   };
-  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
+  const readiness = createReadinessProbe(
+    () => redis.ping(),
+    queueList(queues),
+    undefined,
+    () => writeHealth.probe(),
+  );
   const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
 
   return {

@@ -38,4 +38,9 @@ export interface Destination {
   send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome>;
   /** True while more work for `target` would only wait (it is saturated and not progressing): its jobs step aside. */
   isCongested(target: DestinationTarget): boolean;
+  /**
+   * Resolves once no first attempt waits for `target`'s slots (at once when none does, and within a bounded hold):
+   * where a retry job waits before it prepares anything. Absent: retries never wait for it.
+   */
+  firstAttemptsServed?(target: DestinationTarget): Promise<void>;
 }

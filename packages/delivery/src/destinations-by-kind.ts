@@ -33,6 +33,10 @@ export class DestinationsByKind implements Destination {
   isCongested(target: DestinationTarget): boolean {
     return this.kinds[destinationType(target)]?.isCongested(target) ?? false;
   }
+
+  firstAttemptsServed(target: DestinationTarget): Promise<void> {
+    return this.kinds[destinationType(target)]?.firstAttemptsServed?.(target) ?? Promise.resolve();
+  }
 }
 
 /** A broker connection unused this long is closed (docs/delivery.md, "Broker destinations"). */

@@ -23,4 +23,8 @@ export class HttpDestination implements Destination {
   isCongested(target: DestinationTarget): boolean {
     return this.transport.isCongested(target.url);
   }
+
+  firstAttemptsServed(target: DestinationTarget): Promise<void> {
+    return this.transport.firstAttemptsServed(target.url);
+  }
 }

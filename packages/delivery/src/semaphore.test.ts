@@ -52,6 +52,34 @@ describe('slots: first attempts before retries', () => {
     expect(granted).toEqual(['first a', 'retry']);
   });
 
+  it('tells a retry job when no first attempt waits any more: at once when none does, else when the last is served', async () => {
+    const semaphore = new Semaphore(1);
+    let served = false;
+    await semaphore.firstAttemptsServed();
+    semaphore.tryAcquire();
+    queue(semaphore, [
+      ['first a', 'first'],
+      ['first b', 'first'],
+    ]);
+    void semaphore.firstAttemptsServed().then(() => (served = true));
+    semaphore.release();
+    await settle();
+    expect(served).toBe(false);
+    semaphore.release();
+    await settle();
+    expect(served).toBe(true);
+  });
+
+  it('holds a retry job no longer than asked, even while first attempts keep waiting', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    queue(semaphore, [['first', 'first']]);
+    const started = Date.now();
+    await semaphore.firstAttemptsServed(50);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(semaphore.queued).toBe(1);
+  });
+
   it('turns every waiter away, retries included', async () => {
     const slots = new KeyedSemaphore(1);
     slots.tryAcquire('o');

@@ -64,6 +64,8 @@ export class Semaphore {
   private available: number;
   private readonly waiting = new WaitQueue<Waiter>();
   private readonly retries = new WaitQueue<HeldRetry>();
+  /** Callers of firstAttemptsServed, told when no first attempt waits any more. */
+  private turns: Array<() => void> = [];
 
   constructor(
     readonly capacity: number,
@@ -91,6 +93,31 @@ export class Semaphore {
     const next = this.nextWaiter();
     if (next) next(true);
     else this.available += 1;
+    if (this.turns.length > 0 && this.waiting.length === 0) this.endTurns();
+  }
+
+  /**
+   * Resolves once no first attempt waits here, at once when none does, and after `maxWaitMs` at the latest: a retry
+   * job calls it before it reads and loads anything, so that on a busy endpoint its work waits whole, not each of its
+   * deliveries half-prepared in the slot queue.
+   */
+  firstAttemptsServed(maxWaitMs: number = RETRY_HOLD_MAX_MS): Promise<void> {
+    if (this.waiting.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, maxWaitMs);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.turns.push(done);
+    });
+  }
+
+  private endTurns(): void {
+    const turns = this.turns;
+    this.turns = [];
+    for (const done of turns) done();
   }
 
   /** A first attempt's turn, unless none waits or the oldest retry has been held back long enough. */
@@ -111,6 +138,7 @@ export class Semaphore {
       next.waiter(false);
       count += 1;
     }
+    this.endTurns();
     return count;
   }
 
@@ -153,6 +181,11 @@ export class KeyedSemaphore {
     if (!semaphore) return;
     semaphore.release();
     this.dropIfIdle(key, semaphore);
+  }
+
+  /** Resolves once no first attempt waits for this key (Semaphore.firstAttemptsServed). */
+  firstAttemptsServed(key: string, maxWaitMs?: number): Promise<void> {
+    return this.semaphores.get(key)?.firstAttemptsServed(maxWaitMs) ?? Promise.resolve();
   }
 
   /** Turns away everyone waiting for this key; returns how many. */

@@ -243,6 +243,17 @@ export class DeliveryTransport {
     return this.originSlots.inUseFor(origin) >= this.perOriginConcurrency && this.isStalled(origin, performance.now());
   }
 
+  /** Resolves once no first attempt waits for this URL's origin here, or after RETRY_HOLD_MAX_MS (semaphore.ts). */
+  firstAttemptsServed(targetUrl: string): Promise<void> {
+    let origin: string;
+    try {
+      origin = this.targetOf(targetUrl).origin;
+    } catch {
+      return Promise.resolve();
+    }
+    return this.originSlots.firstAttemptsServed(origin);
+  }
+
   /** Slots held now by requests to slow and unknown origins (the share's use), for tests and gauges. */
   get slowOriginSlotsInUse(): number {
     return this.pace.inUse;
