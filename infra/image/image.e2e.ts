@@ -26,6 +26,11 @@ async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** A shell script run in a throwaway container of the image (its entrypoint replaced by sh). */
+function shInImage(script: string): Promise<string> {
+  return docker('run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', script);
+}
+
 /** A receiver on 127.0.0.1: `/slow` answers after SLOW_ANSWER_MS; it records each request when it arrives and when answered. */
 class Receiver {
   readonly arrived: string[] = [];
@@ -150,27 +155,15 @@ describe(`the image ${IMAGE}`, () => {
     const devOnly = new Set(Object.entries(lockfile.packages).flatMap(([path, entry]) => (entry.dev && path.includes('node_modules/') ? [path] : [])));
     expect(devOnly).toContain('node_modules/vite');
     const installed = (
-      await docker(
-        'run',
-        '--rm',
-        '--entrypoint',
-        'sh',
-        IMAGE,
-        '-c',
+      await shInImage(
         'cd /app && for dir in node_modules apps/*/node_modules packages/*/node_modules; do [ -d "$dir" ] && find "$dir" -mindepth 1 -maxdepth 2 ! -name ".*"; done; true',
       )
     ).split('\n');
     expect(installed).toContain('node_modules/express');
     expect(installed).toContain('apps/api/node_modules/ajv');
     expect(installed.filter((path) => devOnly.has(path))).toEqual([]);
-    const sources = await docker(
-      'run',
-      '--rm',
-      '--entrypoint',
-      'sh',
-      IMAGE,
-      '-c',
-      // Our own sources and tests only: a dependency may ship its TypeScript sources beside its compiled code (ajv does).
+    // Our own sources and tests only: a dependency may ship its TypeScript sources beside its compiled code (ajv does).
+    const sources = await shInImage(
       'cd /app && find apps packages -name node_modules -prune -o \\( -name "*.ts" ! -name "*.d.ts" -o -name test -type d \\) -print',
     );
     expect(sources).toBe('');

@@ -3,18 +3,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Queue, Worker } from 'bullmq';
 import { groupRetries } from '@hookfleet/queue';
-import { deleteKeys, testQueueConnection, testQueuePrefix, testRedisTarget } from '../../../test/redis.js';
+import { queueFixture } from '../../../test/queue-fixture.js';
 import { waitFor } from '../../../test/wait.js';
 
 describe('retry jobs behind first attempts', () => {
-  const prefix = testQueuePrefix(`tprio${Date.now().toString(36)}`);
-  const connection = testQueueConnection();
-  const opened: Array<Queue | Worker> = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((each) => each.close()));
-    await connection.close();
-    await deleteKeys(testRedisTarget(), prefix);
-  });
+  const fixture = queueFixture('tprio');
+  const { prefix, connection, opened } = fixture;
+  afterAll(() => fixture.close());
 
   it('a worker takes waiting group jobs before due retry jobs, whichever was added first', async () => {
     const queue = new Queue('deliveries', { connection: connection.connection, prefix });

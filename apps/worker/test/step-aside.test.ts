@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { moveToDelayedUnrenewed } from '../src/step-aside.js';
-import { deleteKeys, testQueueConnection, testQueuePrefix, testRedisTarget } from '../../../test/redis.js';
+import { queueFixture } from '../../../test/queue-fixture.js';
 import { waitFor } from '../../../test/wait.js';
 
 /** A short lock: BullMQ renews every 100 ms (a quarter of it). */
@@ -11,14 +11,9 @@ const LOCK_MS = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a job stepping aside', () => {
-  const prefix = testQueuePrefix(`tstep${Date.now().toString(36)}`);
-  const connection = testQueueConnection();
-  const opened: Array<Queue | Worker> = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((each) => each.close()));
-    await connection.close();
-    await deleteKeys(testRedisTarget(), prefix);
-  });
+  const fixture = queueFixture('tstep');
+  const { prefix, connection, opened } = fixture;
+  afterAll(() => fixture.close());
 
   /**
    * Runs one job that steps aside once through `move` and then, still in its processor, outlives a few renewal
