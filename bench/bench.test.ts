@@ -100,7 +100,12 @@ describe('arrivals at the receiver', () => {
   };
 
   it('counts first attempts, the successful ones and when the last came', () => {
-    expect(firstAttemptSummary(dump)).toEqual({ unique: 3, okFirst: 2, failedFirst: 1, lastFirstAt: 12, lastOkFirstAt: 12 });
+    expect(firstAttemptSummary(dump)).toEqual({ unique: 3, okFirst: 2, failedFirst: 1, lastFirstAt: 12, lastOkFirstAt: 12, retriesOverlapping: 0 });
+  });
+
+  it('counts the retries that arrived before the last first attempt (those overlapped the first attempts)', () => {
+    const overlapping = { ids: ['a', 'a', 'b', 'a'], times: Float64Array.from([1, 2, 3, 4]), okFlags: Uint8Array.from([0, 0, 1, 1]) };
+    expect(firstAttemptSummary(overlapping)).toMatchObject({ unique: 2, lastFirstAt: 3, retriesOverlapping: 1 });
   });
 
   it('finds each id’s first successful arrival', () => {
