@@ -1,10 +1,12 @@
-import { Agent, util, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
-import { describeFailure, isTimeout } from './failure-message.js';
+import { failureResult, ResponseResult, stalledResult, type SendResult } from './send-result.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
 import { SlowOriginShare } from './slow-origins.js';
 import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
+
+export type { SendKind, SendResult } from './send-result.js';
 
 /** An origin with a full backlog and no answer for this long is congested. */
 const STALLED_ORIGIN_MS = 500;
@@ -34,9 +36,6 @@ export interface TransportOptions {
   userAgent: string;
 }
 
-/** `stalled`: not sent — the endpoint's slots are full and none of its requests ended for a while. */
-export type SendKind = 'response' | 'timeout' | 'error' | 'stalled';
-
 interface Target {
   url: URL;
   origin: string;
@@ -54,15 +53,6 @@ export interface OutgoingRequest {
   headers: Record<string, string>;
   /** The whole-request timeout of this attempt (a subscription's `timeout_ms`); absent: the transport's. */
   timeoutMs?: number;
-}
-
-export interface SendResult {
-  kind: SendKind;
-  statusCode: number | null;
-  headers: Record<string, string | string[] | undefined>;
-  responseBody: string;
-  error: string | null;
-  durationMs: number;
 }
 
 /** undici with keep-alive per origin, a whole-request timeout, no redirects, and the SSRF guard at connect time. */
@@ -175,15 +165,9 @@ export class DeliveryTransport {
       }
     });
     const durationMs = performance.now() - started;
-    if (collected.ok) return responseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs);
-    return {
-      kind: isTimeout(collected.error) ? 'timeout' : 'error',
-      statusCode: null,
-      headers: {},
-      responseBody: '',
-      error: describeFailure(collected.error, origin),
-      durationMs,
-    };
+    return collected.ok
+      ? new ResponseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs)
+      : failureResult(collected.error, origin, durationMs);
   }
 
   /** isCongested's bookkeeping: a request starting on an idle origin, or any request ending, is progress. */
@@ -276,35 +260,4 @@ export class DeliveryTransport {
     this.deadlines.close();
     await this.agent.close();
   }
-}
-
-function stalledResult(): SendResult {
-  return { kind: 'stalled', statusCode: null, headers: {}, responseBody: '', error: 'endpoint stalled', durationMs: 0 };
-}
-
-/**
- * A response's result; its headers are parsed from the raw ones only if someone reads them (most never do). A class,
- * not an object literal with a getter: a literal's own accessor made each result a slow dictionary-mode object (1 µs a
- * delivery in the worker's profile).
- */
-class ResponseResult implements SendResult {
-  readonly kind = 'response';
-  readonly error = null;
-  private parsedHeaders: Record<string, string | string[]> | undefined;
-
-  constructor(
-    readonly statusCode: number,
-    private readonly rawHeaders: Buffer[],
-    readonly responseBody: string,
-    readonly durationMs: number,
-  ) {}
-
-  get headers(): Record<string, string | string[]> {
-    this.parsedHeaders ??= util.parseHeaders(this.rawHeaders);
-    return this.parsedHeaders;
-  }
-}
-
-function responseResult(statusCode: number, rawHeaders: Buffer[], responseBody: string, durationMs: number): SendResult {
-  return new ResponseResult(statusCode, rawHeaders, responseBody, durationMs);
 }
