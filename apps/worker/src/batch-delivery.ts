@@ -15,7 +15,8 @@ const WAIT_IN_PLACE_MAX_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Batching subscriptions (docs/delivery.md, "Batches"): each job adds its deliveries to the subscription's batch
+ * Batching subscriptions (docs/delivery.md, "Batches"): a job's first run sends the full batches its own deliveries
+ * make at once; the rest it adds to the subscription's batch
  * backlog, then, if it can take the subscription's turn, cuts batches from the backlog's oldest entries: a full batch
  * at once, a partial one when its first member has waited `max_wait_ms`. A job that finds the turn taken ends at
  * once (the holder sends what it added, as for ordered subscriptions). Members leave the backlog only after their
@@ -33,23 +34,59 @@ export function createBatchProcessor(
   // job whose worker died (that job takes its turn back).
   const leaseMs = 2 * Math.max(15_000, config.deliveryTimeoutMs, MAX_TIMEOUT_MS);
 
-  async function addToBacklog(data: DeliveryBatchJobData): Promise<void> {
-    if (data.added) return;
-    const events = await context.eventCache.getMany(data.eventIds);
+  async function addToBacklog(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
+    const events = await context.eventCache.getMany(eventIds);
     await batches.add(
-      data.subscriptionId,
-      data.eventIds.flatMap((eventId) => {
+      subscriptionId,
+      eventIds.flatMap((eventId) => {
         const event = events.get(eventId);
         return event ? [{ eventId, receivedAt: Date.parse(event.received_at) }] : [];
       }),
     );
-    const expired = data.eventIds.filter((eventId) => !events.has(eventId)).map((eventId) => deliveryIdFor(eventId, data.subscriptionId));
+    const expired = eventIds.filter((eventId) => !events.has(eventId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
     await steps.abandon(
-      data.subscriptionId,
+      subscriptionId,
       expired,
       expired.map(() => 0),
       'event payload expired',
     );
+  }
+
+  /**
+   * A job's first run sends the full batches its own deliveries make at once, without the backlog: they need no
+   * waiting and no other job can cut them (they were never in the backlog), so the backlog's writes, reads, turn and
+   * state reads are spared. Returns the event ids left for the backlog: the remainder under `max_events`, or all of
+   * them when anything is in the way (a worker stopping, no grant from the limiter or the endpoint's pause, a stalled
+   * endpoint): the backlog path reads their states and sends only what is still pending.
+   */
+  async function sendOwnFullBatches(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryBatchJobData): Promise<readonly string[]> {
+    const subscription = await steps.loadSubscription(data.subscriptionId);
+    const profile = subscription ? findProfile(subscription.profile) : undefined;
+    const maxEvents = subscription?.batch?.max_events ?? 0;
+    const full = maxEvents > 0 ? Math.floor(data.eventIds.length / maxEvents) : 0;
+    if (!subscription || !profile || !subscription.active || full === 0 || context.isStopping()) return data.eventIds;
+    // One POST is one request against the rate limit, as in the backlog path.
+    const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit ?? null, full);
+    if (grant.granted === 0) return data.eventIds;
+    const own = data.eventIds.slice(0, grant.granted * maxEvents);
+    const events = await context.eventCache.getMany(own);
+    const items: AttemptItem[] = [];
+    const expired: string[] = [];
+    for (const eventId of own) {
+      const event = events.get(eventId);
+      const deliveryId = deliveryIdFor(eventId, subscription.id);
+      if (event) items.push({ deliveryId, event, attempt: 1 });
+      else expired.push(deliveryId);
+    }
+    await steps.abandon(
+      subscription.id,
+      expired,
+      expired.map(() => 0),
+      'event payload expired',
+    );
+    await holdLock(job, token);
+    if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return data.eventIds;
+    return data.eventIds.slice(own.length);
   }
 
   /** Leaves the worker slot until `at`, keeping the turn, so no other job cuts a batch meanwhile. */
@@ -108,7 +145,13 @@ export function createBatchProcessor(
   return async function processBatch(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryBatchJobData): Promise<void> {
     const owner = job.id as string;
     const subscriptionId = data.subscriptionId;
-    await addToBacklog(data);
+    if (!data.added) {
+      // A re-run (the job failed, or its worker died) may find some of its own batches sent: all of it goes through
+      // the backlog, which sends only what is still pending.
+      const rest = job.attemptsStarted <= 1 ? await sendOwnFullBatches(job, token, data) : data.eventIds;
+      if (rest.length === 0) return;
+      await addToBacklog(subscriptionId, rest);
+    }
     if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
     for (;;) {
       const subscription = await steps.loadSubscription(subscriptionId);

@@ -50,7 +50,7 @@ export interface WorkerContext {
 }
 
 /** What the matcher role uses (matcher.ts). */
-export type MatcherContext = Pick<WorkerContext, 'config' | 'index' | 'events' | 'eventCache' | 'deliveries' | 'queues' | 'backlog' | 'batches' | 'metrics'>;
+export type MatcherContext = Pick<WorkerContext, 'config' | 'index' | 'events' | 'eventCache' | 'deliveries' | 'queues' | 'backlog' | 'metrics'>;
 
 /** What the delivery engine is built from (delivery-steps.ts, engineFor): the engine itself takes only EngineParts. */
 export type EngineContext = Pick<

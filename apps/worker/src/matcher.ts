@@ -13,8 +13,8 @@ export function createMatcher(context: MatcherContext) {
     const events = loaded.filter((event): event is StoredEvent => event !== null);
     for (const event of events) context.eventCache.remember(event);
     const groups = groupBySubscription(events, (event) => context.index.match(event));
-    const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining, kind) =>
-      (kind === 'batch' ? context.batches : context.backlog).add(
+    const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining) =>
+      context.backlog.add(
         subscriptionId,
         joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) })),
       ),

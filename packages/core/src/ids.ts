@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Random bytes are drawn from the CSPRNG this many at a time: one call per id was 4 % of the ingest hot path. */
 const RANDOM_POOL_BYTES = 4096;
@@ -21,9 +21,13 @@ export function newId(prefix: 'evt' | 'sub' | 'ten' | 'op' | 'key'): string {
   return `${prefix}_${time}${randomHex(8)}`;
 }
 
-/** The same (event, subscription) pair always yields the same delivery id, so re-runs and replays add nothing twice. */
+/**
+ * The same (event, subscription) pair always yields the same delivery id, so re-runs and replays add nothing twice.
+ * One-shot `hash`: a delivery's id is computed twice on its way (matcher, delivery job), and a Hash object per call
+ * cost 1.0 µs against 0.4 µs.
+ */
 export function deliveryIdFor(eventId: string, subscriptionId: string): string {
-  return `dlv_${createHash('sha256').update(eventId).update('\0').update(subscriptionId).digest('base64url').slice(0, 24)}`;
+  return `dlv_${hash('sha256', `${eventId}\0${subscriptionId}`, 'base64url').slice(0, 24)}`;
 }
 
 export function randomSecret(bytes = 24): string {
@@ -31,5 +35,5 @@ export function randomSecret(bytes = 24): string {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }

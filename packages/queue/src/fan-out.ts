@@ -10,10 +10,7 @@ export interface FanOutGroup {
 }
 
 /** Groups each event's matching subscriptions into one group per subscription, events in arrival order. */
-export function groupBySubscription(
-  events: readonly StoredEvent[],
-  match: (event: StoredEvent) => readonly Subscription[],
-): FanOutGroup[] {
+export function groupBySubscription(events: readonly StoredEvent[], match: (event: StoredEvent) => readonly Subscription[]): FanOutGroup[] {
   const groups = new Map<string, FanOutGroup>();
   for (const event of events) {
     for (const subscription of match(event)) {
@@ -61,10 +58,12 @@ export async function fanOut(
   deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>,
   retryDelayScale: number,
   /**
-   * Puts an ordered (or batching) subscription's new deliveries in its backlog, after their records exist and before
-   * their job does: once the matcher job has finished, its events wait in the backlog (matchedUpTo relies on it).
+   * Puts an ordered subscription's new deliveries in its backlog, after their records exist and before their job
+   * does: once the matcher job has finished, its events wait in the backlog (matchedUpTo relies on it). A batching
+   * subscription's job sends its own full batches at once and adds only the rest to its batch backlog
+   * (apps/worker/src/batch-delivery.ts): no order to keep, so nothing to write here.
    */
-  joinBacklog?: (subscriptionId: string, events: readonly StoredEvent[], kind: 'ordered' | 'batch') => Promise<void>,
+  joinBacklog?: (subscriptionId: string, events: readonly StoredEvent[]) => Promise<void>,
 ): Promise<FanOutResult> {
   const plans = groups.map((group) => ({
     group,
@@ -73,7 +72,14 @@ export async function fanOut(
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
   // One addBulk per partition queue (a single one when the queues are not partitioned).
-  const jobsByQueue = new Map<Queue<DeliveryJobData>, Array<{ name: string; data: DeliveryGroupJobData | DeliveryOrderedJobData | DeliveryBatchJobData; opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES }>>();
+  const jobsByQueue = new Map<
+    Queue<DeliveryJobData>,
+    Array<{
+      name: string;
+      data: DeliveryGroupJobData | DeliveryOrderedJobData | DeliveryBatchJobData;
+      opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES;
+    }>
+  >();
   let groupCount = 0;
   let offset = 0;
   for (const { group, deliveries } of plans) {
@@ -90,13 +96,15 @@ export async function fanOut(
     let jobs = jobsByQueue.get(queue);
     if (!jobs) jobsByQueue.set(queue, (jobs = []));
     groupCount += 1;
-    // An ordered subscription's group joins its backlog instead of going out in parallel; a batching one's waits
-    // in its batch backlog for the rest of its batch.
+    // An ordered subscription's group joins its backlog instead of going out in parallel.
     const kind = jobKindOf(group.subscription);
-    const added = kind !== 'group' && joinBacklog !== undefined;
+    const added = kind === 'ordered' && joinBacklog !== undefined;
     if (added) {
       const joining = new Set(eventIds);
-      await joinBacklog(group.subscription.id, group.events.filter((event) => joining.has(event.id)), kind);
+      await joinBacklog(
+        group.subscription.id,
+        group.events.filter((event) => joining.has(event.id)),
+      );
     }
     jobs.push({
       name: kind,
