@@ -5,7 +5,7 @@ import { EventCache } from './event-cache.js';
 
 function storeOf(events: StoredEvent[], reads: string[][]): EventStore {
   return {
-    async getMany(ids: readonly string[]) {
+    async getManyForDelivery(ids: readonly string[]) {
       reads.push([...ids]);
       await new Promise((resolve) => setTimeout(resolve, 5));
       // A new object per read, as JSON.parse gives.
@@ -47,7 +47,7 @@ describe('EventCache', () => {
   it('passes a failed read to every caller waiting on it, and tries again next time', async () => {
     let fail = true;
     const store = {
-      async getMany(ids: readonly string[]) {
+      async getManyForDelivery(ids: readonly string[]) {
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (fail) throw new Error('redis away');
         return ids.map((id) => event(id));

@@ -7,8 +7,10 @@ export class EventCache {
   /**
    * Reads in progress, by event id: the group jobs of one event's many subscriptions start together, and without
    * this each read and parsed the payload itself (1,000 subscriptions × 4 KB: 8,650 copies of 50 payloads alive at once).
+   * One read's promise is shared by all the ids it loads (each id knows its place in it): a promise per id was a
+   * matcher job's 500 promises and closures for one round trip.
    */
-  private readonly loading = new Map<string, Promise<StoredEvent | null>>();
+  private readonly loading = new Map<string, { read: Promise<Array<StoredEvent | null>>; index: number }>();
 
   constructor(
     private readonly store: EventStore,
@@ -18,36 +20,36 @@ export class EventCache {
   async getMany(ids: readonly string[]): Promise<Map<string, StoredEvent>> {
     const found = new Map<string, StoredEvent>();
     const missing: string[] = [];
-    const waiting: Array<[string, Promise<StoredEvent | null>]> = [];
+    let others: Array<[string, { read: Promise<Array<StoredEvent | null>>; index: number }]> | undefined;
     for (const id of ids) {
       const event = this.entries.get(id);
       if (event) found.set(id, event);
       else {
         const load = this.loading.get(id);
-        if (load) waiting.push([id, load]);
+        if (load) (others ??= []).push([id, load]);
         else missing.push(id);
       }
     }
     if (missing.length > 0) {
-      const loaded = this.store.getMany(missing).then((events) => {
-        for (const event of events) if (event) this.remember(event);
-        return events;
-      });
-      missing.forEach((id, index) => {
-        const one = loaded.then((events) => events[index] ?? null);
-        this.loading.set(id, one);
-        waiting.push([id, one]);
-      });
-      const forget = () => {
-        for (const id of missing) this.loading.delete(id);
-      };
-      loaded.then(forget, forget);
+      const read = this.store.getManyForDelivery(missing);
+      missing.forEach((id, index) => this.loading.set(id, { read, index }));
+      try {
+        const events = await read;
+        events.forEach((event, index) => {
+          if (!event) return;
+          this.remember(event);
+          found.set(missing[index] as string, event);
+        });
+      } finally {
+        for (const id of missing) if (this.loading.get(id)?.read === read) this.loading.delete(id);
+      }
     }
-    const events = await Promise.all(waiting.map(([, load]) => load));
-    waiting.forEach(([id], index) => {
-      const event = events[index];
-      if (event) found.set(id, event);
-    });
+    if (others) {
+      for (const [id, { read, index }] of others) {
+        const event = (await read)[index];
+        if (event) found.set(id, event);
+      }
+    }
     return found;
   }
 

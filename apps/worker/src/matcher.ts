@@ -9,7 +9,7 @@ export function createMatcher(context: MatcherContext) {
   return async function matchEvents(job: Job<MatchJobData>): Promise<{ groups: number }> {
     // A subscription created a moment before its first event must not be missed: catch up first.
     await context.index.refresh();
-    const loaded = await context.events.getMany(job.data.eventIds);
+    const loaded = await context.events.getManyForDelivery(job.data.eventIds);
     const events = loaded.filter((event): event is StoredEvent => event !== null);
     for (const event of events) context.eventCache.remember(event);
     const groups = groupBySubscription(events, (event) => context.index.match(event));

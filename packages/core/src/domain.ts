@@ -22,6 +22,11 @@ export interface StoredEvent {
   actor: { id: string | number } | null;
   fields_changed: string[] | null;
   visible_to: Array<string | number> | null;
+  /**
+   * The data as the JSON text it is stored as, when a delivery worker loaded the event (store/stored-event-json.ts):
+   * a body that carries `data` unchanged splices it instead of serialising `data` again.
+   */
+  readonly dataJson?: string;
 }
 
 export interface Subscription {

@@ -5,7 +5,7 @@ export * from './retry-delay.js';
 export * from './subscription-ladder.js';
 export * from './payload-lifetime.js';
 export * from './registry.js';
-export { standardProfile } from './standard/index.js';
+export { standardBody, standardProfile } from './standard/index.js';
 export { signStandardWebhook } from './standard/signature.js';
 export { paymoProfile } from './paymo/index.js';
 export { paymoSignature } from './paymo/signature.js';

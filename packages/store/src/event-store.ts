@@ -3,6 +3,7 @@ import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
+import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import type { Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 
@@ -123,13 +124,13 @@ export class EventStore {
       events.forEach((event, index) => {
         keysAndArgs[index * 2] = this.keys.dedupe(event.id);
         keysAndArgs[index * 2 + 1] = this.keys.event(event.id);
-        keysAndArgs[argsAt + 3 + index * 2] = JSON.stringify(event);
+        keysAndArgs[argsAt + 3 + index * 2] = eventJson(event);
         keysAndArgs[argsAt + 4 + index * 2] = this.payloadTtlSecondsOf(event.profile);
       });
       pipeline.hookfleetAcceptEvents(argsAt, ...keysAndArgs);
     } else {
       for (const event of events) {
-        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), JSON.stringify(event));
+        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), eventJson(event));
       }
     }
     const byTenant = new Map<string, Array<number | string>>();
@@ -161,6 +162,12 @@ export class EventStore {
   async getMany(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
     const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
     return raws.map((raw) => (raw ? (JSON.parse(raw) as StoredEvent) : null));
+  }
+
+  /** For a delivery worker: each event's data left as its stored JSON text until read (stored-event-json.ts). */
+  async getManyForDelivery(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
+    const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
+    return raws.map((raw) => (raw ? loadedForDelivery(raw) : null));
   }
 
   /**

@@ -6,6 +6,7 @@ export * from './tenant-store.js';
 export * from './subscription-store.js';
 export * from './subscription-index.js';
 export * from './event-store.js';
+export * from './stored-event-json.js';
 export * from './delivery-store.js';
 export * from './bookkeeping-store.js';
 export { Redis, Cluster } from 'ioredis';

@@ -5,7 +5,7 @@ import { gigapaySignature } from './signature.js';
 
 /** The object that triggered the event, as the producer sent it (no envelope), signed in `Gigapay-Signature`. */
 export function buildGigapayRequest({ event, subscription, now }: DeliveryRequestContext): BuiltRequest {
-  const body = JSON.stringify(event.data);
+  const body = event.dataJson ?? JSON.stringify(event.data);
   const headers: Record<string, string> = {};
   if (subscription.secret) headers['Gigapay-Signature'] = gigapaySignature(subscription.secret, body, now);
   return { body, headers };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR, MINUTE, SECOND } from '../retry-ladder.js';
-import type { DisabledReason, SigningKeyPair, Subscription } from '@hookfleet/core';
+import type { DisabledReason, SigningKeyPair, StoredEvent, Subscription } from '@hookfleet/core';
 import type { AttemptOutcome, Bookkeeping, BookkeepingEffect, ProviderProfile } from '../profile.js';
 import { signStandardWebhook, standardSecretProblem } from './signature.js';
 import { signingSecrets } from '../signing-secrets.js';
@@ -50,6 +50,16 @@ function standardSignatureHeaders(subscription: Subscription, id: string, now: D
   return headers;
 }
 
+/**
+ * `{ type, timestamp, data }`. An event loaded for delivery brings its data as stored JSON text, spliced in as it is:
+ * the same bytes JSON.stringify writes (the text is JSON.stringify's own output), without a parse and a serialisation
+ * per delivery.
+ */
+export function standardBody(event: StoredEvent): string {
+  if (event.dataJson === undefined || typeof event.occurred_at !== 'string') return JSON.stringify({ type: event.type, timestamp: event.occurred_at, data: event.data });
+  return `{"type":${JSON.stringify(event.type)},"timestamp":${JSON.stringify(event.occurred_at)},"data":${event.dataJson}}`;
+}
+
 export const standardProfile = {
   name: 'standard',
   description: 'Standard Webhooks: signed { type, timestamp, data } for any event type',
@@ -64,7 +74,7 @@ export const standardProfile = {
   subscriptionPatternsFor: patternsFor,
   signatureSchemes: ['v1', 'v1a'],
   buildRequest({ deliveryId, event, subscription, now, signingKeys }) {
-    const body = JSON.stringify({ type: event.type, timestamp: event.occurred_at, data: event.data });
+    const body = standardBody(event);
     return { body, headers: standardSignatureHeaders(subscription, deliveryId, now, body, signingKeys) };
   },
   signBody: ({ id, subscription, now, body, signingKeys }) => standardSignatureHeaders(subscription, id, now, body, signingKeys),
