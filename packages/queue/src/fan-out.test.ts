@@ -22,4 +22,8 @@ describe('fan-out', () => {
     expect(groupJobId('sub_a', ['e1'])).not.toBe(groupJobId('sub_b', ['e1']));
     expect(groupJobId('sub_a', ['e1'])).toMatch(/^g_[A-Za-z0-9_-]+$/);
   });
+
+  it('keeps the ids of earlier versions: a matcher of either version, run twice across an upgrade, adds the group once', () => {
+    expect(groupJobId('sub_1', ['evt_a', 'evt_b', 'ü'])).toBe('g_yq8wGBrd6CPkf6Xd-7pYU__U3oBEV2Yl');
+  });
 });
