@@ -1,5 +1,6 @@
 import type { SigningKeyPair, StoredEvent, Subscription } from '@hookfleet/core';
 import type { ProviderProfile } from '@hookfleet/profiles';
+import { copyHeaders } from './copy-headers.js';
 import type { Destination } from './destination.js';
 import type { SendOutcome } from './judge.js';
 import type { OutgoingRequest } from './transport.js';
@@ -21,9 +22,18 @@ export interface AttemptRequest {
  * delivery or the profile writes); a subscription without them costs nothing more.
  */
 export function buildRequest(profile: Pick<ProviderProfile, 'buildRequest'>, request: AttemptRequest, now: Date): OutgoingRequest {
-  const built = profile.buildRequest({ ...request, now });
+  // Named fields, not a spread of `request`: an object of one fixed shape, built per delivery at a fraction of the cost.
+  const built = profile.buildRequest({
+    deliveryId: request.deliveryId,
+    event: request.event,
+    subscription: request.subscription,
+    attempt: request.attempt,
+    now,
+    signingKeys: request.signingKeys,
+  });
   const { headers: custom, timeout_ms: timeoutMs } = request.subscription;
-  const headers = custom ? { ...custom, ...built.headers, 'webhook-id': request.deliveryId } : { ...built.headers, 'webhook-id': request.deliveryId };
+  const headers = copyHeaders(custom ? copyHeaders({}, custom) : {}, built.headers);
+  headers['webhook-id'] = request.deliveryId;
   return timeoutMs ? { body: built.body, headers, timeoutMs } : { body: built.body, headers };
 }
 

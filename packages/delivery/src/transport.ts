@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
+import { copyHeaders } from './copy-headers.js';
 import { failureResult, ResponseResult, stalledResult, type SendResult } from './send-result.js';
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
@@ -152,7 +153,7 @@ export class DeliveryTransport {
           path: target.path,
           method: 'POST',
           body: request.body,
-          headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...request.headers },
+          headers: copyHeaders({ 'content-type': 'application/json', 'user-agent': this.options.userAgent }, request.headers),
         };
         // The agent's own timeouts are the transport's; a subscription's timeout (longer or shorter) replaces them.
         if (request.timeoutMs !== undefined) {
