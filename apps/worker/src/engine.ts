@@ -271,6 +271,8 @@ export function createEngine(parts: EngineParts) {
       stalled = batches.includes(null);
       judged = batches.flatMap((batch) => batch ?? []);
     } else {
+      // First attempts behind a busy endpoint wait here as one part, not each half-started in its slot queue.
+      if (destination.roomForFirstAttempts && items[0]?.attempt === 1) await destination.roomForFirstAttempts(subscription);
       const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
         // Once the destination stalled, the rest is not started.
         if (stalled) return null;

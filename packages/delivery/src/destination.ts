@@ -43,4 +43,9 @@ export interface Destination {
    * where a retry job waits before it prepares anything. Absent: retries never wait for it.
    */
   firstAttemptsServed?(target: DestinationTarget): Promise<void>;
+  /**
+   * Resolves once `target` has room for more first attempts (fewer wait for its slots than it has): where a part of
+   * first attempts waits whole before it starts them. Absent: parts start at once.
+   */
+  roomForFirstAttempts?(target: DestinationTarget): Promise<void>;
 }

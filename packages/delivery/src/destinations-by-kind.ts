@@ -37,6 +37,10 @@ export class DestinationsByKind implements Destination {
   firstAttemptsServed(target: DestinationTarget): Promise<void> {
     return this.kinds[destinationType(target)]?.firstAttemptsServed?.(target) ?? Promise.resolve();
   }
+
+  roomForFirstAttempts(target: DestinationTarget): Promise<void> {
+    return this.kinds[destinationType(target)]?.roomForFirstAttempts?.(target) ?? Promise.resolve();
+  }
 }
 
 /** A broker connection unused this long is closed (docs/delivery.md, "Broker destinations"). */

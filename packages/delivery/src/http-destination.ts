@@ -27,4 +27,8 @@ export class HttpDestination implements Destination {
   firstAttemptsServed(target: DestinationTarget): Promise<void> {
     return this.transport.firstAttemptsServed(target.url);
   }
+
+  roomForFirstAttempts(target: DestinationTarget): Promise<void> {
+    return this.transport.roomForFirstAttempts(target.url);
+  }
 }

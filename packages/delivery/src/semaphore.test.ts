@@ -93,3 +93,85 @@ describe('slots: first attempts before retries', () => {
     expect(slots.queuedFor('o')).toBe(0);
   });
 });
+
+describe('room for a part of first attempts', () => {
+  /** Parts that asked for room, in the order they were let in. */
+  function parts(semaphore: Semaphore, names: string[], below: number): string[] {
+    const entered: string[] = [];
+    for (const name of names) void semaphore.roomForFirstAttempts(below).then(() => entered.push(name));
+    return entered;
+  }
+
+  it('lets a part in at once while fewer first attempts wait than the bound', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    queue(semaphore, [['a', 'first']]);
+    const entered = parts(semaphore, ['part'], 2);
+    await settle();
+    expect(entered).toEqual(['part']);
+  });
+
+  it('holds parts while the queue is at the bound, then lets one in a release, in order', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    queue(semaphore, [
+      ['a', 'first'],
+      ['b', 'first'],
+    ]);
+    const entered = parts(semaphore, ['part 1', 'part 2', 'part 3'], 2);
+    await settle();
+    expect(entered).toEqual([]);
+    expect(semaphore.partsWaiting).toBe(3);
+    semaphore.release();
+    await settle();
+    expect(entered).toEqual(['part 1']);
+    // The part let in queues its attempts: the queue is at the bound again, nobody else enters.
+    queue(semaphore, [
+      ['c', 'first'],
+      ['d', 'first'],
+    ]);
+    semaphore.release();
+    await settle();
+    expect(entered).toEqual(['part 1']);
+    semaphore.release();
+    await settle();
+    expect(entered).toEqual(['part 1', 'part 2']);
+  });
+
+  it('lets every part in once nothing is in use or queued, and when the waiters are turned away', async () => {
+    const idle = new Semaphore(1);
+    idle.tryAcquire();
+    queue(idle, [['a', 'first']]);
+    const enteredIdle = parts(idle, ['part 1', 'part 2'], 1);
+    idle.release();
+    await settle();
+    expect(enteredIdle).toEqual(['part 1']);
+    idle.release();
+    await settle();
+    expect(enteredIdle).toEqual(['part 1', 'part 2']);
+
+    const stalled = new Semaphore(1);
+    stalled.tryAcquire();
+    queue(stalled, [['a', 'first']]);
+    const enteredStalled = parts(stalled, ['part 1', 'part 2'], 1);
+    expect(stalled.turnAwayWaiters()).toBe(1);
+    await settle();
+    expect(enteredStalled).toEqual(['part 1', 'part 2']);
+  });
+
+  it('lets a part in at once for a key nobody uses, and for a busy key once its queue is below the bound', async () => {
+    const slots = new KeyedSemaphore(1);
+    const entered: string[] = [];
+    void slots.roomForFirstAttempts('idle', 1).then(() => entered.push('idle'));
+    slots.tryAcquire('busy');
+    void slots.acquire('busy');
+    void slots.roomForFirstAttempts('busy', 1).then(() => entered.push('busy'));
+    await settle();
+    expect(entered).toEqual(['idle']);
+    slots.release('busy');
+    await settle();
+    expect(entered).toEqual(['idle', 'busy']);
+    slots.release('busy');
+    expect(slots.inUseFor('busy')).toBe(0);
+  });
+});

@@ -66,6 +66,8 @@ export class Semaphore {
   private readonly retries = new WaitQueue<HeldRetry>();
   /** Callers of firstAttemptsServed, told when no first attempt waits any more. */
   private turns: Array<() => void> = [];
+  /** Callers of roomForFirstAttempts, let in one a release while fewer than their bound wait. */
+  private readonly rooms = new WaitQueue<{ below: number; enter: () => void }>();
 
   constructor(
     readonly capacity: number,
@@ -94,6 +96,31 @@ export class Semaphore {
     if (next) next(true);
     else this.available += 1;
     if (this.turns.length > 0 && this.waiting.length === 0) this.endTurns();
+    if (this.rooms.length > 0) this.admitRooms();
+  }
+
+  /**
+   * Resolves once fewer than `below` first attempts wait here (at once when that is so already). A part of first
+   * attempts waits here whole before it starts them: behind a busy endpoint a worker then holds one promise per part,
+   * not a few per delivery half-started in the slot queue, which outlived young collections (bench/README.md).
+   */
+  roomForFirstAttempts(below: number): Promise<void> {
+    if (this.waiting.length < below) return Promise.resolve();
+    return new Promise<void>((enter) => this.rooms.push({ below, enter }));
+  }
+
+  /**
+   * One waiting part a release: the part it lets in fills the queue again before the next. All of them once nothing is
+   * in use or queued (an admitted part that sent nothing must not leave the others waiting for a release that never
+   * comes).
+   */
+  private admitRooms(): void {
+    if (this.available === this.capacity && this.waiting.length === 0) {
+      for (let room = this.rooms.shift(); room; room = this.rooms.shift()) room.enter();
+      return;
+    }
+    const room = this.rooms.peek();
+    if (room && this.waiting.length < room.below) this.rooms.shift()?.enter();
   }
 
   /**
@@ -139,6 +166,8 @@ export class Semaphore {
       count += 1;
     }
     this.endTurns();
+    // Parts waiting for room go on: their attempts find the endpoint turned away and step aside.
+    for (let room = this.rooms.shift(); room; room = this.rooms.shift()) room.enter();
     return count;
   }
 
@@ -148,6 +177,11 @@ export class Semaphore {
 
   get queued(): number {
     return this.waiting.length + this.retries.length;
+  }
+
+  /** Parts waiting in roomForFirstAttempts. */
+  get partsWaiting(): number {
+    return this.rooms.length;
   }
 }
 
@@ -188,13 +222,18 @@ export class KeyedSemaphore {
     return this.semaphores.get(key)?.firstAttemptsServed(maxWaitMs) ?? Promise.resolve();
   }
 
+  /** Resolves once fewer than `below` first attempts wait for this key (Semaphore.roomForFirstAttempts). */
+  roomForFirstAttempts(key: string, below: number): Promise<void> {
+    return this.semaphores.get(key)?.roomForFirstAttempts(below) ?? Promise.resolve();
+  }
+
   /** Turns away everyone waiting for this key; returns how many. */
   turnAwayWaiters(key: string): number {
     return this.semaphores.get(key)?.turnAwayWaiters() ?? 0;
   }
 
   private dropIfIdle(key: string, semaphore: Semaphore): void {
-    if (semaphore.inUse === 0 && semaphore.queued === 0 && this.semaphores.get(key) === semaphore) this.semaphores.delete(key);
+    if (semaphore.inUse === 0 && semaphore.queued === 0 && semaphore.partsWaiting === 0 && this.semaphores.get(key) === semaphore) this.semaphores.delete(key);
   }
 
   /** Requests waiting for a slot of this key. */

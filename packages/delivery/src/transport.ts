@@ -239,6 +239,20 @@ export class DeliveryTransport {
     return this.originSlots.firstAttemptsServed(origin);
   }
 
+  /**
+   * Resolves once fewer first attempts wait for this URL's origin than it has slots (semaphore.ts): where a part of
+   * first attempts waits whole before it starts them.
+   */
+  roomForFirstAttempts(targetUrl: string): Promise<void> {
+    let origin: string;
+    try {
+      origin = this.targetOf(targetUrl).origin;
+    } catch {
+      return Promise.resolve();
+    }
+    return this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency);
+  }
+
   /** Slots held now by requests to slow and unknown origins (the share's use), for tests and gauges. */
   get slowOriginSlotsInUse(): number {
     return this.pace.inUse;
