@@ -175,3 +175,53 @@ describe('room for a part of first attempts', () => {
     expect(slots.inUseFor('busy')).toBe(0);
   });
 });
+
+describe('parts waiting for room count as first attempts', () => {
+  it('keeps a retry behind a part of first attempts that waits for room, and a retry job waiting until it is served', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    const granted = queue(semaphore, [
+      ['first a', 'first'],
+      ['retry', 'retry'],
+    ]);
+    let part: string[] = [];
+    void semaphore.roomForFirstAttempts(1).then(() => (part = queue(semaphore, [['first b', 'first']])));
+    let retryJobsTurn = false;
+    void semaphore.firstAttemptsServed().then(() => (retryJobsTurn = true));
+    semaphore.release();
+    await settle();
+    // first a got the slot; the part went in and queued first b, ahead of the retry; the retry job still waits.
+    expect(granted).toEqual(['first a']);
+    expect(retryJobsTurn).toBe(false);
+    semaphore.release();
+    await settle();
+    expect(part).toEqual(['first b']);
+    expect(granted).toEqual(['first a']);
+    expect(retryJobsTurn).toBe(true);
+    semaphore.release();
+    await settle();
+    expect(granted).toEqual(['first a', 'retry']);
+  });
+
+  it('leaves a freed slot to a part waiting for room rather than to a waiting retry', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    const granted = queue(semaphore, [['first a', 'first']]);
+    const parts: string[][] = [];
+    // Two parts wait for room: the first comes in with nothing to send, the second with one first attempt.
+    void semaphore.roomForFirstAttempts(1).then(() => parts.push([]));
+    void semaphore.roomForFirstAttempts(1).then(() => parts.push(queue(semaphore, [['first c', 'first']])));
+    const retry = queue(semaphore, [['retry', 'retry']]);
+    semaphore.release();
+    await settle();
+    expect(granted).toEqual(['first a']);
+    expect(parts).toHaveLength(1);
+    semaphore.release();
+    await settle();
+    expect(parts[1]).toEqual(['first c']);
+    expect(retry).toEqual([]);
+    semaphore.release();
+    await settle();
+    expect(retry).toEqual(['retry']);
+  });
+});

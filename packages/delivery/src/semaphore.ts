@@ -98,7 +98,8 @@ export class Semaphore {
     const next = this.nextWaiter();
     if (next) next(true);
     else this.available += 1;
-    if (this.turns.length > 0 && this.waiting.length === 0) this.endTurns();
+    // Parts waiting for room are first attempts too: a retry job's turn comes when neither they nor any attempt wait.
+    if (this.turns.length > 0 && this.waiting.length === 0 && this.rooms.length === 0) this.endTurns();
     if (this.rooms.length > 0) this.admitRooms();
   }
 
@@ -132,7 +133,7 @@ export class Semaphore {
    * deliveries half-prepared in the slot queue.
    */
   firstAttemptsServed(maxWaitMs: number = RETRY_HOLD_MAX_MS): Promise<void> {
-    if (this.waiting.length === 0) return Promise.resolve();
+    if (this.waiting.length === 0 && this.rooms.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, maxWaitMs);
       timer.unref();
@@ -150,10 +151,13 @@ export class Semaphore {
     for (const done of turns) done();
   }
 
-  /** A first attempt's turn, unless none waits or the oldest retry has been held back long enough. */
+  /**
+   * A first attempt's turn, unless none waits (in the queue or in a part waiting for room) or the oldest retry has been
+   * held back long enough. With only parts waiting, the slot stays free for the part let in next (admitRooms).
+   */
   private nextWaiter(): Waiter | undefined {
     const retry = this.retries.peek();
-    if (retry && (this.waiting.length === 0 || this.now() - retry.since >= RETRY_HOLD_MAX_MS)) return this.retries.shift()?.waiter;
+    if (retry && ((this.waiting.length === 0 && this.rooms.length === 0) || this.now() - retry.since >= RETRY_HOLD_MAX_MS)) return this.retries.shift()?.waiter;
     return this.waiting.shift();
   }
 

@@ -48,6 +48,13 @@ interface Target {
 
 const MAX_CACHED_TARGETS = 10_000;
 
+/**
+ * First attempts that may wait for an origin's slots, in its slots' count, before a new part waits whole for room:
+ * enough that the queue never runs dry under load (retries go only once it does: semaphore.ts), few enough that
+ * thousands of half-started attempts do not outlive young garbage collections.
+ */
+const FIRST_ATTEMPTS_QUEUED_PER_SLOT = 4;
+
 /** The body and headers of one delivery request (Content-Type and User-Agent are the transport's). */
 export interface OutgoingRequest {
   body: string;
@@ -240,8 +247,8 @@ export class DeliveryTransport {
   }
 
   /**
-   * Resolves once fewer first attempts wait for this URL's origin than it has slots (semaphore.ts): where a part of
-   * first attempts waits whole before it starts them.
+   * Resolves once fewer first attempts wait for this URL's origin than FIRST_ATTEMPTS_QUEUED_PER_SLOT times its slots
+   * (semaphore.ts): where a part of first attempts waits whole before it starts them.
    */
   roomForFirstAttempts(targetUrl: string): Promise<void> {
     let origin: string;
@@ -250,7 +257,7 @@ export class DeliveryTransport {
     } catch {
       return Promise.resolve();
     }
-    return this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency);
+    return this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency * FIRST_ATTEMPTS_QUEUED_PER_SLOT);
   }
 
   /** Slots held now by requests to slow and unknown origins (the share's use), for tests and gauges. */
