@@ -10,6 +10,12 @@ function queue(semaphore: Semaphore, waiters: Array<[string, SlotPriority]>): st
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A slot given back, and what it lets happen run. */
+async function releaseOne(semaphore: Semaphore): Promise<void> {
+  semaphore.release();
+  await settle();
+}
+
 describe('slots: first attempts before retries', () => {
   it('grants a free slot at once, whoever asks', async () => {
     const semaphore = new Semaphore(1);
@@ -122,19 +128,16 @@ describe('room for a part of first attempts', () => {
     await settle();
     expect(entered).toEqual([]);
     expect(semaphore.partsWaiting).toBe(3);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(entered).toEqual(['part 1']);
     // The part let in queues its attempts: the queue is at the bound again, nobody else enters.
     queue(semaphore, [
       ['c', 'first'],
       ['d', 'first'],
     ]);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(entered).toEqual(['part 1']);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(entered).toEqual(['part 1', 'part 2']);
   });
 
@@ -143,11 +146,9 @@ describe('room for a part of first attempts', () => {
     idle.tryAcquire();
     queue(idle, [['a', 'first']]);
     const enteredIdle = parts(idle, ['part 1', 'part 2'], 1);
-    idle.release();
-    await settle();
+    await releaseOne(idle);
     expect(enteredIdle).toEqual(['part 1']);
-    idle.release();
-    await settle();
+    await releaseOne(idle);
     expect(enteredIdle).toEqual(['part 1', 'part 2']);
 
     const stalled = new Semaphore(1);
@@ -188,18 +189,15 @@ describe('parts waiting for room count as first attempts', () => {
     void semaphore.roomForFirstAttempts(1).then(() => (part = queue(semaphore, [['first b', 'first']])));
     let retryJobsTurn = false;
     void semaphore.firstAttemptsServed().then(() => (retryJobsTurn = true));
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     // first a got the slot; the part went in and queued first b, ahead of the retry; the retry job still waits.
     expect(granted).toEqual(['first a']);
     expect(retryJobsTurn).toBe(false);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(part).toEqual(['first b']);
     expect(granted).toEqual(['first a']);
     expect(retryJobsTurn).toBe(true);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(granted).toEqual(['first a', 'retry']);
   });
 
@@ -212,16 +210,13 @@ describe('parts waiting for room count as first attempts', () => {
     void semaphore.roomForFirstAttempts(1).then(() => parts.push([]));
     void semaphore.roomForFirstAttempts(1).then(() => parts.push(queue(semaphore, [['first c', 'first']])));
     const retry = queue(semaphore, [['retry', 'retry']]);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(granted).toEqual(['first a']);
     expect(parts).toHaveLength(1);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(parts[1]).toEqual(['first c']);
     expect(retry).toEqual([]);
-    semaphore.release();
-    await settle();
+    await releaseOne(semaphore);
     expect(retry).toEqual(['retry']);
   });
 });

@@ -237,13 +237,8 @@ export class DeliveryTransport {
 
   /** Resolves once no first attempt waits for this URL's origin here, or after RETRY_HOLD_MAX_MS (semaphore.ts). */
   firstAttemptsServed(targetUrl: string): Promise<void> {
-    let origin: string;
-    try {
-      origin = this.targetOf(targetUrl).origin;
-    } catch {
-      return Promise.resolve();
-    }
-    return this.originSlots.firstAttemptsServed(origin);
+    const origin = this.originOrNull(targetUrl);
+    return origin === null ? Promise.resolve() : this.originSlots.firstAttemptsServed(origin);
   }
 
   /**
@@ -251,13 +246,17 @@ export class DeliveryTransport {
    * (semaphore.ts): where a part of first attempts waits whole before it starts them.
    */
   roomForFirstAttempts(targetUrl: string): Promise<void> {
-    let origin: string;
+    const origin = this.originOrNull(targetUrl);
+    return origin === null ? Promise.resolve() : this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency * FIRST_ATTEMPTS_QUEUED_PER_SLOT);
+  }
+
+  /** The URL's origin; null for a URL that does not parse (its send fails on its own, nothing need wait for it). */
+  private originOrNull(targetUrl: string): string | null {
     try {
-      origin = this.targetOf(targetUrl).origin;
+      return this.targetOf(targetUrl).origin;
     } catch {
-      return Promise.resolve();
+      return null;
     }
-    return this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency * FIRST_ATTEMPTS_QUEUED_PER_SLOT);
   }
 
   /** Slots held now by requests to slow and unknown origins (the share's use), for tests and gauges. */
