@@ -64,9 +64,9 @@ export interface DeliveryOrderedJobData {
 }
 
 /**
- * Deliveries of a batching subscription: the job adds them to the subscription's batch backlog, then, holding the
- * subscription's turn, cuts batches from it as they fill or their first member has waited `max_wait_ms`
- * (docs/delivery.md, "Batches"). The same shape as an ordered job's.
+ * Deliveries of a batching subscription: on its first run the job sends the full batches they make at once, adds the
+ * rest to the subscription's batch backlog, then, holding the subscription's turn, cuts batches from it as they fill
+ * or their first member has waited `max_wait_ms` (docs/delivery.md, "Batches"). The same shape as an ordered job's.
  */
 export interface DeliveryBatchJobData extends Omit<DeliveryOrderedJobData, 'kind'> {
   kind: 'batch';
