@@ -1,13 +1,17 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor, MAX_TIMEOUT_MS } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
-import type { DeliveryBatchJobData, DeliveryJobData } from '@hookfleet/queue';
+import type { DeliveryBatchJobData, DeliveryJobData, RetryEntry } from '@hookfleet/queue';
 import type { WaitingEntry } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
-import type { AttemptItem, DeliveryEngine } from './engine.js';
+import type { DeliveryEngine } from './engine.js';
 import { BATCHES_IN_FLIGHT } from './batch-attempt.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
+
+/** A batching subscription's deliveries of these events, each to make its first attempt. */
+const firstAttemptsOf = (subscriptionId: string, eventIds: readonly string[]): RetryEntry[] =>
+  eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, subscriptionId), attempt: 1 }));
 
 /** A batch's first member waits in place (in the worker slot) up to this long for the rest; longer, the job is delayed. */
 const WAIT_IN_PLACE_MAX_MS = 250;
@@ -69,21 +73,7 @@ export function createBatchProcessor(
     const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit ?? null, full);
     if (grant.granted === 0) return data.eventIds;
     const own = data.eventIds.slice(0, grant.granted * maxEvents);
-    const events = await context.eventCache.getMany(own);
-    const items: AttemptItem[] = [];
-    const expired: string[] = [];
-    for (const eventId of own) {
-      const event = events.get(eventId);
-      const deliveryId = deliveryIdFor(eventId, subscription.id);
-      if (event) items.push({ deliveryId, event, attempt: 1 });
-      else expired.push(deliveryId);
-    }
-    await steps.abandon(
-      subscription.id,
-      expired,
-      expired.map(() => 0),
-      'event payload expired',
-    );
+    const items = await steps.loadItems(subscription.id, firstAttemptsOf(subscription.id, own));
     await holdLock(job, token);
     if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return data.eventIds;
     return data.eventIds.slice(own.length);
@@ -119,20 +109,12 @@ export function createBatchProcessor(
     // event added twice (a job that ran twice) waits twice; it goes once.
     const seen = new Set<string>();
     const pending = waiting.filter((entry, index) => states[index]?.status === 'pending' && !seen.has(entry.eventId) && seen.add(entry.eventId));
-    const events = await context.eventCache.getMany(pending.map((entry) => entry.eventId));
-    const items: AttemptItem[] = [];
-    const expired: string[] = [];
-    for (const entry of pending) {
-      const event = events.get(entry.eventId);
-      const deliveryId = deliveryIdFor(entry.eventId, subscriptionId);
-      if (event) items.push({ deliveryId, event, attempt: 1 });
-      else expired.push(deliveryId);
-    }
-    await steps.abandon(
+    const items = await steps.loadItems(
       subscriptionId,
-      expired,
-      expired.map(() => 0),
-      'event payload expired',
+      firstAttemptsOf(
+        subscriptionId,
+        pending.map((entry) => entry.eventId),
+      ),
     );
     if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return 'stalled';
     await batches.removeMembers(

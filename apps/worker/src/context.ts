@@ -71,7 +71,7 @@ export type EngineContext = Pick<
 >;
 
 /** What the steps around the engine use: load, give up, step aside, wait (delivery-steps.ts). */
-export type StepsContext = Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'metrics' | 'logger' | 'config'>;
+export type StepsContext = Pick<WorkerContext, 'index' | 'subscriptions' | 'deliveries' | 'events' | 'eventCache' | 'metrics' | 'logger' | 'config'>;
 
 /** What the delivery jobs use: group, retry and ordered (delivery-processor.ts, ordered-delivery.ts). */
 export type DeliveryJobContext = EngineContext & StepsContext & Pick<WorkerContext, 'backlog' | 'batches' | 'redis' | 'isStopping'>;

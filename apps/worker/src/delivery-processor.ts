@@ -7,7 +7,7 @@ import type { DeliveryJobContext } from './context.js';
 import { createDeliverySteps, engineFor } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
 import { createBatchProcessor } from './batch-delivery.js';
-import type { AttemptItem, DeliveryEngine, PartOptions } from './engine.js';
+import type { DeliveryEngine, PartOptions } from './engine.js';
 
 /** Waits up to this long in place between paced slices of a job… */
 const PACE_IN_PLACE_MAX_WAIT_MS = 250;
@@ -147,21 +147,7 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
   ): Promise<{ stalled: boolean }> {
     for (let start = 0; start < slice.length; start += PART_SIZE) {
       if (start > 0) await renewLock();
-      const part = slice.slice(start, start + PART_SIZE);
-      const events = await context.eventCache.getMany(part.map((pick) => pick.eventId));
-      const items: AttemptItem[] = [];
-      const expired: Pick[] = [];
-      for (const pick of part) {
-        const event = events.get(pick.eventId);
-        if (event) items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
-        else expired.push(pick);
-      }
-      await steps.abandon(
-        subscription.id,
-        expired.map((pick) => pick.deliveryId),
-        expired.map((pick) => pick.attempt - 1),
-        'event payload expired',
-      );
+      const items = await steps.loadItems(subscription.id, slice.slice(start, start + PART_SIZE));
       if ((await engine.runPart(subscription, profile, items, options)).stalled) return { stalled: true };
     }
     return { stalled: false };

@@ -1,10 +1,10 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Subscription } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
-import { retryEntriesOf, type DeliveryJobData } from '@hookfleet/queue';
+import { retryEntriesOf, type DeliveryJobData, type RetryEntry } from '@hookfleet/queue';
 import { SigningKeyStore } from '@hookfleet/store';
 import type { EngineContext, StepsContext } from './context.js';
-import { createEngine } from './engine.js';
+import { createEngine, type AttemptItem } from './engine.js';
 import { createEventRelease } from './event-release.js';
 import { createPollAppend } from './poll-append.js';
 import { SigningKeyCache } from './signing-key-cache.js';
@@ -50,6 +50,28 @@ export function createDeliverySteps(context: StepsContext) {
     logger.info({ subscription_id: subscriptionId, count: deliveryIds.length, reason }, 'deliveries abandoned');
   }
 
+  /**
+   * The picks' payloads (through the event cache) as items to attempt; a pick whose payload has expired is abandoned,
+   * dead with the attempts it had made.
+   */
+  async function loadItems(subscriptionId: string, picks: readonly RetryEntry[]): Promise<AttemptItem[]> {
+    const events = await context.eventCache.getMany(picks.map((pick) => pick.eventId));
+    const items: AttemptItem[] = [];
+    const expired: RetryEntry[] = [];
+    for (const pick of picks) {
+      const event = events.get(pick.eventId);
+      if (event) items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
+      else expired.push(pick);
+    }
+    await abandon(
+      subscriptionId,
+      expired.map((pick) => pick.deliveryId),
+      expired.map((pick) => pick.attempt - 1),
+      'event payload expired',
+    );
+    return items;
+  }
+
   /** A stalled endpoint's backlog is full here: come back later rather than sit in a worker slot (isolation). */
   async function stepAside(job: Job<DeliveryJobData>, token: string | undefined): Promise<never> {
     await moveToDelayedUnrenewed(job, Date.now() + CONGESTION_BACKOFF_MS, token);
@@ -82,7 +104,7 @@ export function createDeliverySteps(context: StepsContext) {
     throw new DelayedError();
   }
 
-  return { loadSubscription, abandon, stepAside, deferRest };
+  return { loadSubscription, abandon, loadItems, stepAside, deferRest };
 }
 
 export type DeliverySteps = ReturnType<typeof createDeliverySteps>;

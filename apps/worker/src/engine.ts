@@ -1,5 +1,5 @@
-import { destinationType, type AttemptRecord, type SigningKeyPair, type StoredEvent, type Subscription } from '@hookfleet/core';
-import { buildAndSend, statusOf, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
+import { destinationType, type SigningKeyPair, type StoredEvent, type Subscription } from '@hookfleet/core';
+import { buildAndSend, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
 import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
 import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
 import { groupRetries, retryBucketMs, type DueRetry, type HookfleetQueues } from '@hookfleet/queue';
@@ -9,6 +9,7 @@ import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
 import { attemptBatches } from './batch-attempt.js';
 import { judgeAttempt } from './judge-attempt.js';
+import { resultOf } from './attempt-result.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 
@@ -155,33 +156,6 @@ export function createEngine(parts: EngineParts) {
     for (const { outcome, statusClass: status_class, count } of attempts.values())
       metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
-  }
-
-  function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt, batchId }: Judged): AttemptResult {
-    const answered = outcome.kind === 'unbuildable' ? null : outcome;
-    const record: AttemptRecord = {
-      delivery_id: item.deliveryId,
-      event_id: item.event.id,
-      attempt: item.attempt,
-      status_code: answered?.code ?? null,
-      ok: judgement.verdict.kind === 'delivered',
-      error: judgement.error,
-      duration_ms: Math.round((answered?.durationMs ?? 0) * 100) / 100,
-      at: sentAt.toISOString(),
-      response_body: answered?.responseBody || null,
-    };
-    // Set, not spread into the literal: a conditional spread took the slow copying path for every delivery.
-    if (batchId !== undefined) record.batch_id = batchId;
-    return {
-      eventReceivedAt: Date.parse(item.event.received_at),
-      deliveryId: item.deliveryId,
-      subscriptionId,
-      status: statusOf(judgement.verdict),
-      attempts: item.attempt,
-      nextAttemptAt: judgement.verdict.kind === 'retry' ? judgement.verdict.at : null,
-      record,
-      bookkeeping: judgement.bookkeeping,
-    };
   }
 
   /**

@@ -1,0 +1,35 @@
+import type { AttemptRecord } from '@hookfleet/core';
+import { statusOf } from '@hookfleet/delivery';
+import type { AttemptResult } from '@hookfleet/store';
+import type { Judged } from './engine.js';
+
+/**
+ * What settle writes for one judged attempt (DeliveryStore.settle): the attempt log's record, the delivery's new
+ * state, and the event's acceptance time its indexes are scored by.
+ */
+export function resultOf(subscriptionId: string, { item, judgement, outcome, sentAt, batchId }: Judged): AttemptResult {
+  const answered = outcome.kind === 'unbuildable' ? null : outcome;
+  const record: AttemptRecord = {
+    delivery_id: item.deliveryId,
+    event_id: item.event.id,
+    attempt: item.attempt,
+    status_code: answered?.code ?? null,
+    ok: judgement.verdict.kind === 'delivered',
+    error: judgement.error,
+    duration_ms: Math.round((answered?.durationMs ?? 0) * 100) / 100,
+    at: sentAt.toISOString(),
+    response_body: answered?.responseBody || null,
+  };
+  // Set, not spread into the literal: a conditional spread took the slow copying path for every delivery.
+  if (batchId !== undefined) record.batch_id = batchId;
+  return {
+    eventReceivedAt: Date.parse(item.event.received_at),
+    deliveryId: item.deliveryId,
+    subscriptionId,
+    status: statusOf(judgement.verdict),
+    attempts: item.attempt,
+    nextAttemptAt: judgement.verdict.kind === 'retry' ? judgement.verdict.at : null,
+    record,
+    bookkeeping: judgement.bookkeeping,
+  };
+}
