@@ -2,7 +2,7 @@
 // receiver's failure rule, the memory breakdown's key kinds, the CPU profile summary and the target verdicts.
 // Nothing here measures or asserts a timing.
 import { describe, expect, it } from '@jest/globals';
-import { median, percentile, ratePerSecond, ratio, reconcile, round, spread, summarize } from './lib/stats.mjs';
+import { backgroundKey, cpuFigures, median, percentile, ratePerSecond, ratio, reconcile, round, spread, summarize } from './lib/stats.mjs';
 import { buildResults, consoleTable, markdownTable, niceCeiling, renderMarkdown, renderSvg, ROW_FIELDS, SCENARIO_NAMES, scenarioRow, validateResults } from './lib/results.mjs';
 import { parseArgs, resolveScenario } from './lib/args.mjs';
 import { shouldFailFirstAttempt } from './lib/fail-rule.mjs';
@@ -89,6 +89,12 @@ describe('summaries, medians, rates and ratios', () => {
   it('reconciles expected deliveries with arrivals', () => {
     expect(reconcile(['a', 'b', 'c'], ['a', 'b', 'b', 'x'])).toEqual({ expected: 3, missing: 1, duplicates: 1, unexpected: 1 });
     expect(reconcile(['a'], ['a'])).toEqual({ expected: 1, missing: 0, duplicates: 0, unexpected: 0 });
+  });
+
+  it('shows a process’s background-thread CPU inside its own figure, not as another process', () => {
+    const cpu = { runner: 4, worker: 88.4, [backgroundKey('worker')]: 19.6, redis: 28 };
+    expect(cpuFigures(cpu, (value: number) => value.toFixed(0))).toBe('runner 4, worker 88 (20 of it off the main thread), redis 28');
+    expect(cpuFigures({ api: 5 }, String)).toBe('api 5');
   });
 });
 

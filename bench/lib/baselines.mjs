@@ -2,9 +2,9 @@
 // hookfleet's delivery worker POSTing each job to the same receiver (b1 with undici, b2 with got).
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { cpuSeconds } from './processes.mjs';
+import { backgroundCpuSeconds, cpuSeconds } from './processes.mjs';
 import { commandStats, commandsPerDelivery } from './redis-info.mjs';
-import { ratePerSecond } from './stats.mjs';
+import { backgroundKey, ratePerSecond } from './stats.mjs';
 
 const BASELINE_WORKER = fileURLToPath(new URL('../baseline-worker.mjs', import.meta.url));
 const ADD_BULK_SIZE = 1000;
@@ -34,7 +34,8 @@ export async function runBaseline(context, options) {
     await context.receiver.reset();
     const arrived = context.receiver.waitForOk(options.count, options.timeoutMs);
     const pids = { worker: worker.child.pid, redis: context.redisPid, receiver: context.receiver.member.child.pid };
-    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+    const processCpu = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0])), [backgroundKey('worker')]: backgroundCpuSeconds(pids.worker) ?? 0 });
+    const cpuBefore = processCpu();
     const runnerBefore = process.cpuUsage();
     await context.redis.config('RESETSTAT');
     const startedAt = performance.timeOrigin + performance.now();
@@ -45,7 +46,8 @@ export async function runBaseline(context, options) {
     const { lastAt } = await arrived;
     const runner = process.cpuUsage(runnerBefore);
     const cpu = { runner: ((runner.user + runner.system) / 1e3 / options.count) * 1000 };
-    for (const [name, pid] of Object.entries(pids)) cpu[name] = (((cpuSeconds(pid) ?? 0) - cpuBefore[name]) * 1e6) / options.count;
+    const cpuAfter = processCpu();
+    for (const name of Object.keys(cpuBefore)) cpu[name] = ((cpuAfter[name] - cpuBefore[name]) * 1e6) / options.count;
     const redisCommands = commandsPerDelivery(await commandStats(context.redis), options.count);
     return { perS: ratePerSecond(options.count, startedAt, lastAt), count: options.count, seconds: (lastAt - startedAt) / 1000, cpu, redisCommands };
   } finally {

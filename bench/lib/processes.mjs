@@ -111,8 +111,23 @@ export function rssMb(pid) {
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc), or null. */
 export function cpuSeconds(pid) {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process's background threads alone: all its threads less the main one (whose thread id is the
+ * process id). In a Node process those are V8's helpers (parallel and concurrent garbage collection, optimizing
+ * compilation) and libuv's pool: work that runs beside JavaScript, on another core when there is one.
+ */
+export function backgroundCpuSeconds(pid) {
+  const all = cpuSeconds(pid);
+  const main = statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+  return all === null || main === null ? null : all - main;
+}
+
+function statCpuSeconds(path) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of /proc/pid/stat (utime, stime), counted from after the command name.
     return (Number(fields[11]) + Number(fields[12])) / 100;

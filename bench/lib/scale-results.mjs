@@ -1,6 +1,6 @@
 // The scale curve's results (bench/results/scale.json) and renderings: Markdown and an SVG chart. Pure functions:
 // the scale scenario gathers the figures, these give them their one shape.
-import { round } from './stats.mjs';
+import { cpuFigures, round } from './stats.mjs';
 import { niceCeiling } from './results.mjs';
 import { parseInfo } from './redis-info.mjs';
 
@@ -124,7 +124,7 @@ export function scaleMarkdownLines(results) {
     lines.push('| partitions | workers | deliveries/s | rounds | Redis CPU by master | CPU ms / 1,000 deliveries | missing / duplicates / unexpected |', '| ---: | ---: | ---: | --- | --- | --- | --- |');
     for (const point of series.points) {
       const shards = point.redis_shards.map((shard) => `${shard.node} ${percent(shard.cpu_share)} (${fmt(shard.cpu_ms_per_1000_deliveries, 1)} ms)`).join(', ');
-      const cpu = Object.entries(point.cpu_ms_per_1000_deliveries).map(([name, value]) => `${name} ${fmt(value)}`).join(', ');
+      const cpu = cpuFigures(point.cpu_ms_per_1000_deliveries, fmt);
       const rounds = (point.rounds_per_s ?? [point.deliveries_per_s]).map((value) => fmt(value)).join(', ');
       const { missing, duplicates, unexpected } = point.accounting;
       lines.push(`| ${point.partitions} | ${point.workers} | ${fmt(point.deliveries_per_s)} | ${rounds} | ${shards} | ${cpu} | ${missing} / ${duplicates} / ${unexpected} |`);

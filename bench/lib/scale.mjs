@@ -8,9 +8,9 @@ import { Redis } from 'ioredis';
 import { deliveryIdFor } from '@hookfleet/core';
 import { apiClient, batchBodies, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { BATCH_SIZE, BATCHES_IN_FLIGHT, BODY_BYTES, CONCURRENCY, firstAttemptSummary, now, setupTenant } from './measure.mjs';
-import { cpuSeconds } from './processes.mjs';
+import { backgroundCpuSeconds, cpuSeconds } from './processes.mjs';
 import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_WORKERS, scaleMarkdownLines, scalePoint, workerCpuScaleRatios } from './scale-results.mjs';
-import { ratePerSecond, reconcile } from './stats.mjs';
+import { backgroundKey, ratePerSecond, reconcile } from './stats.mjs';
 
 const CLUSTER_HELPER = fileURLToPath(new URL('../../scripts/redis-cluster.mjs', import.meta.url));
 const FAN_OUT = 10;
@@ -89,7 +89,7 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
     await ctx.receiver.reset();
     const pids = { api: api.member.child.pid, receiver: ctx.receiver.member.child.pid, ...(backend.clustered ? {} : { redis: ctx.redisPid }) };
     const workerPids = started.map((worker) => worker.member.child.pid);
-    const processCpu = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0])), workers: workerPids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) });
+    const processCpu = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0])), workers: workerPids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0), [backgroundKey('workers')]: workerPids.reduce((sum, pid) => sum + (backgroundCpuSeconds(pid) ?? 0), 0) });
     const shardCpu = () => Promise.all(backend.masters.map(async (master) => redisCpuSeconds(await master.redis.info('cpu'))));
     const [shardsBefore, processesBefore] = [await shardCpu(), processCpu()];
     const startedAt = now();

@@ -11,7 +11,7 @@ import { scale } from './scale.mjs';
 import { brokerScenarios } from './brokers.mjs';
 import { poll } from './poll.mjs';
 import { batchOf100 } from './batch.mjs';
-import { median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
+import { cpuFigures, median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
 export const SIZES = {
@@ -68,9 +68,7 @@ async function baselines(ctx, count, { b2 = true } = {}) {
 }
 
 function cpuLine(label, cpu) {
-  return `${label}: ${Object.entries(cpu)
-    .map(([name, ms]) => `${name} ${fmt(ms)}`)
-    .join(', ')} CPU ms per 1,000 deliveries`;
+  return `${label}: ${cpuFigures(cpu, fmt)} CPU ms per 1,000 deliveries`;
 }
 
 function accountingLine(result) {

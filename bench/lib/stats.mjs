@@ -105,3 +105,17 @@ export function reconcile(expected, arrived) {
   for (const id of seen.keys()) if (!expectedSet.has(id)) unexpected += 1;
   return { expected: expectedCount, missing, duplicates, unexpected };
 }
+
+/** The key, beside a process's own, of the part of its CPU spent off its main thread (processes.mjs, backgroundCpuSeconds). */
+export const backgroundKey = (name) => `${name} background`;
+
+/** CPU figures by process, "worker 88 (20 of it off the main thread), redis 28": each with its background part. */
+export function cpuFigures(cpu, format) {
+  return Object.entries(cpu)
+    .filter(([name]) => !name.endsWith(backgroundKey('')))
+    .map(([name, value]) => {
+      const background = cpu[backgroundKey(name)];
+      return `${name} ${format(value)}${background === undefined ? '' : ` (${format(background)} of it off the main thread)`}`;
+    })
+    .join(', ');
+}
