@@ -2,9 +2,9 @@
 // hookfleet's delivery worker POSTing each job to the same receiver (b1 with undici, b2 with got).
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { backgroundCpuSeconds, cpuSeconds } from './processes.mjs';
+import { cpuPerThousand, cpuSnapshot } from './measure.mjs';
 import { commandStats, commandsPerDelivery } from './redis-info.mjs';
-import { backgroundKey, ratePerSecond } from './stats.mjs';
+import { ratePerSecond } from './stats.mjs';
 
 const BASELINE_WORKER = fileURLToPath(new URL('../baseline-worker.mjs', import.meta.url));
 const ADD_BULK_SIZE = 1000;
@@ -34,9 +34,7 @@ export async function runBaseline(context, options) {
     await context.receiver.reset();
     const arrived = context.receiver.waitForOk(options.count, options.timeoutMs);
     const pids = { worker: worker.child.pid, redis: context.redisPid, receiver: context.receiver.member.child.pid };
-    const processCpu = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0])), [backgroundKey('worker')]: backgroundCpuSeconds(pids.worker) ?? 0 });
-    const cpuBefore = processCpu();
-    const runnerBefore = process.cpuUsage();
+    const cpuBefore = cpuSnapshot(pids);
     await context.redis.config('RESETSTAT');
     const startedAt = performance.timeOrigin + performance.now();
     for (let offset = 0; offset < options.count; offset += ADD_BULK_SIZE) {
@@ -44,10 +42,7 @@ export async function runBaseline(context, options) {
       await queue.addBulk(Array.from({ length: size }, () => ({ name: 'post', data: { body: options.body }, opts: { removeOnComplete: true } })));
     }
     const { lastAt } = await arrived;
-    const runner = process.cpuUsage(runnerBefore);
-    const cpu = { runner: ((runner.user + runner.system) / 1e3 / options.count) * 1000 };
-    const cpuAfter = processCpu();
-    for (const name of Object.keys(cpuBefore)) cpu[name] = ((cpuAfter[name] - cpuBefore[name]) * 1e6) / options.count;
+    const cpu = cpuPerThousand(cpuBefore, cpuSnapshot(pids), options.count);
     const redisCommands = commandsPerDelivery(await commandStats(context.redis), options.count);
     return { perS: ratePerSecond(options.count, startedAt, lastAt), count: options.count, seconds: (lastAt - startedAt) / 1000, cpu, redisCommands };
   } finally {

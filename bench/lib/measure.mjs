@@ -51,7 +51,7 @@ export async function setupTenant(ctx, client, { fanOut, type, extra = {} }) {
 
 /**
  * CPU seconds of the processes that matter, to compare CPU per delivery between hookfleet and the baselines. The
- * worker's background threads are also counted on their own: they are a fifth of its CPU at fan-out 1 (garbage
+ * worker's background threads are also counted on their own: they are about a quarter of its CPU at fan-out 1 (garbage
  * collection helpers, optimizing compilation) and the part that grows most with the number of processes.
  */
 export function cpuSnapshot(pids) {
