@@ -1,5 +1,6 @@
 // The benchmark's pure pieces: statistics, the results file and its renderings, the command line, the
-// receiver's failure rule, the memory breakdown's key kinds, the CPU profile summary and the target verdicts.
+// receiver's failure rule, the memory breakdown's key kinds, the CPU profile summary, the target verdicts and the
+// timeline's arithmetic.
 // Nothing here measures or asserts a timing.
 import { describe, expect, it } from '@jest/globals';
 import { backgroundKey, cpuFigures, median, percentile, ratePerSecond, ratio, reconcile, round, spread, summarize } from './lib/stats.mjs';
@@ -10,6 +11,7 @@ import { keyKind, parseInfo } from './lib/redis-info.mjs';
 import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
 import { judgeTargets } from './lib/targets.mjs';
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
+import { arrivalsPerInterval, intervalSample, timelineLines } from './lib/timeline.mjs';
 import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts, workerCpuScaleRatios } from './lib/scale-results.mjs';
 
 const machine = { cpus: 2, cpu_model: 'AMD EPYC', node: 'v20.20.2', redis: '7.0.15' };
@@ -213,15 +215,16 @@ describe('renderings', () => {
 
 describe('the command line', () => {
   it('runs every scenario, once, by default', () => {
-    expect(parseArgs([])).toEqual({ quick: false, scenarios: [...SCENARIO_NAMES], repeat: 1, profile: false, baselines: true, latencyRate: null, help: false });
+    expect(parseArgs([])).toEqual({ quick: false, scenarios: [...SCENARIO_NAMES], repeat: 1, profile: false, timeline: false, baselines: true, latencyRate: null, help: false });
   });
 
-  it('takes --quick, repeated --scenario in the table’s order, --repeat, --profile and --no-baselines', () => {
-    expect(parseArgs(['--scenario', 'retries', '--quick', '--scenario=fan-out 1', '--repeat', '3', '--profile', '--no-baselines', '--latency-rate', '800'])).toEqual({
+  it('takes --quick, repeated --scenario in the table’s order, --repeat, --profile, --timeline and --no-baselines', () => {
+    expect(parseArgs(['--scenario', 'retries', '--quick', '--scenario=fan-out 1', '--repeat', '3', '--profile', '--timeline', '--no-baselines', '--latency-rate', '800'])).toEqual({
       quick: true,
       scenarios: ['fan-out 1', 'retries'],
       repeat: 3,
       profile: true,
+      timeline: true,
       baselines: false,
       latencyRate: 800,
       help: false,
@@ -420,5 +423,34 @@ describe('the scale curve', () => {
     ]);
     expect(workerCpuScaleRatios({ ...series, points: [withCpu(1, 1, 120)] })).toEqual([]);
     expect(scaleMarkdownLines({ ...results, series: [series] }).join('\n')).toContain('Scale ratio (worker CPU per delivery at the most workers against one; target within 1.2 ×): 1 partition: 4 workers 1.60 ×; 2 partitions: 4 workers 1.00 ×.');
+  });
+});
+
+describe('the timeline (--timeline)', () => {
+  it('counts arrivals per interval from the drive’s start, empty intervals included, early ones in the first', () => {
+    expect(arrivalsPerInterval([1000, 1100, 1249, 1250, 1900, 999], 1000, 250)).toEqual([4, 1, 0, 1]);
+    expect(arrivalsPerInterval([], 1000, 250)).toEqual([]);
+  });
+
+  it('turns two readings into the idle share and the main thread’s run and run-queue shares of the interval', () => {
+    const before = { cpu: { idle: 100, total: 1000 }, main: { runNs: 0, waitNs: 0 } };
+    const after = { cpu: { idle: 110, total: 1050 }, main: { runNs: 200e6, waitNs: 50e6 } };
+    expect(intervalSample(before, after, 250)).toEqual({ idlePercent: 20, mainRunPercent: 80, mainWaitPercent: 20 });
+    // A worker that is gone (no schedstat) leaves its shares unknown; a machine that did not tick, its idle share.
+    expect(intervalSample({ cpu: before.cpu, main: null }, { cpu: before.cpu, main: null }, 250)).toEqual({ idlePercent: null, mainRunPercent: null, mainWaitPercent: null });
+  });
+
+  it('prints a row per interval, as long as the longer of the samples and the arrivals', () => {
+    const lines = timelineLines({
+      label: 'b1',
+      samples: [{ idlePercent: 0, mainRunPercent: 45, mainWaitPercent: 55 }],
+      arrivals: [10, 3000],
+      acceptedAfterMs: 3500,
+      intervalMs: 250,
+    });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('b1 timeline (every 250 ms; all work handed in after 3.50 s)');
+    expect(lines[1].trim().split(/\s+/)).toEqual(['0.00', '10', '0', '45', '/', '55']);
+    expect(lines[2].trim().split(/\s+/)).toEqual(['0.25', '3000', '–', '–', '/', '–']);
   });
 });

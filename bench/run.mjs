@@ -92,6 +92,7 @@ try {
     latencyRate: options.latencyRate,
     logDir,
     profileDir,
+    timeline: options.timeline,
     log,
     sequence: () => ++sequence,
     fanOut1Rate: null,

@@ -1,4 +1,4 @@
-// Command line of `npm run bench`: --quick, --scenario <name>, --repeat <n>, --profile.
+// Command line of `npm run bench`: --quick, --scenario <name>, --repeat <n>, --profile, --timeline.
 import { SCENARIO_NAMES } from './results.mjs';
 
 /**
@@ -24,7 +24,7 @@ export const SCENARIO_ALIASES = Object.freeze({
   'batch': 'batch of 100',
 });
 
-export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--no-baselines] [--latency-rate <n>]
+export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--timeline] [--no-baselines] [--latency-rate <n>]
   --quick            every scenario, small enough to finish in under 2 minutes
   --scenario <name>  run only this scenario (repeatable): ${SCENARIO_NAMES.map((name) => JSON.stringify(name)).join(', ')}
                      or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')};
@@ -33,6 +33,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [
                      destination, beside fan-out 1 when it runs too; bench/results/<name>.json)
   --repeat <n>       run each throughput comparison n times and report the medians (default 1)
   --profile          run the API and worker with --cpu-prof and print their top self-time functions
+  --timeline         log each drive quarter second by quarter second: deliveries arriving, the machine's idle share,
+                     the worker's main thread running and waiting for a core
   --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)
   --latency-rate <n> run the latency scenario at n events/s instead of 25 % of the fan-out 1 maximum`;
 
@@ -47,10 +49,10 @@ export function resolveScenario(value) {
 
 /**
  * @param {string[]} argv the arguments after the script name
- * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, baselines: boolean, latencyRate: number | null, help: boolean }}
+ * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, timeline: boolean, baselines: boolean, latencyRate: number | null, help: boolean }}
  */
 export function parseArgs(argv) {
-  const options = { quick: false, scenarios: [], repeat: 1, profile: false, baselines: true, latencyRate: null, help: false };
+  const options = { quick: false, scenarios: [], repeat: 1, profile: false, timeline: false, baselines: true, latencyRate: null, help: false };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -78,6 +80,9 @@ export function parseArgs(argv) {
       }
       case '--profile':
         options.profile = true;
+        break;
+      case '--timeline':
+        options.timeline = true;
         break;
       case '--no-baselines':
         options.baselines = false;

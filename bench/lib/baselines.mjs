@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { cpuPerThousand, cpuSnapshot } from './measure.mjs';
 import { commandStats, commandsPerDelivery } from './redis-info.mjs';
 import { ratePerSecond } from './stats.mjs';
+import { arrivalsPerInterval, startTimeline, timelineLines } from './timeline.mjs';
 
 const BASELINE_WORKER = fileURLToPath(new URL('../baseline-worker.mjs', import.meta.url));
 const ADD_BULK_SIZE = 1000;
@@ -37,13 +38,27 @@ export async function runBaseline(context, options) {
     const cpuBefore = cpuSnapshot(pids);
     await context.redis.config('RESETSTAT');
     const startedAt = performance.timeOrigin + performance.now();
+    const timeline = context.timeline ? startTimeline(worker.child.pid) : null;
     for (let offset = 0; offset < options.count; offset += ADD_BULK_SIZE) {
       const size = Math.min(ADD_BULK_SIZE, options.count - offset);
       await queue.addBulk(Array.from({ length: size }, () => ({ name: 'post', data: { body: options.body }, opts: { removeOnComplete: true } })));
     }
+    const addedAt = performance.timeOrigin + performance.now();
     const { lastAt } = await arrived;
+    const timelineSamples = timeline?.stop();
     const cpu = cpuPerThousand(cpuBefore, cpuSnapshot(pids), options.count);
     const redisCommands = commandsPerDelivery(await commandStats(context.redis), options.count);
+    if (timelineSamples) {
+      const { times } = await context.receiver.dump();
+      context.log(
+        timelineLines({
+          label: queueName,
+          samples: timelineSamples,
+          arrivals: arrivalsPerInterval(times, startedAt),
+          acceptedAfterMs: addedAt - startedAt,
+        }).join('\n'),
+      );
+    }
     return { perS: ratePerSecond(options.count, startedAt, lastAt), count: options.count, seconds: (lastAt - startedAt) / 1000, cpu, redisCommands };
   } finally {
     await context.group.stop(worker);

@@ -5,6 +5,7 @@ import { apiClient, batchBodies, createSubscriptions, createTenant, openQueues, 
 import { backgroundCpuSeconds, cpuSeconds, sampleRss } from './processes.mjs';
 import { commandStats, commandsPerDelivery } from './redis-info.mjs';
 import { backgroundKey, ratePerSecond, reconcile } from './stats.mjs';
+import { arrivalsPerInterval, startTimeline, timelineLines } from './timeline.mjs';
 
 export const now = () => performance.timeOrigin + performance.now();
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,15 +113,21 @@ export async function driveBatches(ctx, fleet, setup, { events, type, bodyBytes 
   const cpuBefore = cpuSnapshot(pids);
   await ctx.redis.config('RESETSTAT');
   const startedAt = now();
+  const timeline = ctx.timeline ? startTimeline(pids.worker) : null;
   const arrived = ctx.receiver.waitForOk(expected, timeoutMs);
   const answers = await postBatches(fleet.client, bodies, BATCHES_IN_FLIGHT);
   const acceptedAt = now();
   const { lastAt } = await arrived;
+  const timelineSamples = timeline?.stop();
   const cpuAfter = cpuSnapshot(pids);
   const redisCommands = commandsPerDelivery(await commandStats(ctx.redis), expected);
   const peakRssMb = rss.stop();
   const dump = await ctx.receiver.dump();
   const firstAttempts = firstAttemptSummary(dump);
+  if (timelineSamples) {
+    const arrivals = arrivalsPerInterval(dump.times, startedAt);
+    ctx.log(timelineLines({ label: 'hookfleet', samples: timelineSamples, arrivals, acceptedAfterMs: acceptedAt - startedAt }).join('\n'));
+  }
   const eventIds = answers.flatMap((answer) => answer.ids);
   const expectedIds = [];
   for (const subscriptionId of setup.subscriptionIds) for (const eventId of eventIds) expectedIds.push(deliveryIdFor(eventId, subscriptionId));
