@@ -67,6 +67,13 @@ describe('gigapay profile', () => {
     expect(gigapayError(failure)).toEqual({ status: failure.status, body });
   });
 
+  it('renders fields named after members of Object (constructor, __proto__) as fields like any other', () => {
+    const failure = { status: 400, code: 'validation_failed', message: 'x', issues: [{ path: 'constructor.a.a', message: 'nests deeper than 64 levels' }, { path: '__proto__', message: 'bad' }] };
+    const answer = gigapayError(failure);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(JSON.stringify(answer.body))).toEqual({ constructor: ['nests deeper than 64 levels'], ['__proto__']: ['bad'] });
+  });
+
   it('sends no Gigapay-Signature without a secret_key', () => {
     const request = gigapayProfile.buildRequest({
       deliveryId: 'dlv_1',
