@@ -50,7 +50,7 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    hookfleetAcceptEvents(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number[], Context>;
+    hookfleetAcceptEvents(numberOfKeys: number, ...keysAndArgs: Array<string | number | Buffer>): Result<number[], Context>;
     hookfleetAcceptEvent(
       dedupeKey: string,
       payloadKey: string,
@@ -116,7 +116,7 @@ export class EventStore {
     const pipeline = batch(this.redis);
     const single = !isCluster(this.redis);
     if (single && events.length > 0) {
-      const keysAndArgs: Array<string | number> = new Array(events.length * 4 + 3);
+      const keysAndArgs: Array<string | number | Buffer> = new Array(events.length * 4 + 3);
       const argsAt = events.length * 2;
       keysAndArgs[argsAt] = flush;
       keysAndArgs[argsAt + 1] = DEDUPE_WINDOW_SECONDS;
@@ -124,7 +124,10 @@ export class EventStore {
       events.forEach((event, index) => {
         keysAndArgs[index * 2] = this.keys.dedupe(event.id);
         keysAndArgs[index * 2 + 1] = this.keys.event(event.id);
-        keysAndArgs[argsAt + 3 + index * 2] = eventJson(event);
+        // A buffer, not the string: ioredis then writes the command as one buffer instead of concatenating every
+        // argument into one string that the socket write flattens and encodes again (10.1–10.8 against 12.5–12.6 µs
+        // an event for a flush of 500, bench/README.md).
+        keysAndArgs[argsAt + 3 + index * 2] = Buffer.from(eventJson(event));
         keysAndArgs[argsAt + 4 + index * 2] = this.payloadTtlSecondsOf(event.profile);
       });
       pipeline.hookfleetAcceptEvents(argsAt, ...keysAndArgs);
