@@ -433,11 +433,13 @@ describe('the timeline (--timeline)', () => {
   });
 
   it('turns two readings into the idle share and the main thread’s run and run-queue shares of the interval', () => {
-    const before = { cpu: { idle: 100, total: 1000 }, main: { runNs: 0, waitNs: 0 } };
-    const after = { cpu: { idle: 110, total: 1050 }, main: { runNs: 200e6, waitNs: 50e6 } };
-    expect(intervalSample(before, after, 250)).toEqual({ idlePercent: 20, mainRunPercent: 80, mainWaitPercent: 20 });
+    const before = { atMs: 1000, cpu: { idle: 100, total: 1000 }, main: { runNs: 0, waitNs: 0 } };
+    const after = { atMs: 1250, cpu: { idle: 110, total: 1050 }, main: { runNs: 200e6, waitNs: 50e6 } };
+    expect(intervalSample(before, after)).toEqual({ idlePercent: 20, mainRunPercent: 80, mainWaitPercent: 20 });
+    // A timer that fired late: the shares are of the 500 ms that passed, not of the 250 it was set for.
+    expect(intervalSample(before, { ...after, atMs: 1500 })).toMatchObject({ mainRunPercent: 40, mainWaitPercent: 10 });
     // A worker that is gone (no schedstat) leaves its shares unknown; a machine that did not tick, its idle share.
-    expect(intervalSample({ cpu: before.cpu, main: null }, { cpu: before.cpu, main: null }, 250)).toEqual({ idlePercent: null, mainRunPercent: null, mainWaitPercent: null });
+    expect(intervalSample({ atMs: 1000, cpu: before.cpu, main: null }, { atMs: 1250, cpu: before.cpu, main: null })).toEqual({ idlePercent: null, mainRunPercent: null, mainWaitPercent: null });
   });
 
   it('prints a row per interval, as long as the longer of the samples and the arrivals', () => {
@@ -445,7 +447,7 @@ describe('the timeline (--timeline)', () => {
       label: 'b1',
       samples: [{ idlePercent: 0, mainRunPercent: 45, mainWaitPercent: 55 }],
       arrivals: [10, 3000],
-      acceptedAfterMs: 3500,
+      handedInAfterMs: 3500,
       intervalMs: 250,
     });
     expect(lines).toHaveLength(3);

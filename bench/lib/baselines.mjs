@@ -55,7 +55,7 @@ export async function runBaseline(context, options) {
           label: queueName,
           samples: timelineSamples,
           arrivals: arrivalsPerInterval(times, startedAt),
-          acceptedAfterMs: addedAt - startedAt,
+          handedInAfterMs: addedAt - startedAt,
         }).join('\n'),
       );
     }

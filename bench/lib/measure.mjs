@@ -126,7 +126,7 @@ export async function driveBatches(ctx, fleet, setup, { events, type, bodyBytes 
   const firstAttempts = firstAttemptSummary(dump);
   if (timelineSamples) {
     const arrivals = arrivalsPerInterval(dump.times, startedAt);
-    ctx.log(timelineLines({ label: 'hookfleet', samples: timelineSamples, arrivals, acceptedAfterMs: acceptedAt - startedAt }).join('\n'));
+    ctx.log(timelineLines({ label: 'hookfleet', samples: timelineSamples, arrivals, handedInAfterMs: acceptedAt - startedAt }).join('\n'));
   }
   const eventIds = answers.flatMap((answer) => answer.ids);
   const expectedIds = [];

@@ -24,10 +24,15 @@ export function readCpuTicks() {
   return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
 }
 
-/** One interval from two readings: the idle share, and the main thread's run and run-queue shares, in %. */
-export function intervalSample(before, after, intervalMs) {
+/**
+ * One interval from two readings: the idle share, and the main thread's run and run-queue shares, in %. The shares
+ * are of the time that really passed between the readings (`atMs`): on a busy machine a timer fires late, and a share
+ * of the nominal interval would read over 100 %.
+ */
+export function intervalSample(before, after) {
   const ticks = after.cpu.total - before.cpu.total;
-  const share = (ns) => Math.round(ns / (intervalMs * 1e4));
+  const elapsedMs = after.atMs - before.atMs;
+  const share = (ns) => (elapsedMs > 0 ? Math.round(ns / (elapsedMs * 1e4)) : null);
   return {
     idlePercent: ticks > 0 ? Math.round((100 * (after.cpu.idle - before.cpu.idle)) / ticks) : null,
     mainRunPercent: before.main && after.main ? share(after.main.runNs - before.main.runNs) : null,
@@ -37,12 +42,12 @@ export function intervalSample(before, after, intervalMs) {
 
 /** Samples the machine and the worker's main thread every interval until stopped; `stop()` returns the samples. */
 export function startTimeline(workerPid, intervalMs = TIMELINE_INTERVAL_MS) {
-  const read = () => ({ cpu: readCpuTicks(), main: workerPid ? readSchedstat(workerPid) : null });
+  const read = () => ({ atMs: performance.now(), cpu: readCpuTicks(), main: workerPid ? readSchedstat(workerPid) : null });
   const samples = [];
   let last = read();
   const timer = setInterval(() => {
     const now = read();
-    samples.push(intervalSample(last, now, intervalMs));
+    samples.push(intervalSample(last, now));
     last = now;
   }, intervalMs);
   return {
@@ -65,11 +70,11 @@ export function arrivalsPerInterval(times, startedAt, intervalMs = TIMELINE_INTE
 }
 
 /** The timeline as lines for the run's log, one row per interval; `label`: whose drive (hookfleet, b1, b2). */
-export function timelineLines({ label, samples, arrivals, acceptedAfterMs, intervalMs = TIMELINE_INTERVAL_MS }) {
+export function timelineLines({ label, samples, arrivals, handedInAfterMs, intervalMs = TIMELINE_INTERVAL_MS }) {
   const rows = Math.max(samples.length, arrivals.length);
   const show = (value) => (value === null || value === undefined ? '–' : String(value));
   const lines = [
-    `    ${label} timeline (every ${intervalMs} ms; all work handed in after ${(acceptedAfterMs / 1000).toFixed(2)} s): s, deliveries, idle %, worker main thread run % / waiting for a core %`,
+    `    ${label} timeline (every ${intervalMs} ms; all work handed in after ${(handedInAfterMs / 1000).toFixed(2)} s): s, deliveries, idle %, worker main thread run % / waiting for a core %`,
   ];
   for (let row = 0; row < rows; row += 1) {
     const sample = samples[row];
