@@ -2,7 +2,7 @@ import type { Result } from 'ioredis';
 import type { DeliveryStatus } from '@hookfleet/core';
 import { batch } from './batch.js';
 import { ADD_EVENT_SUBSCRIPTIONS_LUA, defineEventSubscriptions } from './event-subscriptions.js';
-import type { Keys } from './keys.js';
+import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 
 export type CreateOutcome = 'created' | 'pending' | 'exists';
@@ -32,27 +32,30 @@ end
 `;
 
 // Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
-// not one per delivery), and each event's subscriptions written once for the chunk (event-subscriptions.ts).
-// KEYS: per delivery its record, its subscription's index, its event's subscriptions. ARGV[1] the record TTL, ARGV[2]
-// the creation time, then per delivery its event, subscription and delivery ids.
+// not one per delivery), and each event's subscriptions written once for the chunk (event-subscriptions.ts). The
+// deliveries come packed in one argument and the script builds their keys from the ids and the keys' affixes
+// (Keys, keyAffixes): six arguments a delivery cost the matcher more to build and encode than Redis spends on the
+// writes (bench/README.md). A single Redis holds every key, so keys the script does not declare are still its own.
+// ARGV[1] the record TTL, ARGV[2] the creation time, ARGV[3..8] the affixes of the record, the subscription's index
+// and the event's subscriptions, ARGV[9] per delivery its event, subscription and delivery ids, each followed by a space.
 const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
+local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
-for i = 1, #KEYS / 3 do
-  local k, a = i * 3 - 2, i * 3
-  local outcome = create(KEYS[k], KEYS[k + 1], ARGV[a + 1], ARGV[2], ARGV[1], ARGV[a + 2], ARGV[a])
-  created[i] = outcome
+for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (%S+) ') do
+  local outcome = create(ARGV[3] .. deliveryId .. ARGV[4], ARGV[5] .. subscriptionId .. ARGV[6], subscriptionId, now, ttl, deliveryId, eventId)
+  created[#created + 1] = outcome
   if outcome == 1 then
-    local eventKey = KEYS[k + 2]
+    local eventKey = ARGV[7] .. eventId .. ARGV[8]
     local ids = byEvent[eventKey]
     if not ids then
       ids = {}
       byEvent[eventKey] = ids
       events[#events + 1] = eventKey
     end
-    ids[#ids + 1] = ARGV[a + 1]
+    ids[#ids + 1] = subscriptionId
   end
 end
-for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ARGV[1]) end
+for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ttl) end
 return created
 `;
 
@@ -63,7 +66,17 @@ return create(KEYS[1], nil, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[1])
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    hookfleetCreateDeliveries(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number[], Context>;
+    hookfleetCreateDeliveries(
+      ttlSeconds: number,
+      createdMs: number,
+      recordBefore: string,
+      recordAfter: string,
+      indexBefore: string,
+      indexAfter: string,
+      eventBefore: string,
+      eventAfter: string,
+      packed: string,
+    ): Result<number[], Context>;
     hookfleetCreateDelivery(deliveryKey: string, eventId: string, subscriptionId: string, createdMs: number, ttlSeconds: number, deliveryId: string): Result<number, Context>;
   }
 }
@@ -71,7 +84,7 @@ declare module 'ioredis' {
 export function defineCreateDelivery(redis: RedisClient): void {
   defineEventSubscriptions(redis);
   if (Object.hasOwn(redis, 'hookfleetCreateDelivery')) return;
-  redis.defineCommand('hookfleetCreateDeliveries', { lua: CREATE_MANY });
+  redis.defineCommand('hookfleetCreateDeliveries', { numberOfKeys: 0, lua: CREATE_MANY });
   redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_IN_SLOT });
 }
 
@@ -112,23 +125,20 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
   if (!isCluster(redis)) {
     const pipeline = redis.pipeline();
     const subscriptionIds = new Set<string>();
+    const affixes = [
+      ...keyAffixes((id) => keys.delivery(id)),
+      ...keyAffixes((id) => keys.subscriptionDeliveries(id)),
+      ...keyAffixes((id) => keys.eventSubscriptions(id)),
+    ] as const;
     let scripts = 0;
     for (let start = 0; start < deliveries.length; start += SCRIPT_CHUNK) {
-      const chunk = deliveries.slice(start, start + SCRIPT_CHUNK);
-      const keysAndArgs: Array<string | number> = new Array(chunk.length * 6 + 2);
-      const argsAt = chunk.length * 3;
-      keysAndArgs[argsAt] = ttlSeconds;
-      keysAndArgs[argsAt + 1] = now;
-      chunk.forEach(({ id, eventId, subscriptionId }, index) => {
-        keysAndArgs[index * 3] = keys.delivery(id);
-        keysAndArgs[index * 3 + 1] = keys.subscriptionDeliveries(subscriptionId);
-        keysAndArgs[index * 3 + 2] = keys.eventSubscriptions(eventId);
-        keysAndArgs[argsAt + 2 + index * 3] = eventId;
-        keysAndArgs[argsAt + 3 + index * 3] = subscriptionId;
-        keysAndArgs[argsAt + 4 + index * 3] = id;
+      let packed = '';
+      for (let index = start; index < Math.min(start + SCRIPT_CHUNK, deliveries.length); index += 1) {
+        const { id, eventId, subscriptionId } = deliveries[index] as NewDelivery;
+        packed += `${eventId} ${subscriptionId} ${id} `;
         subscriptionIds.add(subscriptionId);
-      });
-      pipeline.hookfleetCreateDeliveries(argsAt, ...keysAndArgs);
+      }
+      pipeline.hookfleetCreateDeliveries(ttlSeconds, now, ...affixes, packed);
       scripts += 1;
     }
     for (const subscriptionId of subscriptionIds) pipeline.zremrangebyscore(keys.subscriptionDeliveries(subscriptionId), '-inf', now - ttlSeconds * 1000);

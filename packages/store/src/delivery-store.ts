@@ -128,12 +128,7 @@ export class DeliveryStore {
     const log = this.keys.attempts(options.subscriptionId);
     let successes = 0;
     const records: string[] = [];
-    queueRecordStates(
-      this.redis,
-      pipeline,
-      results.map((result) => ({ key: this.keys.delivery(result.deliveryId), status: result.status, attempts: result.attempts, nextAttemptAt: result.nextAttemptAt })),
-      this.ttlSeconds,
-    );
+    queueRecordStates(this.redis, pipeline, this.keys, results, this.ttlSeconds);
     for (const result of results) {
       queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: result.subscriptionId, deliveryId: result.deliveryId, status: result.status, score: result.eventReceivedAt, mayBeIndexed: result.attempts > 1 });
       records.push(JSON.stringify(result.record));

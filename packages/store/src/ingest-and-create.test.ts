@@ -124,6 +124,16 @@ describe('creating delivery records', () => {
     expect(listed.map((entry) => [entry.subscription_id, entry.id, entry.status])).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d', 'sub_e'].map((id) => [id, of(id).id, 'pending']));
   });
 
+  it('builds each key of a record from its ids, whatever characters an event id may hold', async () => {
+    // The single Redis's script gets the ids packed in one argument and makes the keys itself (keyAffixes).
+    const eventId = 'Ord-1.2:3_x';
+    const subscription = { id: deliveryIdFor(eventId, 'sub_k'), eventId, subscriptionId: 'sub_k' };
+    expect(await deliveries.createPending([subscription])).toEqual(['created']);
+    expect(await redis.hgetall(keys.delivery(subscription.id))).toEqual({ e: eventId, s: 'sub_k' });
+    expect(await redis.zscore(keys.subscriptionDeliveries('sub_k'), subscription.id)).not.toBeNull();
+    expect(await redis.get(keys.eventSubscriptions(eventId))).toBe('sub_k');
+  });
+
   it('creates more records than one script takes, in order', async () => {
     // Three subscriptions' deliveries of 401 events, listed by subscription as the matcher lists them.
     const many = Array.from({ length: 1203 }, (_, index) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Keys } from './keys.js';
+import { keyAffixes, Keys } from './keys.js';
 
 /** The part of a key Redis Cluster hashes: the first {…} with something inside, else the whole key. */
 function hashedPart(key: string): string {
@@ -37,5 +37,15 @@ describe('hookfleet keys on a Redis Cluster', () => {
     const tagged = new Keys('{hookfleet}');
     expect(tagged.event('evt_1')).toBe(keys.event('evt_1'));
     expect(hashedPart(tagged.event('evt_1'))).not.toBe('hookfleet');
+  });
+});
+
+describe('key affixes', () => {
+  it('are the text around the id, so that a script joining them to an id makes the same key', () => {
+    const keys = new Keys('{hookfleet}');
+    for (const keyOf of [(id: string) => keys.delivery(id), (id: string) => keys.subscriptionDeliveries(id), (id: string) => keys.eventSubscriptions(id)]) {
+      const [before, after] = keyAffixes(keyOf);
+      expect(`${before}evt_1.a:b-c${after}`).toBe(keyOf('evt_1.a:b-c'));
+    }
   });
 });
