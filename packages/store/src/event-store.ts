@@ -4,7 +4,7 @@ import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
-import type { Keys } from './keys.js';
+import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events). */
@@ -16,21 +16,28 @@ const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 // Redis it holds the id of the ingest flush that stored the event, and the flush is confirmed once its matcher job
 // is enqueued (one key a flush, `confirmedFlush`): an event whose flush is confirmed is a duplicate; one whose flush
 // never was (the API died in between) is stored and enqueued again (the matcher is idempotent). A whole flush is one
-// script: per event one SET NX GET of its marker and one SET of its payload.
-// KEYS: per event its marker and its payload (the confirmed flushes are read by name: a single Redis only).
-// ARGV[1] this flush's id, ARGV[2] the dedupe TTL, ARGV[3] the confirmed flushes' key prefix, then per event its
-// payload and the payload's TTL.
+// script: per event one SET NX GET of its marker and one SET of its payload. The events come packed in one argument,
+// and the script makes their keys from the ids and the keys' affixes (keyAffixes), as the matcher's does
+// (create-deliveries.ts): four arguments an event cost the API more to build and encode than the packing does
+// (bench/README.md). ARGV[1] this flush's id, ARGV[2] the dedupe TTL, ARGV[3] the confirmed flushes' key prefix,
+// ARGV[4..7] the affixes of the marker and of the payload, ARGV[8] per event its id, its payload's TTL and its
+// payload's length in bytes, each followed by a space, then the payload: the script cuts it out by its length, with
+// no scan of its text and nothing it may hold to escape.
 const ACCEPT_EVENTS = `
 local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
+local packed, at = ARGV[8], 1
 local accepted = {}
-for i = 1, #KEYS / 2 do
-  local marker, payload = KEYS[i * 2 - 1], KEYS[i * 2]
+while at <= #packed do
+  local id, ttl, length, payloadAt = string.match(packed, '^(%S+) (%d+) (%d+) ()', at)
+  local i = #accepted + 1
+  at = payloadAt + length
+  local marker = ARGV[4] .. id .. ARGV[5]
   local seen = redis.call('SET', marker, flush, 'NX', 'GET', 'EX', dedupeTtl)
   if seen and (seen == '1' or (seen ~= '0' and redis.call('EXISTS', confirmed .. seen) == 1)) then
     accepted[i] = 0
   else
     if seen then redis.call('SET', marker, flush, 'EX', dedupeTtl) end
-    redis.call('SET', payload, ARGV[i * 2 + 2], 'EX', ARGV[i * 2 + 3])
+    redis.call('SET', ARGV[6] .. id .. ARGV[7], string.sub(packed, payloadAt, at - 1), 'EX', ttl)
     accepted[i] = 1
   end
 end
@@ -50,7 +57,16 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    hookfleetAcceptEvents(numberOfKeys: number, ...keysAndArgs: Array<string | number | Buffer>): Result<number[], Context>;
+    hookfleetAcceptEvents(
+      flush: string,
+      dedupeTtl: number,
+      confirmedFlushPrefix: string,
+      markerBefore: string,
+      markerAfter: string,
+      payloadBefore: string,
+      payloadAfter: string,
+      packed: Buffer,
+    ): Result<number[], Context>;
     hookfleetAcceptEvent(
       dedupeKey: string,
       payloadKey: string,
@@ -88,7 +104,7 @@ export class EventStore {
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
     if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) {
       redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
-      redis.defineCommand('hookfleetAcceptEvents', { lua: ACCEPT_EVENTS });
+      redis.defineCommand('hookfleetAcceptEvents', { numberOfKeys: 0, lua: ACCEPT_EVENTS });
     }
   }
 
@@ -116,21 +132,21 @@ export class EventStore {
     const pipeline = batch(this.redis);
     const single = !isCluster(this.redis);
     if (single && events.length > 0) {
-      const keysAndArgs: Array<string | number | Buffer> = new Array(events.length * 4 + 3);
-      const argsAt = events.length * 2;
-      keysAndArgs[argsAt] = flush;
-      keysAndArgs[argsAt + 1] = DEDUPE_WINDOW_SECONDS;
-      keysAndArgs[argsAt + 2] = this.keys.confirmedFlush('');
-      events.forEach((event, index) => {
-        keysAndArgs[index * 2] = this.keys.dedupe(event.id);
-        keysAndArgs[index * 2 + 1] = this.keys.event(event.id);
-        // A buffer, not the string: ioredis then writes the command as one buffer instead of concatenating every
-        // argument into one string that the socket write flattens and encodes again (10.1–10.8 against 12.5–12.6 µs
-        // an event for a flush of 500, bench/README.md).
-        keysAndArgs[argsAt + 3 + index * 2] = Buffer.from(eventJson(event));
-        keysAndArgs[argsAt + 4 + index * 2] = this.payloadTtlSecondsOf(event.profile);
-      });
-      pipeline.hookfleetAcceptEvents(argsAt, ...keysAndArgs);
+      let packed = '';
+      for (const event of events) {
+        const payload = eventJson(event);
+        packed += `${event.id} ${this.payloadTtlSecondsOf(event.profile)} ${Buffer.byteLength(payload)} ${payload}`;
+      }
+      // One buffer, not the string: ioredis writes it as it is, where a long string argument is concatenated into
+      // the command's text, which the socket write flattens and encodes again.
+      pipeline.hookfleetAcceptEvents(
+        flush,
+        DEDUPE_WINDOW_SECONDS,
+        this.keys.confirmedFlush(''),
+        ...keyAffixes((id) => this.keys.dedupe(id)),
+        ...keyAffixes((id) => this.keys.event(id)),
+        Buffer.from(packed),
+      );
     } else {
       for (const event of events) {
         pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), eventJson(event));

@@ -6,6 +6,7 @@ import { deliveryIdFor, type StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { DeliveryStore } from './delivery-store.js';
 import { EventStore } from './event-store.js';
+import { eventJson } from './stored-event-json.js';
 import { Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
@@ -58,6 +59,15 @@ describe('accepting a flush of events', () => {
     const ttl = await redis.ttl(keys.event('evt_ttl'));
     expect(ttl).toBeGreaterThan(needSeconds - 60);
     expect(ttl).toBeLessThanOrEqual(Math.ceil(needSeconds));
+  });
+
+  it('stores each payload of a flush byte for byte, whatever its characters and length', async () => {
+    // The single Redis's script gets a flush's payloads packed in one argument, each after its length in bytes.
+    const datas = [{ text: 'é 🙂 ü — 漢字' }, { text: 'a line\nand "quotes" and \\ and spaces   ' }, { text: 'x'.repeat(70_000) }, {}];
+    const flush = datas.map((data, index) => ({ ...eventOf(`evt_bytes.${index}:x-y_z`), data }));
+    expect((await events.accept(flush)).isNew).toEqual([true, true, true, true]);
+    expect((await events.getMany(flush.map((event) => event.id))).map((event) => event?.data)).toEqual(datas);
+    for (const event of flush) expect(await redis.get(keys.event(event.id))).toBe(eventJson(event));
   });
 
   it('keeps the first payload of a duplicate', async () => {
