@@ -40,7 +40,8 @@ export class EventService {
         const shapeIssues = this.schemas.issues(input, eventPath);
         if (shapeIssues.length > 0) issues.push(...shapeIssues);
       }
-      if (!(await this.tenantExists(input.tenant))) issues.push({ path: at('tenant'), message: `unknown tenant ${input.tenant}` });
+      // A known tenant costs no await: a batch of 500 events of one tenant would otherwise wait a turn for each.
+      if (!this.knownTenants.has(input.tenant) && !(await this.tenantExists(input.tenant))) issues.push({ path: at('tenant'), message: `unknown tenant ${input.tenant}` });
       stored.push({
         id: input.id ?? newId('evt'),
         tenant: input.tenant,
@@ -58,15 +59,22 @@ export class EventService {
     this.enforceIngestLimit(stored);
     const isNew = await this.batcher.submit(stored);
     const tenantsSeen = new Set<string>();
-    return stored.map((event, index) => {
+    // The counters are added to once per profile and outcome, not once an event (a labelled inc hashes its labels).
+    const counted = new Map<string, { profile: string; deduplicated: boolean; count: number }>();
+    const results = stored.map((event, index) => {
       const deduplicated = !isNew[index];
-      (deduplicated ? this.metrics.eventsDeduplicated : this.metrics.eventsIngested).inc({ profile: event.profile });
+      const key = `${deduplicated ? 'd' : 'n'}${event.profile}`;
+      const known = counted.get(key);
+      if (known) known.count += 1;
+      else counted.set(key, { profile: event.profile, deduplicated, count: 1 });
       if (!tenantsSeen.has(event.tenant)) {
         tenantsSeen.add(event.tenant);
         this.maybeTrim(event.tenant);
       }
       return { id: event.id, deduplicated };
     });
+    for (const { profile, deduplicated, count } of counted.values()) (deduplicated ? this.metrics.eventsDeduplicated : this.metrics.eventsIngested).inc({ profile }, count);
+    return results;
   }
 
   /** Abuse protection: events per second per tenant; the whole request is refused, nothing half-accepted. */

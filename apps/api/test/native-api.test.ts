@@ -98,6 +98,20 @@ describe('the native API', () => {
     expect(bad.body.issues[0].path).toBe('ordered');
   });
 
+  it('counts a batch\'s events by profile and outcome, each event once', async () => {
+    const counter = async (name: string, profile: string) => {
+      const line = (await fleet.call('GET', '/metrics', undefined, null)).body.split('\n').find((row: string) => row.startsWith(`${name}{profile="${profile}"}`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = { ingested: await counter('hookfleet_events_ingested_total', 'standard'), deduplicated: await counter('hookfleet_events_deduplicated_total', 'standard') };
+    const ok = { tenant: tenant.id, profile: 'standard', type: 'a.b', data: {} };
+    expect((await fleet.call('POST', '/v1/events', { ...ok, id: 'evt_counted_once' })).status).toBe(202);
+    const batch = await fleet.call('POST', '/v1/events/batch', { events: [ok, { ...ok, id: 'evt_counted_once' }, ok] });
+    expect(batch.status).toBe(202);
+    expect(await counter('hookfleet_events_ingested_total', 'standard')).toBe(before.ingested + 3);
+    expect(await counter('hookfleet_events_deduplicated_total', 'standard')).toBe(before.deduplicated + 1);
+  });
+
   it('serves health, readiness and metrics', async () => {
     expect((await fleet.call('GET', '/healthz', undefined, null)).body).toEqual({ ok: true });
     expect((await fleet.call('GET', '/readyz', undefined, null)).status).toBe(200);
