@@ -23,7 +23,7 @@ export interface TestFleet {
 export async function unfinishedJobs(fleet: TestFleet): Promise<number> {
   const queues = fleet.workers[0]?.context.queues;
   if (!queues) throw new Error('fleet has no worker');
-  const counts = await Promise.all([queues.events, ...queues.deliveries].map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+  const counts = await Promise.all([queues.events, ...queues.deliveries, ...queues.retries].map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
   return counts.flatMap((count) => Object.values(count)).reduce((a, b) => a + b, 0);
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { Queue } from 'bullmq';
-import { deliveryQueuePlace, sharedQueuePlace } from '@hookfleet/queue';
+import { deliveryQueuePlace, retryQueuePlace, sharedQueuePlace } from '@hookfleet/queue';
 import { waitForLogLine } from './processes.mjs';
 import { WORKER_NODE_FLAGS } from '../../apps/worker/dist/node-flags.js';
 
@@ -174,7 +174,11 @@ export function batchBodies({ tenant, type, count, batchSize, bodyBytes, startSe
 export function openQueues(redisUrl, partitions = 1) {
   const open = (place) => new Queue(place.name, { connection: { url: redisUrl }, prefix: place.prefix });
   const events = open(sharedQueuePlace(QUEUE_PREFIX, 'events', partitions));
-  const deliveries = Array.from({ length: partitions }, (_, partition) => open(deliveryQueuePlace(QUEUE_PREFIX, partition, partitions)));
+  // A partition's delivery work is its group jobs and its retry jobs (packages/queue/src/queues.ts): both counted.
+  const deliveries = Array.from({ length: partitions }, (_, partition) => [
+    open(deliveryQueuePlace(QUEUE_PREFIX, partition, partitions)),
+    open(retryQueuePlace(QUEUE_PREFIX, partition, partitions)),
+  ]).flat();
   return { events, deliveries, close: () => Promise.all([events, ...deliveries].map((queue) => queue.close())).then(() => undefined) };
 }
 

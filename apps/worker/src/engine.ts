@@ -51,7 +51,7 @@ export interface EngineParts {
   deliveries: DeliveryStore;
   subscriptions: SubscriptionStore;
   limiter: RateLimiter;
-  queues: Pick<HookfleetQueues, 'deliveriesFor'>;
+  queues: Pick<HookfleetQueues, 'retriesFor'>;
   metrics: HookfleetMetrics;
   logger: Logger;
   retryDelayScale: number;
@@ -217,7 +217,7 @@ export function createEngine(parts: EngineParts) {
   /** Adds the retry jobs of `due` (failed deliveries' next attempts), one per subscription and time bucket. */
   async function scheduleRetries(subscriptionId: string, profile: string, due: readonly DueRetry[]): Promise<void> {
     if (due.length === 0) return;
-    await parts.queues.deliveriesFor(subscriptionId).addBulk(groupRetries(subscriptionId, profile, due, bucketMs, Date.now()));
+    await parts.queues.retriesFor(subscriptionId).addBulk(groupRetries(subscriptionId, profile, due, bucketMs, Date.now()));
   }
 
   /**

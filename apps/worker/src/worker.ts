@@ -7,6 +7,7 @@ import {
   createQueues,
   createReadinessProbe,
   deliveryQueuePlace,
+  retryQueuePlace,
   queueList,
   EVENTS_QUEUE,
   OPERATIONS_QUEUE,
@@ -141,14 +142,17 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     // hanging endpoint leaves the others as many job slots as they had without it (isolation).
     const jobSlots = config.deliveryConcurrency + context.transport.perOriginConcurrency;
     for (const partition of config.workerPartitions) {
-      const place = deliveryQueuePlace(config.prefix, partition, config.partitions);
-      workers.push(
-        new Worker<DeliveryJobData>(place.name, processDelivery, {
-          ...workerOptions,
-          prefix: place.prefix,
-          concurrency: jobSlots,
-        }),
-      );
+      // A partition's group jobs and its retry jobs in queues of their own, each with the full job slots
+      // (packages/queue/src/queues.ts: why retry jobs wait apart).
+      for (const place of [deliveryQueuePlace(config.prefix, partition, config.partitions), retryQueuePlace(config.prefix, partition, config.partitions)]) {
+        workers.push(
+          new Worker<DeliveryJobData>(place.name, processDelivery, {
+            ...workerOptions,
+            prefix: place.prefix,
+            concurrency: jobSlots,
+          }),
+        );
+      }
     }
   }
   for (const worker of workers) {

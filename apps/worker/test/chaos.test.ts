@@ -167,7 +167,7 @@ describe('worker crash chaos', () => {
     expect(summary.kills).toBeGreaterThanOrEqual(MIN_KILLS);
     // The kills landed on work in flight, and another worker took it over.
     expect(summary.strandedJobs).toBeGreaterThan(0);
-    for (const queue of [...(fleet.workers[0]?.context.queues.deliveries ?? []), fleet.workers[0]?.context.queues.events]) {
+    for (const queue of [...(fleet.workers[0]?.context.queues.deliveries ?? []), ...(fleet.workers[0]?.context.queues.retries ?? []), fleet.workers[0]?.context.queues.events]) {
       expect(await queue?.getJobCountByTypes('failed')).toBe(0);
     }
   }, FULL ? 600_000 : 90_000);
@@ -309,7 +309,7 @@ describe('store refusing writes chaos', () => {
     expect(refusalEpisodes).toBeGreaterThanOrEqual(2);
     // The faults landed on ingest: some requests were refused (and sent again).
     expect(answers.get(503) ?? 0).toBeGreaterThan(0);
-    for (const queue of [...(fleet.workers[0]?.context.queues.deliveries ?? []), fleet.workers[0]?.context.queues.events]) {
+    for (const queue of [...(fleet.workers[0]?.context.queues.deliveries ?? []), ...(fleet.workers[0]?.context.queues.retries ?? []), fleet.workers[0]?.context.queues.events]) {
       expect(await queue?.getJobCountByTypes('failed')).toBe(0);
     }
   }, FULL ? 600_000 : 120_000);

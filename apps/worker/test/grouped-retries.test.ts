@@ -56,9 +56,9 @@ describe('retries grouped by due time', () => {
       expect(delivery.body).toMatchObject({ status: 'delivered', attempts: 2 });
     }
 
-    // The retry jobs added, read from the queue's own event stream: each carried several deliveries.
+    // The retry jobs added, read from the retry queue's own event stream: each carried several deliveries.
     const { redis, queues } = fleet.workers[0]!.context;
-    const stream = await redis.xrange(queues.deliveriesFor(subscriptionId).toKey('events'), '-', '+');
+    const stream = await redis.xrange(queues.retriesFor(subscriptionId).toKey('events'), '-', '+');
     const retryJobs = new Set(
       stream.flatMap(([, fields]) => {
         const entry = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, index) => [fields[2 * index], fields[2 * index + 1]]));

@@ -83,11 +83,25 @@ describe('partitioned delivery queues', () => {
   it('reports every partition in the queue gauges, the readiness probe and the queue admin UI', async () => {
     await waitFor(async () => {
       const metrics = await (await fetch(`${fleet.api.url}/metrics`)).text();
-      return [0, 1, 2, 3].every((partition) => metrics.includes(`hookfleet_queue_jobs{queue="deliveries-${partition}",state="waiting"}`)) && metrics.includes('hookfleet_queue_jobs{queue="events",state="waiting"}');
+      return (
+        [0, 1, 2, 3].every((partition) => ['deliveries', 'retries'].every((name) => metrics.includes(`hookfleet_queue_jobs{queue="${name}-${partition}",state="waiting"}`))) &&
+        metrics.includes('hookfleet_queue_jobs{queue="events",state="waiting"}')
+      );
     }, { message: 'gauges of every partition' });
     expect((await fetch(`${fleet.api.url}/readyz`)).status).toBe(200);
     const board = await fleet.call('GET', '/admin/queues/api/queues?activeQueue=deliveries-0&page=1&jobsPerPage=10');
     expect(board.status).toBe(200);
-    expect((board.body.queues as Array<{ name: string }>).map((queue) => queue.name).sort()).toEqual(['deliveries-0', 'deliveries-1', 'deliveries-2', 'deliveries-3', 'events', 'operations']);
+    expect((board.body.queues as Array<{ name: string }>).map((queue) => queue.name).sort()).toEqual([
+      'deliveries-0',
+      'deliveries-1',
+      'deliveries-2',
+      'deliveries-3',
+      'events',
+      'operations',
+      'retries-0',
+      'retries-1',
+      'retries-2',
+      'retries-3',
+    ]);
   });
 });

@@ -60,7 +60,7 @@ class SlowReceiver {
 describe('SIGTERM to a worker process under load', () => {
   let fleet: TestFleet;
   let receiver: SlowReceiver;
-  let queues: { events: Queue; deliveries: Queue };
+  let queues: { events: Queue; deliveries: Queue; retries: Queue };
   let queueConnection: QueueConnection;
   const workers: WorkerProcess[] = [];
 
@@ -73,6 +73,7 @@ describe('SIGTERM to a worker process under load', () => {
     queues = {
       events: new Queue('events', { connection, prefix: fleet.config.prefix }),
       deliveries: new Queue('deliveries', { connection, prefix: fleet.config.prefix }),
+      retries: new Queue('retries', { connection, prefix: fleet.config.prefix }),
     };
   });
 
@@ -80,17 +81,15 @@ describe('SIGTERM to a worker process under load', () => {
     await Promise.all(workers.map((worker) => worker.kill()));
     await queues.events.close();
     await queues.deliveries.close();
+    await queues.retries.close();
     await queueConnection.close();
     await fleet.stop();
     await receiver.stop();
   });
 
   const unfinished = async () => {
-    const [events, deliveries] = await Promise.all([
-      queues.events.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-      queues.deliveries.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-    ]);
-    return [...Object.values(events), ...Object.values(deliveries)].reduce((sum, count) => sum + count, 0);
+    const counts = await Promise.all([queues.events, queues.deliveries, queues.retries].map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+    return counts.flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);
   };
 
   it('lets in-flight deliveries finish, hands back the rest, and a second worker delivers every one exactly once', async () => {

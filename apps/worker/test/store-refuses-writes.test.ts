@@ -55,7 +55,7 @@ describe('a Redis that refuses writes', () => {
   const status = async (url: string): Promise<number> => (await fetch(url, { signal: AbortSignal.timeout(5_000) })).status;
   const workerUrl = (path: string) => `http://127.0.0.1:${worker?.metricsPort}${path}`;
   const metric = async (url: string, name: string): Promise<number> => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(url)).text())?.[1] ?? Number.NaN);
-  const failedJobs = async () => (await Promise.all([queues.events, ...queues.deliveries].map((queue) => queue.getJobCountByTypes('failed')))).reduce((a, b) => a + b, 0);
+  const failedJobs = async () => (await Promise.all([queues.events, ...queues.deliveries, ...queues.retries].map((queue) => queue.getJobCountByTypes('failed')))).reduce((a, b) => a + b, 0);
 
   async function publish(keys: readonly string[]): Promise<StatusAnswer> {
     const events = keys.map((key) => ({ tenant: tenant.id, profile: 'standard', type: 'refusal.tick', id: key, data: { key } }));

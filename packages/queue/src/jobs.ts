@@ -1,6 +1,8 @@
 /** Queue names under the BullMQ prefix. */
 export const EVENTS_QUEUE = 'events';
 export const DELIVERIES_QUEUE = 'deliveries';
+/** Retry jobs, apart from the group jobs of first attempts (queues.ts: why). */
+export const RETRIES_QUEUE = 'retries';
 export const OPERATIONS_QUEUE = 'operations';
 
 /** One job per ingest flush: the events it carries are matched together. */

@@ -1,4 +1,4 @@
-import { DELIVERIES_QUEUE } from './jobs.js';
+import { DELIVERIES_QUEUE, RETRIES_QUEUE } from './jobs.js';
 
 /** Where a BullMQ queue lives: its name (also its label in metrics, readiness and the admin UI) and its key prefix. */
 export interface QueuePlace {
@@ -14,8 +14,17 @@ export interface QueuePlace {
  * The tag goes in BullMQ's prefix because queue names may not contain `:`.
  */
 export function deliveryQueuePlace(prefix: string, partition: number, partitions: number): QueuePlace {
-  if (partitions <= 1) return { name: DELIVERIES_QUEUE, prefix };
-  return { name: `${DELIVERIES_QUEUE}-${partition}`, prefix: `${prefix}:{${prefix}:d:${partition}}` };
+  return partitionQueuePlace(DELIVERIES_QUEUE, 'd', prefix, partition, partitions);
+}
+
+/** A partition's retry queue, placed as its delivery queue is (its own tag, `r`, so it may sit on another shard). */
+export function retryQueuePlace(prefix: string, partition: number, partitions: number): QueuePlace {
+  return partitionQueuePlace(RETRIES_QUEUE, 'r', prefix, partition, partitions);
+}
+
+function partitionQueuePlace(name: string, tag: string, prefix: string, partition: number, partitions: number): QueuePlace {
+  if (partitions <= 1) return { name, prefix };
+  return { name: `${name}-${partition}`, prefix: `${prefix}:{${prefix}:${tag}:${partition}}` };
 }
 
 /** The events and operations queues: one each, tagged by their name when the delivery queues are partitioned. */

@@ -2,7 +2,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import type { DeliveryJobData, MatchJobData, OperationJobData } from './jobs.js';
 import { EVENTS_QUEUE, OPERATIONS_QUEUE } from './jobs.js';
 import { partitionOf } from './partition-hash.js';
-import { deliveryQueuePlace, sharedQueuePlace } from './queue-places.js';
+import { deliveryQueuePlace, retryQueuePlace, sharedQueuePlace } from './queue-places.js';
 
 /** Finished jobs are removed at once; their outcome lives in the delivery store, so Redis does not grow. */
 export const REMOVE_ON_COMPLETE = true;
@@ -12,8 +12,17 @@ export interface HookfleetQueues {
   events: Queue<MatchJobData>;
   /** One delivery queue per partition (HOOKFLEET_PARTITIONS), by partition index. */
   deliveries: ReadonlyArray<Queue<DeliveryJobData>>;
-  /** The partition queue of a subscription: every job for its deliveries goes there. */
+  /** The partition queue of a subscription: every job for its deliveries goes there, but for retry jobs. */
   deliveriesFor(subscriptionId: string): Queue<DeliveryJobData>;
+  /**
+   * One retry queue per partition. Retry jobs wait apart from group jobs because a BullMQ worker fetches the jobs
+   * waiting in its queue one round trip after another, up to its concurrency, before it starts any of them: with
+   * hundreds of retry jobs due in the queue of the group jobs, the group jobs of new events sat fetched and unstarted
+   * for most of a second (bench/README.md, "The round on packed scripts").
+   */
+  retries: ReadonlyArray<Queue<DeliveryJobData>>;
+  /** The partition retry queue of a subscription (the same partition as deliveriesFor). */
+  retriesFor(subscriptionId: string): Queue<DeliveryJobData>;
   operations: Queue<OperationJobData>;
   close(): Promise<void>;
 }
@@ -39,17 +48,23 @@ export function createQueues(connection: ConnectionOptions, prefix: string, onEr
     const place = deliveryQueuePlace(prefix, partition, partitions);
     return new Queue<DeliveryJobData>(place.name, { connection, prefix: place.prefix, defaultJobOptions });
   });
+  const retries = Array.from({ length: partitions }, (_, partition) => {
+    const place = retryQueuePlace(prefix, partition, partitions);
+    return new Queue<DeliveryJobData>(place.name, { connection, prefix: place.prefix, defaultJobOptions });
+  });
   const operations = new Queue<OperationJobData>(OPERATIONS_QUEUE, {
     connection,
     prefix: sharedQueuePlace(prefix, OPERATIONS_QUEUE, partitions).prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
   });
-  const all = [events, ...deliveries, operations];
+  const all = [events, ...deliveries, ...retries, operations];
   if (onError) for (const queue of all) queue.on('error', onError);
   return {
     events,
     deliveries,
     deliveriesFor: (subscriptionId) => deliveries[partitionOf(subscriptionId, partitions)] as Queue<DeliveryJobData>,
+    retries,
+    retriesFor: (subscriptionId) => retries[partitionOf(subscriptionId, partitions)] as Queue<DeliveryJobData>,
     operations,
     async close() {
       await Promise.all(all.map((queue) => queue.close()));

@@ -17,11 +17,10 @@ export interface DueRetry extends RetryEntry {
 }
 
 /**
- * The BullMQ priority of a ladder's retry jobs. BullMQ takes a queue's jobs without a priority (group jobs: first
- * attempts) before any prioritized one, so due retries fill the slots first attempts leave free: a retry's due time is
- * the earliest it may go (the ladder promises no earlier, never the instant), while a first attempt's latency is the
- * one every receiver measures. An outage's retries then cannot slow the healthy traffic that keeps arriving; they
- * drain as soon as the backlog of first attempts does. An operator's one more attempt (`final`) is not lowered.
+ * The BullMQ priority of a ladder's retry jobs. They wait in a retry queue of their own (queues.ts), apart from the
+ * group jobs of first attempts; retry jobs that an earlier version added to a `deliveries` queue share it with group
+ * jobs, and BullMQ takes a queue's jobs without a priority (group jobs) before any prioritized one, so there too due
+ * retries fill only the slots first attempts leave free. An operator's one more attempt (`final`) is not lowered.
  */
 export const RETRY_JOB_PRIORITY = 1;
 
