@@ -18,7 +18,7 @@ const TYPE = 'bench.scale';
 /**
  * The uncounted warm-up at each point, as a share of the counted events, for each worker process: every process is
  * warmed with as many deliveries as the one worker of the first point was, so none is still compiling its hot code
- * while the point is counted (bench/README.md, "The scale ratio is a steady-state figure").
+ * while the point is counted (bench/README.md, "The round on the scale curve's warm-up").
  */
 const SCALE_WARMUP_SHARE_PER_WORKER = 0.5;
 const fmt = (value) => (value === null || value === undefined ? 'n/a' : Number(value).toLocaleString('en-US', { maximumFractionDigits: 0 }));

@@ -44,14 +44,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string, onEr
     prefix: sharedQueuePlace(prefix, EVENTS_QUEUE, partitions).prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: MATCH_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: Math.max(1, Math.round(MATCH_JOB_BACKOFF_MS * retryDelayScale)) } },
   });
-  const deliveries = Array.from({ length: partitions }, (_, partition) => {
-    const place = deliveryQueuePlace(prefix, partition, partitions);
-    return new Queue<DeliveryJobData>(place.name, { connection, prefix: place.prefix, defaultJobOptions });
-  });
-  const retries = Array.from({ length: partitions }, (_, partition) => {
-    const place = retryQueuePlace(prefix, partition, partitions);
-    return new Queue<DeliveryJobData>(place.name, { connection, prefix: place.prefix, defaultJobOptions });
-  });
+  const perPartition = (placeOf: typeof deliveryQueuePlace) =>
+    Array.from({ length: partitions }, (_, partition) => {
+      const place = placeOf(prefix, partition, partitions);
+      return new Queue<DeliveryJobData>(place.name, { connection, prefix: place.prefix, defaultJobOptions });
+    });
+  const deliveries = perPartition(deliveryQueuePlace);
+  const retries = perPartition(retryQueuePlace);
   const operations = new Queue<OperationJobData>(OPERATIONS_QUEUE, {
     connection,
     prefix: sharedQueuePlace(prefix, OPERATIONS_QUEUE, partitions).prefix,

@@ -1,4 +1,13 @@
 /**
+ * The text before and after the id in the keys `keyOf` makes, for a Lua script that builds those keys from ids it
+ * was given packed in one argument (create-deliveries.ts): the key's shape stays declared once, in Keys.
+ */
+export function keyAffixes(keyOf: (id: string) => string): [string, string] {
+  const [before = '', after = ''] = keyOf('\n').split('\n');
+  return [before, after];
+}
+
+/**
  * Every Redis key hookfleet writes outside BullMQ, under one prefix so tests and deployments never collide.
  *
  * Each key starts with a Redis Cluster hash tag `{<prefix>:<owner kind>:<owner id>}`, so the keys one Lua script
@@ -14,15 +23,6 @@
  * A prefix that carries its own hash tag for BullMQ (`{hookfleet}` on a cluster) is used without the braces here,
  * or every key would share BullMQ's slot.
  */
-/**
- * The text before and after the id in the keys `keyOf` makes, for a Lua script that builds those keys from ids it
- * was given packed in one argument (create-deliveries.ts): the key's shape stays declared once, in Keys.
- */
-export function keyAffixes(keyOf: (id: string) => string): [string, string] {
-  const [before = '', after = ''] = keyOf('\n').split('\n');
-  return [before, after];
-}
-
 export class Keys {
   /** The prefix without hash-tag braces. */
   readonly base: string;
