@@ -246,15 +246,23 @@ export function createEngine(parts: EngineParts) {
       judged = batches.flatMap((batch) => batch ?? []);
     } else {
       // First attempts behind a busy endpoint wait here as one part, not each half-started in its slot queue.
-      if (destination.roomForFirstAttempts && items[0]?.attempt === 1) await destination.roomForFirstAttempts(subscription);
-      const attempts = await mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
-        // Once the destination stalled, the rest is not started.
-        if (stalled) return null;
-        const judgedOne = await attemptOne(subscription, profile, item, options.final === true, signingKeys);
-        if (!judgedOne) stalled = true;
-        return judgedOne;
-      });
-      judged = attempts.filter((entry): entry is Judged => entry !== null);
+      const firstAttempts = destination.roomForFirstAttempts && items[0]?.attempt === 1;
+      const started = firstAttempts ? await destination.roomForFirstAttempts?.(subscription, Math.min(PART_IN_FLIGHT, items.length)) : undefined;
+      let attempts: Promise<Array<Judged | null>>;
+      try {
+        // mapWithLimit starts its first PART_IN_FLIGHT attempts before it returns: each is in the destination's
+        // queue (or in flight) by the time `started` says so.
+        attempts = mapWithLimit(items, PART_IN_FLIGHT, async (item) => {
+          // Once the destination stalled, the rest is not started.
+          if (stalled) return null;
+          const judgedOne = await attemptOne(subscription, profile, item, options.final === true, signingKeys);
+          if (!judgedOne) stalled = true;
+          return judgedOne;
+        });
+      } finally {
+        started?.();
+      }
+      judged = (await attempts).filter((entry): entry is Judged => entry !== null);
     }
     if (judged.length === 0) return { stalled, attempted: [] };
     observe(profile.name, subscription.id, destinationType(subscription), judged);

@@ -45,7 +45,9 @@ export interface Destination {
   firstAttemptsServed?(target: DestinationTarget): Promise<void>;
   /**
    * Resolves once `target` has room for more first attempts (fewer wait for its slots than it has): where a part of
-   * first attempts waits whole before it starts them. Absent: parts start at once.
+   * first attempts waits whole before it starts them. The part's `attempts` (as many as it starts at once) count as
+   * waiting until it calls the function it gets back, right after starting them: parts let in together cannot all
+   * find the queue empty. Absent: parts start at once.
    */
-  roomForFirstAttempts?(target: DestinationTarget): Promise<void>;
+  roomForFirstAttempts?(target: DestinationTarget, attempts: number): Promise<() => void>;
 }

@@ -38,8 +38,8 @@ export class DestinationsByKind implements Destination {
     return this.kinds[destinationType(target)]?.firstAttemptsServed?.(target) ?? Promise.resolve();
   }
 
-  roomForFirstAttempts(target: DestinationTarget): Promise<void> {
-    return this.kinds[destinationType(target)]?.roomForFirstAttempts?.(target) ?? Promise.resolve();
+  roomForFirstAttempts(target: DestinationTarget, attempts: number): Promise<() => void> {
+    return this.kinds[destinationType(target)]?.roomForFirstAttempts?.(target, attempts) ?? Promise.resolve(() => undefined);
   }
 }
 

@@ -28,7 +28,7 @@ export class HttpDestination implements Destination {
     return this.transport.firstAttemptsServed(target.url);
   }
 
-  roomForFirstAttempts(target: DestinationTarget): Promise<void> {
-    return this.transport.roomForFirstAttempts(target.url);
+  roomForFirstAttempts(target: DestinationTarget, attempts: number): Promise<() => void> {
+    return this.transport.roomForFirstAttempts(target.url, attempts);
   }
 }

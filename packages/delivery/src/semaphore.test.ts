@@ -101,18 +101,26 @@ describe('slots: first attempts before retries', () => {
 });
 
 describe('room for a part of first attempts', () => {
-  /** Parts that asked for room, in the order they were let in. */
-  function parts(semaphore: Semaphore, names: string[], below: number): string[] {
+  /**
+   * Parts that asked for room, each to start `attempts` first attempts: `entered` in the order they were let in,
+   * `started(name)` once the test has queued what that part starts.
+   */
+  function parts(semaphore: Semaphore, names: string[], below: number, attempts = 1) {
     const entered: string[] = [];
-    for (const name of names) void semaphore.roomForFirstAttempts(below).then(() => entered.push(name));
-    return entered;
+    const starts = new Map<string, () => void>();
+    for (const name of names)
+      void semaphore.roomForFirstAttempts(below, attempts).then((started) => {
+        entered.push(name);
+        starts.set(name, started);
+      });
+    return { entered, started: (name: string) => starts.get(name)?.() };
   }
 
   it('lets a part in at once while fewer first attempts wait than the bound', async () => {
     const semaphore = new Semaphore(1);
     semaphore.tryAcquire();
     queue(semaphore, [['a', 'first']]);
-    const entered = parts(semaphore, ['part'], 2);
+    const { entered } = parts(semaphore, ['part'], 2);
     await settle();
     expect(entered).toEqual(['part']);
   });
@@ -124,7 +132,7 @@ describe('room for a part of first attempts', () => {
       ['a', 'first'],
       ['b', 'first'],
     ]);
-    const entered = parts(semaphore, ['part 1', 'part 2', 'part 3'], 2);
+    const { entered, started } = parts(semaphore, ['part 1', 'part 2', 'part 3'], 2, 2);
     await settle();
     expect(entered).toEqual([]);
     expect(semaphore.partsWaiting).toBe(3);
@@ -135,38 +143,106 @@ describe('room for a part of first attempts', () => {
       ['c', 'first'],
       ['d', 'first'],
     ]);
+    started('part 1');
     await releaseOne(semaphore);
     expect(entered).toEqual(['part 1']);
     await releaseOne(semaphore);
     expect(entered).toEqual(['part 1', 'part 2']);
   });
 
-  it('lets every part in once nothing is in use or queued, and when the waiters are turned away', async () => {
+  it('lets every part in once nothing is in use, queued or starting, and when the waiters are turned away', async () => {
     const idle = new Semaphore(1);
     idle.tryAcquire();
     queue(idle, [['a', 'first']]);
-    const enteredIdle = parts(idle, ['part 1', 'part 2'], 1);
+    const { entered: enteredIdle, started } = parts(idle, ['part 1', 'part 2'], 1);
     await releaseOne(idle);
     expect(enteredIdle).toEqual(['part 1']);
     await releaseOne(idle);
+    expect(enteredIdle).toEqual(['part 1']);
+    // Part 1 started nothing: nothing is in use or waiting, and part 2 comes in without a release.
+    started('part 1');
+    await settle();
     expect(enteredIdle).toEqual(['part 1', 'part 2']);
 
     const stalled = new Semaphore(1);
     stalled.tryAcquire();
     queue(stalled, [['a', 'first']]);
-    const enteredStalled = parts(stalled, ['part 1', 'part 2'], 1);
+    const { entered: enteredStalled } = parts(stalled, ['part 1', 'part 2'], 1);
     expect(stalled.turnAwayWaiters()).toBe(1);
     await settle();
     expect(enteredStalled).toEqual(['part 1', 'part 2']);
   });
 
+  it('counts the attempts of parts let in and not started yet: parts asking at once enter only up to the bound', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    const entered: string[] = [];
+    const starts: Array<() => void> = [];
+    for (const name of ['part 1', 'part 2', 'part 3'])
+      void semaphore.roomForFirstAttempts(2, 1).then((started) => {
+        entered.push(name);
+        starts.push(started);
+      });
+    await settle();
+    // Each part let in counts its one attempt: the third finds two waiting, though none is in the queue yet.
+    expect(entered).toEqual(['part 1', 'part 2']);
+    expect(semaphore.attemptsStarting).toBe(2);
+    queue(semaphore, [
+      ['a', 'first'],
+      ['b', 'first'],
+    ]);
+    for (const started of starts) started();
+    expect(semaphore.attemptsStarting).toBe(0);
+    await settle();
+    expect(entered).toEqual(['part 1', 'part 2']);
+    await releaseOne(semaphore);
+    expect(entered).toEqual(['part 1', 'part 2', 'part 3']);
+  });
+
+  it('lets the next part in when a part let in starts nothing (its endpoint turned it away)', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    const entered: string[] = [];
+    for (const name of ['part 1', 'part 2'])
+      void semaphore.roomForFirstAttempts(1, 4).then((started) => {
+        entered.push(name);
+        started();
+      });
+    await settle();
+    expect(entered).toEqual(['part 1', 'part 2']);
+  });
+
+  it('counts the parts that ask at once for a key nobody uses yet, and forgets the key once all is done', async () => {
+    const slots = new KeyedSemaphore(1);
+    const entered: string[] = [];
+    const starts: Array<() => void> = [];
+    for (const name of ['part 1', 'part 2'])
+      void slots.roomForFirstAttempts('new', 1, 1).then((started) => {
+        entered.push(name);
+        starts.push(started);
+      });
+    await settle();
+    expect(entered).toEqual(['part 1']);
+    // Part 1 starts its attempt, which takes the free slot: nothing waits, so part 2 comes in.
+    expect(slots.tryAcquire('new')).toBe(true);
+    starts[0]?.();
+    await settle();
+    expect(entered).toEqual(['part 1', 'part 2']);
+    starts[1]?.();
+    slots.release('new');
+    expect(slots.inUseFor('new')).toBe(0);
+    // Dropped when idle: a new semaphore, all slots free.
+    expect(slots.tryAcquire('new')).toBe(true);
+    slots.release('new');
+  });
+
   it('lets a part in at once for a key nobody uses, and for a busy key once its queue is below the bound', async () => {
     const slots = new KeyedSemaphore(1);
     const entered: string[] = [];
-    void slots.roomForFirstAttempts('idle', 1).then(() => entered.push('idle'));
+    void slots.roomForFirstAttempts('idle', 1, 0).then(() => entered.push('idle'));
     slots.tryAcquire('busy');
     void slots.acquire('busy');
-    void slots.roomForFirstAttempts('busy', 1).then(() => entered.push('busy'));
+    void slots.roomForFirstAttempts('busy', 1, 0).then(() => entered.push('busy'));
     await settle();
     expect(entered).toEqual(['idle']);
     slots.release('busy');
@@ -186,7 +262,10 @@ describe('parts waiting for room count as first attempts', () => {
       ['retry', 'retry'],
     ]);
     let part: string[] = [];
-    void semaphore.roomForFirstAttempts(1).then(() => (part = queue(semaphore, [['first b', 'first']])));
+    void semaphore.roomForFirstAttempts(1, 1).then((started) => {
+      part = queue(semaphore, [['first b', 'first']]);
+      started();
+    });
     let retryJobsTurn = false;
     void semaphore.firstAttemptsServed().then(() => (retryJobsTurn = true));
     await releaseOne(semaphore);
@@ -201,20 +280,22 @@ describe('parts waiting for room count as first attempts', () => {
     expect(granted).toEqual(['first a', 'retry']);
   });
 
-  it('leaves a freed slot to a part waiting for room rather than to a waiting retry', async () => {
+  it('leaves a slot freed while a part let in is starting to that part rather than to a waiting retry', async () => {
     const semaphore = new Semaphore(1);
     semaphore.tryAcquire();
     const granted = queue(semaphore, [['first a', 'first']]);
-    const parts: string[][] = [];
-    // Two parts wait for room: the first comes in with nothing to send, the second with one first attempt.
-    void semaphore.roomForFirstAttempts(1).then(() => parts.push([]));
-    void semaphore.roomForFirstAttempts(1).then(() => parts.push(queue(semaphore, [['first c', 'first']])));
+    let part: string[] = [];
+    void semaphore.roomForFirstAttempts(1, 1).then((started) => {
+      part = queue(semaphore, [['first c', 'first']]);
+      started();
+    });
     const retry = queue(semaphore, [['retry', 'retry']]);
-    await releaseOne(semaphore);
+    // first a's turn, and the part is let in; first a ends before the part has started its attempt.
+    semaphore.release();
+    semaphore.release();
+    await settle();
     expect(granted).toEqual(['first a']);
-    expect(parts).toHaveLength(1);
-    await releaseOne(semaphore);
-    expect(parts[1]).toEqual(['first c']);
+    expect(part).toEqual(['first c']);
     expect(retry).toEqual([]);
     await releaseOne(semaphore);
     expect(retry).toEqual(['retry']);

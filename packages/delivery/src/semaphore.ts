@@ -68,6 +68,8 @@ export class Semaphore {
   private turns: Array<() => void> = [];
   /** Callers of roomForFirstAttempts, let in one a release while fewer than their bound wait. */
   private readonly rooms = new WaitQueue<{ below: number; enter: () => void }>();
+  /** First attempts of parts let in by roomForFirstAttempts that have not started them yet. */
+  private reserved = 0;
 
   constructor(
     readonly capacity: number,
@@ -99,32 +101,60 @@ export class Semaphore {
     if (next) next(true);
     else this.available += 1;
     // Parts waiting for room are first attempts too: a retry job's turn comes when neither they nor any attempt wait.
-    if (this.turns.length > 0 && this.waiting.length === 0 && this.rooms.length === 0) this.endTurns();
+    if (this.turns.length > 0 && this.noFirstAttemptsWaiting) this.endTurns();
     if (this.rooms.length > 0) this.admitRooms();
   }
 
   /**
-   * Resolves once fewer than `below` first attempts wait here (at once when that is so already). A part of first
-   * attempts waits here whole before it starts them: behind a busy endpoint a worker then holds one promise per part,
-   * not a few per delivery half-started in the slot queue, which outlived young collections (bench/README.md).
+   * Resolves once fewer than `below` first attempts wait here (at once when that is so already), with the part's
+   * `attempts` counted as waiting from then on until the part calls the function it got: once it has started them
+   * (they are in the queue, or in flight). A part of first attempts waits here whole before it starts them: behind a
+   * busy endpoint a worker then holds one promise per part, not a few per delivery half-started in the slot queue,
+   * which outlived young collections (bench/README.md). Counting the attempts of parts let in but not yet started
+   * keeps the bound when many parts ask at once (every group job of a burst, whose parts would all find the queue
+   * still empty).
    */
-  roomForFirstAttempts(below: number): Promise<void> {
-    if (this.waiting.length < below) return Promise.resolve();
-    return new Promise<void>((enter) => this.rooms.push({ below, enter }));
+  roomForFirstAttempts(below: number, attempts: number): Promise<() => void> {
+    if (this.firstAttemptsWaiting < below) return Promise.resolve(this.reserve(attempts));
+    return new Promise<() => void>((enter) => this.rooms.push({ below, enter: () => enter(this.reserve(attempts)) }));
+  }
+
+  /** Counts a part's attempts as waiting; the function it returns stops counting them (once; later calls do nothing). */
+  private reserve(attempts: number): () => void {
+    this.reserved += attempts;
+    let started = false;
+    return () => {
+      if (started) return;
+      started = true;
+      this.reserved -= attempts;
+      // A part that queued nothing (its endpoint turned it away) must not leave the others waiting for a release.
+      if (this.rooms.length > 0) this.admitRooms();
+      if (this.turns.length > 0 && this.noFirstAttemptsWaiting) this.endTurns();
+    };
+  }
+
+  /** First attempts in the queue, and those of parts let in that have not started them yet. */
+  private get firstAttemptsWaiting(): number {
+    return this.waiting.length + this.reserved;
+  }
+
+  /** No first attempt waits: none in the queue, none of a part let in and not started, no part waiting for room. */
+  private get noFirstAttemptsWaiting(): boolean {
+    return this.firstAttemptsWaiting === 0 && this.rooms.length === 0;
   }
 
   /**
    * One waiting part a release: the part it lets in fills the queue again before the next. All of them once nothing is
-   * in use or queued (an admitted part that sent nothing must not leave the others waiting for a release that never
-   * comes).
+   * in use, queued or about to be (an admitted part that sent nothing must not leave the others waiting for a release
+   * that never comes).
    */
   private admitRooms(): void {
-    if (this.available === this.capacity && this.waiting.length === 0) {
+    if (this.available === this.capacity && this.firstAttemptsWaiting === 0) {
       for (let room = this.rooms.shift(); room; room = this.rooms.shift()) room.enter();
       return;
     }
     const room = this.rooms.peek();
-    if (room && this.waiting.length < room.below) this.rooms.shift()?.enter();
+    if (room && this.firstAttemptsWaiting < room.below) this.rooms.shift()?.enter();
   }
 
   /**
@@ -133,7 +163,7 @@ export class Semaphore {
    * deliveries half-prepared in the slot queue.
    */
   firstAttemptsServed(maxWaitMs: number = RETRY_HOLD_MAX_MS): Promise<void> {
-    if (this.waiting.length === 0 && this.rooms.length === 0) return Promise.resolve();
+    if (this.noFirstAttemptsWaiting) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, maxWaitMs);
       timer.unref();
@@ -157,7 +187,7 @@ export class Semaphore {
    */
   private nextWaiter(): Waiter | undefined {
     const retry = this.retries.peek();
-    if (retry && ((this.waiting.length === 0 && this.rooms.length === 0) || this.now() - retry.since >= RETRY_HOLD_MAX_MS)) return this.retries.shift()?.waiter;
+    if (retry && (this.noFirstAttemptsWaiting || this.now() - retry.since >= RETRY_HOLD_MAX_MS)) return this.retries.shift()?.waiter;
     return this.waiting.shift();
   }
 
@@ -189,6 +219,11 @@ export class Semaphore {
   /** Parts waiting in roomForFirstAttempts. */
   get partsWaiting(): number {
     return this.rooms.length;
+  }
+
+  /** First attempts of parts let in by roomForFirstAttempts that have not started them yet. */
+  get attemptsStarting(): number {
+    return this.reserved;
   }
 }
 
@@ -226,9 +261,18 @@ export class KeyedSemaphore {
     return this.semaphores.get(key)?.firstAttemptsServed(maxWaitMs) ?? Promise.resolve();
   }
 
-  /** Resolves once fewer than `below` first attempts wait for this key (Semaphore.roomForFirstAttempts). */
-  roomForFirstAttempts(key: string, below: number): Promise<void> {
-    return this.semaphores.get(key)?.roomForFirstAttempts(below) ?? Promise.resolve();
+  /**
+   * Resolves once fewer than `below` first attempts wait for this key (Semaphore.roomForFirstAttempts), with a function
+   * to call once the part has started its `attempts`. A key nobody uses gets its semaphore here, so that the parts
+   * asking for it at once are counted too.
+   */
+  async roomForFirstAttempts(key: string, below: number, attempts: number): Promise<() => void> {
+    const semaphore = this.semaphoreOf(key);
+    const started = await semaphore.roomForFirstAttempts(below, attempts);
+    return () => {
+      started();
+      this.dropIfIdle(key, semaphore);
+    };
   }
 
   /** Turns away everyone waiting for this key; returns how many. */
@@ -241,7 +285,8 @@ export class KeyedSemaphore {
   }
 
   private dropIfIdle(key: string, semaphore: Semaphore): void {
-    if (semaphore.inUse === 0 && semaphore.queued === 0 && semaphore.partsWaiting === 0 && this.semaphores.get(key) === semaphore) this.semaphores.delete(key);
+    const idle = semaphore.inUse === 0 && semaphore.queued === 0 && semaphore.partsWaiting === 0 && semaphore.attemptsStarting === 0;
+    if (idle && this.semaphores.get(key) === semaphore) this.semaphores.delete(key);
   }
 
   /** Requests waiting for a slot of this key. */

@@ -243,11 +243,14 @@ export class DeliveryTransport {
 
   /**
    * Resolves once fewer first attempts wait for this URL's origin than FIRST_ATTEMPTS_QUEUED_PER_SLOT times its slots
-   * (semaphore.ts): where a part of first attempts waits whole before it starts them.
+   * (semaphore.ts): where a part of first attempts waits whole before it starts them. The part's `attempts` count as
+   * waiting until it calls the function it gets back, once it has started them.
    */
-  roomForFirstAttempts(targetUrl: string): Promise<void> {
+  roomForFirstAttempts(targetUrl: string, attempts: number): Promise<() => void> {
     const origin = this.originOrNull(targetUrl);
-    return origin === null ? Promise.resolve() : this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency * FIRST_ATTEMPTS_QUEUED_PER_SLOT);
+    return origin === null
+      ? Promise.resolve(() => undefined)
+      : this.originSlots.roomForFirstAttempts(origin, this.perOriginConcurrency * FIRST_ATTEMPTS_QUEUED_PER_SLOT, attempts);
   }
 
   /** The URL's origin; null for a URL that does not parse (its send fails on its own, nothing need wait for it). */
