@@ -45,6 +45,7 @@ import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 import { createDestinations } from './destinations.js';
+import { closeWorkers, RunningJobs, type ClosableWorker } from './worker-shutdown.js';
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
 export const LOCK_DURATION_MS = 6_000;
@@ -116,11 +117,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const storeWaits = { writeHealth, log: errorLog, retryDelayScale: config.retryDelayScale };
   const workerOptions = { connection, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 20 };
   const workers: Worker[] = [];
+  const jobs = new RunningJobs();
   if (config.workerRoles.includes('matcher')) {
     const events = sharedQueuePlace(config.prefix, EVENTS_QUEUE, config.partitions);
     const operations = sharedQueuePlace(config.prefix, OPERATIONS_QUEUE, config.partitions);
     workers.push(
-      new Worker<MatchJobData>(events.name, waitOutStoreErrors(createMatcher(context), storeWaits), {
+      new Worker<MatchJobData>(events.name, jobs.track(waitOutStoreErrors(createMatcher(context), storeWaits)), {
         ...workerOptions,
         prefix: events.prefix,
         concurrency: 8,
@@ -128,15 +130,19 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     );
     // Recover and replay run beside matching: both read events and subscriptions and add delivery jobs.
     workers.push(
-      new Worker<OperationJobData>(operations.name, waitOutStoreErrors(createOperationProcessor(context, new OperationStore(redis, keys)), storeWaits), {
-        ...workerOptions,
-        prefix: operations.prefix,
-        concurrency: 2,
-      }),
+      new Worker<OperationJobData>(
+        operations.name,
+        jobs.track(waitOutStoreErrors(createOperationProcessor(context, new OperationStore(redis, keys)), storeWaits)),
+        {
+          ...workerOptions,
+          prefix: operations.prefix,
+          concurrency: 2,
+        },
+      ),
     );
   }
   if (config.workerRoles.includes('delivery')) {
-    const processDelivery = waitOutStoreErrors(createDeliveryProcessor(context), storeWaits);
+    const processDelivery = jobs.track(waitOutStoreErrors(createDeliveryProcessor(context), storeWaits));
     // Each partition gets the full job concurrency; requests in flight stay capped per process by the transport.
     // On top, the slots one stalled endpoint may hold (its in-flight requests, until they time out), so that a
     // hanging endpoint leaves the others as many job slots as they had without it (isolation).
@@ -184,7 +190,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     async stop() {
       stopping = true;
       stopGauges();
-      await Promise.all(workers.map((worker) => worker.close()));
+      await closeWorkers(workers.map(closable), jobs, logger);
       await index.stop();
       await queues.close();
       await queueConnection.close();
@@ -193,6 +199,20 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       await metricsServer.close();
       errorLog.stop();
       redis.disconnect();
+    },
+  };
+}
+
+/** A BullMQ worker as a stop sees it (worker-shutdown.ts). */
+function closable(worker: Worker): ClosableWorker {
+  return {
+    name: worker.name,
+    close: () => worker.close(),
+    disconnect() {
+      // BullMQ 6 keeps a worker's connections in its queue backend; their raw clients are its escape hatch.
+      const backend = (worker as unknown as { backend?: { client?: Promise<{ disconnect(): void }>; blockingClient?: Promise<{ disconnect(): void }> } })
+        .backend;
+      for (const client of [backend?.blockingClient, backend?.client]) void client?.then((connection) => connection.disconnect()).catch(() => undefined);
     },
   };
 }
