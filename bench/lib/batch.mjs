@@ -20,6 +20,7 @@ async function measure(ctx, { batch, events }) {
   });
 }
 
+const cpuText = (cpu) => Object.entries(cpu).map(([name, ms]) => `${name} ${fmt(ms)}`).join(', ');
 const accounting = ({ accounting: a }) => `${fmt(a.missing)} missing, ${fmt(a.duplicates)} duplicates`;
 
 export async function batchOf100(ctx) {
@@ -29,6 +30,8 @@ export async function batchOf100(ctx) {
     const plain = await measure(ctx, { batch: null, events });
     const batched = await measure(ctx, { batch: BATCH, events });
     ctx.log(`    fan-out 1: ${fmt(plain.perS)}/s; batch of 100: ${fmt(batched.perS)}/s (${fmt(ratio(batched.perS, plain.perS), 2)} ×); ${accounting(batched)}`);
+    ctx.log(`      batch of 100: ${batched.redisCommands.text}; CPU ms per 1,000: ${cpuText(batched.cpu)}`);
+    ctx.log(`      fan-out 1: ${plain.redisCommands.text}; CPU ms per 1,000: ${cpuText(plain.cpu)}`);
     rounds.push({ plain, batched });
   }
   const plainPerS = median(rounds.map((round) => round.plain.perS));
@@ -43,7 +46,14 @@ export async function batchOf100(ctx) {
     ratio_to_fan_out_1: Math.round(ratioToFanOut1 * 100) / 100,
     target_ratio: BATCH_TARGET_RATIO,
     met: ratioToFanOut1 >= BATCH_TARGET_RATIO,
-    rounds: rounds.map(({ plain, batched }) => ({ fan_out_1_per_s: Math.round(plain.perS), batch_per_s: Math.round(batched.perS), batch_cpu_ms_per_1000: batched.cpu, fan_out_1_cpu_ms_per_1000: plain.cpu })),
+    rounds: rounds.map(({ plain, batched }) => ({
+      fan_out_1_per_s: Math.round(plain.perS),
+      batch_per_s: Math.round(batched.perS),
+      batch_cpu_ms_per_1000: batched.cpu,
+      fan_out_1_cpu_ms_per_1000: plain.cpu,
+      batch_redis_commands_per_delivery: Math.round(batched.redisCommands.calls * 10) / 10,
+      fan_out_1_redis_commands_per_delivery: Math.round(plain.redisCommands.calls * 10) / 10,
+    })),
   };
   writeFileSync(join(ctx.resultsDir, 'batch.json'), `${JSON.stringify(results, null, 2)}\n`);
   const lines = [
