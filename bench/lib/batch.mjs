@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BODY_BYTES, driveBatches, setupTenant, withFleet } from './measure.mjs';
-import { median, ratio } from './stats.mjs';
+import { cpuFigures, median, ratio } from './stats.mjs';
 
 const BATCH = { max_events: 100, max_wait_ms: 1000 };
 /** The ratio to fan-out 1 the issue asks for. */
@@ -20,7 +20,6 @@ async function measure(ctx, { batch, events }) {
   });
 }
 
-const cpuText = (cpu) => Object.entries(cpu).map(([name, ms]) => `${name} ${fmt(ms)}`).join(', ');
 const accounting = ({ accounting: a }) => `${fmt(a.missing)} missing, ${fmt(a.duplicates)} duplicates`;
 
 export async function batchOf100(ctx) {
@@ -30,8 +29,8 @@ export async function batchOf100(ctx) {
     const plain = await measure(ctx, { batch: null, events });
     const batched = await measure(ctx, { batch: BATCH, events });
     ctx.log(`    fan-out 1: ${fmt(plain.perS)}/s; batch of 100: ${fmt(batched.perS)}/s (${fmt(ratio(batched.perS, plain.perS), 2)} ×); ${accounting(batched)}`);
-    ctx.log(`      batch of 100: ${batched.redisCommands.text}; CPU ms per 1,000: ${cpuText(batched.cpu)}`);
-    ctx.log(`      fan-out 1: ${plain.redisCommands.text}; CPU ms per 1,000: ${cpuText(plain.cpu)}`);
+    ctx.log(`      batch of 100: ${batched.redisCommands.text}; ${cpuFigures(batched.cpu, fmt)} CPU ms per 1,000 deliveries`);
+    ctx.log(`      fan-out 1: ${plain.redisCommands.text}; ${cpuFigures(plain.cpu, fmt)} CPU ms per 1,000 deliveries`);
     rounds.push({ plain, batched });
   }
   const plainPerS = median(rounds.map((round) => round.plain.perS));
