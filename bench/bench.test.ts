@@ -9,7 +9,7 @@ import { parseArgs, resolveScenario } from './lib/args.mjs';
 import { shouldFailFirstAttempt } from './lib/fail-rule.mjs';
 import { keyKind, parseInfo } from './lib/redis-info.mjs';
 import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
-import { judgeTargets } from './lib/targets.mjs';
+import { ENGINE_WORKER_CPU_US_BEFORE, judgeEngineTargets, judgeTargets } from './lib/targets.mjs';
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
 import { arrivalsPerInterval, intervalSample, timelineLines } from './lib/timeline.mjs';
 import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts, workerCpuScaleRatios } from './lib/scale-results.mjs';
@@ -349,6 +349,35 @@ describe('target verdicts', () => {
       ['Redis memory back to its start', false],
     ]);
     expect(judgeTargets(new Map([['retries', scenarioRow('retries', {})]]))[0]).toMatchObject({ met: null, measured: 'n/a' });
+  });
+
+  it("judges issue 16's targets at their bounds, and says when a figure is missing", () => {
+    const rows = new Map(
+      [
+        scenarioRow('fan-out 1', { deliveriesPerS: 13, b1PerS: 10, b2PerS: 5 }),
+        scenarioRow('fan-out 10', { deliveriesPerS: 19.9, b1PerS: 10, b2PerS: 4 }),
+        scenarioRow('retries', {}),
+        scenarioRow('latency', { p50Ms: 3, p99Ms: 25 }),
+      ].map((row) => [row.name, row]),
+    );
+    const verdicts = judgeEngineTargets(rows, { fanOut1WorkerCpuUs: ENGINE_WORKER_CPU_US_BEFORE / 2 + 0.1, fanOut1RedisCommands: 8, retriesSlowdown: 0.1 });
+    expect(verdicts.map((verdict) => [verdict.scenario, verdict.target, verdict.measured, verdict.met])).toEqual([
+      ['fan-out 1', '≥ 1.3 × b1', '1.30 × b1', true],
+      ['fan-out 1', '≥ 2.6 × b2', '2.60 × b2', true],
+      ['fan-out 1', 'worker CPU ≤ 96.5 µs per delivery (half of 193)', '97 µs', false],
+      ['fan-out 1', '≤ 8 Redis commands per delivery', '8.0', true],
+      ['fan-out 10', '≥ 2.0 × b1', '1.99 × b1', false],
+      ['retries', 'first attempts slowed ≤ 10 %', '10.0 %', true],
+      ['latency', 'p99 ≤ 25 ms', '25.0 ms', true],
+    ]);
+    const withoutFigures = judgeEngineTargets(new Map([['fan-out 1', scenarioRow('fan-out 1', { deliveriesPerS: 13 })]]));
+    expect(withoutFigures.map((verdict) => [verdict.measured, verdict.met])).toEqual([
+      ['n/a × b1', null],
+      ['n/a × b2', null],
+      ['n/a', null],
+      ['n/a', null],
+    ]);
+    expect(judgeEngineTargets(new Map())).toEqual([]);
   });
 });
 

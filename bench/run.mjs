@@ -14,7 +14,7 @@ import { startReceiver } from './lib/receiver-client.mjs';
 import { redisVersion } from './lib/redis-info.mjs';
 import { buildResults, consoleTable, renderMarkdown, renderSvg, SCENARIO_NAMES } from './lib/results.mjs';
 import { SCENARIOS, SIZES } from './lib/scenarios.mjs';
-import { judgeTargets, verdictLines } from './lib/targets.mjs';
+import { judgeEngineTargets, judgeTargets, verdictLines } from './lib/targets.mjs';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -107,6 +107,7 @@ try {
     },
     growth: null,
     retriesSlowdown: null,
+    fanOut1Work: null,
   };
   const rows = [];
   const sections = [];
@@ -149,7 +150,22 @@ function writeTableResults({ rows, sections, ctx, machine, loadBefore }) {
     growthPeakBytes: ctx.growth?.peakGrowth ?? null,
     retriesSlowdown: ctx.retriesSlowdown,
   });
-  const extraSections = [{ title: 'Targets (issue 11)', lines: verdictLines(verdicts) }];
+  const engineVerdicts = judgeEngineTargets(new Map(rows.map((row) => [row.name, row])), {
+    fanOut1WorkerCpuUs: ctx.fanOut1Work?.workerCpuUs ?? null,
+    fanOut1RedisCommands: ctx.fanOut1Work?.redisCommands ?? null,
+    retriesSlowdown: ctx.retriesSlowdown,
+  });
+  const extraSections = [
+    {
+      title: 'Targets (issue 16, the delivery engine)',
+      lines: [
+        ...verdictLines(engineVerdicts),
+        '',
+        "Issue 16's scale ratio and issue 18's batch of 100 are judged by their own scenarios (`--scenario scale`, `--scenario batch`; results/scale.md, results/batch.json).",
+      ],
+    },
+    { title: 'Targets (issue 11)', lines: verdictLines(verdicts) },
+  ];
   if (profileDir) {
     const lines = [];
     for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile')).sort()) {
@@ -170,6 +186,8 @@ function writeTableResults({ rows, sections, ctx, machine, loadBefore }) {
   if (everyTableScenario) for (const [extension, text] of Object.entries(outputs)) writeFileSync(join(RESULTS_DIR, `${mode}.${extension}`), text);
 
   log(`\n${consoleTable(results)}\n`);
-  for (const verdict of verdicts) log(`${verdict.met === null ? '–  ' : verdict.met ? 'ok ' : 'NO '} ${verdict.scenario}: ${verdict.target} — ${verdict.measured}`);
+  for (const [label, list] of [['issue 16', engineVerdicts], ['issue 11', verdicts]]) {
+    for (const verdict of list) log(`${verdict.met === null ? '–  ' : verdict.met ? 'ok ' : 'NO '} ${label}, ${verdict.scenario}: ${verdict.target} — ${verdict.measured}`);
+  }
   log(`\nwrote bench/results/latest.json, latest.md, latest.svg${everyTableScenario ? ` (and ${mode}.*)` : ''}; logs in ${runDir}`);
 }

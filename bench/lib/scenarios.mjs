@@ -93,7 +93,11 @@ async function fanOutScenario(ctx, name, { events, fanOut }) {
   const deliveriesPerS = median(runs.map((run) => run.result.perS));
   const b1PerS = median(runs.map((run) => run.base.b1));
   const b2PerS = median(runs.map((run) => run.base.b2));
-  if (name === 'fan-out 1') ctx.fanOut1Rate = deliveriesPerS;
+  if (name === 'fan-out 1') {
+    ctx.fanOut1Rate = deliveriesPerS;
+    // Issue 16's fan-out 1 targets on the worker's CPU and Redis's commands per delivery (targets.mjs).
+    ctx.fanOut1Work = { workerCpuUs: median(runs.map((run) => run.result.cpu.worker)), redisCommands: median(runs.map((run) => run.result.redisCommands.calls)) };
+  }
   const row = scenarioRow(name, { deliveriesPerS, b1PerS, b2PerS, workerRssMb: Math.max(...runs.map((run) => run.result.peakRssMb ?? 0)) || null });
   const lines = [
     `${fmt(events)} events × ${fanOut} subscription${fanOut > 1 ? 's' : ''} (${BODY_BYTES}-byte signed bodies), batches of 500, 4 requests in flight; b1/b2 with ${fmt(events * fanOut)} jobs (b2 at most ${fmt(ctx.sizes.b2Cap)}).`,

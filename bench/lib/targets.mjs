@@ -1,4 +1,6 @@
-// Issue 11's targets, judged from one run's rows and the detail figures that are not in latest.json.
+// The issues' targets, judged from one run's rows and the detail figures that are not in latest.json: issue 11's
+// (the first full runs) and issue 16's (the delivery engine). Issue 18's batch of 100 and issue 16's scale ratio are
+// judged by their own scenarios (lib/batch.mjs, lib/scale-results.mjs), which run only when named.
 
 /**
  * @param {Map<string, ReturnType<typeof import('./results.mjs').scenarioRow>>} rows by scenario name
@@ -43,6 +45,44 @@ export function judgeTargets(rows, extra = {}) {
     const slowdown = extra.retriesSlowdown ?? null;
     add('retries', 'first attempts slowed ≤ 10 %', slowdown === null ? 'n/a' : `${(slowdown * 100).toFixed(1)} %`, slowdown === null ? null : slowdown <= 0.1);
   }
+  return verdicts;
+}
+
+/** Issue 16: the fan-out 1 worker's CPU per delivery was 193 µs when the issue was filed; the target is half of it. */
+export const ENGINE_WORKER_CPU_US_BEFORE = 193;
+
+/**
+ * Issue 16's targets that a run of the table's scenarios measures.
+ * @param {Map<string, ReturnType<typeof import('./results.mjs').scenarioRow>>} rows by scenario name
+ * @param {{ fanOut1WorkerCpuUs?: number | null, fanOut1RedisCommands?: number | null, retriesSlowdown?: number | null }} extra
+ *   the fan-out 1 worker's CPU µs per delivery and Redis commands per delivery (medians of the rounds)
+ * @returns {Array<{ scenario: string, target: string, measured: string, met: boolean | null }>}
+ */
+export function judgeEngineTargets(rows, extra = {}) {
+  const verdicts = [];
+  const add = (scenario, target, measured, met) => verdicts.push({ scenario, target, measured, met });
+  const fmt = (value, digits = 2) => (value === null || value === undefined ? 'n/a' : Number(value).toFixed(digits));
+  const atLeast = (value, bound) => (value === null || value === undefined ? null : value >= bound);
+  const atMost = (value, bound) => (value === null || value === undefined ? null : value <= bound);
+
+  const fanOut1 = rows.get('fan-out 1');
+  if (fanOut1) {
+    add('fan-out 1', '≥ 1.3 × b1', `${fmt(fanOut1.ratio_b1)} × b1`, atLeast(fanOut1.ratio_b1, 1.3));
+    add('fan-out 1', '≥ 2.6 × b2', `${fmt(fanOut1.ratio_b2)} × b2`, atLeast(fanOut1.ratio_b2, 2.6));
+    const cpu = extra.fanOut1WorkerCpuUs ?? null;
+    const half = ENGINE_WORKER_CPU_US_BEFORE / 2;
+    add('fan-out 1', `worker CPU ≤ ${fmt(half, 1)} µs per delivery (half of ${ENGINE_WORKER_CPU_US_BEFORE})`, cpu === null ? 'n/a' : `${fmt(cpu, 0)} µs`, atMost(cpu, half));
+    const commands = extra.fanOut1RedisCommands ?? null;
+    add('fan-out 1', '≤ 8 Redis commands per delivery', commands === null ? 'n/a' : fmt(commands, 1), atMost(commands, 8));
+  }
+  const fanOut10 = rows.get('fan-out 10');
+  if (fanOut10) add('fan-out 10', '≥ 2.0 × b1', `${fmt(fanOut10.ratio_b1)} × b1`, atLeast(fanOut10.ratio_b1, 2));
+  if (rows.get('retries')) {
+    const slowdown = extra.retriesSlowdown ?? null;
+    add('retries', 'first attempts slowed ≤ 10 %', slowdown === null ? 'n/a' : `${(slowdown * 100).toFixed(1)} %`, atMost(slowdown, 0.1));
+  }
+  const latency = rows.get('latency');
+  if (latency) add('latency', 'p99 ≤ 25 ms', `${fmt(latency.p99_ms, 1)} ms`, atMost(latency.p99_ms, 25));
   return verdicts;
 }
 
