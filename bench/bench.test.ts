@@ -3,7 +3,7 @@
 // timeline's arithmetic.
 // Nothing here measures or asserts a timing.
 import { describe, expect, it } from '@jest/globals';
-import { backgroundKey, cpuFigures, median, percentile, ratePerSecond, ratio, reconcile, round, spread, summarize } from './lib/stats.mjs';
+import { backgroundKey, cpuFigures, inRunRatios, median, percentile, ratePerSecond, ratio, reconcile, round, spread, summarize } from './lib/stats.mjs';
 import { buildResults, consoleTable, markdownTable, niceCeiling, renderMarkdown, renderSvg, ROW_FIELDS, SCENARIO_NAMES, scenarioRow, validateResults } from './lib/results.mjs';
 import { parseArgs, resolveScenario } from './lib/args.mjs';
 import { shouldFailFirstAttempt } from './lib/fail-rule.mjs';
@@ -324,6 +324,21 @@ describe('CPU profile summary', () => {
     expect(packageOf('node:internal/streams/readable')).toBe('node (internal)');
     expect(packageOf('', '(idle)')).toBe('(idle)');
     expect(shortUrl('file:///work/main/apps/worker/dist/attempt.js')).toBe('apps/worker/dist/attempt.js');
+  });
+});
+
+describe('in-run ratios', () => {
+  it("takes the median of each round's own ratio, not the ratio of the medians", () => {
+    // Medians 12 / 10 = 1.2; the rounds' own ratios 1.0, 1.5 and 1.1 give 1.1.
+    const rounds = [
+      { perS: 10, base: { b1: 10, b2: 5 } },
+      { perS: 12, base: { b1: 8, b2: 4 } },
+      { perS: 13.2, base: { b1: 12, b2: null } },
+    ];
+    expect(inRunRatios(rounds)).toEqual({ ratioB1: expect.closeTo(1.1, 10), ratioB2: expect.closeTo(2.5, 10) });
+    expect(scenarioRow('fan-out 1', { deliveriesPerS: 12, b1PerS: 10, ...inRunRatios(rounds) }).ratio_b1).toBe(1.1);
+    expect(scenarioRow('fan-out 1', { deliveriesPerS: 12, b1PerS: 10 }).ratio_b1).toBe(1.2);
+    expect(inRunRatios([{ perS: 10, base: { b1: null, b2: null } }])).toEqual({ ratioB1: null, ratioB2: null });
   });
 });
 

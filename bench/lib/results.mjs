@@ -44,8 +44,9 @@ export function scenarioRow(name, figures) {
     deliveries_per_s: round(deliveries, 0),
     b1_per_s: round(b1, 0),
     b2_per_s: round(b2, 0),
-    ratio_b1: round(ratio(deliveries, b1), 2),
-    ratio_b2: round(ratio(deliveries, b2), 2),
+    // A scenario of several rounds gives the median of its rounds' own ratios (stats.mjs, inRunRatios).
+    ratio_b1: round(figures.ratioB1 ?? ratio(deliveries, b1), 2),
+    ratio_b2: round(figures.ratioB2 ?? ratio(deliveries, b2), 2),
     p50_ms: round(figures.p50Ms ?? null, 2),
     p99_ms: round(figures.p99Ms ?? null, 2),
     redis_bytes_per_pending: round(figures.redisBytesPerPending ?? null, 0),

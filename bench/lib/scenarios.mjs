@@ -11,7 +11,7 @@ import { scale } from './scale.mjs';
 import { brokerScenarios } from './brokers.mjs';
 import { poll } from './poll.mjs';
 import { batchOf100 } from './batch.mjs';
-import { cpuFigures, median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
+import { cpuFigures, inRunRatios, median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
 export const SIZES = {
@@ -98,7 +98,13 @@ async function fanOutScenario(ctx, name, { events, fanOut }) {
     // Issue 16's fan-out 1 targets on the worker's CPU and Redis's commands per delivery (targets.mjs).
     ctx.fanOut1Work = { workerCpuUs: median(runs.map((run) => run.result.cpu.worker)), redisCommands: median(runs.map((run) => run.result.redisCommands.calls)) };
   }
-  const row = scenarioRow(name, { deliveriesPerS, b1PerS, b2PerS, workerRssMb: Math.max(...runs.map((run) => run.result.peakRssMb ?? 0)) || null });
+  const row = scenarioRow(name, {
+    deliveriesPerS,
+    b1PerS,
+    b2PerS,
+    ...inRunRatios(runs.map((run) => ({ perS: run.result.perS, base: run.base }))),
+    workerRssMb: Math.max(...runs.map((run) => run.result.peakRssMb ?? 0)) || null,
+  });
   const lines = [
     `${fmt(events)} events × ${fanOut} subscription${fanOut > 1 ? 's' : ''} (${BODY_BYTES}-byte signed bodies), batches of 500, 4 requests in flight; b1/b2 with ${fmt(events * fanOut)} jobs (b2 at most ${fmt(ctx.sizes.b2Cap)}).`,
     '',
@@ -478,6 +484,7 @@ export async function retries(ctx) {
     deliveriesPerS: median(runs.map((run) => run.failing.perS)),
     b1PerS: median(runs.map((run) => run.base.b1)),
     b2PerS: median(runs.map((run) => run.base.b2)),
+    ...inRunRatios(runs.map((run) => ({ perS: run.failing.perS, base: run.base }))),
     workerRssMb: Math.max(...runs.map((run) => run.failing.peakRssMb ?? 0)) || null,
   });
   const lines = [

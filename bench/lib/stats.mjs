@@ -66,6 +66,17 @@ export function ratio(a, b) {
   return a / b;
 }
 
+/**
+ * The median over a scenario's rounds of each round's own ratio to b1 and to b2 (null where no round has the
+ * baseline): hookfleet and a baseline measured in the same round, not the medians of each, which may pair figures
+ * of different rounds on this noisy machine.
+ * @param {Array<{ perS: number | null, base: { b1: number | null, b2: number | null } }>} rounds
+ */
+export function inRunRatios(rounds) {
+  const of = (baseline) => median(rounds.map(({ perS, base }) => ratio(perS, base[baseline])).filter((value) => value !== null));
+  return { ratioB1: of('b1'), ratioB2: of('b2') };
+}
+
 /** Rounds to `digits` decimals; null stays null. */
 export function round(value, digits = 0) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
