@@ -466,7 +466,21 @@ describe('the scale curve', () => {
       { partitions: 2, workers: 4, ratio: 1 },
     ]);
     expect(workerCpuScaleRatios({ ...series, points: [withCpu(1, 1, 120)] })).toEqual([]);
-    expect(scaleMarkdownLines({ ...results, series: [series] }).join('\n')).toContain('Scale ratio (worker CPU per delivery at the most workers against one; target within 1.2 ×): 1 partition: 4 workers 1.60 ×; 2 partitions: 4 workers 1.00 ×.');
+    expect(scaleMarkdownLines({ ...results, series: [series] }).join('\n')).toContain(
+      "Scale ratio (worker CPU per delivery at the most workers against one, the median of the rounds' own ratios; target within 1.2 ×): 1 partition: 4 workers 1.60 ×; 2 partitions: 4 workers 1.00 ×.",
+    );
+  });
+
+  it("pairs the rounds: the median of each round's own ratio, not the ratio of the median rounds", () => {
+    const round = (workers: number, perS: number, workersCpu: number) => ({ ...point(1, workers, perS, [0.1]), cpu_ms_per_1000_deliveries: { api: 10, workers: workersCpu } });
+    // One worker: rounds at 100, 140 and 120 µs; four: 130, 150, 170. Median rounds (by deliveries/s): 120 and 150
+    // (1.25); the rounds' own ratios 1.30, 1.07, 1.42 give 1.30.
+    const one = medianRound([round(1, 900, 100), round(1, 1100, 140), round(1, 1000, 120)]);
+    const four = medianRound([round(4, 900, 130), round(4, 1000, 150), round(4, 1100, 170)]);
+    expect(one.rounds_workers_cpu_ms_per_1000).toEqual([100, 140, 120]);
+    expect(one.cpu_ms_per_1000_deliveries.workers).toBe(120);
+    expect(four.cpu_ms_per_1000_deliveries.workers).toBe(150);
+    expect(workerCpuScaleRatios({ redis: 'single', shards: 1, status: 'ok', points: [one, four] })).toEqual([{ partitions: 1, workers: 4, ratio: 1.3 }]);
   });
 });
 

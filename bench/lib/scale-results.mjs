@@ -1,6 +1,6 @@
 // The scale curve's results (bench/results/scale.json) and renderings: Markdown and an SVG chart. Pure functions:
 // the scale scenario gathers the figures, these give them their one shape.
-import { cpuFigures, round } from './stats.mjs';
+import { cpuFigures, median, ratio, round } from './stats.mjs';
 import { niceCeiling } from './results.mjs';
 import { parseInfo } from './redis-info.mjs';
 
@@ -37,11 +37,18 @@ export function scalePoint(figures) {
   };
 }
 
-/** The round with the median deliveries/s stands for the point; every round's rate is kept beside it. */
+/**
+ * The round with the median deliveries/s stands for the point; every round's rate and workers' CPU per 1,000
+ * deliveries are kept beside it, in the order of the rounds (the scale ratio pairs them round by round).
+ */
 export function medianRound(points) {
   const sorted = [...points].sort((a, b) => (a.deliveries_per_s ?? 0) - (b.deliveries_per_s ?? 0));
   const chosen = sorted[(sorted.length - 1) >> 1];
-  return { ...chosen, rounds_per_s: points.map((point) => point.deliveries_per_s) };
+  return {
+    ...chosen,
+    rounds_per_s: points.map((point) => point.deliveries_per_s),
+    rounds_workers_cpu_ms_per_1000: points.map((point) => point.cpu_ms_per_1000_deliveries.workers ?? null),
+  };
 }
 
 /**
@@ -60,7 +67,9 @@ export function seriesCosts(series) {
 
 /**
  * The scale ratio: worker CPU per delivery with the most worker processes measured (4) against one, per partition
- * count — 1.0 when a delivery costs the same whatever the number of workers. Null where a point is missing.
+ * count — 1.0 when a delivery costs the same whatever the number of workers. Null where a point is missing. With
+ * several rounds, the median of each round's own ratio (the two points of a round ran in the same pass of the grid,
+ * minutes apart; the points' median rounds may be of different passes); with one, the points' own figures.
  * @returns {Array<{ partitions: number, workers: number, ratio: number | null }>}
  */
 export function workerCpuScaleRatios(series) {
@@ -69,11 +78,13 @@ export function workerCpuScaleRatios(series) {
   const most = workerCounts.at(-1);
   if (fewest === undefined || most === undefined || fewest === most) return [];
   const partitions = [...new Set(series.points.map((point) => point.partitions))].sort((a, b) => a - b);
-  const cpu = (workers, partitionCount) => series.points.find((point) => point.workers === workers && point.partitions === partitionCount)?.cpu_ms_per_1000_deliveries.workers ?? null;
+  const pointOf = (workers, partitionCount) => series.points.find((point) => point.workers === workers && point.partitions === partitionCount);
+  const cpuByRound = (point) => point?.rounds_workers_cpu_ms_per_1000 ?? [point?.cpu_ms_per_1000_deliveries.workers ?? null];
   return partitions.map((partitionCount) => {
-    const one = cpu(fewest, partitionCount);
-    const many = cpu(most, partitionCount);
-    return { partitions: partitionCount, workers: most, ratio: one && many !== null ? round(many / one, 2) : null };
+    const one = cpuByRound(pointOf(fewest, partitionCount));
+    const many = cpuByRound(pointOf(most, partitionCount));
+    const paired = one.length === many.length ? one.map((cpu, index) => ratio(many[index], cpu)) : [ratio(many.at(-1), one.at(-1))];
+    return { partitions: partitionCount, workers: most, ratio: round(median(paired.filter((value) => value !== null)), 2) };
   });
 }
 
@@ -115,7 +126,7 @@ export function scaleMarkdownLines(results) {
       const ceiling = Math.round(1e6 / Math.max(costs.busiest_shard_ms_per_1000.max, 1e-9));
       lines.push(
         '',
-        `Scale ratio (worker CPU per delivery at the most workers against one; target within 1.2 ×): ${workerCpuScaleRatios(series).map(({ partitions: count, workers: most, ratio }) => `${count} partition${count > 1 ? 's' : ''}: ${most} workers ${ratio === null ? '–' : `${fmt(ratio, 2)} ×`}`).join('; ')}.`,
+        `Scale ratio (worker CPU per delivery at the most workers against one, the median of the rounds' own ratios; target within 1.2 ×): ${workerCpuScaleRatios(series).map(({ partitions: count, workers: most, ratio }) => `${count} partition${count > 1 ? 's' : ''}: ${most} workers ${ratio === null ? '–' : `${fmt(ratio, 2)} ×`}`).join('; ')}.`,
         '',
         `Costs over every point: Redis ${fmt(costs.redis_ms_per_1000.min, 1)}–${fmt(costs.redis_ms_per_1000.max, 1)} CPU ms per 1,000 deliveries (all masters together; the busiest master ${fmt(costs.busiest_shard_ms_per_1000.min, 1)}–${fmt(costs.busiest_shard_ms_per_1000.max, 1)}), worker processes ${fmt(costs.worker_ms_per_1000.min)}–${fmt(costs.worker_ms_per_1000.max)}. At the busiest master's highest cost, one core of it carries about ${fmt(ceiling)} deliveries/s.`,
       );
