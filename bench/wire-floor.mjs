@@ -18,12 +18,12 @@ import { standardProfile } from '../packages/profiles/dist/index.js';
 import { ProcessGroup, backgroundCpuSeconds, cpuSeconds } from './lib/processes.mjs';
 import { startReceiver } from './lib/receiver-client.mjs';
 import { eventData } from './lib/fleet.mjs';
+import { BODY_BYTES } from './lib/measure.mjs';
 import { median } from './lib/stats.mjs';
 
 const SENDERS = ['bare', 'signed', 'transport'];
 const CONNECTIONS = 64;
 const IN_FLIGHT = 200;
-const BODY_BYTES = 300;
 
 if (process.env.WIRE_FLOOR_SENDER) await runSender(process.env.WIRE_FLOOR_SENDER, process.env.WIRE_FLOOR_TARGET, Number(process.env.WIRE_FLOOR_REQUESTS));
 else await main();

@@ -79,11 +79,14 @@ export function workerCpuScaleRatios(series) {
   if (fewest === undefined || most === undefined || fewest === most) return [];
   const partitions = [...new Set(series.points.map((point) => point.partitions))].sort((a, b) => a - b);
   const pointOf = (workers, partitionCount) => series.points.find((point) => point.workers === workers && point.partitions === partitionCount);
-  const cpuByRound = (point) => point?.rounds_workers_cpu_ms_per_1000 ?? [point?.cpu_ms_per_1000_deliveries.workers ?? null];
+  const ownCpu = (point) => point?.cpu_ms_per_1000_deliveries.workers ?? null;
   return partitions.map((partitionCount) => {
-    const one = cpuByRound(pointOf(fewest, partitionCount));
-    const many = cpuByRound(pointOf(most, partitionCount));
-    const paired = one.length === many.length ? one.map((cpu, index) => ratio(many[index], cpu)) : [ratio(many.at(-1), one.at(-1))];
+    const onePoint = pointOf(fewest, partitionCount);
+    const manyPoint = pointOf(most, partitionCount);
+    const one = onePoint?.rounds_workers_cpu_ms_per_1000;
+    const many = manyPoint?.rounds_workers_cpu_ms_per_1000;
+    // Rounds that cannot be paired (a run of one round, or results written before rounds were kept): the points' own figures.
+    const paired = one && many && one.length === many.length ? one.map((cpu, index) => ratio(many[index], cpu)) : [ratio(ownCpu(manyPoint), ownCpu(onePoint))];
     return { partitions: partitionCount, workers: most, ratio: round(median(paired.filter((value) => value !== null)), 2) };
   });
 }
