@@ -161,7 +161,7 @@ function writeTableResults({ rows, sections, ctx, machine, loadBefore }) {
       lines: [
         ...verdictLines(engineVerdicts),
         '',
-        "Issue 16's scale ratio and issue 18's batch of 100 are judged by their own scenarios (`--scenario scale`, `--scenario batch`; results/scale.md, results/batch.json).",
+        "Issue 16's scale ratio and issue 18's batch of 100 are judged by their own scenarios (`--scenario scale`, `--scenario batch`; bench/results/scale.md, bench/results/batch.json).",
       ],
     },
     { title: 'Targets (issue 11)', lines: verdictLines(verdicts) },
