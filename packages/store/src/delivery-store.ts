@@ -128,9 +128,9 @@ export class DeliveryStore {
     const log = this.keys.attempts(options.subscriptionId);
     let successes = 0;
     const records: string[] = [];
+    // The records' states and their status indexes, in one script on a single Redis (settle-records.ts).
     queueRecordStates(this.redis, pipeline, this.keys, results, this.ttlSeconds);
     for (const result of results) {
-      queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: result.subscriptionId, deliveryId: result.deliveryId, status: result.status, score: result.eventReceivedAt, mayBeIndexed: result.attempts > 1 });
       records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
       if (result.status === 'delivered') successes += 1;

@@ -2,27 +2,42 @@ import type { ChainableCommander } from 'ioredis';
 import type { DeliveryStatus } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
+export interface StatusIndexChange {
+  subscriptionId: string;
+  deliveryId: string;
+  status: DeliveryStatus;
+  /** When the delivery's event was accepted: what the indexes are scored by. */
+  score: number;
+  /** Whether an earlier change may have indexed it (it is past its first attempt, or an operator changed it). */
+  mayBeIndexed: boolean;
+}
+
 /**
- * Keeps a subscription's failed and dead indexes (the dead-letter queue) in step with a delivery's status change.
- * Only failures write here: a first attempt that succeeds costs nothing. Dead entries older than the records'
- * lifetime (`ttlSeconds`) are trimmed as new ones come.
+ * Whether a status change writes the indexes: a failure or a death does; a delivery that leaves them (delivered,
+ * pending again) does only when it may be in one. A first attempt that succeeded touches no index and makes no key.
  */
-export function queueStatusIndex(
-  pipeline: ChainableCommander,
-  keys: Keys,
-  ttlSeconds: number,
-  change: { subscriptionId: string; deliveryId: string; status: DeliveryStatus; score: number; mayBeIndexed: boolean },
-): void {
-  // A first attempt that succeeded touches no index, and makes no key either (this runs once a delivery).
-  if (change.status !== 'failed' && change.status !== 'dead' && !change.mayBeIndexed) return;
+export function touchesStatusIndex(change: Pick<StatusIndexChange, 'status' | 'mayBeIndexed'>): boolean {
+  return change.status === 'failed' || change.status === 'dead' || change.mayBeIndexed;
+}
+
+/** Dead entries scored before this (their event accepted longer ago than the records live) are trimmed as new ones come. */
+export const deadIndexTrimBefore = (ttlSeconds: number, now = Date.now()): number => now - ttlSeconds * 1000;
+
+/**
+ * Keeps a subscription's failed and dead indexes (the dead-letter queue) in step with a delivery's status change, a
+ * command each: operators' changes, and settle on a cluster. Settle on a single Redis makes the same writes inside its
+ * records' script (settle-records.ts). Only failures write here: a first attempt that succeeds costs nothing.
+ */
+export function queueStatusIndex(pipeline: ChainableCommander, keys: Keys, ttlSeconds: number, change: StatusIndexChange): void {
+  if (!touchesStatusIndex(change)) return;
   const failed = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'failed');
   const dead = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'dead');
   if (change.status === 'failed') pipeline.zadd(failed, 'NX', change.score, change.deliveryId);
   else if (change.status === 'dead') {
     pipeline.zrem(failed, change.deliveryId);
     pipeline.zadd(dead, change.score, change.deliveryId);
-    pipeline.zremrangebyscore(dead, '-inf', Date.now() - ttlSeconds * 1000);
-  } else if (change.mayBeIndexed) {
+    pipeline.zremrangebyscore(dead, '-inf', deadIndexTrimBefore(ttlSeconds));
+  } else {
     pipeline.zrem(failed, change.deliveryId);
     pipeline.zrem(dead, change.deliveryId);
   }
