@@ -73,13 +73,16 @@ export interface RecordState {
   eventReceivedAt: number;
 }
 
-/** A settled record's change to the status indexes: a delivery past its first attempt may be in one. */
+/** A delivery past its first attempt may be in a status index (an earlier attempt failed). */
+const mayBeIndexed = (record: RecordState): boolean => record.attempts > 1;
+
+/** A settled record's change to the status indexes. */
 const indexChangeOf = (record: RecordState): StatusIndexChange => ({
   subscriptionId: record.subscriptionId,
   deliveryId: record.deliveryId,
   status: record.status,
   score: record.eventReceivedAt,
-  mayBeIndexed: record.attempts > 1,
+  mayBeIndexed: mayBeIndexed(record),
 });
 
 /**
@@ -109,8 +112,10 @@ export function queueRecordStates(
   let packedIndexChanges = '';
   for (const record of records) {
     packedStates += `${record.deliveryId} ${record.status} ${record.attempts} ${record.nextAttemptAt ?? ''};`;
-    const change = indexChangeOf(record);
-    if (touchesStatusIndex(change)) packedIndexChanges += `${change.deliveryId} ${change.status} ${change.subscriptionId} ${change.score};`;
+    // Read off the record, not an indexChangeOf object: most records of a part are first attempts that touch nothing.
+    if (touchesStatusIndex(record.status, mayBeIndexed(record))) {
+      packedIndexChanges += `${record.deliveryId} ${record.status} ${record.subscriptionId} ${record.eventReceivedAt};`;
+    }
   }
   pipeline.hookfleetSettleRecords(
     recordTtlSeconds,

@@ -16,8 +16,8 @@ export interface StatusIndexChange {
  * Whether a status change writes the indexes: a failure or a death does; a delivery that leaves them (delivered,
  * pending again) does only when it may be in one. A first attempt that succeeded touches no index and makes no key.
  */
-export function touchesStatusIndex(change: Pick<StatusIndexChange, 'status' | 'mayBeIndexed'>): boolean {
-  return change.status === 'failed' || change.status === 'dead' || change.mayBeIndexed;
+export function touchesStatusIndex(status: DeliveryStatus, mayBeIndexed: boolean): boolean {
+  return status === 'failed' || status === 'dead' || mayBeIndexed;
 }
 
 /** Dead entries scored before this (their event accepted longer ago than the records live) are trimmed as new ones come. */
@@ -29,7 +29,7 @@ export const deadIndexTrimBefore = (ttlSeconds: number, now = Date.now()): numbe
  * records' script (settle-records.ts). Only failures write here: a first attempt that succeeds costs nothing.
  */
 export function queueStatusIndex(pipeline: ChainableCommander, keys: Keys, ttlSeconds: number, change: StatusIndexChange): void {
-  if (!touchesStatusIndex(change)) return;
+  if (!touchesStatusIndex(change.status, change.mayBeIndexed)) return;
   const failed = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'failed');
   const dead = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'dead');
   if (change.status === 'failed') pipeline.zadd(failed, 'NX', change.score, change.deliveryId);
