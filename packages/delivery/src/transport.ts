@@ -63,6 +63,11 @@ export interface OutgoingRequest {
   timeoutMs?: number;
 }
 
+/** Requests in flight per endpoint origin when the options name none: half the process's slots, at most 64. */
+export function defaultPerOriginConcurrency(concurrency: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(concurrency / 2)));
+}
+
 /** undici with keep-alive per origin, a whole-request timeout, no redirects, and the SSRF guard at connect time. */
 export class DeliveryTransport {
   private readonly agent: Agent;
@@ -79,7 +84,7 @@ export class DeliveryTransport {
   private readonly policy: TargetPolicy;
 
   constructor(private readonly options: TransportOptions) {
-    const perOrigin = options.perOriginConcurrency ?? Math.max(1, Math.min(64, Math.ceil(options.concurrency / 2)));
+    const perOrigin = options.perOriginConcurrency ?? defaultPerOriginConcurrency(options.concurrency);
     this.perOriginConcurrency = perOrigin;
     this.policy = targetPolicy(options.allowPrivateTargets);
     this.agent = new Agent({
