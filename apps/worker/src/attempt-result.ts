@@ -1,7 +1,20 @@
 import type { AttemptRecord } from '@hookfleet/core';
 import { statusOf } from '@hookfleet/delivery';
-import type { AttemptResult } from '@hookfleet/store';
+import { eventReceivedAtMs, type AttemptResult } from '@hookfleet/store';
 import type { Judged } from './engine.js';
+
+/** The last attempt time formatted: at thousands of attempts a second many share a millisecond, and its toISOString. */
+let formattedMs = Number.NaN;
+let formatted = '';
+
+function isoTimeOf(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== formattedMs) {
+    formatted = date.toISOString();
+    formattedMs = ms;
+  }
+  return formatted;
+}
 
 /**
  * What settle writes for one judged attempt (DeliveryStore.settle): the attempt log's record, the delivery's new
@@ -17,13 +30,13 @@ export function resultOf(subscriptionId: string, { item, judgement, outcome, sen
     ok: judgement.verdict.kind === 'delivered',
     error: judgement.error,
     duration_ms: Math.round((answered?.durationMs ?? 0) * 100) / 100,
-    at: sentAt.toISOString(),
+    at: isoTimeOf(sentAt),
     response_body: answered?.responseBody || null,
   };
   // Set, not spread into the literal: a conditional spread took the slow copying path for every delivery.
   if (batchId !== undefined) record.batch_id = batchId;
   return {
-    eventReceivedAt: Date.parse(item.event.received_at),
+    eventReceivedAt: eventReceivedAtMs(item.event),
     deliveryId: item.deliveryId,
     subscriptionId,
     status: statusOf(judgement.verdict),

@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor, MAX_TIMEOUT_MS } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import type { DeliveryBatchJobData, DeliveryJobData, RetryEntry } from '@hookfleet/queue';
-import type { WaitingEntry } from '@hookfleet/store';
+import { eventReceivedAtMs, type WaitingEntry } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
@@ -44,7 +44,7 @@ export function createBatchProcessor(
       subscriptionId,
       eventIds.flatMap((eventId) => {
         const event = events.get(eventId);
-        return event ? [{ eventId, receivedAt: Date.parse(event.received_at) }] : [];
+        return event ? [{ eventId, receivedAt: eventReceivedAtMs(event) }] : [];
       }),
     );
     const expired = eventIds.filter((eventId) => !events.has(eventId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));

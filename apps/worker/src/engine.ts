@@ -3,7 +3,7 @@ import { buildAndSend, type Destination, type Judgement, type SendOutcome, type 
 import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
 import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
 import { groupRetries, retryBucketMs, type DueRetry, type HookfleetQueues } from '@hookfleet/queue';
-import type { AttemptResult, DeliveryStore, RateLimiter, Settled, SubscriptionStore } from '@hookfleet/store';
+import { eventReceivedAtMs, type AttemptResult, type DeliveryStore, type RateLimiter, type Settled, type SubscriptionStore } from '@hookfleet/store';
 import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
 import { mapWithLimit } from './bounded-map.js';
@@ -122,7 +122,7 @@ export function createEngine(parts: EngineParts) {
       duration.observe((outcome.kind === 'unbuildable' ? 0 : outcome.durationMs) / 1000);
       if (verdict.kind === 'delivered') {
         lag ??= metrics.deliveryLag.labels({ profile });
-        lag.observe((now - Date.parse(item.event.received_at)) / 1000);
+        lag.observe((now - eventReceivedAtMs(item.event)) / 1000);
         continue;
       }
       if (verdict.kind === 'dead' || verdict.kind === 'gone') {

@@ -1,6 +1,7 @@
 import type { Subscription } from '@hookfleet/core';
 import { judge, type Judgement, type SendOutcome } from '@hookfleet/delivery';
 import type { ProviderProfile } from '@hookfleet/profiles';
+import { eventReceivedAtMs } from '@hookfleet/store';
 import type { AttemptItem } from './engine.js';
 
 /** What judging needs from the worker's configuration. */
@@ -29,7 +30,7 @@ export function judgeAttempt(
     attempt: item.attempt,
     outcome,
     at: sentAt,
-    eventReceivedAt: Date.parse(item.event.received_at),
+    eventReceivedAt: eventReceivedAtMs(item.event),
     retryDelayScale: parts.retryDelayScale,
     retentionMs: parts.retentionMs,
     final,

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs, retryLadderMs } from '@hookfleet/profiles';
 import { fanOut, groupBySubscription, type FanOutGroup, type MatchJobData } from '@hookfleet/queue';
+import { eventReceivedAtMs } from '@hookfleet/store';
 import type { MatcherContext } from './context.js';
 
 /** Matches one ingest flush against the subscription index and fans out one first-attempt job per subscription. */
@@ -16,7 +17,7 @@ export function createMatcher(context: MatcherContext) {
     const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining) =>
       context.backlog.add(
         subscriptionId,
-        joining.map((event) => ({ eventId: event.id, receivedAt: Date.parse(event.received_at) })),
+        joining.map((event) => ({ eventId: event.id, receivedAt: eventReceivedAtMs(event) })),
       ),
     );
     for (const [profile, count] of result.enqueuedByProfile) context.metrics.deliveriesEnqueued.inc({ profile }, count);
@@ -46,7 +47,7 @@ export function payloadsToKeepLonger(
     for (const event of events) {
       if (needMs <= acceptedTtlMsOf(event.profile)) continue;
       const known = keepFor.get(event.id);
-      if (!known || known.needMs < needMs) keepFor.set(event.id, { receivedAt: Date.parse(event.received_at), needMs });
+      if (!known || known.needMs < needMs) keepFor.set(event.id, { receivedAt: eventReceivedAtMs(event), needMs });
     }
   }
   return [...keepFor].map(([id, { receivedAt, needMs }]) => ({ id, untilMs: receivedAt + needMs }));

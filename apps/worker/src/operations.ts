@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { compileEventFilter, deliveryIdFor, type StoredEvent } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import { attemptAgainNow, redeliverAsGroup, type OperationJobData } from '@hookfleet/queue';
-import type { OperationStore } from '@hookfleet/store';
+import { eventReceivedAtMs, type OperationStore } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 
 const CHUNK = 200;
@@ -41,7 +41,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
             eventId: record.event_id,
             subscriptionId: subscription.id,
             profile: subscription.profile,
-            eventReceivedAt: Date.parse(event.received_at),
+            eventReceivedAt: eventReceivedAtMs(event),
             attempts: record.attempts,
             ordered: subscription.ordered === true,
           },
@@ -85,7 +85,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
         const status = states[index]?.status;
         return status === 'pending' || status === 'failed'
           ? []
-          : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: Date.parse(event.received_at) }];
+          : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: eventReceivedAtMs(event) }];
       });
       await redeliverAsGroup(
         context.queues.deliveriesFor(subscription.id),

@@ -2,6 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor } from '@hookfleet/core';
 import { findProfile, retryLadderMs } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
+import { eventReceivedAtMs } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
@@ -36,7 +37,7 @@ export function createOrderedProcessor(context: DeliveryJobContext, engine: Deli
     const expired: string[] = [];
     for (const eventId of data.eventIds) {
       const event = events.get(eventId);
-      if (event) entries.push({ eventId, receivedAt: Date.parse(event.received_at) });
+      if (event) entries.push({ eventId, receivedAt: eventReceivedAtMs(event) });
       else expired.push(deliveryIdFor(eventId, data.subscriptionId));
     }
     await backlog.add(data.subscriptionId, entries);

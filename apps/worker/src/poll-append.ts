@@ -1,7 +1,7 @@
 import type { PollMessage, SigningKeyPair, Subscription } from '@hookfleet/core';
 import { buildRequest } from '@hookfleet/delivery';
 import type { ProviderProfile } from '@hookfleet/profiles';
-import type { DeliveryStore, PollLog } from '@hookfleet/store';
+import { eventReceivedAtMs, type DeliveryStore, type PollLog } from '@hookfleet/store';
 import type { Logger } from 'pino';
 import type { AttemptItem } from './engine.js';
 
@@ -38,7 +38,7 @@ export function createPollAppend({ pollLog, deliveries, logger }: PollAppendPart
           body: request.body,
           headers: request.headers,
         };
-        messages.push({ message, eventReceivedAt: Date.parse(item.event.received_at) });
+        messages.push({ message, eventReceivedAt: eventReceivedAtMs(item.event) });
       } catch (error) {
         unbuildable.push({ id: item.deliveryId, subscriptionId: subscription.id, attempts: item.attempt });
         logger.warn(

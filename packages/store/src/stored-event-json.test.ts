@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { StoredEvent } from '@hookfleet/core';
 import { standardBody } from '@hookfleet/profiles';
-import { eventJson, LoadedEvent, loadedForDelivery } from './stored-event-json.js';
+import { eventJson, eventReceivedAtMs, LoadedEvent, loadedForDelivery } from './stored-event-json.js';
 
 const event = (data: unknown, extra: Partial<StoredEvent> = {}): StoredEvent => ({
   id: 'evt_0mip3k2x1a9f8e7d6c5b4a39',
@@ -59,6 +59,16 @@ describe('eventJson and loadedForDelivery', () => {
   it('parses data only when it is read, once', () => {
     const loaded = loadedForDelivery(eventJson(event({ a: { b: 1 } })));
     expect(loaded.data).toBe(loaded.data);
+  });
+
+  it('gives the acceptance time in milliseconds for an event loaded for delivery and for one parsed whole', () => {
+    const stored = event({ a: 1 });
+    const loaded = loadedForDelivery(eventJson(stored));
+    expect(loaded).toBeInstanceOf(LoadedEvent);
+    expect(eventReceivedAtMs(loaded)).toBe(Date.parse('2026-12-05T02:00:40.900Z'));
+    expect(eventReceivedAtMs(loaded)).toBe(Date.parse('2026-12-05T02:00:40.900Z'));
+    expect(eventReceivedAtMs(loadedForDelivery(earlierJson(stored)))).toBe(Date.parse('2026-12-05T02:00:40.900Z'));
+    expect(eventReceivedAtMs(stored)).toBe(Date.parse('2026-12-05T02:00:40.900Z'));
   });
 });
 

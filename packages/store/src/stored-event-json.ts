@@ -34,6 +34,7 @@ export class LoadedEvent implements StoredEvent {
   readonly dataJson: string;
   #data: unknown;
   #parsed = false;
+  #receivedAtMs: number | undefined;
 
   constructor(head: EventHead, dataJson: string) {
     this.id = head.id;
@@ -46,6 +47,12 @@ export class LoadedEvent implements StoredEvent {
     this.fields_changed = head.fields_changed ?? null;
     this.visible_to = head.visible_to ?? null;
     this.dataJson = dataJson;
+  }
+
+  /** `received_at` in milliseconds, parsed once: a worker reads it for every delivery of the event (eventReceivedAtMs). */
+  get receivedAtMs(): number {
+    this.#receivedAtMs ??= Date.parse(this.received_at);
+    return this.#receivedAtMs;
   }
 
   get data(): unknown {
@@ -85,4 +92,13 @@ export function loadedForDelivery(raw: string): StoredEvent {
     if (typeof head.received_at === 'string' && typeof head.id === 'string') return new LoadedEvent(head as EventHead, raw.slice(at + DATA_KEY.length, -1));
   }
   return JSON.parse(raw) as StoredEvent;
+}
+
+/**
+ * When an event was accepted, in milliseconds. A delivery's judge, its attempt's result and the lag metric each need
+ * it; an event loaded for delivery parses its `received_at` once for all its subscriptions' deliveries (a Date.parse
+ * is about 0.3 µs, three a delivery).
+ */
+export function eventReceivedAtMs(event: StoredEvent): number {
+  return event instanceof LoadedEvent ? event.receivedAtMs : Date.parse(event.received_at);
 }
