@@ -3,7 +3,10 @@ import { statusOf } from '@hookfleet/delivery';
 import { eventReceivedAtMs, type AttemptResult } from '@hookfleet/store';
 import type { Judged } from './engine.js';
 
-/** The last attempt time formatted: at thousands of attempts a second many share a millisecond, and its toISOString. */
+/**
+ * The last attempt time and its ISO text: at thousands of attempts a second many fall in the same millisecond, and they
+ * share one toISOString (about 1 µs each).
+ */
 let formattedMs = Number.NaN;
 let formatted = '';
 
