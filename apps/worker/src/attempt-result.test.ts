@@ -67,6 +67,7 @@ describe('resultOf', () => {
     expect(result.status).toBe('dead');
     expect(result.record).toMatchObject({ status_code: null, duration_ms: 0, response_body: null, ok: false });
   });
+
   it("writes each attempt's own time, down to the millisecond, when attempts in one millisecond share its text", () => {
     const at = (ms: number) => resultOf('sub_1', { ...judged(answered(200), {}), sentAt: new Date(ms) }).record.at;
     const base = Date.parse('2026-12-05T02:00:41.000Z');
