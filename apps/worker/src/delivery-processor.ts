@@ -14,12 +14,6 @@ const PACE_IN_PLACE_MAX_WAIT_MS = 250;
 /** …for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
 
-/**
- * Deliveries of a job sent and settled together (one part, one settle round trip): a group of 500 holds a part's
- * payloads and outcomes at a time, not all 500 until its last answer.
- */
-const PART_SIZE = 128;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The worker's lockDuration (worker.ts), renewed by a job before each part it sends. */
@@ -145,9 +139,13 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     options: PartOptions,
     renewLock: () => Promise<void>,
   ): Promise<{ stalled: boolean }> {
-    for (let start = 0; start < slice.length; start += PART_SIZE) {
+    // A group of 500 holds a part's payloads and outcomes at a time, not all 500 until its last answer; a part is
+    // smaller against a slow endpoint, so that what a worker dies with unrecorded stays small (part-size.ts).
+    for (let start = 0; start < slice.length;) {
       if (start > 0) await renewLock();
-      const items = await steps.loadItems(subscription.id, slice.slice(start, start + PART_SIZE));
+      const size = engine.partSize(subscription);
+      const items = await steps.loadItems(subscription.id, slice.slice(start, start + size));
+      start += size;
       if ((await engine.runPart(subscription, profile, items, options)).stalled) return { stalled: true };
     }
     return { stalled: false };

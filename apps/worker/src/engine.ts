@@ -12,13 +12,7 @@ import { judgeAttempt } from './judge-attempt.js';
 import { resultOf } from './attempt-result.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
-
-/**
- * Attempts of one part in flight (or waiting for a slot) at once: a quarter of an origin's 64 slots, so four parts
- * of one endpoint fill it. Bounds the worker's heap: every waiting delivery holds a few closures, promises and a
- * timer, and with all 500 of a group started at once the drain of fan-out 1,000 peaked at 486 MB RSS.
- */
-export const PART_IN_FLIGHT = 16;
+import { AttemptPace, PART_IN_FLIGHT, PART_SIZE } from './part-size.js';
 
 /** A part's failed attempts are logged as one line, with the first of their delivery ids. */
 const FAILED_IDS_LOGGED = 10;
@@ -82,6 +76,8 @@ export interface Judged {
 export function createEngine(parts: EngineParts) {
   const { destination, deliveries, metrics, logger } = parts;
   const bucketMs = retryBucketMs(parts.retryDelayScale);
+  /** Each subscription's recent time an attempt takes: how large its next part is (part-size.ts). */
+  const pace = new AttemptPace();
 
   /** Build → send → judge for one delivery; null when it was not sent (its destination stalled: it stays as it was). */
   async function attemptOne(
@@ -111,6 +107,8 @@ export function createEngine(parts: EngineParts) {
     let dead = 0;
     let failed: { count: number; attempts: Set<number>; statusCodes: Record<string, number>; deliveryIds: string[]; error: string | null } | undefined;
     const now = Date.now();
+    let sentMs = 0;
+    let sent = 0;
     for (const { item, judgement, outcome } of judged) {
       const { verdict, label, error } = judgement;
       const code = outcome.kind === 'unbuildable' ? null : outcome.code;
@@ -119,7 +117,12 @@ export function createEngine(parts: EngineParts) {
       const counted = attempts.get(key);
       if (counted) counted.count += 1;
       else attempts.set(key, { outcome: label, statusClass: statusClassOf, count: 1 });
-      duration.observe((outcome.kind === 'unbuildable' ? 0 : outcome.durationMs) / 1000);
+      const durationMs = outcome.kind === 'unbuildable' ? 0 : outcome.durationMs;
+      duration.observe(durationMs / 1000);
+      if (outcome.kind !== 'unbuildable') {
+        sentMs += durationMs;
+        sent += 1;
+      }
       if (verdict.kind === 'delivered') {
         lag ??= metrics.deliveryLag.labels({ profile });
         lag.observe((now - eventReceivedAtMs(item.event)) / 1000);
@@ -156,6 +159,7 @@ export function createEngine(parts: EngineParts) {
     for (const { outcome, statusClass: status_class, count } of attempts.values())
       metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
+    if (sent > 0) pace.record(subscriptionId, sentMs / sent);
   }
 
   /**
@@ -275,6 +279,12 @@ export function createEngine(parts: EngineParts) {
   return {
     runPart,
     scheduleRetries,
+    /**
+     * How many deliveries this subscription's next part holds: at its endpoint's recent pace (part-size.ts), or the
+     * largest for a batching subscription (its part goes out in POSTs of its own size) and a poll one (nothing is
+     * sent: its part is appended to its log in one script).
+     */
+    partSize: (subscription: Subscription) => (subscription.batch || subscription.destination?.type === 'poll' ? PART_SIZE : pace.partSize(subscription.id)),
     isCongested: (subscription: Subscription) => destination.isCongested(subscription),
     /** Where a retry job waits, before it reads or loads anything, while first attempts queue for its destination. */
     firstAttemptsServed: (subscription: Subscription) => destination.firstAttemptsServed?.(subscription) ?? Promise.resolve(),
