@@ -28,7 +28,7 @@ const WAVES_OF_AN_UNKNOWN_ENDPOINT = 2;
 /** How much of an endpoint's pace one part's mean attempt time moves (an exponentially weighted mean). */
 const PACE_WEIGHT_OF_A_PART = 0.3;
 
-/** Endpoints whose pace is remembered; past this the oldest are forgotten and start over as unknown. */
+/** Endpoints whose pace is remembered; past this all are forgotten and start over as unknown (as the worker's other caches do). */
 const MAX_REMEMBERED = 10_000;
 
 /** A part's size for an endpoint whose attempts take `typicalAttemptMs` (undefined: not known yet). */
@@ -45,10 +45,7 @@ export class AttemptPace {
   record(subscriptionId: string, meanMs: number): void {
     if (!Number.isFinite(meanMs) || meanMs < 0) return;
     const known = this.typicalMs.get(subscriptionId);
-    if (known === undefined && this.typicalMs.size >= MAX_REMEMBERED) {
-      const oldest = this.typicalMs.keys().next();
-      if (!oldest.done) this.typicalMs.delete(oldest.value);
-    }
+    if (known === undefined && this.typicalMs.size >= MAX_REMEMBERED) this.typicalMs.clear();
     this.typicalMs.set(subscriptionId, known === undefined ? meanMs : known + (meanMs - known) * PACE_WEIGHT_OF_A_PART);
   }
 
