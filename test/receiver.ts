@@ -1,13 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createRecordingServer, type ReceivedRequest } from './recording-server.js';
+import { closeServer, listenOnFreePort } from './server-lifecycle.js';
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
+export type { ReceivedRequest } from './recording-server.js';
 
 export type Responder = (request: ReceivedRequest, countForPath: number) => { status: number; body?: string; headers?: Record<string, string> };
 
@@ -28,28 +23,14 @@ export class TestReceiver {
   constructor(public responder: Responder = () => ({ status: 200 })) {}
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const received: ReceivedRequest = {
-          method: request.method ?? '',
-          path: request.url ?? '/',
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          at: Date.now(),
-        };
-        this.requests.push(received);
-        const count = (this.countsByPath.get(received.path) ?? 0) + 1;
-        this.countsByPath.set(received.path, count);
-        const answer = this.responder(received, count);
-        response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        response.end(answer.body ?? '');
-      });
+    this.server = createRecordingServer(this.requests, (received, response) => {
+      const count = (this.countsByPath.get(received.path) ?? 0) + 1;
+      this.countsByPath.set(received.path, count);
+      const answer = this.responder(received, count);
+      response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      response.end(answer.body ?? '');
     });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnFreePort(this.server);
     return this;
   }
 
@@ -62,11 +43,6 @@ export class TestReceiver {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(this.server, (server) => server.closeAllConnections());
   }
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
 import { waitFor } from '../../../test/wait.js';
 import { testQueueConnection } from '../../../test/redis.js';
+import { closeServer, listenOnFreePort } from '../../../test/server-lifecycle.js';
 import type { QueueConnection } from '@hookfleet/queue';
 
 const WORKER_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -38,8 +38,7 @@ class SlowReceiver {
         }, this.answerAfterMs);
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnFreePort(this.server);
     return this;
   }
 
@@ -48,12 +47,7 @@ class SlowReceiver {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(this.server, (server) => server.closeAllConnections());
   }
 }
 
