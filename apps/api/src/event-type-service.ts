@@ -1,17 +1,7 @@
-import { Conflict, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type RegisteredEventType } from '@hookfleet/core';
+import { Conflict, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type EventTypeView, type RegisteredEventType } from '@hookfleet/core';
 import { findProfile, profiles, type JsonSchema } from '@hookfleet/profiles';
 import type { EventTypeStore } from '@hookfleet/store';
 import type { EventSchemas } from './event-schemas.js';
-
-/** One entry of `GET /v1/event-types`. */
-export interface EventTypeView {
-  profile: string;
-  type: string;
-  description: string;
-  /** The JSON Schema an event's `data` must satisfy; null: any JSON. */
-  schema: JsonSchema | null;
-  deprecated: boolean;
-}
 
 function view(entry: RegisteredEventType): EventTypeView & Pick<RegisteredEventType, 'created_at' | 'updated_at'> {
   const { profile, type, description, schema, deprecated, created_at, updated_at } = entry;

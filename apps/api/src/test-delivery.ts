@@ -1,15 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { newId, Unprocessable, ValidationFailed, type StoredEvent, type Subscription } from '@hookfleet/core';
+import { newId, Unprocessable, ValidationFailed, type StoredEvent, type Subscription, type TestDeliveryResult } from '@hookfleet/core';
 import { HOUR, findProfile } from '@hookfleet/profiles';
 import { buildRequest, judge, type Destination, type OutgoingRequest } from '@hookfleet/delivery';
 import type { SigningKeyStore } from '@hookfleet/store';
-
-export interface TestDeliveryResult {
-  ok: boolean;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-}
 
 /**
  * One signed delivery sent now and judged by the profile, through the delivery engine's own build, send and judge

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { AttemptRecord as Attempt } from '@hookfleet/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { ScriptedReceiver, TricklingServer } from '../../../test/scripted-receiver.js';
@@ -11,17 +12,6 @@ const RESPONSE_BODY_LIMIT = 4096;
 const RETRY_DELAY_SCALE = 0.0002;
 /** The standard ladder (5 s, 5 min, 30 min, 2 h …) scaled. */
 const LADDER_MS = [5_000, 300_000, 1_800_000, 7_200_000].map((delay) => delay * RETRY_DELAY_SCALE);
-
-interface Attempt {
-  delivery_id: string;
-  attempt: number;
-  status_code: number | null;
-  ok: boolean;
-  error: string | null;
-  duration_ms: number;
-  at: string;
-  response_body?: string | null;
-}
 
 describe('subscribers that misbehave', () => {
   let fleet: TestFleet;

@@ -1,5 +1,9 @@
 import type { DeliveryStatus } from '@hookfleet/core';
 
+// The answers' shapes are core's own (packages/core/src/domain.ts, event-type-schemas.ts): declared once for the API,
+// the portal and this client.
+export type { EventTypeView as EventType, TestDeliveryResult } from '@hookfleet/core';
+
 // docs/contract.md, "Operations": the routes the operator's toolkit adds. Core has no schemas for their inputs yet;
 // when it does, these become `z.input<typeof …Schema>` like the types in types.ts.
 
@@ -42,13 +46,6 @@ export interface TestDeliveryInput {
   data?: unknown;
 }
 
-export interface TestDeliveryResult {
-  ok: boolean;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-}
-
 export interface OperationStarted {
   operation_id: string;
 }
@@ -66,15 +63,6 @@ export interface Operation {
 
 export interface EventTypeQuery {
   profile?: string;
-}
-
-export interface EventType {
-  profile: string;
-  type: string;
-  description: string;
-  /** The JSON Schema an event's `data` must satisfy at ingest; null: any JSON. */
-  schema: Record<string, unknown> | null;
-  deprecated: boolean;
 }
 
 export interface PortalSessionInput {

@@ -36,7 +36,7 @@ export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit
 
 export type { BatchOptions, CustomHeaders, Destination, EventFilter, RetryOptions } from '@hookfleet/core';
 export type { PublicSigningKey, SignatureScheme, SigningKeySet } from '@hookfleet/core';
-export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, RateLimit } from '@hookfleet/core';
+export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, Page, RateLimit } from '@hookfleet/core';
 
 export interface PublishResult {
   id: string;
@@ -63,11 +63,6 @@ export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'dest
   destination: Destination;
   batch: BatchOptions | null;
 };
-
-export interface Page<Item> {
-  data: Item[];
-  next_cursor: string | null;
-}
 
 export interface AttemptList {
   data: AttemptRecord[];

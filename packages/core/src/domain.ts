@@ -100,3 +100,59 @@ export interface AttemptRecord {
   /** The batch this attempt went out in (docs/delivery.md, "Batches"); absent for a delivery sent alone. */
   batch_id?: string;
 }
+
+/** A page of a list the API answers (subscriptions, events, a subscription's deliveries): `next_cursor` asks for the next, null at the end. */
+export interface Page<Item> {
+  data: Item[];
+  next_cursor: string | null;
+}
+
+export type OperationKind = 'recover' | 'replay';
+export type OperationStatus = 'running' | 'done' | 'failed';
+
+/** A background operation (recover, replay) and its progress, as stored (packages/store/src/operation-store.ts). */
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  status: OperationStatus;
+  total: number;
+  done: number;
+  tenant: string;
+  subscription_id: string;
+  created_at: string;
+  error: string | null;
+}
+
+/** `POST /v1/subscriptions/:id/test`: how the endpoint answered one signed test delivery (apps/api/src/test-delivery.ts). */
+export interface TestDeliveryResult {
+  ok: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** One hour of an endpoint's attempts by outcome (apps/api/src/portal/endpoint-stats.ts). */
+export interface HourlyAttempts {
+  /** Start of the hour, ISO-8601. */
+  hour: string;
+  success: number;
+  failure: number;
+  error: number;
+}
+
+/** `GET /v1/subscriptions/:id/stats`: the endpoint's last 24 h, from its attempt log. */
+export interface EndpointStats {
+  window_hours: number;
+  attempts: number;
+  succeeded: number;
+  /** succeeded / attempts over the window; null without attempts. */
+  success_ratio: number | null;
+  last_status_code: number | null;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  /** Oldest hour first, the current hour last. */
+  hourly: HourlyAttempts[];
+  /** The attempt log keeps the last N attempts; when it is full inside the window the counts cover those only. */
+  log_limit: number;
+  log_truncated: boolean;
+}

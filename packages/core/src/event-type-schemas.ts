@@ -40,3 +40,13 @@ export interface RegisteredEventType {
   created_at: string;
   updated_at: string;
 }
+
+/** One entry of `GET /v1/event-types`: a profile's documented type, or a registered one (apps/api/src/event-type-service.ts). */
+export interface EventTypeView {
+  profile: string;
+  type: string;
+  description: string;
+  /** The JSON Schema an event's `data` must satisfy; null: any JSON. */
+  schema: Record<string, unknown> | null;
+  deprecated: boolean;
+}

@@ -1,21 +1,9 @@
 import type { RedisClient } from './redis.js';
-import { newId } from '@hookfleet/core';
+import { newId, type Operation, type OperationKind, type OperationStatus } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
-export type OperationKind = 'recover' | 'replay';
-export type OperationStatus = 'running' | 'done' | 'failed';
-
-export interface Operation {
-  id: string;
-  kind: OperationKind;
-  status: OperationStatus;
-  total: number;
-  done: number;
-  tenant: string;
-  subscription_id: string;
-  created_at: string;
-  error: string | null;
-}
+// Declared in core with the other domain shapes (the portal reads them too); still exported from here.
+export type { Operation, OperationKind, OperationStatus };
 
 /** Operations are kept a week after they start, for GET /v1/operations/:id. */
 const OPERATION_TTL_SECONDS = 7 * 24 * 3600;

@@ -1,30 +1,6 @@
-import type { AttemptRecord } from '@hookfleet/core';
+import type { AttemptRecord, EndpointStats, HourlyAttempts } from '@hookfleet/core';
 
 export type AttemptOutcome = 'success' | 'failure' | 'error';
-
-export interface HourlyAttempts {
-  /** Start of the hour, ISO-8601. */
-  hour: string;
-  success: number;
-  failure: number;
-  error: number;
-}
-
-export interface EndpointStats {
-  window_hours: number;
-  attempts: number;
-  succeeded: number;
-  /** succeeded / attempts over the window; null without attempts. */
-  success_ratio: number | null;
-  last_status_code: number | null;
-  last_attempt_at: string | null;
-  last_error: string | null;
-  /** Oldest hour first, the current hour last. */
-  hourly: HourlyAttempts[];
-  /** The attempt log keeps the last N attempts; when it is full inside the window the counts cover those only. */
-  log_limit: number;
-  log_truncated: boolean;
-}
 
 const HOUR_MS = 3_600_000;
 
