@@ -1,4 +1,5 @@
 import { TargetNotAllowed, withoutPassword } from '@hookfleet/core';
+import type { SlotResult } from './broker-slots.js';
 import type { DestinationOutcome } from './destination.js';
 import { describeFailure } from './failure-message.js';
 import { assertTargetAllowed, type TargetPolicy } from './ssrf-guard.js';
@@ -26,7 +27,7 @@ export function brokerMessage(request: OutgoingRequest): BrokerMessage {
   return { body: Buffer.from(request.body), messageId: headers['webhook-id'] ?? '', headers };
 }
 
-export function confirmedOutcome(durationMs: number): DestinationOutcome {
+function confirmedOutcome(durationMs: number): DestinationOutcome {
   return { kind: 'answered', code: BROKER_CONFIRMED_CODE, pauseAskedMs: null, responseBody: '', error: null, durationMs };
 }
 
@@ -34,8 +35,27 @@ export function failedOutcome(kind: 'error' | 'timeout', error: string, duration
   return { kind, code: null, pauseAskedMs: null, responseBody: '', error, durationMs };
 }
 
-export function stalledOutcome(): DestinationOutcome {
-  return { kind: 'stalled', code: null, pauseAskedMs: null, responseBody: '', error: 'broker stalled', durationMs: 0 };
+/** What a broker destination says of how a publish ended, beside the slot's result. */
+export interface PublishEnding {
+  /** What the destination waited for: "the broker to confirm", "the stream to acknowledge". */
+  awaited: string;
+  /** The addresses its client may quote in an error (describeBrokerFailure hides their credentials). */
+  addresses: readonly string[];
+  /** No confirmation in time: the connection used may hang, so the destination drops it. */
+  onTimeout(): void;
+  /** A failure its client reports as a timeout of its own counts as one. */
+  isTimeout?(error: unknown): boolean;
+}
+
+/** A publish's slot result in the engine's words (destination.ts), the same for every broker. */
+export function publishOutcome(result: SlotResult<unknown>, ending: PublishEnding): DestinationOutcome {
+  if (result.kind === 'stalled') return { kind: 'stalled', code: null, pauseAskedMs: null, responseBody: '', error: 'broker stalled', durationMs: 0 };
+  if (result.kind === 'done') return confirmedOutcome(result.durationMs);
+  if (result.kind === 'timeout') {
+    ending.onTimeout();
+    return failedOutcome('timeout', `timed out waiting for ${ending.awaited}`, result.durationMs);
+  }
+  return failedOutcome(ending.isTimeout?.(result.error) ? 'timeout' : 'error', describeBrokerFailure(result.error, ending.addresses), result.durationMs);
 }
 
 /**

@@ -2,7 +2,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots } from './broker-slots.js';
-import { assertBrokerAddressesAllowed, brokerMessage, confirmedOutcome, describeBrokerFailure, failedOutcome, stalledOutcome } from './broker-message.js';
+import { assertBrokerAddressesAllowed, brokerMessage, failedOutcome, publishOutcome } from './broker-message.js';
 import type { SlotPriority } from './semaphore.js';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import type { BrokerDestinationOptions } from './rabbitmq-destination.js';
@@ -96,13 +96,14 @@ export class NatsDestination implements Destination {
         }),
       priority,
     );
-    if (result.kind === 'stalled') return stalledOutcome();
-    if (result.kind === 'done') return confirmedOutcome(result.durationMs);
-    if (result.kind === 'timeout') {
-      if (used) this.pool.discard(key, used);
-      return failedOutcome('timeout', 'timed out waiting for the stream to acknowledge', result.durationMs);
-    }
-    return failedOutcome(isTimeoutError(result.error) ? 'timeout' : 'error', describeBrokerFailure(result.error, destination.servers), result.durationMs);
+    return publishOutcome(result, {
+      awaited: 'the stream to acknowledge',
+      addresses: destination.servers,
+      onTimeout: () => {
+        if (used) this.pool.discard(key, used);
+      },
+      isTimeout: isTimeoutError,
+    });
   }
 
   isCongested(target: DestinationTarget): boolean {

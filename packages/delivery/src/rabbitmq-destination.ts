@@ -1,7 +1,7 @@
 import { connect, type ChannelModel, type ConfirmChannel, type SocketOptions } from 'amqplib';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots, type BrokerSlotsOptions } from './broker-slots.js';
-import { assertBrokerAddressesAllowed, brokerMessage, confirmedOutcome, describeBrokerFailure, failedOutcome, stalledOutcome } from './broker-message.js';
+import { assertBrokerAddressesAllowed, brokerMessage, failedOutcome, publishOutcome } from './broker-message.js';
 import type { SlotPriority } from './semaphore.js';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import { guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
@@ -61,14 +61,14 @@ export class RabbitmqDestination implements Destination {
         }),
       priority,
     );
-    if (result.kind === 'stalled') return stalledOutcome();
-    if (result.kind === 'done') return confirmedOutcome(result.durationMs);
-    if (result.kind === 'timeout') {
-      // No confirmation in time: the connection may hang, so the next attempt opens a fresh one.
-      if (used) this.pool.discard(url, used);
-      return failedOutcome('timeout', 'timed out waiting for the broker to confirm', result.durationMs);
-    }
-    return failedOutcome('error', describeBrokerFailure(result.error, [url]), result.durationMs);
+    return publishOutcome(result, {
+      awaited: 'the broker to confirm',
+      addresses: [url],
+      // The next attempt opens a fresh connection.
+      onTimeout: () => {
+        if (used) this.pool.discard(url, used);
+      },
+    });
   }
 
   isCongested(target: DestinationTarget): boolean {
