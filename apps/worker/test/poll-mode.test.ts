@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyWebhook } from '@hookfleet/client';
+import type { PollMessage as Message } from '@hookfleet/core';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
 import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js';
 
-interface Message {
-  id: string;
-  event_id: string;
-  type: string;
-  timestamp: string;
-  body: string;
-  headers: Record<string, string>;
-}
 
 const TOTAL = 10_000;
 
