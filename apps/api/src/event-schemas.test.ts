@@ -3,23 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { connectRedis, EventTypeStore, Keys } from '@hookfleet/store';
 import { profiles } from '@hookfleet/profiles';
 import type { ProfileFixtures } from '../../../packages/profiles/src/fixture.js';
-import { standardFixtures } from '../../../packages/profiles/src/standard/fixtures.js';
-import { paymoFixtures } from '../../../packages/profiles/src/paymo/fixtures.js';
-import { hubPlannerFixtures } from '../../../packages/profiles/src/hubplanner/fixtures.js';
-import { forecastFixtures } from '../../../packages/profiles/src/forecast/fixtures.js';
-import { paybookFixtures } from '../../../packages/profiles/src/paybook/fixtures.js';
-import { gigapayFixtures } from '../../../packages/profiles/src/gigapay/fixtures.js';
+import { fixturesByProfile } from '../../../packages/profiles/src/fixtures-by-profile.js';
 import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
 import { EventSchemas } from './event-schemas.js';
-
-const fixturesByProfile: Record<string, ProfileFixtures> = {
-  standard: standardFixtures,
-  paymo: paymoFixtures,
-  hubplanner: hubPlannerFixtures,
-  forecast: forecastFixtures,
-  paybook: paybookFixtures,
-  gigapay: gigapayFixtures,
-};
 
 describe('event schemas', () => {
   const redis = connectRedis(testRedisTarget());

@@ -2,24 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { headerNameProblem } from '@hookfleet/core';
 import { profiles } from './registry.js';
 import { fixtureEvent, fixtureSubscription, type ProfileFixtures } from './fixture.js';
-import { standardFixtures } from './standard/fixtures.js';
-import { paymoFixtures } from './paymo/fixtures.js';
-import { hubPlannerFixtures } from './hubplanner/fixtures.js';
-import { forecastFixtures } from './forecast/fixtures.js';
-import { paybookFixtures } from './paybook/fixtures.js';
-import { gigapayFixtures } from './gigapay/fixtures.js';
+import { fixturesByProfile } from './fixtures-by-profile.js';
 
 /** One suite every profile passes (docs/architecture.md, "One conformance suite"). */
-
-const fixturesByProfile: Record<string, ProfileFixtures> = {
-  standard: standardFixtures,
-  paymo: paymoFixtures,
-  hubplanner: hubPlannerFixtures,
-  forecast: forecastFixtures,
-  paybook: paybookFixtures,
-  gigapay: gigapayFixtures,
-};
-
 describe.each(profiles.map((profile) => [profile.name, profile] as const))('profile %s conforms', (name, profile) => {
   const fixtures = fixturesByProfile[name] as ProfileFixtures;
 
