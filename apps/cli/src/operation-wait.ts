@@ -1,21 +1,18 @@
 import type { HookfleetClient, Operation } from '@hookfleet/client';
 
-/** What GET /v1/operations/:id answers; the SDK's Operation plus the fields the API adds. */
-export type OperationView = Operation & { subscription_id?: string; created_at?: string; error?: string | null };
-
 export interface WaitOptions {
   intervalMs?: number;
   /** Called with every poll's answer, the last (done or failed) included. */
-  onUpdate?(operation: OperationView): void;
+  onUpdate?(operation: Operation): void;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 250;
 
 /** Polls GET /v1/operations/:id until the operation is no longer running. */
-export async function waitForOperation(client: HookfleetClient, operationId: string, options: WaitOptions = {}): Promise<OperationView> {
+export async function waitForOperation(client: HookfleetClient, operationId: string, options: WaitOptions = {}): Promise<Operation> {
   const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   for (;;) {
-    const operation: OperationView = await client.operations.get(operationId);
+    const operation: Operation = await client.operations.get(operationId);
     options.onUpdate?.(operation);
     if (operation.status !== 'running') return operation;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '@hookfleet/core';
+import type { DeliveryStatus, Operation as StoredOperation } from '@hookfleet/core';
 
 // The answers' shapes are core's own (packages/core/src/domain.ts, event-type-schemas.ts): declared once for the API,
 // the portal and this client.
@@ -50,16 +50,8 @@ export interface OperationStarted {
   operation_id: string;
 }
 
-export interface Operation {
-  id: string;
-  kind: string;
-  status: 'running' | 'done' | 'failed';
-  total: number;
-  done: number;
-  subscription_id: string;
-  created_at: string;
-  error: string | null;
-}
+/** `GET /v1/operations/:id`: a recover or replay and its progress, as stored less its tenant (the answer leaves it out). */
+export type Operation = Omit<StoredOperation, 'tenant'>;
 
 export interface EventTypeQuery {
   profile?: string;

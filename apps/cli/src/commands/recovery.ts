@@ -1,8 +1,8 @@
-import type { HookfleetClient, OperationStarted } from '@hookfleet/client';
+import type { HookfleetClient, Operation, OperationStarted } from '@hookfleet/client';
 import type { Command, CommandContext, OptionSpecs, ParsedInput } from '../command.js';
 import { CommandFailed } from '../errors.js';
 import { printJson } from '../output.js';
-import { waitForOperation, type OperationView } from '../operation-wait.js';
+import { waitForOperation } from '../operation-wait.js';
 import { ProgressBar } from '../progress.js';
 import { parseTimeFlag } from '../time.js';
 
@@ -12,10 +12,10 @@ const windowOptions: OptionSpecs = {
   detach: { type: 'boolean', description: 'print the operation id and return at once instead of waiting' },
 };
 
-const UNITS: Record<string, string> = { recover: 'deliveries', replay: 'events' };
+const UNITS: Record<Operation['kind'], string> = { recover: 'deliveries', replay: 'events' };
 
-function summary(operation: OperationView): string {
-  const unit = UNITS[operation.kind] ?? 'items';
+function summary(operation: Operation): string {
+  const unit = UNITS[operation.kind];
   const base = `${operation.kind} ${operation.id} ${operation.status}: ${operation.done}/${operation.total} ${unit}`;
   return operation.error ? `${base} (${operation.error})` : base;
 }
@@ -47,7 +47,7 @@ async function runOperation(
   if (!json) io.stderr.write(`${kind} ${operationId} started for ${subscriptionId}\n`);
   const bar = new ProgressBar(io.stderr);
   const label = `${kind} ${operationId}`;
-  let operation: OperationView;
+  let operation: Operation;
   try {
     operation = await waitForOperation(client, operationId, {
       onUpdate: (latest) => (json ? undefined : bar.update({ label, done: latest.done, total: latest.total })),
@@ -99,7 +99,7 @@ export const operationsShow: Command = {
   async run({ io, json, client }, input) {
     const operationId = input.argument(0, 'operation');
     const bar = new ProgressBar(io.stderr);
-    let operation: OperationView;
+    let operation: Operation;
     try {
       operation = input.boolean('wait')
         ? await waitForOperation(client(), operationId, {
