@@ -1,19 +1,12 @@
 import type { z } from 'zod';
 import type {
-  BatchOptions,
-  CustomHeaders,
-  RetryOptions,
-  Destination,
-  EventFilter,
   AttemptRecord,
   Delivery,
   eventInputSchema,
   listQuerySchema,
   StoredEvent,
-  Subscription as StoredSubscription,
   subscriptionCreateSchema,
   subscriptionPatchSchema,
-  SignatureScheme,
   Tenant,
   tenantCreateSchema,
 } from '@hookfleet/core';
@@ -46,23 +39,8 @@ export interface PublishResult {
 
 export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
 
-/** A subscription as the native API shows it (provider-specific compat fields stay inside); `ordered` is always there. */
-export type Subscription = Omit<StoredSubscription, 'compat' | 'ordered' | 'destination' | 'batch' | 'signature' | 'filter' | 'headers' | 'retry' | 'timeout_ms'> & {
-  ordered: boolean;
-  /** `v1` (HMAC with `secret`) or `v1a` (ed25519 with the tenant's key pair), always given. */
-  signature: SignatureScheme;
-  /** Only events it takes are delivered; null: every event of `events`. */
-  filter: EventFilter | null;
-  /** Sent on every attempt; `{}` when none. */
-  headers: CustomHeaders;
-  /** Its own retry ladder; null: the profile's. */
-  retry: RetryOptions | null;
-  /** Whole-request timeout of one attempt in ms; null: the fleet's DELIVERY_TIMEOUT_MS. */
-  timeout_ms: number | null;
-  /** Where deliveries go, always given (HTTP included); broker passwords shown as `***`. */
-  destination: Destination;
-  batch: BatchOptions | null;
-};
+/** A subscription as the native API shows it: core's view (packages/core/src/subscription-view.ts). */
+export type { SubscriptionView as Subscription } from '@hookfleet/core';
 
 export interface AttemptList {
   data: AttemptRecord[];

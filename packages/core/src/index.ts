@@ -18,3 +18,4 @@ export * from './event-filter.js';
 export * from './event-type-schemas.js';
 export * from './signing-keys.js';
 export * from './refresh-every.js';
+export * from './subscription-view.js';

@@ -1,5 +1,4 @@
-import { listQuerySchema, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed } from '@hookfleet/core';
-import { publicSubscription } from '../subscription-view.js';
+import { listQuerySchema, publicSubscription, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed } from '@hookfleet/core';
 import { creatorForNewSubscription, ownerScopeOf, ownsSubscription } from '../portal/subscription-scope.js';
 import { callerOf, route, tenantScopeOf, type NativeRoute, type PortalAccess } from './route-table.js';
 import { attemptListSchema, subscriptionPageSchema, subscriptionSchema } from './answer-schemas.js';
