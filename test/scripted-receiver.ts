@@ -18,7 +18,7 @@ export class ScriptedReceiver {
   constructor(private readonly handler: ScriptedHandler, private readonly host = '127.0.0.1') {}
 
   async start(): Promise<this> {
-    this.server = createRecordingServer(this.requests, (received, response, request) => this.handler(received, response, request));
+    this.server = createRecordingServer(this.requests, this.handler);
     this.server.on('connection', (socket) => this.open.addSocket(socket));
     this.port = await listenOnFreePort(this.server, this.host);
     return this;
