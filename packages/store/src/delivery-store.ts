@@ -130,11 +130,14 @@ export class DeliveryStore {
     const records: string[] = [];
     // The records' states and their status indexes, in one script on a single Redis (settle-records.ts).
     queueRecordStates(this.redis, pipeline, this.keys, results, this.ttlSeconds);
-    for (const result of results) {
-      records.push(JSON.stringify(result.record));
+    // Only the part's last ATTEMPT_LOG_LENGTH records outlive the trim below: a batching subscription's part of 500
+    // would write 300 records for the trim to drop.
+    const firstLogged = Math.max(0, results.length - ATTEMPT_LOG_LENGTH);
+    results.forEach((result, index) => {
+      if (index >= firstLogged) records.push(JSON.stringify(result.record));
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
       if (result.status === 'delivered') successes += 1;
-    }
+    });
     // One LPUSH for the part (the last record ends up first, as one push each would leave them), then the trim.
     pipeline.lpush(log, ...records);
     pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
