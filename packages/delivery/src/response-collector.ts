@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Watched } from './deadline-watch.js';
 
 /** How one dispatched request ended: a response (raw headers, the body cut at the limit), or the error that ended it. */
 export type Collected = { ok: true; statusCode: number; rawHeaders: Buffer[]; body: string } | { ok: false; error: unknown };
@@ -22,8 +23,10 @@ class BodyLimitReached extends Error {
  * (those were ~15 % of the delivery worker's CPU in the benchmark's profile). It uses the handler callbacks
  * undici 7 calls natively, so no adapter object is made per request and headers are parsed only when read.
  */
-export class ResponseCollector implements Dispatcher.DispatchHandler {
+export class ResponseCollector implements Dispatcher.DispatchHandler, Watched {
   settled = false;
+  /** Its place in the transport's DeadlineWatch while in flight (in-flight-list.ts). */
+  listIndex = -1;
   private abort: ((reason?: Error) => void) | null = null;
   private abortReason: Error | null = null;
   private statusCode = 0;
@@ -94,47 +97,5 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
         : (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)).subarray(0, this.limit).toString('utf8');
     this.chunks = [];
     this.onSettled(this, { ok: true, statusCode: this.statusCode, rawHeaders: this.rawHeaders, body });
-  }
-}
-
-/**
- * The in-flight requests and their deadlines, checked by one timer while any is in flight, instead of one
- * AbortSignal.timeout timer per request. In-flight requests are bounded by the transport's concurrency.
- */
-export class DeadlineWatch {
-  private readonly inFlight = new Set<ResponseCollector>();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly tickMs: number,
-    /** Also run on every tick while requests are in flight (the transport's stalled-endpoint check). */
-    private readonly onTick: (now: number) => void = () => undefined,
-  ) {}
-
-  add(collector: ResponseCollector): void {
-    this.inFlight.add(collector);
-    if (!this.timer) {
-      this.timer = setInterval(() => this.sweep(), this.tickMs);
-      this.timer.unref();
-    }
-  }
-
-  delete(collector: ResponseCollector): void {
-    this.inFlight.delete(collector);
-    if (this.inFlight.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private sweep(): void {
-    const now = performance.now();
-    for (const collector of this.inFlight) if (collector.deadline <= now) collector.expire();
-    this.onTick(now);
-  }
-
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
   }
 }

@@ -1,3 +1,5 @@
+import { InFlightList, type Listed } from './in-flight-list.js';
+
 /**
  * How the origins that are not known to answer promptly share a worker's request slots (issue 21, item 6).
  *
@@ -12,7 +14,7 @@
 export type OriginPace = 'unknown' | 'fast' | 'slow';
 
 /** One request admitted: where it went, when it started, and whether it holds a slot of the share. */
-export interface PaceTicket {
+export interface PaceTicket extends Listed {
   readonly origin: string;
   readonly startedAt: number;
   shared: boolean;
@@ -20,7 +22,8 @@ export interface PaceTicket {
 
 interface OriginState {
   pace: OriginPace;
-  inFlight: Set<PaceTicket>;
+  /** Its requests in flight: one added and one removed a request, so not a Set (in-flight-list.ts). */
+  inFlight: InFlightList<PaceTicket>;
 }
 
 /** Origins remembered (fast ones mostly); past this the idle ones are forgotten and start over as unknown. */
@@ -68,9 +71,9 @@ export class SlowOriginShare {
     if (full && !this.mayProbe(state)) return null;
     if (!state) {
       if (this.origins.size >= MAX_REMEMBERED_ORIGINS) this.forgetIdle();
-      this.origins.set(origin, (state = { pace: 'unknown', inFlight: new Set() }));
+      this.origins.set(origin, (state = { pace: 'unknown', inFlight: new InFlightList() }));
     }
-    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' && !full };
+    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' && !full, listIndex: -1 };
     if (ticket.shared) this.shared += 1;
     state.inFlight.add(ticket);
     this.active.add(state);
@@ -82,7 +85,7 @@ export class SlowOriginShare {
     if (ticket.shared) this.shared -= 1;
     const state = this.origins.get(ticket.origin);
     if (!state) return;
-    state.inFlight.delete(ticket);
+    state.inFlight.remove(ticket);
     if (state.inFlight.size === 0) this.active.delete(state);
     state.pace = now - ticket.startedAt > this.slowAfterMs ? 'slow' : 'fast';
   }
@@ -91,7 +94,7 @@ export class SlowOriginShare {
   cancel(ticket: PaceTicket): void {
     if (ticket.shared) this.shared -= 1;
     const state = this.origins.get(ticket.origin);
-    state?.inFlight.delete(ticket);
+    state?.inFlight.remove(ticket);
     if (state && state.inFlight.size === 0) this.active.delete(state);
   }
 
@@ -100,14 +103,16 @@ export class SlowOriginShare {
     for (const state of this.active) {
       if (state.pace !== 'fast') continue;
       let overdue = false;
-      for (const ticket of state.inFlight) if (now - ticket.startedAt > this.slowAfterMs) overdue = true;
+      state.inFlight.forEachFromEnd((ticket) => {
+        if (now - ticket.startedAt > this.slowAfterMs) overdue = true;
+      });
       if (!overdue) continue;
       state.pace = 'slow';
-      for (const ticket of state.inFlight) {
-        if (ticket.shared) continue;
+      state.inFlight.forEachFromEnd((ticket) => {
+        if (ticket.shared) return;
         ticket.shared = true;
         this.shared += 1;
-      }
+      });
     }
   }
 

@@ -5,7 +5,8 @@ import { failureResult, ResponseResult, stalledResult, type SendResult } from '.
 import { assertLiteralTargetAllowed, guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
 import { SlowOriginShare } from './slow-origins.js';
-import { DeadlineWatch, ResponseCollector, type Collected } from './response-collector.js';
+import { DeadlineWatch } from './deadline-watch.js';
+import { ResponseCollector, type Collected } from './response-collector.js';
 
 export type { SendKind, SendResult } from './send-result.js';
 
@@ -77,7 +78,7 @@ export class DeliveryTransport {
   private readonly pace: SlowOriginShare;
   /** Requests in flight per endpoint origin. */
   readonly perOriginConcurrency: number;
-  private readonly deadlines: DeadlineWatch;
+  private readonly deadlines: DeadlineWatch<ResponseCollector>;
   private readonly targets = new Map<string, Target>();
   /** Per origin: requests in flight and when one last started on an idle origin or finished. */
   private readonly originProgress = new Map<string, { inFlight: number; lastProgressAt: number }>();
