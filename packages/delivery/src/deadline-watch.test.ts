@@ -4,8 +4,10 @@ import { DeadlineWatch, type Watched } from './deadline-watch.js';
 const TICK_MS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type TestRequest = Watched & { expired: boolean };
+
 /** A request with a deadline that leaves the watch when it expires, as the transport's collectors do. */
-function request(watch: DeadlineWatch<Watched & { expired: boolean }>, deadline: number): Watched & { expired: boolean } {
+function request(watch: DeadlineWatch<TestRequest>, deadline: number): TestRequest {
   const entry = {
     deadline,
     listIndex: -1,
@@ -20,14 +22,14 @@ function request(watch: DeadlineWatch<Watched & { expired: boolean }>, deadline:
 }
 
 describe('DeadlineWatch', () => {
-  const watches: Array<DeadlineWatch<Watched & { expired: boolean }>> = [];
+  const watches: Array<DeadlineWatch<TestRequest>> = [];
   afterEach(() => {
     for (const watch of watches.splice(0)) watch.close();
   });
 
   it('expires every request past its deadline in one tick, and only those', async () => {
     const ticks: number[] = [];
-    const watch = new DeadlineWatch<Watched & { expired: boolean }>(TICK_MS, (now) => ticks.push(now));
+    const watch = new DeadlineWatch<TestRequest>(TICK_MS, (now) => ticks.push(now));
     watches.push(watch);
     const now = performance.now();
     const due = Array.from({ length: 6 }, () => request(watch, now));
@@ -45,7 +47,7 @@ describe('DeadlineWatch', () => {
 
   it('stops its timer once nothing is in flight, and starts it again with the next request', async () => {
     let ticks = 0;
-    const watch = new DeadlineWatch<Watched & { expired: boolean }>(TICK_MS, () => (ticks += 1));
+    const watch = new DeadlineWatch<TestRequest>(TICK_MS, () => (ticks += 1));
     watches.push(watch);
     const first = request(watch, performance.now() + 60_000);
     watch.delete(first);
