@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
-import { errors } from 'undici';
+import { DeliveryTimeout } from './response-collector.js';
+import { ConnectionClosed } from './http1-pool.js';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { describeFailure } from './failure-message.js';
 import { DeliveryTransport } from './transport.js';
@@ -14,12 +15,16 @@ describe('describeFailure: an attempt without an answer, said once and plainly',
     [systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND hooks.example.com'), 'Could not connect to https://hooks.example.com: its host name does not resolve'],
     [systemError('ECONNRESET', 'read ECONNRESET'), 'Could not connect to https://hooks.example.com: the connection was reset'],
     [systemError('CERT_HAS_EXPIRED', 'certificate has expired'), 'Could not connect to https://hooks.example.com: its TLS certificate has expired'],
-    [new errors.SocketError('other side closed'), 'Could not connect to https://hooks.example.com: the endpoint closed the connection without an answer'],
+    [new ConnectionClosed('closed'), 'Could not connect to https://hooks.example.com: the endpoint closed the connection without an answer'],
+    [
+      new ConnectionClosed('closed', 'ERR_ANSWER_CUT_SHORT'),
+      'Could not connect to https://hooks.example.com: the endpoint closed the connection in the middle of its answer',
+    ],
     [
       Object.assign(new Error('fetch failed'), { cause: systemError('EHOSTUNREACH', 'connect EHOSTUNREACH') }),
       'Could not connect to https://hooks.example.com: host unreachable',
     ],
-    [new errors.HeadersTimeoutError(), 'timed out'],
+    [new DeliveryTimeout(), 'timed out'],
     [new TargetNotAllowed('target address 169.254.169.254 is not allowed'), 'target address 169.254.169.254 is not allowed'],
     [systemError('EWEIRD', 'something odd'), 'EWEIRD: something odd'],
     [new Error('plain failure'), 'plain failure'],

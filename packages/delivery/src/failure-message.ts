@@ -1,4 +1,3 @@
-import { errors } from 'undici';
 import { TargetNotAllowed } from '@hookfleet/core';
 
 /** What a system or TLS error code means, in words a receiver's owner knows (the code itself helps nobody there). */
@@ -11,7 +10,8 @@ const CONNECT_FAILURES: Record<string, string> = {
   EAI_AGAIN: 'its host name could not be resolved (DNS failure), try again later',
   EPIPE: 'the connection was closed while sending',
   ETIMEDOUT: 'the connection timed out',
-  UND_ERR_SOCKET: 'the endpoint closed the connection without an answer',
+  ERR_CONNECTION_CLOSED: 'the endpoint closed the connection without an answer',
+  ERR_ANSWER_CUT_SHORT: 'the endpoint closed the connection in the middle of its answer',
   CERT_HAS_EXPIRED: 'its TLS certificate has expired',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
   SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is self-signed',
@@ -20,8 +20,8 @@ const CONNECT_FAILURES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
 
+/** The transport's whole-request deadline (response-collector.ts) and an aborted wait are timeouts; nothing else is. */
 export function isTimeout(error: unknown): boolean {
-  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError) return true;
   const name = (error as { name?: string } | null)?.name;
   return name === 'TimeoutError' || name === 'AbortError';
 }

@@ -1,8 +1,8 @@
-import type { Dispatcher } from 'undici';
 import type { Watched } from './deadline-watch.js';
+import type { Abortable, ExchangeHandler } from './http1-pool.js';
 
-/** How one dispatched request ended: a response (raw headers, the body cut at the limit), or the error that ended it. */
-export type Collected = { ok: true; statusCode: number; rawHeaders: Buffer[]; body: string } | { ok: false; error: unknown };
+/** How one dispatched request ended: a response (its header block, the body cut at the limit), or the error that ended it. */
+export type Collected = { ok: true; statusCode: number; head: string; body: string } | { ok: false; error: unknown };
 
 /** The error a request gets when its whole-request deadline passes (classified as a timeout). */
 export class DeliveryTimeout extends Error {
@@ -12,25 +12,18 @@ export class DeliveryTimeout extends Error {
   }
 }
 
-/** Ends a response early once the body limit is read: a huge or endless answer costs no more than the limit. */
-class BodyLimitReached extends Error {
-  override name = 'BodyLimitReached';
-}
-
 /**
- * Receives one response through undici's dispatch API: status, raw headers and the first `limit` bytes of the
- * body, without the Readable stream, async iterator and AbortSignal that `undici.request` builds per request
- * (those were ~15 % of the delivery worker's CPU in the benchmark's profile). It uses the handler callbacks
- * undici 7 calls natively, so no adapter object is made per request and headers are parsed only when read.
+ * Receives one response from the transport's connection pool (http1-pool.ts): status, header block and the first
+ * `limit` bytes of the body, with no stream or promise per request; headers are parsed only when read (send-result.ts).
  */
-export class ResponseCollector implements Dispatcher.DispatchHandler, Watched {
+export class ResponseCollector implements ExchangeHandler, Watched {
   settled = false;
   /** Its place in the transport's DeadlineWatch while in flight (in-flight-list.ts). */
   listIndex = -1;
-  private abort: ((reason?: Error) => void) | null = null;
-  private abortReason: Error | null = null;
+  private exchange: Abortable | null = null;
+  private aborted = false;
   private statusCode = 0;
-  private rawHeaders: Buffer[] = [];
+  private head = '';
   private chunks: Buffer[] = [];
   private size = 0;
 
@@ -41,26 +34,24 @@ export class ResponseCollector implements Dispatcher.DispatchHandler, Watched {
     private readonly onSettled: (collector: ResponseCollector, outcome: Collected) => void,
   ) {}
 
-  onConnect(abort: (reason?: Error) => void): void {
-    this.abort = abort;
-    if (this.abortReason) abort(this.abortReason);
+  onConnect(exchange: Abortable): void {
+    this.exchange = exchange;
+    if (this.aborted) exchange.abort();
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    // 1xx informational answers come before the real one.
-    if (statusCode < 200) return true;
+  onHead(statusCode: number, head: string): void {
     this.statusCode = statusCode;
-    this.rawHeaders = rawHeaders;
-    return true;
+    this.head = head;
   }
 
-  onData(chunk: Buffer): boolean {
+  onBody(chunk: Buffer): boolean {
     if (this.settled) return false;
     this.chunks.push(chunk);
     this.size += chunk.length;
     if (this.size < this.limit) return true;
+    // The limit is read: the answer counts as complete, and the rest is not read (its connection is closed).
     this.complete();
-    this.abort?.(new BodyLimitReached('response body limit reached'));
+    this.stop();
     return false;
   }
 
@@ -75,10 +66,13 @@ export class ResponseCollector implements Dispatcher.DispatchHandler, Watched {
   /** The deadline passed: answer now as a timeout, and stop the request wherever it is. */
   expire(): void {
     if (this.settled) return;
-    const reason = new DeliveryTimeout();
-    this.fail(reason);
-    if (this.abort) this.abort(reason);
-    else this.abortReason = reason;
+    this.fail(new DeliveryTimeout());
+    this.stop();
+  }
+
+  private stop(): void {
+    if (this.exchange) this.exchange.abort();
+    else this.aborted = true;
   }
 
   fail(error: unknown): void {
@@ -96,6 +90,6 @@ export class ResponseCollector implements Dispatcher.DispatchHandler, Watched {
         ? ''
         : (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)).subarray(0, this.limit).toString('utf8');
     this.chunks = [];
-    this.onSettled(this, { ok: true, statusCode: this.statusCode, rawHeaders: this.rawHeaders, body });
+    this.onSettled(this, { ok: true, statusCode: this.statusCode, head: this.head, body });
   }
 }

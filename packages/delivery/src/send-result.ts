@@ -1,5 +1,5 @@
-import { util } from 'undici';
 import { describeFailure, isTimeout } from './failure-message.js';
+import { parseHeaderBlock } from './http1-response.js';
 
 /** `stalled`: not sent — the endpoint's slots are full and none of its requests ended for a while. */
 export type SendKind = 'response' | 'timeout' | 'error' | 'stalled';
@@ -15,7 +15,7 @@ export interface SendResult {
 }
 
 /**
- * A response's result; its headers are parsed from the raw ones only if someone reads them (most never do). A class,
+ * A response's result; its headers are parsed from the header block only if someone reads them (most never do). A class,
  * not an object literal with a getter: a literal's own accessor made each result a slow dictionary-mode object (1 µs a
  * delivery in the worker's profile).
  */
@@ -26,13 +26,14 @@ export class ResponseResult implements SendResult {
 
   constructor(
     readonly statusCode: number,
-    private readonly rawHeaders: Buffer[],
+    /** The response's header block as it came (http1-response.ts). */
+    private readonly head: string,
     readonly responseBody: string,
     readonly durationMs: number,
   ) {}
 
   get headers(): Record<string, string | string[]> {
-    this.parsedHeaders ??= util.parseHeaders(this.rawHeaders);
+    this.parsedHeaders ??= parseHeaderBlock(this.head);
     return this.parsedHeaders;
   }
 }

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { LookupFunction } from 'node:net';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { copyHeaders } from './copy-headers.js';
 import { failureResult, ResponseResult, stalledResult, type SendResult } from './send-result.js';
@@ -7,6 +7,7 @@ import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
 import { SlowOriginShare } from './slow-origins.js';
 import { DeadlineWatch } from './deadline-watch.js';
 import { ResponseCollector, type Collected } from './response-collector.js';
+import { Http1Pool } from './http1-pool.js';
 
 export type { SendKind, SendResult } from './send-result.js';
 
@@ -36,7 +37,12 @@ export interface TransportOptions {
   slowOriginSlots?: number;
   allowPrivateTargets: boolean;
   userAgent: string;
+  /** Certificates to trust besides the system's (tests that run their own HTTPS endpoint). */
+  ca?: string | Buffer;
 }
+
+/** How long a connection to an endpoint stays open unused, when the endpoint does not say how long it keeps one. */
+const IDLE_CONNECTION_MS = 30_000;
 
 interface Target {
   url: URL;
@@ -69,9 +75,9 @@ export function defaultPerOriginConcurrency(concurrency: number): number {
   return Math.max(1, Math.min(64, Math.ceil(concurrency / 2)));
 }
 
-/** undici with keep-alive per origin, a whole-request timeout, no redirects, and the SSRF guard at connect time. */
+/** Keep-alive connections per origin, a whole-request timeout, no redirects, and the SSRF guard at connect time. */
 export class DeliveryTransport {
-  private readonly agent: Agent;
+  private readonly pool: Http1Pool;
   private readonly slots: Semaphore;
   private readonly originSlots: KeyedSemaphore;
   /** Slow and unknown origins together hold at most half the slots, however many of them hang or trickle. */
@@ -88,12 +94,10 @@ export class DeliveryTransport {
     const perOrigin = options.perOriginConcurrency ?? defaultPerOriginConcurrency(options.concurrency);
     this.perOriginConcurrency = perOrigin;
     this.policy = targetPolicy(options.allowPrivateTargets);
-    this.agent = new Agent({
-      connections: perOrigin,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: { lookup: guardedLookupFor(this.policy) as never },
+    this.pool = new Http1Pool({
+      lookup: guardedLookupFor(this.policy) as unknown as LookupFunction,
+      idleTimeoutMs: IDLE_CONNECTION_MS,
+      ...(options.ca ? { ca: options.ca } : {}),
     });
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
@@ -161,26 +165,19 @@ export class DeliveryTransport {
       try {
         if (target.refused) throw target.refused;
         this.deadlines.add(collector);
-        const dispatch: Dispatcher.DispatchOptions = {
-          origin,
-          path: target.path,
-          method: 'POST',
-          body: request.body,
-          headers: copyHeaders({ 'content-type': 'application/json', 'user-agent': this.options.userAgent }, request.headers),
-        };
-        // The agent's own timeouts are the transport's; a subscription's timeout (longer or shorter) replaces them.
-        if (request.timeoutMs !== undefined) {
-          dispatch.headersTimeout = timeoutMs;
-          dispatch.bodyTimeout = timeoutMs;
-        }
-        this.agent.dispatch(dispatch, collector);
+        this.pool.dispatch(
+          target,
+          request.body,
+          copyHeaders({ 'content-type': 'application/json', 'user-agent': this.options.userAgent }, request.headers),
+          collector,
+        );
       } catch (error) {
         collector.fail(error);
       }
     });
     const durationMs = performance.now() - started;
     return collected.ok
-      ? new ResponseResult(collected.statusCode, collected.rawHeaders, collected.body, durationMs)
+      ? new ResponseResult(collected.statusCode, collected.head, collected.body, durationMs)
       : failureResult(collected.error, origin, durationMs);
   }
 
@@ -288,6 +285,6 @@ export class DeliveryTransport {
 
   async close(): Promise<void> {
     this.deadlines.close();
-    await this.agent.close();
+    await this.pool.close();
   }
 }

@@ -1,0 +1,287 @@
+import net, { isIP, type LookupFunction } from 'node:net';
+import tls from 'node:tls';
+import { ResponseParser } from './http1-response.js';
+
+/**
+ * Keep-alive HTTP/1.1 connections per origin, one request at a time on each, for the delivery transport
+ * (docs/performance.md, "Why the transport speaks HTTP/1.1 itself"). A delivery is one POST of a known body whose
+ * answer is read for its status, headers and the first bytes of its body; the transport already bounds the requests in
+ * flight per origin, queues what waits and times each request out (transport.ts), so the pool only connects, writes
+ * the request in one piece, parses the answer (http1-response.ts) and keeps the connection for the next request.
+ */
+
+/** How one exchange's outcome is told, in order: onConnect first, then onHead, onBody…, onComplete, or onError. */
+export interface ExchangeHandler {
+  /** Given the exchange, whose abort() ends it at once (its connection closed, nothing more told). */
+  onConnect(exchange: Abortable): void;
+  onHead(statusCode: number, head: string): void;
+  /** False: the handler has what it wants; the rest of the body is not read (the connection is closed). */
+  onBody(chunk: Buffer): boolean;
+  onComplete(): void;
+  onError(error: Error): void;
+}
+
+export interface Abortable {
+  abort(): void;
+}
+
+/** Where a request goes; parsed once per URL by the transport. */
+export interface PoolTarget {
+  /** `protocol//host:port`: the key connections are kept under. */
+  origin: string;
+  url: URL;
+  /** Path and query, as the request line sends them. */
+  path: string;
+}
+
+export interface PoolOptions {
+  /** Resolves names at connect time (the SSRF guard, ssrf-guard.ts). */
+  lookup: LookupFunction;
+  /** How long an idle connection is kept when the server says nothing of its own limit. */
+  idleTimeoutMs: number;
+  /** Extra trusted certificates (tests with their own authority); the system's otherwise. */
+  ca?: string | Buffer;
+}
+
+/** The connection closed before any answer (ERR_CONNECTION_CLOSED) or in the middle of one (ERR_ANSWER_CUT_SHORT). */
+export class ConnectionClosed extends Error {
+  override name = 'ConnectionClosed';
+  constructor(
+    message: string,
+    readonly code: 'ERR_CONNECTION_CLOSED' | 'ERR_ANSWER_CUT_SHORT' = 'ERR_CONNECTION_CLOSED',
+  ) {
+    super(message);
+  }
+}
+
+/** A header the request would carry that HTTP forbids (a name that is not a token, a value with CR, LF or NUL). */
+export class InvalidRequestHeader extends Error {
+  override name = 'InvalidRequestHeader';
+  readonly code = 'ERR_INVALID_REQUEST_HEADER';
+}
+
+/** A server's keep-alive hint is cut by this much, so that a request is never written as the server closes. */
+const KEEP_ALIVE_MARGIN_MS = 1000;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+/** Header names already checked: a worker sends the same few names on every request. */
+const validNames = new Set<string>();
+const MAX_VALID_NAMES = 1000;
+
+class Connection {
+  /** The exchange on this connection now; null while idle. */
+  exchange: Exchange | null = null;
+  /** Its place in the origin's idle list, -1 while busy or gone. */
+  idleIndex = -1;
+  /** When it went idle (performance.now()), and how long it may stay so. */
+  idleSince = 0;
+  keepAliveMs = 0;
+  gone = false;
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly origin: string,
+  ) {}
+}
+
+/** One request and its answer on one connection. */
+class Exchange implements Abortable {
+  readonly parser: ResponseParser;
+
+  constructor(
+    private readonly pool: Http1Pool,
+    readonly connection: Connection,
+    readonly handler: ExchangeHandler,
+  ) {
+    // The handler reads the parts of the answer itself: no adapter object per exchange.
+    this.parser = new ResponseParser(handler);
+  }
+
+  abort(): void {
+    if (this.connection.exchange !== this) return;
+    this.connection.exchange = null;
+    this.pool.discard(this.connection);
+  }
+}
+
+/** How often idle connections are checked against their keep-alive time (a timer per pool, not one per connection). */
+const IDLE_SWEEP_MS = 250;
+
+export class Http1Pool {
+  /** Idle connections per origin, the most recently used last (taken first: its socket is warmest). */
+  private readonly idle = new Map<string, Connection[]>();
+  private readonly open = new Set<Connection>();
+  private closing = false;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Sends `POST target.path` with `body` and `headers` (which the caller makes complete but for Host and Content-Length). */
+  dispatch(target: PoolTarget, body: string, headers: Record<string, string>, handler: ExchangeHandler): void {
+    let request: string;
+    try {
+      request = requestText(target, body, headers);
+    } catch (error) {
+      handler.onError(error as Error);
+      return;
+    }
+    if (this.closing) {
+      handler.onError(new ConnectionClosed('the transport is closing'));
+      return;
+    }
+    const connection = this.takeIdle(target.origin) ?? this.connect(target);
+    const exchange = new Exchange(this, connection, handler);
+    connection.exchange = exchange;
+    handler.onConnect(exchange);
+    if (connection.exchange === exchange) connection.socket.write(request);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    for (const connection of [...this.open]) {
+      const exchange = connection.exchange;
+      connection.exchange = null;
+      this.discard(connection);
+      exchange?.handler.onError(new ConnectionClosed('the transport closed'));
+    }
+  }
+
+  /** Open connections, busy and idle (for tests and gauges). */
+  get connections(): number {
+    return this.open.size;
+  }
+
+  private takeIdle(origin: string): Connection | undefined {
+    const list = this.idle.get(origin);
+    const connection = list?.pop();
+    if (!connection) return undefined;
+    connection.idleIndex = -1;
+    if (list?.length === 0) this.idle.delete(origin);
+    return connection;
+  }
+
+  private connect(target: PoolTarget): Connection {
+    const { url } = target;
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const secure = url.protocol === 'https:';
+    const port = url.port ? Number(url.port) : secure ? 443 : 80;
+    const socket = secure
+      ? tls.connect({
+          host,
+          port,
+          lookup: this.options.lookup,
+          ALPNProtocols: ['http/1.1'],
+          ...(isIP(host) ? {} : { servername: host }),
+          ...(this.options.ca ? { ca: this.options.ca } : {}),
+        })
+      : net.connect({ host, port, lookup: this.options.lookup });
+    socket.setNoDelay(true);
+    const connection = new Connection(socket, target.origin);
+    this.open.add(connection);
+    socket.on('data', (chunk: Buffer) => this.onData(connection, chunk));
+    socket.on('end', () => this.onEnd(connection));
+    socket.on('error', (error) => this.fail(connection, error));
+    socket.on('close', () => this.fail(connection, new ConnectionClosed('the endpoint closed the connection without an answer')));
+    return connection;
+  }
+
+  private onData(connection: Connection, chunk: Buffer): void {
+    const exchange = connection.exchange;
+    if (!exchange) {
+      // Bytes nobody asked for: the connection's framing is lost.
+      this.discard(connection);
+      return;
+    }
+    try {
+      exchange.parser.feed(chunk);
+    } catch (error) {
+      this.fail(connection, error as Error);
+      return;
+    }
+    if (exchange.parser.finished) this.finish(connection, exchange);
+  }
+
+  private onEnd(connection: Connection): void {
+    const exchange = connection.exchange;
+    if (exchange?.parser.closed()) this.finish(connection, exchange);
+    else if (exchange?.parser.answered) this.fail(connection, new ConnectionClosed('the endpoint closed the connection mid-answer', 'ERR_ANSWER_CUT_SHORT'));
+    else this.fail(connection, new ConnectionClosed('the endpoint closed the connection without an answer'));
+  }
+
+  /** The exchange is over: the connection goes back to its origin's idle list when it can carry another. */
+  private finish(connection: Connection, exchange: Exchange): void {
+    connection.exchange = null;
+    const { parser } = exchange;
+    if (parser.reusable && !this.closing && !connection.gone) {
+      const hint = parser.keepAliveTimeoutMs;
+      connection.keepAliveMs = hint === undefined ? this.options.idleTimeoutMs : Math.min(this.options.idleTimeoutMs, hint - KEEP_ALIVE_MARGIN_MS);
+      if (connection.keepAliveMs > 0) {
+        let list = this.idle.get(connection.origin);
+        if (!list) this.idle.set(connection.origin, (list = []));
+        connection.idleIndex = list.length;
+        connection.idleSince = performance.now();
+        list.push(connection);
+        this.sweeper ??= setInterval(() => this.sweepIdle(), IDLE_SWEEP_MS).unref();
+      } else this.discard(connection);
+    } else this.discard(connection);
+    exchange.handler.onComplete();
+  }
+
+  private fail(connection: Connection, error: Error): void {
+    const exchange = connection.exchange;
+    connection.exchange = null;
+    this.discard(connection);
+    exchange?.handler.onError(error);
+  }
+
+  /** Closes the connections idle past their keep-alive time; stops checking once none is idle. */
+  private sweepIdle(): void {
+    const now = performance.now();
+    for (const list of [...this.idle.values()]) {
+      for (const connection of [...list]) if (now - connection.idleSince >= connection.keepAliveMs) this.discard(connection);
+    }
+    if (this.idle.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+
+  /** Closes a connection for good and forgets it (from its idle list too). */
+  discard(connection: Connection): void {
+    if (connection.gone) return;
+    connection.gone = true;
+    this.open.delete(connection);
+    if (connection.idleIndex >= 0) {
+      const list = this.idle.get(connection.origin);
+      if (list) {
+        // Swap-remove: the last idle connection takes this one's place.
+        const last = list.pop() as Connection;
+        if (last !== connection) {
+          list[connection.idleIndex] = last;
+          last.idleIndex = connection.idleIndex;
+        }
+        if (list.length === 0) this.idle.delete(connection.origin);
+      }
+      connection.idleIndex = -1;
+    }
+    connection.socket.destroy();
+  }
+}
+
+/** The request line, Host, Content-Length, the caller's headers and the body, as one string written in one piece. */
+function requestText(target: PoolTarget, body: string, headers: Record<string, string>): string {
+  let text = `POST ${target.path} HTTP/1.1\r\nhost: ${target.url.host}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
+  for (const name in headers) {
+    const value = headers[name] as string;
+    if (!validNames.has(name)) {
+      if (!HEADER_NAME.test(name)) throw new InvalidRequestHeader(`invalid request header name ${JSON.stringify(name)}`);
+      if (validNames.size >= MAX_VALID_NAMES) validNames.clear();
+      validNames.add(name);
+    }
+    if (FORBIDDEN_IN_VALUE.test(value)) throw new InvalidRequestHeader(`request header ${name} has a line break or NUL in its value`);
+    text += `${name}: ${value}\r\n`;
+  }
+  return `${text}\r\n${body}`;
+}
