@@ -1,5 +1,5 @@
 // The benchmark's optimisations must not change behaviour: the node:crypto signature equals the standardwebhooks
-// library's, the semaphore stays FIFO, and the dispatch-based transport answers as undici.request did.
+// library's, the semaphore stays FIFO, and the transport's own HTTP/1.1 connections answer as undici.request did.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
