@@ -1,6 +1,7 @@
 import net, { isIP, type LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import { ResponseParser } from './http1-response.js';
+import { ResponseParser, type ResponseSink } from './http1-response.js';
+import { InFlightList, type Listed } from './in-flight-list.js';
 
 /**
  * Keep-alive HTTP/1.1 connections per origin, one request at a time on each, for the delivery transport
@@ -10,13 +11,13 @@ import { ResponseParser } from './http1-response.js';
  * the request in one piece, parses the answer (http1-response.ts) and keeps the connection for the next request.
  */
 
-/** How one exchange's outcome is told, in order: onConnect first, then onHead, onBody…, onComplete, or onError. */
-export interface ExchangeHandler {
+/**
+ * How one exchange's outcome is told, in order: onConnect first, then the answer's parts (ResponseSink: onHead,
+ * onBody…; a false from onBody closes the connection), then onComplete, or onError.
+ */
+export interface ExchangeHandler extends ResponseSink {
   /** Given the exchange, whose abort() ends it at once (its connection closed, nothing more told). */
   onConnect(exchange: Abortable): void;
-  onHead(statusCode: number, head: string): void;
-  /** False: the handler has what it wants; the rest of the body is not read (the connection is closed). */
-  onBody(chunk: Buffer): boolean;
   onComplete(): void;
   onError(error: Error): void;
 }
@@ -68,13 +69,14 @@ const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 const validNames = new Set<string>();
 const MAX_VALID_NAMES = 1000;
 
-class Connection {
+class Connection implements Listed {
   /** The exchange on this connection now; null while idle. */
   exchange: Exchange | null = null;
-  /** Its place in the origin's idle list, -1 while busy or gone. */
-  idleIndex = -1;
-  /** When it went idle (performance.now()), and how long it may stay so. */
+  /** Its place in the origin's idle list, -1 while busy or gone (the list writes it). */
+  listIndex = -1;
+  /** When it went idle (performance.now()). */
   idleSince = 0;
+  /** How long it may stay idle. */
   keepAliveMs = 0;
   gone = false;
 
@@ -109,7 +111,7 @@ const IDLE_SWEEP_MS = 250;
 
 export class Http1Pool {
   /** Idle connections per origin, the most recently used last (taken first: its socket is warmest). */
-  private readonly idle = new Map<string, Connection[]>();
+  private readonly idle = new Map<string, InFlightList<Connection>>();
   private readonly open = new Set<Connection>();
   private closing = false;
   private sweeper: NodeJS.Timeout | null = null;
@@ -156,9 +158,7 @@ export class Http1Pool {
   private takeIdle(origin: string): Connection | undefined {
     const list = this.idle.get(origin);
     const connection = list?.pop();
-    if (!connection) return undefined;
-    connection.idleIndex = -1;
-    if (list?.length === 0) this.idle.delete(origin);
+    if (list?.size === 0) this.idle.delete(origin);
     return connection;
   }
 
@@ -219,10 +219,9 @@ export class Http1Pool {
       connection.keepAliveMs = hint === undefined ? this.options.idleTimeoutMs : Math.min(this.options.idleTimeoutMs, hint - KEEP_ALIVE_MARGIN_MS);
       if (connection.keepAliveMs > 0) {
         let list = this.idle.get(connection.origin);
-        if (!list) this.idle.set(connection.origin, (list = []));
-        connection.idleIndex = list.length;
+        if (!list) this.idle.set(connection.origin, (list = new InFlightList()));
         connection.idleSince = performance.now();
-        list.push(connection);
+        list.add(connection);
         this.sweeper ??= setInterval(() => this.sweepIdle(), IDLE_SWEEP_MS).unref();
       } else this.discard(connection);
     } else this.discard(connection);
@@ -240,7 +239,9 @@ export class Http1Pool {
   private sweepIdle(): void {
     const now = performance.now();
     for (const list of [...this.idle.values()]) {
-      for (const connection of [...list]) if (now - connection.idleSince >= connection.keepAliveMs) this.discard(connection);
+      list.forEachFromEnd((connection) => {
+        if (now - connection.idleSince >= connection.keepAliveMs) this.discard(connection);
+      });
     }
     if (this.idle.size === 0 && this.sweeper) {
       clearInterval(this.sweeper);
@@ -253,19 +254,8 @@ export class Http1Pool {
     if (connection.gone) return;
     connection.gone = true;
     this.open.delete(connection);
-    if (connection.idleIndex >= 0) {
-      const list = this.idle.get(connection.origin);
-      if (list) {
-        // Swap-remove: the last idle connection takes this one's place.
-        const last = list.pop() as Connection;
-        if (last !== connection) {
-          list[connection.idleIndex] = last;
-          last.idleIndex = connection.idleIndex;
-        }
-        if (list.length === 0) this.idle.delete(connection.origin);
-      }
-      connection.idleIndex = -1;
-    }
+    const list = this.idle.get(connection.origin);
+    if (list?.remove(connection) && list.size === 0) this.idle.delete(connection.origin);
     connection.socket.destroy();
   }
 }

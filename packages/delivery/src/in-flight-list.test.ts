@@ -31,6 +31,22 @@ describe('InFlightList', () => {
     expect(c.listIndex).toBe(0);
   });
 
+  it('pops the entry added last, which can then be added again', () => {
+    const list = new InFlightList<Entry>();
+    const [a, b] = ['a', 'b'].map(entry) as [Entry, Entry];
+    list.add(a);
+    list.add(b);
+    expect(list.pop()).toBe(b);
+    expect(b.listIndex).toBe(-1);
+    expect(list.remove(b)).toBe(false);
+    list.add(b);
+    expect(names(list)).toEqual(['a', 'b']);
+    expect(list.pop()).toBe(b);
+    expect(list.pop()).toBe(a);
+    expect(list.pop()).toBeUndefined();
+    expect(list.size).toBe(0);
+  });
+
   it('does not remove an entry that is in another list', () => {
     const first = new InFlightList<Entry>();
     const second = new InFlightList<Entry>();

@@ -40,6 +40,13 @@ export class InFlightList<T extends Listed> {
     return true;
   }
 
+  /** Removes and returns the entry added last (of those still in), or undefined when empty. */
+  pop(): T | undefined {
+    const entry = this.entries.pop();
+    if (entry) entry.listIndex = -1;
+    return entry;
+  }
+
   /**
    * Visits every entry, the last first. `visit` may remove the entry it is given (the one that takes its place came
    * from the end, visited already); entries added meanwhile are not visited.

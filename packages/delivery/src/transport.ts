@@ -37,8 +37,6 @@ export interface TransportOptions {
   slowOriginSlots?: number;
   allowPrivateTargets: boolean;
   userAgent: string;
-  /** Certificates to trust besides the system's (tests that run their own HTTPS endpoint). */
-  ca?: string | Buffer;
 }
 
 /** How long a connection to an endpoint stays open unused, when the endpoint does not say how long it keeps one. */
@@ -97,7 +95,6 @@ export class DeliveryTransport {
     this.pool = new Http1Pool({
       lookup: guardedLookupFor(this.policy) as unknown as LookupFunction,
       idleTimeoutMs: IDLE_CONNECTION_MS,
-      ...(options.ca ? { ca: options.ca } : {}),
     });
     this.slots = new Semaphore(options.concurrency);
     this.originSlots = new KeyedSemaphore(perOrigin);
