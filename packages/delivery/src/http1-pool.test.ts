@@ -150,6 +150,34 @@ describe('Http1Pool: keep-alive HTTP/1.1 connections for deliveries', () => {
     expect(pool.connections).toBe(0);
   });
 
+  it('reads answers that arrive in pieces on many connections at once, each whole and its own', async () => {
+    // Every plain connection reads into the pool's one buffer: a head, chunk line or body kept from one read must
+    // survive the other connections' reads that land in the same bytes before its next piece comes.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const server = net.createServer((socket) => {
+      socket.on('data', async (data) => {
+        const name = /x-name: (\S+)/.exec(data.toString('latin1'))?.[1] ?? 'none';
+        const body = `answer for ${name} `.repeat(20);
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-');
+        await pause();
+        socket.write(`Encoding: chunked\r\nX-Name: ${name}\r\n\r\n${body.length.toString(16)}`);
+        await pause();
+        socket.write(`\r\n${body.slice(0, 100)}`);
+        await pause();
+        socket.write(`${body.slice(100)}\r\n0\r\n\r\n`);
+      });
+      socket.on('error', () => undefined);
+    });
+    const port = await listen(server);
+    const pool = newPool();
+    const names = Array.from({ length: 24 }, (_, index) => `n${index}`);
+    const outcomes = await Promise.all(names.map((name) => post(pool, `http://127.0.0.1:${port}/`, '{}', { 'x-name': name })));
+    expect(outcomes.map((outcome) => [outcome.status, outcome.head, outcome.body])).toEqual(
+      names.map((name) => [200, `Transfer-Encoding: chunked\r\nX-Name: ${name}`, `answer for ${name} `.repeat(20)]),
+    );
+    expect(pool.connections).toBe(24);
+  });
+
   it('reads chunked bodies and bodies that end with the connection', async () => {
     const chunked = await rawServer('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n');
     const pool = newPool();

@@ -106,6 +106,9 @@ class Exchange implements Abortable {
   }
 }
 
+/** The most one read takes from a connection: an answer's head and the first bytes of its body fit many times over. */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 /** How often idle connections are checked against their keep-alive time (a timer per pool, not one per connection). */
 const IDLE_SWEEP_MS = 250;
 
@@ -115,6 +118,11 @@ export class Http1Pool {
   private readonly open = new Set<Connection>();
   private closing = false;
   private sweeper: NodeJS.Timeout | null = null;
+  /**
+   * Where every plain connection's reads land (net.connect's `onread`): a read is parsed before the next one can
+   * happen, so one buffer serves them all, and the parser and the collector copy what they keep of it.
+   */
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -167,7 +175,7 @@ export class Http1Pool {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const secure = url.protocol === 'https:';
     const port = url.port ? Number(url.port) : secure ? 443 : 80;
-    const socket = secure
+    const socket: net.Socket = secure
       ? tls.connect({
           host,
           port,
@@ -176,15 +184,27 @@ export class Http1Pool {
           ...(isIP(host) ? {} : { servername: host }),
           ...(this.options.ca ? { ca: this.options.ca } : {}),
         })
-      : net.connect({ host, port, lookup: this.options.lookup });
+      : net.connect({
+          host,
+          port,
+          lookup: this.options.lookup,
+          // Read into the pool's one buffer, handed straight to the parser: no Buffer allocated and no stream event a read.
+          onread: { buffer: this.readBuffer, callback: (bytes: number): boolean => this.onRead(connection, bytes) },
+        });
     socket.setNoDelay(true);
-    const connection = new Connection(socket, target.origin);
+    const connection: Connection = new Connection(socket, target.origin);
     this.open.add(connection);
-    socket.on('data', (chunk: Buffer) => this.onData(connection, chunk));
+    if (secure) socket.on('data', (chunk: Buffer) => this.onData(connection, chunk));
     socket.on('end', () => this.onEnd(connection));
     socket.on('error', (error) => this.fail(connection, error));
     socket.on('close', () => this.fail(connection, new ConnectionClosed('the endpoint closed the connection without an answer')));
     return connection;
+  }
+
+  /** A plain connection's read, in the pool's read buffer. True: keep reading. */
+  private onRead(connection: Connection, bytes: number): boolean {
+    this.onData(connection, this.readBuffer.subarray(0, bytes));
+    return true;
   }
 
   private onData(connection: Connection, chunk: Buffer): void {

@@ -10,7 +10,13 @@ interface Read {
   keepAliveMs: number | undefined;
 }
 
-/** Feeds `pieces` (each split again at every `cut` bytes, to cross every boundary) and says what the parser read. */
+/** The bytes the parser is fed are lent, as the pool's one read buffer is: overwritten with this after each feed. */
+const GARBAGE = 0x58;
+
+/**
+ * Feeds `pieces` (each split again at every `cut` bytes, to cross every boundary) and says what the parser read. Each
+ * feed goes through one lent buffer that is overwritten afterwards, so a parser keeping a view of it reads garbage.
+ */
 function read(pieces: readonly string[], cut = 0, stopAfter = Infinity): Read {
   const seen: Read = { status: null, head: '', body: '', finished: false, reusable: false, keepAliveMs: undefined };
   let bodyBytes = 0;
@@ -25,10 +31,16 @@ function read(pieces: readonly string[], cut = 0, stopAfter = Infinity): Read {
       return bodyBytes < stopAfter;
     },
   });
+  const lent = Buffer.alloc(Math.max(1, ...pieces.map((piece) => Buffer.byteLength(piece, 'latin1'))));
+  const feedLent = (bytes: Buffer) => {
+    bytes.copy(lent);
+    parser.feed(lent.subarray(0, bytes.length));
+    lent.fill(GARBAGE);
+  };
   for (const piece of pieces) {
     const bytes = Buffer.from(piece, 'latin1');
-    if (cut <= 0) parser.feed(bytes);
-    else for (let at = 0; at < bytes.length; at += cut) parser.feed(bytes.subarray(at, at + cut));
+    if (cut <= 0) feedLent(bytes);
+    else for (let at = 0; at < bytes.length; at += cut) feedLent(bytes.subarray(at, at + cut));
   }
   return { ...seen, finished: parser.finished, reusable: parser.reusable, keepAliveMs: parser.keepAliveTimeoutMs };
 }

@@ -9,7 +9,10 @@
 export interface ResponseSink {
   /** The final (non-1xx) status and its header block, the status line left out (`name: value` lines, CRLF-separated). */
   onHead(statusCode: number, head: string): void;
-  /** A piece of the body, unframed. False: the reader wants no more (the parser stops; the connection is not reused). */
+  /**
+   * A piece of the body, unframed, lent for this call only: its bytes are overwritten by the connection's next read, so
+   * a sink copies what it keeps. False: the reader wants no more (the parser stops; the connection is not reused).
+   */
   onBody(chunk: Buffer): boolean;
 }
 
@@ -62,7 +65,10 @@ export class ResponseParser {
     return this.state !== 'head';
   }
 
-  /** Takes the next bytes of the connection. Bytes past the response's end make the connection unusable. */
+  /**
+   * Takes the next bytes of the connection, lent for this call only (the pool reads every connection into one buffer):
+   * what the parser keeps for the next call it copies (keep). Bytes past the response's end make the connection unusable.
+   */
   feed(chunk: Buffer): void {
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
@@ -98,6 +104,11 @@ export class ResponseParser {
     }
   }
 
+  /** An unfinished head or line, copied out of the lent read buffer until the rest arrives. */
+  private keep(data: Buffer): void {
+    this.pending = Buffer.from(data);
+  }
+
   /** The connection closed: true when that ends the response (a body read until close), false when it breaks it. */
   closed(): boolean {
     if (this.state === 'until-close') {
@@ -112,7 +123,7 @@ export class ResponseParser {
     const end = data.indexOf(CRLF_CRLF);
     if (end < 0) {
       if (data.length > MAX_HEAD_BYTES) throw new ResponseProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
-      this.pending = data;
+      this.keep(data);
       return EMPTY;
     }
     if (end > MAX_HEAD_BYTES) throw new ResponseProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
@@ -212,7 +223,7 @@ export class ResponseParser {
 
   private readChunkEnd(data: Buffer): Buffer {
     if (data.length < 2) {
-      this.pending = data;
+      this.keep(data);
       return EMPTY;
     }
     if (data[0] !== 0x0d || data[1] !== 0x0a) throw new ResponseProtocolError('chunk data not followed by CRLF');
@@ -238,7 +249,7 @@ export class ResponseParser {
     const end = data.indexOf('\r\n');
     if (end < 0) {
       if (data.length > MAX_LINE_BYTES) throw new ResponseProtocolError(`response line longer than ${MAX_LINE_BYTES} bytes`);
-      this.pending = data;
+      this.keep(data);
       return null;
     }
     if (end > MAX_LINE_BYTES) throw new ResponseProtocolError(`response line longer than ${MAX_LINE_BYTES} bytes`);

@@ -46,7 +46,8 @@ export class ResponseCollector implements ExchangeHandler, Watched {
 
   onBody(chunk: Buffer): boolean {
     if (this.settled) return false;
-    this.chunks.push(chunk);
+    // The chunk is lent for this call only (the pool reads into one buffer): keep a copy of the part under the limit.
+    this.chunks.push(Buffer.from(chunk.subarray(0, this.limit - this.size)));
     this.size += chunk.length;
     if (this.size < this.limit) return true;
     // The limit is read: the answer counts as complete, and the rest is not read (its connection is closed).
