@@ -30,10 +30,16 @@ export function gapsOf(requests: readonly ReceivedRequest[]): number[] {
   return requests.slice(1).map((request, index) => request.at - (requests[index] as ReceivedRequest).at);
 }
 
+/** How late a retry may be picked up on a loaded machine, beyond its step. */
+const SCHEDULING_NOISE_MS = 1000;
+
 /**
- * The gaps between attempts follow the ladder scaled by RETRY_DELAY_SCALE. A delay is a minimum, so each gap is
- * at least its step (less a little clock slack) and at most its step plus scheduling noise; the steps long enough
- * to dwarf that noise keep the ladder's ratios, loosely.
+ * The gaps between attempts follow the ladder scaled by RETRY_DELAY_SCALE. A delay is a minimum, so each gap is at
+ * least its step (less a little clock slack): a ladder that does not grow, or grows too little, fails there. Each gap is
+ * at most twice its step plus scheduling noise, so a delay that jumps ahead of its step fails too. The ratios between
+ * gaps are not asserted: on a loaded two-core machine a retry job's pickup may lag by hundreds of milliseconds, as
+ * much as the longest steps a test at this scale can wait (a Redis Cluster run once saw the 384 ms gap outlast the
+ * 768 ms one), so the ladder's timing proper belongs to `npm run bench`.
  */
 export function expectGapsFollowLadder(gaps: readonly number[], ladderMs: readonly number[], scale: number): void {
   const expected = ladderMs.map((delay) => delay * scale);
@@ -41,15 +47,8 @@ export function expectGapsFollowLadder(gaps: readonly number[], ladderMs: readon
   gaps.forEach((gap, index) => {
     const step = expected[index] as number;
     expect([index, gap >= step * 0.9 - 5]).toEqual([index, true]);
-    expect([index, gap <= step * 2 + 1000]).toEqual([index, true]);
+    expect([index, gap <= step * 2 + SCHEDULING_NOISE_MS]).toEqual([index, true]);
   });
-  const measurable = expected.flatMap((step, index) => (step >= 150 ? [index] : []));
-  for (let position = 1; position < measurable.length; position += 1) {
-    const [before, after] = [measurable[position - 1] as number, measurable[position] as number];
-    const ratio = (gaps[after] as number) / (gaps[before] as number);
-    const expectedRatio = (expected[after] as number) / (expected[before] as number);
-    expect([before, after, ratio > expectedRatio * 0.5 && ratio < expectedRatio * 2]).toEqual([before, after, true]);
-  }
 }
 
 export function headerOf(request: ReceivedRequest, name: string): string | undefined {
