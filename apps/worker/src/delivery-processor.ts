@@ -31,6 +31,25 @@ export class GroupLockLost extends Error {
 type Pick = RetryEntry;
 
 /**
+ * What a job picked, taken a part at a time (an array is one). A group's first run makes each part's picks only when
+ * it sends that part: a job of 500 holding all its picks until its last part kept them alive through young
+ * collections, and the hundreds of group jobs that run at once after a burst promoted them all (bench/README.md,
+ * seventeenth round).
+ */
+interface Picks {
+  readonly length: number;
+  slice(start: number, end: number): Pick[];
+}
+
+/** A group's first attempts, each pick made when its part is sliced. */
+function firstAttemptsOf(subscriptionId: string, eventIds: readonly string[]): Picks {
+  return {
+    length: eventIds.length,
+    slice: (start, end) => eventIds.slice(start, end).map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, subscriptionId), attempt: 1 })),
+  };
+}
+
+/**
  * Group jobs (first attempts) and retry jobs (later attempts, grouped by due time) differ only in what they pick; both
  * hand their picks to the engine a part at a time. Ordered jobs pick their subscription's head (ordered-delivery.ts).
  */
@@ -49,13 +68,14 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
 
   /** Group job: every delivery still pending gets its first attempt. */
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
-    const entries = data.eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, data.subscriptionId), attempt: 1 }));
+    const firstAttempts = firstAttemptsOf(data.subscriptionId, data.eventIds);
     // A group's first run sends what the matcher found pending (fan-out.ts) without reading it again: only a run after
     // a step aside, a failure or a lost lock (BullMQ counts each start) may find some of it finished.
     if (job.attemptsStarted <= 1) {
-      await processPicks(job, token, data.subscriptionId, entries, [], { retries: 'jobs' });
+      await processPicks(job, token, data.subscriptionId, firstAttempts, [], { retries: 'jobs' });
       return;
     }
+    const entries = firstAttempts.slice(0, firstAttempts.length);
     const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
     // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
     const picks = entries.filter((_, index) => states[index]?.status === 'pending');
@@ -91,14 +111,14 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     job: Job<DeliveryJobData>,
     token: string | undefined,
     subscriptionId: string,
-    picks: Pick[],
+    picks: Picks,
     lost: DueRetry[],
     options: PartOptions,
   ): Promise<void> {
     const subscription = await steps.loadSubscription(subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile || !subscription.active) {
-      const open = [...picks, ...lost];
+      const open = [...picks.slice(0, picks.length), ...lost];
       await steps.abandon(
         subscriptionId,
         open.map((pick) => pick.deliveryId),
@@ -115,7 +135,7 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     while (sent < picks.length) {
       const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, picks.length - sent);
       if (grant.granted > 0) {
-        const { stalled } = await sendParts(subscription, profile, picks.slice(sent, sent + grant.granted), options, () => holdLock(job, token));
+        const { stalled } = await sendParts(subscription, profile, picks, sent, sent + grant.granted, options, () => holdLock(job, token));
         // The endpoint stalled: what was not sent stays as it was, and the job comes back later with it.
         if (stalled) await steps.stepAside(job, token);
         sent += grant.granted;
@@ -128,24 +148,26 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
   }
 
   /**
-   * A slice of a job's picks, a part at a time: each part's payloads and outcomes are let go when it ends. Before each
-   * later part the job's lock is extended: a run that lost it (its worker paused past the lock, so BullMQ gave the
-   * job to another run) stops here instead of sending the rest a second time.
+   * The job's picks from `from` to `to`, a part at a time: each part's picks, payloads and outcomes are let go when it
+   * ends. Before each later part the job's lock is extended: a run that lost it (its worker paused past the lock, so
+   * BullMQ gave the job to another run) stops here instead of sending the rest a second time.
    */
   async function sendParts(
     subscription: Subscription,
     profile: ProviderProfile,
-    slice: readonly Pick[],
+    picks: Picks,
+    from: number,
+    to: number,
     options: PartOptions,
     renewLock: () => Promise<void>,
   ): Promise<{ stalled: boolean }> {
     // A group of 500 holds a part's payloads and outcomes at a time, not all 500 until its last answer; a part is
     // smaller against a slow endpoint, so that what a worker dies with unrecorded stays small (part-size.ts).
-    for (let start = 0; start < slice.length;) {
-      if (start > 0) await renewLock();
-      const size = engine.partSize(subscription);
-      const items = await steps.loadItems(subscription.id, slice.slice(start, start + size));
-      start += size;
+    for (let start = from; start < to;) {
+      if (start > from) await renewLock();
+      const end = Math.min(to, start + engine.partSize(subscription));
+      const items = await steps.loadItems(subscription.id, picks.slice(start, end));
+      start = end;
       if ((await engine.runPart(subscription, profile, items, options)).stalled) return { stalled: true };
     }
     return { stalled: false };
