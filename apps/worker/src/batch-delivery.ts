@@ -1,17 +1,13 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliveryIdFor, MAX_TIMEOUT_MS } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
-import type { DeliveryBatchJobData, DeliveryJobData, RetryEntry } from '@hookfleet/queue';
+import type { DeliveryBatchJobData, DeliveryJobData } from '@hookfleet/queue';
 import { eventReceivedAtMs, type WaitingEntry } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
-import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
+import { CONGESTION_BACKOFF_MS, createDeliverySteps, firstAttemptsOf } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
 import { BATCHES_IN_FLIGHT } from './batch-attempt.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
-
-/** A batching subscription's deliveries of these events, each to make its first attempt. */
-const firstAttemptsOf = (subscriptionId: string, eventIds: readonly string[]): RetryEntry[] =>
-  eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, subscriptionId), attempt: 1 }));
 
 /** A batch's first member waits in place (in the worker slot) up to this long for the rest; longer, the job is delayed. */
 const WAIT_IN_PLACE_MAX_MS = 250;

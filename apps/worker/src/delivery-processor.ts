@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
-import { deliveryIdFor, type Subscription } from '@hookfleet/core';
+import type { Subscription } from '@hookfleet/core';
 import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
 import type { DeliveryState } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
-import { createDeliverySteps, engineFor } from './delivery-steps.js';
+import { createDeliverySteps, engineFor, firstAttemptsOf } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
 import { createBatchProcessor } from './batch-delivery.js';
 import type { DeliveryEngine, PartOptions } from './engine.js';
@@ -42,11 +42,8 @@ interface Picks {
 }
 
 /** A group's first attempts, each pick made when its part is sliced. */
-function firstAttemptsOf(subscriptionId: string, eventIds: readonly string[]): Picks {
-  return {
-    length: eventIds.length,
-    slice: (start, end) => eventIds.slice(start, end).map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, subscriptionId), attempt: 1 })),
-  };
+function lazyFirstAttempts(subscriptionId: string, eventIds: readonly string[]): Picks {
+  return { length: eventIds.length, slice: (start, end) => firstAttemptsOf(subscriptionId, eventIds.slice(start, end)) };
 }
 
 /**
@@ -68,7 +65,7 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
 
   /** Group job: every delivery still pending gets its first attempt. */
   async function processGroup(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
-    const firstAttempts = firstAttemptsOf(data.subscriptionId, data.eventIds);
+    const firstAttempts = lazyFirstAttempts(data.subscriptionId, data.eventIds);
     // A group's first run sends what the matcher found pending (fan-out.ts) without reading it again: only a run after
     // a step aside, a failure or a lost lock (BullMQ counts each start) may find some of it finished.
     if (job.attemptsStarted <= 1) {

@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Subscription } from '@hookfleet/core';
+import { deliveryIdFor } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryJobData, type RetryEntry } from '@hookfleet/queue';
 import { SigningKeyStore } from '@hookfleet/store';
@@ -12,6 +13,11 @@ import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
+
+/** A subscription's deliveries of these events, each to make its first attempt (group and batch jobs pick these). */
+export function firstAttemptsOf(subscriptionId: string, eventIds: readonly string[]): RetryEntry[] {
+  return eventIds.map((eventId) => ({ eventId, deliveryId: deliveryIdFor(eventId, subscriptionId), attempt: 1 }));
+}
 
 /** The delivery engine of this worker, its destinations those of each kind (destinations.ts). */
 export function engineFor(context: EngineContext) {
