@@ -148,6 +148,9 @@ describe('Http1Pool: keep-alive HTTP/1.1 connections for deliveries', () => {
     expect(pool.connections).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1300));
     expect(pool.connections).toBe(0);
+    // The sweep forgot the origin it left without connections: its next request opens one and keeps it again.
+    expect((await post(pool, `http://127.0.0.1:${port}/`)).status).toBe(200);
+    expect(pool.connections).toBe(1);
   });
 
   it('reads answers that arrive in pieces on many connections at once, each whole and its own', async () => {

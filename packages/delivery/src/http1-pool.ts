@@ -163,11 +163,12 @@ export class Http1Pool {
     return this.open.size;
   }
 
+  /**
+   * The origin's list stays when it empties (the sweep drops it): under load a connection goes idle and is taken
+   * again at every request, and deleting the origin's entry and adding a new list each time churned the map's table.
+   */
   private takeIdle(origin: string): Connection | undefined {
-    const list = this.idle.get(origin);
-    const connection = list?.pop();
-    if (list?.size === 0) this.idle.delete(origin);
-    return connection;
+    return this.idle.get(origin)?.pop();
   }
 
   private connect(target: PoolTarget): Connection {
@@ -255,13 +256,14 @@ export class Http1Pool {
     exchange?.handler.onError(error);
   }
 
-  /** Closes the connections idle past their keep-alive time; stops checking once none is idle. */
+  /** Closes the connections idle past their keep-alive time and forgets the origins left with none; stops checking once none is idle. */
   private sweepIdle(): void {
     const now = performance.now();
-    for (const list of [...this.idle.values()]) {
+    for (const [origin, list] of [...this.idle]) {
       list.forEachFromEnd((connection) => {
         if (now - connection.idleSince >= connection.keepAliveMs) this.discard(connection);
       });
+      if (list.size === 0) this.idle.delete(origin);
     }
     if (this.idle.size === 0 && this.sweeper) {
       clearInterval(this.sweeper);
