@@ -59,4 +59,21 @@ describe('EventCache', () => {
     fail = false;
     expect((await cache.getMany(['evt_1'])).get('evt_1')?.id).toBe('evt_1');
   });
+
+  it('keeps the most recent events, at most its capacity, dropping the oldest half at once, and forgets on request', async () => {
+    const reads: string[][] = [];
+    const ids = Array.from({ length: 25 }, (_, index) => `evt_${index}`);
+    const cache = new EventCache(storeOf(ids.map(event), reads), 10);
+    for (const id of ids) cache.remember(event(id));
+    expect(cache.size).toBeLessThanOrEqual(10);
+    expect(cache.size).toBeGreaterThanOrEqual(5);
+    // The last five remembered are always held; the oldest are read again.
+    await cache.getMany(ids.slice(20));
+    expect(reads).toEqual([]);
+    await cache.getMany(['evt_0', 'evt_24']);
+    expect(reads).toEqual([['evt_0']]);
+    cache.forget(['evt_24', 'evt_0']);
+    await cache.getMany(['evt_24', 'evt_0']);
+    expect(reads).toEqual([['evt_0'], ['evt_24', 'evt_0']]);
+  });
 });
