@@ -215,7 +215,18 @@ describe('renderings', () => {
 
 describe('the command line', () => {
   it('runs every scenario, once, by default', () => {
-    expect(parseArgs([])).toEqual({ quick: false, scenarios: [...SCENARIO_NAMES], repeat: 1, profile: false, timeline: false, baselines: true, latencyRate: null, help: false });
+    expect(parseArgs([])).toEqual({
+      quick: false,
+      scenarios: [...SCENARIO_NAMES],
+      repeat: 1,
+      profile: false,
+      timeline: false,
+      baselines: true,
+      latencyRate: null,
+      scaleWorkers: null,
+      scaleEvents: null,
+      help: false,
+    });
   });
 
   it('takes --quick, repeated --scenario in the table’s order, --repeat, --profile, --timeline and --no-baselines', () => {
@@ -227,7 +238,17 @@ describe('the command line', () => {
       timeline: true,
       baselines: false,
       latencyRate: 800,
+      scaleWorkers: null,
+      scaleEvents: null,
       help: false,
+    });
+  });
+
+  it('takes the scale curve’s worker counts and events per point', () => {
+    expect(parseArgs(['--scenario', 'scale', '--scale-workers', '1,2,4,8,12', '--scale-events=40000'])).toMatchObject({
+      scenarios: ['scale'],
+      scaleWorkers: [1, 2, 4, 8, 12],
+      scaleEvents: 40_000,
     });
   });
 
@@ -248,7 +269,21 @@ describe('the command line', () => {
     expect(parseArgs(['--scenario', 'scale', '--scenario', 'fan-out 10']).scenarios).toEqual(['fan-out 10', 'scale']);
   });
 
-  it.each([[['--scenario', 'nope']], [['--scenario']], [['--repeat', '0']], [['--repeat', 'x']], [['--latency-rate', '-1']], [['--fast']]])('refuses %j', (argv) => {
+  it.each([
+    [['--scenario', 'nope']],
+    [['--scenario']],
+    [['--repeat', '0']],
+    [['--repeat', 'x']],
+    [['--latency-rate', '-1']],
+    [['--fast']],
+    [['--scale-workers', '2,4']],
+    [['--scale-workers', '1,4,2']],
+    [['--scale-workers', '1,1']],
+    [['--scale-workers', '1,x']],
+    [['--scale-workers', '1,65']],
+    [['--scale-events', '10']],
+    [['--scale-events', '1.5']],
+  ])('refuses %j', (argv) => {
     expect(() => parseArgs(argv)).toThrow();
   });
 });
@@ -467,8 +502,21 @@ describe('the scale curve', () => {
     ]);
     expect(workerCpuScaleRatios({ ...series, points: [withCpu(1, 1, 120)] })).toEqual([]);
     expect(scaleMarkdownLines({ ...results, series: [series] }).join('\n')).toContain(
-      "Scale ratio (worker CPU per delivery at the most workers against one, the median of the rounds' own ratios; target within 1.2 ×): 1 partition: 4 workers 1.60 ×; 2 partitions: 4 workers 1.00 ×.",
+      "Scale ratio (worker CPU per delivery at 4 workers, or the most measured, against one, the median of the rounds' own ratios; target within 1.2 ×): 1 partition: 4 workers 1.60 ×; 2 partitions: 4 workers 1.00 ×.",
     );
+    expect(scaleMarkdownLines({ ...results, series: [series] }).join('\n')).not.toContain('at the most workers measured');
+  });
+
+  it('keeps the ratio at 4 workers on a longer grid (--scale-workers), and says how the curve goes on to the most', () => {
+    const withCpu = (workers: number, workersCpu: number) => ({ ...point(1, workers, 1000, [0.1]), cpu_ms_per_1000_deliveries: { api: 10, workers: workersCpu } });
+    const series = { redis: 'single', shards: 1, status: 'ok', points: [withCpu(1, 100), withCpu(2, 105), withCpu(4, 110), withCpu(8, 150), withCpu(12, 200)] };
+    expect(workerCpuScaleRatios(series)).toEqual([{ partitions: 1, workers: 4, ratio: 1.1 }]);
+    expect(workerCpuScaleRatios(series, 12)).toEqual([{ partitions: 1, workers: 12, ratio: 2 }]);
+    const text = scaleMarkdownLines({ ...results, series: [series] }).join('\n');
+    expect(text).toContain('against one, the median of the rounds\' own ratios; target within 1.2 ×): 1 partition: 4 workers 1.10 ×.');
+    expect(text).toContain('The same at the most workers measured: 1 partition: 12 workers 2.00 ×.');
+    // A grid that stops below 4 compares its most workers with one.
+    expect(workerCpuScaleRatios({ ...series, points: [withCpu(1, 100), withCpu(2, 120)] })).toEqual([{ partitions: 1, workers: 2, ratio: 1.2 }]);
   });
 
   it("pairs the rounds: the median of each round's own ratio, not the ratio of the median rounds", () => {

@@ -25,6 +25,7 @@ export const SCENARIO_ALIASES = Object.freeze({
 });
 
 export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--repeat <n>] [--profile] [--timeline] [--no-baselines] [--latency-rate <n>]
+                     [--scale-workers <n,n,...>] [--scale-events <n>]
   --quick            every scenario, small enough to finish in under 2 minutes
   --scenario <name>  run only this scenario (repeatable): ${SCENARIO_NAMES.map((name) => JSON.stringify(name)).join(', ')}
                      or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')};
@@ -36,7 +37,10 @@ export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [
   --timeline         log each drive quarter second by quarter second: deliveries arriving, the machine's idle share,
                      the worker's main thread running and waiting for a core
   --no-baselines     skip b1 and b2 (for profiling hookfleet alone; ratios are then null)
-  --latency-rate <n> run the latency scenario at n events/s instead of 25 % of the fan-out 1 maximum`;
+  --latency-rate <n> run the latency scenario at n events/s instead of 25 % of the fan-out 1 maximum
+  --scale-workers <n,n,...>  the scale curve's worker process counts, ascending, from 1 (default 1,2,4; a machine
+                     with a core per process can take more: 1,2,4,8,12)
+  --scale-events <n> the scale curve's events per point, each to 10 subscriptions (default 5,000; quick 800)`;
 
 /** Resolves a --scenario value to its exact name, or throws. */
 export function resolveScenario(value) {
@@ -49,10 +53,10 @@ export function resolveScenario(value) {
 
 /**
  * @param {string[]} argv the arguments after the script name
- * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, timeline: boolean, baselines: boolean, latencyRate: number | null, help: boolean }}
+ * @returns {{ quick: boolean, scenarios: string[], repeat: number, profile: boolean, timeline: boolean, baselines: boolean, latencyRate: number | null, scaleWorkers: number[] | null, scaleEvents: number | null, help: boolean }}
  */
 export function parseArgs(argv) {
-  const options = { quick: false, scenarios: [], repeat: 1, profile: false, timeline: false, baselines: true, latencyRate: null, help: false };
+  const options = { quick: false, scenarios: [], repeat: 1, profile: false, timeline: false, baselines: true, latencyRate: null, scaleWorkers: null, scaleEvents: null, help: false };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -91,6 +95,19 @@ export function parseArgs(argv) {
         const rate = Number(value());
         if (!Number.isFinite(rate) || rate < 10 || rate > 1_000_000) throw new Error(`--latency-rate must be a number of events/s within 10..1,000,000\n${USAGE}`);
         options.latencyRate = rate;
+        break;
+      }
+      case '--scale-workers': {
+        const counts = value().split(',').map(Number);
+        const ascending = counts.every((count, at) => Number.isInteger(count) && count >= 1 && count <= 64 && (at === 0 || count > (counts[at - 1] ?? 0)));
+        if (!ascending || counts[0] !== 1) throw new Error(`--scale-workers must be ascending worker counts within 1..64, starting at 1\n${USAGE}`);
+        options.scaleWorkers = counts;
+        break;
+      }
+      case '--scale-events': {
+        const events = Number(value());
+        if (!Number.isInteger(events) || events < 100 || events > 1_000_000) throw new Error(`--scale-events must be an integer within 100..1,000,000\n${USAGE}`);
+        options.scaleEvents = events;
         break;
       }
       case '--help':

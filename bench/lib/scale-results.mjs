@@ -4,9 +4,11 @@ import { cpuFigures, median, ratio, round } from './stats.mjs';
 import { niceCeiling } from './results.mjs';
 import { parseInfo } from './redis-info.mjs';
 
-/** The grid the scale scenario measures: worker processes × delivery-queue partitions. */
+/** The grid the scale scenario measures: worker processes × delivery-queue partitions (--scale-workers takes others). */
 export const SCALE_WORKERS = Object.freeze([1, 2, 4]);
 export const SCALE_PARTITIONS = Object.freeze([1, 2, 4]);
+/** Issue 16's scale ratio compares this many worker processes with one (or the most measured, when fewer). */
+export const SCALE_RATIO_WORKERS = 4;
 
 /** CPU seconds a Redis server has used (user + system, INFO cpu). */
 export function redisCpuSeconds(infoText) {
@@ -66,16 +68,17 @@ export function seriesCosts(series) {
 }
 
 /**
- * The scale ratio: worker CPU per delivery with the most worker processes measured (4) against one, per partition
- * count — 1.0 when a delivery costs the same whatever the number of workers. Null where a point is missing. With
+ * The scale ratio: worker CPU per delivery with `workers` worker processes (by default SCALE_RATIO_WORKERS, or the
+ * most measured when the grid stops below it) against one, per partition count — 1.0 when a delivery costs the same
+ * whatever the number of workers. Null where a point is missing. With
  * several rounds, the median of each round's own ratio (the two points of a round ran in the same pass of the grid,
  * minutes apart; the points' median rounds may be of different passes); with one, the points' own figures.
  * @returns {Array<{ partitions: number, workers: number, ratio: number | null }>}
  */
-export function workerCpuScaleRatios(series) {
+export function workerCpuScaleRatios(series, workers = SCALE_RATIO_WORKERS) {
   const workerCounts = [...new Set(series.points.map((point) => point.workers))].sort((a, b) => a - b);
   const fewest = workerCounts[0];
-  const most = workerCounts.at(-1);
+  const most = workerCounts.includes(workers) ? workers : workerCounts.at(-1);
   if (fewest === undefined || most === undefined || fewest === most) return [];
   const partitions = [...new Set(series.points.map((point) => point.partitions))].sort((a, b) => a - b);
   const pointOf = (workers, partitionCount) => series.points.find((point) => point.workers === workers && point.partitions === partitionCount);
@@ -127,9 +130,13 @@ export function scaleMarkdownLines(results) {
     const costs = seriesCosts(series);
     if (costs) {
       const ceiling = Math.round(1e6 / Math.max(costs.busiest_shard_ms_per_1000.max, 1e-9));
+      const ratioText = (ratios) => ratios.map(({ partitions: count, workers: most, ratio }) => `${count} partition${count > 1 ? 's' : ''}: ${most} workers ${ratio === null ? '–' : `${fmt(ratio, 2)} ×`}`).join('; ');
+      const mostWorkers = Math.max(...series.points.map((point) => point.workers));
       lines.push(
         '',
-        `Scale ratio (worker CPU per delivery at the most workers against one, the median of the rounds' own ratios; target within 1.2 ×): ${workerCpuScaleRatios(series).map(({ partitions: count, workers: most, ratio }) => `${count} partition${count > 1 ? 's' : ''}: ${most} workers ${ratio === null ? '–' : `${fmt(ratio, 2)} ×`}`).join('; ')}.`,
+        `Scale ratio (worker CPU per delivery at ${SCALE_RATIO_WORKERS} workers, or the most measured, against one, the median of the rounds' own ratios; target within 1.2 ×): ${ratioText(workerCpuScaleRatios(series))}.`,
+        // A grid past the target's count (a machine with a core per process) also says how the curve goes on.
+        ...(mostWorkers > SCALE_RATIO_WORKERS ? ['', `The same at the most workers measured: ${ratioText(workerCpuScaleRatios(series, mostWorkers))}.`] : []),
         '',
         `Costs over every point: Redis ${fmt(costs.redis_ms_per_1000.min, 1)}–${fmt(costs.redis_ms_per_1000.max, 1)} CPU ms per 1,000 deliveries (all masters together; the busiest master ${fmt(costs.busiest_shard_ms_per_1000.min, 1)}–${fmt(costs.busiest_shard_ms_per_1000.max, 1)}), worker processes ${fmt(costs.worker_ms_per_1000.min)}–${fmt(costs.worker_ms_per_1000.max)}. At the busiest master's highest cost, one core of it carries about ${fmt(ceiling)} deliveries/s.`,
       );

@@ -9,7 +9,7 @@ import { deliveryIdFor } from '@hookfleet/core';
 import { apiClient, batchBodies, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { BATCH_SIZE, BATCHES_IN_FLIGHT, BODY_BYTES, CONCURRENCY, firstAttemptSummary, now, setupTenant } from './measure.mjs';
 import { backgroundCpuSeconds, cpuSeconds } from './processes.mjs';
-import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_WORKERS, scaleMarkdownLines, scalePoint, workerCpuScaleRatios } from './scale-results.mjs';
+import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_RATIO_WORKERS, SCALE_WORKERS, scaleMarkdownLines, scalePoint, workerCpuScaleRatios } from './scale-results.mjs';
 import { backgroundKey, ratePerSecond, reconcile } from './stats.mjs';
 
 const CLUSTER_HELPER = fileURLToPath(new URL('../../scripts/redis-cluster.mjs', import.meta.url));
@@ -133,7 +133,7 @@ async function measureSeries(ctx, backend, events) {
   const rounds = new Map();
   for (let round = 0; round < ctx.repeat; round += 1) {
     for (const partitions of SCALE_PARTITIONS) {
-      for (const workers of SCALE_WORKERS) {
+      for (const workers of ctx.scaleWorkers ?? SCALE_WORKERS) {
         const key = `${partitions}×${workers}`;
         rounds.set(key, [...(rounds.get(key) ?? []), await measurePoint(ctx, backend, { partitions, workers, events })]);
       }
@@ -141,7 +141,7 @@ async function measureSeries(ctx, backend, events) {
   }
   const series = { redis: backend.name, shards: backend.masters.length, status: 'ok', points: [...rounds.values()].map(medianRound) };
   const ratios = workerCpuScaleRatios(series);
-  ctx.log(`    ${backend.name}: worker CPU per delivery, most workers against one: ${ratios.map(({ partitions, workers, ratio }) => `${partitions} partition${partitions > 1 ? 's' : ''} ${workers} workers ${ratio ?? 'n/a'} ×`).join(', ')}`);
+  ctx.log(`    ${backend.name}: worker CPU per delivery, ${SCALE_RATIO_WORKERS} workers (or the most) against one: ${ratios.map(({ partitions, workers, ratio }) => `${partitions} partition${partitions > 1 ? 's' : ''} ${workers} workers ${ratio ?? 'n/a'} ×`).join(', ')}`);
   return series;
 }
 
