@@ -1,6 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import type { Subscription } from '@hookfleet/core';
-import { deliveryIdFor } from '@hookfleet/core';
+import { deliveryIdFor, type Subscription } from '@hookfleet/core';
 import { HOUR, findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryJobData, type RetryEntry } from '@hookfleet/queue';
 import { SigningKeyStore } from '@hookfleet/store';
