@@ -17,34 +17,48 @@ export interface NewDelivery {
 // event and subscription ids ('e', 's'): a record without a status ('st') is pending with 0 attempts (the first
 // settle writes both), so creating one is one HSET whose reply — fields added — says whether it was new; only a
 // record that existed is read (2 when it was never attempted, 0 when it has moved on). The record holds no creation
-// time: the subscription's index already scores it by that time.
+// time: the subscription's index already scores it by that time; the index is written beside the records (below).
 const CREATE_ONE = `
-local function create(record, bySubscription, subscriptionId, createdMs, ttl, deliveryId, eventId)
+local function create(record, subscriptionId, ttl, eventId)
   if redis.call('HSET', record, 'e', eventId, 's', subscriptionId) == 0 then
     local status = redis.call('HGET', record, 'st')
     if status == false or status == 'pending' then return 2 end
     return 0
   end
   redis.call('EXPIRE', record, ttl)
-  if bySubscription then redis.call('ZADD', bySubscription, createdMs, deliveryId) end
   return 1
 end
 `;
 
 // Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
-// not one per delivery), and each event's subscriptions written once for the chunk (event-subscriptions.ts). The
+// not one per delivery), each subscription's index written by one ZADD for the chunk's new records (a call per record
+// was a quarter of the script's calls: bench/README.md, nineteenth round), and each event's subscriptions written once
+// for the chunk (event-subscriptions.ts). The
 // deliveries come packed in one argument and the script builds their keys from the ids and the keys' affixes
 // (Keys, keyAffixes): six arguments a delivery cost the matcher more to build and encode than Redis spends on the
 // writes (bench/README.md). A single Redis holds every key, so keys the script does not declare are still its own.
 // ARGV[1] the record TTL, ARGV[2] the creation time, ARGV[3..8] the affixes of the record, the subscription's index
 // and the event's subscriptions, ARGV[9] per delivery its event, subscription and delivery ids, each followed by a space.
+/** Index entries (score and id) one ZADD of CREATE_MANY writes at most. */
+const ZADD_PAIRS = 1000;
+
 const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
 local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
+local indexes, scoredByIndex = {}, {}
 for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (%S+) ') do
-  local outcome = create(ARGV[3] .. deliveryId .. ARGV[4], ARGV[5] .. subscriptionId .. ARGV[6], subscriptionId, now, ttl, deliveryId, eventId)
+  local outcome = create(ARGV[3] .. deliveryId .. ARGV[4], subscriptionId, ttl, eventId)
   created[#created + 1] = outcome
   if outcome == 1 then
+    local index = ARGV[5] .. subscriptionId .. ARGV[6]
+    local scored = scoredByIndex[index]
+    if not scored then
+      scored = {}
+      scoredByIndex[index] = scored
+      indexes[#indexes + 1] = index
+    end
+    scored[#scored + 1] = now
+    scored[#scored + 1] = deliveryId
     local eventKey = ARGV[7] .. eventId .. ARGV[8]
     local ids = byEvent[eventKey]
     if not ids then
@@ -55,13 +69,18 @@ for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (
     ids[#ids + 1] = subscriptionId
   end
 end
+for _, index in ipairs(indexes) do
+  local scored = scoredByIndex[index]
+  -- unpack's arguments go on Lua's C stack (8,000 slots): at most ZADD_PAIRS pairs a call.
+  for first = 1, #scored, ${2 * ZADD_PAIRS} do redis.call('ZADD', index, unpack(scored, first, math.min(first + ${2 * ZADD_PAIRS - 1}, #scored))) end
+end
 for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ttl) end
 return created
 `;
 
 // Cluster: one delivery's record in its own slot; its indexes (other slots) are written beside the script.
 const CREATE_IN_SLOT = `${CREATE_ONE}
-return create(KEYS[1], nil, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[1])
+return create(KEYS[1], ARGV[2], ARGV[3], ARGV[1])
 `;
 
 declare module 'ioredis' {
@@ -77,7 +96,7 @@ declare module 'ioredis' {
       eventAfter: string,
       packed: string,
     ): Result<number[], Context>;
-    hookfleetCreateDelivery(deliveryKey: string, eventId: string, subscriptionId: string, createdMs: number, ttlSeconds: number, deliveryId: string): Result<number, Context>;
+    hookfleetCreateDelivery(deliveryKey: string, eventId: string, subscriptionId: string, ttlSeconds: number): Result<number, Context>;
   }
 }
 
@@ -150,7 +169,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
   const bySubscription = new Map<string, Array<number | string>>();
   const byEvent = new Map<string, string[]>();
   for (const { id, eventId, subscriptionId } of deliveries) {
-    pipeline.hookfleetCreateDelivery(keys.delivery(id), eventId, subscriptionId, now, ttlSeconds, id);
+    pipeline.hookfleetCreateDelivery(keys.delivery(id), eventId, subscriptionId, ttlSeconds);
     let scored = bySubscription.get(subscriptionId);
     if (!scored) bySubscription.set(subscriptionId, (scored = []));
     scored.push(now, id);

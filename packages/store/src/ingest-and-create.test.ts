@@ -156,5 +156,10 @@ describe('creating delivery records', () => {
     expect(outcomes).toEqual(many.map((_, index) => (index % 2 === 0 ? 'pending' : 'created')));
     // Each event's subscriptions written once, though its deliveries came in subscription order across chunks.
     expect((await redis.get(keys.eventSubscriptions('evt_m0')))?.split(' ').sort()).toEqual(['sub_m0', 'sub_m1', 'sub_m2']);
+    // Each subscription's index holds each of its deliveries once (one ZADD a subscription and chunk, chunks sharing one).
+    for (const subscriptionId of ['sub_m0', 'sub_m1', 'sub_m2']) {
+      const indexed = await redis.zrange(keys.subscriptionDeliveries(subscriptionId), 0, -1);
+      expect(indexed.sort()).toEqual(many.filter((delivery) => delivery.subscriptionId === subscriptionId).map((delivery) => delivery.id).sort());
+    }
   });
 });
