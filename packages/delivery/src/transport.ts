@@ -8,6 +8,7 @@ import { SlowOriginShare } from './slow-origins.js';
 import { DeadlineWatch } from './deadline-watch.js';
 import { ResponseCollector, type Collected } from './response-collector.js';
 import { Http1Pool } from './http1-pool.js';
+import { TurnGate } from './turn-gate.js';
 
 export type { SendKind, SendResult } from './send-result.js';
 
@@ -87,6 +88,8 @@ export class DeliveryTransport {
   /** Per origin: requests in flight and when one last started on an idle origin or finished. */
   private readonly originProgress = new Map<string, { inFlight: number; lastProgressAt: number }>();
   private readonly policy: TargetPolicy;
+  /** A turn's requests are built and written together at its end (turn-gate.ts). */
+  private readonly turn = new TurnGate();
 
   constructor(private readonly options: TransportOptions) {
     const perOrigin = options.perOriginConcurrency ?? defaultPerOriginConcurrency(options.concurrency);
@@ -115,8 +118,9 @@ export class DeliveryTransport {
   }
 
   /**
-   * Like post, with the request built only once this endpoint and the process have a free slot: a delivery
-   * waiting behind a busy endpoint holds no body, and a signed timestamp is the time the request leaves.
+   * Like post, with the request built only once this endpoint and the process have a free slot, at the end of that
+   * turn of the event loop: a delivery waiting behind a busy endpoint holds no body, and a signed timestamp is the
+   * time the request leaves.
    * An error thrown by `build` is thrown here, after the slots are given back. `priority`: a retry waits for a busy
    * endpoint's slots behind its first attempts (semaphore.ts).
    */
@@ -138,6 +142,8 @@ export class DeliveryTransport {
       return stalledResult();
     }
     if (!this.slots.tryAcquire()) await this.slots.acquire();
+    // Built at the turn's end with the turn's other requests, not between two reads (turn-gate.ts).
+    await this.turn.wait();
     let request: OutgoingRequest;
     try {
       request = build();
