@@ -46,26 +46,24 @@ const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
 local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
 local indexes, scoredByIndex = {}, {}
+-- The list kept under key in lists, made (and key appended to order) the first time.
+local function listFor(lists, order, key)
+  local list = lists[key]
+  if not list then
+    list = {}
+    lists[key] = list
+    order[#order + 1] = key
+  end
+  return list
+end
 for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (%S+) ') do
   local outcome = create(ARGV[3] .. deliveryId .. ARGV[4], subscriptionId, ttl, eventId)
   created[#created + 1] = outcome
   if outcome == 1 then
-    local index = ARGV[5] .. subscriptionId .. ARGV[6]
-    local scored = scoredByIndex[index]
-    if not scored then
-      scored = {}
-      scoredByIndex[index] = scored
-      indexes[#indexes + 1] = index
-    end
+    local scored = listFor(scoredByIndex, indexes, ARGV[5] .. subscriptionId .. ARGV[6])
     scored[#scored + 1] = now
     scored[#scored + 1] = deliveryId
-    local eventKey = ARGV[7] .. eventId .. ARGV[8]
-    local ids = byEvent[eventKey]
-    if not ids then
-      ids = {}
-      byEvent[eventKey] = ids
-      events[#events + 1] = eventKey
-    end
+    local ids = listFor(byEvent, events, ARGV[7] .. eventId .. ARGV[8])
     ids[#ids + 1] = subscriptionId
   end
 end
