@@ -32,16 +32,14 @@ end
 
 // Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
 // not one per delivery), each subscription's index written by one ZADD for the chunk's new records (a call per record
-// was a quarter of the script's calls: bench/README.md, nineteenth round), and each event's subscriptions written once
-// for the chunk (event-subscriptions.ts). The
-// deliveries come packed in one argument and the script builds their keys from the ids and the keys' affixes
-// (Keys, keyAffixes): six arguments a delivery cost the matcher more to build and encode than Redis spends on the
-// writes (bench/README.md). A single Redis holds every key, so keys the script does not declare are still its own.
-// ARGV[1] the record TTL, ARGV[2] the creation time, ARGV[3..8] the affixes of the record, the subscription's index
-// and the event's subscriptions, ARGV[9] per delivery its event, subscription and delivery ids, each followed by a space.
-/** Index entries (score and id) one ZADD of CREATE_MANY writes at most. */
-const ZADD_PAIRS = 1000;
-
+// was a quarter of the script's calls: bench/README.md, nineteenth round; a chunk's SCRIPT_CHUNK deliveries make at
+// most 1,000 ZADD arguments, well within the 8,000 that Lua's unpack may push), and each event's subscriptions
+// written once for the chunk (event-subscriptions.ts). The deliveries come packed in one argument and the script
+// builds their keys from the ids and the keys' affixes (Keys, keyAffixes): six arguments a delivery cost the matcher
+// more to build and encode than Redis spends on the writes (bench/README.md). A single Redis holds every key, so keys
+// the script does not declare are still its own. ARGV[1] the record TTL, ARGV[2] the creation time, ARGV[3..8] the
+// affixes of the record, the subscription's index and the event's subscriptions, ARGV[9] per delivery its event,
+// subscription and delivery ids, each followed by a space.
 const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
 local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
@@ -67,11 +65,7 @@ for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (
     ids[#ids + 1] = subscriptionId
   end
 end
-for _, index in ipairs(indexes) do
-  local scored = scoredByIndex[index]
-  -- unpack's arguments go on Lua's C stack (8,000 slots): at most ZADD_PAIRS pairs a call.
-  for first = 1, #scored, ${2 * ZADD_PAIRS} do redis.call('ZADD', index, unpack(scored, first, math.min(first + ${2 * ZADD_PAIRS - 1}, #scored))) end
-end
+for _, index in ipairs(indexes) do redis.call('ZADD', index, unpack(scoredByIndex[index])) end
 for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ttl) end
 return created
 `;
@@ -105,7 +99,10 @@ export function defineCreateDelivery(redis: RedisClient): void {
   redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_IN_SLOT });
 }
 
-/** Deliveries per script on a single Redis: a script runs alone, so a chunk of the matcher's keeps Redis for a few ms at most. */
+/**
+ * Deliveries per script on a single Redis: a script runs alone, so a chunk of the matcher's keeps Redis for a few ms at
+ * most; and one subscription's index entries of a chunk fit one ZADD (CREATE_MANY).
+ */
 const SCRIPT_CHUNK = 500;
 
 /**
