@@ -476,6 +476,9 @@ export async function retries(ctx) {
     const failing = await run(0.2, 'retries');
     const slowdown = reference.perS && failing.perS ? 1 - failing.perS / reference.perS : null;
     ctx.log(`    without failures ${fmt(reference.perS)}/s; with 20 % failed first attempts ${fmt(failing.perS)} first attempts/s (${fmt(failing.firstAttempts.failedFirst)} answered 500, ${fmt(failing.firstAttempts.retriesOverlapping)} retried before the last first attempt), slowdown ${fmt((slowdown ?? 0) * 100, 1)} %; all delivered after ${fmt(failing.allDoneSeconds, 1)} s; ${accountingLine(failing)}`);
+    // Both runs' CPU to the end of their retries, per expected delivery: the failing run's extra is what its
+    // failures and their retries cost, wherever the slowdown itself comes from.
+    ctx.log(`    ${cpuLine('without failures', reference.cpu)}\n    ${cpuLine('with failures', failing.cpu)}`);
     runs.push({ base, reference, failing, slowdown });
   }
   const slowdown = median(runs.map((run) => run.slowdown));

@@ -18,11 +18,14 @@ import type { DeliveryTransport } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import type { EventCache } from './event-cache.js';
 import type { WorkerDestinations } from './destinations.js';
+import type { FailureLog } from './failure-log.js';
 
 /** Everything a worker role needs, built once by main and passed down. */
 export interface WorkerContext {
   config: HookfleetConfig;
   logger: Logger;
+  /** The `deliveries failed` lines, summed per subscription and interval (failure-log.ts). */
+  failureLog: FailureLog;
   redis: RedisClient;
   keys: Keys;
   metrics: HookfleetMetrics;
@@ -62,6 +65,7 @@ export type EngineContext = Pick<
   | 'queues'
   | 'metrics'
   | 'logger'
+  | 'failureLog'
   | 'config'
   | 'events'
   | 'eventCache'

@@ -29,6 +29,7 @@ export function engineFor(context: EngineContext) {
     queues: context.queues,
     metrics: context.metrics,
     logger: context.logger,
+    failureLog: context.failureLog,
     retryDelayScale: context.config.retryDelayScale,
     retentionMs: context.config.eventRetentionHours * HOUR,
     releaseEnded: createEventRelease(context.events, context.deliveries, context.eventCache, context.logger),

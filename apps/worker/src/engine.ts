@@ -2,7 +2,7 @@ import { destinationType, type SigningKeyPair, type StoredEvent, type Subscripti
 import { buildAndSend, type Destination, type Judgement, type SendOutcome, type Verdict } from '@hookfleet/delivery';
 import type { BookkeepingEffect, ProviderProfile } from '@hookfleet/profiles';
 import { statusClass, type HookfleetMetrics } from '@hookfleet/metrics';
-import { groupRetries, retryBucketMs, type DueRetry, type HookfleetQueues } from '@hookfleet/queue';
+import { addJobs, groupRetries, retryBucketMs, type DueRetry, type HookfleetQueues } from '@hookfleet/queue';
 import { eventReceivedAtMs, type AttemptResult, type DeliveryStore, type RateLimiter, type Settled, type SubscriptionStore } from '@hookfleet/store';
 import type { Logger } from 'pino';
 import { circuitPauseMs } from './circuit-breaker.js';
@@ -13,9 +13,7 @@ import { resultOf } from './attempt-result.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 import { AttemptPace, PART_IN_FLIGHT, PART_SIZE } from './part-size.js';
-
-/** A part's failed attempts are logged as one line, with the first of their delivery ids. */
-const FAILED_IDS_LOGGED = 10;
+import type { FailureLog } from './failure-log.js';
 
 /** One delivery to attempt: its event and the attempt number this is (1 for the first). */
 export interface AttemptItem {
@@ -48,6 +46,8 @@ export interface EngineParts {
   queues: Pick<HookfleetQueues, 'retriesFor'>;
   metrics: HookfleetMetrics;
   logger: Logger;
+  /** The `deliveries failed` lines: one a subscription per interval, however many parts failed (failure-log.ts). */
+  failureLog: FailureLog;
   retryDelayScale: number;
   /** HOOKFLEET_EVENT_RETENTION_HOURS in milliseconds. */
   retentionMs: number;
@@ -105,7 +105,7 @@ export function createEngine(parts: EngineParts) {
     const duration = metrics.deliveryDuration.labels({ profile });
     let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
     let dead = 0;
-    let failed: { count: number; attempts: Set<number>; statusCodes: Record<string, number>; deliveryIds: string[]; error: string | null } | undefined;
+    const failed: Array<{ deliveryId: string; attempt: number; code: string; error: string | null }> = [];
     const now = Date.now();
     let sentMs = 0;
     let sent = 0;
@@ -133,29 +133,9 @@ export function createEngine(parts: EngineParts) {
         logger.warn({ profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error }, 'delivery dead');
         continue;
       }
-      failed ??= { count: 0, attempts: new Set(), statusCodes: {}, deliveryIds: [], error };
-      failed.count += 1;
-      failed.attempts.add(item.attempt);
-      const codeKey = String(code ?? outcome.kind);
-      failed.statusCodes[codeKey] = (failed.statusCodes[codeKey] ?? 0) + 1;
-      if (failed.deliveryIds.length < FAILED_IDS_LOGGED) failed.deliveryIds.push(item.deliveryId);
+      failed.push({ deliveryId: item.deliveryId, attempt: item.attempt, code: String(code ?? outcome.kind), error });
     }
-    // One line for a part's failed attempts, not one each: an outage fails every attempt, and a line per attempt cost
-    // more CPU than the attempt (the attempt log keeps every one: GET /v1/subscriptions/:id/attempts).
-    if (failed) {
-      logger.info(
-        {
-          profile,
-          subscription_id: subscriptionId,
-          count: failed.count,
-          attempts: [...failed.attempts],
-          status_codes: failed.statusCodes,
-          error: failed.error,
-          delivery_ids: failed.deliveryIds,
-        },
-        'deliveries failed',
-      );
-    }
+    parts.failureLog.record(profile, subscriptionId, failed);
     for (const { outcome, statusClass: status_class, count } of attempts.values())
       metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
     if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
@@ -221,7 +201,7 @@ export function createEngine(parts: EngineParts) {
   /** Adds the retry jobs of `due` (failed deliveries' next attempts), one per subscription and time bucket. */
   async function scheduleRetries(subscriptionId: string, profile: string, due: readonly DueRetry[]): Promise<void> {
     if (due.length === 0) return;
-    await parts.queues.retriesFor(subscriptionId).addBulk(groupRetries(subscriptionId, profile, due, bucketMs, Date.now()));
+    await addJobs(parts.queues.retriesFor(subscriptionId), groupRetries(subscriptionId, profile, due, bucketMs, Date.now()));
   }
 
   /**

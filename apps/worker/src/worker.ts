@@ -46,6 +46,7 @@ import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 import { createDestinations } from './destinations.js';
 import { closeWorkers, RunningJobs, type ClosableWorker } from './worker-shutdown.js';
+import { createFailureLog } from './failure-log.js';
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
 export const LOCK_DURATION_MS = 6_000;
@@ -67,6 +68,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const { connection } = queueConnection;
   // While Redis is away or refuses writes every job and command fails the same way: one line per interval, with a count.
   const errorLog = createRepeatedErrorLog(logger);
+  const failureLog = createFailureLog(logger);
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
   const queues = createQueues(
     connection,
@@ -94,6 +96,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const context: WorkerContext = {
     config,
     logger,
+    failureLog,
     redis,
     keys,
     metrics,
@@ -198,6 +201,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       await context.destinations.close();
       await metricsServer.close();
       errorLog.stop();
+      failureLog.stop();
       redis.disconnect();
     },
   };

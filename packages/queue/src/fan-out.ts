@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
 import type { DeliveryStore } from '@hookfleet/store';
 import type { Queue } from 'bullmq';
+import { addJobs } from './add-jobs.js';
 import type { DeliveryBatchJobData, DeliveryGroupJobData, DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
 
 export interface FanOutGroup {
@@ -69,7 +70,7 @@ export async function fanOut(
   }));
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
-  // One addBulk per partition queue (a single one when the queues are not partitioned).
+  // One add per partition queue (a single one when the queues are not partitioned).
   const jobsByQueue = new Map<
     Queue<DeliveryJobData>,
     Array<{
@@ -110,6 +111,6 @@ export async function fanOut(
       opts: { jobId: groupJobId(group.subscription.id, eventIds), ...GROUP_JOB_RETRIES, ...(delay > 0 ? { delay } : {}) },
     });
   }
-  await Promise.all([...jobsByQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+  await Promise.all([...jobsByQueue].map(([queue, jobs]) => addJobs(queue, jobs)));
   return { enqueuedByProfile, groups: groupCount };
 }

@@ -9,3 +9,4 @@ export * from './connection.js';
 export * from './partition-hash.js';
 export * from './queue-places.js';
 export * from './matching-watermark.js';
+export * from './add-jobs.js';

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DeliveryStore } from '@hookfleet/store';
 import type { DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
+import { addJobs } from './add-jobs.js';
 import { groupRetries, type RetryJob } from './retry-jobs.js';
 import { GROUP_JOB_RETRIES, groupJobId } from './fan-out.js';
 
@@ -49,7 +50,7 @@ export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) =>
     const [job] = groupRetries(item.subscriptionId, item.profile, [{ deliveryId: item.deliveryId, eventId: item.eventId, attempt: item.attempts + 1, at: 0 }], 1, 0, true);
     if (job) jobs.push({ ...job, opts: { ...job.opts, jobId: item.deliveryId } });
   }
-  await Promise.all([...jobsByQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+  await Promise.all([...jobsByQueue].map(([queue, jobs]) => addJobs(queue, jobs)));
   for (const [subscriptionId, ordered] of orderedBySubscription) {
     const eventIds = ordered.map((item) => item.eventId);
     const data: DeliveryOrderedJobData = { kind: 'ordered', subscriptionId, profile: ordered[0]?.profile ?? '', eventIds };

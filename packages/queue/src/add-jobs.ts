@@ -1,0 +1,16 @@
+import type { Queue } from 'bullmq';
+
+/** What one `Queue.addBulk` call takes. */
+export type QueuedJobs<Data, Result, Name extends string> = Parameters<Queue<Data, Result, Name>['addBulk']>[0];
+
+/**
+ * Adds jobs to one queue in one round trip. A single job goes through `Queue.add`, not `addBulk`: `addBulk` builds an
+ * ioredis pipeline, and ioredis's `Pipeline` constructor copies every script defined on the connection onto the new
+ * pipeline — BullMQ defines dozens — which cost more of the worker's CPU than the add itself (bench/README.md, the
+ * twentieth round). A failed part adds one retry job most of the time, and a matcher flush one group job a queue.
+ */
+export async function addJobs<Data, Result, Name extends string>(queue: Queue<Data, Result, Name>, jobs: QueuedJobs<Data, Result, Name>): Promise<void> {
+  const [only] = jobs;
+  if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
+  else if (jobs.length > 1) await queue.addBulk(jobs);
+}
