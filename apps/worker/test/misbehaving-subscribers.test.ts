@@ -5,8 +5,9 @@ import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { ScriptedReceiver, TricklingServer } from '../../../test/scripted-receiver.js';
 import { waitFor } from '../../../test/wait.js';
 
-// Long enough that a loaded CI machine still serves the healthy endpoint well inside it (measured: up to 1.9 s under load).
-const TIMEOUT_MS = 3_000;
+// Long enough that a loaded CI machine still serves the healthy endpoint well inside it (measured: up to 1.9 s under
+// load, and once 3.04 s in a clean-clone CI run beside the cluster's tests, when this was 3 s).
+const TIMEOUT_MS = 5_000;
 const TEN_MB = 10 * 1024 * 1024;
 const RESPONSE_BODY_LIMIT = 4096;
 const RETRY_DELAY_SCALE = 0.0002;
@@ -81,7 +82,7 @@ describe('subscribers that misbehave', () => {
     const log = await waitFor(async () => {
       const entries = await attempts(subscriptionId);
       return entries.length >= 3 ? entries : null;
-    }, { timeoutMs: 25_000, message: 'three attempts' });
+    }, { timeoutMs: 40_000, message: 'three attempts' });
     // One delivery, attempted again and again on its ladder with the same id.
     expect(new Set(log.map((entry) => entry.delivery_id)).size).toBe(1);
     expect(log.slice(0, 3).map((entry) => entry.attempt)).toEqual([1, 2, 3]);
