@@ -7,7 +7,7 @@ import { backgroundKey, cpuFigures, inRunRatios, median, percentile, ratePerSeco
 import { buildResults, consoleTable, markdownTable, niceCeiling, renderMarkdown, renderSvg, ROW_FIELDS, SCENARIO_NAMES, scenarioRow, validateResults } from './lib/results.mjs';
 import { parseArgs, resolveScenario } from './lib/args.mjs';
 import { shouldFailFirstAttempt } from './lib/fail-rule.mjs';
-import { keyKind, parseInfo } from './lib/redis-info.mjs';
+import { commandsPerDelivery, keyKind, mergeCommandStats, parseInfo } from './lib/redis-info.mjs';
 import { packageOf, shortUrl, summarizeProfile } from './lib/cpu-profile.mjs';
 import { ENGINE_WORKER_CPU_US_BEFORE, judgeEngineTargets, judgeTargets } from './lib/targets.mjs';
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
@@ -310,6 +310,21 @@ describe('the receiver’s failure rule', () => {
 describe('Redis figures', () => {
   it('parses INFO', () => {
     expect(parseInfo('# Memory\r\nused_memory:1024\r\nused_memory_human:1.00K\r\n')).toEqual({ used_memory: '1024', used_memory_human: '1.00K' });
+  });
+
+  it("sums several servers' command stats by command (a cluster's masters)", () => {
+    const merged = mergeCommandStats([
+      new Map([
+        ['evalsha', { calls: 10, usec: 100 }],
+        ['hset', { calls: 4, usec: 8 }],
+      ]),
+      new Map([['evalsha', { calls: 6, usec: 50 }]]),
+    ]);
+    expect([...merged]).toEqual([
+      ['evalsha', { calls: 16, usec: 150 }],
+      ['hset', { calls: 4, usec: 8 }],
+    ]);
+    expect(commandsPerDelivery(merged, 4)).toMatchObject({ calls: 5, usec: 39.5 });
   });
 
   it.each([

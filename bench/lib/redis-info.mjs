@@ -96,6 +96,18 @@ export async function commandStats(redis) {
   return stats;
 }
 
+/** Several servers' command stats (a cluster's masters) as one: calls and time summed by command. */
+export function mergeCommandStats(statsList) {
+  const merged = new Map();
+  for (const stats of statsList) {
+    for (const [name, { calls, usec }] of stats) {
+      const entry = merged.get(name) ?? { calls: 0, usec: 0 };
+      merged.set(name, { calls: entry.calls + calls, usec: entry.usec + usec });
+    }
+  }
+  return merged;
+}
+
 /** "12.0 commands (evalsha 4.0, hmget 1.0, …), 35 µs of Redis per delivery" from command stats over `count` deliveries. */
 export function commandsPerDelivery(stats, count, top = 6) {
   let calls = 0;

@@ -9,6 +9,7 @@ import { deliveryIdFor } from '@hookfleet/core';
 import { apiClient, batchBodies, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { BATCH_SIZE, BATCHES_IN_FLIGHT, BODY_BYTES, CONCURRENCY, firstAttemptSummary, now, setupTenant } from './measure.mjs';
 import { backgroundCpuSeconds, cpuSeconds } from './processes.mjs';
+import { commandStats, commandsPerDelivery, mergeCommandStats } from './redis-info.mjs';
 import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_RATIO_WORKERS, SCALE_WORKERS, scaleMarkdownLines, scalePoint, workerCpuScaleRatios } from './scale-results.mjs';
 import { backgroundKey, ratePerSecond, reconcile } from './stats.mjs';
 
@@ -97,6 +98,8 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
     const workerPids = started.map((worker) => worker.member.child.pid);
     const processCpu = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0])), workers: workerPids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0), [backgroundKey('workers')]: workerPids.reduce((sum, pid) => sum + (backgroundCpuSeconds(pid) ?? 0), 0) });
     const shardCpu = () => Promise.all(backend.masters.map(async (master) => redisCpuSeconds(await master.redis.info('cpu'))));
+    // Redis's commands a delivery, every master's together: does a delivery cost Redis more as workers are added?
+    await Promise.all(backend.masters.map((master) => master.redis.config('RESETSTAT')));
     const [shardsBefore, processesBefore] = [await shardCpu(), processCpu()];
     const startedAt = now();
     const arrived = ctx.receiver.waitForOk(expected, 120_000 + expected * 4);
@@ -104,6 +107,7 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
     const { lastAt } = await arrived;
     const endedAt = now();
     const [shardsAfter, processesAfter] = [await shardCpu(), processCpu()];
+    const commands = commandsPerDelivery(mergeCommandStats(await Promise.all(backend.masters.map((master) => commandStats(master.redis)))), expected);
     const dump = await ctx.receiver.dump();
     const firstAttempts = firstAttemptSummary(dump);
     const expectedIds = setup.subscriptionIds.flatMap((subscriptionId) => answers.flatMap((answer) => answer.ids.map((eventId) => deliveryIdFor(eventId, subscriptionId))));
@@ -119,7 +123,7 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
       accounting: reconcile(expectedIds, okIds),
     });
     const shards = point.redis_shards.map((shard) => `${shard.node} ${Math.round((shard.cpu_share ?? 0) * 100)} %`).join(', ');
-    ctx.log(`    ${backend.name}, ${partitions} partition${partitions > 1 ? 's' : ''}, ${workers} worker${workers > 1 ? 's' : ''}: ${fmt(point.deliveries_per_s)}/s; Redis CPU ${shards}; ${point.accounting.missing} missing, ${point.accounting.duplicates} duplicates`);
+    ctx.log(`    ${backend.name}, ${partitions} partition${partitions > 1 ? 's' : ''}, ${workers} worker${workers > 1 ? 's' : ''}: ${fmt(point.deliveries_per_s)}/s; Redis CPU ${shards}; ${commands.text}; ${point.accounting.missing} missing, ${point.accounting.duplicates} duplicates`);
     return point;
   } finally {
     await client.close();
