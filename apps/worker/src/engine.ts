@@ -13,7 +13,7 @@ import { resultOf } from './attempt-result.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 import { AttemptPace, PART_IN_FLIGHT, PART_SIZE } from './part-size.js';
-import type { FailureLog } from './failure-log.js';
+import type { FailedAttempt, FailureLog } from './failure-log.js';
 
 /** One delivery to attempt: its event and the attempt number this is (1 for the first). */
 export interface AttemptItem {
@@ -105,7 +105,7 @@ export function createEngine(parts: EngineParts) {
     const duration = metrics.deliveryDuration.labels({ profile });
     let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
     let dead = 0;
-    const failed: Array<{ deliveryId: string; attempt: number; code: string; error: string | null }> = [];
+    const failed: FailedAttempt[] = [];
     const now = Date.now();
     let sentMs = 0;
     let sent = 0;
