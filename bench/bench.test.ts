@@ -13,6 +13,7 @@ import { ENGINE_WORKER_CPU_US_BEFORE, judgeEngineTargets, judgeTargets } from '.
 import { firstAttemptSummary, okArrivalById } from './lib/measure.mjs';
 import { arrivalsPerInterval, intervalSample, timelineLines } from './lib/timeline.mjs';
 import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, scaleMarkdownLines, scalePoint, seriesCosts, workerCpuScaleRatios } from './lib/scale-results.mjs';
+import { mainThreadSleeps, voluntarySwitchesOf } from './lib/processes.mjs';
 
 const machine = { cpus: 2, cpu_model: 'AMD EPYC', node: 'v20.20.2', redis: '7.0.15' };
 
@@ -475,7 +476,7 @@ describe('the scale curve', () => {
   });
 
   it('keeps each shard’s CPU as seconds and as a share of one core over the window', () => {
-    expect(point(4, 2, 1234.56, [2.5, 0.25])).toEqual({
+    expect({ ...point(4, 2, 1234.56, [2.5, 0.25]), main_thread_sleeps_per_delivery: undefined }).toEqual({
       partitions: 4,
       workers: 2,
       deliveries_per_s: 1235,
@@ -487,6 +488,28 @@ describe('the scale curve', () => {
       cpu_ms_per_1000_deliveries: { api: 10, workers: 241 },
       accounting: { expected: 100, missing: 0, duplicates: 0, unexpected: 0 },
     });
+  });
+
+  it('keeps the main threads’ sleeps a delivery, read from /proc’s voluntary context switches, and shows them per point', () => {
+    const status = 'Name:\tnode\nvoluntary_ctxt_switches:\t1234\nnonvoluntary_ctxt_switches:\t99\n';
+    expect(voluntarySwitchesOf(status)).toBe(1234);
+    expect(voluntarySwitchesOf('Name:\tnode\nnonvoluntary_ctxt_switches:\t99\n')).toBeNull();
+    expect(mainThreadSleeps(process.pid)).toEqual(expect.any(Number));
+    const measured = scalePoint({
+      partitions: 1,
+      workers: 4,
+      deliveriesPerS: 1000,
+      seconds: 10,
+      deliveries: 20_000,
+      shards: [{ node: '127.0.0.1:7000', cpuSeconds: 1 }],
+      cpuMsPerThousand: { workers: 50 },
+      sleepsPerDelivery: { workers: 0.11249, receiver: 0.0154 },
+      accounting: { expected: 100, missing: 0, duplicates: 0, unexpected: 0 },
+    });
+    expect(measured.main_thread_sleeps_per_delivery).toEqual({ workers: 0.112, receiver: 0.015 });
+    expect(point(1, 1, 1000, [0.1]).main_thread_sleeps_per_delivery).toEqual({ workers: null, receiver: null });
+    const text = scaleMarkdownLines({ ...results, series: [{ redis: 'single', shards: 1, status: 'ok', points: [measured] }] }).join('\n');
+    expect(text).toContain('| workers 0.112, receiver 0.015 | 0 / 0 / 0 |');
   });
 
   it('renders the grid per series with the busiest shard, and says why a series is missing', () => {

@@ -125,6 +125,26 @@ export function backgroundCpuSeconds(pid) {
   return all === null || main === null ? null : all - main;
 }
 
+/**
+ * How many times a process's main thread has gone to sleep so far (Linux /proc: its voluntary context switches), or
+ * null. A Node process's main thread sleeps when its event loop has nothing ready, so the count a delivery says how
+ * little work each wakeup finds: on a machine with fewer cores than processes, each wakeup after another process ran
+ * starts with cold caches (bench/README.md, the twenty-first round).
+ */
+export function mainThreadSleeps(pid) {
+  try {
+    return voluntarySwitchesOf(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** `voluntary_ctxt_switches` of a /proc status text (not the `nonvoluntary_` line), or null. */
+export function voluntarySwitchesOf(statusText) {
+  const match = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(statusText);
+  return match ? Number(match[1]) : null;
+}
+
 function statCpuSeconds(path) {
   try {
     const stat = readFileSync(path, 'utf8');

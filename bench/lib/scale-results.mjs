@@ -18,7 +18,7 @@ export function redisCpuSeconds(infoText) {
 
 /**
  * One measured point of the curve.
- * @param {{ partitions: number, workers: number, deliveriesPerS: number | null, seconds: number, deliveries: number, shards: Array<{ node: string, cpuSeconds: number }>, accounting: { expected: number, missing: number, duplicates: number, unexpected: number }, cpuMsPerThousand: Record<string, number> }} figures
+ * @param {{ partitions: number, workers: number, deliveriesPerS: number | null, seconds: number, deliveries: number, shards: Array<{ node: string, cpuSeconds: number }>, accounting: { expected: number, missing: number, duplicates: number, unexpected: number }, cpuMsPerThousand: Record<string, number>, sleepsPerDelivery?: { workers: number, receiver: number } }} figures
  */
 export function scalePoint(figures) {
   return {
@@ -35,6 +35,12 @@ export function scalePoint(figures) {
       cpu_ms_per_1000_deliveries: round(figures.deliveries > 0 ? (shard.cpuSeconds * 1e6) / figures.deliveries : null, 1),
     })),
     cpu_ms_per_1000_deliveries: Object.fromEntries(Object.entries(figures.cpuMsPerThousand).map(([name, value]) => [name, round(value, 0)])),
+    // Voluntary context switches of the main threads a delivery (every worker's together; the receiver's, whose work
+    // a delivery never changes, as a control): how little each wakeup finds to do.
+    main_thread_sleeps_per_delivery: {
+      workers: round(figures.sleepsPerDelivery?.workers ?? null, 3),
+      receiver: round(figures.sleepsPerDelivery?.receiver ?? null, 3),
+    },
     accounting: figures.accounting,
   };
 }
@@ -141,14 +147,16 @@ export function scaleMarkdownLines(results) {
         `Costs over every point: Redis ${fmt(costs.redis_ms_per_1000.min, 1)}–${fmt(costs.redis_ms_per_1000.max, 1)} CPU ms per 1,000 deliveries (all masters together; the busiest master ${fmt(costs.busiest_shard_ms_per_1000.min, 1)}–${fmt(costs.busiest_shard_ms_per_1000.max, 1)}), worker processes ${fmt(costs.worker_ms_per_1000.min)}–${fmt(costs.worker_ms_per_1000.max)}. At the busiest master's highest cost, one core of it carries about ${fmt(ceiling)} deliveries/s.`,
       );
     }
-    lines.push('', 'Per point (the round with the median deliveries/s): every round, Redis CPU of each master (share of a core, ms per 1,000 deliveries), CPU ms per 1,000 deliveries by process, delivery check.', '');
-    lines.push('| partitions | workers | deliveries/s | rounds | Redis CPU by master | CPU ms / 1,000 deliveries | missing / duplicates / unexpected |', '| ---: | ---: | ---: | --- | --- | --- | --- |');
+    lines.push('', 'Per point (the round with the median deliveries/s): every round, Redis CPU of each master (share of a core, ms per 1,000 deliveries), CPU ms per 1,000 deliveries by process, the main threads’ sleeps (voluntary context switches) a delivery, delivery check.', '');
+    lines.push('| partitions | workers | deliveries/s | rounds | Redis CPU by master | CPU ms / 1,000 deliveries | main-thread sleeps / delivery | missing / duplicates / unexpected |', '| ---: | ---: | ---: | --- | --- | --- | --- | --- |');
     for (const point of series.points) {
       const shards = point.redis_shards.map((shard) => `${shard.node} ${percent(shard.cpu_share)} (${fmt(shard.cpu_ms_per_1000_deliveries, 1)} ms)`).join(', ');
       const cpu = cpuFigures(point.cpu_ms_per_1000_deliveries, fmt);
       const rounds = (point.rounds_per_s ?? [point.deliveries_per_s]).map((value) => fmt(value)).join(', ');
       const { missing, duplicates, unexpected } = point.accounting;
-      lines.push(`| ${point.partitions} | ${point.workers} | ${fmt(point.deliveries_per_s)} | ${rounds} | ${shards} | ${cpu} | ${missing} / ${duplicates} / ${unexpected} |`);
+      const sleeps = point.main_thread_sleeps_per_delivery;
+      const sleepText = sleeps ? `workers ${fmt(sleeps.workers, 3)}, receiver ${fmt(sleeps.receiver, 3)}` : '–';
+      lines.push(`| ${point.partitions} | ${point.workers} | ${fmt(point.deliveries_per_s)} | ${rounds} | ${shards} | ${cpu} | ${sleepText} | ${missing} / ${duplicates} / ${unexpected} |`);
     }
   }
   return lines;

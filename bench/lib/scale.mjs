@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { deliveryIdFor } from '@hookfleet/core';
 import { apiClient, batchBodies, postBatches, startApiProcess, startWorkerProcess } from './fleet.mjs';
 import { BATCH_SIZE, BATCHES_IN_FLIGHT, BODY_BYTES, CONCURRENCY, firstAttemptSummary, now, setupTenant } from './measure.mjs';
-import { backgroundCpuSeconds, cpuSeconds } from './processes.mjs';
+import { backgroundCpuSeconds, cpuSeconds, mainThreadSleeps } from './processes.mjs';
 import { commandStats, commandsPerDelivery, mergeCommandStats } from './redis-info.mjs';
 import { buildScaleResults, medianRound, redisCpuSeconds, renderScaleSvg, SCALE_PARTITIONS, SCALE_RATIO_WORKERS, SCALE_WORKERS, scaleMarkdownLines, scalePoint, workerCpuScaleRatios } from './scale-results.mjs';
 import { backgroundKey, ratePerSecond, reconcile } from './stats.mjs';
@@ -98,15 +98,18 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
     const workerPids = started.map((worker) => worker.member.child.pid);
     const processCpu = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0])), workers: workerPids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0), [backgroundKey('workers')]: workerPids.reduce((sum, pid) => sum + (backgroundCpuSeconds(pid) ?? 0), 0) });
     const shardCpu = () => Promise.all(backend.masters.map(async (master) => redisCpuSeconds(await master.redis.info('cpu'))));
+    // How often the workers' main threads, and the receiver's as a control whose work a delivery never changes, went
+    // to sleep: four workers sharing two cores each find less ready a wakeup (bench/README.md, the twenty-first round).
+    const sleeps = () => ({ workers: workerPids.reduce((sum, pid) => sum + (mainThreadSleeps(pid) ?? 0), 0), receiver: mainThreadSleeps(pids.receiver) ?? 0 });
     // Redis's commands a delivery, every master's together: does a delivery cost Redis more as workers are added?
     await Promise.all(backend.masters.map((master) => master.redis.config('RESETSTAT')));
-    const [shardsBefore, processesBefore] = [await shardCpu(), processCpu()];
+    const [shardsBefore, processesBefore, sleepsBefore] = [await shardCpu(), processCpu(), sleeps()];
     const startedAt = now();
     const arrived = ctx.receiver.waitForOk(expected, 120_000 + expected * 4);
     const answers = await postBatches(client, bodies, BATCHES_IN_FLIGHT);
     const { lastAt } = await arrived;
     const endedAt = now();
-    const [shardsAfter, processesAfter] = [await shardCpu(), processCpu()];
+    const [shardsAfter, processesAfter, sleepsAfter] = [await shardCpu(), processCpu(), sleeps()];
     const commands = commandsPerDelivery(mergeCommandStats(await Promise.all(backend.masters.map((master) => commandStats(master.redis)))), expected);
     const dump = await ctx.receiver.dump();
     const firstAttempts = firstAttemptSummary(dump);
@@ -120,10 +123,11 @@ async function measurePoint(ctx, backend, { partitions, workers, events }) {
       deliveries: expected,
       shards: backend.masters.map((master, index) => ({ node: master.node, cpuSeconds: (shardsAfter[index] ?? 0) - (shardsBefore[index] ?? 0) })),
       cpuMsPerThousand: Object.fromEntries(Object.keys(processesAfter).map((name) => [name, ((processesAfter[name] - processesBefore[name]) * 1e6) / expected])),
+      sleepsPerDelivery: { workers: (sleepsAfter.workers - sleepsBefore.workers) / expected, receiver: (sleepsAfter.receiver - sleepsBefore.receiver) / expected },
       accounting: reconcile(expectedIds, okIds),
     });
     const shards = point.redis_shards.map((shard) => `${shard.node} ${Math.round((shard.cpu_share ?? 0) * 100)} %`).join(', ');
-    ctx.log(`    ${backend.name}, ${partitions} partition${partitions > 1 ? 's' : ''}, ${workers} worker${workers > 1 ? 's' : ''}: ${fmt(point.deliveries_per_s)}/s; Redis CPU ${shards}; ${commands.text}; ${point.accounting.missing} missing, ${point.accounting.duplicates} duplicates`);
+    ctx.log(`    ${backend.name}, ${partitions} partition${partitions > 1 ? 's' : ''}, ${workers} worker${workers > 1 ? 's' : ''}: ${fmt(point.deliveries_per_s)}/s; Redis CPU ${shards}; ${commands.text}; main-thread sleeps a delivery: workers ${point.main_thread_sleeps_per_delivery.workers}, receiver ${point.main_thread_sleeps_per_delivery.receiver}; ${point.accounting.missing} missing, ${point.accounting.duplicates} duplicates`);
     return point;
   } finally {
     await client.close();
