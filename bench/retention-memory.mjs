@@ -22,8 +22,7 @@ try {
       id: `evt_retained_${offset + index}`, tenant: 'ten_sizing', profile: 'standard', type: 'sizing.event', data: payload,
       occurred_at: new Date(now).toISOString(), received_at: new Date(now + offset + index).toISOString(), actor: null, fields_changed: null, visible_to: null,
     }));
-    await events.accept(batch);
-    await events.confirmEnqueued(batch.map((event) => event.id));
+    await events.confirmEnqueued(await events.accept(batch), batch.map((event) => event.id));
     await deliveries.createPending(batch.map((event) => ({ id: deliveryIdFor(event.id, 'sub_sizing'), eventId: event.id, subscriptionId: 'sub_sizing' })));
   }
   const perEvent = Math.round(((await usedMemory()) - before) / count);

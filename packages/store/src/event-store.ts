@@ -5,6 +5,7 @@ import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
+import { MARKER_OF_PAYLOAD_LUA, markedPayload, payloadJson } from './payload-marker.js';
 import { isCluster, type RedisClient } from './redis.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events). */
@@ -15,44 +16,77 @@ const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 // The dedupe marker of an event id says whether a producer sending it again is answered "duplicate". On a single
 // Redis it holds the id of the ingest flush that stored the event, and the flush is confirmed once its matcher job
 // is enqueued (one key a flush, `confirmedFlush`): an event whose flush is confirmed is a duplicate; one whose flush
-// never was (the API died in between) is stored and enqueued again (the matcher is idempotent). A whole flush is one
-// script: per event one SET NX GET of its marker and one SET of its payload. The events come packed in one argument,
-// and the script makes their keys from the ids and the keys' affixes (keyAffixes), as the matcher's does
-// (create-deliveries.ts): four arguments an event cost the API more to build and encode than the packing does
-// (bench/README.md). ARGV[1] this flush's id, ARGV[2] the dedupe TTL, ARGV[3] the confirmed flushes' key prefix,
-// ARGV[4..7] the affixes of the marker and of the payload, ARGV[8] per event its id, its payload's TTL and its
-// payload's length in bytes, each followed by a space, then the payload: the script cuts it out by its length, with
+// never was (the API died in between) is stored and enqueued again (the matcher is idempotent). Where the payload is
+// kept at least as long as the dedupe window, the payload carries the marker at the start of its value
+// (payload-marker.ts) and one `SET NX GET` of the payload does both; elsewhere a marker key of its own is set beside it.
+// A whole flush is one script. The events come packed in one argument, and the script makes their keys from the ids
+// and the keys' affixes (keyAffixes), as the matcher's does (create-deliveries.ts): four arguments an event cost the
+// API more to build and encode than the packing does (bench/README.md). ARGV[1] this flush's id, ARGV[2] the dedupe
+// TTL, ARGV[3] the confirmed flushes' key prefix, ARGV[4..7] the affixes of the marker and of the payload, ARGV[8]
+// per event its id, its payload's TTL, its payload's length in bytes and `p` (the payload carries its marker) or `m`
+// (a marker key of its own), each followed by a space, then the payload: the script cuts it out by its length, with
 // no scan of its text and nothing it may hold to escape.
-const ACCEPT_EVENTS = `
+const ACCEPT_EVENTS = `${MARKER_OF_PAYLOAD_LUA}
 local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
 local packed, at = ARGV[8], 1
 local accepted = {}
+-- Whether the flush a marker names had its matcher job enqueued ("0" and "1": a cluster's, or an earlier version's).
+local function enqueued(seen)
+  return seen and (seen == '1' or (seen ~= '0' and redis.call('EXISTS', confirmed .. seen) == 1))
+end
 while at <= #packed do
-  local id, ttl, length, payloadAt = string.match(packed, '^(%S+) (%d+) (%d+) ()', at)
+  local id, ttl, length, kind, payloadAt = string.match(packed, '^(%S+) (%d+) (%d+) (%a) ()', at)
   local i = #accepted + 1
   at = payloadAt + length
+  local payloadKey, payload = ARGV[6] .. id .. ARGV[7], string.sub(packed, payloadAt, at - 1)
   local marker = ARGV[4] .. id .. ARGV[5]
-  local seen = redis.call('SET', marker, flush, 'NX', 'GET', 'EX', dedupeTtl)
-  if seen and (seen == '1' or (seen ~= '0' and redis.call('EXISTS', confirmed .. seen) == 1)) then
-    accepted[i] = 0
+  if kind == 'p' then
+    -- A payload stored by an earlier version carries no marker: its marker key says.
+    local stored = redis.call('SET', payloadKey, payload, 'NX', 'GET', 'EX', ttl)
+    if stored and enqueued(markerOfPayload(stored) or redis.call('GET', marker)) then
+      accepted[i] = 0
+    else
+      if stored then redis.call('SET', payloadKey, payload, 'EX', ttl) end
+      accepted[i] = 1
+    end
   else
-    if seen then redis.call('SET', marker, flush, 'EX', dedupeTtl) end
-    redis.call('SET', ARGV[6] .. id .. ARGV[7], string.sub(packed, payloadAt, at - 1), 'EX', ttl)
-    accepted[i] = 1
+    local seen = redis.call('SET', marker, flush, 'NX', 'GET', 'EX', dedupeTtl)
+    if enqueued(seen) then
+      accepted[i] = 0
+    else
+      if seen then redis.call('SET', marker, flush, 'EX', dedupeTtl) end
+      redis.call('SET', payloadKey, payload, 'EX', ttl)
+      accepted[i] = 1
+    end
   end
 end
 return accepted
 `;
 
 // Redis Cluster, where one script reaches one slot: a script an event. Marker "0": stored but not yet confirmed
-// enqueued, so a producer retrying after a crash re-enqueues; "1": enqueued (confirmEnqueued sets it per event).
+// enqueued, so a producer retrying after a crash re-enqueues; "1": enqueued (confirmEnqueued sets it per event), in
+// the payload's value (ARGV[4] `p`, the value given starting "0 ") or in a marker key of its own.
 // KEYS: the event's own (one slot); the tenant's index is another slot, written beside it (ZADD NX: once).
-const ACCEPT_EVENT = `
+const ACCEPT_EVENT = `${MARKER_OF_PAYLOAD_LUA}
+if ARGV[4] == 'p' then
+  local stored = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET', 'EX', ARGV[2])
+  if not stored then return 1 end
+  if (markerOfPayload(stored) or redis.call('GET', KEYS[1])) == '1' then return 0 end
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+  return 1
+end
 local marker = redis.call('GET', KEYS[1])
 if marker == '1' then return 0 end
 redis.call('SET', KEYS[1], '0', 'EX', ARGV[1])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
 return 1
+`;
+
+// Redis Cluster: a payload that carries its marker is confirmed enqueued in place, "0 " becoming "1 " (one byte); a
+// payload gone meanwhile is not made again.
+const CONFIRM_IN_PAYLOAD = `
+if redis.call('GETRANGE', KEYS[1], 0, 1) == '0 ' then redis.call('SETRANGE', KEYS[1], 0, '1') end
+return 0
 `;
 
 declare module 'ioredis' {
@@ -73,7 +107,9 @@ declare module 'ioredis' {
       dedupeTtl: number,
       payloadTtl: number,
       payload: string,
+      kind: 'p' | 'm',
     ): Result<number, Context>;
+    hookfleetConfirmInPayload(payloadKey: string): Result<number, Context>;
   }
 }
 
@@ -81,7 +117,11 @@ declare module 'ioredis' {
 export interface Acceptance {
   isNew: boolean[];
   flush: string;
+  /** The events whose payload carries their marker (payload-marker.ts): confirmed in the payload on a cluster. */
+  markedInPayload: ReadonlySet<string>;
 }
+
+const NONE_MARKED: ReadonlySet<string> = new Set();
 
 /** Flush ids: unique per process (a random tag) and short (a counter), as they are stored in every marker. */
 const processTag = randomBytes(6).toString('base64url');
@@ -105,6 +145,7 @@ export class EventStore {
     if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) {
       redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
       redis.defineCommand('hookfleetAcceptEvents', { numberOfKeys: 0, lua: ACCEPT_EVENTS });
+      redis.defineCommand('hookfleetConfirmInPayload', { numberOfKeys: 1, lua: CONFIRM_IN_PAYLOAD });
     }
   }
 
@@ -124,20 +165,32 @@ export class EventStore {
   }
 
   /**
+   * Whether an event of this profile has its dedupe marker in its payload (payload-marker.ts): its payload is kept at
+   * least the dedupe window, and not dropped once delivered (retention 0).
+   */
+  payloadCarriesMarker(profileName: string): boolean {
+    return !this.keptUntilDelivered && this.payloadTtlSecondsOf(profileName) >= DEDUPE_WINDOW_SECONDS;
+  }
+
+  /**
    * ACCEPT_EVENTS's packed argument as one buffer, each piece written into it in place. A buffer argument is copied
    * into ioredis's command as bytes, where a long string argument is concatenated into the command's text, which the
    * socket write flattens and encodes again; and a string built by `+=` is a rope of a thousand pieces that
    * `Buffer.from` must flatten before it encodes: 3.6 µs an event for a flush of 500 against 2.0 written in place,
    * the event's JSON (1.3) included (bench/README.md, fourteenth round).
    */
-  private packForAccept(events: readonly StoredEvent[]): Buffer {
+  private packForAccept(events: readonly StoredEvent[], flush: string): Buffer {
     const heads: string[] = new Array(events.length);
     const payloads: string[] = new Array(events.length);
+    // A payload that carries its marker starts with it (payload-marker.ts), written here as the head's end.
+    const marker = markedPayload(flush, '');
+    const markerBytes = Buffer.byteLength(marker);
     let bytes = 0;
     events.forEach((event, index) => {
       const payload = eventJson(event);
       const payloadBytes = Buffer.byteLength(payload);
-      const head = `${event.id} ${this.payloadTtlSecondsOf(event.profile)} ${payloadBytes} `;
+      const ttl = this.payloadTtlSecondsOf(event.profile);
+      const head = this.payloadCarriesMarker(event.profile) ? `${event.id} ${ttl} ${markerBytes + payloadBytes} p ${marker}` : `${event.id} ${ttl} ${payloadBytes} m `;
       heads[index] = head;
       payloads[index] = payload;
       bytes += Buffer.byteLength(head) + payloadBytes;
@@ -166,11 +219,13 @@ export class EventStore {
         this.keys.confirmedFlush(''),
         ...keyAffixes((id) => this.keys.dedupe(id)),
         ...keyAffixes((id) => this.keys.event(id)),
-        this.packForAccept(events),
+        this.packForAccept(events, flush),
       );
     } else {
       for (const event of events) {
-        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), eventJson(event));
+        const marked = this.payloadCarriesMarker(event.profile);
+        const payload = marked ? markedPayload('0', eventJson(event)) : eventJson(event);
+        pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), payload, marked ? 'p' : 'm');
       }
     }
     const byTenant = new Map<string, Array<number | string>>();
@@ -184,7 +239,9 @@ export class EventStore {
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
     const replies = single ? ((results[0]?.[1] as number[] | undefined) ?? []) : results.slice(0, events.length).map(([, value]) => value);
-    return { isNew: events.map((_, index) => replies[index] === 1), flush };
+    // A single Redis confirms the flush as a whole, wherever its markers are.
+    const markedInPayload = single ? NONE_MARKED : new Set(events.filter((event) => this.payloadCarriesMarker(event.profile)).map((event) => event.id));
+    return { isNew: events.map((_, index) => replies[index] === 1), flush, markedInPayload };
   }
 
   /** After the flush's matcher job is enqueued: from now on the same ids are duplicates. */
@@ -195,19 +252,22 @@ export class EventStore {
       return;
     }
     const pipeline = batch(this.redis);
-    for (const id of eventIds) pipeline.set(this.keys.dedupe(id), '1', 'KEEPTTL', 'XX');
+    for (const id of eventIds) {
+      if (acceptance.markedInPayload.has(id)) pipeline.hookfleetConfirmInPayload(this.keys.event(id));
+      else pipeline.set(this.keys.dedupe(id), '1', 'KEEPTTL', 'XX');
+    }
     await execChecked(pipeline);
   }
 
   async getMany(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
     const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
-    return raws.map((raw) => (raw ? (JSON.parse(raw) as StoredEvent) : null));
+    return raws.map((raw) => (raw ? (JSON.parse(payloadJson(raw)) as StoredEvent) : null));
   }
 
   /** For a delivery worker: each event's data left as its stored JSON text until read (stored-event-json.ts). */
   async getManyForDelivery(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
     const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
-    return raws.map((raw) => (raw ? loadedForDelivery(raw) : null));
+    return raws.map((raw) => (raw ? loadedForDelivery(payloadJson(raw)) : null));
   }
 
   /**

@@ -1,5 +1,6 @@
 // The ingest and matcher writes that one script a batch makes on a single Redis (and a script a key on a cluster):
-// the dedupe markers and their flush's confirmation, and the delivery records created as "pending, 0 attempts".
+// the dedupe markers (in the payload's value, or a key of their own) and their flush's confirmation, and the delivery
+// records created as "pending, 0 attempts".
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent } from '@hookfleet/core';
@@ -7,6 +8,7 @@ import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { DeliveryStore } from './delivery-store.js';
 import { EventStore } from './event-store.js';
 import { eventJson } from './stored-event-json.js';
+import { payloadJson } from './payload-marker.js';
 import { Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
@@ -28,27 +30,53 @@ describe('accepting a flush of events', () => {
   const redis = connectRedis(testRedisTarget());
   const keys = new Keys(`ting${randomBytes(4).toString('hex')}`);
   const events = new EventStore(redis, keys, 24);
+  // Forecast's ladder is over in minutes: kept one hour, its payloads are gone before the 24 h dedupe window is.
+  const shortKeys = new Keys(`tins${randomBytes(4).toString('hex')}`);
+  const shortLived = new EventStore(redis, shortKeys, 1);
+  const forecastEventOf = (id: string): StoredEvent => ({ ...eventOf(id), profile: 'forecast', type: 'assignment.created' });
   afterAll(async () => {
     redis.disconnect();
     await deleteKeys(testRedisTarget(), keys.prefix);
+    await deleteKeys(testRedisTarget(), shortKeys.prefix);
   });
 
-  it('answers per event: new, then a duplicate once its flush is confirmed, new again while it is not', async () => {
-    const first = await events.accept([eventOf('evt_a'), eventOf('evt_b')]);
+  const stores: Array<[string, EventStore, (id: string) => StoredEvent]> = [
+    ['the payload carries the marker (kept at least the dedupe window)', events, eventOf],
+    ['a marker key beside the payload (kept one hour)', shortLived, forecastEventOf],
+  ];
+  it.each(stores)('answers per event: new, then a duplicate once its flush is confirmed, new again while it is not — %s', async (_, store, make) => {
+    const first = await store.accept([make('evt_a'), make('evt_b')]);
     expect(first.isNew).toEqual([true, true]);
     // Not confirmed (the API died before its matcher job was enqueued): the same ids are stored and enqueued again.
-    const again = await events.accept([eventOf('evt_a'), eventOf('evt_c')]);
+    const again = await store.accept([make('evt_a'), make('evt_c')]);
     expect(again.isNew).toEqual([true, true]);
-    await events.confirmEnqueued(again, ['evt_a', 'evt_c']);
+    await store.confirmEnqueued(again, ['evt_a', 'evt_c']);
     const table: Array<[string, boolean]> = [
       ['evt_a', false], // confirmed in the second flush
       ['evt_c', false],
       ['evt_b', true], // its flush was never confirmed
       ['evt_d', true], // never seen
     ];
-    const third = await events.accept(table.map(([id]) => eventOf(id)));
+    const third = await store.accept(table.map(([id]) => make(id)));
     expect(third.isNew).toEqual(table.map(([, isNew]) => isNew));
-    expect((await events.getMany(['evt_a', 'evt_b', 'evt_c', 'evt_d'])).map((event) => event?.id)).toEqual(['evt_a', 'evt_b', 'evt_c', 'evt_d']);
+    expect((await store.getMany(['evt_a', 'evt_b', 'evt_c', 'evt_d'])).map((event) => event?.id)).toEqual(['evt_a', 'evt_b', 'evt_c', 'evt_d']);
+    expect((await store.getManyForDelivery(['evt_a', 'evt_d'])).map((event) => event?.id)).toEqual(['evt_a', 'evt_d']);
+  });
+
+  it('keeps the marker in the payload where the payload outlives the dedupe window, in a key of its own where it does not', async () => {
+    expect([events.payloadCarriesMarker('standard'), shortLived.payloadCarriesMarker('forecast')]).toEqual([true, false]);
+    // Retention 0 drops a payload once its deliveries end, so its marker cannot live there.
+    expect(new EventStore(redis, keys, 0).payloadCarriesMarker('standard')).toBe(false);
+    await events.accept([eventOf('evt_in_payload')]);
+    await shortLived.accept([forecastEventOf('evt_beside')]);
+    const exists = async (key: string) => (await redis.exists(key)) === 1;
+    expect([await exists(keys.dedupe('evt_in_payload')), await exists(shortKeys.event('evt_beside')), await exists(shortKeys.dedupe('evt_beside'))]).toEqual([false, true, true]);
+    const stored = (await redis.get(keys.event('evt_in_payload'))) as string;
+    // The marker, one space, then the event's JSON.
+    expect(stored.slice(0, stored.indexOf(' '))).toMatch(/^[\w-]+$/);
+    expect(payloadJson(stored)).toBe(stored.slice(stored.indexOf(' ') + 1));
+    expect(JSON.parse(payloadJson(stored)).id).toBe('evt_in_payload');
+    expect(await redis.get(shortKeys.event('evt_beside'))).toBe(eventJson((await shortLived.getMany(['evt_beside']))[0] as StoredEvent));
   });
 
   it('stores a payload for its profile\'s whole ladder when that is longer than the retention', async () => {
@@ -61,26 +89,43 @@ describe('accepting a flush of events', () => {
     expect(ttl).toBeLessThanOrEqual(Math.ceil(needSeconds));
   });
 
-  it('stores each payload of a flush byte for byte, whatever its characters and length', async () => {
+  it.each(stores)('stores each payload of a flush byte for byte, whatever its characters and length — %s', async (_, store, make) => {
     // The single Redis's script gets a flush's payloads packed in one argument, each after its length in bytes.
     const datas = [{ text: 'é 🙂 ü — 漢字' }, { text: 'a line\nand "quotes" and \\ and spaces   ' }, { text: 'x'.repeat(70_000) }, {}];
-    const flush = datas.map((data, index) => ({ ...eventOf(`evt_bytes.${index}:x-y_z`), data }));
-    expect((await events.accept(flush)).isNew).toEqual([true, true, true, true]);
-    expect((await events.getMany(flush.map((event) => event.id))).map((event) => event?.data)).toEqual(datas);
-    for (const event of flush) expect(await redis.get(keys.event(event.id))).toBe(eventJson(event));
+    const flush = datas.map((data, index) => ({ ...make(`evt_bytes.${index}:x-y_z`), data }));
+    expect((await store.accept(flush)).isNew).toEqual([true, true, true, true]);
+    expect((await store.getMany(flush.map((event) => event.id))).map((event) => event?.data)).toEqual(datas);
+    const storeKeys = store === events ? keys : shortKeys;
+    for (const event of flush) expect(payloadJson((await redis.get(storeKeys.event(event.id))) as string)).toBe(eventJson(event));
   });
 
-  it('keeps the first payload of a duplicate', async () => {
-    const accepted = await events.accept([{ ...eventOf('evt_keep'), data: { first: true } }]);
-    await events.confirmEnqueued(accepted, ['evt_keep']);
-    expect((await events.accept([{ ...eventOf('evt_keep'), data: { first: false } }])).isNew).toEqual([false]);
-    expect((await events.getMany(['evt_keep']))[0]?.data).toEqual({ first: true });
+  it.each(stores)('keeps the first payload of a duplicate — %s', async (_, store, make) => {
+    const accepted = await store.accept([{ ...make('evt_keep'), data: { first: true } }]);
+    await store.confirmEnqueued(accepted, ['evt_keep']);
+    expect((await store.accept([{ ...make('evt_keep'), data: { first: false } }])).isNew).toEqual([false]);
+    expect((await store.getMany(['evt_keep']))[0]?.data).toEqual({ first: true });
   });
 
   it('reads the markers written before flushes were confirmed as a whole ("0" stored, "1" enqueued)', async () => {
-    await redis.set(keys.dedupe('evt_old0'), '0', 'EX', 60);
-    await redis.set(keys.dedupe('evt_old1'), '1', 'EX', 60);
-    expect((await events.accept([eventOf('evt_old0'), eventOf('evt_old1')])).isNew).toEqual([true, false]);
+    await redis.set(shortKeys.dedupe('evt_old0'), '0', 'EX', 60);
+    await redis.set(shortKeys.dedupe('evt_old1'), '1', 'EX', 60);
+    expect((await shortLived.accept([forecastEventOf('evt_old0'), forecastEventOf('evt_old1')])).isNew).toEqual([true, false]);
+  });
+
+  it('reads a payload stored without its marker by the marker key stored beside it (an earlier version\'s)', async () => {
+    // As an earlier version stored them: the JSON alone, the marker in its own key.
+    for (const [id, marker] of [['evt_was0', '0'], ['evt_was1', '1']] as const) {
+      await redis.set(keys.event(id), eventJson({ ...eventOf(id), data: { first: true } }), 'EX', 60);
+      await redis.set(keys.dedupe(id), marker, 'EX', 60);
+    }
+    const accepted = await events.accept([eventOf('evt_was0'), eventOf('evt_was1')]);
+    expect(accepted.isNew).toEqual([true, false]);
+    const [stored0, stored1] = await events.getMany(['evt_was0', 'evt_was1']);
+    // Stored, never enqueued: stored again, now carrying its marker; enqueued: kept as it was.
+    expect([stored0?.data, stored1?.data]).toEqual([{ id: 'evt_was0' }, { first: true }]);
+    expect((await redis.get(keys.event('evt_was0')))?.startsWith('{')).toBe(false);
+    await events.confirmEnqueued(accepted, ['evt_was0']);
+    expect((await events.accept([eventOf('evt_was0')])).isNew).toEqual([false]);
   });
 });
 
