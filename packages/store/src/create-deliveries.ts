@@ -33,13 +33,13 @@ end
 // Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
 // not one per delivery), each subscription's index written by one ZADD for the chunk's new records (a call per record
 // was a quarter of the script's calls: bench/README.md, nineteenth round; a chunk's SCRIPT_CHUNK deliveries make at
-// most 1,000 ZADD arguments, well within the 8,000 that Lua's unpack may push), and each event's subscriptions
-// written once for the chunk (event-subscriptions.ts). The deliveries come packed in one argument and the script
-// builds their keys from the ids and the keys' affixes (Keys, keyAffixes): six arguments a delivery cost the matcher
-// more to build and encode than Redis spends on the writes (bench/README.md). A single Redis holds every key, so keys
-// the script does not declare are still its own. ARGV[1] the record TTL, ARGV[2] the creation time, ARGV[3..8] the
-// affixes of the record, the subscription's index and the event's subscriptions, ARGV[9] per delivery its event,
-// subscription and delivery ids, each followed by a space.
+// most 1,000 ZADD arguments, well within the 8,000 that Lua's unpack may push), and each event's new records'
+// subscriptions appended to its payload once for the chunk (event-subscriptions.ts). The deliveries come packed in one
+// argument and the script builds their keys from the ids and the keys' affixes (Keys, keyAffixes): six arguments a
+// delivery cost the matcher more to build and encode than Redis spends on the writes (bench/README.md). A single
+// Redis holds every key, so keys the script does not declare are still its own. ARGV[1] the record TTL, ARGV[2] the
+// creation time, ARGV[3..8] the affixes of the record, the subscription's index and the event's payload, ARGV[9] per
+// delivery its event, subscription and delivery ids, each followed by a space.
 const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
 local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
@@ -66,7 +66,7 @@ for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (
   end
 end
 for _, index in ipairs(indexes) do redis.call('ZADD', index, unpack(scoredByIndex[index])) end
-for _, eventKey in ipairs(events) do addEventSubscriptions(eventKey, byEvent[eventKey], ttl) end
+for _, payloadKey in ipairs(events) do appendEventSubscriptions(payloadKey, byEvent[payloadKey]) end
 return created
 `;
 
@@ -142,7 +142,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
     const affixes = [
       ...keyAffixes((id) => keys.delivery(id)),
       ...keyAffixes((id) => keys.subscriptionDeliveries(id)),
-      ...keyAffixes((id) => keys.eventSubscriptions(id)),
+      ...keyAffixes((id) => keys.event(id)),
     ] as const;
     let scripts = 0;
     for (let start = 0; start < deliveries.length; start += SCRIPT_CHUNK) {
@@ -177,7 +177,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
     pipeline.zadd(index, 'NX', ...scored);
     pipeline.zremrangebyscore(index, '-inf', now - ttlSeconds * 1000);
   }
-  for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.eventSubscriptions(eventId), ttlSeconds, ...subscriptionIds);
+  for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.event(eventId), ...subscriptionIds);
   const results = (await pipeline.exec()) ?? [];
   for (const [error] of results) if (error) throw error;
   return results.slice(0, deliveries.length).map(([, value]) => outcomeOf(value));

@@ -3,6 +3,7 @@ import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from 
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { subscriptionIdsOf } from './event-subscriptions.js';
+import { subscriptionIdsOfPayload } from './payload-value.js';
 import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './delivery-cursor.js';
@@ -167,7 +168,10 @@ export class DeliveryStore {
     if (candidates.length === 0) return [];
     const known = new Map<string, DeliveryStatus>(candidates.map((result) => [result.deliveryId, result.status]));
     const eventIds = [...new Set(candidates.map((result) => result.record.event_id))];
-    const members = (await getMany(this.redis, eventIds.map((eventId) => this.keys.eventSubscriptions(eventId)))).map(subscriptionIdsOf);
+    // Each event's subscriptions are at the end of its payload (payload-value.ts); those matched by an earlier version
+    // in a key of their own.
+    const stored = await getMany(this.redis, [...eventIds.map((eventId) => this.keys.event(eventId)), ...eventIds.map((eventId) => this.keys.eventSubscriptions(eventId))]);
+    const members = eventIds.map((_, index) => [...new Set([...subscriptionIdsOfPayload(stored[index]), ...subscriptionIdsOf(stored[eventIds.length + index])])]);
     // The deliveries this batch did not end itself are read; a fan-out 1 event needs no read at all.
     const perEvent = eventIds.map((eventId, index) =>
       (members[index] ?? []).map((subscriptionId) => ({ id: deliveryIdFor(eventId, subscriptionId), subscriptionId })),
@@ -219,7 +223,7 @@ export class DeliveryStore {
       pipeline.hsetnx(key, 'a', 0);
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
-      pipeline.hookfleetAddEventSubscriptions(this.keys.eventSubscriptions(entry.eventId), this.ttlSeconds, entry.subscriptionId);
+      pipeline.hookfleetAddEventSubscriptions(this.keys.event(entry.eventId), entry.subscriptionId);
       queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: entry.subscriptionId, deliveryId: entry.id, status: 'pending', score: entry.eventReceivedAt, mayBeIndexed: true });
     }
     await execChecked(pipeline);
@@ -280,8 +284,13 @@ export class DeliveryStore {
 
   /** The subscriptions an event was delivered to, with their delivery ids. */
   async forEvent(eventId: string): Promise<Array<{ id: string; subscription_id: string; status: DeliveryStatus }>> {
-    const [stored, legacy] = await Promise.all([this.redis.get(this.keys.eventSubscriptions(eventId)), this.redis.smembers(this.keys.legacyEventDeliveries(eventId))]);
-    const subscriptionIds = [...new Set([...subscriptionIdsOf(stored), ...legacy])];
+    // At the end of its payload (payload-value.ts); matched by earlier versions, in a string or a set of their own.
+    const [payload, stored, legacy] = await Promise.all([
+      this.redis.get(this.keys.event(eventId)),
+      this.redis.get(this.keys.eventSubscriptions(eventId)),
+      this.redis.smembers(this.keys.legacyEventDeliveries(eventId)),
+    ]);
+    const subscriptionIds = [...new Set([...subscriptionIdsOfPayload(payload), ...subscriptionIdsOf(stored), ...legacy])];
     const ids = subscriptionIds.map((subscriptionId) => deliveryIdFor(eventId, subscriptionId));
     const states = await this.states(ids);
     return ids.flatMap((id, index) => {

@@ -5,7 +5,7 @@ import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
-import { MARKER_OF_PAYLOAD_LUA, markedPayload, payloadJson } from './payload-marker.js';
+import { PAYLOAD_VALUE_LUA, markedPayload, payloadJson } from './payload-value.js';
 import { isCluster, type RedisClient } from './redis.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events). */
@@ -18,7 +18,7 @@ const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 // is enqueued (one key a flush, `confirmedFlush`): an event whose flush is confirmed is a duplicate; one whose flush
 // never was (the API died in between) is stored and enqueued again (the matcher is idempotent). Where the payload is
 // kept at least as long as the dedupe window, the payload carries the marker at the start of its value
-// (payload-marker.ts) and one `SET NX GET` of the payload does both; elsewhere a marker key of its own is set beside it.
+// (payload-value.ts) and one `SET NX GET` of the payload does both; elsewhere a marker key of its own is set beside it.
 // A whole flush is one script. The events come packed in one argument, and the script makes their keys from the ids
 // and the keys' affixes (keyAffixes), as the matcher's does (create-deliveries.ts): four arguments an event cost the
 // API more to build and encode than the packing does (bench/README.md). ARGV[1] this flush's id, ARGV[2] the dedupe
@@ -26,7 +26,7 @@ const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
 // per event its id, its payload's TTL, its payload's length in bytes and `p` (the payload carries its marker) or `m`
 // (a marker key of its own), each followed by a space, then the payload: the script cuts it out by its length, with
 // no scan of its text and nothing it may hold to escape.
-const ACCEPT_EVENTS = `${MARKER_OF_PAYLOAD_LUA}
+const ACCEPT_EVENTS = `${PAYLOAD_VALUE_LUA}
 local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
 local packed, at = ARGV[8], 1
 local accepted = {}
@@ -40,13 +40,14 @@ while at <= #packed do
   at = payloadAt + length
   local payloadKey, payload = ARGV[6] .. id .. ARGV[7], string.sub(packed, payloadAt, at - 1)
   local marker = ARGV[4] .. id .. ARGV[5]
+  -- Stored again (its flush never confirmed), a payload keeps the subscriptions its deliveries were created for.
   if kind == 'p' then
     -- A payload stored by an earlier version carries no marker: its marker key says.
     local stored = redis.call('SET', payloadKey, payload, 'NX', 'GET', 'EX', ttl)
     if stored and enqueued(markerOfPayload(stored) or redis.call('GET', marker)) then
       accepted[i] = 0
     else
-      if stored then redis.call('SET', payloadKey, payload, 'EX', ttl) end
+      if stored then redis.call('SET', payloadKey, payload .. subscriptionsOfPayload(stored), 'EX', ttl) end
       accepted[i] = 1
     end
   else
@@ -54,7 +55,10 @@ while at <= #packed do
     if enqueued(seen) then
       accepted[i] = 0
     else
-      if seen then redis.call('SET', marker, flush, 'EX', dedupeTtl) end
+      if seen then
+        redis.call('SET', marker, flush, 'EX', dedupeTtl)
+        payload = payload .. subscriptionsOfPayload(redis.call('GET', payloadKey))
+      end
       redis.call('SET', payloadKey, payload, 'EX', ttl)
       accepted[i] = 1
     end
@@ -67,18 +71,18 @@ return accepted
 // enqueued, so a producer retrying after a crash re-enqueues; "1": enqueued (confirmEnqueued sets it per event), in
 // the payload's value (ARGV[4] `p`, the value given starting "0 ") or in a marker key of its own.
 // KEYS: the event's own (one slot); the tenant's index is another slot, written beside it (ZADD NX: once).
-const ACCEPT_EVENT = `${MARKER_OF_PAYLOAD_LUA}
+const ACCEPT_EVENT = `${PAYLOAD_VALUE_LUA}
 if ARGV[4] == 'p' then
   local stored = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET', 'EX', ARGV[2])
   if not stored then return 1 end
   if (markerOfPayload(stored) or redis.call('GET', KEYS[1])) == '1' then return 0 end
-  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3] .. subscriptionsOfPayload(stored), 'EX', ARGV[2])
   return 1
 end
 local marker = redis.call('GET', KEYS[1])
 if marker == '1' then return 0 end
 redis.call('SET', KEYS[1], '0', 'EX', ARGV[1])
-redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3] .. (marker and subscriptionsOfPayload(redis.call('GET', KEYS[2])) or ''), 'EX', ARGV[2])
 return 1
 `;
 
@@ -117,7 +121,7 @@ declare module 'ioredis' {
 export interface Acceptance {
   isNew: boolean[];
   flush: string;
-  /** The events whose payload carries their marker (payload-marker.ts): confirmed in the payload on a cluster. */
+  /** The events whose payload carries their marker (payload-value.ts): confirmed in the payload on a cluster. */
   markedInPayload: ReadonlySet<string>;
 }
 
@@ -165,7 +169,7 @@ export class EventStore {
   }
 
   /**
-   * Whether an event of this profile has its dedupe marker in its payload (payload-marker.ts): its payload is kept at
+   * Whether an event of this profile has its dedupe marker in its payload (payload-value.ts): its payload is kept at
    * least the dedupe window, and not dropped once delivered (retention 0).
    */
   payloadCarriesMarker(profileName: string): boolean {
@@ -182,7 +186,7 @@ export class EventStore {
   private packForAccept(events: readonly StoredEvent[], flush: string): Buffer {
     const heads: string[] = new Array(events.length);
     const payloads: string[] = new Array(events.length);
-    // A payload that carries its marker starts with it (payload-marker.ts), written here as the head's end.
+    // A payload that carries its marker starts with it (payload-value.ts), written here as the head's end.
     const marker = markedPayload(flush, '');
     const markerBytes = Buffer.byteLength(marker);
     let bytes = 0;

@@ -2,15 +2,21 @@ import type { Result } from 'ioredis';
 import type { RedisClient } from './redis.js';
 
 /**
- * The subscriptions an event was matched to (Keys.eventSubscriptions): their ids in one string, separated by spaces,
- * written with its TTL by one SET NX (a new event, the matcher's case) or appended to (a re-run, a replay), each id
- * once. One command where a set took two (SADD, EXPIRE), and 27 bytes a member where a set of more than 128 took 64
- * (fan-out 1,000: bench/README.md). The Lua function is shared by the scripts that write it.
+ * The subscriptions an event was matched to, appended to its payload's value (payload-value.ts), and only while there
+ * is a payload: what is read of them is only read while the event is. `appendEventSubscriptions` adds a line blind
+ * (the matcher's, for records it has just created, which no earlier line can hold); `addEventSubscriptions` reads
+ * the value first and adds only ids it lacks (replay, recover and a cluster's re-run), so replaying an event again
+ * and again does not grow it. The Lua functions are shared by the scripts that write them.
  */
 export const ADD_EVENT_SUBSCRIPTIONS_LUA = `
-local function addEventSubscriptions(key, ids, ttl)
-  if redis.call('SET', key, table.concat(ids, ' '), 'NX', 'EX', ttl) then return end
-  local known = ' ' .. (redis.call('GET', key) or '') .. ' '
+local function appendEventSubscriptions(payloadKey, ids)
+  if #ids > 0 and redis.call('EXISTS', payloadKey) == 1 then redis.call('APPEND', payloadKey, '\\n' .. table.concat(ids, ' ')) end
+end
+local function addEventSubscriptions(payloadKey, ids)
+  local stored = redis.call('GET', payloadKey)
+  if not stored then return end
+  local at = string.find(stored, '\\n', 1, true)
+  local known = ' ' .. (at and string.gsub(string.sub(stored, at + 1), '\\n', ' ') or '') .. ' '
   local extra = {}
   for _, id in ipairs(ids) do
     if not string.find(known, ' ' .. id .. ' ', 1, true) then
@@ -18,21 +24,19 @@ local function addEventSubscriptions(key, ids, ttl)
       known = known .. id .. ' '
     end
   end
-  if #extra > 0 then redis.call('APPEND', key, ' ' .. table.concat(extra, ' ')) end
+  appendEventSubscriptions(payloadKey, extra)
 end
 `;
 
-// KEYS[1]: the event's key; ARGV[1] its TTL, then the subscription ids.
+// KEYS[1]: the event's payload key; ARGV: the subscription ids.
 const ADD_ONE_EVENT = `${ADD_EVENT_SUBSCRIPTIONS_LUA}
-local ids = {}
-for i = 2, #ARGV do ids[i - 1] = ARGV[i] end
-addEventSubscriptions(KEYS[1], ids, ARGV[1])
+addEventSubscriptions(KEYS[1], ARGV)
 return 1
 `;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    hookfleetAddEventSubscriptions(key: string, ttlSeconds: number, ...subscriptionIds: string[]): Result<number, Context>;
+    hookfleetAddEventSubscriptions(payloadKey: string, ...subscriptionIds: string[]): Result<number, Context>;
   }
 }
 
@@ -41,7 +45,7 @@ export function defineEventSubscriptions(redis: RedisClient): void {
   redis.defineCommand('hookfleetAddEventSubscriptions', { numberOfKeys: 1, lua: ADD_ONE_EVENT });
 }
 
-/** The ids in a stored value (null: none). */
+/** The ids in the value of a subscriptions key of an earlier version, one string of ids (null: none). */
 export function subscriptionIdsOf(stored: string | null | undefined): string[] {
   return stored ? stored.split(' ') : [];
 }

@@ -8,7 +8,7 @@ import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { DeliveryStore } from './delivery-store.js';
 import { EventStore } from './event-store.js';
 import { eventJson } from './stored-event-json.js';
-import { payloadJson } from './payload-marker.js';
+import { payloadJson, subscriptionIdsOfPayload } from './payload-value.js';
 import { Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
@@ -133,6 +133,7 @@ describe('creating delivery records', () => {
   const redis = connectRedis(testRedisTarget());
   const keys = new Keys(`tcre${randomBytes(4).toString('hex')}`);
   const deliveries = new DeliveryStore(redis, keys, 3600);
+  const events = new EventStore(redis, keys, 24);
   afterAll(async () => {
     redis.disconnect();
     await deleteKeys(testRedisTarget(), keys.prefix);
@@ -145,6 +146,7 @@ describe('creating delivery records', () => {
     // A new record is pending with no attempts, indexed under its subscription and its event.
     expect(await deliveries.states(['dlv_1', 'dlv_missing'])).toEqual([{ status: 'pending', attempts: 0, nextAttemptAt: null }, null]);
     expect(await deliveries.get('dlv_1')).toEqual({ id: 'dlv_1', event_id: 'evt_1', subscription_id: 'sub_1', status: 'pending', attempts: 0, next_attempt_at: null });
+    await events.accept([eventOf('evt_x')]);
     await deliveries.createPending([{ id: deliveryIdFor('evt_x', 'sub_x'), eventId: 'evt_x', subscriptionId: 'sub_x' }]);
     expect(await deliveries.forEvent('evt_x')).toEqual([{ id: deliveryIdFor('evt_x', 'sub_x'), subscription_id: 'sub_x', status: 'pending' }]);
     expect(await redis.ttl(keys.delivery('dlv_1'))).toBeGreaterThan(3000);
@@ -166,27 +168,48 @@ describe('creating delivery records', () => {
     ]);
   });
 
-  it('lists an event\'s subscriptions once each, however often it is matched or replayed, and those of the sets written before', async () => {
+  it('lists an event\'s subscriptions once each, however often it is matched or replayed, and those of the keys written before', async () => {
     const of = (subscriptionId: string) => ({ id: deliveryIdFor('evt_f', subscriptionId), eventId: 'evt_f', subscriptionId });
+    await events.accept([eventOf('evt_f')]);
     await deliveries.createPending([of('sub_a'), of('sub_b')]);
     await deliveries.createPending([of('sub_b'), of('sub_c'), of('sub_a')]);
     await deliveries.resetToPending([{ ...of('sub_c'), id: of('sub_c').id, eventReceivedAt: Date.now() }, { ...of('sub_d'), eventReceivedAt: Date.now() }]);
-    expect(await redis.get(keys.eventSubscriptions('evt_f'))).toBe('sub_a sub_b sub_c sub_d');
-    expect(await redis.ttl(keys.eventSubscriptions('evt_f'))).toBeGreaterThan(3000);
+    await deliveries.resetToPending([{ ...of('sub_d'), eventReceivedAt: Date.now() }]);
+    // At the end of the payload, a line each time new ones were added: a replay adds nothing already there.
+    const stored = (await redis.get(keys.event('evt_f'))) as string;
+    expect(stored.split('\n').slice(1)).toEqual(['sub_a sub_b', 'sub_c', 'sub_d']);
+    expect(subscriptionIdsOfPayload(stored)).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d']);
+    expect(JSON.parse(payloadJson(stored)).id).toBe('evt_f');
+    expect((await events.getManyForDelivery(['evt_f']))[0]?.id).toBe('evt_f');
+    // Written by earlier versions: a string of ids, and before it a set.
+    await redis.set(keys.eventSubscriptions('evt_f'), 'sub_f sub_a', 'EX', 60);
     await redis.sadd(keys.legacyEventDeliveries('evt_f'), 'sub_e', 'sub_a');
-    await deliveries.createPending([of('sub_e')]);
+    await deliveries.createPending([of('sub_e'), of('sub_f')]);
     const listed = await deliveries.forEvent('evt_f');
-    expect(listed.map((entry) => [entry.subscription_id, entry.id, entry.status])).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d', 'sub_e'].map((id) => [id, of(id).id, 'pending']));
+    expect(listed.map((entry) => [entry.subscription_id, entry.id, entry.status])).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d', 'sub_e', 'sub_f'].map((id) => [id, of(id).id, 'pending']));
+  });
+
+  it('keeps an event\'s subscriptions when its payload is stored again, and makes no payload for an event that has none', async () => {
+    const first = await events.accept([eventOf('evt_again')]);
+    await deliveries.createPending([{ id: deliveryIdFor('evt_again', 'sub_g'), eventId: 'evt_again', subscriptionId: 'sub_g' }]);
+    // Enqueued but never confirmed (the store refused the confirmation): sent again, it is stored and enqueued again.
+    expect((await events.accept([eventOf('evt_again')])).isNew).toEqual([true]);
+    expect(first.isNew).toEqual([true]);
+    expect((await deliveries.forEvent('evt_again')).map((entry) => entry.subscription_id)).toEqual(['sub_g']);
+    await deliveries.createPending([{ id: deliveryIdFor('evt_gone', 'sub_g'), eventId: 'evt_gone', subscriptionId: 'sub_g' }]);
+    await deliveries.resetToPending([{ id: deliveryIdFor('evt_gone', 'sub_h'), eventId: 'evt_gone', subscriptionId: 'sub_h', eventReceivedAt: Date.now() }]);
+    expect(await redis.exists(keys.event('evt_gone'))).toBe(0);
   });
 
   it('builds each key of a record from its ids, whatever characters an event id may hold', async () => {
     // The single Redis's script gets the ids packed in one argument and makes the keys itself (keyAffixes).
     const eventId = 'Ord-1.2:3_x';
     const subscription = { id: deliveryIdFor(eventId, 'sub_k'), eventId, subscriptionId: 'sub_k' };
+    await events.accept([eventOf(eventId)]);
     expect(await deliveries.createPending([subscription])).toEqual(['created']);
     expect(await redis.hgetall(keys.delivery(subscription.id))).toEqual({ e: eventId, s: 'sub_k' });
     expect(await redis.zscore(keys.subscriptionDeliveries('sub_k'), subscription.id)).not.toBeNull();
-    expect(await redis.get(keys.eventSubscriptions(eventId))).toBe('sub_k');
+    expect(subscriptionIdsOfPayload(await redis.get(keys.event(eventId)))).toEqual(['sub_k']);
   });
 
   it('creates more records than one script takes, in order', async () => {
@@ -196,11 +219,13 @@ describe('creating delivery records', () => {
       const subscriptionId = `sub_m${Math.floor(index / 401)}`;
       return { id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId };
     });
+    await events.accept(Array.from({ length: 401 }, (_, index) => eventOf(`evt_m${index}`)));
     await deliveries.createPending(many.filter((_, index) => index % 2 === 0));
     const outcomes = await deliveries.createPending(many);
     expect(outcomes).toEqual(many.map((_, index) => (index % 2 === 0 ? 'pending' : 'created')));
     // Each event's subscriptions written once, though its deliveries came in subscription order across chunks.
-    expect((await redis.get(keys.eventSubscriptions('evt_m0')))?.split(' ').sort()).toEqual(['sub_m0', 'sub_m1', 'sub_m2']);
+    const stored = (await redis.get(keys.event('evt_m0'))) as string;
+    expect(stored.split('\n').slice(1).join(' ').split(' ').sort()).toEqual(['sub_m0', 'sub_m1', 'sub_m2']);
     // Each subscription's index holds each of its deliveries once (one ZADD a subscription and chunk, chunks sharing one).
     for (const subscriptionId of ['sub_m0', 'sub_m1', 'sub_m2']) {
       const indexed = await redis.zrange(keys.subscriptionDeliveries(subscriptionId), 0, -1);

@@ -16,7 +16,8 @@ export function keyAffixes(keyOf: (id: string) => string): [string, string] {
  *   bookkeeping, rate limit, pause, health);
  * - `{P:subs}`: the subscription documents with the set of all of them and their change stream, written together
  *   in one MULTI, so a worker following the stream never reads a document older than the change it was told of;
- * - `{P:evt:<id>}`: an event's payload, its dedupe marker and the set of its deliveries;
+ * - `{P:evt:<id>}`: an event's payload, which carries the subscriptions it was matched to and, kept 24 h or more,
+ *   its dedupe marker (payload-value.ts); under a shorter retention the marker has a key of its own;
  * - `{P:dlv:<id>}`: one delivery record (read by its id alone);
  * - `{P:ten:<id>}`: a tenant, its subscription and event indexes, its compat ids and idempotency keys;
  * - `{P:key:<hash>}`, `{P:op:<id>}`: an API key's tenant, an operation's progress.
@@ -53,7 +54,7 @@ export class Keys {
   orderedBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ordered`; }
   batchBacklog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:batch`; }
   subscriptionDeliveries(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:dlvs`; }
-  /** The subscriptions an event was matched to, space-separated in one string (event-subscriptions.ts). */
+  /** The subscriptions an event was matched to, space-separated in one string, as earlier versions kept them: still read and dropped, no longer written (they end the payload's value now: payload-value.ts). */
   eventSubscriptions(eventId: string) { return `${this.tag('evt', eventId)}:subs`; }
   /** The same as a set, as it was written before: still read (GET /v1/events/:id/deliveries) until it expires. */
   legacyEventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
