@@ -8,7 +8,7 @@ import { keyAffixes, type Keys } from './keys.js';
 import { PAYLOAD_VALUE_LUA, markedPayload, payloadJson } from './payload-value.js';
 import { isCluster, type RedisClient } from './redis.js';
 
-/** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events). */
+/** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events); on a cluster, a marker in the payload as long as the payload is kept (docs/delivery.md). */
 export const DEDUPE_WINDOW_SECONDS = 24 * 3600;
 /** With retention 0 a payload must still outlive its retry ladder. */
 const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
