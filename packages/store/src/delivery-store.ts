@@ -1,9 +1,9 @@
 import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
-import { batch, execChecked, getMany } from './batch.js';
-import { subscriptionIdsOf } from './event-subscriptions.js';
-import { subscriptionIdsOfPayload } from './payload-value.js';
+import { batch, execChecked } from './batch.js';
+import { eventSubscriptionIds } from './event-subscriptions.js';
+import { releaseEndedEvents } from './release-ended-events.js';
 import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './delivery-cursor.js';
@@ -157,46 +157,9 @@ export class DeliveryStore {
     };
   }
 
-  /**
-   * With retention 0, once every delivery of an event has ended (delivered or dead), the event's payload, its
-   * delivery set and its delivered records go; dead ones stay, the dead-letter queue, for their TTL. A worker records
-   * its outcomes before it looks, so of two workers ending an event's last two deliveries at once the later one
-   * sees both ended. Only single-key commands: no assumption about where keys live.
-   */
+  /** Retention 0: drops the events whose every delivery has ended (release-ended-events.ts); returns their ids. */
   async releaseEndedEvents(results: readonly AttemptResult[]): Promise<string[]> {
-    const candidates = results.filter((result) => result.status === 'delivered' || result.status === 'dead');
-    if (candidates.length === 0) return [];
-    const known = new Map<string, DeliveryStatus>(candidates.map((result) => [result.deliveryId, result.status]));
-    const eventIds = [...new Set(candidates.map((result) => result.record.event_id))];
-    // Each event's subscriptions are at the end of its payload (payload-value.ts); those matched by an earlier version
-    // in a key of their own.
-    const stored = await getMany(this.redis, [...eventIds.map((eventId) => this.keys.event(eventId)), ...eventIds.map((eventId) => this.keys.eventSubscriptions(eventId))]);
-    const members = eventIds.map((_, index) => [...new Set([...subscriptionIdsOfPayload(stored[index]), ...subscriptionIdsOf(stored[eventIds.length + index])])]);
-    // The deliveries this batch did not end itself are read; a fan-out 1 event needs no read at all.
-    const perEvent = eventIds.map((eventId, index) =>
-      (members[index] ?? []).map((subscriptionId) => ({ id: deliveryIdFor(eventId, subscriptionId), subscriptionId })),
-    );
-    const unknown = perEvent.flat().filter((delivery) => !known.has(delivery.id));
-    if (unknown.length > 0) {
-      const states = await this.states(unknown.map((delivery) => delivery.id));
-      unknown.forEach((delivery, index) => known.set(delivery.id, states[index]?.status ?? 'delivered'));
-    }
-    const released: string[] = [];
-    const pipeline = batch(this.redis);
-    eventIds.forEach((eventId, index) => {
-      const deliveries = perEvent[index] ?? [];
-      if (deliveries.length === 0 || deliveries.some((delivery) => known.get(delivery.id) !== 'delivered' && known.get(delivery.id) !== 'dead')) return;
-      released.push(eventId);
-      pipeline.del(this.keys.event(eventId));
-      pipeline.del(this.keys.eventSubscriptions(eventId));
-      for (const delivery of deliveries) {
-        if (known.get(delivery.id) !== 'delivered') continue;
-        pipeline.del(this.keys.delivery(delivery.id));
-        pipeline.zrem(this.keys.subscriptionDeliveries(delivery.subscriptionId), delivery.id);
-      }
-    });
-    if (released.length > 0) await execChecked(pipeline);
-    return released;
+    return releaseEndedEvents(this.redis, this.keys, (ids) => this.states(ids), results);
   }
 
   /** Ends deliveries that can no longer be attempted, keeping them visible as dead. */
@@ -284,13 +247,12 @@ export class DeliveryStore {
 
   /** The subscriptions an event was delivered to, with their delivery ids. */
   async forEvent(eventId: string): Promise<Array<{ id: string; subscription_id: string; status: DeliveryStatus }>> {
-    // At the end of its payload (payload-value.ts); matched by earlier versions, in a string or a set of their own.
-    const [payload, stored, legacy] = await Promise.all([
+    const [payload, earlier, earliest] = await Promise.all([
       this.redis.get(this.keys.event(eventId)),
       this.redis.get(this.keys.eventSubscriptions(eventId)),
       this.redis.smembers(this.keys.legacyEventDeliveries(eventId)),
     ]);
-    const subscriptionIds = [...new Set([...subscriptionIdsOfPayload(payload), ...subscriptionIdsOf(stored), ...legacy])];
+    const subscriptionIds = eventSubscriptionIds(payload, earlier, earliest);
     const ids = subscriptionIds.map((subscriptionId) => deliveryIdFor(eventId, subscriptionId));
     const states = await this.states(ids);
     return ids.flatMap((id, index) => {

@@ -1,121 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Result } from 'ioredis';
 import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
-import { PAYLOAD_VALUE_LUA, markedPayload, payloadJson } from './payload-value.js';
+import { markedPayload, payloadJson } from './payload-value.js';
+import { defineAcceptEvents } from './accept-events.js';
 import { isCluster, type RedisClient } from './redis.js';
 
 /** An event id is deduplicated for 24 hours, whatever the retention (docs/contract.md, POST /v1/events); on a cluster, a marker in the payload as long as the payload is kept (docs/delivery.md). */
 export const DEDUPE_WINDOW_SECONDS = 24 * 3600;
 /** With retention 0 a payload must still outlive its retry ladder. */
 const MIN_PAYLOAD_TTL_SECONDS = 48 * 3600;
-
-// The dedupe marker of an event id says whether a producer sending it again is answered "duplicate". On a single
-// Redis it holds the id of the ingest flush that stored the event, and the flush is confirmed once its matcher job
-// is enqueued (one key a flush, `confirmedFlush`): an event whose flush is confirmed is a duplicate; one whose flush
-// never was (the API died in between) is stored and enqueued again (the matcher is idempotent). Where the payload is
-// kept at least as long as the dedupe window, the payload carries the marker at the start of its value
-// (payload-value.ts) and one `SET NX GET` of the payload does both; elsewhere a marker key of its own is set beside it.
-// A whole flush is one script. The events come packed in one argument, and the script makes their keys from the ids
-// and the keys' affixes (keyAffixes), as the matcher's does (create-deliveries.ts): four arguments an event cost the
-// API more to build and encode than the packing does (bench/README.md). ARGV[1] this flush's id, ARGV[2] the dedupe
-// TTL, ARGV[3] the confirmed flushes' key prefix, ARGV[4..7] the affixes of the marker and of the payload, ARGV[8]
-// per event its id, its payload's TTL, its payload's length in bytes and `p` (the payload carries its marker) or `m`
-// (a marker key of its own), each followed by a space, then the payload: the script cuts it out by its length, with
-// no scan of its text and nothing it may hold to escape.
-const ACCEPT_EVENTS = `${PAYLOAD_VALUE_LUA}
-local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
-local packed, at = ARGV[8], 1
-local accepted = {}
--- Whether the flush a marker names had its matcher job enqueued ("0" and "1": a cluster's, or an earlier version's).
-local function enqueued(seen)
-  return seen and (seen == '1' or (seen ~= '0' and redis.call('EXISTS', confirmed .. seen) == 1))
-end
-while at <= #packed do
-  local id, ttl, length, kind, payloadAt = string.match(packed, '^(%S+) (%d+) (%d+) (%a) ()', at)
-  local i = #accepted + 1
-  at = payloadAt + length
-  local payloadKey, payload = ARGV[6] .. id .. ARGV[7], string.sub(packed, payloadAt, at - 1)
-  local marker = ARGV[4] .. id .. ARGV[5]
-  -- Stored again (its flush never confirmed), a payload keeps the subscriptions its deliveries were created for.
-  if kind == 'p' then
-    -- A payload stored by an earlier version carries no marker: its marker key says.
-    local stored = redis.call('SET', payloadKey, payload, 'NX', 'GET', 'EX', ttl)
-    if stored and enqueued(markerOfPayload(stored) or redis.call('GET', marker)) then
-      accepted[i] = 0
-    else
-      if stored then redis.call('SET', payloadKey, payload .. subscriptionsOfPayload(stored), 'EX', ttl) end
-      accepted[i] = 1
-    end
-  else
-    local seen = redis.call('SET', marker, flush, 'NX', 'GET', 'EX', dedupeTtl)
-    if enqueued(seen) then
-      accepted[i] = 0
-    else
-      if seen then
-        redis.call('SET', marker, flush, 'EX', dedupeTtl)
-        payload = payload .. subscriptionsOfPayload(redis.call('GET', payloadKey))
-      end
-      redis.call('SET', payloadKey, payload, 'EX', ttl)
-      accepted[i] = 1
-    end
-  end
-end
-return accepted
-`;
-
-// Redis Cluster, where one script reaches one slot: a script an event. Marker "0": stored but not yet confirmed
-// enqueued, so a producer retrying after a crash re-enqueues; "1": enqueued (confirmEnqueued sets it per event), in
-// the payload's value (ARGV[4] `p`, the value given starting "0 ") or in a marker key of its own.
-// KEYS: the event's own (one slot); the tenant's index is another slot, written beside it (ZADD NX: once).
-const ACCEPT_EVENT = `${PAYLOAD_VALUE_LUA}
-if ARGV[4] == 'p' then
-  local stored = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET', 'EX', ARGV[2])
-  if not stored then return 1 end
-  if (markerOfPayload(stored) or redis.call('GET', KEYS[1])) == '1' then return 0 end
-  redis.call('SET', KEYS[2], ARGV[3] .. subscriptionsOfPayload(stored), 'EX', ARGV[2])
-  return 1
-end
-local marker = redis.call('GET', KEYS[1])
-if marker == '1' then return 0 end
-redis.call('SET', KEYS[1], '0', 'EX', ARGV[1])
-redis.call('SET', KEYS[2], ARGV[3] .. (marker and subscriptionsOfPayload(redis.call('GET', KEYS[2])) or ''), 'EX', ARGV[2])
-return 1
-`;
-
-// Redis Cluster: a payload that carries its marker is confirmed enqueued in place, "0 " becoming "1 " (one byte); a
-// payload gone meanwhile is not made again.
-const CONFIRM_IN_PAYLOAD = `
-if redis.call('GETRANGE', KEYS[1], 0, 1) == '0 ' then redis.call('SETRANGE', KEYS[1], 0, '1') end
-return 0
-`;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    hookfleetAcceptEvents(
-      flush: string,
-      dedupeTtl: number,
-      confirmedFlushPrefix: string,
-      markerBefore: string,
-      markerAfter: string,
-      payloadBefore: string,
-      payloadAfter: string,
-      packed: Buffer,
-    ): Result<number[], Context>;
-    hookfleetAcceptEvent(
-      dedupeKey: string,
-      payloadKey: string,
-      dedupeTtl: number,
-      payloadTtl: number,
-      payload: string,
-      kind: 'p' | 'm',
-    ): Result<number, Context>;
-    hookfleetConfirmInPayload(payloadKey: string): Result<number, Context>;
-  }
-}
 
 /** What `accept` found: per event whether it was new, and the flush to confirm once its matcher job is enqueued. */
 export interface Acceptance {
@@ -146,11 +42,7 @@ export class EventStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, retentionHours: number, private readonly retryDelayScale = 1) {
     this.keptUntilDelivered = retentionHours <= 0;
     this.payloadTtlSeconds = Math.max(Math.round(retentionHours * 3600), retentionHours > 0 ? 1 : MIN_PAYLOAD_TTL_SECONDS);
-    if (!Object.hasOwn(redis, 'hookfleetAcceptEvent')) {
-      redis.defineCommand('hookfleetAcceptEvent', { numberOfKeys: 2, lua: ACCEPT_EVENT });
-      redis.defineCommand('hookfleetAcceptEvents', { numberOfKeys: 0, lua: ACCEPT_EVENTS });
-      redis.defineCommand('hookfleetConfirmInPayload', { numberOfKeys: 1, lua: CONFIRM_IN_PAYLOAD });
-    }
+    defineAcceptEvents(redis);
   }
 
   /**
@@ -177,7 +69,7 @@ export class EventStore {
   }
 
   /**
-   * ACCEPT_EVENTS's packed argument as one buffer, each piece written into it in place. A buffer argument is copied
+   * The accept script's packed argument (accept-events.ts) as one buffer, each piece written into it in place. A buffer argument is copied
    * into ioredis's command as bytes, where a long string argument is concatenated into the command's text, which the
    * socket write flattens and encodes again; and a string built by `+=` is a rope of a thousand pieces that
    * `Buffer.from` must flatten before it encodes: 3.6 µs an event for a flush of 500 against 2.0 written in place,

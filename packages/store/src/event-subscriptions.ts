@@ -1,5 +1,6 @@
 import type { Result } from 'ioredis';
 import type { RedisClient } from './redis.js';
+import { subscriptionIdsOfPayload } from './payload-value.js';
 
 /**
  * The subscriptions an event was matched to, appended to its payload's value (payload-value.ts), and only while there
@@ -51,7 +52,10 @@ export function defineEventSubscriptions(redis: RedisClient): void {
   redis.defineCommand('hookfleetAddEventSubscriptions', { numberOfKeys: 1, lua: ADD_ONE_EVENT });
 }
 
-/** The ids in the value of a subscriptions key of an earlier version, one string of ids (null: none). */
-export function subscriptionIdsOf(stored: string | null | undefined): string[] {
-  return stored ? stored.split(' ') : [];
+/**
+ * An event's subscriptions, each once: those at the end of its payload's value (payload-value.ts), then those earlier
+ * versions kept in keys of their own — a string of space-separated ids, and before it a set.
+ */
+export function eventSubscriptionIds(payload: string | null | undefined, earlier: string | null | undefined, earliest: readonly string[] = []): string[] {
+  return [...new Set([...subscriptionIdsOfPayload(payload), ...(earlier ? earlier.split(' ') : []), ...earliest])];
 }

@@ -189,13 +189,20 @@ describe('creating delivery records', () => {
     expect(listed.map((entry) => [entry.subscription_id, entry.id, entry.status])).toEqual(['sub_a', 'sub_b', 'sub_c', 'sub_d', 'sub_e', 'sub_f'].map((id) => [id, of(id).id, 'pending']));
   });
 
-  it('keeps an event\'s subscriptions when its payload is stored again, and makes no payload for an event that has none', async () => {
-    const first = await events.accept([eventOf('evt_again')]);
-    await deliveries.createPending([{ id: deliveryIdFor('evt_again', 'sub_g'), eventId: 'evt_again', subscriptionId: 'sub_g' }]);
+  // Kept one hour, a Forecast event's marker has a key of its own beside the payload.
+  const beside = new EventStore(redis, keys, 1);
+  it.each([
+    ['the payload carries the marker', events, 'evt_again', (id: string) => eventOf(id)],
+    ['a marker key beside the payload', beside, 'evt_again_beside', (id: string) => ({ ...eventOf(id), profile: 'forecast', type: 'assignment.created' })],
+  ] as const)('keeps an event\'s subscriptions when its payload is stored again — %s', async (_, store, eventId, make) => {
+    expect((await store.accept([make(eventId)])).isNew).toEqual([true]);
+    await deliveries.createPending([{ id: deliveryIdFor(eventId, 'sub_g'), eventId, subscriptionId: 'sub_g' }]);
     // Enqueued but never confirmed (the store refused the confirmation): sent again, it is stored and enqueued again.
-    expect((await events.accept([eventOf('evt_again')])).isNew).toEqual([true]);
-    expect(first.isNew).toEqual([true]);
-    expect((await deliveries.forEvent('evt_again')).map((entry) => entry.subscription_id)).toEqual(['sub_g']);
+    expect((await store.accept([make(eventId)])).isNew).toEqual([true]);
+    expect((await deliveries.forEvent(eventId)).map((entry) => entry.subscription_id)).toEqual(['sub_g']);
+  });
+
+  it('makes no payload for an event that has none', async () => {
     await deliveries.createPending([{ id: deliveryIdFor('evt_gone', 'sub_g'), eventId: 'evt_gone', subscriptionId: 'sub_g' }]);
     await deliveries.resetToPending([{ id: deliveryIdFor('evt_gone', 'sub_h'), eventId: 'evt_gone', subscriptionId: 'sub_h', eventReceivedAt: Date.now() }]);
     expect(await redis.exists(keys.event('evt_gone'))).toBe(0);

@@ -44,7 +44,7 @@ export class Keys {
   attempts(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:attempts`; }
   dedupe(eventId: string) { return `${this.tag('evt', eventId)}:dedupe`; }
   event(eventId: string) { return `${this.tag('evt', eventId)}:payload`; }
-  /** An ingest flush whose matcher job is enqueued (its events' markers name it; a single Redis only: event-store.ts). */
+  /** An ingest flush whose matcher job is enqueued (its events' markers name it; a single Redis only: accept-events.ts). */
   confirmedFlush(flushId: string) { return `${this.tag('flush')}:${flushId}`; }
   tenantEvents(tenant: string) { return `${this.tag('ten', tenant)}:events`; }
   /** The tenant's ed25519 key pairs for `v1a` signatures, current first (signing-key-store.ts). */
