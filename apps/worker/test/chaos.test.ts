@@ -123,7 +123,13 @@ describe('worker crash chaos', () => {
       await pause(Math.max(0, started + (round + 1) * KILL_EVERY_MS - Date.now()));
       if (!publishing && round >= MIN_KILLS) break;
       const slot = round % 2;
-      const snapshot = await activeJobs(redis, fleet.config.prefix, [DELIVERIES_QUEUE, EVENTS_QUEUE]);
+      // Aimed at work in flight: deliveries of a 100 ms tick's batch can all end within a few ms, so a kill at a fixed
+      // instant may find every job done; it waits (a few publish ticks at most) for one to be active.
+      let snapshot = await activeJobs(redis, fleet.config.prefix, [DELIVERIES_QUEUE, EVENTS_QUEUE]);
+      for (const aimUntil = Date.now() + 5 * PUBLISH_TICK_MS; snapshot.length === 0 && Date.now() < aimUntil; ) {
+        await pause(5);
+        snapshot = await activeJobs(redis, fleet.config.prefix, [DELIVERIES_QUEUE, EVENTS_QUEUE]);
+      }
       await workers[slot]?.kill();
       const record: KillRecord = { at: Date.now(), stranded: 0, pickupMs: [] };
       kills.push(record);
