@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
 import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
 import { createMetrics } from '@hookfleet/metrics';
@@ -37,6 +37,7 @@ import { DeliveryTransport, USER_AGENT } from '@hookfleet/delivery';
 import type { Logger } from 'pino';
 import { createLogger, createRepeatedErrorLog } from '@hookfleet/core';
 import { EventCache } from './event-cache.js';
+import { LockKeepingWorker } from './lock-keeping-worker.js';
 import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
@@ -125,7 +126,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     const events = sharedQueuePlace(config.prefix, EVENTS_QUEUE, config.partitions);
     const operations = sharedQueuePlace(config.prefix, OPERATIONS_QUEUE, config.partitions);
     workers.push(
-      new Worker<MatchJobData>(events.name, jobs.track(waitOutStoreErrors(createMatcher(context), storeWaits)), {
+      new LockKeepingWorker<MatchJobData>(events.name, jobs.track(waitOutStoreErrors(createMatcher(context), storeWaits)), {
         ...workerOptions,
         prefix: events.prefix,
         concurrency: 8,
@@ -133,7 +134,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     );
     // Recover and replay run beside matching: both read events and subscriptions and add delivery jobs.
     workers.push(
-      new Worker<OperationJobData>(
+      new LockKeepingWorker<OperationJobData>(
         operations.name,
         jobs.track(waitOutStoreErrors(createOperationProcessor(context, new OperationStore(redis, keys)), storeWaits)),
         {
@@ -155,7 +156,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       // (packages/queue/src/queues.ts: why retry jobs wait apart).
       for (const place of [deliveryQueuePlace(config.prefix, partition, config.partitions), retryQueuePlace(config.prefix, partition, config.partitions)]) {
         workers.push(
-          new Worker<DeliveryJobData>(place.name, processDelivery, {
+          new LockKeepingWorker<DeliveryJobData>(place.name, processDelivery, {
             ...workerOptions,
             prefix: place.prefix,
             concurrency: jobSlots,
