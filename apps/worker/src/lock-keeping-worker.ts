@@ -9,7 +9,7 @@ import { Worker, type Job, type JobJson } from 'bullmq';
  * (`processJob` → `trackJob`). A delivery worker has a few hundred job slots: on a busy Redis Cluster its fetches took
  * about 35 ms each, so a fill of the slots outlasted the 6 s lock (worker.ts, LOCK_DURATION_MS) and the first jobs
  * fetched started 6–8 s after their lock was set. The stalled check had put them back by then, the same worker fetched
- * them again, and both runs sent: 0.5–2.5 % of a sustained drive's deliveries twice, and bursts of `could not renew
+ * them again, and both runs sent: 0.5–3.7 % of a sustained drive's deliveries twice, and bursts of `could not renew
  * lock` in the log (bench/README.md, "The round on locks lost before a job starts").
  *
  * Tracking at fetch costs nothing BullMQ does not already do: the same renewal round, one entry more per waiting job,
