@@ -9,9 +9,12 @@ import { queueFixture } from '../../../test/queue-fixture.js';
 import { waitFor } from '../../../test/wait.js';
 
 const JOBS = 40;
-/** A short lock, checked often: a fill of the slots at FETCH_BUSY_MS a fetch outlasts it about three times. */
-const LOCK_MS = 400;
-const FETCH_BUSY_MS = 30;
+/**
+ * A short lock, checked often: a fill of the slots at FETCH_BUSY_MS a fetch outlasts it three times, while a job
+ * renewed from its fetch is renewed every quarter to half of it, with room for a test machine's own pauses.
+ */
+const LOCK_MS = 1000;
+const FETCH_BUSY_MS = 75;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Keeps the event loop busy for `ms`, as a worker busy sending is between two of its fetches. */
