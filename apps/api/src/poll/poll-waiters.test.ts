@@ -31,6 +31,26 @@ describe('long-poll waiters', () => {
     await waiters.close();
   });
 
+  it('ends an empty wait at its time even when subscribing to the channel took longer than the wait', async () => {
+    // The subscribe round trip outlasts the wait, so the timer fires while the waiter is still joining.
+    const slowSubscribing = {
+      duplicate: () => {
+        const subscriber = redis.duplicate();
+        const subscribe = subscriber.subscribe.bind(subscriber) as (name: string) => Promise<unknown>;
+        Object.assign(subscriber, { subscribe: async (name: string) => (await new Promise((resolve) => setTimeout(resolve, 200)), subscribe(name)) });
+        return subscriber;
+      },
+    } as unknown as typeof redis;
+    const waiters = new PollWaiters(slowSubscribing, 10);
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 3 s'), 3000)));
+    const answer = await Promise.race([waiters.waitFor(`${channel}:e`, 100, async () => []), hung]);
+    clearTimeout(timer);
+    expect(answer).toEqual([]);
+    expect(waiters.size).toBe(0);
+    await waiters.close();
+  });
+
   it('answers every waiter with what it has when closed, and when its caller hangs up', async () => {
     const waiters = new PollWaiters(redis, 10);
     const hangUp = new AbortController();

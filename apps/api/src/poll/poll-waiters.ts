@@ -33,18 +33,23 @@ export class PollWaiters {
     let wake: () => void = () => undefined;
     let woken = new Promise<void>((resolve) => (wake = resolve));
     const waiter: Waiter = { wake: () => wake() };
-    const timer = setTimeout(() => waiter.wake(), waitMs);
+    // The timer alone says when the time is up: a deadline read from the clock after the (awaited) subscribe would lie
+    // later than the timer, and a wait woken by its timer before that deadline would then wait for nothing, forever.
+    let timeUp = false;
+    const timer = setTimeout(() => {
+      timeUp = true;
+      waiter.wake();
+    }, waitMs);
     const onAbort = () => waiter.wake();
     signal?.addEventListener('abort', onAbort);
     try {
       await this.join(channel, waiter);
-      const deadline = Date.now() + waitMs;
       for (;;) {
         const found = await read();
-        if (found.length > 0 || Date.now() >= deadline || this.closed || signal?.aborted) return found;
+        if (found.length > 0 || timeUp || this.closed || signal?.aborted) return found;
         await woken;
         woken = new Promise<void>((resolve) => (wake = resolve));
-        if (Date.now() >= deadline || this.closed || signal?.aborted) return read();
+        if (timeUp || this.closed || signal?.aborted) return read();
       }
     } finally {
       clearTimeout(timer);
