@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { eventBatchSchema, eventInputSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema, ValidationFailed, type IssueDetail } from '@hookfleet/core';
+import { pollMessagesQuerySchema } from './routes/poll-messages.js';
 import { parseOrThrow } from './validate.js';
 
 function issuesOf(schema: z.ZodType, value: unknown): IssueDetail[] {
@@ -27,6 +28,7 @@ describe('validation messages in plain words', () => {
     ['a list too long', eventBatchSchema, { events: Array.from({ length: 501 }, () => event) }, { path: 'events', message: 'must be at most 500 items' }],
     ['a number too small', subscriptionCreateSchema, { ...subscription, delay_seconds: -1 }, { path: 'delay_seconds', message: 'must be at least 0' }],
     ['a fraction where a whole number is wanted', subscriptionCreateSchema, { ...subscription, delay_seconds: 1.5 }, { path: 'delay_seconds', message: 'must be a whole number, not a number' }],
+    ['text where a number is wanted (a query parameter)', pollMessagesQuerySchema, { limit: 'abc' }, { path: 'limit', message: 'must be a number, not text' }],
     ['a bad date-time', eventInputSchema, { ...event, occurred_at: 'yesterday' }, { path: 'occurred_at', message: 'must be an ISO-8601 date-time with a time zone, such as 2026-01-31T12:00:00Z' }],
     ['a value outside a union', subscriptionCreateSchema, { ...subscription, rate_limit: { per_hour: 5 } }, { path: 'rate_limit', message: 'does not match any of the accepted shapes' }],
     ['a list item', eventBatchSchema, { events: [{ ...event, tenant: undefined }] }, { path: 'events.0.tenant', message: 'required: a string' }],

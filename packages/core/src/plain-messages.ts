@@ -20,7 +20,8 @@ const ARTICLE: Record<string, string> = {
 function jsonTypeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a number';
+  // NaN is what a coerced query parameter (`?limit=abc`) becomes: JSON has no NaN, so it was text.
+  if (typeof value === 'number') return Number.isNaN(value) ? 'text' : Number.isInteger(value) ? 'a whole number' : 'a number';
   if (typeof value === 'object') return 'an object';
   return ARTICLE[typeof value] ?? typeof value;
 }
