@@ -80,4 +80,15 @@ describe('broker destinations', () => {
     expect(JSON.stringify(attempts.body)).not.toContain('guest:guest');
     await fleet.call('DELETE', `/v1/subscriptions/${created.body.id}`, undefined, tenant.api_key);
   });
+
+  it('keeps a message no JetStream stream takes as a failed attempt that says no responders', async () => {
+    const destination = { type: 'nats', servers: [NATS_SERVER], subject: `${stream.stream}-nobody.webhooks` };
+    const created = await fleet.call('POST', '/v1/subscriptions', { destination, events: ['nostream.*'] }, tenant.api_key);
+    await publishNumbered(fleet, tenant.id, 'nostream', range(0, 1));
+    await waitFor(async () => (await deliveriesOf(created.body.id))[0]?.attempts, { message: 'an attempt made' });
+    const first = (await fleet.call('GET', `/v1/subscriptions/${created.body.id}/attempts`, undefined, tenant.api_key)).body.data[0];
+    expect(first.ok).toBe(false);
+    expect(first.error).toBe(`no responders: no JetStream stream takes subject '${destination.subject}'`);
+    await fleet.call('DELETE', `/v1/subscriptions/${created.body.id}`, undefined, tenant.api_key);
+  });
 });

@@ -91,7 +91,7 @@ export class NatsDestination implements Destination {
             await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: this.options.timeoutMs });
           } catch (error) {
             if (client.connection.isClosed()) this.pool.discard(key, client);
-            throw error;
+            throw namedNoResponders(error, destination.subject);
           }
         }),
       priority,
@@ -127,6 +127,15 @@ export class NatsDestination implements Destination {
     this.slots.close();
     await this.pool.close();
   }
+}
+
+/**
+ * The client reports a publish nobody answered (no stream takes the subject) as "jetstream is not enabled", which
+ * sends an operator looking at the server's JetStream setting: the attempt log says what happened instead.
+ */
+function namedNoResponders(error: unknown, subject: string): unknown {
+  if ((error as { name?: unknown } | null)?.name !== 'JetStreamNotEnabled') return error;
+  return new Error(`no responders: no JetStream stream takes subject '${subject}'`, { cause: error });
 }
 
 function isTimeoutError(error: unknown): boolean {
