@@ -123,6 +123,25 @@ describe('poll subscriptions', () => {
     expect(metrics).toMatch(/hookfleet_delivery_attempts_total\{[^}]*destination="poll"[^}]*\} \d+/);
   });
 
+  it('refuses a cursor it never gave out (forged past the log, or another subscription’s) and acknowledges nothing with it', async () => {
+    const mine = await createPoll(['forged.mine']);
+    const theirs = await createPoll(['forged.theirs']);
+    await publish([0, 1, 2].map((index) => ({ id: `forged-mine-${index}`, type: 'forged.mine', data: { index } })));
+    const { messages } = await drain(mine.id, null, 3);
+    // The other subscription's log runs further on in time: its cursor would pass all of mine.
+    await publish([{ id: 'forged-theirs-0', type: 'forged.theirs', data: {} }]);
+    const foreign = (await drain(theirs.id, null, 1)).last;
+    const future = Buffer.from(`p1:${Date.now() + 3_600_000}-0`).toString('base64url');
+    for (const after of [foreign, future]) {
+      const answer = await fleet.call('GET', `/v1/subscriptions/${mine.id}/messages?after=${after}`, undefined, tenant.api_key);
+      expect(answer.status).toBe(400);
+      expect(answer.body.issues).toEqual([{ path: 'after', message: expect.stringContaining('not a cursor this subscription gave out') }]);
+    }
+    // Nothing was acknowledged: every message still waits and is read again without a cursor.
+    expect((await fleet.call('GET', `/v1/subscriptions/${mine.id}/backlog`, undefined, tenant.api_key)).body).toMatchObject({ messages: 3 });
+    expect((await fetchPage(mine.id, { limit: 10 })).data.map((message) => message.id)).toEqual(messages.map((message) => message.id));
+  });
+
   it('appends the messages again on replay, with the same ids', async () => {
     const subscription = await createPoll(['again.*']);
     const since = new Date(Date.now() - 1000).toISOString();

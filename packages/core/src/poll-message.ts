@@ -11,6 +11,9 @@ export interface PollMessage {
   timestamp: string;
   /** The exact body the signature covers. */
   body: string;
-  /** The headers an HTTP delivery would carry: `webhook-id`, `webhook-timestamp`, the signature … */
+  /**
+   * The headers the profile and the subscription put on an HTTP delivery: `webhook-id`, `webhook-timestamp`, the
+   * signature … (not the sender's own `content-type` and `user-agent`).
+   */
   headers: Record<string, string>;
 }

@@ -29,17 +29,30 @@ describe('the message log of a poll subscription', () => {
   it('acknowledges up to a position once, never backwards, never past the end, and reads on after it', async () => {
     await log.append('sub_b', entries('d1', 'd2', 'd3'));
     const [first, second, third] = await log.read('sub_b', null, 100);
-    expect((await log.acknowledge('sub_b', second!.position)).map((entry) => entry.message.id)).toEqual(['d1', 'd2']);
+    expect((await log.acknowledge('sub_b', second!.position))!.map((entry) => entry.message.id)).toEqual(['d1', 'd2']);
     expect(await log.acknowledge('sub_b', second!.position)).toEqual([]);
     expect(await log.acknowledge('sub_b', first!.position)).toEqual([]);
     expect(await log.acknowledged('sub_b')).toBe(second!.position);
     // Without a position, reading starts after the acknowledged one; from an older position, it reads again.
     expect(await ids('sub_b')).toEqual(['d3']);
     expect(await ids('sub_b', first!.position)).toEqual(['d2', 'd3']);
-    // A position beyond the log's end acknowledges up to its last message only.
-    expect((await log.acknowledge('sub_b', `${Number(third!.position.split('-')[0]) + 60_000}-0`)).map((entry) => entry.message.id)).toEqual(['d3']);
+    expect((await log.acknowledge('sub_b', third!.position))!.map((entry) => entry.message.id)).toEqual(['d3']);
     expect(await log.acknowledged('sub_b')).toBe(third!.position);
     expect(await log.acknowledge('sub_empty', '1-0')).toEqual([]);
+  });
+
+  it('refuses a position past anything the log gave out, acknowledging nothing: it would mark unread messages delivered', async () => {
+    await log.append('sub_f', entries('d1', 'd2'));
+    const [first, second] = await log.read('sub_f', null, 100);
+    await log.acknowledge('sub_f', first!.position);
+    const [ms, seq] = second!.position.split('-').map(Number);
+    expect(await log.acknowledge('sub_f', `${ms! + 60_000}-0`)).toBeNull();
+    expect(await log.acknowledge('sub_f', `${ms}-${seq! + 1}`)).toBeNull();
+    expect(await log.acknowledged('sub_f')).toBe(first!.position);
+    expect(await ids('sub_f')).toEqual(['d2']);
+    // No log at all: a position from the server's future was never given out; one from its past passes nothing.
+    expect(await log.acknowledge('sub_none', `${Date.now() + 3_600_000}-0`)).toBeNull();
+    expect(await log.acknowledge('sub_none', `${Date.now() - 3_600_000}-0`)).toEqual([]);
   });
 
   it('appends an acknowledged message again (a replay), and counts the backlog of what waits', async () => {
@@ -62,6 +75,11 @@ describe('the message log of a poll subscription', () => {
     const [first] = await dropping.read('sub_d', null, 100);
     await dropping.acknowledge('sub_d', first!.position);
     expect((await dropping.read('sub_d', '0-0', 100)).map((entry) => entry.message.id)).toEqual(['d2']);
+    // Every message dropped, the log's last position is still one it gave out.
+    const [second] = await dropping.read('sub_d', null, 100);
+    expect((await dropping.acknowledge('sub_d', second!.position))?.map((entry) => entry.message.id)).toEqual(['d2']);
+    expect(await dropping.read('sub_d', '0-0', 100)).toEqual([]);
+    expect(await dropping.acknowledge('sub_d', second!.position)).toEqual([]);
   });
 
   it('tells waiting long-polls of new messages on the log’s channel', async () => {

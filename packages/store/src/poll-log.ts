@@ -38,7 +38,10 @@ return added
 
 // Moves the acknowledged cursor forward to the given position (never past the log's last entry, never back) and
 // answers the range it moved over, so that of two fetches acknowledging the same messages one records them.
-// KEYS: acked, log. ARGV: position, key ttl seconds. Answers {from, to} or nil when it did not move.
+// A position past the last id the log ever generated (or, with no log, past the server's clock) was never given out:
+// honoured, it would mark every waiting message delivered unread and, handed back as `next`, skip what comes after;
+// the script answers 'beyond' instead.
+// KEYS: acked, log. ARGV: position, key ttl seconds. Answers {from, to}, nil when it did not move, or 'beyond'.
 const ACKNOWLEDGE = `
 local function parse(position)
   local dash = string.find(position, '-', 1, true)
@@ -49,9 +52,18 @@ local function after(a, b)
   local bm, bs = parse(b)
   return am > bm or (am == bm and as > bs)
 end
+local target = ARGV[1]
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local time = redis.call('TIME')
+  if parse(target) > tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) then return 'beyond' end
+  return nil
+end
+local info = redis.call('XINFO', 'STREAM', KEYS[2])
+for index = 1, #info, 2 do
+  if info[index] == 'last-generated-id' and after(target, info[index + 1]) then return 'beyond' end
+end
 local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 if #last == 0 then return nil end
-local target = ARGV[1]
 if after(target, last[1][1]) then target = last[1][1] end
 local previous = redis.call('GET', KEYS[1]) or '0-0'
 if not after(target, previous) then return nil end
@@ -62,7 +74,7 @@ return {previous, target}
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     hookfleetPollAppend(logKey: string, unfetchedKey: string, keepMs: number, ttlSeconds: number, channel: string, ...entries: Array<string | number>): Result<number, Context>;
-    hookfleetPollAcknowledge(ackedKey: string, logKey: string, position: string, ttlSeconds: number): Result<[string, string] | null, Context>;
+    hookfleetPollAcknowledge(ackedKey: string, logKey: string, position: string, ttlSeconds: number): Result<[string, string] | 'beyond' | null, Context>;
   }
 }
 
@@ -115,11 +127,13 @@ export class PollLog {
 
   /**
    * Moves the acknowledged cursor to `position` and answers the entries it passed, for their bookkeeping; empty when
-   * the cursor was there already (a subscriber reading again from an older cursor acknowledges nothing twice).
+   * the cursor was there already (a subscriber reading again from an older cursor acknowledges nothing twice); null,
+   * moving nothing, when the position lies past anything this log gave out.
    */
-  async acknowledge(subscriptionId: string, position: string): Promise<PollEntry[]> {
+  async acknowledge(subscriptionId: string, position: string): Promise<PollEntry[] | null> {
     const log = this.keys.pollLog(subscriptionId);
     const moved = await this.redis.hookfleetPollAcknowledge(this.keys.pollAcked(subscriptionId), log, position, this.ttlSeconds);
+    if (moved === 'beyond') return null;
     if (!moved) return [];
     const [from, to] = moved;
     const passed: PollEntry[] = [];

@@ -1,8 +1,8 @@
-import { NotFound, type AttemptRecord, type PollMessage, type Subscription } from '@hookfleet/core';
+import { NotFound, ValidationFailed, type AttemptRecord, type PollMessage, type Subscription } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { AttemptResult, DeliveryStore, Keys, PollEntry, PollLog } from '@hookfleet/store';
 import type { PollWaiters } from './poll-waiters.js';
-import { encodePollCursor } from './poll-cursor.js';
+import { CURSOR_NOT_GIVEN_OUT, encodePollCursor } from './poll-cursor.js';
 
 export interface PollFetch {
   /** The decoded `after` cursor: everything up to it is acknowledged; null reads on from the acknowledged cursor. */
@@ -53,7 +53,7 @@ export class PollMessages {
     let entries = await read();
     if (entries.length === 0 && request.waitMs > 0) entries = await waiters.waitFor(keys.pollChannel(subscription.id), request.waitMs, read, request.signal);
     const next = entries.at(-1)?.position ?? request.after ?? (await log.acknowledged(subscription.id));
-    return { data: entries.map((entry) => entry.message), next: encodePollCursor(next) };
+    return { data: entries.map((entry) => entry.message), next: encodePollCursor(next, subscription.id) };
   }
 
   async backlog(subscription: Subscription, now = Date.now()): Promise<PollBacklog> {
@@ -70,6 +70,7 @@ export class PollMessages {
   /** The settle step of a poll delivery: once a fetch passed it, it is delivered (one attempt, at the fetch). */
   private async acknowledge(subscription: Subscription, position: string): Promise<void> {
     const passed = await this.parts.log.acknowledge(subscription.id, position);
+    if (passed === null) throw new ValidationFailed('bad cursor', [{ path: 'after', message: CURSOR_NOT_GIVEN_OUT }]);
     if (passed.length === 0) return;
     const states = await this.parts.deliveries.states(passed.map((entry) => entry.message.id));
     const now = Date.now();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationFailed } from '@hookfleet/core';
 import { ownerScopeOf } from '../portal/subscription-scope.js';
-import { decodePollCursor } from '../poll/poll-cursor.js';
+import { CURSOR_NOT_GIVEN_OUT, decodePollCursor } from '../poll/poll-cursor.js';
 import { callerOf, route, type NativeRoute, type RouteCall } from './route-table.js';
 
 /** The longest a long-poll may wait (seconds). */
@@ -19,7 +19,7 @@ const pollMessageSchema = z.object({
   type: z.string(),
   timestamp: z.string().describe('when the event occurred (ISO-8601)'),
   body: z.string().describe('the exact signed body'),
-  headers: z.record(z.string(), z.string()).describe('the headers an HTTP delivery would carry, the signature among them'),
+  headers: z.record(z.string(), z.string()).describe('the headers the profile and the subscription put on an HTTP delivery, the signature among them (not the sender’s content-type and user-agent)'),
 });
 export const pollPageSchema = z.object({ data: z.array(pollMessageSchema), next: z.string().describe('opaque; the same position always gives the same cursor') });
 export const pollBacklogSchema = z.object({
@@ -51,8 +51,8 @@ export const pollMessageRoutes: NativeRoute[] = [
     errors: ['not_found'],
     async handler(call, { subscriptions, pollMessages }) {
       const { query } = call;
-      const after = query.after === undefined ? null : decodePollCursor(query.after);
-      if (query.after !== undefined && after === null) throw new ValidationFailed('bad cursor', [{ path: 'after', message: 'not a cursor this API gave out (use `next` as it came)' }]);
+      const after = query.after === undefined ? null : decodePollCursor(query.after, call.params.id as string);
+      if (query.after !== undefined && after === null) throw new ValidationFailed('bad cursor', [{ path: 'after', message: CURSOR_NOT_GIVEN_OUT }]);
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
       const page = await pollMessages.fetch(subscription, { after, limit: query.limit, waitMs: Math.round(query.wait * 1000), signal: hangUpSignal(call) });
       return { status: 200, body: page };
