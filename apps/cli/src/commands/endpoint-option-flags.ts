@@ -1,16 +1,19 @@
-import type { Subscription, SubscriptionInput } from '@hookfleet/client';
+import type { Subscription, SubscriptionInput, SubscriptionUpdate } from '@hookfleet/client';
 import type { ParsedInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { parseDurationMs } from '../time.js';
 
+/** --batch-wait's default when --batch comes alone (on update: and no batch is stored). */
+const DEFAULT_BATCH_WAIT_MS = 1000;
+
 /** The flags of a subscription's own delivery options: headers, ladder, timeout and batch (docs/api.md). */
 export const endpointOptionFlags = {
-  header: { type: 'string', multiple: true, value: 'name: value', description: 'a header sent on every attempt (repeatable): "X-Env: prod"' },
+  header: { type: 'string', multiple: true, value: 'name: value', description: 'a header sent on every attempt: "X-Env: prod"; update keeps the other stored headers' },
   retry: { type: 'string', value: 'delays', description: 'its own retry ladder, comma-separated: 10s,5m,1h (default: the profile\'s)' },
-  'max-attempts': { type: 'string', value: 'n', description: 'attempts in all, the first included (default: one more than --retry\'s delays)' },
+  'max-attempts': { type: 'string', value: 'n', description: 'attempts in all, the first included (default: one more than --retry\'s delays); update: alone, of the stored ladder' },
   timeout: { type: 'string', value: 'duration', description: 'whole-request timeout of one attempt: 1s–30s (default DELIVERY_TIMEOUT_MS)' },
   batch: { type: 'string', value: 'n', description: 'send up to n deliveries in one POST (a JSON array), 1–1000' },
-  'batch-wait': { type: 'string', value: 'duration', description: 'with --batch: the first of a batch waits at most this long for the rest (default 1s)' },
+  'batch-wait': { type: 'string', value: 'duration', description: `with --batch: the first of a batch waits at most this long for the rest (default ${DEFAULT_BATCH_WAIT_MS / 1000}s); update: alone, of the stored batch` },
 } as const;
 
 /** `5s`, `90m`, or a bare number of `unit`s, as milliseconds. */
@@ -28,23 +31,95 @@ export function parseHeaderFlag(text: string): [string, string] {
   return [text.slice(0, colon).trim(), text.slice(colon + 1).trim()];
 }
 
+/** The flags' values, parsed; absent: not given. */
+function optionValues(input: ParsedInput) {
+  const retry = input.string('retry');
+  const timeout = input.string('timeout');
+  const batchWait = input.string('batch-wait');
+  return {
+    headers: input.strings('header').map(parseHeaderFlag),
+    delaysSeconds: retry === undefined ? undefined : retry.trim() === '' ? [] : retry.split(',').map((step) => Math.round(durationMs('retry', step, 1000) / 1000)),
+    maxAttempts: input.integer('max-attempts', { min: 1, max: 20 }),
+    timeoutMs: timeout === undefined ? undefined : durationMs('timeout', timeout, 1),
+    batchEvents: input.integer('batch', { min: 1, max: 1000 }),
+    batchWaitMs: batchWait === undefined ? undefined : durationMs('batch-wait', batchWait, 1),
+  };
+}
+
 /** What the flags add to a create body (the API validates the values and names the field it refuses). */
 export function endpointOptionsInput(input: ParsedInput): Partial<SubscriptionInput> {
-  const headers = input.strings('header');
-  const retry = input.string('retry');
-  const maxAttempts = input.integer('max-attempts', { min: 1, max: 20 });
-  const timeout = input.string('timeout');
-  const batch = input.integer('batch', { min: 1, max: 1000 });
-  const batchWait = input.string('batch-wait');
-  if (maxAttempts !== undefined && retry === undefined) throw new UsageError('--max-attempts goes with --retry');
-  if (batchWait !== undefined && batch === undefined) throw new UsageError('--batch-wait goes with --batch');
-  const delaysSeconds = retry === undefined || retry.trim() === '' ? [] : retry.split(',').map((step) => Math.round(durationMs('retry', step, 1000) / 1000));
+  const { headers, delaysSeconds, maxAttempts, timeoutMs, batchEvents, batchWaitMs } = optionValues(input);
+  if (maxAttempts !== undefined && delaysSeconds === undefined) throw new UsageError('--max-attempts goes with --retry');
+  if (batchWaitMs !== undefined && batchEvents === undefined) throw new UsageError('--batch-wait goes with --batch');
   return {
-    ...(headers.length > 0 ? { headers: Object.fromEntries(headers.map(parseHeaderFlag)) } : {}),
-    ...(retry !== undefined ? { retry: { delays_seconds: delaysSeconds, ...(maxAttempts !== undefined ? { max_attempts: maxAttempts } : {}) } } : {}),
-    ...(timeout !== undefined ? { timeout_ms: durationMs('timeout', timeout, 1) } : {}),
-    ...(batch !== undefined ? { batch: { max_events: batch, max_wait_ms: batchWait === undefined ? 1000 : durationMs('batch-wait', batchWait, 1) } } : {}),
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    ...(delaysSeconds !== undefined ? { retry: { delays_seconds: delaysSeconds, ...(maxAttempts !== undefined ? { max_attempts: maxAttempts } : {}) } } : {}),
+    ...(timeoutMs !== undefined ? { timeout_ms: timeoutMs } : {}),
+    ...(batchEvents !== undefined ? { batch: { max_events: batchEvents, max_wait_ms: batchWaitMs ?? DEFAULT_BATCH_WAIT_MS } } : {}),
   };
+}
+
+/** `subscriptions update` only: each puts an option back to its default (PATCH null; headers: none). */
+export const endpointOptionClearFlags = {
+  'no-headers': { type: 'boolean', description: 'send no headers of its own (with --header: only those given)' },
+  'no-retry': { type: 'boolean', description: "back to the profile's retry ladder" },
+  'no-timeout': { type: 'boolean', description: 'back to the default timeout (DELIVERY_TIMEOUT_MS)' },
+  'no-batch': { type: 'boolean', description: 'stop batching: one delivery a request' },
+} as const;
+
+/** `--no-batch` with `--batch`: a usage error naming both. */
+function refuseBoth(input: ParsedInput, clear: string, given: Array<[string, unknown]>): boolean {
+  if (!input.boolean(clear)) return false;
+  const set = given.find(([, value]) => value !== undefined);
+  if (set) throw new UsageError(`give --${set[0]} or --${clear}, not both`);
+  return true;
+}
+
+/**
+ * What the flags change on update: only what they name. A flag that sets part of an option (--batch alone,
+ * --batch-wait alone, --retry or --max-attempts alone, one --header) keeps the rest as `stored` has it: the PATCH
+ * replaces the whole option, so the CLI reads the subscription first (only then) and sends the rest back.
+ */
+export async function endpointOptionsUpdate(input: ParsedInput, stored: () => Promise<Subscription>): Promise<Pick<SubscriptionUpdate, 'headers' | 'retry' | 'timeout_ms' | 'batch'>> {
+  const { headers, delaysSeconds, maxAttempts, timeoutMs, batchEvents, batchWaitMs } = optionValues(input);
+  const noRetry = refuseBoth(input, 'no-retry', [['retry', delaysSeconds], ['max-attempts', maxAttempts]]);
+  const noTimeout = refuseBoth(input, 'no-timeout', [['timeout', timeoutMs]]);
+  const noBatch = refuseBoth(input, 'no-batch', [['batch', batchEvents], ['batch-wait', batchWaitMs]]);
+  const update: Pick<SubscriptionUpdate, 'headers' | 'retry' | 'timeout_ms' | 'batch'> = {};
+
+  if (input.boolean('no-headers') || headers.length > 0) {
+    const given = new Set(headers.map(([name]) => name.toLowerCase()));
+    // The API refuses the same name twice in any case: a given header replaces the stored one of that name.
+    const kept = input.boolean('no-headers') ? [] : Object.entries((await stored()).headers).filter(([name]) => !given.has(name.toLowerCase()));
+    update.headers = Object.fromEntries([...kept, ...headers]);
+  }
+
+  if (noRetry) update.retry = null;
+  else if (delaysSeconds !== undefined && maxAttempts !== undefined) update.retry = { delays_seconds: delaysSeconds, max_attempts: maxAttempts };
+  else if (maxAttempts !== undefined) {
+    const { id, retry } = await stored();
+    if (!retry) throw new UsageError(`--max-attempts changes a retry ladder, and ${id} has none of its own: give --retry too`);
+    update.retry = { delays_seconds: retry.delays_seconds, max_attempts: maxAttempts };
+  } else if (delaysSeconds !== undefined) {
+    // max_attempts is stored resolved: a ladder that used every step gives the new one every step (the API's
+    // default), one cut short stays cut short (at most every step of the new one).
+    const { retry } = await stored();
+    const cutShort = retry && retry.max_attempts < retry.delays_seconds.length + 1 ? Math.min(retry.max_attempts, delaysSeconds.length + 1) : undefined;
+    update.retry = { delays_seconds: delaysSeconds, ...(cutShort !== undefined ? { max_attempts: cutShort } : {}) };
+  }
+
+  if (noTimeout) update.timeout_ms = null;
+  else if (timeoutMs !== undefined) update.timeout_ms = timeoutMs;
+
+  if (noBatch) update.batch = null;
+  else if (batchEvents !== undefined && batchWaitMs !== undefined) update.batch = { max_events: batchEvents, max_wait_ms: batchWaitMs };
+  else if (batchEvents !== undefined) update.batch = { max_events: batchEvents, max_wait_ms: (await stored()).batch?.max_wait_ms ?? DEFAULT_BATCH_WAIT_MS };
+  else if (batchWaitMs !== undefined) {
+    const { id, batch } = await stored();
+    if (!batch) throw new UsageError(`--batch-wait changes the wait of a batch, and ${id} does not batch: give --batch too`);
+    update.batch = { max_events: batch.max_events, max_wait_ms: batchWaitMs };
+  }
+  return update;
 }
 
 /** The options as `subscriptions create` prints them. */

@@ -1,4 +1,4 @@
-import type { SubscriptionUpdate } from '@hookfleet/client';
+import type { Subscription, SubscriptionUpdate } from '@hookfleet/client';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { parseJsonFlag } from '../json-input.js';
@@ -6,7 +6,7 @@ import { printFields, printJson } from '../output.js';
 import { parseSignatureScheme, signatureOption } from './signature-option.js';
 import { subscriptionFields } from './subscription-view.js';
 import { destinationOption } from './destination-flag.js';
-import { endpointOptionFlags, endpointOptionsInput } from './endpoint-option-flags.js';
+import { endpointOptionClearFlags, endpointOptionFlags, endpointOptionsUpdate } from './endpoint-option-flags.js';
 
 export const subscriptionsUpdate: Command = {
   name: 'subscriptions update',
@@ -20,21 +20,29 @@ export const subscriptionsUpdate: Command = {
     endpoint: { type: 'string', value: 'url', description: 'a new endpoint URL (an HTTP destination)' },
     destination: destinationOption,
     ...endpointOptionFlags,
+    ...endpointOptionClearFlags,
+    'no-rate-limit': { type: 'boolean', description: 'remove its rate limit' },
   },
   examples: [
     `hookfleet subscriptions update sub_123 --filter '{"$or":[{"type":"invoice.paid"},{"data.amount":{"$gt":1000}}]}'`,
     'hookfleet subscriptions update sub_123 --filter null',
     'hookfleet subscriptions update sub_123 --signature v1a',
     'hookfleet subscriptions update sub_123 --header "X-Env: prod" --retry 10s,5m,1h --timeout 5s',
+    'hookfleet subscriptions update sub_123 --batch-wait 200ms',
+    'hookfleet subscriptions update sub_123 --no-batch --no-retry --no-timeout --no-headers --no-rate-limit',
   ],
   async run({ io, json, client }, input) {
+    const id = input.argument(0, 'subscription');
+    let read: Promise<Subscription> | undefined;
+    const stored = () => (read ??= client().subscriptions.get(id));
     const filter = input.string('filter');
     const events = input.list('events');
     const description = input.string('description');
     const url = input.string('endpoint');
     const destination = input.string('destination');
     const update: SubscriptionUpdate = {
-      ...endpointOptionsInput(input),
+      ...(await endpointOptionsUpdate(input, stored)),
+      ...(input.boolean('no-rate-limit') ? { rate_limit: null } : {}),
       ...(url !== undefined ? { url } : {}),
       ...(destination !== undefined ? { destination: parseJsonFlag('destination', destination) as SubscriptionUpdate['destination'] } : {}),
       ...parseSignatureScheme(input),
@@ -42,8 +50,8 @@ export const subscriptionsUpdate: Command = {
       ...(events.length > 0 ? { events } : {}),
       ...(description !== undefined ? { description } : {}),
     };
-    if (Object.keys(update).length === 0) throw new UsageError('nothing to change: give --endpoint, --destination, --signature, --filter, --events, --description, --header, --retry, --timeout or --batch');
-    const subscription = await client().subscriptions.update(input.argument(0, 'subscription'), update);
+    if (Object.keys(update).length === 0) throw new UsageError('nothing to change: give --endpoint, --destination, --signature, --filter, --events, --description, --header, --retry, --timeout, --batch or a --no- flag');
+    const subscription = await client().subscriptions.update(id, update);
     if (json) return printJson(io.stdout, subscription);
     printFields(io.stdout, subscriptionFields(subscription));
   },
