@@ -19,6 +19,11 @@ interface RabbitConnection {
   channel: ConfirmChannel;
   returned: Set<string>;
   broken: boolean;
+  /**
+   * Why the broker closed the channel or the connection (`404 (NOT-FOUND) … no exchange 'x'`): amqplib fails each
+   * unconfirmed publish with a bare "channel closed" and says why only in the 'error' event before it.
+   */
+  closedBecause?: Error;
 }
 
 /** The message a mandatory publish came back as: no queue is bound to its routing key. */
@@ -93,7 +98,7 @@ export class RabbitmqDestination implements Destination {
         (error: unknown) => {
           // The broker sends basic.return before the confirmation of the same message.
           const wasReturned = returned.delete(message.messageId);
-          if (error) reject(error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`));
+          if (error) reject(connection.closedBecause ?? (error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`)));
           else if (wasReturned)
             reject(new Unroutable(`no queue is bound to exchange '${exchange}' with routing key '${routingKey}' (the message was returned)`));
           else resolve();
@@ -121,7 +126,10 @@ export class RabbitmqDestination implements Destination {
     };
     // An 'error' without a listener would throw in the worker; the broken connection is dropped on its next use.
     for (const emitter of [model, channel]) {
-      emitter.on('error', markBroken);
+      emitter.on('error', (error: Error) => {
+        connection.closedBecause ??= error;
+        markBroken();
+      });
       emitter.on('close', markBroken);
     }
     channel.on('return', (returnedMessage: { properties: { messageId?: string } }) => {
