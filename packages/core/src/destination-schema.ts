@@ -20,7 +20,8 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL without credentials');
 
-function urlWithProtocols(protocols: readonly string[]) {
+/** `article`: the one the first protocol is read with ("an amqp://", "a nats://"). */
+function urlWithProtocols(article: 'a' | 'an', protocols: readonly string[]) {
   return z
     .string()
     .max(2048)
@@ -30,7 +31,7 @@ function urlWithProtocols(protocols: readonly string[]) {
       } catch {
         return false;
       }
-    }, `must be a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`);
+    }, `must be ${article} ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`);
 }
 
 /** A broker name: printable, no wildcards a subscriber did not mean. */
@@ -40,7 +41,7 @@ export const httpDestinationSchema = z.object({ type: z.literal('http'), url: ht
 export const rabbitmqDestinationSchema = z
   .object({
     type: z.literal('rabbitmq'),
-    url: urlWithProtocols(['amqp:', 'amqps:']),
+    url: urlWithProtocols('an', ['amqp:', 'amqps:']),
     exchange: z.string().max(255).regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only'),
     routing_key: z.string().max(255),
   })
@@ -48,7 +49,7 @@ export const rabbitmqDestinationSchema = z
 export const natsDestinationSchema = z
   .object({
     type: z.literal('nats'),
-    servers: z.array(urlWithProtocols(['nats:', 'tls:'])).min(1).max(10),
+    servers: z.array(urlWithProtocols('a', ['nats:', 'tls:'])).min(1).max(10),
     subject: brokerName.regex(/^[^*>\s]+$/, 'a subject without wildcards'),
   })
   .strict();
