@@ -159,7 +159,7 @@ export class SubscriptionService {
     if (patch.events) this.checkEvents(profile, patch.events);
     this.checkSecret(profile, patch.secret, secretPath);
     await this.checkSignature(profile, current.tenant, patch.signature);
-    this.checkHeaders(profile, patch.headers);
+    this.checkHeaders(profile, patch.headers ?? undefined);
     const next: Subscription = { ...current, updated_at: new Date().toISOString() };
     if (patch.url !== undefined || patch.destination !== undefined) {
       const where = storedDestination(patch);
@@ -182,7 +182,7 @@ export class SubscriptionService {
     if (patch.rate_limit !== undefined) next.rate_limit = patch.rate_limit;
     if (patch.ordered !== undefined) next.ordered = patch.ordered;
     if (patch.filter !== undefined) next.filter = patch.filter;
-    if (patch.headers !== undefined) next.headers = patch.headers;
+    if (patch.headers !== undefined) next.headers = patch.headers ?? {};
     if (patch.retry !== undefined) next.retry = patch.retry;
     if (patch.timeout_ms !== undefined) next.timeout_ms = patch.timeout_ms;
     if (patch.active !== undefined) {

@@ -32,6 +32,10 @@ describe("a subscription's own headers, ladder, timeout and batch through the AP
     expect(patched.body).toMatchObject({ headers: { 'X-Team': 'a' }, retry: null, timeout_ms: null });
     const read = await fleet.call('GET', `/v1/subscriptions/${created.body.id}`);
     expect(read.body).toMatchObject({ headers: { 'X-Team': 'a' }, retry: null, timeout_ms: null });
+    // Headers too: null is none of its own, as every other option's null is its default.
+    const cleared = await fleet.call('PATCH', `/v1/subscriptions/${created.body.id}`, { headers: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.headers).toEqual({});
   });
 
   it.each([

@@ -117,7 +117,8 @@ export const subscriptionPatchSchema = z
     rate_limit: subscriptionFields.rate_limit,
     ordered: subscriptionFields.ordered,
     filter: subscriptionFields.filter,
-    headers: subscriptionFields.headers,
+    /** null: no headers of its own, as `{}`. */
+    headers: customHeadersSchema.nullable().optional(),
     /** null: back to the profile's ladder, DELIVERY_TIMEOUT_MS. */
     retry: retryOptionsSchema.nullable().optional(),
     timeout_ms: timeoutMsSchema.nullable().optional(),
