@@ -26,4 +26,17 @@ describe('RabbitmqDestination against a real broker', () => {
     const next = await destination.send({ url: '', destination: { type: 'rabbitmq', url: RABBITMQ_URL, exchange: queue.exchange, routing_key: queue.routingKey } }, request);
     expect([next.kind, next.error]).toEqual(['answered', null]);
   });
+
+  it('keeps a missing exchange from failing the publishes to other exchanges of the same broker', async () => {
+    const queue = await new RabbitQueue().start();
+    queues.push(queue);
+    const good = { url: '', destination: { type: 'rabbitmq' as const, url: RABBITMQ_URL, exchange: queue.exchange, routing_key: queue.routingKey } };
+    const missing = { url: '', destination: { type: 'rabbitmq' as const, url: RABBITMQ_URL, exchange: uniqueName('hookfleet-test-missing'), routing_key: 'webhooks' } };
+    // Side by side, as deliveries of two subscriptions to one broker go: the broker closes the channel of the missing
+    // exchange's publish, and every publish waiting on that channel with it.
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, index) => destination.send(index % 4 === 3 ? missing : good, request)));
+    const goods = outcomes.filter((_, index) => index % 4 !== 3);
+    expect(goods.map((outcome) => outcome.error).filter(Boolean)).toEqual([]);
+    expect(outcomes.filter((_, index) => index % 4 === 3).every((outcome) => outcome.kind === 'error')).toBe(true);
+  });
 });

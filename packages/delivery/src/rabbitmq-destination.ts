@@ -33,7 +33,9 @@ class Unroutable extends Error {}
  * `{ "type": "rabbitmq", "url", "exchange", "routing_key" }` (docs/delivery.md, "Broker destinations"): each
  * delivery is one persistent, mandatory publish on a confirm channel, delivered once the broker confirmed it
  * (publisher confirms). A message no queue takes (returned as unroutable) or one the broker refuses is a failed
- * attempt. One connection per URL, pooled and closed when idle.
+ * attempt. One connection per URL and exchange, pooled and closed when idle: the broker answers a publish to an
+ * exchange that does not exist by closing its channel, and every publish waiting on that channel fails with it, so
+ * one subscription's missing exchange must not share a channel with another's deliveries.
  */
 export class RabbitmqDestination implements Destination {
   readonly kind = 'rabbitmq';
@@ -44,23 +46,24 @@ export class RabbitmqDestination implements Destination {
   constructor(private readonly options: BrokerDestinationOptions) {
     this.slots = new BrokerSlots(options);
     this.policy = targetPolicy(options.allowPrivateTargets);
-    this.pool = new BrokerPool({ open: (url) => this.open(url), close: async (connection) => closeQuietly(connection) }, options.idleMs, options.timeoutMs);
+    this.pool = new BrokerPool({ open: (key) => this.open(urlOfPoolKey(key)), close: async (connection) => closeQuietly(connection) }, options.idleMs, options.timeoutMs);
   }
 
   async send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome> {
     const destination = target.destination;
     if (destination?.type !== 'rabbitmq') return failedOutcome('error', 'not a rabbitmq destination', 0);
     const { url, exchange, routing_key: routingKey } = destination;
+    const key = poolKey(url, exchange);
     let used: RabbitConnection | undefined;
     const result = await this.slots.run(
       url,
       () => brokerMessage(build()),
       (message) =>
-        this.pool.with(url, (connection) => {
+        this.pool.with(key, (connection) => {
           used = connection;
           return this.publish(connection, exchange, routingKey, message).catch((error: unknown) => {
             // A channel the broker closed (an unknown exchange) or a connection that broke is not used again.
-            if (connection.broken) this.pool.discard(url, connection);
+            if (connection.broken) this.pool.discard(key, connection);
             throw error;
           });
         }),
@@ -71,7 +74,7 @@ export class RabbitmqDestination implements Destination {
       addresses: [url],
       // The next attempt opens a fresh connection.
       onTimeout: () => {
-        if (used) this.pool.discard(url, used);
+        if (used) this.pool.discard(key, used);
       },
     });
   }
@@ -144,6 +147,15 @@ export class RabbitmqDestination implements Destination {
     this.slots.close();
     await this.pool.close();
   }
+}
+
+/** The pool's key of a connection: the exchange (letters, digits and `_ . : -` only) before the URL. */
+function poolKey(url: string, exchange: string): string {
+  return `${exchange}\n${url}`;
+}
+
+function urlOfPoolKey(key: string): string {
+  return key.slice(key.indexOf('\n') + 1);
 }
 
 async function closeQuietly(connection: RabbitConnection): Promise<void> {
