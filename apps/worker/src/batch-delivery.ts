@@ -152,14 +152,15 @@ export function createBatchProcessor(
         await sleep(dueAt - Date.now());
         continue;
       }
-      // One POST is one request against the rate limit; an endpoint's pause (Retry-After, circuit breaker) holds it too.
-      const grant = await context.limiter.acquire(subscriptionId, subscription?.rate_limit ?? null, 1);
+      // One POST is one request against the rate limit (the full batches that go out together each ask for one, and
+      // only those granted go); an endpoint's pause (Retry-After, circuit breaker) holds them too.
+      const grant = await context.limiter.acquire(subscriptionId, subscription?.rate_limit ?? null, Math.ceil(waiting.length / maxEvents));
       if (grant.granted === 0) await comeBackAt(job, token, data, Date.now() + grant.waitMs);
       // Before each batch, this run must still hold the turn and its job's lock: a run held up past either (its
       // worker starved of CPU) stops here, and whoever took over sends the rest, so no batch goes out twice at once.
       if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
       await holdLock(job, token);
-      const sent = await sendBatch(subscriptionId, waiting);
+      const sent = await sendBatch(subscriptionId, waiting.slice(0, grant.granted * maxEvents));
       if (sent === 'gone') return;
       if (sent === 'stalled') await comeBackAt(job, token, data, Date.now() + CONGESTION_BACKOFF_MS);
     }

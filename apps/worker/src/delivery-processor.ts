@@ -46,6 +46,19 @@ function lazyFirstAttempts(subscriptionId: string, eventIds: readonly string[]):
   return { length: eventIds.length, slice: (start, end) => firstAttemptsOf(subscriptionId, eventIds.slice(start, end)) };
 }
 
+/** A group or retry job's data narrowed to the picks a deferred run has not sent yet. */
+function unsentOnly(data: DeliveryJobData, rest: readonly Pick[]): DeliveryJobData {
+  if (data.kind === 'group') {
+    const eventIds = new Set(rest.map((pick) => pick.eventId));
+    return { ...data, eventIds: data.eventIds.filter((eventId) => eventIds.has(eventId)) };
+  }
+  if (data.kind === 'retry' && 'deliveries' in data) {
+    const deliveryIds = new Set(rest.map((pick) => pick.deliveryId));
+    return { ...data, deliveries: data.deliveries.filter((entry) => deliveryIds.has(entry.deliveryId)) };
+  }
+  return data;
+}
+
 /**
  * Group jobs (first attempts) and retry jobs (later attempts, grouped by due time) differ only in what they pick; both
  * hand their picks to the engine a part at a time. Ordered jobs pick their subscription's head (ordered-delivery.ts).
@@ -140,7 +153,13 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
       if (sent === picks.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
       if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
-      else await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, retryLadderMs(profile, subscription));
+      else {
+        // The run that comes back takes only what this one did not send: a poll subscription's deliveries stay
+        // pending once handed over, so a run after a deferral would pick them again, spend the limiter's grants on
+        // appending them again (nothing is added twice) and never reach the rest.
+        if (sent > 0) await job.updateData(unsentOnly(job.data, picks.slice(sent, picks.length)));
+        await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, retryLadderMs(profile, subscription));
+      }
     }
   }
 
