@@ -120,6 +120,22 @@ describe("the operator's toolkit", () => {
     expect(event.body).toMatchObject({ id: 'dead-1', type: 'dead.one', data: {}, deliveries: [{ id: deliveryId, subscription_id: subscription.id, status: 'dead' }] });
   });
 
+  it('refuses to retry a delivery of an inactive subscription, as recover and replay do, and leaves it as it was', async () => {
+    const subscription = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/paused'), events: ['paused.*'] }, tenant.api_key)).body;
+    await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'paused.one', id: 'paused-1', data: {} });
+    const deliveryId = await waitFor(async () => {
+      const page = await fleet.call('GET', `/v1/deliveries?subscription=${subscription.id}&status=delivered`, undefined, tenant.api_key);
+      return page.body.data[0]?.id as string | undefined;
+    });
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${subscription.id}`, { active: false }, tenant.api_key)).status).toBe(200);
+    const refused = await fleet.call('POST', `/v1/deliveries/${deliveryId}/retry`, undefined, tenant.api_key);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'conflict' });
+    await waitFor(async () => (await unfinishedJobs(fleet)) === 0);
+    expect((await fleet.call('GET', `/v1/deliveries/${deliveryId}`, undefined, tenant.api_key)).body).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(receiver.forPath('/paused')).toHaveLength(1);
+  });
+
   it('sends a signed test delivery and reports what the endpoint did', async () => {
     const healthy = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/test-ok'), events: ['*'] }, tenant.api_key)).body;
     const broken = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/dead'), events: ['*'] }, tenant.api_key)).body;

@@ -1,4 +1,4 @@
-import { deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/core';
+import { Conflict, deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/core';
 import { attemptAgainNow } from '@hookfleet/queue';
 import { route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
 import { deliveryListPageSchema, deliverySchema } from './answer-schemas.js';
@@ -55,10 +55,15 @@ export const deliveryRoutes: NativeRoute[] = [
     auth: ['operator', 'tenant', 'portal'],
     portal: { check: 'delivery' },
     answers: { 202: { description: 'The delivery, status pending', schema: deliverySchema } },
-    errors: ['not_found'],
+    errors: ['not_found', 'conflict'],
     async handler(call, services) {
       const delivery = await ownedDelivery(call, services);
       const subscription = await services.subscriptions.getOwned(delivery.subscription_id, tenantScopeOf(call));
+      // An inactive subscription receives nothing: the worker would end the delivery dead without an attempt (a
+      // delivered one too), so it is refused as recover and replay are.
+      if (!subscription.active) {
+        throw new Conflict(`subscription ${subscription.id} is inactive (${subscription.disabled_reason ?? 'manual'}): enable it first (PATCH active: true), then retry`);
+      }
       const [event] = await services.eventStore.getMany([delivery.event_id]);
       if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
       await attemptAgainNow(services.queues.deliveriesFor, services.deliveries, [
