@@ -142,6 +142,19 @@ describe('poll subscriptions', () => {
     expect((await fetchPage(mine.id, { limit: 10 })).data.map((message) => message.id)).toEqual(messages.map((message) => message.id));
   });
 
+  it('ends the deliveries waiting in a deleted subscription’s log dead, as a deleted HTTP subscription’s', async () => {
+    const subscription = await createPoll(['gone.*']);
+    await publish([0, 1].map((index) => ({ id: `gone-${index}`, type: 'gone.away', data: { index } })));
+    await drain(subscription.id, null, 2);
+    expect((await fleet.call('DELETE', `/v1/subscriptions/${subscription.id}`, undefined, tenant.api_key)).status).toBe(204);
+    for (const id of ['gone-0', 'gone-1']) {
+      const event = await fleet.call('GET', `/v1/events/${id}`);
+      expect(event.body.deliveries).toEqual([{ id: expect.any(String), subscription_id: subscription.id, status: 'dead' }]);
+    }
+    const { redis, keys } = fleet.workers[0]!.context;
+    expect(await redis.exists(keys.pollLog(subscription.id), keys.pollUnfetched(subscription.id))).toBe(0);
+  });
+
   it('appends the messages again on replay, with the same ids', async () => {
     const subscription = await createPoll(['again.*']);
     const since = new Date(Date.now() - 1000).toISOString();

@@ -150,6 +150,17 @@ export class PollLog {
     return passed;
   }
 
+  /**
+   * Removes a deleted subscription's log and answers the ids it held unacknowledged: nobody can fetch them any more,
+   * and their deliveries are ended by the caller (they would stay pending until their records expired).
+   */
+  async drop(subscriptionId: string): Promise<string[]> {
+    const unfetched = this.keys.pollUnfetched(subscriptionId);
+    const ids = await this.redis.zrange(unfetched, 0, -1);
+    await execChecked(batch(this.redis).del(this.keys.pollLog(subscriptionId)).del(unfetched).del(this.keys.pollAcked(subscriptionId)));
+    return ids;
+  }
+
   /** Each subscription's backlog: messages appended and not yet acknowledged, and when the oldest was appended (ms). */
   async backlogs(subscriptionIds: readonly string[]): Promise<Array<{ messages: number; oldestAppendedAt: number | null }>> {
     if (subscriptionIds.length === 0) return [];

@@ -31,7 +31,7 @@ export interface PollMessagesParts {
   log: PollLog;
   waiters: PollWaiters;
   keys: Keys;
-  deliveries: Pick<DeliveryStore, 'states' | 'settle' | 'releaseEndedEvents'>;
+  deliveries: Pick<DeliveryStore, 'states' | 'settle' | 'releaseEndedEvents' | 'markDead'>;
   metrics: HookfleetMetrics;
   /** Retention 0: an event goes once its last delivery ended, a fetched one included. */
   releaseEnded: boolean;
@@ -65,6 +65,21 @@ export class PollMessages {
       oldest_waiting_since: oldest === null ? null : new Date(oldest).toISOString(),
       oldest_waiting_seconds: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
     };
+  }
+
+  /**
+   * A deleted poll subscription's log goes, and the deliveries waiting in it end `dead` with the attempts they had,
+   * as a deleted HTTP subscription's pending deliveries do when their jobs next run.
+   */
+  async dropDeleted(subscription: Subscription): Promise<void> {
+    if (subscription.destination?.type !== 'poll') return;
+    const ids = await this.parts.log.drop(subscription.id);
+    const states = await this.parts.deliveries.states(ids);
+    const open = ids.flatMap((id, index) => {
+      const state = states[index];
+      return state?.status === 'pending' ? [{ id, subscriptionId: subscription.id, attempts: state.attempts }] : [];
+    });
+    await this.parts.deliveries.markDead(open);
   }
 
   /** The settle step of a poll delivery: once a fetch passed it, it is delivered (one attempt, at the fetch). */

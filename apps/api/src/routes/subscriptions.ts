@@ -104,8 +104,10 @@ export const subscriptionRoutes: NativeRoute[] = [
     portal: inScope,
     answers: { 204: { description: 'Deleted' } },
     errors: ['not_found'],
-    async handler(call, { subscriptions }) {
-      await subscriptions.remove(await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call))));
+    async handler(call, { subscriptions, pollMessages }) {
+      const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
+      await subscriptions.remove(subscription);
+      await pollMessages.dropDeleted(subscription);
       return { status: 204 };
     },
   }),
