@@ -44,6 +44,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
             eventReceivedAt: eventReceivedAtMs(event),
             attempts: record.attempts,
             ordered: subscription.ordered === true,
+            batched: subscription.batch != null,
           },
         ];
       });

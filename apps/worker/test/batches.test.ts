@@ -28,8 +28,8 @@ describe('batched deliveries to an HTTP endpoint, on real processes', () => {
   let tenant: { id: string; api_key: string };
 
   beforeAll(async () => {
-    // `/once-500` fails its first request.
-    receiver = await new TestReceiver((request, count) => ({ status: request.path === '/once-500' && count === 1 ? 500 : 200 })).start();
+    // `/once-500` fails its first request, `/twice-500` its first two.
+    receiver = await new TestReceiver((request, count) => ({ status: (request.path === '/once-500' && count === 1) || (request.path === '/twice-500' && count <= 2) ? 500 : 200 })).start();
     fleet = await startFleet({ RETRY_DELAY_SCALE: '0.01' });
     tenant = await fleet.createTenant();
   });
@@ -115,5 +115,20 @@ describe('batched deliveries to an HTTP endpoint, on real processes', () => {
       [1, 500, first.headers['webhook-id']],
       [2, 200, first.headers['webhook-id']],
     ]);
+  });
+
+  it('recovers dead deliveries in batches of max_events, not a POST each', async () => {
+    const subscription = await subscribe('/twice-500', 'recover.created', { max_events: 5, max_wait_ms: 100 }, { retry: { delays_seconds: [1], max_attempts: 1 } });
+    const events = Array.from({ length: 6 }, (_, n) => ({ tenant: tenant.id, profile: 'standard', type: 'recover.created', data: { n } }));
+    expect((await fleet.call('POST', '/v1/events/batch', { events })).status).toBe(202);
+    const dead = async () => (await fleet.call('GET', `/v1/deliveries?subscription=${subscription.id}&status=dead`, undefined, tenant.api_key)).body.data.length;
+    await waitFor(async () => (await dead()) === 6, { message: 'six dead after one attempt each', timeoutMs: 20_000 });
+    expect(receiver.forPath('/twice-500')).toHaveLength(2);
+    expect((await fleet.call('POST', `/v1/subscriptions/${subscription.id}/recover`, { since: '10m' }, tenant.api_key)).status).toBe(202);
+    const delivered = async () => (await fleet.call('GET', `/v1/deliveries?subscription=${subscription.id}&status=delivered`, undefined, tenant.api_key)).body.data.length;
+    await waitFor(async () => (await delivered()) === 6, { message: 'six delivered once recovered', timeoutMs: 20_000 });
+    const recovered = receiver.forPath('/twice-500').slice(2);
+    expect(recovered.map((request) => verify(subscription.secret, request).length).sort()).toEqual([1, 5]);
+    await waitFor(async () => (await unfinishedJobs(fleet)) === 0, { message: 'no job left' });
   });
 });

@@ -15,18 +15,28 @@ export interface RedeliveryItem {
   attempts: number;
   /** The subscription is ordered: the delivery goes back into its backlog, in event order, instead of a job of its own. */
   ordered?: boolean;
+  /** The subscription batches: its deliveries asked for together share one job, which sends them in batches. */
+  batched?: boolean;
 }
 
 /**
  * One more attempt now, with the same delivery id (retry and recover): a final single-attempt job of its own (a
  * delivery still waiting on its ladder is skipped by its retry job once pending again). An ordered subscription's deliveries rejoin its
- * backlog in event order (one ordered job per subscription), so they do not overtake the deliveries before them.
+ * backlog in event order (one ordered job per subscription), so they do not overtake the deliveries before them. A
+ * batching subscription's share one final job (its id made from theirs, so asking again while it waits adds
+ * nothing), which the engine sends in batches of the subscription's size, not a POST each.
  */
 export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) => Queue<DeliveryJobData>, store: DeliveryStore, items: readonly RedeliveryItem[]): Promise<void> {
   if (items.length === 0) return;
   await store.resetToPending(items.map((item) => ({ id: item.deliveryId, eventId: item.eventId, subscriptionId: item.subscriptionId, eventReceivedAt: item.eventReceivedAt })));
   const jobsByQueue = new Map<Queue<DeliveryJobData>, RetryJob[]>();
+  const jobsFor = (queue: Queue<DeliveryJobData>) => {
+    let jobs = jobsByQueue.get(queue);
+    if (!jobs) jobsByQueue.set(queue, (jobs = []));
+    return jobs;
+  };
   const orderedBySubscription = new Map<string, RedeliveryItem[]>();
+  const batchedBySubscription = new Map<string, RedeliveryItem[]>();
   for (const item of items) {
     if (item.ordered) {
       orderedBySubscription.set(item.subscriptionId, [...(orderedBySubscription.get(item.subscriptionId) ?? []), item]);
@@ -45,10 +55,15 @@ export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) =>
       if (state === 'waiting' || state === 'active' || state === 'prioritized') continue;
       await existing.remove();
     }
-    let jobs = jobsByQueue.get(queue);
-    if (!jobs) jobsByQueue.set(queue, (jobs = []));
-    const [job] = groupRetries(item.subscriptionId, item.profile, [{ deliveryId: item.deliveryId, eventId: item.eventId, attempt: item.attempts + 1, at: 0 }], 1, 0, true);
-    if (job) jobs.push({ ...job, opts: { ...job.opts, jobId: item.deliveryId } });
+    if (item.batched) {
+      batchedBySubscription.set(item.subscriptionId, [...(batchedBySubscription.get(item.subscriptionId) ?? []), item]);
+      continue;
+    }
+    const [job] = groupRetries(item.subscriptionId, item.profile, [dueNow(item)], 1, 0, true);
+    if (job) jobsFor(queue).push({ ...job, opts: { ...job.opts, jobId: item.deliveryId } });
+  }
+  for (const [subscriptionId, batched] of batchedBySubscription) {
+    jobsFor(deliveriesFor(subscriptionId)).push(...groupRetries(subscriptionId, batched[0]?.profile ?? '', batched.map(dueNow), 1, 0, true));
   }
   await Promise.all([...jobsByQueue].map(([queue, jobs]) => addJobs(queue, jobs)));
   for (const [subscriptionId, ordered] of orderedBySubscription) {
@@ -57,6 +72,11 @@ export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) =>
     // A fresh job id each time: the same deliveries may be asked for again later.
     await deliveriesFor(subscriptionId).add('ordered', data, { jobId: groupJobId(`${subscriptionId}:again:${Date.now()}:${Math.random()}`, eventIds), ...GROUP_JOB_RETRIES });
   }
+}
+
+/** A delivery's next attempt, due now. */
+function dueNow(item: RedeliveryItem) {
+  return { deliveryId: item.deliveryId, eventId: item.eventId, attempt: item.attempts + 1, at: 0 };
 }
 
 /**
