@@ -5,6 +5,7 @@ import { secretMatcher } from './auth.js';
 import { errorAnswer } from './error-handler.js';
 import type { StoreWriteHealth } from '@hookfleet/store';
 import { parseOrThrow } from './validate.js';
+import { refuseInvalidUtf8 } from './json-body.js';
 import { publishEventRoute } from './routes/events.js';
 import type { RouteServices } from './routes/route-table.js';
 
@@ -31,6 +32,7 @@ function isUtf8(contentType: string | undefined): boolean {
 
 /** body-parser's strict JSON: an object or an array, a UTF-8 byte order mark allowed. */
 function parseStrictJson(raw: Buffer): unknown {
+  refuseInvalidUtf8(raw);
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
   if (first !== '{' && first !== '[') throw Object.assign(new SyntaxError('not a JSON object or array'), { type: 'entity.parse.failed' });

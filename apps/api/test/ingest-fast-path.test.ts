@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
 
 /** Raw HTTP, so a test chooses chunked bodies and exact headers. */
-function post(url: string, path: string, body: string, headers: Record<string, string>, chunked = false): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+function post(url: string, path: string, body: string | Buffer, headers: Record<string, string>, chunked = false): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const target = new URL(path, url);
     const request = httpRequest(target, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers, ...(chunked ? {} : { 'content-length': Buffer.byteLength(body) }) } }, (response) => {
@@ -53,6 +53,23 @@ describe("the operator's single-event fast path answers exactly as the Express r
     const invalid = await post(fleet.api.url, '/v1/events', JSON.stringify({ tenant: tenant.id, profile: 'standard', type: 'a.b' }), {});
     expect(invalid.status).toBe(400);
     expect(invalid.body.issues.map((issue: { path: string }) => issue.path)).toEqual(['data']);
+  });
+
+  it('refuses a body that is not valid UTF-8 instead of storing U+FFFD in its place, on both paths and the batch route', async () => {
+    const latin1 = (id: string) => Buffer.concat([Buffer.from(event(id).replace('{"n":1}', '{"name":"caf')), Buffer.from([0xe9]), Buffer.from('"}}')]);
+    const notJson = { error: 'body is not valid JSON', code: 'invalid_json', issues: [{ path: '(body)', message: 'malformed JSON' }] };
+    const fast = await post(fleet.api.url, '/v1/events', latin1('utf8-fast'), { 'content-type': 'application/json' });
+    expect([fast.status, fast.body]).toEqual([400, notJson]);
+    const chunked = await post(fleet.api.url, '/v1/events', latin1('utf8-chunked'), { 'content-type': 'application/json' }, true);
+    expect([chunked.status, chunked.body]).toEqual([400, notJson]);
+    const batch = Buffer.concat([Buffer.from('{"events":['), latin1('utf8-batch'), Buffer.from(']}')]);
+    expect((await post(fleet.api.url, '/v1/events/batch', batch, { 'content-type': 'application/json' })).status).toBe(400);
+    for (const id of ['utf8-fast', 'utf8-chunked', 'utf8-batch']) expect((await fleet.call('GET', `/v1/events/${id}`)).status).toBe(404);
+    // The same text in UTF-8 is taken as sent, on both paths.
+    const utf8 = (id: string) => event(id).replace('{"n":1}', '{"name":"café"}');
+    expect((await post(fleet.api.url, '/v1/events', utf8('utf8-ok-fast'), { 'content-type': 'application/json' })).status).toBe(202);
+    expect((await post(fleet.api.url, '/v1/events', utf8('utf8-ok-chunked'), { 'content-type': 'application/json' }, true)).status).toBe(202);
+    for (const id of ['utf8-ok-fast', 'utf8-ok-chunked']) expect((await fleet.call('GET', `/v1/events/${id}`)).body.data).toEqual({ name: 'café' });
   });
 
   it('counts its requests in the HTTP duration histogram under the route', async () => {
