@@ -17,7 +17,12 @@ export class TokenBuckets {
 
   constructor(private readonly perSecond: number, private readonly burst = perSecond) {}
 
-  /** Takes `count` tokens, or answers how many seconds until they would be there. */
+  /**
+   * Takes `count` tokens, or answers how many seconds until they would be there. A request larger than the burst (a
+   * batch of 500 events at 100 a second) can never find that many tokens in the bucket: it is taken once the bucket is
+   * full and leaves it in debt, so the rate holds on average and its Retry-After is the truth, not a wait that would be
+   * refused again forever.
+   */
   take(key: string, count = 1, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
     if (this.perSecond <= 0) return { ok: true };
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
@@ -25,11 +30,12 @@ export class TokenBuckets {
     bucket.updatedAt = now;
     if (this.buckets.size > 100_000) this.buckets.clear();
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= count) {
+    const needed = Math.min(count, this.burst);
+    if (bucket.tokens >= needed) {
       bucket.tokens -= count;
       return { ok: true };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((count - bucket.tokens) / this.perSecond)) };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((needed - bucket.tokens) / this.perSecond)) };
   }
 }
 
