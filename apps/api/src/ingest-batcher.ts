@@ -22,11 +22,15 @@ export class IngestBatcher {
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
 
-  /** `onUnconfirmed` hears a confirmation the store refused after the events were enqueued (they stay accepted). */
+  /**
+   * `onUnconfirmed` hears a confirmation the store refused after the events were enqueued (they stay accepted);
+   * `onWritten` hears a flush whose every write was taken (the process's `hookfleet_store_writable` goes back to 1).
+   */
   constructor(
     private readonly events: EventStore,
     private readonly queue: Queue<MatchJobData>,
     private readonly onUnconfirmed: (error: unknown) => void = () => undefined,
+    private readonly onWritten: () => void = () => undefined,
   ) {}
 
   submit(events: readonly StoredEvent[]): Promise<boolean[]> {
@@ -74,13 +78,18 @@ export class IngestBatcher {
       const acceptance = await this.events.accept(unique.map((entry) => entry.event));
       const { isNew } = acceptance;
       const newIds = unique.filter((_, index) => isNew[index]).map((entry) => entry.event.id);
+      let confirmed = true;
       if (newIds.length > 0) {
         await this.queue.add('match', { eventIds: newIds });
         // Enqueued: the events are accepted whatever follows. A confirmation the store refuses (out of memory) only
         // leaves their marker at "stored", so the same id sent again is enqueued again (the matcher is idempotent)
         // rather than answered as a duplicate.
-        await this.events.confirmEnqueued(acceptance, newIds).catch(this.onUnconfirmed);
+        await this.events.confirmEnqueued(acceptance, newIds).catch((error: unknown) => {
+          confirmed = false;
+          this.onUnconfirmed(error);
+        });
       }
+      if (confirmed) this.onWritten();
       let uniqueIndex = 0;
       batch.forEach((entry, index) => {
         const first = duplicateOf[index] as number;

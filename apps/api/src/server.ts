@@ -38,10 +38,16 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const queues = createQueues(queueConnection.connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
-  const batcher = new IngestBatcher(eventStore, queues.events, (error) => {
-    writeHealth.noteError(error);
-    errorLog.log('warn', 'accepted events left unconfirmed: the same ids sent again are enqueued again', error);
-  });
+  const batcher = new IngestBatcher(
+    eventStore,
+    queues.events,
+    (error) => {
+      writeHealth.noteError(error);
+      errorLog.log('warn', 'accepted events left unconfirmed: the same ids sent again are enqueued again', error);
+    },
+    // An accepted flush is a write taken: the gauge says so without waiting for the next /readyz probe.
+    () => writeHealth.noteWritable(),
+  );
   const subscriptionStore = new SubscriptionStore(redis, keys);
   const signingKeys = new SigningKeyStore(redis, keys);
   const deliveries = new DeliveryStore(redis, keys, Math.max(eventStore.payloadTtlSeconds, 48 * 3600));
