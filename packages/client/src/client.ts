@@ -1,5 +1,6 @@
 import { eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
 import { chunk, withEventId } from './event-ids.js';
+import { HookfleetApiError } from './errors.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
 import { createRequest, type RequestFunction } from './transport.js';
 import type {
@@ -103,6 +104,18 @@ export interface HookfleetClient {
 
 const segment = encodeURIComponent;
 
+/**
+ * A refusal of a later request of publishBatch names its events by their place in the caller's array
+ * (`events.700.tenant`), not by their place in that request's chunk of 500 (`events.200.tenant`).
+ */
+function renumberedFromChunk(error: unknown, offset: number): unknown {
+  if (offset === 0 || !(error instanceof HookfleetApiError) || error.issues.length === 0) return error;
+  const shift = (path: string) => path.replace(/^events\.(\d+)(?=\.|$)/, (_match, index: string) => `events.${Number(index) + offset}`);
+  const body = typeof error.body === 'object' && error.body !== null ? error.body : {};
+  const issues = error.issues.map((issue) => ({ ...issue, path: shift(issue.path) }));
+  return new HookfleetApiError({ method: error.method, path: error.path, status: error.status, retryAfterMs: error.retryAfterMs, body: { ...body, issues } });
+}
+
 function buildClient(options: ResolvedClientOptions): HookfleetClient {
   const request = createRequest(options);
 
@@ -111,7 +124,9 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     const prepared = parseEach(eventInputSchema, events, 'events', 'events').map(withEventId);
     const results: PublishResult[] = [];
     for (const events of chunk(prepared, MAX_BATCH_EVENTS)) {
-      const answer = await request<{ results: PublishResult[] }>('POST', '/v1/events/batch', { events }, { idempotent: true });
+      const answer = await request<{ results: PublishResult[] }>('POST', '/v1/events/batch', { events }, { idempotent: true }).catch((error: unknown) => {
+        throw renumberedFromChunk(error, results.length);
+      });
       results.push(...answer.results);
     }
     return results;

@@ -99,4 +99,13 @@ describe('the SDK against a real fleet', () => {
     const anonymous = createClient({ url: fleet.api.url, token: 'wrong-token', retry: { limit: 0 } });
     await expect(anonymous.subscriptions.list()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
   });
+
+  it("names a refused event of a batch over 500 by its place in the caller's array, not in its request's chunk", async () => {
+    // The type matches no subscription: the first chunk's 500 events, accepted, deliver nothing.
+    const batch = Array.from({ length: 520 }, (_, n) => ({ tenant: n === 510 ? 'ten_nope' : tenant.id, profile: 'standard', type: 'chunk.test', data: { n } }));
+    const refused = await operator.publishBatch(batch).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HookfleetApiError);
+    expect(refused).toMatchObject({ status: 400, code: 'validation_failed', issues: [{ path: 'events.510.tenant', message: 'unknown tenant ten_nope' }] });
+    expect((refused as HookfleetApiError).message).toContain('events.510.tenant');
+  });
 });
