@@ -34,6 +34,8 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const metrics = createMetrics();
   const queueConnection = createQueueConnection(config, { waitForRedis: false });
   const errorLog = createRepeatedErrorLog(logger);
+  // Heard, a lost connection is one line per interval in this log; unheard, ioredis prints each retry to stderr.
+  redis.on('error', (error: Error) => errorLog.log('warn', 'redis connection error', error));
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
   const queues = createQueues(queueConnection.connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const tenants = new TenantStore(redis, keys);

@@ -69,6 +69,8 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const { connection } = queueConnection;
   // While Redis is away or refuses writes every job and command fails the same way: one line per interval, with a count.
   const errorLog = createRepeatedErrorLog(logger);
+  // Heard, a lost connection is one line per interval in this log; unheard, ioredis prints each retry to stderr.
+  redis.on('error', (error: Error) => errorLog.log('warn', 'redis connection error', error));
   const failureLog = createFailureLog(logger);
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
   const queues = createQueues(

@@ -166,5 +166,7 @@ describe('Redis restart', () => {
     }
     expect(apiReadyWhileDown).toBe(503);
     expect(workerReadyWhileDown).toBe(503);
+    // The outage is in the worker's log as its own lines, not as a client library's unheard 'error' events.
+    expect(worker.output()).not.toContain('Unhandled error event');
   }, 60_000);
 });
