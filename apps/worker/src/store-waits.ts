@@ -42,11 +42,10 @@ export function waitOutStoreErrors<Data, Result>(processor: Processor<Data, Resu
   return async (job, token) => {
     try {
       const result = await processor(job, token);
-      if (outageSince !== undefined) {
-        // Its writes were taken: the gauge says so without waiting for the next /readyz probe.
-        options.writeHealth.noteWritable();
-        outageSince = undefined;
-      }
+      // Its writes were taken: the gauge says so without waiting for the next /readyz probe, whichever of the
+      // process's queues met the refusal (that one may get no job for a while).
+      options.writeHealth.noteWritable();
+      outageSince = undefined;
       return result;
     } catch (error) {
       // A failed delivery attempt never arrives here (the engine settles it and schedules its retry), so an endpoint's

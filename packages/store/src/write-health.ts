@@ -19,18 +19,27 @@ export interface StoreWriteSignals {
  * here too, so the metrics show them between probes.
  */
 export class StoreWriteHealth {
+  /** A refusal was noted and no write taken since: one flag for the whole process, whichever path met the refusal. */
+  private refusing = false;
+
   constructor(private readonly redis: RedisClient, private readonly keys: Keys, private readonly signals: StoreWriteSignals) {}
 
   /** Notes an error a store call threw; returns whether it was a refused write. */
   noteError(error: unknown): boolean {
     if (!isStoreRefusingWrites(error)) return false;
     this.signals.refused.inc();
+    this.refusing = true;
     this.signals.writable.set(0);
     return true;
   }
 
-  /** Notes that writes were taken again (a job that wrote got through after a refusal). */
+  /**
+   * Notes that writes were taken (a job that wrote got through, an ingest flush was stored): the gauge goes back to 1
+   * after a refusal met anywhere in the process. Cheap enough to call for every job.
+   */
   noteWritable(): void {
+    if (!this.refusing) return;
+    this.refusing = false;
     this.signals.writable.set(1);
   }
 
@@ -38,6 +47,7 @@ export class StoreWriteHealth {
   async probe(): Promise<boolean> {
     try {
       await this.redis.set(this.keys.writeProbe(), String(Date.now()), 'PX', WRITE_PROBE_TTL_MS);
+      this.refusing = false;
       this.signals.writable.set(1);
       return true;
     } catch (error) {
