@@ -1,4 +1,4 @@
-import { createLogger, loadConfig } from '@hookfleet/core';
+import { createLogger, loadConfig, startupFailureLine } from '@hookfleet/core';
 import { startApi } from './server.js';
 
 const config = loadConfig();
@@ -7,7 +7,12 @@ if (!config.adminToken) {
   console.error('hookfleet api: HOOKFLEET_ADMIN_TOKEN is required (the operator bearer token); `npm start` generates one.');
   process.exit(1);
 }
-const api = await startApi(config, logger);
+const api = await startApi(config, logger).catch((error: unknown) => {
+  const line = startupFailureLine(error, 'PORT');
+  if (!line) throw error;
+  console.error(`hookfleet api: ${line}`);
+  process.exit(1);
+});
 console.log(`listening on http://127.0.0.1:${api.port}`);
 
 let stopping = false;

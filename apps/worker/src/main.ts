@@ -1,9 +1,14 @@
-import { createLogger, loadConfig } from '@hookfleet/core';
+import { createLogger, loadConfig, startupFailureLine } from '@hookfleet/core';
 import { startWorker } from './worker.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'worker');
-const worker = await startWorker(config, logger);
+const worker = await startWorker(config, logger).catch((error: unknown) => {
+  const line = startupFailureLine(error, 'METRICS_PORT');
+  if (!line) throw error;
+  console.error(`hookfleet worker: ${line}`);
+  process.exit(1);
+});
 console.log(`metrics on http://127.0.0.1:${worker.metricsPort}`);
 logger.info(
   { roles: config.workerRoles, concurrency: config.deliveryConcurrency, partitions: config.workerPartitions, of_partitions: config.partitions },

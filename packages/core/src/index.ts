@@ -3,6 +3,7 @@ export * from './partitions.js';
 export * from './errors.js';
 export * from './plain-messages.js';
 export * from './ids.js';
+export * from './startup-failure.js';
 export * from './schemas.js';
 export * from './destination-schema.js';
 export * from './destination-credentials.js';
