@@ -57,6 +57,8 @@ describe('strict create and patch bodies', () => {
     ['a misspelt patch field', subscriptionPatchSchema, { actve: false }, 'actve'],
     ['an unknown tenant field', tenantCreateSchema, { name: 'acme', plan: 'gold' }, 'plan'],
     ['an unknown field inside a rate limit', subscriptionPatchSchema, { rate_limit: { per_second: 5, burst: 9 } }, 'rate_limit.burst'],
+    ['a misspelt event field', eventInputSchema, { ...event, ocurred_at: '2026-01-01T00:00:00Z' }, 'ocurred_at'],
+    ['a misspelt field of an event in a batch', eventBatchSchema, { events: [event, { ...event, actr: { id: 1 } }] }, 'events.1.actr'],
   ])('%s is refused by name', (_label, schema, value, path) => {
     const issues = issuesOf(schema, value);
     expect(issues.map((issue) => issue.path)).toContain(path);

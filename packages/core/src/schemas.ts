@@ -30,7 +30,9 @@ export const eventInputSchema = z.object({
   actor: z.object({ id: z.union([z.string().min(1), z.number()]) }).optional(),
   fields_changed: z.array(z.string().max(200)).max(1000).optional(),
   visible_to: z.array(z.union([z.string().min(1), z.number()])).max(10000).optional(),
-});
+})
+  // A misspelt field (`ocurred_at`) would otherwise be dropped without a word, and the event stored without it.
+  .strict();
 export type EventInput = z.infer<typeof eventInputSchema>;
 
 export const MAX_BATCH_EVENTS = 500;
