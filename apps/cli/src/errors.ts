@@ -34,6 +34,21 @@ export class CommandFailed extends Error {
   }
 }
 
+/**
+ * A failure after part of the work was done: the user sees the cause's line, then `note` (what was done, what to do
+ * now); the exit code is the cause's.
+ */
+export class FailedPartway extends Error {
+  readonly code = 'failed_partway';
+  constructor(
+    readonly failure: unknown,
+    readonly note: string,
+  ) {
+    super(note);
+    this.name = 'FailedPartway';
+  }
+}
+
 export interface Failure {
   /** One line, without the `error: ` prefix. */
   message: string;
@@ -69,7 +84,10 @@ function describeApiError(error: HookfleetApiError): Failure {
 /** Any error a command throws, as the one line the user sees and the exit code scripts see. */
 export function describeFailure(error: unknown): Failure {
   let failure: Failure;
-  if (error instanceof UsageError) failure = { message: error.message, exitCode: ExitCode.usage };
+  if (error instanceof FailedPartway) {
+    const cause = describeFailure(error.failure);
+    failure = { message: `${cause.message}; ${error.note}`, exitCode: cause.exitCode };
+  } else if (error instanceof UsageError) failure = { message: error.message, exitCode: ExitCode.usage };
   else if (error instanceof HookfleetValidationError) failure = { message: error.message, exitCode: ExitCode.usage };
   else if (error instanceof HookfleetApiError) failure = describeApiError(error);
   else if (error instanceof HookfleetConnectionError)

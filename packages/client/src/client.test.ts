@@ -126,6 +126,44 @@ describe('the client against a stub API', () => {
     expect(results.map((result) => result.id)).toEqual(events.map((item) => item.id));
   });
 
+  it("says which events a batch over 500 had published when a later request is refused: the error's accepted", async () => {
+    const { client, requests } = stub('batch-refused', (request, count) => {
+      const { events } = JSON.parse(request.body) as { events: Array<{ id: string }> };
+      if (count === 2) return json(400, { error: 'invalid event', code: 'validation_failed', issues: [{ path: 'events.200.data.total', message: 'must be integer' }] });
+      return json(202, { results: events.map(({ id }) => ({ id, deduplicated: false })) });
+    });
+    const events = Array.from({ length: 1_200 }, (_, index) => ({ ...event, id: `order-${index}` }));
+    const refused = await client.publishBatch(events).catch((error: unknown) => error);
+    expect(requests()).toHaveLength(2);
+    expect(refused).toBeInstanceOf(HookfleetApiError);
+    expect(refused).toMatchObject({ status: 400, issues: [{ path: 'events.700.data.total', message: 'must be integer' }] });
+    expect((refused as HookfleetApiError).accepted?.map((result) => result.id)).toEqual(events.slice(0, 500).map((item) => item.id));
+  });
+
+  it('leaves accepted unset when the first request of a batch is refused', async () => {
+    const { client } = stub('batch-refused-first', () => json(400, { error: 'invalid event', code: 'validation_failed' }));
+    const refused = await client.publishBatch([event]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HookfleetApiError);
+    expect((refused as HookfleetApiError).accepted).toBeUndefined();
+  });
+
+  it('rejects invalid input rather than throwing, so .catch() and Promise.allSettled see it', async () => {
+    const { client, requests } = stub('rejects', () => json(202, {}));
+    const calls: Array<() => Promise<unknown>> = [
+      () => client.publish({ ...event, type: '' }),
+      () => client.createTenant(''),
+      () => client.subscriptions.create({ url: 'not a url', events: ['a.b'] }),
+      () => client.subscriptions.list({ limit: 0 }),
+      () => client.subscriptions.update('sub_1', { events: [] }),
+    ];
+    for (const call of calls) {
+      let answer: Promise<unknown> | undefined;
+      expect(() => (answer = call())).not.toThrow();
+      await expect(answer).rejects.toBeInstanceOf(HookfleetValidationError);
+    }
+    expect(requests()).toHaveLength(0);
+  });
+
   it('sends query parameters and reads an empty 204', async () => {
     const { client, requests } = stub('crud', (request) =>
       request.method === 'DELETE' ? { status: 204 } : json(200, { data: [], next_cursor: null }),

@@ -1,6 +1,6 @@
 import { eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
 import { chunk, withEventId } from './event-ids.js';
-import { HookfleetApiError } from './errors.js';
+import { HookfleetApiError, HookfleetClientError } from './errors.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
 import { createRequest, type RequestFunction } from './transport.js';
 import type {
@@ -47,7 +47,10 @@ export interface HookfleetClient {
 
   /** Publishes one event (operator). Without `id` one is generated first, so retries cannot deliver it twice. */
   publish(event: EventInput): Promise<PublishResult>;
-  /** Publishes events (operator), 500 a request, in order; the results are in the order of `events`. */
+  /**
+   * Publishes events (operator), 500 a request, in order; the results are in the order of `events`. When a later
+   * request fails, the error's `accepted` holds the results of the requests before it (the first events of `events`).
+   */
   publishBatch(events: readonly EventInput[]): Promise<PublishResult[]>;
   /** Creates a tenant (operator); its `api_key` is shown only here. */
   createTenant(name: string): Promise<CreatedTenant>;
@@ -116,6 +119,12 @@ function renumberedFromChunk(error: unknown, offset: number): unknown {
   return new HookfleetApiError({ method: error.method, path: error.path, status: error.status, retryAfterMs: error.retryAfterMs, body: { ...body, issues } });
 }
 
+/** A publishBatch that fails after earlier requests went through says which events those were. */
+function withAccepted(error: unknown, accepted: readonly PublishResult[]): unknown {
+  if (accepted.length > 0 && error instanceof HookfleetClientError) error.accepted = [...accepted];
+  return error;
+}
+
 function buildClient(options: ResolvedClientOptions): HookfleetClient {
   const request = createRequest(options);
 
@@ -125,7 +134,7 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     const results: PublishResult[] = [];
     for (const events of chunk(prepared, MAX_BATCH_EVENTS)) {
       const answer = await request<{ results: PublishResult[] }>('POST', '/v1/events/batch', { events }, { idempotent: true }).catch((error: unknown) => {
-        throw renumberedFromChunk(error, results.length);
+        throw withAccepted(renumberedFromChunk(error, results.length), results);
       });
       results.push(...answer.results);
     }
@@ -137,19 +146,19 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     withToken: (token) => buildClient({ ...options, token }),
     request,
 
-    publish: (event) => request('POST', '/v1/events', withEventId(parseInput(eventInputSchema, event, 'event')), { idempotent: true }),
+    publish: async (event) => request('POST', '/v1/events', withEventId(parseInput(eventInputSchema, event, 'event')), { idempotent: true }),
     publishBatch,
-    createTenant: (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant')),
+    createTenant: async (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant')),
 
     subscriptions: {
-      create: (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription')),
-      list: (query = {}) => {
+      create: async (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription')),
+      list: async (query = {}) => {
         const { tenant, profile, limit, cursor } = query;
         parseInput(listQuerySchema, { profile, limit, cursor }, 'subscription query');
         return request('GET', '/v1/subscriptions', undefined, { query: { tenant, profile, limit, cursor } });
       },
       get: (id) => request('GET', `/v1/subscriptions/${segment(id)}`),
-      update: (id, patch) => request('PATCH', `/v1/subscriptions/${segment(id)}`, parseInput(subscriptionPatchSchema, patch, 'subscription update')),
+      update: async (id, patch) => request('PATCH', `/v1/subscriptions/${segment(id)}`, parseInput(subscriptionPatchSchema, patch, 'subscription update')),
       delete: async (id) => {
         await request('DELETE', `/v1/subscriptions/${segment(id)}`);
       },

@@ -1,10 +1,17 @@
 import type { IssueDetail } from '@hookfleet/core';
+import type { PublishResult } from './types.js';
 
 export type { IssueDetail };
 
 /** Base of every error this package throws; `code` is stable, `name` is the class name. */
 export class HookfleetClientError extends Error {
   readonly code: string = 'client_error';
+  /**
+   * Set on an error of `publishBatch` whose earlier requests (500 events each) were accepted: their results, the first
+   * `accepted.length` events of the batch in order. The events after them were not accepted (or, when this request got
+   * no answer, may not have been).
+   */
+  accepted?: PublishResult[];
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -69,7 +76,8 @@ export class HookfleetApiError extends HookfleetClientError {
 
   constructor(init: ApiErrorInit) {
     const body = (typeof init.body === 'object' && init.body !== null ? init.body : {}) as ApiErrorBody;
-    const reason = typeof body.error === 'string' && body.error ? body.error : typeof init.body === 'string' && init.body ? init.body.slice(0, 200) : 'no details';
+    const reason =
+      typeof body.error === 'string' && body.error ? body.error : typeof init.body === 'string' && init.body ? init.body.slice(0, 200) : 'no details';
     const issues = issuesOf(body.issues);
     const detail = issues.length > 0 ? `: ${formatIssues(issues)}` : '';
     super(`hookfleet ${init.method} ${init.path} answered ${init.status} ${reason}${detail}${hintFor(init.status)}`);

@@ -1,5 +1,6 @@
-import type { EventInput, PublishResult } from '@hookfleet/client';
+import { HookfleetApiError, HookfleetClientError, type EventInput, type PublishResult } from '@hookfleet/client';
 import type { Command } from '../command.js';
+import { FailedPartway } from '../errors.js';
 import { parseJsonFlag, readJsonSource } from '../json-input.js';
 import { countOf, printJson } from '../output.js';
 import { parseTimeFlag } from '../time.js';
@@ -14,6 +15,30 @@ export function batchSummary(results: readonly PublishResult[]): string {
   const deduplicated = results.filter((result) => result.deduplicated).length;
   const again = deduplicated === 0 ? '' : `; ${deduplicated} ${deduplicated === 1 ? 'was' : 'were'} already published (deduplicated)`;
   return `published ${countOf(results.length - deduplicated, 'event')}${again}`;
+}
+
+/**
+ * What a batch that failed part-way had done: how many of its events (the first ones, 500 a request) were accepted,
+ * and whether sending the same events again is safe (`refused`: the API surely took nothing of the failed request).
+ * It is safe when each accepted event carries its own `id`: the API keeps ids for 24 h and drops a second copy; an
+ * event without one gets a new id on every run.
+ */
+export function acceptedBeforeFailure(events: readonly EventInput[], accepted: number, refused: boolean): string {
+  const first =
+    accepted === 1 ? `the first of the ${events.length} events (0) was` : `the first ${accepted} of the ${events.length} events (0-${accepted - 1}) were`;
+  const rest = refused ? 'refusal, none after them' : "error; the failed request's events may or may not have been accepted";
+  const done = `${first} accepted before this ${rest}`;
+  const withoutId = events.slice(0, accepted).filter((event) => event.id === undefined).length;
+  const again =
+    withoutId === 0
+      ? 'sending the same events again is safe: the accepted ones keep their ids, so they are not delivered twice'
+      : `${countOf(withoutId, 'accepted event')} had no "id" and would get a new one if sent again, so ${withoutId === 1 ? 'it' : 'they'} would be delivered twice: send only the events from ${accepted} on, or give every event an "id"`;
+  return `${done}; ${again}`;
+}
+
+/** A 4xx, or a 503 (nothing of that request was accepted); a 500 or no answer may come after the API acted. */
+function surelyRefused(error: unknown): boolean {
+  return error instanceof HookfleetApiError && (error.status < 500 || error.status === 503);
 }
 
 export const publish: Command = {
@@ -56,7 +81,12 @@ export const publish: Command = {
       io.stdout.write(`${resultLine(result)}\n`);
       return;
     }
-    const results = await client().publishBatch(events);
+    const results = await client()
+      .publishBatch(events)
+      .catch((error: unknown) => {
+        const accepted = error instanceof HookfleetClientError ? (error.accepted?.length ?? 0) : 0;
+        throw accepted > 0 ? new FailedPartway(error, acceptedBeforeFailure(events, accepted, surelyRefused(error))) : error;
+      });
     if (json) return printJson(io.stdout, { results });
     io.stdout.write(`${results.length === 1 ? resultLine(results[0] as PublishResult) : batchSummary(results)}\n`);
   },
