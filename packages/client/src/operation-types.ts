@@ -58,8 +58,12 @@ export interface EventTypeQuery {
 }
 
 export interface PortalSessionInput {
+  /** The operator names the tenant; a tenant key implies its own. */
+  tenant?: string;
   subscriptions?: string[];
   created_by?: string;
+  /** Seconds the link works (60–86400). @defaultValue 3600 */
+  expires_in?: number;
 }
 
 export interface PortalSession {
