@@ -164,6 +164,19 @@ describe('the client against a stub API', () => {
     expect(requests()).toHaveLength(0);
   });
 
+  it('pauses between empty pages when the poller does not long-poll, instead of asking again at once', async () => {
+    const { client, requests } = stub('empty-poll', () => json(200, { data: [], next: 'cDI6' }));
+    const stop = new AbortController();
+    const loop = (async () => {
+      for await (const message of client.subscriptions.poller('sub_1', { waitSeconds: 0, signal: stop.signal })) void message;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop.abort();
+    await loop;
+    // One fetch, then a pause of a second that the abort ends; without it, as many fetches as 300 ms allow.
+    expect(requests()).toHaveLength(1);
+  });
+
   it('sends query parameters and reads an empty 204', async () => {
     const { client, requests } = stub('crud', (request) =>
       request.method === 'DELETE' ? { status: 204 } : json(200, { data: [], next_cursor: null }),

@@ -34,6 +34,26 @@ export interface PollerOptions {
 const TIMEOUT_MARGIN_SECONDS = 5;
 
 /**
+ * The pause after an empty page when the fetch itself did not wait (`waitSeconds: 0`, or a client timeout too short to
+ * long-poll): without it the loop would ask again at once, as fast as the API answers, for as long as nothing comes.
+ */
+export const EMPTY_PAGE_PAUSE_MS = 1000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
+}
+
+/**
  * A poll subscription's messages as an async iterator: it long-polls, yields each message in order, and when the
  * loop comes back for more after a page's last message, its next fetch acknowledges that page. A loop that stops
  * part-way (break, throw) leaves the page unacknowledged, so its messages come again (at least once; drop them by
@@ -58,6 +78,7 @@ export class MessagePoller implements AsyncIterable<PollMessage> {
       for (const message of page.data) yield message;
       // Reached only when the loop asked for the message after the page's last: the page is handled.
       this.position = page.next;
+      if (page.data.length === 0 && wait === 0) await pause(EMPTY_PAGE_PAUSE_MS, this.options.signal);
     }
   }
 }
