@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { eventBatchSchema, eventInputSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema, ValidationFailed, type IssueDetail } from '@hookfleet/core';
+import { deliveryListQuerySchema, eventBatchSchema, eventInputSchema, recoverSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema, ValidationFailed, type IssueDetail } from '@hookfleet/core';
 import { pollMessagesQuerySchema } from './routes/poll-messages.js';
 import { parseOrThrow } from './validate.js';
 
@@ -51,12 +51,14 @@ describe('validation messages in plain words', () => {
   });
 });
 
-describe('strict create and patch bodies', () => {
+describe('strict create and patch bodies, and windows that make sense', () => {
   it.each<[string, z.ZodType, unknown, string]>([
     ['a misspelt subscription field', subscriptionCreateSchema, { ...subscription, rate_limt: { per_second: 5 } }, 'rate_limt'],
     ['a misspelt patch field', subscriptionPatchSchema, { actve: false }, 'actve'],
     ['an unknown tenant field', tenantCreateSchema, { name: 'acme', plan: 'gold' }, 'plan'],
     ['an unknown field inside a rate limit', subscriptionPatchSchema, { rate_limit: { per_second: 5, burst: 9 } }, 'rate_limit.burst'],
+    ['a window that ends before it starts', recoverSchema, { since: '5m', until: '10m' }, 'until'],
+    ['a listing window that ends before it starts', deliveryListQuerySchema, { subscription: 'sub_1', since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }, 'until'],
     ['a misspelt event field', eventInputSchema, { ...event, ocurred_at: '2026-01-01T00:00:00Z' }, 'ocurred_at'],
     ['a misspelt field of an event in a batch', eventBatchSchema, { events: [event, { ...event, actr: { id: 1 } }] }, 'events.1.actr'],
   ])('%s is refused by name', (_label, schema, value, path) => {

@@ -19,6 +19,13 @@ export const timeOrDuration = z
     return parsed;
   });
 
+/** A window that ends before it starts (`since=5m&until=10m`) is a caller's slip, not an empty answer: refused at `until`. */
+function endsAfterItStarts(window: { since?: number | undefined; until?: number | undefined }, context: z.RefinementCtx): void {
+  if (window.since !== undefined && window.until !== undefined && window.until < window.since) {
+    context.addIssue({ code: 'custom', path: ['until'], message: 'must be after since' });
+  }
+}
+
 export const eventListQuerySchema = z.object({
   tenant: z.string().max(100).optional(),
   since: timeOrDuration.optional(),
@@ -27,7 +34,7 @@ export const eventListQuerySchema = z.object({
   profile: z.string().max(50).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
-});
+}).superRefine(endsAfterItStarts);
 
 export const deliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'dead']);
 
@@ -38,9 +45,12 @@ export const deliveryListQuerySchema = z.object({
   until: timeOrDuration.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
-});
+}).superRefine(endsAfterItStarts);
 
-export const recoverSchema = z.object({ since: timeOrDuration, until: timeOrDuration.optional() }).strict();
-export const replaySchema = z.object({ since: timeOrDuration, until: timeOrDuration.optional(), types: z.array(z.string().min(1).max(200)).max(500).optional() }).strict();
+export const recoverSchema = z.object({ since: timeOrDuration, until: timeOrDuration.optional() }).strict().superRefine(endsAfterItStarts);
+export const replaySchema = z
+  .object({ since: timeOrDuration, until: timeOrDuration.optional(), types: z.array(z.string().min(1).max(200)).max(500).optional() })
+  .strict()
+  .superRefine(endsAfterItStarts);
 export const testDeliverySchema = z.object({ type: z.string().min(1).max(200).optional(), data: boundedJson.optional() }).strict();
 export const eventTypesQuerySchema = z.object({ profile: z.string().max(50).optional() });
