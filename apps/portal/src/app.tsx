@@ -55,12 +55,25 @@ function Pages({ session }: { session: PortalSession }) {
 export function App() {
   const [state, setState] = useState<AppState>({ kind: 'loading' });
   useEffect(() => {
-    startSession().then(setState, (error: unknown) =>
-      setState({ kind: 'failed', error: error instanceof ApiError ? error : new ApiError('The portal could not start.', 0) }),
-    );
+    const start = () =>
+      startSession().then(setState, (error: unknown) =>
+        setState({ kind: 'failed', error: error instanceof ApiError ? error : new ApiError('The portal could not start.', 0) }),
+      );
+    void start();
     const ended = () => setState({ kind: 'signed-out', reason: 'ended' });
+    // A portal link opened in this tab while it shows the portal changes only the fragment: the page is not loaded
+    // again, so the new link is exchanged here (and leaves the address bar), its session replacing the one shown.
+    const linkOpened = () => {
+      if (!new URLSearchParams(location.hash.slice(1)).has('token')) return;
+      setState({ kind: 'loading' });
+      void start();
+    };
     window.addEventListener(SESSION_ENDED, ended);
-    return () => window.removeEventListener(SESSION_ENDED, ended);
+    window.addEventListener('hashchange', linkOpened);
+    return () => {
+      window.removeEventListener(SESSION_ENDED, ended);
+      window.removeEventListener('hashchange', linkOpened);
+    };
   }, []);
 
   if (state.kind === 'loading')

@@ -65,4 +65,20 @@ describe("the portal shows and edits an endpoint's headers, retries, timeout and
     const stored = await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key);
     expect(stored.body).toMatchObject({ headers: {}, retry: null, timeout_ms: null, batch: null });
   });
+
+  it('shows each refused option under its own field, and a negative number is judged as a number', async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Retry delays (seconds)').fill('10, 300');
+    await page.getByLabel('Attempts in all').fill('0');
+    await page.getByLabel('Batch size').fill('50');
+    await page.getByLabel('Batch wait (ms)').fill('-5');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const errorOf = (label: string) => page.locator('div.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await errorOf('Attempts in all').getByText('must be at least 1').waitFor({ timeout: 5000 });
+    await errorOf('Batch wait (ms)').getByText('must be at least 0').waitFor({ timeout: 5000 });
+    // Each message at its own field only: the delays and the batch size were fine.
+    expect(await errorOf('Retry delays (seconds)').count()).toBe(0);
+    expect(await errorOf('Batch size').count()).toBe(0);
+    expect(await page.getByText('not a string').count()).toBe(0);
+  });
 });

@@ -56,4 +56,14 @@ describe("a poll endpoint's page in the portal", () => {
     const stored = await fleet.call('GET', `/v1/subscriptions/${subscriptionId}`, undefined, tenant.api_key);
     expect(stored.body).toMatchObject({ description: 'Pulled by the ledger', destination: { type: 'poll' } });
   });
+
+  it('offers no test event on a poll endpoint: nothing is sent to it', async () => {
+    const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['pull.*'] }, tenant.api_key);
+    await page.goto(await portalLink(fleet, tenant.api_key, { subscriptions: [created.body.id] }));
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(created.body.id as string)}`);
+    await page.getByRole('heading', { name: 'Waiting to be fetched' }).waitFor();
+    await page.getByRole('heading', { name: 'Signing secret' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Send test event' }).count()).toBe(0);
+  });
 });

@@ -31,7 +31,18 @@ export function deliveryOptionsDraft(endpoint: Endpoint): DeliveryOptionsDraft {
   };
 }
 
-const numberOrText = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
+/** A number typed (`-5` and `1.5` too, so the API judges its value, not its type); anything else as typed. */
+const numberOrText = (text: string): number | string => (/^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text.trim());
+
+/** `all` without one occurrence of each of `taken`: the messages of a field path that none of its own fields shows. */
+function rest(all: string[], taken: string[]): string[] {
+  const left = [...all];
+  for (const message of taken) {
+    const index = left.indexOf(message);
+    if (index >= 0) left.splice(index, 1);
+  }
+  return left;
+}
 
 /**
  * The request fields of a draft. An empty field is the default: on a PATCH `null` (clearing what was emptied), on a
@@ -85,15 +96,21 @@ function Field(props: { id: string; label: string; hint: string; value: string; 
 /** The form's "Delivery options" group: headers, retries, timeout, batch. */
 export function DeliveryOptionsFields({ value, onChange, errors }: { value: DeliveryOptionsDraft; onChange: (next: DeliveryOptionsDraft) => void; errors: (field: string) => string[] }) {
   const set = (key: keyof DeliveryOptionsDraft) => (text: string) => onChange({ ...value, [key]: text });
+  // Each message at the field it is about (`retry.max_attempts` under "Attempts in all"); one about the whole retry or
+  // batch object under its first field.
+  const maxAttempts = errors('retry.max_attempts');
+  const batchWait = errors('batch.max_wait_ms');
+  const retryDelays = rest(errors('retry'), maxAttempts);
+  const batchSize = rest(errors('batch'), batchWait);
   return (
     <fieldset class="field">
       <legend>Delivery options (optional)</legend>
       <Field id="headers" label="Headers" hint="Sent with every attempt, one “Name: value” a line." value={value.headers} onInput={set('headers')} errors={errors('headers')} multiline placeholder="X-Env: prod" />
-      <Field id="retry-delays" label="Retry delays (seconds)" hint="Your own retry schedule, comma-separated; empty: the profile’s." value={value.retryDelays} onInput={set('retryDelays')} errors={errors('retry')} placeholder="10, 300, 3600" />
-      <Field id="max-attempts" label="Attempts in all" hint="Empty: one more than the delays." value={value.maxAttempts} onInput={set('maxAttempts')} errors={[]} />
+      <Field id="retry-delays" label="Retry delays (seconds)" hint="Your own retry schedule, comma-separated; empty: the profile’s." value={value.retryDelays} onInput={set('retryDelays')} errors={retryDelays} placeholder="10, 300, 3600" />
+      <Field id="max-attempts" label="Attempts in all" hint="Empty: one more than the delays." value={value.maxAttempts} onInput={set('maxAttempts')} errors={maxAttempts} />
       <Field id="timeout-ms" label="Timeout (ms)" hint="How long one attempt may take, 1000–30000; empty: the default." value={value.timeoutMs} onInput={set('timeoutMs')} errors={errors('timeout_ms')} />
-      <Field id="batch-max-events" label="Batch size" hint="Send up to this many events in one request (a JSON array); empty: one a request." value={value.batchMaxEvents} onInput={set('batchMaxEvents')} errors={errors('batch')} />
-      <Field id="batch-max-wait-ms" label="Batch wait (ms)" hint="How long the first event of a batch may wait for the rest (default 1000)." value={value.batchMaxWaitMs} onInput={set('batchMaxWaitMs')} errors={[]} />
+      <Field id="batch-max-events" label="Batch size" hint="Send up to this many events in one request (a JSON array); empty: one a request." value={value.batchMaxEvents} onInput={set('batchMaxEvents')} errors={batchSize} />
+      <Field id="batch-max-wait-ms" label="Batch wait (ms)" hint="How long the first event of a batch may wait for the rest (default 1000)." value={value.batchMaxWaitMs} onInput={set('batchMaxWaitMs')} errors={batchWait} />
     </fieldset>
   );
 }

@@ -145,7 +145,8 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
           <DeliveriesPanel endpointId={current.id} refreshKey={refreshKey} onChanged={refresh} />
         </div>
         <aside class="grid-side">
-          <TestPanel endpointId={current.id} eventTypes={eventTypes.data?.data ?? []} />
+          {/* Nothing is sent to a poll endpoint, so there is no answer to test: its backlog panel says how it is fetched. */}
+          {isPollEndpoint(current) ? null : <TestPanel endpointId={current.id} eventTypes={eventTypes.data?.data ?? []} />}
           <DeliveryOptionsSummary endpoint={current} />
           <OperationsPanel endpointId={current.id} onFinished={refresh} />
           <section class="card panel" aria-labelledby="secret-title">
