@@ -114,7 +114,8 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
       if (!state || (state.attempts === entry.attempt - 1 && (state.status === 'failed' || (final && state.status === 'pending')))) picks.push(entry);
       else if (!final && state.status === 'failed' && state.attempts === entry.attempt) lost.push(stranded(entry, state));
     });
-    await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs', final });
+    // An operator's attempt at a delivery still on its ladder leaves it there should it fail.
+    await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs', final: final && !('keepsLadder' in data && data.keepsLadder === true) });
   }
 
   async function processPicks(

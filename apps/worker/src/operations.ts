@@ -45,6 +45,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
             attempts: record.attempts,
             ordered: subscription.ordered === true,
             batched: subscription.batch != null,
+            onItsLadder: record.status === 'failed',
           },
         ];
       });

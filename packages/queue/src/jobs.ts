@@ -38,6 +38,11 @@ export interface DeliveryRetryJobData {
   deliveries: RetryEntry[];
   /** One operator-requested attempt (retry, recover): a failure ends the delivery dead instead of climbing the ladder. */
   final?: boolean;
+  /**
+   * With `final`: its deliveries were still on their ladder (failed, a retry due) when the operator asked, so a failure
+   * schedules their next step as any failure does; ending them dead would drop the retries they still had.
+   */
+  keepsLadder?: boolean;
 }
 
 /** A retry job added before retries were grouped (one delivery, its attempts counted by BullMQ); read as one entry. */

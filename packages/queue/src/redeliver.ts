@@ -17,11 +17,14 @@ export interface RedeliveryItem {
   ordered?: boolean;
   /** The subscription batches: its deliveries asked for together share one job, which sends them in batches. */
   batched?: boolean;
+  /** The delivery is `failed` with a retry due: a failure of this attempt leaves it on its ladder, not dead. */
+  onItsLadder?: boolean;
 }
 
 /**
  * One more attempt now, with the same delivery id (retry and recover): a final single-attempt job of its own (a
- * delivery still waiting on its ladder is skipped by its retry job once pending again). An ordered subscription's deliveries rejoin its
+ * delivery still waiting on its ladder is skipped by its retry job once pending again; should this attempt fail, it
+ * goes on with its ladder, where a dead or delivered one ends dead again). An ordered subscription's deliveries rejoin its
  * backlog in event order (one ordered job per subscription), so they do not overtake the deliveries before them. A
  * batching subscription's share one final job (its id made from theirs, so asking again while it waits adds
  * nothing), which the engine sends in batches of the subscription's size, not a POST each.
@@ -56,14 +59,17 @@ export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) =>
       await existing.remove();
     }
     if (item.batched) {
-      batchedBySubscription.set(item.subscriptionId, [...(batchedBySubscription.get(item.subscriptionId) ?? []), item]);
+      // Those on their ladder and the others apart: the two kinds of job judge a failure differently.
+      const group = `${item.subscriptionId}\0${item.onItsLadder === true}`;
+      batchedBySubscription.set(group, [...(batchedBySubscription.get(group) ?? []), item]);
       continue;
     }
-    const [job] = groupRetries(item.subscriptionId, item.profile, [dueNow(item)], 1, 0, true);
+    const [job] = operatorJobs(item.subscriptionId, [item]);
     if (job) jobsFor(queue).push({ ...job, opts: { ...job.opts, jobId: item.deliveryId } });
   }
-  for (const [subscriptionId, batched] of batchedBySubscription) {
-    jobsFor(deliveriesFor(subscriptionId)).push(...groupRetries(subscriptionId, batched[0]?.profile ?? '', batched.map(dueNow), 1, 0, true));
+  for (const batched of batchedBySubscription.values()) {
+    const subscriptionId = (batched[0] as RedeliveryItem).subscriptionId;
+    jobsFor(deliveriesFor(subscriptionId)).push(...operatorJobs(subscriptionId, batched));
   }
   await Promise.all([...jobsByQueue].map(([queue, jobs]) => addJobs(queue, jobs)));
   for (const [subscriptionId, ordered] of orderedBySubscription) {
@@ -74,9 +80,11 @@ export async function attemptAgainNow(deliveriesFor: (subscriptionId: string) =>
   }
 }
 
-/** A delivery's next attempt, due now. */
-function dueNow(item: RedeliveryItem) {
-  return { deliveryId: item.deliveryId, eventId: item.eventId, attempt: item.attempts + 1, at: 0 };
+/** The final job of an operator's attempt, now, for deliveries alike in whether they are on their ladder. */
+function operatorJobs(subscriptionId: string, items: readonly RedeliveryItem[]): RetryJob[] {
+  const due = items.map((item) => ({ deliveryId: item.deliveryId, eventId: item.eventId, attempt: item.attempts + 1, at: 0 }));
+  const jobs = groupRetries(subscriptionId, items[0]?.profile ?? '', due, 1, 0, true);
+  return items[0]?.onItsLadder ? jobs.map((job) => ({ ...job, data: { ...job.data, keepsLadder: true } })) : jobs;
 }
 
 /**

@@ -67,7 +67,7 @@ export const deliveryRoutes: NativeRoute[] = [
       const [event] = await services.eventStore.getMany([delivery.event_id]);
       if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
       await attemptAgainNow(services.queues.deliveriesFor, services.deliveries, [
-        { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts, ordered: subscription.ordered === true, batched: subscription.batch != null },
+        { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts, ordered: subscription.ordered === true, batched: subscription.batch != null, onItsLadder: delivery.status === 'failed' },
       ]);
       return { status: 202, body: { ...delivery, status: 'pending', next_attempt_at: new Date().toISOString() } };
     },
