@@ -77,6 +77,7 @@ describe('portal sessions on the API', () => {
       ['PATCH', `/v1/subscriptions/${c}`, { active: false }],
       ['DELETE', `/v1/subscriptions/${c}`],
       ['POST', `/v1/subscriptions/${c}/rotate-secret`, {}],
+      ['GET', `/v1/subscriptions/${c}/secret`],
       ['GET', `/v1/subscriptions/${c}/attempts`],
       ['GET', `/v1/subscriptions/${c}/stats`],
       ['POST', `/v1/subscriptions/${c}/test`, {}],
@@ -93,6 +94,21 @@ describe('portal sessions on the API', () => {
     }
     expect((await fleet.call('GET', `/v1/subscriptions/${c}`, undefined, tenant.api_key)).body.active).toBe(true);
     expect((await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/new'), events: ['*'] }, token)).status).toBe(403);
+  });
+
+  it('leaves the signing secret out of every answer but the one that reveals it (and the rotation that makes it)', async () => {
+    const token = await session({ subscriptions: [subscriptionIds.b] });
+    const b = subscriptionIds.b as string;
+    const stored = (await fleet.call('GET', `/v1/subscriptions/${b}`, undefined, tenant.api_key)).body as { secret: string; previous_secret_expires_at: string | null };
+    expect(stored.secret).toMatch(/^whsec_/);
+    const listed = (await fleet.call('GET', '/v1/subscriptions', undefined, token)).body.data as Array<{ secret: string | null }>;
+    expect(listed.map((subscription) => subscription.secret)).toEqual([null]);
+    expect((await fleet.call('GET', `/v1/subscriptions/${b}`, undefined, token)).body.secret).toBeNull();
+    expect((await fleet.call('PATCH', `/v1/subscriptions/${b}`, { description: 'renamed' }, token)).body.secret).toBeNull();
+    expect((await fleet.call('GET', `/v1/subscriptions/${b}/secret`, undefined, token)).body).toEqual({ secret: stored.secret, previous_secret_expires_at: stored.previous_secret_expires_at });
+    const rotated = await fleet.call('POST', `/v1/subscriptions/${b}/rotate-secret`, {}, token);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(stored.secret);
   });
 
   it('keeps a session narrowed to a creator to that creator, also for what it creates', async () => {

@@ -48,6 +48,11 @@ export const eventDetailSchema = eventSummarySchema.extend({
   deliveries: z.array(deliverySchema.partial().extend({ id: z.string(), subscription_id: z.string(), status: deliveryStatusSchema })),
 });
 
+export const subscriptionSecretSchema = z.object({
+  secret: z.string().nullable().describe('null for a profile that does not sign'),
+  previous_secret_expires_at: nullableIso.describe('until when the secret before the last rotation still signs'),
+});
+
 export const subscriptionSchema = z.object({
   id: z.string(),
   tenant: z.string(),
@@ -56,7 +61,7 @@ export const subscriptionSchema = z.object({
   destination: destinationSchema.describe('where deliveries go; broker passwords shown as ***'),
   batch: batchSchema.nullable(),
   events: z.array(z.string()),
-  secret: z.string().nullable(),
+  secret: z.string().nullable().describe('null for a profile that does not sign, and in every answer to a portal session (GET …/secret)'),
   previous_secret_expires_at: nullableIso,
   signature: signatureSchemeSchema.describe('v1: HMAC with the secret; v1a: ed25519 with the tenant\'s key pair (GET /v1/tenants/{id}/signing-keys)'),
   description: z.string().nullable(),

@@ -1,12 +1,22 @@
-import { listQuerySchema, publicSubscription, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed } from '@hookfleet/core';
+import { listQuerySchema, publicSubscription, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed, type Subscription, type SubscriptionView } from '@hookfleet/core';
 import { creatorForNewSubscription, ownerScopeOf, ownsSubscription } from '../portal/subscription-scope.js';
-import { callerOf, route, tenantScopeOf, type NativeRoute, type PortalAccess } from './route-table.js';
-import { attemptListSchema, subscriptionPageSchema, subscriptionSchema } from './answer-schemas.js';
+import { callerOf, route, tenantScopeOf, type NativeRoute, type PortalAccess, type RouteCall } from './route-table.js';
+import { attemptListSchema, subscriptionPageSchema, subscriptionSchema, subscriptionSecretSchema } from './answer-schemas.js';
 
 /** `metadata` is the tenant's bookkeeping (its customer ids, say): a subscriber must not be able to write it. */
 const PORTAL_MAY_NOT_SET_METADATA = ['metadata'] as const;
 const inScope: PortalAccess = { check: 'subscription' };
 const subscriptionQuerySchema = listQuerySchema.extend({ tenant: listQuerySchema.shape.profile });
+
+/**
+ * A subscription as the caller sees it. A portal session's answers leave the signing secret out (`secret: null`): the
+ * page asks for it only when someone clicks Reveal (`GET …/secret`) or rotates it, so a page that never showed it
+ * never held it (docs/api.md, "The endpoint portal").
+ */
+function viewFor(call: Pick<RouteCall, 'principal'>, subscription: Subscription): SubscriptionView {
+  const view = publicSubscription(subscription);
+  return callerOf(call).kind === 'portal' ? { ...view, secret: null } : view;
+}
 
 export const subscriptionRoutes: NativeRoute[] = [
   route({
@@ -27,7 +37,7 @@ export const subscriptionRoutes: NativeRoute[] = [
       if (scope && body.tenant && body.tenant !== scope) throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key creates subscriptions for its own tenant only' }]);
       const createdBy = creatorForNewSubscription(callerOf(call), body.created_by);
       const subscription = await subscriptions.create(tenant, { ...body, ...(createdBy !== undefined ? { created_by: createdBy } : {}) });
-      return { status: 201, body: publicSubscription(subscription) };
+      return { status: 201, body: viewFor(call, subscription) };
     },
   }),
   route({
@@ -49,7 +59,7 @@ export const subscriptionRoutes: NativeRoute[] = [
         cursor: query.cursor,
         filter: (subscription) => ownsSubscription(owner, subscription) && (!query.profile || subscription.profile === query.profile),
       });
-      return { status: 200, body: { data: page.data.map(publicSubscription), next_cursor: page.next_cursor } };
+      return { status: 200, body: { data: page.data.map((subscription) => viewFor(call, subscription)), next_cursor: page.next_cursor } };
     },
   }),
   route({
@@ -62,7 +72,7 @@ export const subscriptionRoutes: NativeRoute[] = [
     answers: { 200: { description: 'The subscription', schema: subscriptionSchema } },
     errors: ['not_found'],
     async handler(call, { subscriptions }) {
-      return { status: 200, body: publicSubscription(await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)))) };
+      return { status: 200, body: viewFor(call, await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)))) };
     },
   }),
   route({
@@ -77,7 +87,21 @@ export const subscriptionRoutes: NativeRoute[] = [
     errors: ['not_found', 'target_not_allowed'],
     async handler(call, { subscriptions }) {
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
-      return { status: 200, body: publicSubscription(await subscriptions.update(subscription, call.body)) };
+      return { status: 200, body: viewFor(call, await subscriptions.update(subscription, call.body)) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/subscriptions/:id/secret',
+    summary: 'The signing secret alone: what the portal’s Reveal asks for',
+    tags: ['subscriptions'],
+    auth: ['operator', 'tenant', 'portal'],
+    portal: inScope,
+    answers: { 200: { description: '`{ secret, previous_secret_expires_at }`', schema: subscriptionSecretSchema } },
+    errors: ['not_found'],
+    async handler(call, { subscriptions }) {
+      const { secret, previous_secret_expires_at } = publicSubscription(await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call))));
+      return { status: 200, body: { secret, previous_secret_expires_at } };
     },
   }),
   route({

@@ -20,7 +20,7 @@ export function SecretField({ endpointId, previousSecretExpiresAt }: { endpointI
     setBusy(kind);
     setError(null);
     try {
-      const endpoint = kind === 'reveal' ? await api.get<EndpointWithSecret>(path) : await api.post<EndpointWithSecret>(`${path}/rotate-secret`);
+      const endpoint = kind === 'reveal' ? await api.get<Pick<EndpointWithSecret, 'secret' | 'previous_secret_expires_at'>>(`${path}/secret`) : await api.post<EndpointWithSecret>(`${path}/rotate-secret`);
       setSecret(endpoint.secret ?? '');
       if (kind === 'rotate') setRotatedOldUntil(endpoint.previous_secret_expires_at);
       setConfirming(false);
