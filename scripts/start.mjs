@@ -120,7 +120,7 @@ hookfleet is running
 
 For the CLI (npx hookfleet …) and your own scripts:
 
-  export HOOKFLEET_URL=${apiUrl} HOOKFLEET_TOKEN=${token.token}
+  export HOOKFLEET_URL=${apiUrl} HOOKFLEET_TOKEN=${token.token} TENANT=${demo.tenant}
 
 A demo tenant (${demo.tenant}) has a subscription to the demo receiver on 127.0.0.1:${receiver.port}.
 Publish an event and watch the signed delivery arrive here:

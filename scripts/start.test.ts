@@ -78,7 +78,7 @@ describe('npm start', () => {
       firstToken = adminTokenIn(banner);
       expect(banner).toContain(`  API docs     ${apiUrl}/docs`);
       expect(banner).toContain(`  queues       ${apiUrl}/admin/queues`);
-      expect(banner).toContain(`  export HOOKFLEET_URL=${apiUrl} HOOKFLEET_TOKEN=${firstToken}`);
+      expect(banner).toMatch(new RegExp(`^  export HOOKFLEET_URL=${apiUrl} HOOKFLEET_TOKEN=${firstToken} TENANT=ten_\\w+$`, 'm'));
       const portalUrl = field(banner, /^ {2}portal {7}(\S+)/m);
       expect(portalUrl.startsWith(`${apiUrl}/portal`)).toBe(true);
 
@@ -88,6 +88,7 @@ describe('npm start', () => {
       const basic = `Basic ${Buffer.from(`operator:${firstToken}`).toString('base64')}`;
       expect((await fetch(`${apiUrl}/admin/queues`, { headers: { authorization: basic } })).status).toBe(200);
       const tenant = field(banner, /A demo tenant \((ten_\w+)\)/);
+      expect(field(banner, /TENANT=(ten_\w+)$/m)).toBe(tenant);
       const listed = await fetch(`${apiUrl}/v1/subscriptions?tenant=${tenant}`, { headers: { authorization: `Bearer ${firstToken}` } });
       expect(listed.status).toBe(200);
 
