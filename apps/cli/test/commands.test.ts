@@ -192,6 +192,16 @@ describe('the hookfleet CLI against a running fleet', () => {
       }
     });
 
+    it('says once that it answers every delivery with the --status given', async () => {
+      const listener = startInProcess(['listen', '--port', '0', '--status', '500'], {});
+      try {
+        await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.exec(listener.stderr()), { message: 'listening' });
+        expect(listener.stderr()).toContain('no --secret: signatures unchecked; answering every delivery 500)');
+      } finally {
+        expect(await listener.stop()).toBe(0);
+      }
+    });
+
     it('verifies the signing profiles too: a Gigapay and a Paymo delivery from the fleet', async () => {
       const gigapayKey = randomBytes(16).toString('hex');
       const listener = startInProcess(['listen', '--port', '0', '--secret', gigapayKey, '--secret', 'paymo-secret', '--json'], {});

@@ -50,8 +50,10 @@ export const listen: Command = {
       throw error;
     }
     // The address goes to stderr, so `--json` output on stdout is only deliveries.
+    // A status other than 200 is said once here: every delivery printed below was answered with it (and is retried).
+    const answering = status === 200 ? '' : `; answering every delivery ${status}`;
     io.stderr.write(
-      `listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${[...new Set(signatureSchemes.map((scheme) => scheme.profile))].join(', ')} signatures` : 'no --secret: signatures unchecked'}); Ctrl-C stops\n`,
+      `listening on ${receiver.url} (${secrets.length > 0 ? `verifying ${[...new Set(signatureSchemes.map((scheme) => scheme.profile))].join(', ')} signatures` : 'no --secret: signatures unchecked'}${answering}); Ctrl-C stops\n`,
     );
     try {
       await io.untilStopped();
