@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestReceiver, type Responder } from '../../../test/receiver.js';
 import { createClient } from './client.js';
-import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from './errors.js';
+import { HookfleetApiError, HookfleetClientError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from './errors.js';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
   status,
@@ -193,6 +193,93 @@ describe('the client against a stub API', () => {
     const { client, requests } = stub('moved', () => ({ status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } }));
     await expect(client.deliveries.get('dlv_1')).rejects.toMatchObject({ status: 307, code: 'http_307' });
     expect(requests()).toHaveLength(1);
+  });
+
+  it('walks every page with listAll, sending the query and each next_cursor, and fetches no page after a break', async () => {
+    const pages: Record<string, { data: Array<{ id: string }>; next_cursor: string | null }> = {
+      '': { data: [{ id: 'sub_1' }, { id: 'sub_2' }], next_cursor: 'c2' },
+      c2: { data: [{ id: 'sub_3' }, { id: 'sub_4' }], next_cursor: 'c3' },
+      c3: { data: [{ id: 'sub_5' }], next_cursor: null },
+    };
+    const { client, requests } = stub('pages', (request) => json(200, pages[new URL(request.path, 'http://x').searchParams.get('cursor') ?? ''] ?? { data: [], next_cursor: null }));
+    const ids: string[] = [];
+    for await (const subscription of client.subscriptions.listAll({ tenant: 'ten_1', limit: 2 })) ids.push(subscription.id);
+    expect(ids).toEqual(['sub_1', 'sub_2', 'sub_3', 'sub_4', 'sub_5']);
+    expect(requests().map((request) => request.path)).toEqual([
+      '/pages/v1/subscriptions?tenant=ten_1&limit=2',
+      '/pages/v1/subscriptions?tenant=ten_1&limit=2&cursor=c2',
+      '/pages/v1/subscriptions?tenant=ten_1&limit=2&cursor=c3',
+    ]);
+
+    // From a cursor the caller gives; breaking out inside a page asks for no further page.
+    const taken: string[] = [];
+    for await (const delivery of client.deliveries.listAll({ subscription: 'sub_1', status: 'dead', limit: 2, cursor: 'c2' })) {
+      taken.push(delivery.id);
+      if (taken.length === 1) break;
+    }
+    expect(taken).toEqual(['sub_3']);
+    expect(requests().slice(3).map((request) => request.path)).toEqual(['/pages/v1/deliveries?subscription=sub_1&status=dead&limit=2&cursor=c2']);
+
+    const since = new Date('2030-01-01T00:00:00.000Z');
+    const events: string[] = [];
+    for await (const summary of client.events.listAll({ tenant: 'ten_1', since })) events.push(summary.id);
+    expect(events).toHaveLength(5);
+    expect(requests()[4]?.path).toBe(`/pages/v1/events?tenant=ten_1&since=${encodeURIComponent(since.toISOString())}`);
+  });
+
+  it('stops walking pages with a HookfleetClientError when next_cursor leads back to itself, and checks the query first', async () => {
+    const { client, requests } = stub('stuck', () => json(200, { data: [{ id: 'evt_1' }], next_cursor: 'same' }));
+    const seen: string[] = [];
+    const walk = (async () => {
+      for await (const summary of client.events.listAll({ tenant: 'ten_1', cursor: 'same' })) seen.push(summary.id);
+    })();
+    await expect(walk).rejects.toThrow(HookfleetClientError);
+    await expect(walk).rejects.toThrow('same next_cursor');
+    expect(seen).toEqual(['evt_1']);
+    expect(requests()).toHaveLength(1);
+
+    const invalid = (async () => {
+      for await (const subscription of client.subscriptions.listAll({ limit: 0 })) void subscription;
+    })();
+    await expect(invalid).rejects.toBeInstanceOf(HookfleetValidationError);
+    expect(requests()).toHaveLength(1);
+  });
+
+  it('retries rotateSecret after a 500 only when it names the secret, and checks the secret before sending', async () => {
+    const named = stub('rotate-named', (request, count) =>
+      count === 1 ? json(500, { error: 'internal error', code: 'internal' }) : json(200, { id: 'sub_1', secret: JSON.parse(request.body).secret }),
+    );
+    const secret = `whsec_${Buffer.from('a fresh secret of 24 b!!').toString('base64')}`;
+    await expect(named.client.subscriptions.rotateSecret('sub_1', { secret })).resolves.toMatchObject({ secret });
+    expect(named.requests().map((request) => `${request.method} ${request.path} ${request.body}`)).toEqual([
+      `POST /rotate-named/v1/subscriptions/sub_1/rotate-secret {"secret":"${secret}"}`,
+      `POST /rotate-named/v1/subscriptions/sub_1/rotate-secret {"secret":"${secret}"}`,
+    ]);
+
+    const generated = stub('rotate-generated', () => json(500, { error: 'internal error', code: 'internal' }));
+    await expect(generated.client.subscriptions.rotateSecret('sub_1')).rejects.toMatchObject({ status: 500 });
+    expect(generated.requests().map((request) => request.body)).toEqual(['{}']);
+
+    const refused = generated.client.subscriptions.rotateSecret('sub_1', { secret: 'short' });
+    await expect(refused).rejects.toBeInstanceOf(HookfleetValidationError);
+    await expect(refused).rejects.toMatchObject({ issues: [{ path: 'secret', message: expect.any(String) }] });
+    expect(generated.requests()).toHaveLength(1);
+  });
+
+  it('reads the secret, stats and backlog of a subscription at their paths', async () => {
+    const { client, requests } = stub('reads', (request) => {
+      if (request.path.endsWith('/secret')) return json(200, { secret: 'whsec_x', previous_secret_expires_at: null });
+      if (request.path.endsWith('/backlog')) return json(200, { messages: 3, oldest_waiting_since: '2030-01-01T00:00:00.000Z', oldest_waiting_seconds: 9 });
+      return json(200, { window_hours: 24, attempts: 0, succeeded: 0, success_ratio: null, hourly: [] });
+    });
+    await expect(client.subscriptions.secret('sub 1')).resolves.toEqual({ secret: 'whsec_x', previous_secret_expires_at: null });
+    await expect(client.subscriptions.stats('sub_1')).resolves.toMatchObject({ window_hours: 24, success_ratio: null });
+    await expect(client.subscriptions.backlog('sub_1')).resolves.toMatchObject({ messages: 3, oldest_waiting_seconds: 9 });
+    expect(requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /reads/v1/subscriptions/sub%201/secret',
+      'GET /reads/v1/subscriptions/sub_1/stats',
+      'GET /reads/v1/subscriptions/sub_1/backlog',
+    ]);
   });
 
   it('reaches later routes through request()', async () => {

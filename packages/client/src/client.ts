@@ -1,4 +1,4 @@
-import { eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
+import { eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
 import { chunk, withEventId } from './event-ids.js';
 import { HookfleetApiError, HookfleetClientError } from './errors.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
@@ -23,19 +23,23 @@ import type {
   CreatedTenant,
   Delivery,
   DeliveryListEntry,
+  EndpointStats,
   EventDetail,
   EventInput,
   EventSummary,
   Page,
   PublishResult,
+  RotateSecretInput,
   Subscription,
   SubscriptionInput,
   SubscriptionListQuery,
+  SubscriptionSecret,
   SubscriptionUpdate,
   SigningKeySet,
 } from './types.js';
 import { parseEach, parseInput } from './validate.js';
-import { fetchMessages, MessagePoller, type MessageQuery, type PollerOptions, type PollPage } from './poller.js';
+import { fetchMessages, MessagePoller, type MessageQuery, type PollBacklog, type PollerOptions, type PollPage } from './poller.js';
+import { everyItem } from './pages.js';
 
 export interface HookfleetClient {
   /** The options in effect, defaults filled in. */
@@ -58,9 +62,17 @@ export interface HookfleetClient {
   subscriptions: {
     create(input: SubscriptionInput): Promise<Subscription>;
     list(query?: SubscriptionListQuery): Promise<Page<Subscription>>;
+    /** Every subscription from `query.cursor` on, page after page (`limit` is the page size), as an async iterator. */
+    listAll(query?: SubscriptionListQuery): AsyncIterable<Subscription>;
     get(id: string): Promise<Subscription>;
     update(id: string, patch: SubscriptionUpdate): Promise<Subscription>;
     delete(id: string): Promise<void>;
+    /** The signing secret and until when the one before the last rotation still signs (what a portal session sees only here). */
+    secret(id: string): Promise<SubscriptionSecret>;
+    /** Replaces the signing secret (generated when `secret` is left out); the old one keeps signing for 24 h. */
+    rotateSecret(id: string, input?: RotateSecretInput): Promise<Subscription>;
+    /** The endpoint's last 24 h: attempts, success ratio, last status code and error, attempts per hour by outcome. */
+    stats(id: string): Promise<EndpointStats>;
     /** The attempt log, newest first. */
     attempts(id: string): Promise<AttemptList>;
     /** Attempts again every `failed` or `dead` delivery in the window. */
@@ -73,15 +85,21 @@ export interface HookfleetClient {
     messages(id: string, query?: MessageQuery): Promise<PollPage>;
     /** A poll subscription's messages as an async iterator that long-polls and advances the cursor. */
     poller(id: string, options?: PollerOptions): MessagePoller;
+    /** A poll subscription's messages handed over and not yet acknowledged, and how long the oldest has waited. */
+    backlog(id: string): Promise<PollBacklog>;
   };
   events: {
     list(query?: EventListQuery): Promise<Page<EventSummary>>;
+    /** Every retained event from `query.cursor` on, newest first, page after page, as an async iterator. */
+    listAll(query?: EventListQuery): AsyncIterable<EventSummary>;
     get(id: string): Promise<EventDetail>;
   };
   deliveries: {
     get(id: string): Promise<Delivery>;
     /** Newest first, each with its event's type and received time. */
     list(query?: DeliveryListQuery): Promise<Page<DeliveryListEntry>>;
+    /** Every delivery of `query.subscription` from `query.cursor` on, page after page, as an async iterator. */
+    listAll(query: DeliveryListQuery): AsyncIterable<DeliveryListEntry>;
     /** One more attempt now, with the same `webhook-id`. */
     retry(id: string): Promise<Delivery>;
   };
@@ -141,6 +159,14 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     return results;
   }
 
+  const subscriptionPage = async (query: SubscriptionListQuery = {}): Promise<Page<Subscription>> => {
+    const { tenant, profile, limit, cursor } = query;
+    parseInput(listQuerySchema, { profile, limit, cursor }, 'subscription query');
+    return request('GET', '/v1/subscriptions', undefined, { query: { tenant, profile, limit, cursor } });
+  };
+  const eventPage = (query: EventListQuery = {}): Promise<Page<EventSummary>> => request('GET', '/v1/events', undefined, { query: { ...query } });
+  const deliveryPage = (query: DeliveryListQuery = {}): Promise<Page<DeliveryListEntry>> => request('GET', '/v1/deliveries', undefined, { query: { ...query } });
+
   return {
     options,
     withToken: (token) => buildClient({ ...options, token }),
@@ -152,30 +178,38 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
 
     subscriptions: {
       create: async (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription')),
-      list: async (query = {}) => {
-        const { tenant, profile, limit, cursor } = query;
-        parseInput(listQuerySchema, { profile, limit, cursor }, 'subscription query');
-        return request('GET', '/v1/subscriptions', undefined, { query: { tenant, profile, limit, cursor } });
-      },
+      list: subscriptionPage,
+      listAll: (query = {}) => everyItem((cursor) => subscriptionPage({ ...query, cursor }), query.cursor),
       get: (id) => request('GET', `/v1/subscriptions/${segment(id)}`),
       update: async (id, patch) => request('PATCH', `/v1/subscriptions/${segment(id)}`, parseInput(subscriptionPatchSchema, patch, 'subscription update')),
       delete: async (id) => {
         await request('DELETE', `/v1/subscriptions/${segment(id)}`);
       },
+      secret: (id) => request('GET', `/v1/subscriptions/${segment(id)}/secret`),
+      // Rotating to a given secret again changes nothing, so that is retried like a read; a generated secret is new each
+      // time, and a repeat after a lost answer would put a secret nobody saw in the rotation.
+      rotateSecret: async (id, input = {}) => {
+        const body = parseInput(rotateSecretSchema, input, 'secret rotation');
+        return request('POST', `/v1/subscriptions/${segment(id)}/rotate-secret`, body, { idempotent: body.secret !== undefined });
+      },
+      stats: (id) => request('GET', `/v1/subscriptions/${segment(id)}/stats`),
       attempts: (id) => request('GET', `/v1/subscriptions/${segment(id)}/attempts`),
       recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input),
       replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input),
       test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input),
       messages: (id, query = {}) => fetchMessages(request, id, query),
       poller: (id, pollerOptions = {}) => new MessagePoller(request, id, { ...pollerOptions, timeoutMs: options.timeoutMs }),
+      backlog: (id) => request('GET', `/v1/subscriptions/${segment(id)}/backlog`),
     },
     events: {
-      list: (query = {}) => request('GET', '/v1/events', undefined, { query: { ...query } }),
+      list: eventPage,
+      listAll: (query = {}) => everyItem((cursor) => eventPage({ ...query, cursor }), query.cursor),
       get: (id) => request('GET', `/v1/events/${segment(id)}`),
     },
     deliveries: {
       get: (id) => request('GET', `/v1/deliveries/${segment(id)}`),
-      list: (query = {}) => request('GET', '/v1/deliveries', undefined, { query: { ...query } }),
+      list: deliveryPage,
+      listAll: (query) => everyItem((cursor) => deliveryPage({ ...query, cursor }), query.cursor),
       // Two retries of one delivery are two attempts with the same webhook-id, which receivers drop.
       retry: (id) => request('POST', `/v1/deliveries/${segment(id)}/retry`, undefined, { idempotent: true }),
     },

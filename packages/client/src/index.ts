@@ -10,7 +10,7 @@ export {
   HookfleetValidationError,
   WebhookVerificationError,
 } from './errors.js';
-export { MessagePoller, type MessageQuery, type PollerOptions, type PollMessage, type PollPage } from './poller.js';
+export { MessagePoller, type MessageQuery, type PollerOptions, type PollBacklog, type PollMessage, type PollPage } from './poller.js';
 export { verifyWebhook, type StandardWebhookPayload, type WebhookBody, type WebhookHeaders } from './verify.js';
 export type { Ed25519Jwk, WebhookPublicKey } from './verify-v1a.js';
 export type * from './types.js';

@@ -10,6 +10,15 @@ export interface PollPage {
   next: string;
 }
 
+/** `GET /v1/subscriptions/:id/backlog`: a poll subscription's messages handed over and not yet acknowledged. */
+export interface PollBacklog {
+  messages: number;
+  /** When the oldest of them was handed over (ISO-8601); null when none waits. */
+  oldest_waiting_since: string | null;
+  /** 0 when none waits. */
+  oldest_waiting_seconds: number;
+}
+
 export interface MessageQuery {
   /** A `next` from an earlier answer: every message up to it is acknowledged (delivered). */
   after?: string;

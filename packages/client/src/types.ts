@@ -4,9 +4,11 @@ import type {
   Delivery,
   eventInputSchema,
   listQuerySchema,
+  rotateSecretSchema,
   StoredEvent,
   subscriptionCreateSchema,
   subscriptionPatchSchema,
+  SubscriptionView,
   Tenant,
   tenantCreateSchema,
 } from '@hookfleet/core';
@@ -22,6 +24,8 @@ export type TenantInput = z.input<typeof tenantCreateSchema>;
 /** `tenant` is for the operator token; a tenant key implies its own tenant. */
 export type SubscriptionInput = z.input<typeof subscriptionCreateSchema>;
 export type SubscriptionUpdate = z.input<typeof subscriptionPatchSchema>;
+/** The new secret (a `standard` one: `whsec_` + base64); without it the API generates one. */
+export type RotateSecretInput = z.input<typeof rotateSecretSchema>;
 /** `tenant` is required with the operator token, ignored with a tenant key. */
 export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit'> & { limit?: number; tenant?: string };
 
@@ -30,6 +34,8 @@ export type SubscriptionListQuery = Omit<z.input<typeof listQuerySchema>, 'limit
 export type { BatchOptions, CustomHeaders, Destination, EventFilter, RetryOptions } from '@hookfleet/core';
 export type { PublicSigningKey, SignatureScheme, SigningKeySet } from '@hookfleet/core';
 export type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus, IssueDetail, Page, RateLimit } from '@hookfleet/core';
+/** `GET /v1/subscriptions/:id/stats`: the endpoint's last 24 h, from its attempt log. */
+export type { EndpointStats, HourlyAttempts } from '@hookfleet/core';
 
 export interface PublishResult {
   id: string;
@@ -41,6 +47,9 @@ export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_k
 
 /** A subscription as the native API shows it: core's view (packages/core/src/subscription-view.ts). */
 export type { SubscriptionView as Subscription } from '@hookfleet/core';
+
+/** `GET /v1/subscriptions/:id/secret`: the signing secret alone (a portal session's other answers carry `secret: null`). */
+export type SubscriptionSecret = Pick<SubscriptionView, 'secret' | 'previous_secret_expires_at'>;
 
 export interface AttemptList {
   data: AttemptRecord[];
