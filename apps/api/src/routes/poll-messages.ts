@@ -61,7 +61,7 @@ export const pollMessageRoutes: NativeRoute[] = [
   route({
     method: 'get',
     path: '/v1/subscriptions/:id/backlog',
-    summary: 'A poll subscription’s backlog: messages not yet fetched and how long the oldest has waited',
+    summary: 'A poll subscription’s backlog: messages handed over and not yet acknowledged, and how long the oldest has waited',
     tags: ['subscriptions'],
     auth: ['operator', 'tenant', 'portal'],
     portal: { check: 'subscription' },
