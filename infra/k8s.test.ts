@@ -9,6 +9,7 @@ import * as apps from 'kubernetes-models/apps/v1';
 import * as policy from 'kubernetes-models/policy/v1';
 import * as monitoring from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import * as keda from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { createMetrics } from '@hookfleet/metrics';
 import { knownSeriesNames } from '../test/metrics-contract.js';
 import { seriesNamesIn } from '../test/promql.js';
 import { GENERATED, grafanaYaml, prometheusRuleYaml, ruleFiles } from './k8s-generate.mjs';
@@ -158,5 +159,83 @@ describe('the image the manifests run', () => {
     const guide = readFileSync(join(root, 'docs/deployment.md'), 'utf8');
     expect(guide).toMatch(new RegExp(`docker build [^\\n]*-f infra/Dockerfile[^\\n]*${image.replace(/[./]/g, '\\$&')}`));
     expect(guide).toContain(`docker push ${image}`);
+  });
+});
+
+/**
+ * The hookfleet metrics the processes register (packages/metrics, what /metrics serves), not a copy of the list:
+ * a metric or label renamed there, and not in the rules, dashboard, KEDA and docs/contract.md, fails here.
+ */
+describe('the metrics the rules, the dashboard and KEDA read', () => {
+  const registry = createMetrics({ defaultMetrics: false }).registry;
+  const registered = new Map(
+    registry.getMetricsAsArray().map((metric) => {
+      const { name, type, labelNames } = metric as unknown as { name: string; type: string; labelNames: string[] };
+      return [name, { type, labels: [...labelNames] }] as const;
+    }),
+  );
+  const histogramBase = (series: string) => {
+    const base = series.replace(/_(bucket|sum|count)$/, '');
+    return registered.get(base)?.type === 'histogram' ? base : series;
+  };
+  // Target labels Prometheus adds (jobLabel, the Prometheus Operator's namespace) and the histogram bucket label.
+  const TARGET_LABELS = new Set(['job', 'instance', 'namespace', 'pod', 'le']);
+  const dashboard = JSON.parse(readFileSync(join(here, 'grafana/dashboards/hookfleet.json'), 'utf8')) as {
+    panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
+    templating: { list: Array<{ definition?: string }> };
+  };
+  const kedaQuery = (parseAllDocuments(readFileSync(join(here, 'k8s/keda.yaml'), 'utf8'))[0]?.toJS() as Manifest).spec.triggers[0].metadata.query as string;
+  const expressions: Array<[string, string]> = [
+    ...loadRules().map((rule) => [`rule ${rule.record ?? rule.alert}`, rule.expr] as [string, string]),
+    ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => [`panel ${panel.title}`, target.expr] as [string, string])),
+    ...dashboard.templating.list.flatMap((variable) => {
+      const labelValues = /^label_values\((\w+),\s*(\w+)\)$/.exec(variable.definition ?? '');
+      return labelValues ? [[`variable ${variable.definition}`, `${labelValues[1]}{${labelValues[2]}=""}`] as [string, string]] : [];
+    }),
+    ['keda.yaml', kedaQuery],
+  ];
+
+  // A label cell of the table names its labels, their values in parentheses (`outcome` (`success` …)), then after
+  // a colon what the metric counts.
+  const labelNamesOf = (cell: string) => [...(cell.split(': ')[0] as string).replace(/\([^)]*\)/g, '').matchAll(/`(\w+)`/g)].map((label) => label[1]).sort();
+
+  it('are the metrics docs/contract.md lists, with its types and labels', () => {
+    const contract = readFileSync(join(root, 'docs/contract.md'), 'utf8');
+    const table = contract.slice(contract.indexOf('\n## Metrics'));
+    const documented = [...table.matchAll(/^\| `(hookfleet_\w+)` \| (\w+)[^|]*\| ([^|]*)\|/gm)].map((row) => ({
+      name: row[1] as string,
+      type: row[2] as string,
+      labels: labelNamesOf(row[3] as string),
+    }));
+    expect(documented.map((metric) => metric.name).sort()).toEqual([...registered.keys()].sort());
+    for (const metric of documented) {
+      const actual = registered.get(metric.name);
+      expect({ name: metric.name, type: actual?.type, labels: [...(actual?.labels ?? [])].sort() }).toEqual(metric);
+    }
+  });
+
+  it('name only hookfleet series the processes register, and only their labels', () => {
+    const unknown: string[] = [];
+    for (const [where, expression] of expressions) {
+      const names = seriesNamesIn(expression).filter((name) => name.startsWith('hookfleet_'));
+      for (const name of names) if (!registered.has(histogramBase(name))) unknown.push(`${where}: series ${name}`);
+      const labelsOf = (name: string) => registered.get(histogramBase(name))?.labels ?? [];
+      // Matchers on a hookfleet series: each label is one of that metric's.
+      for (const selector of expression.matchAll(/\b(hookfleet_\w+)\{([^{}]*)\}/g)) {
+        for (const matcher of (selector[2] as string).matchAll(/(\w+)\s*(?:=~|!~|!=|=)/g)) {
+          const label = matcher[1] as string;
+          if (!TARGET_LABELS.has(label) && !labelsOf(selector[1] as string).includes(label)) unknown.push(`${where}: label ${label} of ${selector[1]}`);
+        }
+      }
+      // Grouping labels: each one a label of a hookfleet series the expression reads, or a target label.
+      for (const grouping of expression.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)) {
+        const labels = (grouping[1] as string).split(',').map((part) => part.trim());
+        for (const label of labels.filter(Boolean)) {
+          if (!TARGET_LABELS.has(label) && !names.some((name) => labelsOf(name).includes(label))) unknown.push(`${where}: grouping label ${label}`);
+        }
+      }
+    }
+    expect(expressions.length).toBeGreaterThan(20);
+    expect(unknown).toEqual([]);
   });
 });
