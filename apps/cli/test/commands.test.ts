@@ -79,6 +79,12 @@ describe('the hookfleet CLI against a running fleet', () => {
     expect(retried).toMatchObject({ id: deliveryId, status: 'pending' });
     await waitFor(() => receiver.forPath('/flow').length === 2, { message: 'the retried delivery' });
     expect(receiver.forPath('/flow')[1]?.headers['webhook-id']).toBe(deliveryId);
+
+    // Several ids, one unknown: the ones before it were queued, and --json still says which.
+    const partly = await runInProcess(['retry', deliveryId, 'dlv_nope', '--json'], asTenant);
+    expect(partly.code).toBe(5);
+    expect(JSON.parse(partly.stdout)).toMatchObject({ data: [{ id: deliveryId, status: 'pending' }] });
+    expect(partly.stderr).toContain(`${deliveryId} was queued before it; 1 not`);
   });
 
   it('says what it did in plain English: a batch with a repeat, the list in the order its help names, catalogue articles', async () => {

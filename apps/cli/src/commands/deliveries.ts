@@ -1,6 +1,6 @@
 import type { Delivery, DeliveryStatus } from '@hookfleet/client';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
+import { FailedPartway, UsageError } from '../errors.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import type { Column } from '../table.js';
@@ -85,7 +85,14 @@ export const retry: Command = {
     const ids = [input.argument(0, 'delivery'), ...input.positionals.slice(1)];
     const retried: Delivery[] = [];
     for (const id of ids) {
-      const delivery = await client().deliveries.retry(id);
+      const delivery = await client()
+        .deliveries.retry(id)
+        .catch((error: unknown) => {
+          // The ones before it were queued: a script reading --json learns which, and the message says so too.
+          if (retried.length === 0) throw error;
+          if (json) printJson(io.stdout, { data: retried });
+          throw new FailedPartway(error, `${retried.map((done) => done.id).join(', ')} ${retried.length === 1 ? 'was' : 'were'} queued before it; ${ids.length - retried.length} not`);
+        });
       retried.push(delivery);
       if (!json) io.stdout.write(`${delivery.id}: ${delivery.status}, attempt ${delivery.attempts + 1} queued now\n`);
     }
