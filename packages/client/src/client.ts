@@ -97,7 +97,7 @@ export interface HookfleetClient {
   deliveries: {
     get(id: string): Promise<Delivery>;
     /** Newest first, each with its event's type and received time. */
-    list(query?: DeliveryListQuery): Promise<Page<DeliveryListEntry>>;
+    list(query: DeliveryListQuery): Promise<Page<DeliveryListEntry>>;
     /** Every delivery of `query.subscription` from `query.cursor` on, page after page, as an async iterator. */
     listAll(query: DeliveryListQuery): AsyncIterable<DeliveryListEntry>;
     /** One more attempt now, with the same `webhook-id`. */
@@ -165,7 +165,7 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     return request('GET', '/v1/subscriptions', undefined, { query: { tenant, profile, limit, cursor } });
   };
   const eventPage = (query: EventListQuery = {}): Promise<Page<EventSummary>> => request('GET', '/v1/events', undefined, { query: { ...query } });
-  const deliveryPage = (query: DeliveryListQuery = {}): Promise<Page<DeliveryListEntry>> => request('GET', '/v1/deliveries', undefined, { query: { ...query } });
+  const deliveryPage = (query: DeliveryListQuery): Promise<Page<DeliveryListEntry>> => request('GET', '/v1/deliveries', undefined, { query: { ...query } });
 
   return {
     options,

@@ -22,7 +22,8 @@ export interface EventListQuery {
 }
 
 export interface DeliveryListQuery {
-  subscription?: string;
+  /** The subscription whose deliveries to list (the API needs one). */
+  subscription: string;
   status?: DeliveryStatus;
   since?: TimeInput;
   until?: TimeInput;
