@@ -23,7 +23,8 @@ describe("the API's store-writable gauge", () => {
   beforeAll(async () => {
     redisServer = await startRedisServer();
     admin = connectRedis(redisServer.url);
-    fleet = await startFleet({ REDIS_URL: redisServer.url }, { workers: 0 });
+    // Its own single Redis, whose memory it limits, also in the cluster suite.
+    fleet = await startFleet({ REDIS_URL: redisServer.url, REDIS_CLUSTER_NODES: '' }, { workers: 0 });
     tenant = await fleet.createTenant('writable');
   });
   afterAll(async () => {
