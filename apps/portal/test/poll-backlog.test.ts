@@ -50,6 +50,9 @@ describe("a poll endpoint's page in the portal", () => {
 
     // Edited without a URL, it stays a pull endpoint.
     await page.getByRole('link', { name: 'Edit' }).click();
+    // The form says where it delivers: nowhere, the subscriber fetches; no URL to fill in.
+    await waitFor(async () => (await page.getByLabel('Deliver to').inputValue()) === 'poll', { message: 'the pull destination chosen' });
+    expect(await page.getByLabel('Endpoint URL').isVisible()).toBe(false);
     await page.getByLabel('Description (optional)').fill('Pulled by the ledger');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Pulled by the ledger').waitFor();

@@ -16,6 +16,6 @@ export function DeliveryBadge({ status }: { status: DeliveryStatus }) {
 }
 
 export function StatusCode({ code, error }: { code: number | null; error?: string | null }) {
-  if (code === null) return <span class="code code-none">{error ? error : 'no answer'}</span>;
+  if (code === null) return <span class="code code-none" title={error ?? undefined}>{error ? error : 'no answer'}</span>;
   return <span class={`code code-${statusCodeClass(code)}`}>{code}</span>;
 }

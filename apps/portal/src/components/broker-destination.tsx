@@ -7,7 +7,9 @@ import type { Endpoint } from '../types.js';
  */
 export type BrokerDraft =
   | { type: 'rabbitmq'; address: string; password: string; storedPassword: boolean; exchange: string; routingKey: string }
-  | { type: 'nats'; servers: string; password: string; storedPassword: boolean; subject: string };
+  | { type: 'nats'; servers: string; password: string; storedPassword: boolean; subject: string }
+  /** Not a broker, but not an HTTP URL either: the subscriber fetches (pull mode); nothing to fill in. */
+  | { type: 'poll' };
 
 /** The password a view showed: the API shows `***` in its place. */
 const REDACTED = '***';
@@ -24,9 +26,10 @@ function addressAndPassword(address: string): { address: string; storedPassword:
   }
 }
 
-/** The draft of an endpoint's broker destination; null for an HTTP endpoint. */
+/** The draft of an endpoint's broker (or pull) destination; null for an HTTP endpoint. */
 export function brokerDraftOf(endpoint: Pick<Endpoint, 'destination'>): BrokerDraft | null {
   const destination = endpoint.destination;
+  if (destination?.type === 'poll') return { type: 'poll' };
   if (destination?.type === 'rabbitmq') {
     const { address, storedPassword } = addressAndPassword(destination.url);
     return { type: 'rabbitmq', address, password: '', storedPassword, exchange: destination.exchange, routingKey: destination.routing_key };
@@ -39,6 +42,7 @@ export function brokerDraftOf(endpoint: Pick<Endpoint, 'destination'>): BrokerDr
 }
 
 export function emptyBrokerDraft(type: BrokerDraft['type']): BrokerDraft {
+  if (type === 'poll') return { type };
   return type === 'rabbitmq'
     ? { type, address: 'amqp://', password: '', storedPassword: false, exchange: '', routingKey: '' }
     : { type, servers: 'nats://', password: '', storedPassword: false, subject: '' };
@@ -60,6 +64,7 @@ function withPassword(address: string, password: string, storedPassword: boolean
 
 /** The `destination` field the API takes for a draft. */
 export function destinationOf(draft: BrokerDraft): Record<string, unknown> {
+  if (draft.type === 'poll') return { type: 'poll' };
   if (draft.type === 'rabbitmq') {
     return { type: 'rabbitmq', url: withPassword(draft.address, draft.password, draft.storedPassword), exchange: draft.exchange.trim(), routing_key: draft.routingKey.trim() };
   }
@@ -93,10 +98,10 @@ function Messages({ id, messages }: { id: string; messages: string[] }) {
   ) : null;
 }
 
-/** The kind of destination and, for a broker, its fields; an HTTP endpoint keeps the form's URL field. */
+/** The kind of destination and, for a broker, its fields; an HTTP endpoint keeps the form's URL field; a pull one has none. */
 export function BrokerDestinationFields({ draft, onChange, errors }: Props) {
   const set = (patch: Partial<Record<string, string>>) => draft && onChange({ ...draft, ...patch } as BrokerDraft);
-  const passwordHint = draft?.storedPassword ? 'a password is stored: leave empty to keep it' : 'only if the address has a user';
+  const passwordHint = draft && draft.type !== 'poll' && draft.storedPassword ? 'a password is stored: leave empty to keep it' : 'only if the address has a user';
   return (
     <>
       <div class="field">
@@ -105,6 +110,7 @@ export function BrokerDestinationFields({ draft, onChange, errors }: Props) {
           <option value="http">an HTTP endpoint</option>
           <option value="rabbitmq">a RabbitMQ exchange</option>
           <option value="nats">a NATS JetStream subject</option>
+          <option value="poll">nowhere: the subscriber fetches (pull)</option>
         </select>
       </div>
       {draft?.type === 'rabbitmq' ? (
@@ -140,7 +146,8 @@ export function BrokerDestinationFields({ draft, onChange, errors }: Props) {
           </div>
         </>
       ) : null}
-      {draft ? (
+      {draft?.type === 'poll' ? <p class="hint">Nothing is sent: the subscriber fetches its signed messages with its own key (GET /v1/subscriptions/…/messages).</p> : null}
+      {draft && draft.type !== 'poll' ? (
         <div class="field">
           <label for="broker-password">Broker password</label>
           <input id="broker-password" type="password" autocomplete="new-password" value={draft.password} onInput={(event) => set({ password: event.currentTarget.value })} />
