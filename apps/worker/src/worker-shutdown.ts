@@ -68,3 +68,21 @@ export async function closeWorkers(workers: readonly ClosableWorker[], jobs: Run
   );
   for (const worker of pending) worker.disconnect();
 }
+
+/**
+ * Whether `closing` settled within `ms`. A stop closes what talks to Redis last and waits this long for it: with Redis
+ * away, a connection's close waits for a reconnect that may never come, and a worker told to stop must still exit.
+ */
+export async function settledWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = closing.then(
+    () => true as const,
+    () => true as const,
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -46,7 +46,7 @@ import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
 import { createDestinations } from './destinations.js';
-import { closeWorkers, RunningJobs, type ClosableWorker } from './worker-shutdown.js';
+import { closeWorkers, CONNECTIONS_END_GRACE_MS, RunningJobs, settledWithin, type ClosableWorker } from './worker-shutdown.js';
 import { createFailureLog } from './failure-log.js';
 
 /** A stalled job (its worker died) is taken by another worker within seconds, not minutes. */
@@ -197,12 +197,19 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
       stopping = true;
       stopGauges();
       await closeWorkers(workers.map(closable), jobs, logger);
-      await index.stop();
-      await queues.close();
-      await queueConnection.close();
       await context.transport.close();
       await context.destinations.close();
       await metricsServer.close();
+      // What closes through Redis, last and bounded: with Redis away it would wait for a reconnect (the process then
+      // exits with those connections cut; nothing accepted is lost, the jobs are in Redis).
+      const redisClosed = (async () => {
+        await index.stop();
+        await queues.close();
+        await queueConnection.close();
+      })();
+      if (!(await settledWithin(redisClosed, CONNECTIONS_END_GRACE_MS))) {
+        logger.warn({ grace_ms: CONNECTIONS_END_GRACE_MS }, 'Redis connections did not close (is Redis away?); cutting them');
+      }
       errorLog.stop();
       failureLog.stop();
       redis.disconnect();
