@@ -13,6 +13,7 @@ export type {
   EventTypeView as EventType,
   HourlyAttempts,
   Page,
+  PollBacklog,
   SignatureScheme,
   SigningKeySet,
   TestDeliveryResult as TestResult,

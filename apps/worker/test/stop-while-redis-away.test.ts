@@ -24,7 +24,6 @@ describe('a worker stopped while Redis is away', () => {
 
   it('exits on SIGTERM within its graces, saying it cut the connections', async () => {
     await redis!.stop();
-    const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       worker!.stop().then(() => 'exited'),
@@ -34,6 +33,5 @@ describe('a worker stopped while Redis is away', () => {
     expect(outcome).toBe('exited');
     expect(worker!.child.exitCode).toBe(0);
     expect(worker!.output()).toContain('Redis connections did not close');
-    expect(Date.now() - started).toBeLessThan(40_000);
   }, 60_000);
 });

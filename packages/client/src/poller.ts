@@ -1,22 +1,13 @@
-import type { PollMessage } from '@hookfleet/core';
+import type { PollBacklog, PollMessage } from '@hookfleet/core';
 import type { RequestFunction } from './transport.js';
 
-export type { PollMessage };
+export type { PollBacklog, PollMessage };
 
 /** One answer of GET /v1/subscriptions/:id/messages. */
 export interface PollPage {
   data: PollMessage[];
   /** Opaque: hand it back as `after` to acknowledge this page and read on. */
   next: string;
-}
-
-/** `GET /v1/subscriptions/:id/backlog`: a poll subscription's messages handed over and not yet acknowledged. */
-export interface PollBacklog {
-  messages: number;
-  /** When the oldest of them was handed over (ISO-8601); null when none waits. */
-  oldest_waiting_since: string | null;
-  /** 0 when none waits. */
-  oldest_waiting_seconds: number;
 }
 
 export interface MessageQuery {

@@ -17,3 +17,15 @@ export interface PollMessage {
    */
   headers: Record<string, string>;
 }
+
+/**
+ * A poll subscription's backlog (GET /v1/subscriptions/:id/backlog), for the portal, operators and the SDK: what was
+ * handed over and not yet acknowledged.
+ */
+export interface PollBacklog {
+  messages: number;
+  /** When the oldest of them was handed over (ISO-8601), null when none waits. */
+  oldest_waiting_since: string | null;
+  /** 0 when none waits. */
+  oldest_waiting_seconds: number;
+}

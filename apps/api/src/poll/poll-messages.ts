@@ -1,4 +1,4 @@
-import { NotFound, ValidationFailed, type AttemptRecord, type PollMessage, type Subscription } from '@hookfleet/core';
+import { NotFound, ValidationFailed, type AttemptRecord, type PollBacklog, type PollMessage, type Subscription } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { AttemptResult, DeliveryStore, Keys, PollEntry, PollLog } from '@hookfleet/store';
 import type { PollWaiters } from './poll-waiters.js';
@@ -16,15 +16,6 @@ export interface PollFetch {
 export interface PollPage {
   data: PollMessage[];
   next: string;
-}
-
-/** A poll subscription's backlog, for the portal and operators. */
-export interface PollBacklog {
-  /** Messages handed over and not yet acknowledged. */
-  messages: number;
-  /** When the oldest of them was handed over (ISO-8601), null when none waits. */
-  oldest_waiting_since: string | null;
-  oldest_waiting_seconds: number;
 }
 
 export interface PollMessagesParts {

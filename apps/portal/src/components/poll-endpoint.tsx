@@ -1,14 +1,9 @@
 import { api } from '../api.js';
+import type { PollBacklog } from '../types.js';
 import { relativeTime } from '../format.js';
 import { useResource } from '../use-resource.js';
 import { ErrorNotice, Loading } from './notices.js';
 
-/** GET /v1/subscriptions/:id/backlog. */
-interface PollBacklog {
-  messages: number;
-  oldest_waiting_since: string | null;
-  oldest_waiting_seconds: number;
-}
 
 /** Whether an endpoint is fetched by its subscriber (pull mode) rather than sent to. */
 export function isPollEndpoint(endpoint: object): boolean {
