@@ -1,4 +1,4 @@
-import { eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
+import { apiKeyRotateSchema, eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
 import { chunk, withEventId } from './event-ids.js';
 import { HookfleetApiError, HookfleetClientError } from './errors.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
@@ -19,6 +19,7 @@ import type {
 } from './operation-types.js';
 import type { EventTypeInput, EventTypeUpdate, RegisteredEventType } from './event-type-types.js';
 import type {
+  ApiKeyRotateInput,
   AttemptList,
   CreatedTenant,
   Delivery,
@@ -36,6 +37,7 @@ import type {
   SubscriptionSecret,
   SubscriptionUpdate,
   SigningKeySet,
+  Tenant,
 } from './types.js';
 import { parseEach, parseInput } from './validate.js';
 import { fetchMessages, MessagePoller, type MessageQuery, type PollBacklog, type PollerOptions, type PollPage } from './poller.js';
@@ -56,8 +58,17 @@ export interface HookfleetClient {
    * request fails, the error's `accepted` holds the results of the requests before it (the first events of `events`).
    */
   publishBatch(events: readonly EventInput[]): Promise<PublishResult[]>;
-  /** Creates a tenant (operator); its `api_key` is shown only here. */
+  /** Creates a tenant (operator); its `api_key` is shown only here and by `tenants.rotateApiKey`. */
   createTenant(name: string): Promise<CreatedTenant>;
+  /** A tenant (operator, or the tenant itself with its own key). */
+  tenants: {
+    get(id: string): Promise<Tenant>;
+    /**
+     * A new API key; the old one works `previous_key_expires_in` seconds more (default 24 h; 0 revokes it now, for a
+     * key that leaked). A key rotated out before that stops working now.
+     */
+    rotateApiKey(id: string, input?: ApiKeyRotateInput): Promise<CreatedTenant>;
+  };
 
   subscriptions: {
     create(input: SubscriptionInput): Promise<Subscription>;
@@ -175,6 +186,10 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     publish: async (event) => request('POST', '/v1/events', withEventId(parseInput(eventInputSchema, event, 'event')), { idempotent: true }),
     publishBatch,
     createTenant: async (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant')),
+    tenants: {
+      get: (id) => request('GET', `/v1/tenants/${segment(id)}`),
+      rotateApiKey: async (id, input = {}) => request('POST', `/v1/tenants/${segment(id)}/api-key/rotate`, parseInput(apiKeyRotateSchema, input, 'rotation')),
+    },
 
     subscriptions: {
       create: async (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription')),

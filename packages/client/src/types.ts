@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  apiKeyRotateSchema,
   AttemptRecord,
   Delivery,
   eventInputSchema,
@@ -43,7 +44,11 @@ export interface PublishResult {
   deduplicated: boolean;
 }
 
-export type CreatedTenant = Pick<Tenant, 'id' | 'name' | 'created_at'> & { api_key: string };
+export type { Tenant } from '@hookfleet/core';
+/** A tenant with an API key, as the create and each rotation answer it: the key is shown only then. */
+export type CreatedTenant = Tenant & { api_key: string };
+/** `previous_key_expires_in`: seconds the old key keeps working (0–604800, default 86400). */
+export type ApiKeyRotateInput = z.input<typeof apiKeyRotateSchema>;
 
 /** A subscription as the native API shows it: core's view (packages/core/src/subscription-view.ts). */
 export type { SubscriptionView as Subscription } from '@hookfleet/core';

@@ -30,6 +30,19 @@ describe('the SDK: secrets, stats, backlog and every page of a list', () => {
   const publish = (type: string, count: number) =>
     operator.publishBatch(Array.from({ length: count }, (_, n) => ({ tenant: tenantId, profile: 'standard', type, data: { n } })));
 
+  it('shows a tenant and rotates its API key: the old key works for the time asked, a bad time is refused before sending', async () => {
+    const tenant = await operator.createTenant('sdk-keys');
+    expect(await operator.tenants.get(tenant.id)).toEqual({ id: tenant.id, name: 'sdk-keys', created_at: tenant.created_at, previous_key_expires_at: null });
+    const own = operator.withToken(tenant.api_key);
+    const rotated = await own.tenants.rotateApiKey(tenant.id, { previous_key_expires_in: 600 });
+    expect(rotated.api_key).not.toBe(tenant.api_key);
+    expect((await own.tenants.get(tenant.id)).previous_key_expires_at).toBe(rotated.previous_key_expires_at);
+    const revoked = await operator.withToken(rotated.api_key).tenants.rotateApiKey(tenant.id, { previous_key_expires_in: 0 });
+    expect(revoked.previous_key_expires_at).toBeNull();
+    await expect(own.tenants.get(tenant.id)).rejects.toMatchObject({ status: 401 });
+    await expect(operator.tenants.rotateApiKey(tenant.id, { previous_key_expires_in: -5 })).rejects.toThrow(/previous_key_expires_in/);
+  });
+
   it('rotates the secret (generated, then given), reads it alone, and deliveries sign with the new one', async () => {
     const subscription = await asTenant.subscriptions.create({ url: receiver.url('/rotated'), events: ['rotate.*'] });
     expect(await asTenant.subscriptions.secret(subscription.id)).toEqual({ secret: subscription.secret, previous_secret_expires_at: null });

@@ -8,6 +8,8 @@ export interface Tenant {
   id: string;
   name: string;
   created_at: string;
+  /** When the API key rotated out last keeps working until; null when only the current key works. */
+  previous_key_expires_at: string | null;
 }
 
 /** An accepted event as stored once in Redis; deliveries refer to it by id. */

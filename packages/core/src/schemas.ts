@@ -14,6 +14,17 @@ export const isoTime = z.iso.datetime({ offset: true });
 export const tenantCreateSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 export type TenantCreate = z.infer<typeof tenantCreateSchema>;
 
+/** How long a rotated-out API key keeps working unless the rotation says otherwise: long enough to roll a deploy. */
+export const DEFAULT_PREVIOUS_API_KEY_LIFETIME_S = 24 * 60 * 60;
+/** The longest a rotated-out API key may keep working: a week. */
+export const MAX_PREVIOUS_API_KEY_LIFETIME_S = 7 * 24 * 60 * 60;
+
+/** `POST /v1/tenants/:id/api-key/rotate`: `previous_key_expires_in` 0 revokes the old key at once (a leaked key). */
+export const apiKeyRotateSchema = z
+  .object({ previous_key_expires_in: z.number().int().min(0).max(MAX_PREVIOUS_API_KEY_LIFETIME_S).default(DEFAULT_PREVIOUS_API_KEY_LIFETIME_S) })
+  .strict();
+export type ApiKeyRotate = z.infer<typeof apiKeyRotateSchema>;
+
 export const eventIdSchema = z
   .string()
   .min(1)

@@ -2,14 +2,7 @@ import type { SigningKeyPair } from '@hookfleet/core';
 import { generateSigningKeyPair, rotateSigningKeys } from '@hookfleet/profiles';
 import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
-
-// Compare-and-set: a rotation writes only over the list it read, so two concurrent rotations cannot drop a key.
-// KEYS: the tenant's signing keys. ARGV: the list read ('' when none), the list to write. Returns 1 when written.
-const REPLACE_IF_UNCHANGED = `
-if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1
-`;
+import { replaceIfUnchanged } from './compare-and-set.js';
 
 const MAX_ROTATION_TRIES = 5;
 
@@ -43,7 +36,8 @@ export class SigningKeyStore {
     for (let tries = 0; tries < MAX_ROTATION_TRIES; tries += 1) {
       const read = (await this.redis.get(key)) ?? '';
       const next = rotateSigningKeys(parseKeys(read), this.generate(now), now);
-      if (Number(await this.redis.eval(REPLACE_IF_UNCHANGED, 1, key, read, JSON.stringify(next))) === 1) return next;
+      // Written only over the list read: two concurrent rotations cannot drop a key.
+      if (await replaceIfUnchanged(this.redis, key, read, JSON.stringify(next))) return next;
     }
     throw new Error(`signing keys of tenant ${tenant} changed under ${MAX_ROTATION_TRIES} rotations in a row`);
   }

@@ -1,38 +1,109 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis.js';
-import { newId, sha256Hex, type Tenant } from '@hookfleet/core';
+import { Conflict, newId, sha256Hex, type Tenant } from '@hookfleet/core';
 import { batch } from './batch.js';
 import type { Keys } from './keys.js';
+import { replaceIfUnchanged } from './compare-and-set.js';
 
 export interface CreatedTenant extends Tenant {
   api_key: string;
 }
 
-/** Tenants and their API keys; a key is stored only as its SHA-256, so a leaked database holds no usable key. */
+/** A tenant as stored: its keys only as SHA-256 hashes, the rotated-out one while it still works. */
+interface StoredTenant {
+  id: string;
+  name: string;
+  created_at: string;
+  key_hash: string;
+  previous_key_hash?: string;
+  previous_key_expires_at?: string;
+}
+
+/**
+ * A rotation writes its new key's lookup with this lifetime and makes it permanent only once the tenant's record
+ * names it, so a rotation that fails partway (or loses a race) leaves no working key that nobody was shown.
+ */
+const PENDING_KEY_LIFETIME_S = 300;
+
+function newApiKey(): string {
+  return `hfk_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The record's public fields; a previous key whose time is up is not reported. */
+function publicTenant(stored: StoredTenant, now: Date): Tenant {
+  const expiresAt = stored.previous_key_expires_at;
+  const previousKeyWorks = expiresAt !== undefined && Date.parse(expiresAt) > now.getTime();
+  return { id: stored.id, name: stored.name, created_at: stored.created_at, previous_key_expires_at: previousKeyWorks ? expiresAt : null };
+}
+
+function failedReply(results: Array<[Error | null, unknown]> | null): Error | null {
+  for (const [error] of results ?? []) if (error) return error;
+  return null;
+}
+
+/**
+ * Tenants and their API keys; a key is stored only as its SHA-256, so a leaked database holds no usable key. A
+ * tenant has one current key and, for a while after a rotation, the previous one (docs/api.md, "Tenants and keys").
+ */
 export class TenantStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
   async create(name: string): Promise<CreatedTenant> {
-    const tenant: Tenant = { id: newId('ten'), name, created_at: new Date().toISOString() };
-    const apiKey = `hfk_${randomBytes(24).toString('base64url')}`;
+    const apiKey = newApiKey();
+    const stored: StoredTenant = { id: newId('ten'), name, created_at: new Date().toISOString(), key_hash: sha256Hex(apiKey) };
     // Two slots (the tenant's, the key's); no transaction needed: the key is unknown until this returns.
-    const results = await batch(this.redis)
-      .set(this.keys.tenant(tenant.id), JSON.stringify({ ...tenant, key_hash: sha256Hex(apiKey) }))
-      .set(this.keys.apiKey(sha256Hex(apiKey)), tenant.id)
-      .exec();
-    for (const [error] of results ?? []) if (error) throw error;
-    return { ...tenant, api_key: apiKey };
+    const error = failedReply(
+      await batch(this.redis)
+        .set(this.keys.tenant(stored.id), JSON.stringify(stored))
+        .set(this.keys.apiKey(stored.key_hash), stored.id)
+        .exec(),
+    );
+    if (error) throw error;
+    return { ...publicTenant(stored, new Date()), api_key: apiKey };
   }
 
   async get(id: string): Promise<Tenant | null> {
     const raw = await this.redis.get(this.keys.tenant(id));
-    if (!raw) return null;
-    const { key_hash: _hash, ...tenant } = JSON.parse(raw) as Tenant & { key_hash: string };
-    return tenant;
+    return raw ? publicTenant(JSON.parse(raw) as StoredTenant, new Date()) : null;
   }
 
   async exists(id: string): Promise<boolean> {
     return (await this.redis.exists(this.keys.tenant(id))) === 1;
+  }
+
+  /**
+   * A new API key for the tenant (null if there is none). The key it replaces works `previousKeyLifetimeS` more
+   * seconds (0: not at all, for a key that leaked); a key rotated out before that is revoked now, so at most two
+   * keys work at any time. Lookups are not cached (tenantForApiKey reads Redis), so a revocation holds at once.
+   */
+  async rotateApiKey(id: string, previousKeyLifetimeS: number, now = new Date()): Promise<CreatedTenant | null> {
+    const raw = await this.redis.get(this.keys.tenant(id));
+    if (!raw) return null;
+    const current = JSON.parse(raw) as StoredTenant;
+    const apiKey = newApiKey();
+    const keyHash = sha256Hex(apiKey);
+    const keepsPrevious = previousKeyLifetimeS > 0;
+    const next: StoredTenant = {
+      id: current.id,
+      name: current.name,
+      created_at: current.created_at,
+      key_hash: keyHash,
+      ...(keepsPrevious ? { previous_key_hash: current.key_hash, previous_key_expires_at: new Date(now.getTime() + previousKeyLifetimeS * 1000).toISOString() } : {}),
+    };
+
+    await this.redis.set(this.keys.apiKey(keyHash), id, 'EX', PENDING_KEY_LIFETIME_S);
+    if (!(await replaceIfUnchanged(this.redis, this.keys.tenant(id), raw, JSON.stringify(next)))) {
+      await this.redis.del(this.keys.apiKey(keyHash));
+      throw new Conflict(`tenant ${id}'s API key was rotated by another request at the same time; rotate again if you still need a new key`);
+    }
+
+    const writes = batch(this.redis).persist(this.keys.apiKey(keyHash));
+    if (keepsPrevious) writes.expire(this.keys.apiKey(current.key_hash), previousKeyLifetimeS);
+    else writes.del(this.keys.apiKey(current.key_hash));
+    if (current.previous_key_hash) writes.del(this.keys.apiKey(current.previous_key_hash));
+    const error = failedReply(await writes.exec());
+    if (error) throw error;
+    return { ...publicTenant(next, now), api_key: apiKey };
   }
 
   /** The tenant id behind an API key; the lookup is by hash, so no key is ever compared byte by byte. */

@@ -17,7 +17,9 @@ export const errorAnswerSchema = z.object({
 
 export const okAnswerSchema = z.object({ ok: z.boolean() });
 
-export const tenantCreatedSchema = z.object({ id: z.string(), name: z.string(), api_key: z.string(), created_at: isoTime });
+export const tenantSchema = z.object({ id: z.string(), name: z.string(), created_at: isoTime, previous_key_expires_at: isoTime.nullable() });
+/** A tenant with an API key: shown once, by the create and by each rotation. */
+export const tenantWithKeySchema = tenantSchema.extend({ api_key: z.string() });
 
 export const eventAcceptedSchema = z.object({ id: z.string(), deduplicated: z.boolean() });
 export const batchAcceptedSchema = z.object({ results: z.array(eventAcceptedSchema) });

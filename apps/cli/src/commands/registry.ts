@@ -9,6 +9,7 @@ import { publish } from './publish.js';
 import { signingKeysRotate, signingKeysShow } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
+import { tenantsCreate, tenantsRotateKey, tenantsShow } from './tenants.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
 
 /** Every command, in the order `hookfleet --help` lists them. */
@@ -34,5 +35,8 @@ export const commands: readonly Command[] = [
   eventTypesUpdate,
   signingKeysShow,
   signingKeysRotate,
+  tenantsCreate,
+  tenantsShow,
+  tenantsRotateKey,
   listen,
 ];

@@ -1,0 +1,75 @@
+import { DEFAULT_PREVIOUS_API_KEY_LIFETIME_S } from '@hookfleet/core';
+import type { CreatedTenant, Tenant } from '@hookfleet/client';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { printFields, printJson } from '../output.js';
+import { formatDuration, formatTimestamp, parseDurationMs } from '../time.js';
+
+const tenantArgument = [{ name: 'tenant', description: 'the tenant id' }] as const;
+
+function tenantFields(tenant: Tenant): Array<[string, string]> {
+  return [
+    ['id', tenant.id],
+    ['name', tenant.name],
+    ['created', formatTimestamp(tenant.created_at)],
+    ['previous key', tenant.previous_key_expires_at ? `works until ${formatTimestamp(tenant.previous_key_expires_at)}` : 'none'],
+  ];
+}
+
+/** A new key is shown once: printed with the tenant, and a line on stderr that says so. */
+function printWithKey(io: CliIo, json: boolean, tenant: CreatedTenant): void {
+  if (json) return printJson(io.stdout, tenant);
+  printFields(io.stdout, [...tenantFields(tenant), ['api key', tenant.api_key]]);
+  io.stderr.write('The API key is shown only now: keep it where the tenant\'s backend reads its secrets.\n');
+}
+
+/** `--previous-key-expires-in`: a duration (`24h`, `30m`, `0` to revoke now) in whole seconds. */
+function previousKeyLifetimeS(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PREVIOUS_API_KEY_LIFETIME_S;
+  const ms = text === '0' ? 0 : parseDurationMs(text.trim().toLowerCase());
+  if (ms === undefined) throw new UsageError(`--previous-key-expires-in: "${text}" is not a duration: use 24h, 30m, 7d or 0 (revoke now)`);
+  return Math.ceil(ms / 1000);
+}
+
+export const tenantsCreate: Command = {
+  name: 'tenants create',
+  summary: 'create a tenant and print its API key (operator token)',
+  args: [{ name: 'name', description: "the tenant's name, for people" }],
+  options: {},
+  examples: ['hookfleet tenants create acme', 'export HOOKFLEET_TOKEN=$(hookfleet tenants create acme --json | jq -r .api_key)'],
+  async run({ io, json, client }, input) {
+    printWithKey(io, json, await client().createTenant(input.argument(0, 'name')));
+  },
+};
+
+export const tenantsShow: Command = {
+  name: 'tenants show',
+  summary: 'show a tenant, and until when its rotated-out API key still works',
+  args: tenantArgument,
+  options: {},
+  examples: ['hookfleet tenants show ten_123'],
+  async run({ io, json, client }, input) {
+    const tenant = await client().tenants.get(input.argument(0, 'tenant'));
+    if (json) return printJson(io.stdout, tenant);
+    printFields(io.stdout, tenantFields(tenant));
+  },
+};
+
+export const tenantsRotateKey: Command = {
+  name: 'tenants rotate-key',
+  summary: `replace a tenant's API key; the old one keeps working ${formatDuration(DEFAULT_PREVIOUS_API_KEY_LIFETIME_S * 1000)} unless told otherwise`,
+  args: tenantArgument,
+  options: {
+    'previous-key-expires-in': {
+      type: 'string',
+      value: 'duration',
+      description: 'how long the old key keeps working (24h, 30m, at most 7d); 0 revokes it now, for a key that leaked',
+    },
+  },
+  examples: ['hookfleet tenants rotate-key ten_123', 'hookfleet tenants rotate-key ten_123 --previous-key-expires-in 0'],
+  async run({ io, json, client }, input) {
+    const lifetimeS = previousKeyLifetimeS(input.string('previous-key-expires-in'));
+    printWithKey(io, json, await client().tenants.rotateApiKey(input.argument(0, 'tenant'), { previous_key_expires_in: lifetimeS }));
+  },
+};
