@@ -14,6 +14,9 @@ import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscripti
 
 /** Every command, in the order `hookfleet --help` lists them. */
 export const commands: readonly Command[] = [
+  tenantsCreate,
+  tenantsShow,
+  tenantsRotateKey,
   publish,
   subscriptionsList,
   subscriptionsCreate,
@@ -35,8 +38,5 @@ export const commands: readonly Command[] = [
   eventTypesUpdate,
   signingKeysShow,
   signingKeysRotate,
-  tenantsCreate,
-  tenantsShow,
-  tenantsRotateKey,
   listen,
 ];

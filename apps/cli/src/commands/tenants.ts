@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { printFields, printJson } from '../output.js';
-import { formatDuration, formatTimestamp, parseDurationMs } from '../time.js';
+import { formatTimestamp, parseDurationMs } from '../time.js';
 
 const tenantArgument = [{ name: 'tenant', description: 'the tenant id' }] as const;
 
@@ -58,7 +58,7 @@ export const tenantsShow: Command = {
 
 export const tenantsRotateKey: Command = {
   name: 'tenants rotate-key',
-  summary: `replace a tenant's API key; the old one keeps working ${formatDuration(DEFAULT_PREVIOUS_API_KEY_LIFETIME_S * 1000)} unless told otherwise`,
+  summary: "replace a tenant's API key; the old one keeps working 24 h unless told otherwise (0: revoked now)",
   args: tenantArgument,
   options: {
     'previous-key-expires-in': {
