@@ -108,6 +108,13 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Tenants created before the tenant index existed are added to it once (tenant-store.ts); the API serves meanwhile.
+  tenants.backfillIndex().then(
+    (added) => {
+      if (added > 0) logger.info({ added }, 'tenants created before the tenant index were added to it');
+    },
+    (error: Error) => errorLog.log('warn', 'tenant index backfill failed; it runs again at the next start', error),
+  );
   // Requests Node itself refuses (oversized headers or URL, malformed HTTP) still get the contract's JSON shape.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connectRedis, Keys, TenantStore } from '@hookfleet/store';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 
 const tokenOf = (url: string) => new URL(url).hash.replace(/^#token=/, '');
 
-/** `GET /v1/tenants/:id` and `POST /v1/tenants/:id/api-key/rotate`: which keys work after a rotation, and who may rotate. */
+/** `GET /v1/tenants[/:id]` and `POST /v1/tenants/:id/api-key/rotate`: the list, which keys work after a rotation, and who may rotate. */
 describe('tenant API keys', () => {
   let fleet: TestFleet;
 
@@ -86,6 +87,47 @@ describe('tenant API keys', () => {
     const misspelt = await rotate(tenant.id, { previous_key_expire_in: 0 });
     expect(misspelt.status).toBe(400);
     expect(await works(tenant.api_key)).toBe(200);
+  });
+
+  it('lists every tenant to the operator alone, oldest first, page by page', async () => {
+    const made = [await fleet.createTenant('listed-1'), await fleet.createTenant('listed-2'), await fleet.createTenant('listed-3')];
+    const seen: Array<{ id: string; name: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await fleet.call('GET', `/v1/tenants?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      for (const tenant of page.body.data) expect(Object.keys(tenant).sort()).toEqual(['created_at', 'id', 'name', 'previous_key_expires_at']);
+      seen.push(...page.body.data);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    const ids = seen.map((tenant) => tenant.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(-3)).toEqual(made.map((tenant) => tenant.id));
+    expect((await fleet.call('GET', '/v1/tenants', undefined, made[0]?.api_key)).status).toBe(403);
+    expect((await fleet.call('GET', '/v1/tenants?limit=0')).status).toBe(400);
+  });
+
+  it('adds tenants stored before the index existed, once, and lists them', async () => {
+    const redis = connectRedis(fleet.config);
+    const keys = new Keys(fleet.config.prefix);
+    try {
+      const store = new TenantStore(redis, keys);
+      const old = { id: 'ten_0000before0index', name: 'from before', created_at: '2026-01-01T00:00:00.000Z', key_hash: 'f'.repeat(64) };
+      // The API ran the backfill at its start (nothing to add then).
+      expect(await redis.exists(keys.allTenantsBackfilled())).toBe(1);
+      await redis.set(keys.tenant(old.id), JSON.stringify(old));
+      await redis.del(keys.allTenantsBackfilled());
+      expect((await fleet.call('GET', '/v1/tenants?limit=500')).body.data.map((tenant: { id: string }) => tenant.id)).not.toContain(old.id);
+      expect(await store.backfillIndex()).toBe(1);
+      const listed = (await fleet.call('GET', '/v1/tenants?limit=1')).body;
+      expect(listed.data).toEqual([{ id: old.id, name: 'from before', created_at: old.created_at, previous_key_expires_at: null }]);
+      await redis.zrem(keys.allTenants(), old.id);
+      expect(await store.backfillIndex()).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('of two rotations at once, each answer holds a key that works or is a 409 that changed nothing', async () => {

@@ -47,6 +47,18 @@ describe('the CLI and tenants', () => {
     expect(await works(third.api_key)).toBe(true);
   });
 
+  it('lists tenants as a table and as JSON, every page with --all', async () => {
+    const made = await jsonInProcess<CreatedTenant>(['tenants', 'create', 'listed'], asOperator);
+    const table = await runInProcess(['tenants', 'list', '--all'], asOperator);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+CREATED\s+PREVIOUS KEY UNTIL$/m);
+    expect(table.stdout).toMatch(new RegExp(`^${made.id}\\s+listed\\s`, 'm'));
+    const pages = await jsonInProcess<{ data: Tenant[]; next_cursor: string | null }>(['tenants', 'list', '--limit', '1', '--all'], asOperator);
+    expect(pages.next_cursor).toBeNull();
+    expect(pages.data.map((tenant) => tenant.id)).toContain(made.id);
+    expect(pages.data.some((tenant) => 'api_key' in tenant)).toBe(false);
+  });
+
   it('refuses a duration it cannot read before calling the API, and names an unknown tenant', async () => {
     const bad = await runInProcess(['tenants', 'rotate-key', 'ten_x', '--previous-key-expires-in', 'soon'], asOperator);
     expect(bad.code).not.toBe(0);

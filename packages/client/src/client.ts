@@ -38,6 +38,7 @@ import type {
   SubscriptionUpdate,
   SigningKeySet,
   Tenant,
+  TenantListQuery,
 } from './types.js';
 import { parseEach, parseInput } from './validate.js';
 import { fetchMessages, MessagePoller, type MessageQuery, type PollBacklog, type PollerOptions, type PollPage } from './poller.js';
@@ -62,6 +63,10 @@ export interface HookfleetClient {
   createTenant(name: string): Promise<CreatedTenant>;
   /** A tenant (operator, or the tenant itself with its own key). */
   tenants: {
+    /** A page of tenants, oldest first (operator). */
+    list(query?: TenantListQuery): Promise<Page<Tenant>>;
+    /** Every tenant from `query.cursor` on, page after page, as an async iterator (operator). */
+    listAll(query?: TenantListQuery): AsyncIterable<Tenant>;
     get(id: string): Promise<Tenant>;
     /**
      * A new API key; the old one works `previous_key_expires_in` seconds more (default 24 h; 0 revokes it now, for a
@@ -175,6 +180,7 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     parseInput(listQuerySchema, { profile, limit, cursor }, 'subscription query');
     return request('GET', '/v1/subscriptions', undefined, { query: { tenant, profile, limit, cursor } });
   };
+  const tenantPage = (query: TenantListQuery = {}): Promise<Page<Tenant>> => request('GET', '/v1/tenants', undefined, { query: { ...query } });
   const eventPage = (query: EventListQuery = {}): Promise<Page<EventSummary>> => request('GET', '/v1/events', undefined, { query: { ...query } });
   const deliveryPage = (query: DeliveryListQuery): Promise<Page<DeliveryListEntry>> => request('GET', '/v1/deliveries', undefined, { query: { ...query } });
 
@@ -187,6 +193,8 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     publishBatch,
     createTenant: async (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant')),
     tenants: {
+      list: tenantPage,
+      listAll: (query = {}) => everyItem((cursor) => tenantPage({ ...query, cursor }), query.cursor),
       get: (id) => request('GET', `/v1/tenants/${segment(id)}`),
       rotateApiKey: async (id, input = {}) => request('POST', `/v1/tenants/${segment(id)}/api-key/rotate`, parseInput(apiKeyRotateSchema, input, 'rotation')),
     },

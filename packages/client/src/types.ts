@@ -47,6 +47,11 @@ export interface PublishResult {
 export type { Tenant } from '@hookfleet/core';
 /** A tenant with an API key, as the create and each rotation answer it: the key is shown only then. */
 export type CreatedTenant = Tenant & { api_key: string };
+/** A page of tenants: `limit` 1–500 (default 50), `cursor` the last page's `next_cursor`. */
+export interface TenantListQuery {
+  limit?: number;
+  cursor?: string;
+}
 /** `previous_key_expires_in`: seconds the old key keeps working (0–604800, default 86400). */
 export type ApiKeyRotateInput = z.input<typeof apiKeyRotateSchema>;
 

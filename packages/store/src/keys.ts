@@ -20,7 +20,8 @@ export function keyAffixes(keyOf: (id: string) => string): [string, string] {
  *   its dedupe marker (payload-value.ts); under a shorter retention the marker has a key of its own;
  * - `{P:dlv:<id>}`: one delivery record (read by its id alone);
  * - `{P:ten:<id>}`: a tenant, its subscription and event indexes, its compat ids and idempotency keys;
- * - `{P:key:<hash>}`, `{P:op:<id>}`: an API key's tenant, an operation's progress.
+ * - `{P:key:<hash>}`, `{P:op:<id>}`: an API key's tenant, an operation's progress;
+ * - `{P:tenants}`: the index of every tenant.
  * A prefix that carries its own hash tag for BullMQ (`{hookfleet}` on a cluster) is used without the braces here,
  * or every key would share BullMQ's slot.
  */
@@ -36,6 +37,10 @@ export class Keys {
 
   tenant(id: string) { return `${this.tag('ten', id)}:doc`; }
   apiKey(hash: string) { return this.tag('key', hash); }
+  /** Every tenant id (a sorted set of equal scores, read in id order: ids are time-ordered). */
+  allTenants() { return `${this.tag('tenants')}:all`; }
+  /** Set once the tenants created before allTenants existed have been added to it (tenant-store.ts). */
+  allTenantsBackfilled() { return `${this.tag('tenants')}:backfilled`; }
   subscription(id: string) { return `${this.tag('subs')}:doc:${id}`; }
   allSubscriptions() { return `${this.tag('subs')}:all`; }
   subscriptionChanges() { return `${this.tag('subs')}:changes`; }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from './redis.js';
 import { Conflict, newId, sha256Hex, type Tenant } from '@hookfleet/core';
-import { batch } from './batch.js';
-import type { Keys } from './keys.js';
+import { batch, getMany } from './batch.js';
+import { keyAffixes, type Keys } from './keys.js';
+import { isCluster, type RedisClient } from './redis.js';
 import { replaceIfUnchanged } from './compare-and-set.js';
 
 export interface CreatedTenant extends Tenant {
@@ -24,6 +24,19 @@ interface StoredTenant {
  * names it, so a rotation that fails partway (or loses a race) leaves no working key that nobody was shown.
  */
 const PENDING_KEY_LIFETIME_S = 300;
+
+export interface TenantPage {
+  data: Tenant[];
+  next_cursor: string | null;
+}
+
+/** Keys a backfill's SCAN asks for at a time: large enough for few round trips, small enough not to stall Redis. */
+const BACKFILL_SCAN_COUNT = 1000;
+
+/** A glob that matches `text` literally (SCAN's MATCH treats * ? [ ] \\ as patterns). */
+function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+}
 
 function newApiKey(): string {
   return `hfk_${randomBytes(24).toString('base64url')}`;
@@ -51,11 +64,12 @@ export class TenantStore {
   async create(name: string): Promise<CreatedTenant> {
     const apiKey = newApiKey();
     const stored: StoredTenant = { id: newId('ten'), name, created_at: new Date().toISOString(), key_hash: sha256Hex(apiKey) };
-    // Two slots (the tenant's, the key's); no transaction needed: the key is unknown until this returns.
+    // Three slots (the tenant's, the key's, the index's); no transaction needed: the key is unknown until this returns.
     const error = failedReply(
       await batch(this.redis)
         .set(this.keys.tenant(stored.id), JSON.stringify(stored))
         .set(this.keys.apiKey(stored.key_hash), stored.id)
+        .zadd(this.keys.allTenants(), 0, stored.id)
         .exec(),
     );
     if (error) throw error;
@@ -65,6 +79,40 @@ export class TenantStore {
   async get(id: string): Promise<Tenant | null> {
     const raw = await this.redis.get(this.keys.tenant(id));
     return raw ? publicTenant(JSON.parse(raw) as StoredTenant, new Date()) : null;
+  }
+
+  /** Every tenant in creation order (ids are time-ordered), `cursor` being the last id seen. */
+  async list(options: { limit: number; cursor?: string | undefined }): Promise<TenantPage> {
+    const from = options.cursor ? `(${options.cursor}` : '-';
+    const ids = await this.redis.zrangebylex(this.keys.allTenants(), from, '+', 'LIMIT', 0, options.limit + 1);
+    const page = ids.slice(0, options.limit);
+    const raws = await getMany(this.redis, page.map((id) => this.keys.tenant(id)));
+    const now = new Date();
+    const data = raws.flatMap((raw) => (raw ? [publicTenant(JSON.parse(raw) as StoredTenant, now)] : []));
+    return { data, next_cursor: ids.length > options.limit ? (page[page.length - 1] as string) : null };
+  }
+
+  /**
+   * Adds to the index the tenants created before it existed, once per deployment: a SCAN of each master for tenant
+   * records, then a mark that it is done. Safe to run from several processes at once (ZADD of the same ids). Answers
+   * how many it added.
+   */
+  async backfillIndex(): Promise<number> {
+    if ((await this.redis.exists(this.keys.allTenantsBackfilled())) === 1) return 0;
+    const [before, after] = keyAffixes((id) => this.keys.tenant(id));
+    const pattern = `${globLiteral(before)}*${globLiteral(after)}`;
+    let added = 0;
+    for (const node of isCluster(this.redis) ? this.redis.nodes('master') : [this.redis]) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', BACKFILL_SCAN_COUNT);
+        cursor = next;
+        const ids = found.map((key) => key.slice(before.length, key.length - after.length));
+        if (ids.length > 0) added += await this.redis.zadd(this.keys.allTenants(), ...ids.flatMap((id) => [0, id]));
+      } while (cursor !== '0');
+    }
+    await this.redis.set(this.keys.allTenantsBackfilled(), new Date().toISOString());
+    return added;
   }
 
   async exists(id: string): Promise<boolean> {

@@ -18,6 +18,7 @@ export const errorAnswerSchema = z.object({
 export const okAnswerSchema = z.object({ ok: z.boolean() });
 
 export const tenantSchema = z.object({ id: z.string(), name: z.string(), created_at: isoTime, previous_key_expires_at: isoTime.nullable() });
+export const tenantPageSchema = z.object({ data: z.array(tenantSchema), next_cursor: z.string().nullable() });
 /** A tenant with an API key: shown once, by the create and by each rotation. */
 export const tenantWithKeySchema = tenantSchema.extend({ api_key: z.string() });
 

@@ -1,6 +1,8 @@
-import { apiKeyRotateSchema, NotFound, tenantCreateSchema } from '@hookfleet/core';
+import { apiKeyRotateSchema, listQuerySchema, NotFound, tenantCreateSchema } from '@hookfleet/core';
 import { callerOf, route, tenantScopeOf, type NativeRoute, type RouteCall } from './route-table.js';
-import { tenantSchema, tenantWithKeySchema } from './answer-schemas.js';
+import { tenantPageSchema, tenantSchema, tenantWithKeySchema } from './answer-schemas.js';
+
+const tenantListQuerySchema = listQuerySchema.pick({ limit: true, cursor: true });
 
 /** The tenant a path names, as the caller may see it: the operator any, a tenant key only its own (another's is a 404). */
 function namedTenant(call: Pick<RouteCall, 'principal' | 'params'>): string {
@@ -21,6 +23,18 @@ export const tenantRoutes: NativeRoute[] = [
     answers: { 201: { description: 'The tenant with its API key (shown once)', schema: tenantWithKeySchema } },
     async handler({ body }, { tenants }) {
       return { status: 201, body: await tenants.create(body.name) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/tenants',
+    summary: 'Every tenant, oldest first (never their keys)',
+    tags: ['tenants'],
+    auth: ['operator'],
+    query: tenantListQuerySchema,
+    answers: { 200: { description: 'A page of tenants and the cursor of the next one', schema: tenantPageSchema } },
+    async handler({ query }, { tenants }) {
+      return { status: 200, body: await tenants.list(query) };
     },
   }),
   route({

@@ -9,11 +9,12 @@ import { publish } from './publish.js';
 import { signingKeysRotate, signingKeysShow } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
-import { tenantsCreate, tenantsRotateKey, tenantsShow } from './tenants.js';
+import { tenantsCreate, tenantsList, tenantsRotateKey, tenantsShow } from './tenants.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
 
 /** Every command, in the order `hookfleet --help` lists them. */
 export const commands: readonly Command[] = [
+  tenantsList,
   tenantsCreate,
   tenantsShow,
   tenantsRotateKey,

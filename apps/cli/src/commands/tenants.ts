@@ -3,7 +3,8 @@ import type { CreatedTenant, Tenant } from '@hookfleet/client';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { printFields, printJson } from '../output.js';
+import { printFields, printJson, printTable } from '../output.js';
+import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { formatTimestamp, parseDurationMs } from '../time.js';
 
 const tenantArgument = [{ name: 'tenant', description: 'the tenant id' }] as const;
@@ -40,6 +41,34 @@ export const tenantsCreate: Command = {
   examples: ['hookfleet tenants create acme', 'export HOOKFLEET_TOKEN=$(hookfleet tenants create acme --json | jq -r .api_key)'],
   async run({ io, json, client }, input) {
     printWithKey(io, json, await client().createTenant(input.argument(0, 'name')));
+  },
+};
+
+export const tenantsList: Command = {
+  name: 'tenants list',
+  summary: 'list tenants, oldest first (operator token; never their keys)',
+  options: {
+    limit: { type: 'string', value: 'n', description: `at most n (1–${MAX_PAGE_SIZE}, default 50)` },
+    cursor: { type: 'string', value: 'cursor', description: 'continue from a next_cursor' },
+    all: { type: 'boolean', description: 'follow every cursor to the end' },
+  },
+  examples: ['hookfleet tenants list', 'hookfleet tenants list --all --json | jq -r ".data[].id"'],
+  async run({ io, json, client }, input) {
+    const limit = input.integer('limit', { min: 1, max: MAX_PAGE_SIZE });
+    const page = await collectPages((cursor) => client().tenants.list({ limit, cursor }), { all: input.boolean('all'), cursor: input.string('cursor') });
+    if (json) return printJson(io.stdout, page);
+    printTable(
+      io.stdout,
+      [
+        { header: 'ID', value: (tenant) => tenant.id },
+        { header: 'NAME', value: (tenant) => tenant.name, maxWidth: 40 },
+        { header: 'CREATED', value: (tenant) => formatTimestamp(tenant.created_at) },
+        { header: 'PREVIOUS KEY UNTIL', value: (tenant) => (tenant.previous_key_expires_at ? formatTimestamp(tenant.previous_key_expires_at) : '-') },
+      ],
+      page.data,
+      'no tenants',
+    );
+    io.stderr.write(moreHint(page.next_cursor));
   },
 };
 
