@@ -146,7 +146,16 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     while (sent < picks.length) {
       const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, picks.length - sent);
       if (grant.granted > 0) {
-        const { stalled } = await sendParts(subscription, profile, picks, sent, sent + grant.granted, options, () => holdLock(job, token));
+        const { stalled, gone } = await sendParts(subscription, profile, picks, sent, sent + grant.granted, options, () => holdLock(job, token));
+        if (gone) {
+          await steps.abandon(
+            subscription.id,
+            gone.map((pick) => pick.deliveryId),
+            gone.map((pick) => pick.attempt - 1),
+            'endpoint gone',
+          );
+          return;
+        }
         // The endpoint stalled: what was not sent stays as it was, and the job comes back later with it.
         if (stalled) await steps.stepAside(job, token);
         sent += grant.granted;
@@ -177,20 +186,30 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     to: number,
     options: PartOptions,
     renewLock: () => Promise<void>,
-  ): Promise<{ stalled: boolean }> {
+  ): Promise<{ stalled: boolean; gone?: Pick[] }> {
     // A group of 500 holds a part's payloads and outcomes at a time, not all 500 until its last answer; a part is
     // smaller against a slow endpoint, so that what a worker dies with unrecorded stays small (part-size.ts).
     for (let start = from; start < to;) {
       if (start > from) await renewLock();
       const end = Math.min(to, start + engine.partSize(subscription));
-      const items = await steps.loadItems(subscription.id, picks.slice(start, end));
+      const part = picks.slice(start, end);
+      const items = await steps.loadItems(subscription.id, part);
       start = end;
-      if ((await engine.runPart(subscription, profile, items, options)).stalled) return { stalled: true };
+      const { stalled, gone, attempted } = await engine.runPart(subscription, profile, items, options);
+      if (gone) {
+        // The endpoint said the subscription is over: what this job has not sent (the whole rest, not only this
+        // grant's) is not sent to it, and ends dead like an inactive subscription's waiting deliveries.
+        const sentIds = new Set(attempted.map(({ item }) => item.deliveryId));
+        const loaded = new Set(items.map((item) => item.deliveryId));
+        const unsent = part.filter((pick) => loaded.has(pick.deliveryId) && !sentIds.has(pick.deliveryId));
+        return { stalled: false, gone: [...unsent, ...picks.slice(end, picks.length)] };
+      }
+      if (stalled) return { stalled: true };
     }
     return { stalled: false };
   }
 
-  const processOrdered = createOrderedProcessor(context, engine);
+  const processOrdered = createOrderedProcessor(context, engine, holdLock);
   const processBatch = createBatchProcessor(context, engine, holdLock);
 
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {

@@ -206,21 +206,23 @@ export function createEngine(parts: EngineParts) {
 
   /**
    * One part of a subscription's deliveries through every step. `stalled`: the destination stopped taking requests
-   * part-way; what was not sent is untouched (the caller's job steps aside and comes back for it).
+   * part-way; what was not sent is untouched (the caller's job steps aside and comes back for it). `gone`: an attempt
+   * ended the subscription (410 Gone: schedule has disabled or removed it), so the caller sends it nothing more — the
+   * subscription it holds still reads active, and so does the worker's index until its next poll.
    */
   async function runPart(
     subscription: Subscription,
     profile: ProviderProfile,
     items: readonly AttemptItem[],
     options: PartOptions,
-  ): Promise<{ stalled: boolean; attempted: Attempted[] }> {
+  ): Promise<{ stalled: boolean; gone: boolean; attempted: Attempted[] }> {
     let stalled = false;
     // Read once per part, and only for v1a subscriptions: the others' path has no read and no await more.
     const signingKeys = subscription.signature === 'v1a' ? await parts.signingKeys?.(subscription.tenant) : undefined;
     // A poll subscription's deliveries are handed over to its log, not judged: they stay pending until fetched.
     if (parts.appendToPollLog && subscription.destination?.type === 'poll') {
       await parts.appendToPollLog(subscription, profile, items, signingKeys);
-      return { stalled: false, attempted: [] };
+      return { stalled: false, gone: false, attempted: [] };
     }
     let judged: Judged[];
     if (subscription.batch) {
@@ -248,12 +250,16 @@ export function createEngine(parts: EngineParts) {
       }
       judged = (await attempts).filter((entry): entry is Judged => entry !== null);
     }
-    if (judged.length === 0) return { stalled, attempted: [] };
+    if (judged.length === 0) return { stalled, gone: false, attempted: [] };
     observe(profile.name, subscription.id, destinationType(subscription), judged);
     const { results, settled } = await settle(subscription, profile, judged);
     await parts.releaseEnded?.(results);
     await schedule(subscription, profile, judged, settled, options);
-    return { stalled, attempted: judged.map(({ item, judgement }) => ({ item, verdict: judgement.verdict })) };
+    return {
+      stalled,
+      gone: judged.some(({ judgement }) => judgement.verdict.kind === 'gone'),
+      attempted: judged.map(({ item, judgement }) => ({ item, verdict: judgement.verdict })),
+    };
   }
 
   return {

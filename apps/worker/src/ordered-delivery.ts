@@ -24,7 +24,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * behind it goes until it is delivered or dead. A job that finds the turn taken ends at once: the holder sends
  * what it added. No job waits for its turn, so a slow endpoint costs one worker slot, not one per event.
  */
-export function createOrderedProcessor(context: DeliveryJobContext, engine: DeliveryEngine) {
+export function createOrderedProcessor(
+  context: DeliveryJobContext,
+  engine: DeliveryEngine,
+  holdLock: (job: Job<DeliveryJobData>, token: string | undefined) => Promise<void>,
+) {
   const { backlog, deliveries, config } = context;
   const steps = createDeliverySteps(context);
   // The turn outlives one attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
@@ -105,7 +109,13 @@ export function createOrderedProcessor(context: DeliveryJobContext, engine: Deli
       await waitHoldingTurn(job, data, grant.waitMs);
       await steps.deferRest(job, token, profile.name, 1, grant.waitMs, retryLadderMs(profile, subscription));
     }
-    const { stalled, attempted } = await engine.runPart(subscription, profile, [{ deliveryId, event, attempt: state.attempts + 1 }], { retries: 'caller' });
+    const { stalled, gone, attempted } = await engine.runPart(subscription, profile, [{ deliveryId, event, attempt: state.attempts + 1 }], { retries: 'caller' });
+    if (gone) {
+      // The head's 410 ended the subscription (the index still reads it active until its next poll): the followers
+      // go nowhere and end dead now, as they would for any inactive subscription.
+      await backlog.remove(subscriptionId, member);
+      return abandonBacklog(subscriptionId, 'endpoint gone');
+    }
     if (stalled) {
       await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
       await steps.stepAside(job, token);
@@ -158,6 +168,10 @@ export function createOrderedProcessor(context: DeliveryJobContext, engine: Deli
         await moveToDelayedUnrenewed(job, Date.now(), token);
         throw new DelayedError();
       }
+      // Before each head, this run must still hold its job's lock. A run held up past it (its worker paused or cut off
+      // from Redis) has been given to another run of the same job, which takes the turn back as its own: without this
+      // check both runs sent the rest of the backlog side by side, every delivery twice and two requests in flight.
+      await holdLock(job, token);
       await sendHead(job, token, data, head);
       if (Date.now() >= renewAt) {
         // Lost (this worker was held up past the lease and another job took over): that job sends the rest.
