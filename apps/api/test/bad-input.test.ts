@@ -105,7 +105,9 @@ describe('bad input at every route', () => {
 
   beforeAll(async () => {
     receiver = await new TestReceiver().start();
-    fleet = await startFleet({ RETRY_DELAY_SCALE: '0.0001' });
+    // No management rate limit: the fuzz is about input, and a 429 would answer most of it before any input is read
+    // (compat routes take from the tenant key's bucket too).
+    fleet = await startFleet({ RETRY_DELAY_SCALE: '0.0001', HOOKFLEET_TENANT_API_RATE: '0' });
     tenant = await fleet.createTenant('fuzz');
     const subscription = await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/fuzz'), events: ['*'] }, tenant.api_key);
     fixtures.subscriptions = subscription.body.id;

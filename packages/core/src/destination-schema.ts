@@ -20,18 +20,34 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL without credentials');
 
+/**
+ * The host of a broker URL as an http(s) URL reads it, or null when it has none. The URL parser keeps a broker URL's
+ * host as written (`%31%32%37.0.0.1`, `0x7f.1`, a Unicode name), while a broker client may read it as an http(s)
+ * host (the NATS client: `127.0.0.1`) or look it up as written (amqplib): only a host both read alike names one address.
+ */
+function plainHost(url: URL): string | null {
+  try {
+    return url.hostname ? new URL(`http://${url.hostname}`).hostname : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `article`: the one the first protocol is read with ("an amqp://", "a nats://"). */
 function urlWithProtocols(article: 'a' | 'an', protocols: readonly string[]) {
   return z
     .string()
     .max(2048)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
+    .superRefine((value, context) => {
+      const url = URL.canParse(value) ? new URL(value) : null;
+      if (!url || !protocols.includes(url.protocol)) {
+        return context.addIssue({ code: 'custom', message: `must be ${article} ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL` });
       }
-    }, `must be ${article} ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`);
+      // An empty host is the client's default (localhost), which the address rules would never see.
+      const host = plainHost(url);
+      if (host === null) return context.addIssue({ code: 'custom', message: 'must name a host (a name or an IP address)' });
+      if (host !== url.hostname.toLowerCase()) context.addIssue({ code: 'custom', message: `write the host plainly: ${host}, not ${url.hostname}` });
+    });
 }
 
 /** A broker name: printable, no wildcards a subscriber did not mean. */

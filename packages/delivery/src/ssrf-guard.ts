@@ -57,6 +57,8 @@ for (const [network, prefix] of [
   ['100::', 64],
   ['2001:db8::', 32],
   ['64:ff9b::', 96],
+  // NAT64's local-use prefix (RFC 8215): a translator on the network carries it to the IPv4 address inside.
+  ['64:ff9b:1::', 48],
   ['2002::', 16],
 ] as const)
   blocked.addSubnet(network, prefix, 'ipv6');
@@ -71,6 +73,7 @@ function isPublicOnlyForbidden(address: string): boolean {
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
     if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
+    // Mapped and SIIT's IPv4-translated ::ffff:0:a.b.c.d alike (addresses come canonical from the URL parser and DNS).
     if (/^::ffff:/i.test(address)) return true;
     return blocked.check(address, 'ipv6');
   }
@@ -87,16 +90,26 @@ function isAlwaysForbiddenAddress(address: string): boolean {
   return embedded !== null && alwaysBlocked.check(embedded, 'ipv4');
 }
 
-/** The IPv4 address inside ::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d or 2002:AABB:CCDD::, in any spelling; else null. */
+/**
+ * The IPv4 address inside ::ffff:a.b.c.d, ::a.b.c.d, ::ffff:0:a.b.c.d (SIIT), 64:ff9b::a.b.c.d or 2002:AABB:CCDD::, in
+ * any spelling; else null.
+ */
 export function embeddedIpv4(address: string): string | null {
   const groups = ipv6Groups(address);
   if (!groups) return null;
   const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
   const fromGroups = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
   if (zeros(0, 5) && (groups[5] === 0xffff || groups[5] === 0)) return fromGroups(groups[6] as number, groups[7] as number);
+  if (isIpv4Translated(address)) return fromGroups(groups[6] as number, groups[7] as number);
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return fromGroups(groups[6] as number, groups[7] as number);
   if (groups[0] === 0x2002) return fromGroups(groups[1] as number, groups[2] as number);
   return null;
+}
+
+/** In ::ffff:0:0/96, SIIT's IPv4-translated addresses (RFC 2765): a translator carries them to the IPv4 address inside. */
+function isIpv4Translated(address: string): boolean {
+  const groups = ipv6Groups(address);
+  return groups !== null && groups.slice(0, 4).every((group) => group === 0) && groups[4] === 0xffff && groups[5] === 0;
 }
 
 /** An IPv6 address as its eight 16-bit groups (a dotted IPv4 tail counts as two). */
@@ -115,10 +128,26 @@ function ipv6Groups(address: string): number[] | null {
   return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
 }
 
-/** A URL's host as an address, with IPv6 brackets removed. */
+/** The schemes whose hosts the URL parser itself reads as addresses (percent-escapes, IPv4 shorthands, IDNA). */
+const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:']);
+
+/**
+ * A URL's host as an address, with IPv6 brackets removed. A broker URL (`amqp:`, `nats:`, `tls:`) keeps its host as
+ * written, while its client may read that host as an http(s) URL would — the NATS client does, so
+ * `nats://%31%32%37.0.0.1` connects to 127.0.0.1 — so such a host is read that way here: the guard checks the
+ * address that is reached, not its spelling. A host no http(s) URL can hold (none at all, a decoded tab) is refused.
+ */
 export function hostOf(url: URL): string {
+  let hostname = url.hostname;
+  if (!SPECIAL_SCHEMES.has(url.protocol)) {
+    try {
+      hostname = new URL(`http://${hostname}`).hostname;
+    } catch {
+      throw new TargetNotAllowed(hostname ? `target host ${hostname} is not a valid host name` : 'the target URL names no host');
+    }
+  }
   // `localhost.` is `localhost`: the trailing dot of a fully qualified name changes nothing.
-  return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
 }
 
 /** Refuses a URL whose host is a literal forbidden address or a metadata service's name (other names are checked when connecting). */

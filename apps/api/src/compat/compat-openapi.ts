@@ -32,6 +32,7 @@ export function compatOpenApi(): [DocumentedRoute[], Record<string, unknown>] {
           400: "Invalid input, in the provider's error style",
           401: 'Missing or wrong credentials',
           404: 'Unknown or another tenant’s webhook',
+          429: 'A tenant key over its management rate (HOOKFLEET_TENANT_API_RATE); Retry-After says when to try again',
         },
       });
     }

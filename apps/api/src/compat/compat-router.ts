@@ -4,6 +4,7 @@ import { NotFound } from '@hookfleet/core';
 import { profiles, type CompatAnswer, type CompatApi, type CompatRequest, type CompatRoute, type ProviderProfile } from '@hookfleet/profiles';
 import type { CompatStore, TenantStore } from '@hookfleet/store';
 import { authenticate, bearerCredential } from '../auth.js';
+import { managementRateLimit, type TokenBuckets } from '../abuse-limits.js';
 import type { SubscriptionService } from '../subscription-service.js';
 import { failureOf } from '../failure.js';
 import { lowerCaseHeaders, newRequestId, toCompatRequest } from './compat-request.js';
@@ -16,6 +17,8 @@ export interface CompatRouterDependencies {
   subscriptions: SubscriptionService;
   compatStore: CompatStore;
   logger: Logger;
+  /** The management API's per-tenant limit (HOOKFLEET_TENANT_API_RATE), the same buckets the native routes take from. */
+  tenantApiLimit: TokenBuckets;
 }
 
 interface MountedProfile {
@@ -52,6 +55,9 @@ function mountProfile(router: Router, mounted: MountedProfile, dependencies: Com
   if (api.methodOverrideHeader) router.use(prefix, methodOverride(api.methodOverrideHeader));
   // The provider's own header style for the tenant key, and Bearer (tenant key or operator token) as everywhere.
   router.use(prefix, authenticate(dependencies.adminToken, dependencies.tenants, [(request) => api.credential(lowerCaseHeaders(request)), bearerCredential]));
+  // Compat routes are management requests of a tenant key like the native ones: without the limit, a key could
+  // create, list and delete through them (each create a DNS lookup for the address rules) at any rate.
+  router.use(prefix, managementRateLimit(dependencies.tenantApiLimit));
 
   async function answer(route: CompatRoute, request: Request, response: Response): Promise<void> {
     const requestId = newRequestId();
