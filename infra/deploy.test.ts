@@ -15,8 +15,11 @@ const DEFAULT_DELIVERY_TIMEOUT_MS = loadConfig({}).deliveryTimeoutMs;
 
 type Manifest = Record<string, any>;
 
-const manifests: Manifest[] = readdirSync(join(here, 'k8s'))
-  .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+const kustomization = parse(readFileSync(join(here, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[]; configurations?: string[] };
+/** The kustomization's own settings (where its vars may appear), not objects to apply. */
+const kustomizeConfigurations = new Set(kustomization.configurations ?? []);
+const manifestFiles = readdirSync(join(here, 'k8s')).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml' && !kustomizeConfigurations.has(file));
+const manifests: Manifest[] = manifestFiles
   .flatMap((file) => parseAllDocuments(readFileSync(join(here, 'k8s', file), 'utf8')).map((document) => document.toJS() as Manifest))
   .filter(Boolean);
 const find = (kind: string, name: string) => {
@@ -40,9 +43,8 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
   const worker = find('Deployment', 'hookfleet-worker');
 
   it('are listed in the kustomization, every one', () => {
-    const kustomization = parse(readFileSync(join(here, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
-    const files = readdirSync(join(here, 'k8s')).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml');
-    expect([...kustomization.resources].sort()).toEqual(files.sort());
+    expect([...kustomization.resources].sort()).toEqual([...manifestFiles].sort());
+    for (const file of kustomizeConfigurations) expect(existsSync(join(here, 'k8s', file))).toBe(true);
     for (const manifest of manifests.filter((candidate) => candidate.kind !== 'Namespace')) expect(manifest.metadata.namespace).toBe('hookfleet');
   });
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
@@ -26,7 +27,8 @@ const KUSTOMIZATIONS = readdirSync(here, { withFileTypes: true })
 const kubectlPresent = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 function render(directory: string): Manifest[] {
-  const output = execFileSync('kubectl', ['kustomize', directory], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  // stderr piped: kustomize warns on every render that `vars` (kustomization.yaml says why they are used) are deprecated.
+  const output = execFileSync('kubectl', ['kustomize', directory], { cwd: root, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
   return parseAllDocuments(output).map((document) => document.toJS() as Manifest);
 }
 
@@ -149,6 +151,27 @@ describe('the generated Kubernetes objects (npm run infra:generate)', () => {
         }
       }
     });
+  });
+});
+
+(kubectlPresent ? describe : describe.skip)('an overlay of the base into a namespace of its own', () => {
+  // The overlay an operator keeps (docs/deployment.md): the base as a resource, and `namespace: other`.
+  const overlay = mkdtempSync(join(tmpdir(), 'hookfleet-overlay-'));
+  writeFileSync(join(overlay, 'kustomization.yaml'), `namespace: other\nresources:\n  - ${relative(overlay, join(here, 'k8s'))}\n`);
+  afterAll(() => rmSync(overlay, { recursive: true, force: true }));
+  const kedaQuery = (manifests: Manifest[]) => manifests.find((manifest) => manifest.kind === 'ScaledObject')?.spec.triggers[0].metadata.query as string;
+
+  it("scales the workers on the waiting jobs of its own namespace, not on the base's", () => {
+    const manifests = render(overlay);
+    expect(manifests.filter((manifest) => manifest.kind !== 'Namespace').map((manifest) => manifest.metadata.namespace)).toEqual(
+      manifests.filter((manifest) => manifest.kind !== 'Namespace').map(() => 'other'),
+    );
+    expect(kedaQuery(manifests)).toBe('sum(max by (queue) (hookfleet_queue_jobs{namespace="other", state="waiting"}))');
+  });
+
+  it('leaves no unresolved $(VAR) in the base, the overlays or this one', () => {
+    for (const directory of [overlay, ...KUSTOMIZATIONS]) expect(JSON.stringify(render(directory))).not.toContain('$(');
+    expect(kedaQuery(render('infra/k8s'))).toContain('namespace="hookfleet"');
   });
 });
 

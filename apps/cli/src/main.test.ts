@@ -56,6 +56,18 @@ describe('hookfleet dispatch', () => {
     expect(stderr()).toBe('error: unknown command "subscriptions lst"; run "hookfleet subscriptions --help" for the list\n');
   });
 
+  it('takes the global options before the command too, as --help shows them apart', async () => {
+    for (const argv of [
+      ['--url', 'http://127.0.0.1:1', '--json', 'subscriptions', 'show', 'sub_1'],
+      ['--url=http://127.0.0.1:1', 'subscriptions', 'show', 'sub_1', '--json'],
+    ]) {
+      const { io, stderr } = testIo({ HOOKFLEET_URL: 'http://127.0.0.1:2' });
+      // Unreachable at the address of --url (port 1), not "unknown command".
+      expect(await main(argv, io)).toBe(ExitCode.unreachable);
+      expect(stderr()).toContain('cannot reach hookfleet at http://127.0.0.1:1 ');
+    }
+  });
+
   it('points a usage error at the command help', async () => {
     const { io, stderr } = testIo();
     expect(await main(['recover', 'sub_1', '--since', 'yesterday'], io)).toBe(ExitCode.usage);

@@ -1,4 +1,4 @@
-import { parseCommandLine, type Command } from './command.js';
+import { globalOptions, parseCommandLine, type Command } from './command.js';
 import { commands } from './commands/registry.js';
 import { createCommandContext } from './context.js';
 import { describeFailure, ExitCode, UsageError } from './errors.js';
@@ -27,8 +27,25 @@ function select(argv: readonly string[]): Selection {
   return { command: commands.find((candidate) => candidate.name === first), group: undefined, rest: argv.slice(1) };
 }
 
+/**
+ * Global options written before the command (`hookfleet --url http://… recover sub_1 …`, as kubectl and git take
+ * them) moved after it, where the command's parser reads them: otherwise the first option was taken for the
+ * command's name ("unknown command "--url"").
+ */
+function globalOptionsAfterCommand(argv: readonly string[]): readonly string[] {
+  let index = 0;
+  for (;;) {
+    const name = /^--([^=]+)/.exec(argv[index] ?? '')?.[1];
+    const spec = name === undefined || name === 'help' || !Object.hasOwn(globalOptions, name) ? undefined : globalOptions[name];
+    if (!spec) break;
+    index += spec.type === 'string' && !(argv[index] as string).includes('=') ? 2 : 1;
+  }
+  return index === 0 || index >= argv.length ? argv : [...argv.slice(index), ...argv.slice(0, index)];
+}
+
 /** Runs one command line; resolves to the exit code. Errors become one `error: …` line on stderr. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(commandLine: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const argv = globalOptionsAfterCommand(commandLine);
   const words = argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
   const { command, group, rest } = select(words);
   if (!command) {

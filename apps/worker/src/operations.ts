@@ -7,6 +7,38 @@ import type { WorkerContext } from './context.js';
 
 const CHUNK = 200;
 
+/** An event a replay matched: no payload, so a window of a million events fits in a worker's memory. */
+interface Matched {
+  id: string;
+  receivedAt: number;
+}
+
+/**
+ * Where a replay got to, in its job's progress (kept by BullMQ when the job runs again, after its worker died or
+ * an attempt failed): the last event whose delivery is enqueued. A rerun goes on after it; sending the whole
+ * window again would give every receiver a second copy of everything the first run already sent.
+ */
+interface ReplayProgress {
+  lastEventId: string;
+  lastReceivedAt: number;
+}
+
+const isReplayProgress = (progress: unknown): progress is ReplayProgress =>
+  typeof progress === 'object' &&
+  progress !== null &&
+  typeof (progress as ReplayProgress).lastEventId === 'string' &&
+  typeof (progress as ReplayProgress).lastReceivedAt === 'number';
+
+/** The index in `matched` (in the window's order: received time, then id) that a run with `progress` resumes at. */
+function resumeIndex(matched: readonly Matched[], progress: unknown): number {
+  if (!isReplayProgress(progress)) return 0;
+  const last = matched.findIndex((event) => event.id === progress.lastEventId);
+  if (last >= 0) return last + 1;
+  // The last event sent has left the retention since, and with it every event received before it.
+  const next = matched.findIndex((event) => event.receivedAt > progress.lastReceivedAt);
+  return next < 0 ? matched.length : next;
+}
+
 /** Recover (failed and dead deliveries again) and replay (retained events matched again), with progress. */
 export function createOperationProcessor(context: WorkerContext, operations: OperationStore) {
   async function recover(data: OperationJobData): Promise<void> {
@@ -34,7 +66,10 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       const events = await context.eventCache.getMany(records.flatMap((record) => (record ? [record.event_id] : [])));
       const items = records.flatMap((record) => {
         const event = record ? events.get(record.event_id) : undefined;
-        if (!record || !event || !filterTakes(event)) return [];
+        // Listed failed or dead, but since then delivered or on its way again (another recover of the same window,
+        // a retry, its ladder): sending it once more would give its receiver a copy it already has.
+        const stillOwed = record?.status === 'failed' || record?.status === 'dead';
+        if (!record || !stillOwed || !event || !filterTakes(event)) return [];
         return [
           {
             deliveryId: record.id,
@@ -55,7 +90,8 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     }
   }
 
-  async function replay(data: OperationJobData): Promise<void> {
+  async function replay(job: Job<OperationJobData>): Promise<void> {
+    const { data } = job;
     const subscription = await context.subscriptions.get(data.subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile) throw new Error(`subscription ${data.subscriptionId} is gone`);
@@ -68,17 +104,18 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       (!profile.acceptsEvent || profile.acceptsEvent(subscription, event)) &&
       filterTakes(event);
     // Pass one finds what matches, so that progress has a total; pass two delivers it.
-    const matched: StoredEvent[] = [];
+    const matched: Matched[] = [];
     for (let offset = 0; ; offset += 1000) {
       const ids = await context.events.idsInWindow(subscription.tenant, data.since, data.until, offset, 1000);
       if (ids.length === 0) break;
       const events = await context.events.getMany(ids);
-      for (const event of events) if (event && takes(event)) matched.push(event);
+      for (const event of events) if (event && takes(event)) matched.push({ id: event.id, receivedAt: eventReceivedAtMs(event) });
       if (ids.length < 1000) break;
     }
-    await operations.update(data.operationId, { total: matched.length });
-    let done = 0;
-    for (let offset = 0; offset < matched.length; offset += CHUNK) {
+    const start = resumeIndex(matched, job.progress);
+    let done = start;
+    await operations.update(data.operationId, { total: matched.length, done });
+    for (let offset = start; offset < matched.length; offset += CHUNK) {
       const chunk = matched.slice(offset, offset + CHUNK);
       const deliveryIds = chunk.map((event) => deliveryIdFor(event.id, subscription.id));
       const states = await context.deliveries.states(deliveryIds);
@@ -87,7 +124,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
         const status = states[index]?.status;
         return status === 'pending' || status === 'failed'
           ? []
-          : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: eventReceivedAtMs(event) }];
+          : [{ eventId: event.id, deliveryId: deliveryIds[index] as string, eventReceivedAt: event.receivedAt }];
       });
       await redeliverAsGroup(
         context.queues.deliveriesFor(subscription.id),
@@ -98,6 +135,8 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
         toSend,
         subscription.ordered === true,
       );
+      const last = chunk[chunk.length - 1] as Matched;
+      await job.updateProgress({ lastEventId: last.id, lastReceivedAt: last.receivedAt } satisfies ReplayProgress);
       done += chunk.length;
       await operations.update(data.operationId, { done });
     }
@@ -106,7 +145,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
   return async function processOperation(job: Job<OperationJobData>): Promise<void> {
     try {
       if (job.data.kind === 'recover') await recover(job.data);
-      else await replay(job.data);
+      else await replay(job);
       await operations.update(job.data.operationId, { status: 'done' });
     } catch (error) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
