@@ -144,6 +144,14 @@ export const subscriptionPatchSchema = z
   });
 export type SubscriptionPatch = z.infer<typeof subscriptionPatchSchema>;
 
+/** What a list answers for a cursor it did not give out (one edited, or from another list). */
+export const NOT_OUR_CURSOR = 'not a cursor this API gave out';
+
+/** A list's cursor that is the last id of the page before (subscriptions, tenants): anything else is a 400. */
+export function idCursorSchema(prefix: 'sub' | 'ten') {
+  return z.string().max(200).regex(new RegExp(`^${prefix}_[0-9a-z]+$`), NOT_OUR_CURSOR).optional();
+}
+
 export const listQuerySchema = z.object({
   profile: z.string().max(50).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

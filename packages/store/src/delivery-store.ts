@@ -6,7 +6,7 @@ import { eventSubscriptionIds } from './event-subscriptions.js';
 import { releaseEndedEvents } from './release-ended-events.js';
 import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
-import { decodeCursor, encodeCursor } from './delivery-cursor.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { instantOrNull } from './stored-instant.js';
 import { queueStatusIndex } from './status-index.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ValidationFailed, type StoredEvent } from '@hookfleet/core';
+import type { StoredEvent } from '@hookfleet/core';
 import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
 import { markedPayload, payloadJson } from './payload-value.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { defineAcceptEvents } from './accept-events.js';
 import { isCluster, type RedisClient } from './redis.js';
 
@@ -198,10 +199,7 @@ export class EventStore {
     let max = options.until ?? Number.POSITIVE_INFINITY;
     let after: string | undefined;
     if (options.cursor) {
-      const [score, id] = Buffer.from(options.cursor, 'base64url').toString('utf8').split(':');
-      max = Number(score);
-      after = id;
-      if (!Number.isFinite(max) || !id) throw new ValidationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this API gave out' }]);
+      [max, after] = decodeCursor(options.cursor);
     }
     const data: StoredEvent[] = [];
     const chunk = Math.max(options.limit * 2, 100);
@@ -223,7 +221,7 @@ export class EventStore {
         if (options.profile && event.profile !== options.profile) continue;
         data.push(event);
         if (data.length === options.limit) {
-          return { data, next_cursor: Buffer.from(`${Date.parse(event.received_at)}:${event.id}`).toString('base64url') };
+          return { data, next_cursor: encodeCursor(Date.parse(event.received_at), event.id) };
         }
       }
       if (ids.length < chunk) return { data, next_cursor: null };

@@ -57,6 +57,9 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
       const query = route.query ? parseOrThrow(route.query, request.query, 'invalid query') : request.query;
       if (principal?.kind === 'portal' && route.portal) await portalScope.assertInScope(principal, route.portal, { params, query, body: rawBody });
       const body = route.body ? parseOrThrow(route.body, rawBody, 'invalid request body') : undefined;
+      // An answer to credentials is that caller's alone and may hold a secret (a signing secret, a new API key, a
+      // portal link): no cache, shared or the browser's, may keep it. A route that may be cached says so itself.
+      if (!open) response.set('cache-control', 'no-store');
       sendAnswer(response, await route.handler({ params, query, body, principal, http: { request, response } }, services));
     };
     app[route.method](route.path, ...chain, run);

@@ -1,4 +1,4 @@
-import { listQuerySchema, publicSubscription, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed, type Subscription, type SubscriptionView } from '@hookfleet/core';
+import { idCursorSchema, listQuerySchema, publicSubscription, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, ValidationFailed, type Subscription, type SubscriptionView } from '@hookfleet/core';
 import { creatorForNewSubscription, ownerScopeOf, ownsSubscription } from '../portal/subscription-scope.js';
 import { callerOf, route, tenantScopeOf, type NativeRoute, type PortalAccess, type RouteCall } from './route-table.js';
 import { attemptListSchema, subscriptionPageSchema, subscriptionSchema, subscriptionSecretSchema } from './answer-schemas.js';
@@ -6,7 +6,7 @@ import { attemptListSchema, subscriptionPageSchema, subscriptionSchema, subscrip
 /** `metadata` is the tenant's bookkeeping (its customer ids, say): a subscriber must not be able to write it. */
 const PORTAL_MAY_NOT_SET_METADATA = ['metadata'] as const;
 const inScope: PortalAccess = { check: 'subscription' };
-const subscriptionQuerySchema = listQuerySchema.extend({ tenant: listQuerySchema.shape.profile });
+const subscriptionQuerySchema = listQuerySchema.extend({ tenant: listQuerySchema.shape.profile, cursor: idCursorSchema('sub') });
 
 /**
  * A subscription as the caller sees it. A portal session's answers leave the signing secret out (`secret: null`): the

@@ -1,8 +1,8 @@
-import { apiKeyRotateSchema, listQuerySchema, NotFound, tenantCreateSchema } from '@hookfleet/core';
+import { apiKeyRotateSchema, idCursorSchema, listQuerySchema, NotFound, tenantCreateSchema } from '@hookfleet/core';
 import { callerOf, route, tenantScopeOf, type NativeRoute, type RouteCall } from './route-table.js';
 import { tenantPageSchema, tenantSchema, tenantWithKeySchema } from './answer-schemas.js';
 
-const tenantListQuerySchema = listQuerySchema.pick({ limit: true, cursor: true });
+const tenantListQuerySchema = listQuerySchema.pick({ limit: true }).extend({ cursor: idCursorSchema('ten') });
 
 /** The tenant a path names, as the caller may see it: the operator any, a tenant key only its own (another's is a 404). */
 function namedTenant(call: Pick<RouteCall, 'principal' | 'params'>): string {
