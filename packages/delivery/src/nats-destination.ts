@@ -1,12 +1,13 @@
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { isIP, isIPv6 } from 'node:net';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots } from './broker-slots.js';
 import { assertBrokerAddressesAllowed, brokerMessage, failedOutcome, publishOutcome } from './broker-message.js';
 import type { SlotPriority } from './semaphore.js';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import type { BrokerDestinationOptions } from './rabbitmq-destination.js';
-import { targetPolicy, type TargetPolicy } from './ssrf-guard.js';
+import { allowedAddresses, hostOf, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
 import type { OutgoingRequest } from './transport.js';
 
 interface NatsClient {
@@ -22,6 +23,11 @@ export interface NatsServerOptions {
   token?: string;
   tls?: Record<string, never>;
 }
+
+type TlsOptionsWithName = NonNullable<Parameters<typeof connect>[0]>['tls'];
+
+/** The port a nats:// or tls:// address without one means. */
+const NATS_DEFAULT_PORT = 4222;
 
 /** The pool's key of a server list (the list itself: one connection per distinct list). */
 function keyOf(servers: readonly string[]): string {
@@ -45,7 +51,7 @@ export function natsConnectOptions(servers: readonly string[]): NatsServerOption
     }
     url.username = '';
     url.password = '';
-    options.servers.push(url.port ? url.host : `${url.host}:4222`);
+    options.servers.push(url.port ? url.host : `${url.host}:${NATS_DEFAULT_PORT}`);
     if (url.protocol === 'tls:') options.tls = {};
   }
   return options;
@@ -110,16 +116,40 @@ export class NatsDestination implements Destination {
     return target.destination?.type === 'nats' && this.slots.isCongested(keyOf(target.destination.servers));
   }
 
+  /**
+   * Connects to the first server of the list that answers, in the list's order. The client would look each name up
+   * again itself, with no hook for the address rules, so a name whose answer changed since the check (a DNS
+   * rebinding) would reach an address nobody checked: each server is given to it as the addresses the guarded lookup
+   * answered, the name kept for TLS.
+   */
   private async open(servers: readonly string[]): Promise<NatsClient> {
     await assertBrokerAddressesAllowed(servers, this.policy);
-    const connection = await connect({
-      ...natsConnectOptions(servers),
-      timeout: this.options.timeoutMs,
-      reconnect: false,
-      ignoreClusterUpdates: true,
-      name: 'hookfleet',
-    });
-    return { connection, js: jetstream(connection, { timeout: this.options.timeoutMs }) };
+    const options = natsConnectOptions(servers);
+    let failure: unknown = new Error('no NATS server to connect to');
+    for (const server of servers) {
+      const url = new URL(server);
+      const port = url.port || String(NATS_DEFAULT_PORT);
+      const host = hostOf(url);
+      const addresses = await allowedAddresses(url, this.policy);
+      try {
+        const connection = await connect({
+          ...options,
+          servers: addresses.map((address) => (isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`)),
+          // SNI and the certificate's name are the server's name, not the address it was reached at. The transport
+          // hands every field of `tls` to tls.connect, though its type names only its own.
+          ...(options.tls && !isIP(host) ? { tls: { servername: host } as TlsOptionsWithName } : {}),
+          timeout: this.options.timeoutMs,
+          reconnect: false,
+          ignoreClusterUpdates: true,
+          noRandomize: true,
+          name: 'hookfleet',
+        });
+        return { connection, js: jetstream(connection, { timeout: this.options.timeoutMs }) };
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
   }
 
   /** Closes every pooled connection (worker shutdown). */

@@ -186,6 +186,21 @@ export function guardedLookup(hostname: string, options: object, callback: Looku
 }
 
 /**
+ * The addresses to connect to for a URL's host: an IP literal as it is, a name as the guarded lookup answers it (every
+ * answer allowed, or a TargetNotAllowed). For a client that resolves names itself and takes no lookup of ours (the
+ * NATS client): given these addresses instead of the name, it reaches what was checked, not what a second answer
+ * of the name (a DNS rebinding) would say.
+ */
+export async function allowedAddresses(url: URL, policy: TargetPolicy): Promise<string[]> {
+  assertLiteralTargetAllowed(url, policy);
+  const host = hostOf(url);
+  if (isIP(host)) return [host];
+  return new Promise((resolve, reject) => {
+    guardedLookup(host, { all: true }, (error, found) => (error ? reject(error) : resolve((found as LookupAddress[]).map((entry) => entry.address))), policy);
+  });
+}
+
+/**
  * The check made when a subscription is saved: the literal host, then every address its name resolves to.
  * Deliveries check again at connect time, since DNS can change after this.
  */
