@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Where a subscription's deliveries go (docs/contract.md, "Subscriptions"). HTTP is the default and needs no
+ * Where a subscription's deliveries go (docs/contract.md, "Native API"). HTTP is the default and needs no
  * `destination`: a top-level `url` is the same as `{ "type": "http", "url" }`. The other kinds carry what their
  * sender needs; broker URLs may hold credentials, which views redact (`publicDestination`).
  */

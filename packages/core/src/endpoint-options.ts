@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A subscription's own delivery options (docs/contract.md, "Subscriptions"): custom headers sent on every attempt,
+ * A subscription's own delivery options (docs/contract.md, "Native API"): custom headers sent on every attempt,
  * its own retry ladder, and its own timeout of one attempt. Absent: the profile's ladder and DELIVERY_TIMEOUT_MS.
  */
 
