@@ -1,5 +1,6 @@
-import { Conflict, deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/core';
+import { deliveryListQuerySchema, NotFound, type Delivery } from '@hookfleet/core';
 import { attemptAgainNow } from '@hookfleet/queue';
+import { assertActive } from './active-subscription.js';
 import { route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
 import { deliveryListPageSchema, deliverySchema } from './answer-schemas.js';
 import { withEventTypes } from '../delivery-events.js';
@@ -59,11 +60,8 @@ export const deliveryRoutes: NativeRoute[] = [
     async handler(call, services) {
       const delivery = await ownedDelivery(call, services);
       const subscription = await services.subscriptions.getOwned(delivery.subscription_id, tenantScopeOf(call));
-      // An inactive subscription receives nothing: the worker would end the delivery dead without an attempt (a
-      // delivered one too), so it is refused as recover and replay are.
-      if (!subscription.active) {
-        throw new Conflict(`subscription ${subscription.id} is inactive (${subscription.disabled_reason ?? 'manual'}): enable it first (PATCH active: true), then retry`);
-      }
+      // The worker would end the delivery dead without an attempt (a delivered one too).
+      assertActive(subscription, 'retry');
       const [event] = await services.eventStore.getMany([delivery.event_id]);
       if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
       await attemptAgainNow(services.queues.deliveriesFor, services.deliveries, [

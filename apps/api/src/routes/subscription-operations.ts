@@ -1,21 +1,15 @@
-import { Conflict, NotFound, recoverSchema, replaySchema, testDeliverySchema, type Subscription } from '@hookfleet/core';
+import { NotFound, recoverSchema, replaySchema, testDeliverySchema, type Subscription } from '@hookfleet/core';
 import { assertWithinRetention } from '../retention.js';
+import { assertActive } from './active-subscription.js';
 import { sendTestDelivery } from '../test-delivery.js';
 import { ownerScopeOf } from '../portal/subscription-scope.js';
 import { callerOf, route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
 import { operationSchema, operationStartedSchema, testDeliveryResultSchema } from './answer-schemas.js';
 
-/** An inactive subscription receives nothing, so sending it its backlog would only mark everything dead again. */
-function assertActive(subscription: Subscription): void {
-  if (!subscription.active) {
-    throw new Conflict(`subscription ${subscription.id} is inactive (${subscription.disabled_reason ?? 'manual'}): enable it first (PATCH active: true), then recover or replay`);
-  }
-}
-
 /** The active subscription a recover or replay works on, with its window checked against the retention. */
 async function operationTarget(call: RouteCall<unknown, { since: number }>, services: RouteServices): Promise<Subscription> {
   const subscription = await services.subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
-  assertActive(subscription);
+  assertActive(subscription, 'recover or replay');
   assertWithinRetention(call.body.since, services.retentionMs);
   return subscription;
 }

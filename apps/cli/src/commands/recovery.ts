@@ -51,6 +51,7 @@ async function runOperation(
   try {
     operation = await waitForOperation(client, operationId, {
       onUpdate: (latest) => (json ? undefined : bar.update({ label, done: latest.done, total: latest.total })),
+      onNoProgress: () => (json ? undefined : io.stderr.write(NO_PROGRESS_HINT)),
     });
   } finally {
     bar.finish();
@@ -59,6 +60,10 @@ async function runOperation(
   else io.stdout.write(`${summary(operation)}\n`);
   if (operation.status === 'failed') throw new CommandFailed(summary(operation));
 }
+
+/** Said once when an operation has counted nothing for a while (operation-wait.ts): what it is most likely waiting for. */
+const NO_PROGRESS_HINT =
+  '\nno progress yet: recover and replay run on workers with the matcher role (WORKER_ROLES); with none running, this waits until one starts\n';
 
 export const recover: Command = {
   name: 'recover',
@@ -104,6 +109,7 @@ export const operationsShow: Command = {
       operation = input.boolean('wait')
         ? await waitForOperation(client(), operationId, {
             onUpdate: (latest) => (json ? undefined : bar.update({ label: `${latest.kind} ${latest.id}`, done: latest.done, total: latest.total })),
+            onNoProgress: () => (json ? undefined : io.stderr.write(NO_PROGRESS_HINT)),
           })
         : await client().operations.get(operationId);
     } finally {
