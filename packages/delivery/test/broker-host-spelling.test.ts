@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CountingListener } from '../../../test/counting-listener.js';
 import { assertTargetAllowed, NatsDestination, type TargetPolicy } from '@hookfleet/delivery';
 
 /**
@@ -7,22 +7,13 @@ import { assertTargetAllowed, NatsDestination, type TargetPolicy } from '@hookfl
  * would (127.0.0.1): the address rules must judge the address the client reaches, not the spelling.
  */
 describe('broker hosts spelt indirectly', () => {
-  let listener: Server;
-  let port = 0;
-  /** Connections the stand-in broker got. */
-  let reached = 0;
+  let listener: CountingListener;
 
   beforeAll(async () => {
-    // Stands where a forbidden broker would: any connection it gets is a delivery that should never have gone.
-    listener = createServer((socket) => {
-      reached += 1;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    port = (listener.address() as { port: number }).port;
+    listener = await new CountingListener().start();
   });
   afterAll(async () => {
-    await new Promise((resolve) => listener.close(resolve));
+    await listener.stop();
   });
 
   it.each<[string, string, TargetPolicy]>([
@@ -45,11 +36,11 @@ describe('broker hosts spelt indirectly', () => {
   it('never connects to loopback for a stored NATS server written as %31%32%37.0.0.1', async () => {
     const nats = new NatsDestination({ allowPrivateTargets: false, idleMs: 1000, timeoutMs: 2000, concurrency: 4, perBrokerConcurrency: 2 });
     try {
-      const outcome = await nats.send({ url: '', destination: { type: 'nats', servers: [`nats://%31%32%37.0.0.1:${port}`], subject: 'hooks' } }, () => ({
+      const outcome = await nats.send({ url: '', destination: { type: 'nats', servers: [`nats://%31%32%37.0.0.1:${listener.port}`], subject: 'hooks' } }, () => ({
         body: '{}',
         headers: { 'webhook-id': 'msg_spelling' },
       }));
-      expect(reached).toBe(0);
+      expect(listener.connections).toBe(0);
       expect(outcome.kind).toBe('error');
       expect(outcome.error).toMatch(/not allowed/);
     } finally {
