@@ -212,7 +212,7 @@ describe('the metrics the rules, the dashboard and KEDA read', () => {
     ...loadRules().map((rule) => [`rule ${rule.record ?? rule.alert}`, rule.expr] as [string, string]),
     ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => [`panel ${panel.title}`, target.expr] as [string, string])),
     ...dashboard.templating.list.flatMap((variable) => {
-      const labelValues = /^label_values\((\w+),\s*(\w+)\)$/.exec(variable.definition ?? '');
+      const labelValues = /^label_values\((\w+)(?:\{[^{}]*\})?,\s*(\w+)\)$/.exec(variable.definition ?? '');
       return labelValues ? [[`variable ${variable.definition}`, `${labelValues[1]}{${labelValues[2]}=""}`] as [string, string]] : [];
     }),
     ['keda.yaml', kedaQuery],

@@ -28,7 +28,7 @@ const dashboard = JSON.parse(readFileSync(join(here, 'dashboards/hookfleet.json'
   uid: string;
   title: string;
   panels: Panel[];
-  templating: { list: Array<{ name: string; definition: string; datasource: { uid: string } }> };
+  templating: { list: Array<{ name: string; definition: string; datasource: { uid: string }; includeAll?: boolean; allValue?: string }> };
 };
 const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
 const queryPanels = panels.filter((panel) => panel.type !== 'row');
@@ -66,13 +66,35 @@ describe('the provisioned Grafana dashboard', () => {
     ['throughput by profile and outcome', /sum by \(profile, outcome\) \(rate\(hookfleet_delivery_attempts_total/],
     ['delivery duration quantiles', /histogram_quantile\(0\.99, .*hookfleet_delivery_duration_seconds_bucket/],
     ['lag quantiles', /histogram_quantile\(0\.95, .*hookfleet_delivery_lag_seconds_bucket/],
-    ['queue depth by state', /max by \(queue, state\) \(hookfleet_queue_jobs\)/],
+    ['queue depth by state', /max by \(namespace, queue, state\) \(hookfleet_queue_jobs\{/],
     ['dead deliveries', /hookfleet_deliveries_dead/],
-    ['worker count', /up\{job="hookfleet-worker"\}/],
+    ['worker count', /up\{job="hookfleet-worker", namespace=~"\$namespace"\}/],
     ['process CPU', /process_cpu_seconds_total/],
     ['process memory', /process_resident_memory_bytes/],
   ])('has a panel for %s', (_what, pattern) => {
     expect(expressions.some((expression) => pattern.test(expression))).toBe(true);
+  });
+
+  // Fleets in several namespaces may share one Prometheus (infra/prometheus/rules/hookfleet-recording.yml): a
+  // selector without the namespace variable would add another fleet's series to the one on screen.
+  it('reads only the fleets the namespace variable selects, in every selector', () => {
+    const namespace = dashboard.templating.list.find((variable) => variable.name === 'namespace');
+    expect(namespace).toMatchObject({
+      definition: 'label_values(hookfleet_queue_jobs, namespace)',
+      includeAll: true,
+      allValue: '.*',
+    });
+    // The namespace variable's own query is the one that lists every fleet.
+    const filtered = expressions.filter((expression) => expression !== 'hookfleet_queue_jobs');
+    const unfiltered = filtered.flatMap((expression) =>
+      seriesNamesIn(expression).flatMap((name) =>
+        [...expression.matchAll(new RegExp(`(?<![\\w:])${name}(?![\\w:])(\\{[^{}]*\\})?`, 'g'))]
+          .filter((selector) => !(selector[1] ?? '').includes('namespace=~"$namespace"'))
+          .map((selector) => `${selector[0]} in ${expression}`),
+      ),
+    );
+    expect(filtered.length).toBe(expressions.length - 1);
+    expect(unfiltered).toEqual([]);
   });
 
   it('gives every panel a unique id, a title, a description, and a place of its own on the grid', () => {

@@ -64,6 +64,20 @@ describe('the Prometheus rules', () => {
     for (const alert of alerts) expect(['warning', 'critical']).toContain(alert.labels?.severity);
   });
 
+  // Fleets in several namespaces may share one Prometheus (rules/hookfleet-recording.yml): an aggregation that
+  // drops `namespace` mixes them. tests/*.test.yml show the behaviour with two fleets; this names the rule.
+  it('keep namespace in every aggregation', () => {
+    const dropped = loadRules().flatMap((rule) =>
+      [...rule.expr.matchAll(/\b(sum|min|max|avg|count|group|topk|bottomk|quantile|stddev|stdvar)\s*(?:(by|without)\s*\(([^)]*)\)\s*)?\(/g)]
+        .filter(([, , clause, labels]) => {
+          const keeps = (labels ?? '').split(',').some((label) => label.trim() === 'namespace');
+          return clause === 'by' ? !keeps : clause !== 'without' || keeps;
+        })
+        .map(([aggregation]) => `${rule.record ?? rule.alert}: ${aggregation}`),
+    );
+    expect(dropped).toEqual([]);
+  });
+
   it('every alert has a promtool unit test', () => {
     const tested = RULE_TESTS.map((file) => readFileSync(join(here, file), 'utf8')).join('\n');
     for (const rule of loadRules().filter((candidate) => candidate.alert)) expect(tested).toContain(`alertname: ${rule.alert}`);

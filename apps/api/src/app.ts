@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
 import type { CompatStore, DeliveryStore, EventStore, OperationStore, SigningKeyStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
 import type { DeliveryTransport, Destination } from '@hookfleet/delivery';
-import { queueList, type HookfleetQueues } from '@hookfleet/queue';
+import { queueList, type HookfleetQueues, type ReadinessProbe } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
 import type { TokenBuckets } from './abuse-limits.js';
 import { errorHandler } from './error-handler.js';
@@ -48,7 +48,8 @@ export interface AppDependencies {
   retentionMs: number;
   /** Per-tenant limit on the management API (abuse protection). */
   tenantApiLimit: TokenBuckets;
-  isReady: () => Promise<boolean>;
+  /** /readyz: the readiness probe, whose whole result the route answers. */
+  isReady: ReadinessProbe;
   /** Counts the writes the store refuses (its 503s). */
   writeHealth?: StoreWriteHealth | undefined;
   /** The public address: base of portal links and of the OpenAPI `servers`. */

@@ -92,7 +92,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     testDestination: testDestinations.destination,
     retentionMs: eventStore.payloadTtlSeconds * 1000,
     tenantApiLimit: new TokenBuckets(config.tenantApiRate, Math.max(config.tenantApiRate * 2, 1)),
-    isReady: async () => (await readiness()).ok,
+    isReady: readiness,
     writeHealth,
     publicUrl: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
   };

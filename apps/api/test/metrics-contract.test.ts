@@ -136,7 +136,7 @@ describe('the /metrics of the API and of a worker', () => {
       expect(await health.json()).toEqual({ ok: true });
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ ok: true });
+      expect(await ready.json()).toMatchObject({ ok: true, redis: true, writable: true });
     }
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { ReadinessProbe } from '@hookfleet/queue';
 
 export interface MetricsServer {
   server: Server;
@@ -8,8 +9,11 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** The worker's /metrics, /healthz and /readyz on METRICS_PORT. */
-export async function startMetricsServer(port: number, registry: Registry, isReady: () => Promise<boolean>): Promise<MetricsServer> {
+/**
+ * The worker's /metrics, /healthz and /readyz on METRICS_PORT. /readyz answers the probe's whole result, as the API's
+ * does (apps/api/src/routes/health.ts), so an operator sees which check failed.
+ */
+export async function startMetricsServer(port: number, registry: Registry, isReady: ReadinessProbe): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const json = (status: number, body: unknown) => {
@@ -27,8 +31,8 @@ export async function startMetricsServer(port: number, registry: Registry, isRea
     } else if (path === '/healthz') json(200, { ok: true });
     else if (path === '/readyz')
       isReady().then(
-        (ready) => json(ready ? 200 : 503, { ok: ready }),
-        () => json(503, { ok: false }),
+        (readiness) => json(readiness.ok ? 200 : 503, readiness),
+        () => json(500, { error: 'readiness unavailable' }),
       );
     else json(404, { error: 'not found' });
   });

@@ -188,7 +188,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     undefined,
     () => writeHealth.probe(),
   );
-  const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, async () => (await readiness()).ok);
+  const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, readiness);
 
   return {
     metricsPort: metricsServer.port,
