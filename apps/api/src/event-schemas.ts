@@ -21,9 +21,15 @@ interface TypedInput {
   actor?: unknown;
 }
 
+/**
+ * A registered type's checker: its schema compiled on its own, exactly as schemaIssues compiled it when the type was
+ * registered (so its `$ref`s — `#`, `#/definitions/…`, `#/$defs/…` — resolve against that schema and not against a
+ * wrapper), run on the event's `data`; or, when the stored schema cannot be compiled, why.
+ */
 interface Compiled {
   raw: string;
-  validate: ValidateFunction;
+  validate: ValidateFunction | null;
+  broken?: string;
 }
 
 function issuePath(error: ErrorObject, prefix: string): string {
@@ -44,6 +50,8 @@ export class EventSchemas {
   private registered = new Map<string, Map<string, Compiled>>();
   private loadedAt = -Infinity;
   private loading: Promise<void> | undefined;
+  /** Bumped by invalidate(): a load that began before a change must neither be awaited for it nor be kept. */
+  private generation = 0;
 
   constructor(
     private readonly store: EventTypeStore,
@@ -68,23 +76,37 @@ export class EventSchemas {
   /** Reads the registered types again when the copy is older than the TTL; undefined (nothing to await) otherwise. */
   refreshIfStale(): Promise<void> | undefined {
     if (performance.now() - this.loadedAt < this.ttlMs) return undefined;
-    this.loading ??= this.reload().finally(() => {
-      this.loading = undefined;
-    });
+    if (!this.loading) {
+      const loading = this.reload(this.generation).finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
-  /** Forgets the copy, so the next event reads the registered types again (after a change in this process). */
+  /**
+   * Forgets the copy, so the next event reads the registered types again (after a change in this process). A load
+   * already under way may have read the hash before the change: it is left to finish unheeded, and the next event
+   * starts one that reads after it.
+   */
   invalidate(): void {
+    this.generation += 1;
     this.loadedAt = -Infinity;
+    this.loading = undefined;
   }
 
   /** The event's problems against its type's shape, with paths such as `data.object.id` under `pathPrefix`. */
   issues(input: TypedInput, pathPrefix: string): readonly IssueDetail[] {
-    const validate = this.registered.get(input.profile)?.get(input.type)?.validate ?? this.providerShape(input.profile, input.type);
+    const registered = this.registered.get(input.profile)?.get(input.type);
+    if (registered) {
+      // Refused rather than let through unchecked: the operator's PATCH of the schema mends it.
+      if (!registered.validate) return [{ path: pathPrefix ? `${pathPrefix}.type` : 'type', message: `the registered schema of ${input.type} cannot be used (${registered.broken}): the operator must correct it` }];
+      return issuesOf(registered.validate, input.data, pathPrefix ? `${pathPrefix}.data` : 'data');
+    }
+    const validate = this.providerShape(input.profile, input.type);
     if (!validate) return NO_ISSUES;
-    if (validate(input.actor == null ? { data: input.data } : { data: input.data, actor: input.actor })) return NO_ISSUES;
-    return (validate.errors ?? []).slice(0, MAX_ISSUES_PER_EVENT).map((error) => ({ path: issuePath(error, pathPrefix), message: error.message ?? error.keyword }));
+    return issuesOf(validate, input.actor == null ? { data: input.data } : { data: input.data, actor: input.actor }, pathPrefix);
   }
 
   private providerShape(profileName: string, type: string): ValidateFunction | null {
@@ -98,15 +120,16 @@ export class EventSchemas {
     return validate;
   }
 
-  private async reload(): Promise<void> {
+  private async reload(generation: number): Promise<void> {
     const startedAt = performance.now();
     const raw = await this.store.allRaw();
+    if (generation !== this.generation) return;
     const next = new Map<string, Map<string, Compiled>>();
     for (const text of Object.values(raw)) {
       const entry = JSON.parse(text) as RegisteredEventType;
       const previous = this.registered.get(entry.profile)?.get(entry.type);
       const schemaText = JSON.stringify(entry.schema);
-      const compiled = previous?.raw === schemaText ? previous : { raw: schemaText, validate: newAjv().compile(eventSchema({ data: entry.schema })) };
+      const compiled = previous?.raw === schemaText ? previous : compileRegistered(schemaText, entry.schema);
       let byType = next.get(entry.profile);
       if (!byType) next.set(entry.profile, (byType = new Map()));
       byType.set(entry.type, compiled);
@@ -116,7 +139,25 @@ export class EventSchemas {
   }
 }
 
-/** One schema over `{ data, actor }`, so ajv's paths read as the event's own (`/data/object/id`). */
+/**
+ * One type's schema, compiled as schemaIssues compiles it. A schema stored before a check existed, or that this ajv
+ * no longer compiles, costs its own type's events and nothing else: one throw here would fail every load, and so
+ * every event of every type.
+ */
+function compileRegistered(raw: string, schema: JsonSchema): Compiled {
+  try {
+    return { raw, validate: newAjv().compile(schema) };
+  } catch (error) {
+    return { raw, validate: null, broken: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function issuesOf(validate: ValidateFunction, value: unknown, pathPrefix: string): readonly IssueDetail[] {
+  if (validate(value)) return NO_ISSUES;
+  return (validate.errors ?? []).slice(0, MAX_ISSUES_PER_EVENT).map((error) => ({ path: issuePath(error, pathPrefix), message: error.message ?? error.keyword }));
+}
+
+/** A provider's shape over `{ data, actor }`, so ajv's paths read as the event's own (`/data/object/id`). */
 function eventSchema(shape: EventShape): JsonSchema {
   return { type: 'object', properties: { data: shape.data, ...(shape.actor ? { actor: shape.actor } : {}) } };
 }

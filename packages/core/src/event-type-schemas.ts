@@ -3,10 +3,92 @@ import { z } from 'zod';
 /** The most a registered schema may weigh as JSON: ingest compiles and keeps every one in memory. */
 export const MAX_EVENT_SCHEMA_JSON_LENGTH = 65_536;
 
+/** A quantifier that repeats its atom more than once: `*`, `+`, `{n,}`, `{n,m}` with m > 1 (lazy or not). */
+const REPEATING = /^(?:[*+]|\{\d+,\d*\}|\{\d+\})/;
+/** Any quantifier, `?` and `{0,1}` included. */
+const QUANTIFIER = /^(?:[*+?]|\{\d+(?:,\d*)?\})\??/;
+
+/**
+ * True when a regular expression repeats a group that itself holds a quantifier (`(a+)+`, `(\w*\s?)*`, `((ab)*c)+`):
+ * star height above one, the shape whose backtracking is exponential in the input's length. Ingest runs a registered
+ * schema's `pattern` on every event of its type with JavaScript's backtracking RegExp (ajv, apps/api/src/event-schemas.ts),
+ * where one such pattern and a 30-character string hold the API process for seconds.
+ */
+export function hasNestedQuantifier(pattern: string): boolean {
+  // Per open group: whether it holds a quantifier anywhere inside.
+  const groups: boolean[] = [false];
+  // The atom a quantifier would apply to: a group that holds one (true), another atom (false), none (null).
+  let atom: boolean | null = null;
+  for (let index = 0; index < pattern.length; ) {
+    const char = pattern[index] as string;
+    const quantifier = QUANTIFIER.exec(pattern.slice(index, index + 24))?.[0];
+    if (char === '\\') {
+      atom = false;
+      index += 2;
+    } else if (char === '[') {
+      // A class is one atom: skip to its unescaped end.
+      let end = index + 1;
+      while (end < pattern.length && pattern[end] !== ']') end += pattern[end] === '\\' ? 2 : 1;
+      atom = false;
+      index = end + 1;
+    } else if (char === '(') {
+      groups.push(false);
+      atom = null;
+      index += 1;
+    } else if (char === ')') {
+      const holds = groups.pop() ?? false;
+      if (groups.length === 0) groups.push(false);
+      groups[groups.length - 1] ||= holds;
+      atom = holds;
+      index += 1;
+    } else if (quantifier && atom !== null) {
+      if (atom && REPEATING.test(quantifier) && !/^\{[01](?:,[01])?\}/.test(quantifier)) return true;
+      groups[groups.length - 1] = true;
+      atom = null;
+      index += quantifier.length;
+    } else {
+      atom = char === '|' || char === '^' || char === '$' ? null : false;
+      index += 1;
+    }
+  }
+  return false;
+}
+
+/**
+ * Every regular expression of a schema (`pattern` values, `patternProperties` keys) that hasNestedQuantifier refuses,
+ * with its path below the schema. Walked with a stack: the body is at most 64 levels deep (apps/api/src/json-body.ts),
+ * and a walk that recursed would still be one frame a level.
+ */
+export function catastrophicPatterns(schema: unknown): Array<{ path: Array<string | number>; pattern: string }> {
+  const found: Array<{ path: Array<string | number>; pattern: string }> = [];
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: schema, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: Array<string | number> };
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((child, index) => stack.push({ value: child, path: [...path, index] }));
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'pattern' && typeof child === 'string' && hasNestedQuantifier(child)) found.push({ path: [...path, key], pattern: child });
+      if (key === 'patternProperties' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+        for (const name of Object.keys(child)) if (hasNestedQuantifier(name)) found.push({ path: [...path, key, name], pattern: name });
+      }
+      stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  return found;
+}
+
 const jsonSchemaDocument = z
   .record(z.string(), z.unknown())
   .refine((value) => JSON.stringify(value).length <= MAX_EVENT_SCHEMA_JSON_LENGTH, `larger than ${MAX_EVENT_SCHEMA_JSON_LENGTH} characters as JSON`)
-  .meta({ description: 'a JSON Schema (draft-07) for the event\'s `data`' });
+  .superRefine((value, context) => {
+    for (const { path, pattern } of catastrophicPatterns(value)) {
+      context.addIssue({ code: 'custom', path, message: `the regular expression ${pattern} repeats a group that holds a quantifier: its matching time can grow exponentially; rewrite it without the nested repetition` });
+    }
+  })
+  .meta({ description: 'a JSON Schema (draft-07) for the event\'s `data`; a `pattern` may not repeat a group that holds a quantifier' });
 
 /** `POST /v1/event-types`: an operator types one of the standard profile's events (docs/api.md, "Event types"). */
 export const eventTypeCreateSchema = z

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startFleet, type TestFleet } from '../../../test/fleet.js';
+
+/**
+ * Schemas an operator may register (docs/api.md, "Event types") that once broke ingest: a local `$ref` registered
+ * fine and then failed every event of every type with a 500, and a backtracking `pattern` held the API process.
+ */
+describe('registered event types with $refs and patterns', () => {
+  let fleet: TestFleet;
+  let tenant: { id: string; api_key: string };
+
+  beforeAll(async () => {
+    fleet = await startFleet({ WORKER_ROLES: 'matcher' });
+    tenant = await fleet.createTenant('hostile-schemas');
+  });
+  afterAll(() => fleet.stop());
+
+  const publish = (type: string, data: unknown) => fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type, data });
+
+  it('a schema with $refs into its own definitions is enforced, and every other type is still accepted', async () => {
+    const schema = {
+      type: 'object',
+      required: ['object'],
+      definitions: { money: { type: 'object', required: ['amount'], properties: { amount: { type: 'integer', minimum: 0 } } } },
+      properties: { object: { type: 'object', properties: { total: { $ref: '#/definitions/money' }, lines: { type: 'array', items: { $ref: '#/definitions/money' } } } } },
+    };
+    const created = await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'refs.order', schema });
+    expect(created.status).toBe(201);
+
+    expect((await publish('refs.other', { anything: true })).status).toBe(202);
+    expect((await publish('refs.order', { object: { total: { amount: 5 }, lines: [{ amount: 1 }] } })).status).toBe(202);
+    const bad = await publish('refs.order', { object: { total: { amount: -1 }, lines: [{ amount: 1 }, {}] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([
+      { path: 'data.object.total.amount', message: 'must be >= 0' },
+      { path: 'data.object.lines.1.amount', message: "must have required property 'amount'" },
+    ]);
+    const batch = await fleet.call('POST', '/v1/events/batch', {
+      events: [
+        { tenant: tenant.id, profile: 'standard', type: 'refs.other', data: 1 },
+        { tenant: tenant.id, profile: 'standard', type: 'refs.order', data: { object: { total: { amount: 'x' } } } },
+      ],
+    });
+    expect(batch.status).toBe(400);
+    expect(batch.body.issues).toEqual([{ path: 'events.1.data.object.total.amount', message: 'must be integer' }]);
+  });
+
+  it('a recursive schema ($ref: "#") checks every level against the registered schema itself', async () => {
+    const schema = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#' } } } };
+    expect((await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'refs.tree', schema })).status).toBe(201);
+    const bad = await publish('refs.tree', { name: 'root', children: [{ name: 'a' }, { children: [] }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([{ path: 'data.children.1.name', message: "must have required property 'name'" }]);
+    expect((await publish('refs.tree', { name: 'root', children: [{ name: 'a', children: [{ name: 'b' }] }] })).status).toBe(202);
+  });
+
+  it('a remote $ref is refused where it is registered, and never fetched', async () => {
+    const remote = await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'refs.remote', schema: { $ref: 'http://127.0.0.1:9/schema.json' } });
+    expect(remote.status).toBe(400);
+    expect(remote.body.issues).toEqual([{ path: 'schema', message: expect.stringContaining("can't resolve reference http://127.0.0.1:9/schema.json") }]);
+  });
+
+  it('a pattern that backtracks exponentially is a 400 naming it, on create and PATCH; events are checked at once', async () => {
+    const hostile = { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } } };
+    const created = await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'regex.code', schema: hostile });
+    expect(created.status).toBe(400);
+    expect(created.body.issues).toEqual([{ path: 'schema.properties.code.pattern', message: expect.stringContaining('repeats a group that holds a quantifier') }]);
+    const safe = { type: 'object', properties: { code: { type: 'string', pattern: '^a+$' } } };
+    expect((await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'regex.code', schema: safe })).status).toBe(201);
+    const patched = await fleet.call('PATCH', '/v1/event-types/standard/regex.code', { schema: { type: 'object', patternProperties: { '^(x*)*$': {} } } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.issues).toEqual([{ path: 'schema.patternProperties.^(x*)*$', message: expect.stringContaining('repeats a group') }]);
+    const started = Date.now();
+    const answer = await publish('regex.code', { code: `${'a'.repeat(40)}!` });
+    expect(answer.status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
