@@ -75,4 +75,17 @@ describe('registered event types with $refs and patterns', () => {
     expect(answer.status).toBe(400);
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('uniqueItems over objects is a 400 naming it (each pair compared: 20,000 objects held the process 8 s); over strings it is enforced', async () => {
+    const objects = { type: 'object', properties: { lines: { type: 'array', maxItems: 100, items: { type: 'object' }, uniqueItems: true } } };
+    const refused = await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'unique.lines', schema: objects });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues).toEqual([{ path: 'schema.properties.lines.uniqueItems', message: expect.stringContaining('scalar type') }]);
+    const strings = { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' }, uniqueItems: true } } };
+    expect((await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'unique.tags', schema: strings })).status).toBe(201);
+    expect((await publish('unique.tags', { tags: ['a', 'b'] })).status).toBe(202);
+    const duplicated = await publish('unique.tags', { tags: ['a', 'a'] });
+    expect(duplicated.status).toBe(400);
+    expect(duplicated.body.issues[0].path).toBe('data.tags');
+  });
 });

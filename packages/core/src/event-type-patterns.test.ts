@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { catastrophicPatterns, eventTypeCreateSchema, eventTypePatchSchema, hasNestedQuantifier } from './event-type-schemas.js';
+import { costlySchemaParts, eventTypeCreateSchema, eventTypePatchSchema, hasNestedQuantifier } from './event-type-schemas.js';
 
 describe('a registered schema may not hold a regular expression with exponential backtracking', () => {
   it.each<[string, boolean]>([
@@ -33,14 +33,26 @@ describe('a registered schema may not hold a regular expression with exponential
       patternProperties: { '^(b+)+$': { type: 'string' }, '^c$': {} },
       propertyNames: { pattern: '^[a-z]+$' },
     };
-    expect(catastrophicPatterns(schema)).toEqual(
-      expect.arrayContaining([
-        { path: ['properties', 's', 'pattern'], pattern: '^(a+)+$' },
-        { path: ['properties', 'list', 'items', 1, 'pattern'], pattern: '(x*)*' },
-        { path: ['patternProperties', '^(b+)+$'], pattern: '^(b+)+$' },
-      ]),
-    );
-    expect(catastrophicPatterns(schema)).toHaveLength(3);
+    const paths = costlySchemaParts(schema).map((part) => part.path);
+    expect(paths).toEqual(expect.arrayContaining([['properties', 's', 'pattern'], ['properties', 'list', 'items', 1, 'pattern'], ['patternProperties', '^(b+)+$']]));
+    expect(paths).toHaveLength(3);
+    expect(costlySchemaParts(schema)[0]?.message).toMatch(/repeats a group that holds a quantifier/);
+  });
+
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['objects', { type: 'array', items: { type: 'object' }, uniqueItems: true }, true],
+    ['no items at all', { type: 'array', uniqueItems: true }, true],
+    ['items without a type', { type: 'array', items: { enum: [1, 2] }, uniqueItems: true }, true],
+    ['a tuple of items', { type: 'array', items: [{ type: 'string' }], uniqueItems: true }, true],
+    ['scalars or arrays', { type: 'array', items: { type: ['string', 'array'] }, uniqueItems: true }, true],
+    ['a maxItems beside objects (an oversized array is still compared pair by pair)', { type: 'array', maxItems: 10, items: { type: 'object' }, uniqueItems: true }, true],
+    ['strings', { type: 'array', items: { type: 'string' }, uniqueItems: true }, false],
+    ['numbers or null', { type: 'array', items: { type: ['number', 'null'] }, uniqueItems: true }, false],
+    ['uniqueItems false', { type: 'array', items: { type: 'object' }, uniqueItems: false }, false],
+    ['a property named uniqueItems', { type: 'object', properties: { uniqueItems: { type: 'boolean' } } }, false],
+  ])('uniqueItems over %s: refused %s', (_label, array, refused) => {
+    const parts = costlySchemaParts({ type: 'object', properties: { tags: array } });
+    expect(parts.map((part) => part.path)).toEqual(refused ? [['properties', 'tags', 'uniqueItems']] : []);
   });
 
   it('is a 400 naming the pattern on create and on PATCH', () => {

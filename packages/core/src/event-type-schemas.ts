@@ -54,13 +54,33 @@ export function hasNestedQuantifier(pattern: string): boolean {
   return false;
 }
 
+/** Item types ajv compares by a lookup table under `uniqueItems` (one pass); any other items, every pair. */
+const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+
+function hasScalarItems(node: Record<string, unknown>): boolean {
+  const items = node.items;
+  if (items === null || typeof items !== 'object' || Array.isArray(items)) return false;
+  const type = (items as { type?: unknown }).type;
+  const types = Array.isArray(type) ? type : [type];
+  return types.length > 0 && types.every((entry) => typeof entry === 'string' && SCALAR_TYPES.has(entry));
+}
+
+export interface CostlySchemaPart {
+  path: Array<string | number>;
+  message: string;
+}
+
 /**
- * Every regular expression of a schema (`pattern` values, `patternProperties` keys) that hasNestedQuantifier refuses,
- * with its path below the schema. Walked with a stack: the body is at most 64 levels deep (apps/api/src/json-body.ts),
- * and a walk that recursed would still be one frame a level.
+ * The parts of a schema whose check could hold an API process for seconds on one event, with their paths below the
+ * schema: a regular expression (`pattern` values, `patternProperties` keys) that hasNestedQuantifier refuses, and
+ * `uniqueItems` over items of no scalar type, which ajv checks by comparing every pair (20,000 objects: 8 s, even
+ * beside a `maxItems` the array breaks, since every error is collected). Walked with a stack: the body is at most 64
+ * levels deep (apps/api/src/json-body.ts), and a walk that recursed would still be one frame a level.
  */
-export function catastrophicPatterns(schema: unknown): Array<{ path: Array<string | number>; pattern: string }> {
-  const found: Array<{ path: Array<string | number>; pattern: string }> = [];
+export function costlySchemaParts(schema: unknown): CostlySchemaPart[] {
+  const found: CostlySchemaPart[] = [];
+  const nestedRepetition = (pattern: string) =>
+    `the regular expression ${pattern} repeats a group that holds a quantifier: its matching time can grow exponentially; rewrite it without the nested repetition`;
   const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: schema, path: [] }];
   while (stack.length > 0) {
     const { value, path } = stack.pop() as { value: unknown; path: Array<string | number> };
@@ -69,10 +89,17 @@ export function catastrophicPatterns(schema: unknown): Array<{ path: Array<strin
       value.forEach((child, index) => stack.push({ value: child, path: [...path, index] }));
       continue;
     }
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'pattern' && typeof child === 'string' && hasNestedQuantifier(child)) found.push({ path: [...path, key], pattern: child });
+    const node = value as Record<string, unknown>;
+    if (node.uniqueItems === true && !hasScalarItems(node)) {
+      found.push({
+        path: [...path, 'uniqueItems'],
+        message: 'uniqueItems needs items of a scalar type (string, number, integer, boolean, null): other items are compared pair by pair, a time that grows with the square of the array; check uniqueness in the receiver',
+      });
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'pattern' && typeof child === 'string' && hasNestedQuantifier(child)) found.push({ path: [...path, key], message: nestedRepetition(child) });
       if (key === 'patternProperties' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
-        for (const name of Object.keys(child)) if (hasNestedQuantifier(name)) found.push({ path: [...path, key, name], pattern: name });
+        for (const name of Object.keys(child)) if (hasNestedQuantifier(name)) found.push({ path: [...path, key, name], message: nestedRepetition(name) });
       }
       stack.push({ value: child, path: [...path, key] });
     }
@@ -84,11 +111,9 @@ const jsonSchemaDocument = z
   .record(z.string(), z.unknown())
   .refine((value) => JSON.stringify(value).length <= MAX_EVENT_SCHEMA_JSON_LENGTH, `larger than ${MAX_EVENT_SCHEMA_JSON_LENGTH} characters as JSON`)
   .superRefine((value, context) => {
-    for (const { path, pattern } of catastrophicPatterns(value)) {
-      context.addIssue({ code: 'custom', path, message: `the regular expression ${pattern} repeats a group that holds a quantifier: its matching time can grow exponentially; rewrite it without the nested repetition` });
-    }
+    for (const { path, message } of costlySchemaParts(value)) context.addIssue({ code: 'custom', path, message });
   })
-  .meta({ description: 'a JSON Schema (draft-07) for the event\'s `data`; a `pattern` may not repeat a group that holds a quantifier' });
+  .meta({ description: "a JSON Schema (draft-07) for the event's `data`; a `pattern` may not repeat a group that holds a quantifier, and `uniqueItems` needs items of a scalar type" });
 
 /** `POST /v1/event-types`: an operator types one of the standard profile's events (docs/api.md, "Event types"). */
 export const eventTypeCreateSchema = z
