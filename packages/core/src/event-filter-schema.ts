@@ -102,10 +102,15 @@ export function filterIssues(filter: unknown): Issue[] {
 
 /** The `filter` field of native create and patch bodies. */
 export const eventFilterSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((value, context) => {
-    for (const issue of filterIssues(value)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  })
+  .preprocess(
+    // Checked on the object as sent: JSON.parse makes a `"__proto__"` key an own key, which the record's copy would
+    // turn into the copy's prototype, storing the filter without that condition (one that takes every event).
+    (value, context) => {
+      for (const issue of filterIssues(value)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+      return value;
+    },
+    z.record(z.string(), z.unknown()),
+  )
   .meta({
     description: 'Paths (type, data.*, actor.*) to a value or to operators ($eq $ne $in $nin $gt $gte $lt $lte $exists); $and, $or, $not combine them',
   }) as unknown as z.ZodType<EventFilter>;
