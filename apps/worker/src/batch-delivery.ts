@@ -71,8 +71,26 @@ export function createBatchProcessor(
     const own = data.eventIds.slice(0, grant.granted * maxEvents);
     const items = await steps.loadItems(subscription.id, firstAttemptsOf(subscription.id, own));
     await holdLock(job, token);
-    if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return data.eventIds;
-    return data.eventIds.slice(own.length);
+    if (items.length === 0) return data.eventIds.slice(own.length);
+    const { stalled, gone, attempted } = await engine.runPart(subscription, profile, items, { retries: 'jobs' });
+    if (gone) {
+      // A batch's 410 ended the subscription (the index still reads it active until its next poll): nothing more
+      // goes to it. What this job did not send, and what waits in the backlog, ends dead as for an inactive one.
+      const sent = new Set(attempted.map(({ item }) => item.deliveryId));
+      const unsent = [
+        ...items.filter((item) => !sent.has(item.deliveryId)).map((item) => item.deliveryId),
+        ...data.eventIds.slice(own.length).map((eventId) => deliveryIdFor(eventId, subscription.id)),
+      ];
+      await steps.abandon(
+        subscription.id,
+        unsent,
+        unsent.map(() => 0),
+        'endpoint gone',
+      );
+      await abandonBacklog(subscription.id, 'endpoint gone');
+      return [];
+    }
+    return stalled ? data.eventIds : data.eventIds.slice(own.length);
   }
 
   /** Leaves the worker slot until `at`, keeping the turn, so no other job cuts a batch meanwhile. */
@@ -83,21 +101,31 @@ export function createBatchProcessor(
     throw new DelayedError();
   }
 
-  /** Waiting entries (one batch, or several full ones) through the engine; `stalled`: the endpoint stalled (nothing sent, all still waiting). */
-  async function sendBatch(subscriptionId: string, waiting: readonly WaitingEntry[]): Promise<'sent' | 'stalled' | 'gone'> {
+  /** Every delivery still waiting in the backlog ends dead: the subscription is gone or inactive (replay brings them back). */
+  async function abandonBacklog(subscriptionId: string, reason: string): Promise<void> {
+    const ids = (await batches.clear(subscriptionId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
+    const states = await deliveries.states(ids);
+    const open = ids.filter((_, index) => states[index]?.status === 'pending');
+    await steps.abandon(
+      subscriptionId,
+      open,
+      open.map(() => 0),
+      reason,
+    );
+  }
+
+  /**
+   * Waiting entries (one batch, or several full ones) through the engine; `stalled`: the endpoint stalled (nothing sent,
+   * all still waiting); `gone`: why the subscription is over (inactive, deleted, or a batch got 410 Gone), the backlog
+   * ended dead.
+   */
+  async function sendBatch(subscriptionId: string, waiting: readonly WaitingEntry[]): Promise<'sent' | 'stalled' | { gone: string }> {
     const subscription = await steps.loadSubscription(subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile || !subscription.active) {
-      const ids = (await batches.clear(subscriptionId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
-      const states = await deliveries.states(ids);
-      const open = ids.filter((_, index) => states[index]?.status === 'pending');
-      await steps.abandon(
-        subscriptionId,
-        open,
-        open.map(() => 0),
-        subscription ? 'subscription inactive' : 'subscription deleted',
-      );
-      return 'gone';
+      const reason = subscription ? 'subscription inactive' : 'subscription deleted';
+      await abandonBacklog(subscriptionId, reason);
+      return { gone: reason };
     }
     const ids = waiting.map((entry) => deliveryIdFor(entry.eventId, subscriptionId));
     const states = await deliveries.states(ids);
@@ -112,7 +140,13 @@ export function createBatchProcessor(
         pending.map((entry) => entry.eventId),
       ),
     );
-    if (items.length > 0 && (await engine.runPart(subscription, profile, items, { retries: 'jobs' })).stalled) return 'stalled';
+    const { stalled, gone } = items.length > 0 ? await engine.runPart(subscription, profile, items, { retries: 'jobs' }) : { stalled: false, gone: false };
+    if (gone) {
+      // As in sendOwnFullBatches: nothing more goes to an endpoint that said 410, and whatever waits ends dead.
+      await abandonBacklog(subscriptionId, 'endpoint gone');
+      return { gone: 'endpoint gone' };
+    }
+    if (stalled) return 'stalled';
     await batches.removeMembers(
       subscriptionId,
       waiting.map((entry) => entry.member),
@@ -161,7 +195,12 @@ export function createBatchProcessor(
       if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
       await holdLock(job, token);
       const sent = await sendBatch(subscriptionId, waiting.slice(0, grant.granted * maxEvents));
-      if (sent === 'gone') return;
+      if (typeof sent === 'object') {
+        // What other jobs added meanwhile (they found the turn taken) ends dead too before the turn is given back: kept,
+        // it waited for the turn's lease to run out and for a job to come after it.
+        while ((await batches.giveTurn(subscriptionId, owner)) > 0 && (await batches.takeTurn(subscriptionId, owner, leaseMs))) await abandonBacklog(subscriptionId, sent.gone);
+        return;
+      }
       if (sent === 'stalled') await comeBackAt(job, token, data, Date.now() + CONGESTION_BACKOFF_MS);
     }
   };

@@ -168,7 +168,7 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
         // pending once handed over, so a run after a deferral would pick them again, spend the limiter's grants on
         // appending them again (nothing is added twice) and never reach the rest.
         if (sent > 0) await job.updateData(unsentOnly(job.data, picks.slice(sent, picks.length)));
-        await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, retryLadderMs(profile, subscription));
+        await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, { ladderMs: retryLadderMs(profile, subscription) });
       }
     }
   }

@@ -88,8 +88,9 @@ export function createDeliverySteps(context: StepsContext) {
    * The limiter (and the endpoint's own pause) allowed only part of the work: wait outside the worker slot. A long wait
    * is a pause the ladder does not know of (an endpoint paused by another delivery's Retry-After), so the job's payloads
    * are kept past it for the whole ladder still; a shorter one is absorbed by the grace in the payload's lifetime
-   * (docs/delivery.md, "How long a payload is kept"), and costs no write. `subscriptionLadderMs`: the subscription's
-   * own ladder (retryLadderMs), when the caller has it.
+   * (docs/delivery.md, "How long a payload is kept"), and costs no write. `ladderMs`: the subscription's own ladder
+   * (retryLadderMs), when the caller has it; `keptByCaller`: the caller keeps what waits alive itself (an ordered
+   * backlog, whose waiting deliveries are not the job's own events: backlog-keep-alive.ts).
    */
   async function deferRest(
     job: Job<DeliveryJobData>,
@@ -97,11 +98,11 @@ export function createDeliverySteps(context: StepsContext) {
     profile: string,
     deferred: number,
     waitMs: number,
-    subscriptionLadderMs?: readonly number[],
+    options: { ladderMs?: readonly number[]; keptByCaller?: boolean } = {},
   ): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
-    if (waitMs > LAST_ATTEMPT_GRACE_MS / 2) {
-      const ladderMs = subscriptionLadderMs ?? findProfile(profile)?.retryDelaysMs ?? [];
+    if (waitMs > LAST_ATTEMPT_GRACE_MS / 2 && !options.keptByCaller) {
+      const ladderMs = options.ladderMs ?? findProfile(profile)?.retryDelaysMs ?? [];
       const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs, delayMs: 0, scale: config.retryDelayScale });
       const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
       await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));

@@ -10,6 +10,7 @@ import { mapWithLimit } from './bounded-map.js';
 import { attemptBatches } from './batch-attempt.js';
 import { judgeAttempt } from './judge-attempt.js';
 import { resultOf } from './attempt-result.js';
+import { retryKeepUntil } from './retry-keep.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 import { AttemptPace, PART_IN_FLIGHT, PART_SIZE } from './part-size.js';
@@ -152,7 +153,16 @@ export function createEngine(parts: EngineParts) {
     profile: ProviderProfile,
     judged: readonly Judged[],
   ): Promise<{ results: AttemptResult[]; settled: Settled }> {
-    const results = judged.map((entry) => resultOf(subscription.id, entry));
+    const results = judged.map((entry) => {
+      const result = resultOf(subscription.id, entry);
+      const { verdict } = entry.judgement;
+      // A retry past what the payload was kept for at acceptance keeps it (and the record) longer, in settle's round trip.
+      if (verdict.kind === 'retry') {
+        const keepUntil = retryKeepUntil(parts, subscription, profile, entry.item.attempt, verdict.at, result.eventReceivedAt);
+        if (keepUntil !== null) result.keepUntil = keepUntil;
+      }
+      return result;
+    });
     const anyFailed = results.some((result) => result.status !== 'delivered');
     const pauseMs = Math.max(0, ...judged.map(({ judgement }) => judgement.pauseMs));
     const settled = await deliveries.settle(results, {

@@ -1,8 +1,9 @@
 import { DelayedError, type Job } from 'bullmq';
-import { deliveryIdFor } from '@hookfleet/core';
-import { findProfile, retryLadderMs } from '@hookfleet/profiles';
+import { deliveryIdFor, type Subscription } from '@hookfleet/core';
+import { findProfile, type ProviderProfile } from '@hookfleet/profiles';
 import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '@hookfleet/queue';
-import { eventReceivedAtMs } from '@hookfleet/store';
+import { eventReceivedAtMs, type BacklogHead } from '@hookfleet/store';
+import { createBacklogKeepAlive } from './backlog-keep-alive.js';
 import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
@@ -31,6 +32,7 @@ export function createOrderedProcessor(
 ) {
   const { backlog, deliveries, config } = context;
   const steps = createDeliverySteps(context);
+  const keepBacklogAlive = createBacklogKeepAlive({ backlog, deliveries, retryDelayScale: config.retryDelayScale });
   // The turn outlives one attempt and BullMQ's pickup of a job whose worker died (that job takes its turn back).
   const leaseMs = Math.max(30_000, 2 * config.deliveryTimeoutMs);
 
@@ -53,9 +55,19 @@ export function createOrderedProcessor(
     );
   }
 
-  /** Leaves the worker slot for `waitMs` keeping the turn, so no follower overtakes the head meanwhile. */
-  async function waitHoldingTurn(job: Job<DeliveryJobData>, data: DeliveryOrderedJobData, waitMs: number): Promise<void> {
+  /**
+   * Leaves the worker slot for `waitMs` keeping the turn, so no follower overtakes the head meanwhile. `waiting`: the
+   * head's subscription, when the head itself waits (a retry, a deferral, a step aside): everything behind it is kept
+   * alive past the wait (backlog-keep-alive.ts).
+   */
+  async function waitHoldingTurn(
+    job: Job<DeliveryJobData>,
+    data: DeliveryOrderedJobData,
+    waitMs: number,
+    waiting?: { subscription: Subscription; profile: ProviderProfile; head: BacklogHead },
+  ): Promise<void> {
     await backlog.takeTurn(data.subscriptionId, job.id as string, waitMs + leaseMs);
+    if (waiting) await keepBacklogAlive(waiting.subscription, waiting.profile, waiting.head.receivedAt, waitMs);
     if (!data.added) await job.updateData({ ...data, added: true });
   }
 
@@ -80,7 +92,7 @@ export function createOrderedProcessor(
     job: Job<DeliveryJobData>,
     token: string | undefined,
     data: DeliveryOrderedJobData,
-    head: { member: string; eventId: string },
+    head: BacklogHead,
   ): Promise<void> {
     const { member, eventId } = head;
     const subscriptionId = data.subscriptionId;
@@ -91,13 +103,21 @@ export function createOrderedProcessor(
     const deliveryId = deliveryIdFor(eventId, subscriptionId);
     const [state] = await deliveries.states([deliveryId]);
     if (!state || state.status === 'delivered' || state.status === 'dead') return backlog.remove(subscriptionId, member);
+    // Woken before its retry is due (ordered-wake.ts: the subscription was disabled, and is active again by now): the
+    // head still waits for its ladder.
+    if (state.status === 'failed' && state.nextAttemptAt !== null && state.nextAttemptAt > Date.now()) {
+      await waitHoldingTurn(job, data, state.nextAttemptAt - Date.now());
+      await moveToDelayedUnrenewed(job, state.nextAttemptAt, token);
+      throw new DelayedError();
+    }
     const event = (await context.eventCache.getMany([eventId])).get(eventId);
     if (!event) {
       await steps.abandon(subscriptionId, [deliveryId], [state.attempts], 'event payload expired');
       return backlog.remove(subscriptionId, member);
     }
+    const waiting = { subscription, profile, head };
     if (engine.isCongested(subscription)) {
-      await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
+      await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS, waiting);
       await steps.stepAside(job, token);
     }
     let grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
@@ -106,8 +126,9 @@ export function createOrderedProcessor(
       grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit, 1);
     }
     if (grant.granted === 0) {
-      await waitHoldingTurn(job, data, grant.waitMs);
-      await steps.deferRest(job, token, profile.name, 1, grant.waitMs, retryLadderMs(profile, subscription));
+      // The backlog, head included, is kept past the wait here; the job's own events are not what waits.
+      await waitHoldingTurn(job, data, grant.waitMs, waiting);
+      await steps.deferRest(job, token, profile.name, 1, grant.waitMs, { keptByCaller: true });
     }
     const { stalled, gone, attempted } = await engine.runPart(subscription, profile, [{ deliveryId, event, attempt: state.attempts + 1 }], { retries: 'caller' });
     if (gone) {
@@ -117,14 +138,14 @@ export function createOrderedProcessor(
       return abandonBacklog(subscriptionId, 'endpoint gone');
     }
     if (stalled) {
-      await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS);
+      await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS, waiting);
       await steps.stepAside(job, token);
       return;
     }
     const verdict = attempted[0]?.verdict;
     if (verdict?.kind === 'retry') {
       // The head's next attempt happens here, in this job, when its ladder says: its followers wait behind it.
-      await waitHoldingTurn(job, data, verdict.delayMs);
+      await waitHoldingTurn(job, data, verdict.delayMs, waiting);
       await moveToDelayedUnrenewed(job, verdict.at, token);
       throw new DelayedError();
     }

@@ -42,6 +42,7 @@ import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
+import { createOrderedWake } from './ordered-wake.js';
 import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
@@ -81,7 +82,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     config.retryDelayScale,
   );
   const subscriptions = new SubscriptionStore(redis, keys);
-  const index = new SubscriptionIndex(redis, keys, subscriptions, { onError: (error) => errorLog.log('error', 'subscription index poll failed', error) });
+  const backlog = new OrderedBacklog(redis, keys);
+  const index = new SubscriptionIndex(redis, keys, subscriptions, {
+    onError: (error) => errorLog.log('error', 'subscription index poll failed', error),
+    // A disabled or deleted ordered subscription's waiting deliveries end dead now, not at its head's next retry.
+    onEnded: createOrderedWake({ backlog, queues, logger }),
+  });
   const events = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
   const lastAttemptSeconds =
@@ -111,7 +117,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     deliveries: new DeliveryStore(redis, keys, retentionTtl),
     limiter: new RateLimiter(redis, keys),
     health: new EndpointHealth(redis, keys),
-    backlog: new OrderedBacklog(redis, keys),
+    backlog,
     pollLog: new PollLog(redis, keys, pollLogOptionsFor(config.eventRetentionHours)),
     batches: new BatchBacklog(redis, keys),
     isStopping: () => stopping,

@@ -8,6 +8,7 @@ import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { instantOrNull } from './stored-instant.js';
+import { queueKeepUntil } from './keep-until.js';
 import { queueStatusIndex } from './status-index.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
@@ -34,6 +35,12 @@ export interface AttemptResult {
   eventReceivedAt: number;
   /** The profile's bookkeeping for this attempt, written in the same pipeline. */
   bookkeeping?: BookkeepingEffect | undefined;
+  /**
+   * A failed delivery whose retries run past the lifetime its event's acceptance gave its payload (its subscription's
+   * ladder made longer while it retried): settle keeps the payload and the record until then (keep-until.ts), in the
+   * same round trip. Absent on every other result.
+   */
+  keepUntil?: number | undefined;
 }
 
 /** What settle learns in the same round trip, for the schedule step. */
@@ -136,6 +143,8 @@ export class DeliveryStore {
     const firstLogged = Math.max(0, results.length - ATTEMPT_LOG_LENGTH);
     results.forEach((result, index) => {
       if (index >= firstLogged) records.push(JSON.stringify(result.record));
+      // After the record's own renewal above (an EXPIRE that may shorten): never shorter than this (GT).
+      if (result.keepUntil !== undefined) queueKeepUntil(pipeline, this.keys, result.record.event_id, result.deliveryId, result.keepUntil);
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
       if (result.status === 'delivered') successes += 1;
     });

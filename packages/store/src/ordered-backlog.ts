@@ -1,6 +1,12 @@
 import type { Result } from 'ioredis';
+import { deliveryIdFor } from '@hookfleet/core';
+import { batch, execChecked } from './batch.js';
+import { queueKeepUntil } from './keep-until.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
+
+/** Backlog entries whose payloads and records one round trip keeps alive (keepEntriesUntil). */
+const KEEP_CHUNK = 500;
 
 // The turn of an ordered subscription: taken when free or already ours (a job that comes back after a delay, or
 // re-runs after its worker died, is the same job id), renewed on every take. KEYS: turn. ARGV: owner, lease ms.
@@ -45,6 +51,11 @@ export interface BacklogEntry {
   receivedAt: number;
 }
 
+/** The backlog's earliest entry: its member, event id and event's acceptance (ms). */
+export interface BacklogHead extends BacklogEntry {
+  member: string;
+}
+
 /** A backlog member is `<counter>:<event id>`; event ids may hold colons, the counter does not. */
 export const eventIdOf = (member: string) => member.slice(member.indexOf(':') + 1);
 
@@ -73,6 +84,11 @@ export class OrderedBacklog {
     return `${this.backlogKey(subscriptionId)}:turn`;
   }
 
+  /** When the backlog's entries were last kept alive (keepEntriesUntil); gone once that no longer matters. */
+  private keptKey(subscriptionId: string): string {
+    return `${this.backlogKey(subscriptionId)}:kept`;
+  }
+
   /**
    * Adds entries in event order (the order given breaks ties within a millisecond). An event added twice (a job
    * that ran twice) waits twice; its second turn finds it finished and only removes it.
@@ -83,7 +99,7 @@ export class OrderedBacklog {
   }
 
   /** The earliest waiting entry, or null when nothing waits. */
-  async head(subscriptionId: string): Promise<{ member: string; eventId: string; receivedAt: number } | null> {
+  async head(subscriptionId: string): Promise<BacklogHead | null> {
     const [member, score] = await this.redis.zrange(this.backlogKey(subscriptionId), 0, 0, 'WITHSCORES');
     return member === undefined ? null : { member, eventId: eventIdOf(member), receivedAt: Number(score) };
   }
@@ -99,9 +115,48 @@ export class OrderedBacklog {
     return [...new Set(((results?.[0]?.[1] as string[] | undefined) ?? []).map(eventIdOf))];
   }
 
+  /** When keepEntriesUntil last ran for this backlog (epoch ms); null when it never did, or longer ago than the `forgetAfterMs` it was given. */
+  async keptAt(subscriptionId: string): Promise<number | null> {
+    const stored = await this.redis.get(this.keptKey(subscriptionId));
+    return stored === null ? null : Number(stored);
+  }
+
+  /**
+   * Keeps the payload and the delivery record of every waiting entry until at least `untilMs` (never shorter: PEXPIREAT
+   * GT), KEEP_CHUNK entries a round trip, and notes `now` as when it was done, forgotten after `forgetAfterMs`. For
+   * deliveries that wait behind an ordered head which is retrying or deferred: their lifetime counts from their
+   * event's acceptance, and nothing else renews it while they wait. Returns how many entries were kept.
+   */
+  async keepEntriesUntil(subscriptionId: string, untilMs: number, forgetAfterMs: number, now = Date.now()): Promise<number> {
+    const key = this.backlogKey(subscriptionId);
+    let kept = 0;
+    for (let start = 0; ; start += KEEP_CHUNK) {
+      // By rank: only the turn's holder removes entries, and it is the caller; an entry added meanwhile before the
+      // cursor moves the rest one on (one kept twice, none skipped).
+      const members = await this.redis.zrange(key, start, start + KEEP_CHUNK - 1);
+      if (members.length > 0) {
+        const pipeline = batch(this.redis);
+        for (const member of members) {
+          const eventId = eventIdOf(member);
+          queueKeepUntil(pipeline, this.keys, eventId, deliveryIdFor(eventId, subscriptionId), untilMs);
+        }
+        await execChecked(pipeline);
+        kept += members.length;
+      }
+      if (members.length < KEEP_CHUNK) break;
+    }
+    await this.redis.set(this.keptKey(subscriptionId), String(now), 'PX', Math.max(1, Math.round(forgetAfterMs)));
+    return kept;
+  }
+
   /** True when `owner` holds the turn now (taken or renewed for `leaseMs`). */
   async takeTurn(subscriptionId: string, owner: string, leaseMs: number): Promise<boolean> {
     return (await this.redis.hookfleetTakeTurn(this.turnKey(subscriptionId), owner, Math.max(1, Math.round(leaseMs)))) === 1;
+  }
+
+  /** The job id that holds the turn, or null when none does. */
+  async turnHolder(subscriptionId: string): Promise<string | null> {
+    return this.redis.get(this.turnKey(subscriptionId));
   }
 
   /** Gives the turn back; returns how many entries still wait. */

@@ -8,6 +8,8 @@ export interface SubscriptionIndexOptions {
   /** How often the change stream is polled; changes are seen within this interval. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /** A subscription this copy held active was disabled or deleted (seen in the change stream): its last active form. */
+  onEnded?: (previous: Subscription) => void;
 }
 
 const indexKey = (tenant: string, profile: string, pattern: string) => `${tenant}\u0000${profile}\u0000${pattern}`;
@@ -157,9 +159,11 @@ export class SubscriptionIndex {
     const changedIds = [...new Set(entries.map(([, fields]) => fields[1] as string))];
     const subscriptions = await this.store.getMany(changedIds);
     changedIds.forEach((id, index) => {
+      const previous = this.byId.get(id);
       this.drop(id);
       const subscription = subscriptions[index];
       if (subscription) this.put(subscription);
+      if (previous?.active && !subscription?.active) this.options.onEnded?.(previous);
     });
     this.lastChangeId = entries[entries.length - 1]?.[0] ?? this.lastChangeId;
   }
