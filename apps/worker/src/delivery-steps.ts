@@ -39,8 +39,8 @@ export function engineFor(context: EngineContext) {
 }
 
 /** What every kind of delivery job does before and around the engine: load, give up, step aside, wait. */
-export function createDeliverySteps(context: StepsContext) {
-  const { deliveries, metrics, logger, config } = context;
+export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 'failureLog'>) {
+  const { deliveries, metrics, config } = context;
 
   async function loadSubscription(id: string): Promise<Subscription | null> {
     const cached = context.index.get(id);
@@ -49,11 +49,17 @@ export function createDeliverySteps(context: StepsContext) {
     return context.subscriptions.get(id);
   }
 
-  /** Marks deliveries that can no longer be attempted (subscription gone or inactive, payload expired) as dead. */
+  /**
+   * Marks deliveries that can no longer be attempted (subscription gone or inactive, payload expired) as dead. Every
+   * job of a disabled subscription gives its deliveries up: the line is summed per subscription and interval
+   * (failure-log.ts). Its profile is the index's, or Redis's where the index has not seen the subscription yet (one
+   * created a poll ago; none once it is deleted): a read on this path only, never on a delivered part's.
+   */
   async function abandon(subscriptionId: string, deliveryIds: string[], attempts: number[], reason: string): Promise<void> {
     if (deliveryIds.length === 0) return;
     await deliveries.markDead(deliveryIds.map((id, index) => ({ id, subscriptionId, attempts: attempts[index] ?? 0 })));
-    logger.info({ subscription_id: subscriptionId, count: deliveryIds.length, reason }, 'deliveries abandoned');
+    const known = context.index.get(subscriptionId) ?? (await context.subscriptions.get(subscriptionId));
+    context.failureLog.abandoned(known?.profile ?? null, subscriptionId, deliveryIds, reason);
   }
 
   /**

@@ -14,7 +14,7 @@ import { retryKeepUntil } from './retry-keep.js';
 import { applySubscriptionEffects } from './subscription-effects.js';
 import type { PollAppend } from './poll-append.js';
 import { AttemptPace, PART_IN_FLIGHT, PART_SIZE } from './part-size.js';
-import type { FailedAttempt, FailureLog } from './failure-log.js';
+import type { DeadDelivery, FailedAttempt, FailureLog } from './failure-log.js';
 
 /** One delivery to attempt: its event and the attempt number this is (1 for the first). */
 export interface AttemptItem {
@@ -47,7 +47,10 @@ export interface EngineParts {
   queues: Pick<HookfleetQueues, 'retriesFor'>;
   metrics: HookfleetMetrics;
   logger: Logger;
-  /** The `deliveries failed` lines: one a subscription per interval, however many parts failed (failure-log.ts). */
+  /**
+   * The `deliveries failed`, `delivery dead` and `endpoint circuit open` lines: each one a subscription per interval,
+   * however many parts failed (failure-log.ts).
+   */
   failureLog: FailureLog;
   retryDelayScale: number;
   /** HOOKFLEET_EVENT_RETENTION_HOURS in milliseconds. */
@@ -105,7 +108,7 @@ export function createEngine(parts: EngineParts) {
     const attempts = new Map<string, { outcome: string; statusClass: string; count: number }>();
     const duration = metrics.deliveryDuration.labels({ profile });
     let lag: ReturnType<typeof metrics.deliveryLag.labels> | undefined;
-    let dead = 0;
+    const dead: DeadDelivery[] = [];
     const failed: FailedAttempt[] = [];
     const now = Date.now();
     let sentMs = 0;
@@ -130,16 +133,16 @@ export function createEngine(parts: EngineParts) {
         continue;
       }
       if (verdict.kind === 'dead' || verdict.kind === 'gone') {
-        dead += 1;
-        logger.warn({ profile, delivery_id: item.deliveryId, attempt: item.attempt, status_code: code, error }, 'delivery dead');
+        dead.push({ deliveryId: item.deliveryId, attempt: item.attempt, code: String(code ?? outcome.kind), statusCode: code, error });
         continue;
       }
       failed.push({ deliveryId: item.deliveryId, attempt: item.attempt, code: String(code ?? outcome.kind), error });
     }
     parts.failureLog.record(profile, subscriptionId, failed);
+    parts.failureLog.dead(profile, subscriptionId, dead);
     for (const { outcome, statusClass: status_class, count } of attempts.values())
       metrics.deliveryAttempts.inc({ profile, outcome, status_class, destination: destinationKind }, count);
-    if (dead > 0) metrics.deliveriesDead.inc({ profile }, dead);
+    if (dead.length > 0) metrics.deliveriesDead.inc({ profile }, dead.length);
     if (sent > 0) pace.record(subscriptionId, sentMs / sent);
   }
 
@@ -195,10 +198,7 @@ export function createEngine(parts: EngineParts) {
     const askedMs = Math.max(0, ...judged.map(({ judgement }) => judgement.pauseMs));
     const circuitMs = settled.streak ? circuitPauseMs(settled.streak, Date.now(), parts.retryDelayScale) : 0;
     if (circuitMs > askedMs) {
-      logger.warn(
-        { subscription_id: subscription.id, consecutive_failures: settled.streak?.consecutiveFailures, pause_ms: circuitMs },
-        'endpoint circuit open',
-      );
+      parts.failureLog.circuitOpen(profile.name, subscription.id, settled.streak?.consecutiveFailures, circuitMs);
       await parts.limiter.pause(subscription.id, circuitMs);
     }
     const effects: Array<BookkeepingEffect | undefined> = judged.map(({ judgement }) => judgement.bookkeeping);

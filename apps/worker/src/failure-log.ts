@@ -1,27 +1,5 @@
-import { createLogThrottle } from '@hookfleet/core';
 import type { Logger } from 'pino';
-
-/**
- * A subscription's failed attempts are written at most once in this long: the first failed part at once, the parts
- * after it within the interval summed into one line at its end. An outage fails every part of every job, and pino
- * spent about 244 µs of the worker's CPU on each line a part (bench/README.md, the twentieth round); the attempt log
- * keeps every attempt (GET /v1/subscriptions/:id/attempts).
- */
-export const FAILED_LINE_INTERVAL_MS = 1_000;
-/** A line names this many of its failed deliveries, the first ones, each once. */
-const FAILED_IDS_LOGGED = 10;
-
-/** One part's failed attempts (or the sum of several parts'), as its `deliveries failed` line says them. */
-interface FailedAttempts {
-  profile: string;
-  subscriptionId: string;
-  count: number;
-  attempts: Set<number>;
-  statusCodes: Record<string, number>;
-  /** The first failure's error. */
-  error: string | null;
-  deliveryIds: string[];
-}
+import { createSummedLines, noteId, SUMMED_LINE_INTERVAL_MS } from './summed-log.js';
 
 /** One failed attempt, as a line counts it. */
 export interface FailedAttempt {
@@ -32,66 +10,148 @@ export interface FailedAttempt {
   error: string | null;
 }
 
+/** One delivery that ended dead on its attempt (its ladder ran out, or 410 Gone). */
+export interface DeadDelivery extends FailedAttempt {
+  /** The answer's status code (null without an answer): a line about one delivery says it as `status_code`. */
+  statusCode: number | null;
+}
+
 export interface FailureLog {
-  /** A part's failed attempts. */
+  /** A part's failed attempts (`deliveries failed`). */
   record(profile: string, subscriptionId: string, failures: readonly FailedAttempt[]): void;
+  /** A part's deliveries that ended dead (`delivery dead`). */
+  dead(profile: string, subscriptionId: string, deaths: readonly DeadDelivery[]): void;
+  /** Deliveries given up without an attempt (`deliveries abandoned`); `profile` null when the subscription is not known any more. */
+  abandoned(profile: string | null, subscriptionId: string, deliveryIds: readonly string[], reason: string): void;
+  /** The circuit breaker paused the endpoint (`endpoint circuit open`). */
+  circuitOpen(profile: string, subscriptionId: string, consecutiveFailures: number | undefined, pauseMs: number): void;
   /** Writes the lines whose interval has ended (a timer calls it every interval). */
   flush(): void;
   /** Writes every line held back (the worker drains). */
   stop(): void;
 }
 
-function lineOf(failed: FailedAttempts, parts: number): Record<string, unknown> {
+/** Attempts that failed or ended dead, summed: a `deliveries failed` or `delivery dead` line. */
+interface AttemptsSum {
+  profile: string;
+  subscriptionId: string;
+  count: number;
+  attempts: Set<number>;
+  statusCodes: Record<string, number>;
+  /** The first one's error. */
+  error: string | null;
+  deliveryIds: string[];
+}
+
+function openAttempts(profile: string, subscriptionId: string, first: FailedAttempt | undefined): AttemptsSum {
+  return { profile, subscriptionId, count: 0, attempts: new Set(), statusCodes: {}, error: first?.error ?? null, deliveryIds: [] };
+}
+
+function addAttempts(sum: AttemptsSum, attempts: readonly FailedAttempt[]): void {
+  for (const { deliveryId, attempt, code } of attempts) {
+    sum.count += 1;
+    sum.attempts.add(attempt);
+    sum.statusCodes[code] = (sum.statusCodes[code] ?? 0) + 1;
+    noteId(sum.deliveryIds, deliveryId);
+  }
+}
+
+function attemptsFields(sum: AttemptsSum, parts: number): Record<string, unknown> {
   return {
-    profile: failed.profile,
-    subscription_id: failed.subscriptionId,
-    count: failed.count,
-    attempts: [...failed.attempts].sort((a, b) => a - b),
-    status_codes: failed.statusCodes,
-    error: failed.error,
-    delivery_ids: failed.deliveryIds,
+    profile: sum.profile,
+    subscription_id: sum.subscriptionId,
+    count: sum.count,
+    attempts: [...sum.attempts].sort((a, b) => a - b),
+    status_codes: sum.statusCodes,
+    error: sum.error,
+    delivery_ids: sum.deliveryIds,
     ...(parts > 1 ? { parts } : {}),
   };
 }
 
-/** `now` and the timer are parameters so that unit tests drive the clock. */
-export function createFailureLog(logger: Logger, intervalMs = FAILED_LINE_INTERVAL_MS, now: () => number = Date.now): FailureLog {
-  const throttle = createLogThrottle(intervalMs, now);
-  /** What each subscription's next line will say, and how many parts it sums. */
-  const held = new Map<string, { failed: FailedAttempts; parts: number }>();
-  const write = (subscriptionId: string): void => {
-    const entry = held.get(subscriptionId);
-    if (!entry) return;
-    held.delete(subscriptionId);
-    logger.info(lineOf(entry.failed, entry.parts), 'deliveries failed');
-  };
-  const timer = setInterval(() => throttle.flush(), intervalMs);
-  timer.unref();
+interface Part<Item> {
+  profile: string;
+  items: readonly Item[];
+}
+
+/**
+ * A failing subscription's lines, each written at most once a subscription and interval with what it sums
+ * (summed-log.ts): an outage of one endpoint writes a few lines a second, not one a part or a delivery.
+ * `now` and the interval are parameters so that unit tests drive the clock.
+ */
+export function createFailureLog(logger: Logger, intervalMs = SUMMED_LINE_INTERVAL_MS, now: () => number = Date.now): FailureLog {
+  const lines = createSummedLines(logger, intervalMs, now);
+  const failed = lines.line<Part<FailedAttempt> & { subscriptionId: string }, AttemptsSum>('info', 'deliveries failed', {
+    open: ({ profile, subscriptionId, items }) => openAttempts(profile, subscriptionId, items[0]),
+    add: (sum, { items }) => addAttempts(sum, items),
+    fields: attemptsFields,
+  });
+  const dead = lines.line<Part<DeadDelivery> & { subscriptionId: string }, AttemptsSum & { single?: DeadDelivery }>('warn', 'delivery dead', {
+    open: ({ profile, subscriptionId, items }) => openAttempts(profile, subscriptionId, items[0]),
+    add(sum, { items }) {
+      sum.single = sum.count === 0 && items.length === 1 ? items[0] : undefined;
+      addAttempts(sum, items);
+    },
+    // A line about one delivery also names it as the line always did, for the searches that read it so.
+    fields: (sum, parts) => ({
+      ...attemptsFields(sum, parts),
+      ...(sum.single ? { delivery_id: sum.single.deliveryId, attempt: sum.single.attempt, status_code: sum.single.statusCode } : {}),
+    }),
+  });
+  const abandoned = lines.line<
+    { profile: string | null; subscriptionId: string; deliveryIds: readonly string[]; reason: string },
+    { profile: string | null; subscriptionId: string; count: number; reasons: Record<string, number>; deliveryIds: string[] }
+  >('info', 'deliveries abandoned', {
+    open: ({ profile, subscriptionId }) => ({ profile, subscriptionId, count: 0, reasons: {}, deliveryIds: [] }),
+    add(sum, { profile, deliveryIds, reason }) {
+      sum.profile ??= profile;
+      sum.count += deliveryIds.length;
+      sum.reasons[reason] = (sum.reasons[reason] ?? 0) + deliveryIds.length;
+      for (const id of deliveryIds) noteId(sum.deliveryIds, id);
+    },
+    fields: (sum, parts) => ({
+      profile: sum.profile,
+      subscription_id: sum.subscriptionId,
+      count: sum.count,
+      reasons: sum.reasons,
+      delivery_ids: sum.deliveryIds,
+      ...(parts > 1 ? { parts } : {}),
+    }),
+  });
+  const circuitOpen = lines.line<
+    { profile: string; subscriptionId: string; consecutiveFailures: number | undefined; pauseMs: number },
+    { profile: string; subscriptionId: string; consecutiveFailures: number; pauseMs: number; pausedUntil: number }
+  >('warn', 'endpoint circuit open', {
+    open: ({ profile, subscriptionId }) => ({ profile, subscriptionId, consecutiveFailures: 0, pauseMs: 0, pausedUntil: 0 }),
+    add(sum, { consecutiveFailures, pauseMs }) {
+      sum.consecutiveFailures = Math.max(sum.consecutiveFailures, consecutiveFailures ?? 0);
+      sum.pauseMs = Math.max(sum.pauseMs, pauseMs);
+      sum.pausedUntil = Math.max(sum.pausedUntil, now() + pauseMs);
+    },
+    // `count`: how many parts opened (or lengthened) the pause; `paused_until`: when the endpoint is tried again.
+    fields: (sum, parts) => ({
+      profile: sum.profile,
+      subscription_id: sum.subscriptionId,
+      count: parts,
+      consecutive_failures: sum.consecutiveFailures,
+      pause_ms: sum.pauseMs,
+      paused_until: new Date(sum.pausedUntil).toISOString(),
+    }),
+  });
   return {
     record(profile, subscriptionId, failures) {
-      if (failures.length === 0) return;
-      let entry = held.get(subscriptionId);
-      if (!entry) {
-        entry = {
-          failed: { profile, subscriptionId, count: 0, attempts: new Set(), statusCodes: {}, error: failures[0]?.error ?? null, deliveryIds: [] },
-          parts: 0,
-        };
-        held.set(subscriptionId, entry);
-      }
-      const { failed } = entry;
-      entry.parts += 1;
-      for (const { deliveryId, attempt, code } of failures) {
-        failed.count += 1;
-        failed.attempts.add(attempt);
-        failed.statusCodes[code] = (failed.statusCodes[code] ?? 0) + 1;
-        if (failed.deliveryIds.length < FAILED_IDS_LOGGED && !failed.deliveryIds.includes(deliveryId)) failed.deliveryIds.push(deliveryId);
-      }
-      throttle(subscriptionId, () => write(subscriptionId));
+      if (failures.length > 0) failed(subscriptionId, { profile, subscriptionId, items: failures });
     },
-    flush: () => throttle.flush(),
-    stop() {
-      clearInterval(timer);
-      for (const subscriptionId of [...held.keys()]) write(subscriptionId);
+    dead(profile, subscriptionId, deaths) {
+      if (deaths.length > 0) dead(subscriptionId, { profile, subscriptionId, items: deaths });
     },
+    abandoned(profile, subscriptionId, deliveryIds, reason) {
+      if (deliveryIds.length > 0) abandoned(subscriptionId, { profile, subscriptionId, deliveryIds, reason });
+    },
+    circuitOpen(profile, subscriptionId, consecutiveFailures, pauseMs) {
+      circuitOpen(subscriptionId, { profile, subscriptionId, consecutiveFailures, pauseMs });
+    },
+    flush: () => lines.flush(),
+    stop: () => lines.stop(),
   };
 }

@@ -11,6 +11,16 @@ export interface SubscriptionPage {
 /** Bound on the change stream the workers' caches follow; a cache further behind reloads everything. */
 const CHANGE_STREAM_LENGTH = 100_000;
 
+// KEYS: the document, the set of all subscriptions, the change stream. ARGV: the document as read, the one to write, the
+// id, the stream's bound. Returns 1 when written. save's MULTI, on the condition that nobody wrote in between.
+const SAVE_IF_UNCHANGED = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[3])
+return 1
+`;
+
 /**
  * Subscriptions as JSON documents, a per-tenant id list for paging, and a change stream that
  * lets every worker's in-memory index catch up within a poll interval.
@@ -30,6 +40,35 @@ export class SubscriptionStore {
       .sadd(this.keys.allSubscriptions(), subscription.id)
       .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
       .exec();
+  }
+
+  /**
+   * A read-modify-write of one stored subscription that no other write can interleave with: `change` gets the document
+   * as stored and returns the next one (null: leave it), which is written, with its change stream entry, only if the
+   * document is still as read (compare-and-set, as compare-and-set.ts); otherwise it is read and `change` asked again.
+   * Of two workers disabling it at once, exactly one writes (subscription-effects.ts). Returns what was written, or
+   * null. The tenant's list is not touched: the document exists, so save has listed it, and its tenant never changes.
+   */
+  async update(id: string, change: (current: Subscription) => Subscription | null): Promise<Subscription | null> {
+    const key = this.keys.subscription(id);
+    for (;;) {
+      const read = await this.redis.get(key);
+      if (!read) return null;
+      const next = change(JSON.parse(read) as Subscription);
+      if (!next) return null;
+      const written = await this.redis.eval(
+        SAVE_IF_UNCHANGED,
+        3,
+        key,
+        this.keys.allSubscriptions(),
+        this.keys.subscriptionChanges(),
+        read,
+        JSON.stringify(next),
+        id,
+        CHANGE_STREAM_LENGTH,
+      );
+      if (Number(written) === 1) return next;
+    }
   }
 
   async get(id: string): Promise<Subscription | null> {
@@ -69,14 +108,16 @@ export class SubscriptionStore {
     }
   }
 
-  async remove(subscription: Subscription): Promise<void> {
-    await this.redis
+  /** Whether this call removed the document (false: it was gone already, removed by another at once). */
+  async remove(subscription: Subscription): Promise<boolean> {
+    const results = await this.redis
       .multi()
       .del(this.keys.subscription(subscription.id))
       .srem(this.keys.allSubscriptions(), subscription.id)
       .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
       .exec();
     await execChecked(batch(this.redis).zrem(this.keys.tenantSubscriptions(subscription.tenant), subscription.id).del(this.keys.subscriptionState(subscription.id)));
+    return Number(results?.[0]?.[1]) === 1;
   }
 
   async countForTenant(tenant: string): Promise<number> {
