@@ -50,25 +50,38 @@ export class SubscriptionStore {
    * null. The tenant's list is not touched: the document exists, so save has listed it, and its tenant never changes.
    */
   async update(id: string, change: (current: Subscription) => Subscription | null): Promise<Subscription | null> {
-    const key = this.keys.subscription(id);
     for (;;) {
-      const read = await this.redis.get(key);
+      const read = await this.redis.get(this.keys.subscription(id));
       if (!read) return null;
       const next = change(JSON.parse(read) as Subscription);
       if (!next) return null;
-      const written = await this.redis.eval(
-        SAVE_IF_UNCHANGED,
-        3,
-        key,
-        this.keys.allSubscriptions(),
-        this.keys.subscriptionChanges(),
-        read,
-        JSON.stringify(next),
-        id,
-        CHANGE_STREAM_LENGTH,
-      );
-      if (Number(written) === 1) return next;
+      if (await this.writeIfUnchanged(id, read, next)) return next;
     }
+  }
+
+  /**
+   * Saves `next` only if the stored document is still `read` (as get answered it): false when another write came in
+   * between, which the caller applies its change to again. For a change whose checks are asynchronous (the API's
+   * PATCH looks the new URL up), where update's synchronous `change` does not fit.
+   */
+  async saveIfUnchanged(read: Subscription, next: Subscription): Promise<boolean> {
+    // The stored text is JSON.stringify of a parsed document: stringifying what get parsed gives the same text.
+    return this.writeIfUnchanged(read.id, JSON.stringify(read), next);
+  }
+
+  private async writeIfUnchanged(id: string, read: string, next: Subscription): Promise<boolean> {
+    const written = await this.redis.eval(
+      SAVE_IF_UNCHANGED,
+      3,
+      this.keys.subscription(id),
+      this.keys.allSubscriptions(),
+      this.keys.subscriptionChanges(),
+      read,
+      JSON.stringify(next),
+      id,
+      CHANGE_STREAM_LENGTH,
+    );
+    return Number(written) === 1;
   }
 
   async get(id: string): Promise<Subscription | null> {
