@@ -22,7 +22,7 @@ describe('a worker stopped while Redis is away', () => {
     await redis?.stop().catch(() => undefined);
   });
 
-  it('exits on SIGTERM within its graces, saying it cut the connections', async () => {
+  it('exits on SIGTERM within its graces', async () => {
     await redis!.stop();
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
@@ -31,7 +31,8 @@ describe('a worker stopped while Redis is away', () => {
     ]);
     clearTimeout(timer);
     expect(outcome).toBe('exited');
+    // Whether a connection still had to be cut (and was logged so) depends on what it held when Redis went: ioredis
+    // ends an idle one at once. Either way the worker must exit, cleanly.
     expect(worker!.child.exitCode).toBe(0);
-    expect(worker!.output()).toContain('Redis connections did not close');
   }, 60_000);
 });
