@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
@@ -52,7 +52,8 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   );
   const subscriptionStore = new SubscriptionStore(redis, keys);
   const signingKeys = new SigningKeyStore(redis, keys);
-  const deliveries = new DeliveryStore(redis, keys, Math.max(eventStore.payloadTtlSeconds, 48 * 3600));
+  // The worker's record TTL: the indexes the API trims (a poll subscription's dead) are the worker's too.
+  const deliveries = new DeliveryStore(redis, keys, recordTtlSeconds(eventStore.payloadTtlSeconds, config.retryDelayScale));
   const transport = new DeliveryTransport({
     timeoutMs: config.deliveryTimeoutMs,
     concurrency: 64,

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
-import { MAX_DELAY_SECONDS, type HookfleetConfig } from '@hookfleet/core';
-import { lastAttemptWithinMs, profiles } from '@hookfleet/profiles';
+import type { HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import {
   createQueueConnection,
@@ -29,6 +28,7 @@ import {
   PollLog,
   pollLogOptionsFor,
   RateLimiter,
+  recordTtlSeconds,
   StoreWriteHealth,
   SubscriptionIndex,
   SubscriptionStore,
@@ -61,7 +61,15 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<RunningWorker> {
+export interface WorkerOptions {
+  /**
+   * How long a delivery record lives (DeliveryStore.ttlSeconds) instead of the one computed below (48 h at least):
+   * for tests, where a subscription's ladder must outlive it within seconds (apps/worker/test/listed-while-kept.test.ts).
+   */
+  recordTtlSeconds?: number;
+}
+
+export async function startWorker(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'worker'), options: WorkerOptions = {}): Promise<RunningWorker> {
   // A worker waits for Redis to come back rather than failing its jobs' commands (the API fails fast instead).
   const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = new Keys(config.prefix);
@@ -90,11 +98,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   });
   const events = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
-  const lastAttemptSeconds =
-    Math.max(
-      ...profiles.map((profile) => lastAttemptWithinMs({ ladderMs: profile.retryDelaysMs, delayMs: MAX_DELAY_SECONDS * 1000, scale: config.retryDelayScale })),
-    ) / 1000;
-  const retentionTtl = Math.ceil(Math.max(events.payloadTtlSeconds, 48 * 3600, lastAttemptSeconds));
+  const retentionTtl = options.recordTtlSeconds ?? recordTtlSeconds(events.payloadTtlSeconds, config.retryDelayScale);
   let stopping = false;
   const transport = new DeliveryTransport({
     timeoutMs: config.deliveryTimeoutMs,

@@ -53,7 +53,7 @@ export type CustomHeaders = z.infer<typeof customHeadersSchema>;
 export const MAX_RETRY_ATTEMPTS = 20;
 export const MIN_RETRY_DELAY_SECONDS = 1;
 /**
- * One step at most a day: the delivery record is kept at least 48 h (apps/worker/src/worker.ts) and renewed at each
+ * One step at most a day: the delivery record is kept at least 48 h (packages/store/src/record-ttl.ts) and renewed at each
  * failed attempt (DeliveryStore.settle), so no gap between two attempts outlives it.
  */
 export const MAX_RETRY_DELAY_SECONDS = 86_400;

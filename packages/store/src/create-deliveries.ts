@@ -2,6 +2,7 @@ import type { Result } from 'ioredis';
 import type { DeliveryStatus } from '@hookfleet/core';
 import { batch } from './batch.js';
 import { ADD_EVENT_SUBSCRIPTIONS_LUA, defineEventSubscriptions } from './event-subscriptions.js';
+import { defineIndexHolds, queueIndexTrim } from './index-holds.js';
 import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 
@@ -94,6 +95,7 @@ declare module 'ioredis' {
 
 export function defineCreateDelivery(redis: RedisClient): void {
   defineEventSubscriptions(redis);
+  defineIndexHolds(redis);
   if (Object.hasOwn(redis, 'hookfleetCreateDelivery')) return;
   redis.defineCommand('hookfleetCreateDeliveries', { numberOfKeys: 0, lua: CREATE_MANY });
   redis.defineCommand('hookfleetCreateDelivery', { numberOfKeys: 1, lua: CREATE_IN_SLOT });
@@ -132,7 +134,8 @@ const outcomeOf = (value: unknown): CreateOutcome => (value === 1 ? 'created' : 
  * The matcher's hot path: on a single Redis one script per SCRIPT_CHUNK deliveries writes the records and their
  * indexes; on a cluster a script a delivery writes its record in its own slot and the indexes are added beside it,
  * once per subscription and once per event, only where absent (ZADD NX, each id once), so a re-run changes nothing
- * there either. The subscription index's trim is written once per subscription of the batch, not once per delivery.
+ * there either. The subscription index's trim is written once per subscription of the batch, not once per delivery:
+ * one command, which keeps the entries of records that outlive it (index-holds.ts).
  */
 export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSeconds: number, deliveries: readonly NewDelivery[], now: number): Promise<CreateOutcome[]> {
   if (deliveries.length === 0) return [];
@@ -155,7 +158,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
       pipeline.hookfleetCreateDeliveries(ttlSeconds, now, ...affixes, packed);
       scripts += 1;
     }
-    for (const subscriptionId of subscriptionIds) pipeline.zremrangebyscore(keys.subscriptionDeliveries(subscriptionId), '-inf', now - ttlSeconds * 1000);
+    for (const subscriptionId of subscriptionIds) queueIndexTrim(pipeline, keys, subscriptionId, keys.subscriptionDeliveries(subscriptionId), ttlSeconds, now);
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
     return results.slice(0, scripts).flatMap(([, value]) => (value as number[]).map(outcomeOf));
@@ -175,7 +178,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
   for (const [subscriptionId, scored] of bySubscription) {
     const index = keys.subscriptionDeliveries(subscriptionId);
     pipeline.zadd(index, 'NX', ...scored);
-    pipeline.zremrangebyscore(index, '-inf', now - ttlSeconds * 1000);
+    queueIndexTrim(pipeline, keys, subscriptionId, index, ttlSeconds, now);
   }
   for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.event(eventId), ...subscriptionIds);
   const results = (await pipeline.exec()) ?? [];

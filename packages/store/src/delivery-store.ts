@@ -8,7 +8,8 @@ import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { instantOrNull } from './stored-instant.js';
-import { queueKeepUntil } from './keep-until.js';
+import { queueKeepUntil, type KeptDelivery } from './keep-until.js';
+import { defineIndexHolds, queueIndexHolds } from './index-holds.js';
 import { queueStatusIndex } from './status-index.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
@@ -74,6 +75,7 @@ export class DeliveryStore {
     defineEndpointHealth(redis);
     defineEndpointPause(redis);
     defineSettleRecords(redis);
+    defineIndexHolds(redis);
   }
 
   /**
@@ -141,13 +143,17 @@ export class DeliveryStore {
     // Only the part's last ATTEMPT_LOG_LENGTH records outlive the trim below: a batching subscription's part of 500
     // would write 300 records for the trim to drop.
     const firstLogged = Math.max(0, results.length - ATTEMPT_LOG_LENGTH);
+    const kept: KeptDelivery[] = [];
     results.forEach((result, index) => {
       if (index >= firstLogged) records.push(JSON.stringify(result.record));
-      // After the record's own renewal above (an EXPIRE that may shorten): never shorter than this (GT).
-      if (result.keepUntil !== undefined) queueKeepUntil(pipeline, this.keys, result.record.event_id, result.deliveryId, result.keepUntil);
+      if (result.keepUntil !== undefined) {
+        kept.push({ eventId: result.record.event_id, deliveryId: result.deliveryId, eventReceivedAt: result.eventReceivedAt, untilMs: result.keepUntil });
+      }
       if (result.bookkeeping) mergeBookkeeping(bookkeeping, result.subscriptionId, result.bookkeeping);
       if (result.status === 'delivered') successes += 1;
     });
+    // After the records' own renewal above (an EXPIRE that may shorten): never shorter than this (GT).
+    queueKeepUntil(pipeline, this.keys, options.subscriptionId, kept);
     // One LPUSH for the part (the last record ends up first, as one push each would leave them), then the trim.
     pipeline.lpush(log, ...records);
     pipeline.ltrim(log, 0, ATTEMPT_LOG_LENGTH - 1);
@@ -189,12 +195,15 @@ export class DeliveryStore {
   async resetToPending(entries: ReadonlyArray<{ id: string; eventId: string; subscriptionId: string; eventReceivedAt: number }>): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = batch(this.redis);
+    const now = Date.now();
     for (const entry of entries) {
       const key = this.keys.delivery(entry.id);
       pipeline.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');
       pipeline.hsetnx(key, 'a', 0);
       pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
+      // The record now lives a TTL from now, maybe long past its event's: its entries stay listed as long (index-holds.ts).
+      queueIndexHolds(pipeline, this.keys, entry.subscriptionId, [{ deliveryId: entry.id, score: entry.eventReceivedAt, untilMs: now + this.ttlSeconds * 1000 }]);
       pipeline.hookfleetAddEventSubscriptions(this.keys.event(entry.eventId), entry.subscriptionId);
       queueStatusIndex(pipeline, this.keys, this.ttlSeconds, { subscriptionId: entry.subscriptionId, deliveryId: entry.id, status: 'pending', score: entry.eventReceivedAt, mayBeIndexed: true });
     }

@@ -20,3 +20,4 @@ export * from './write-health.js';
 export * from './poll-log.js';
 export * from './event-type-store.js';
 export * from './signing-key-store.js';
+export * from './record-ttl.js';

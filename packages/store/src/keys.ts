@@ -65,6 +65,8 @@ export class Keys {
   legacyEventDeliveries(eventId: string) { return `${this.tag('evt', eventId)}:dlvs`; }
   /** Failed and dead deliveries of a subscription, by creation time: the dead-letter queue, written only on failures. */
   subscriptionDeliveriesByStatus(subscriptionId: string, status: 'failed' | 'dead') { return `${this.tag('sub', subscriptionId)}:dlvs:${status}`; }
+  /** The subscription's deliveries whose records outlive their index entries' trim: until when, and their scores (index-holds.ts). */
+  subscriptionIndexHolds(subscriptionId: string, part: 'until' | 'since') { return `${this.tag('sub', subscriptionId)}:dlvs:held:${part}`; }
   /** A poll subscription's message log (a stream), its appended-not-fetched set and its acknowledged cursor (poll-log.ts). */
   pollLog(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll`; }
   pollUnfetched(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll:unfetched`; }

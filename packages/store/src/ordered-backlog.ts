@@ -1,7 +1,8 @@
 import type { Result } from 'ioredis';
 import { deliveryIdFor } from '@hookfleet/core';
 import { batch, execChecked } from './batch.js';
-import { queueKeepUntil } from './keep-until.js';
+import { defineIndexHolds } from './index-holds.js';
+import { queueKeepUntil, type KeptDelivery } from './keep-until.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -69,6 +70,8 @@ export class OrderedBacklog {
     if (!Object.hasOwn(redis, 'hookfleetBacklogAdd')) redis.defineCommand('hookfleetBacklogAdd', { numberOfKeys: 2, lua: ADD });
     if (!Object.hasOwn(redis, 'hookfleetTakeTurn')) redis.defineCommand('hookfleetTakeTurn', { numberOfKeys: 1, lua: TAKE_TURN });
     if (!Object.hasOwn(redis, 'hookfleetGiveTurn')) redis.defineCommand('hookfleetGiveTurn', { numberOfKeys: 2, lua: GIVE_TURN });
+    // keepEntriesUntil holds the kept entries' index entries (keep-until.ts).
+    defineIndexHolds(redis);
   }
 
   /** The backlog's key; its counter and turn keys hang off it (BatchBacklog keeps its own). */
@@ -133,17 +136,20 @@ export class OrderedBacklog {
     for (let start = 0; ; start += KEEP_CHUNK) {
       // By rank: only the turn's holder removes entries, and it is the caller; an entry added meanwhile before the
       // cursor moves the rest one on (one kept twice, none skipped).
-      const members = await this.redis.zrange(key, start, start + KEEP_CHUNK - 1);
-      if (members.length > 0) {
-        const pipeline = batch(this.redis);
-        for (const member of members) {
-          const eventId = eventIdOf(member);
-          queueKeepUntil(pipeline, this.keys, eventId, deliveryIdFor(eventId, subscriptionId), untilMs);
-        }
-        await execChecked(pipeline);
-        kept += members.length;
+      const scored = await this.redis.zrange(key, start, start + KEEP_CHUNK - 1, 'WITHSCORES');
+      const entries: KeptDelivery[] = [];
+      for (let index = 0; index < scored.length; index += 2) {
+        const eventId = eventIdOf(scored[index] as string);
+        // A backlog entry's score is its event's acceptance (add): its index entries' score too.
+        entries.push({ eventId, deliveryId: deliveryIdFor(eventId, subscriptionId), eventReceivedAt: Number(scored[index + 1]), untilMs });
       }
-      if (members.length < KEEP_CHUNK) break;
+      if (entries.length > 0) {
+        const pipeline = batch(this.redis);
+        queueKeepUntil(pipeline, this.keys, subscriptionId, entries);
+        await execChecked(pipeline);
+        kept += entries.length;
+      }
+      if (entries.length < KEEP_CHUNK) break;
     }
     await this.redis.set(this.keptKey(subscriptionId), String(now), 'PX', Math.max(1, Math.round(forgetAfterMs)));
     return kept;

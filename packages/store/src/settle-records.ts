@@ -2,19 +2,23 @@ import type { ChainableCommander, Result } from 'ioredis';
 import type { DeliveryStatus } from '@hookfleet/core';
 import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
-import { deadIndexTrimBefore, queueStatusIndex, touchesStatusIndex, type StatusIndexChange } from './status-index.js';
+import { queueStatusIndex, touchesStatusIndex, type StatusIndexChange } from './status-index.js';
+import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, type IndexHold } from './index-holds.js';
 
 // Single Redis: the state of every delivery of a settled part in one script (one command for ioredis to build and
 // parse, not one a delivery: the delivery worker's last per-delivery command), and with it the changes to the
 // subscription's failed and dead indexes that a failure, a death or a retried delivery's success makes: the writes of
-// queueStatusIndex (status-index.ts), which would be one to three commands each. Redis runs the same commands.
+// queueStatusIndex (status-index.ts), which would be one to three commands each, and a failure's index hold
+// (index-holds.ts: its record, renewed for a TTL, outlives its entries' trim). Redis runs the same commands.
 // The states come packed in one argument, and the script makes the records' keys from their ids (as the matcher's
 // does: create-deliveries.ts). ARGV[1] the TTL a failed record is renewed to, ARGV[2] and ARGV[3] the record key's
 // affixes (keyAffixes), ARGV[4] per record its delivery id, status and attempts, separated by spaces, then its next
 // attempt time (nothing when none) and a semicolon. ARGV[5] to ARGV[8] the affixes of the failed and the dead index,
 // ARGV[9] the score below which dead entries are trimmed, ARGV[10] per index change its delivery id, status,
 // subscription id and score, separated by spaces, and a semicolon (only the records whose change touches an index).
-const SETTLE_RECORDS = `
+// ARGV[11] to ARGV[14] the affixes of the holds' until and since keys, ARGV[15] now, ARGV[16] until when a failed
+// record lives (now + the TTL, in ms).
+const SETTLE_RECORDS = `${INDEX_HOLDS_LUA}
 local ttl, before, after = ARGV[1], ARGV[2], ARGV[3]
 local count = 0
 for id, status, attempts, next in string.gmatch(ARGV[4], '(%S+) (%S+) (%S+) ([^;]*);') do
@@ -23,22 +27,29 @@ for id, status, attempts, next in string.gmatch(ARGV[4], '(%S+) (%S+) (%S+) ([^;
   if status == 'failed' then redis.call('EXPIRE', key, ttl) end
   count = count + 1
 end
-local trimmed = {}
+local trimmed, held = {}, {}
 for id, status, subscriptionId, score in string.gmatch(ARGV[10], '(%S+) (%S+) (%S+) (%S+);') do
   local failed = ARGV[5] .. subscriptionId .. ARGV[6]
   local dead = ARGV[7] .. subscriptionId .. ARGV[8]
   if status == 'failed' then
     redis.call('ZADD', failed, 'NX', score, id)
+    holdIndexEntries(ARGV[11] .. subscriptionId .. ARGV[12], ARGV[13] .. subscriptionId .. ARGV[14], id, score, ARGV[16])
+    held[subscriptionId] = true
   elseif status == 'dead' then
     redis.call('ZREM', failed, id)
     redis.call('ZADD', dead, score, id)
-    trimmed[dead] = true
+    trimmed[subscriptionId] = true
   else
     redis.call('ZREM', failed, id)
     redis.call('ZREM', dead, id)
   end
 end
-for dead in pairs(trimmed) do redis.call('ZREMRANGEBYSCORE', dead, '-inf', ARGV[9]) end
+for subscriptionId in pairs(held) do
+  keepHoldsUntil(ARGV[11] .. subscriptionId .. ARGV[12], ARGV[13] .. subscriptionId .. ARGV[14], ARGV[16])
+end
+for subscriptionId in pairs(trimmed) do
+  trimIndex(ARGV[7] .. subscriptionId .. ARGV[8], ARGV[11] .. subscriptionId .. ARGV[12], ARGV[13] .. subscriptionId .. ARGV[14], ARGV[9], ARGV[15])
+end
 return count
 `;
 
@@ -55,11 +66,18 @@ declare module 'ioredis' {
       deadAfter: string,
       deadTrimBefore: number,
       packedIndexChanges: string,
+      holdsUntilBefore: string,
+      holdsUntilAfter: string,
+      holdsSinceBefore: string,
+      holdsSinceAfter: string,
+      now: number,
+      failedRecordUntil: number,
     ): Result<number, Context>;
   }
 }
 
 export function defineSettleRecords(redis: RedisClient): void {
+  defineIndexHolds(redis);
   if (!Object.hasOwn(redis, 'hookfleetSettleRecords')) redis.defineCommand('hookfleetSettleRecords', { numberOfKeys: 0, lua: SETTLE_RECORDS });
 }
 
@@ -89,7 +107,8 @@ const indexChangeOf = (record: RecordState): StatusIndexChange => ({
  * Queues the records' new states and their status indexes' changes: one script on a single Redis, one HSET a record
  * and queueStatusIndex's commands on a cluster (records and indexes spread over slots). A failed record's lifetime is
  * renewed to `recordTtlSeconds`: a subscription's own ladder (up to 7 days in all, a day a step) may outlast the TTL
- * it was created with. Only failures pay for it.
+ * it was created with; its index entries are held as long (index-holds.ts), on a cluster by one command per
+ * subscription of the part. Only failures pay for it.
  */
 export function queueRecordStates(
   redis: RedisClient,
@@ -97,15 +116,24 @@ export function queueRecordStates(
   keys: Keys,
   records: readonly RecordState[],
   recordTtlSeconds: number,
+  now = Date.now(),
 ): void {
   if (records.length === 0) return;
+  const failedRecordUntil = now + recordTtlSeconds * 1000;
   if (isCluster(redis)) {
+    const holds = new Map<string, IndexHold[]>();
     for (const record of records) {
       const key = keys.delivery(record.deliveryId);
       pipeline.hset(key, 'st', record.status, 'a', record.attempts, 'n', record.nextAttemptAt ?? '');
-      if (record.status === 'failed') pipeline.expire(key, recordTtlSeconds);
-      queueStatusIndex(pipeline, keys, recordTtlSeconds, indexChangeOf(record));
+      if (record.status === 'failed') {
+        pipeline.expire(key, recordTtlSeconds);
+        let held = holds.get(record.subscriptionId);
+        if (!held) holds.set(record.subscriptionId, (held = []));
+        held.push({ deliveryId: record.deliveryId, score: record.eventReceivedAt, untilMs: failedRecordUntil });
+      }
+      queueStatusIndex(pipeline, keys, recordTtlSeconds, indexChangeOf(record), now);
     }
+    for (const [subscriptionId, held] of holds) queueIndexHolds(pipeline, keys, subscriptionId, held);
     return;
   }
   let packedStates = '';
@@ -123,7 +151,11 @@ export function queueRecordStates(
     packedStates,
     ...keyAffixes((id) => keys.subscriptionDeliveriesByStatus(id, 'failed')),
     ...keyAffixes((id) => keys.subscriptionDeliveriesByStatus(id, 'dead')),
-    deadIndexTrimBefore(recordTtlSeconds),
+    indexTrimBefore(recordTtlSeconds, now),
     packedIndexChanges,
+    ...keyAffixes((id) => keys.subscriptionIndexHolds(id, 'until')),
+    ...keyAffixes((id) => keys.subscriptionIndexHolds(id, 'since')),
+    now,
+    failedRecordUntil,
   );
 }

@@ -1,6 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { DeliveryStatus } from '@hookfleet/core';
 import type { Keys } from './keys.js';
+import { queueIndexTrim } from './index-holds.js';
 
 export interface StatusIndexChange {
   subscriptionId: string;
@@ -20,15 +21,13 @@ export function touchesStatusIndex(status: DeliveryStatus, mayBeIndexed: boolean
   return status === 'failed' || status === 'dead' || mayBeIndexed;
 }
 
-/** Dead entries scored before this (their event accepted longer ago than the records live) are trimmed as new ones come. */
-export const deadIndexTrimBefore = (ttlSeconds: number, now = Date.now()): number => now - ttlSeconds * 1000;
-
 /**
  * Keeps a subscription's failed and dead indexes (the dead-letter queue) in step with a delivery's status change, a
  * command each: operators' changes, and settle on a cluster. Settle on a single Redis makes the same writes inside its
- * records' script (settle-records.ts). Only failures write here: a first attempt that succeeds costs nothing.
+ * records' script (settle-records.ts). Only failures write here: a first attempt that succeeds costs nothing. Dead
+ * entries are trimmed as new ones come, a record TTL back, except those still held (index-holds.ts).
  */
-export function queueStatusIndex(pipeline: ChainableCommander, keys: Keys, ttlSeconds: number, change: StatusIndexChange): void {
+export function queueStatusIndex(pipeline: ChainableCommander, keys: Keys, ttlSeconds: number, change: StatusIndexChange, now = Date.now()): void {
   if (!touchesStatusIndex(change.status, change.mayBeIndexed)) return;
   const failed = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'failed');
   const dead = keys.subscriptionDeliveriesByStatus(change.subscriptionId, 'dead');
@@ -36,7 +35,7 @@ export function queueStatusIndex(pipeline: ChainableCommander, keys: Keys, ttlSe
   else if (change.status === 'dead') {
     pipeline.zrem(failed, change.deliveryId);
     pipeline.zadd(dead, change.score, change.deliveryId);
-    pipeline.zremrangebyscore(dead, '-inf', deadIndexTrimBefore(ttlSeconds));
+    queueIndexTrim(pipeline, keys, change.subscriptionId, dead, ttlSeconds, now);
   } else {
     pipeline.zrem(failed, change.deliveryId);
     pipeline.zrem(dead, change.deliveryId);
