@@ -9,7 +9,6 @@ import { adminToken } from './admin-token.mjs';
 import { ensureBuilt } from './ensure-built.mjs';
 import { REDIS_MISSING, redisServerAvailable, startRedisServer } from './redis-server.mjs';
 import { startDemoReceiver } from './demo-receiver.mjs';
-import { WORKER_NODE_FLAGS } from '../apps/worker/dist/node-flags.js';
 
 const HELP = `npm start [-- --new-token]: the whole fleet on this machine (Redis, API, worker, a demo receiver).
 
@@ -46,6 +45,9 @@ if (!process.env.REDIS_URL && !clusterNodes && !redisServerAvailable()) {
   process.exit(1);
 }
 ensureBuilt();
+// Only once built: a fresh clone has no apps/worker/dist yet, and a static import would fail before `--help`, the
+// missing-Redis line or the build itself.
+const { WORKER_NODE_FLAGS } = await import('../apps/worker/dist/node-flags.js');
 mkdirSync(dataDir, { recursive: true });
 
 const redis = process.env.REDIS_URL || clusterNodes ? null : await startRedisServer({ appendOnly: true, dir: join(dataDir, 'redis') });

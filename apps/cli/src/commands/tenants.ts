@@ -1,4 +1,4 @@
-import { DEFAULT_PREVIOUS_API_KEY_LIFETIME_S } from '@hookfleet/core';
+import { DEFAULT_PREVIOUS_API_KEY_LIFETIME_S, MAX_PREVIOUS_API_KEY_LIFETIME_S } from '@hookfleet/core';
 import type { CreatedTenant, Tenant } from '@hookfleet/client';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -22,7 +22,7 @@ function tenantFields(tenant: Tenant): Array<[string, string]> {
 function printWithKey(io: CliIo, json: boolean, tenant: CreatedTenant): void {
   if (json) return printJson(io.stdout, tenant);
   printFields(io.stdout, [...tenantFields(tenant), ['api key', tenant.api_key]]);
-  io.stderr.write('The API key is shown only now: keep it where the tenant\'s backend reads its secrets.\n');
+  io.stderr.write("The API key is shown only now: keep it where the tenant's backend reads its secrets.\n");
 }
 
 /** `--previous-key-expires-in`: a duration (`24h`, `30m`, `0` to revoke now) in whole seconds. */
@@ -30,7 +30,13 @@ function previousKeyLifetimeS(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PREVIOUS_API_KEY_LIFETIME_S;
   const ms = text === '0' ? 0 : parseDurationMs(text.trim().toLowerCase());
   if (ms === undefined) throw new UsageError(`--previous-key-expires-in: "${text}" is not a duration: use 24h, 30m, 7d or 0 (revoke now)`);
-  return Math.ceil(ms / 1000);
+  const seconds = Math.ceil(ms / 1000);
+  // Said in the flag's own terms: the API's limit (previous_key_expires_in, in seconds) means nothing to who typed 8d.
+  if (seconds > MAX_PREVIOUS_API_KEY_LIFETIME_S)
+    throw new UsageError(
+      `--previous-key-expires-in: "${text}" is too long: the old key may keep working at most 7d (previous_key_expires_in ${MAX_PREVIOUS_API_KEY_LIFETIME_S} s)`,
+    );
+  return seconds;
 }
 
 export const tenantsCreate: Command = {
