@@ -16,6 +16,11 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /** Whether asking again later may succeed: no answer, too many requests, or the API was unavailable (429, 5xx). */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+
   /** The messages of the issues whose path is `path` or under it (`events` covers `events.2`). */
   fieldMessages(path: string): string[] {
     return this.issues.filter((issue) => issue.path === path || issue.path.startsWith(`${path}.`)).map((issue) => issue.message);

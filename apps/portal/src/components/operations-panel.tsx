@@ -40,19 +40,33 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
+  /** Failed progress reads in a row: a transient one (429, 503, no answer) is read again, later each time. */
+  const [failedPolls, setFailedPolls] = useState(0);
+
   useEffect(() => {
     if (!operation || operation.status !== 'running') return;
-    const timer = setTimeout(async () => {
-      try {
-        const next = await api.get<Operation>(`/v1/operations/${encodeURIComponent(operation.id)}`);
-        setOperation(next);
-        if (next.status !== 'running') onFinished();
-      } catch (failure) {
-        setError(failure as ApiError);
-      }
-    }, 400);
+    const timer = setTimeout(
+      async () => {
+        try {
+          const next = await api.get<Operation>(`/v1/operations/${encodeURIComponent(operation.id)}`);
+          setError(null);
+          setFailedPolls(0);
+          setOperation(next);
+          if (next.status !== 'running') onFinished();
+        } catch (failure) {
+          const apiError = failure instanceof ApiError ? failure : new ApiError('The progress could not be read.', 0);
+          setError(apiError);
+          // The operation runs on in the API whatever this read got: a transient refusal is asked again (nothing else
+          // would re-run this effect, and the progress would stay frozen with both buttons disabled); any other ends
+          // the wait here, so the buttons work again.
+          if (apiError.transient) setFailedPolls((count) => count + 1);
+          else setOperation(null);
+        }
+      },
+      Math.min(400 * 2 ** failedPolls, 5000),
+    );
     return () => clearTimeout(timer);
-  }, [operation, onFinished]);
+  }, [operation, failedPolls, onFinished]);
 
   const start = async (kind: 'recover' | 'replay') => {
     const sinceValue = since === 'custom' ? localTimeToIso(customSince) : since;
@@ -64,6 +78,7 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
     setError(null);
     try {
       const started = await api.post<{ operation_id: string }>(`/v1/subscriptions/${encodeURIComponent(endpointId)}/${kind}`, { since: sinceValue });
+      setFailedPolls(0);
       setOperation({ id: started.operation_id, kind, status: 'running', total: 0, done: 0 });
     } catch (failure) {
       setError(failure as ApiError);

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+
+describe('the portal: the progress of a recover or replay', () => {
+  let fleet: TestFleet;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let tenant: { id: string; api_key: string };
+
+  beforeAll(async () => {
+    preparePortal();
+    fleet = await startFleet();
+    tenant = await fleet.createTenant('Progress Co');
+    ({ browser, page, pageErrors } = await launchPortalBrowser());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+  });
+
+  it('reads the progress again after a 503 and a 429, reaches done, and the buttons work again', async () => {
+    const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, tenant.api_key);
+    await page.goto(await portalLink(fleet, tenant.api_key));
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(created.body.id as string)}`);
+    await page.getByRole('heading', { name: 'Recover and replay' }).waitFor();
+
+    // The API is busy for the first two reads of the progress (as under load, or while Redis fails over).
+    const busy = [
+      { status: 503, code: 'unavailable', retryAfter: '1' },
+      { status: 429, code: 'rate_limited', retryAfter: '1' },
+    ];
+    let reads = 0;
+    await page.route('**/v1/operations/**', async (route) => {
+      const answer = busy[reads++];
+      if (!answer) return route.continue();
+      return route.fulfill({
+        status: answer.status,
+        contentType: 'application/json',
+        headers: { 'retry-after': answer.retryAfter },
+        body: JSON.stringify({ error: 'busy', code: answer.code }),
+      });
+    });
+    await page.getByRole('button', { name: 'Replay events' }).click();
+
+    const operation = page.getByTestId('operation');
+    await page.locator('[data-testid="operation"][data-status="done"]').waitFor({ timeout: 15_000 });
+    expect(await operation.textContent()).toContain('Done');
+    expect(reads).toBeGreaterThan(busy.length);
+    // The busy answers' notice goes once the progress is read, and another recover or replay can start.
+    expect(await page.getByText('hookfleet could not answer just now').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Recover failed deliveries' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Replay events' }).isEnabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
