@@ -10,6 +10,11 @@ export interface Connection {
   token: string | undefined;
 }
 
+/** The bearer token: --token wins over HOOKFLEET_TOKEN; none when neither is set. */
+export function tokenOf(input: ParsedInput, env: CliIo['env']): string | undefined {
+  return input.string('token') || env.HOOKFLEET_TOKEN || undefined;
+}
+
 /** --url and --token win over HOOKFLEET_URL and HOOKFLEET_TOKEN. */
 export function resolveConnection(input: ParsedInput, env: CliIo['env']): Connection {
   const url = input.string('url') || env.HOOKFLEET_URL || DEFAULT_URL;
@@ -20,7 +25,7 @@ export function resolveConnection(input: ParsedInput, env: CliIo['env']): Connec
     throw new UsageError(`the API URL must be an absolute http(s) URL, got "${url}" (HOOKFLEET_URL or --url)`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`the API URL must be http(s), got "${url}"`);
-  return { url, token: input.string('token') || env.HOOKFLEET_TOKEN || undefined };
+  return { url, token: tokenOf(input, env) };
 }
 
 export function createCommandContext(io: CliIo, input: ParsedInput): CommandContext {

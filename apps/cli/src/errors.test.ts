@@ -26,7 +26,7 @@ describe('describeFailure', () => {
       ExitCode.unreachable,
     ],
     ['a 401', apiError(401, { error: 'unauthorized' }), 'the API refused the token (401 unauthorized); set HOOKFLEET_TOKEN or pass --token', ExitCode.auth],
-    ['a 403', apiError(403, { error: 'operator only' }), 'operator only (403); this needs the operator token', ExitCode.auth],
+    ['a 403', apiError(403, { error: 'operator only' }), 'operator only (403); set HOOKFLEET_TOKEN (or --token) to the admin token', ExitCode.auth],
     ['a 404', apiError(404, { error: 'subscription sub_x not found' }), 'subscription sub_x not found (404)', ExitCode.notFound],
     [
       'a 400 with field paths',

@@ -70,11 +70,19 @@ function issueList(error: HookfleetApiError | HookfleetValidationError): string 
   return error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
 }
 
-function describeApiError(error: HookfleetApiError): Failure {
+/** What the failing command line held that an error's explanation depends on. */
+export interface FailureContext {
+  /** Whether a token was sent (`--token` or HOOKFLEET_TOKEN): a 401 without one is a missing token, not a wrong one. */
+  tokenGiven?: boolean;
+}
+
+function describeApiError(error: HookfleetApiError, context: FailureContext): Failure {
   const reason = apiReason(error);
   const status = error.status;
+  if (status === 401 && context.tokenGiven === false) return { message: `no token was sent (401 ${reason}); set HOOKFLEET_TOKEN or pass --token`, exitCode: ExitCode.auth };
   if (status === 401) return { message: `the API refused the token (401 ${reason}); set HOOKFLEET_TOKEN or pass --token`, exitCode: ExitCode.auth };
-  if (status === 403) return { message: `${reason} (403); this needs the operator token`, exitCode: ExitCode.auth };
+  // The CLI's tenant-key refusals are 404s (another tenant's objects); a 403 is a route of the operator's.
+  if (status === 403) return { message: `${reason} (403); set HOOKFLEET_TOKEN (or --token) to the admin token`, exitCode: ExitCode.auth };
   if (status === 404) return { message: `${reason} (404)`, exitCode: ExitCode.notFound };
   const issues = error.issues.length > 0 ? `: ${issueList(error)}` : '';
   if (status >= 400 && status < 500) return { message: `${reason}${issues} (${status})`, exitCode: ExitCode.failed };
@@ -82,14 +90,14 @@ function describeApiError(error: HookfleetApiError): Failure {
 }
 
 /** Any error a command throws, as the one line the user sees and the exit code scripts see. */
-export function describeFailure(error: unknown): Failure {
+export function describeFailure(error: unknown, context: FailureContext = {}): Failure {
   let failure: Failure;
   if (error instanceof FailedPartway) {
-    const cause = describeFailure(error.failure);
+    const cause = describeFailure(error.failure, context);
     failure = { message: `${cause.message}; ${error.note}`, exitCode: cause.exitCode };
   } else if (error instanceof UsageError) failure = { message: error.message, exitCode: ExitCode.usage };
   else if (error instanceof HookfleetValidationError) failure = { message: error.message, exitCode: ExitCode.usage };
-  else if (error instanceof HookfleetApiError) failure = describeApiError(error);
+  else if (error instanceof HookfleetApiError) failure = describeApiError(error, context);
   else if (error instanceof HookfleetConnectionError)
     failure = {
       message: `cannot reach hookfleet at ${error.url} (${error.errorCode ?? 'network error'}); is the API running? (HOOKFLEET_URL or --url)`,

@@ -255,6 +255,15 @@ describe('the hookfleet CLI against a running fleet', () => {
       expect((await runInProcess(['event-types', '--token', tenant.api_key], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: 'wrong' })).code).toBe(0);
     });
 
+    it('says no token was sent when none is set, exit 4; a tenant key on an operator route is told to use the admin token', async () => {
+      const missing = await runCli(['event-types'], { HOOKFLEET_URL: fleet.api.url });
+      expect(missing.code).toBe(4);
+      expect(missing.stderr).toMatch(/^error: no token was sent \(401 [^\n]*\); set HOOKFLEET_TOKEN or pass --token\n$/);
+      const forbidden = await runInProcess(['tenants', 'list'], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: tenant.api_key });
+      expect(forbidden.code).toBe(4);
+      expect(forbidden.stderr).toMatch(/\(403\); set HOOKFLEET_TOKEN \(or --token\) to the admin token/);
+    });
+
     it('says what was not found, exit 5', async () => {
       expect(await runCli(['deliveries', 'show', 'dlv_missing'], asTenant)).toEqual({
         code: 5,
