@@ -120,9 +120,11 @@ describe('secrets never leave in logs, errors or metrics', () => {
     await worker.stop();
     await api.stop();
     const logs = `${api.output()}\n${worker.output()}`;
-    // Debug logging really ran, and said something about the failures it saw.
-    expect(logs.split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(20);
-    expect(logs).toMatch(/deliveries failed|delivery dead/);
+    // Debug logging really ran, and said something about the failures it saw: the failure lines are summed per
+    // subscription and second (apps/worker/src/failure-log.ts), so a few of each kind, not one a delivery.
+    expect(logs.split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(10);
+    expect(logs).toMatch(/deliveries failed/);
+    expect(logs).toMatch(/delivery dead/);
 
     const places: Array<[string, string]> = [
       ['logs', logs],
