@@ -6,7 +6,7 @@ import { eventSubscriptionIds } from './event-subscriptions.js';
 import { releaseEndedEvents } from './release-ended-events.js';
 import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { decodeCursor, encodeCursor, newestFirst, type ScoredId } from './page-cursor.js';
 import { instantOrNull } from './stored-instant.js';
 import { queueKeepUntil, type KeptDelivery } from './keep-until.js';
 import { defineIndexHolds, queueIndexHolds } from './index-holds.js';
@@ -210,7 +210,7 @@ export class DeliveryStore {
     await execChecked(pipeline);
   }
 
-  /** A subscription's deliveries in a time window, newest first; `cursor` is the last id of the previous page. */
+  /** A subscription's deliveries in a time window, newest first; `cursor` is the position of the previous page's last (page-cursor.ts). */
   async list(options: {
     subscriptionId: string;
     status?: DeliveryStatus | undefined;
@@ -223,44 +223,25 @@ export class DeliveryStore {
     const key = indexed
       ? this.keys.subscriptionDeliveriesByStatus(options.subscriptionId, options.status as 'failed' | 'dead')
       : this.keys.subscriptionDeliveries(options.subscriptionId);
-    let max = options.until !== undefined ? String(options.until) : '+inf';
-    const min = options.since !== undefined ? String(options.since) : '-inf';
-    let skipThrough: string | undefined;
-    if (options.cursor) {
-      const [score, id] = decodeCursor(options.cursor);
-      max = String(score);
-      skipThrough = id;
-    }
+    const window = {
+      min: options.since ?? Number.NEGATIVE_INFINITY,
+      max: options.until ?? Number.POSITIVE_INFINITY,
+      after: options.cursor ? decodeCursor(options.cursor) : undefined,
+    };
     const data: Array<Omit<DeliveryListEntry, 'event_type'>> = [];
     const chunk = Math.max(options.limit * 2, 100);
-    let offset = 0;
-    for (;;) {
-      const page = await this.redis.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', offset, chunk);
-      if (page.length === 0) return { data, next_cursor: null };
-      offset += page.length / 2;
-      const pairs: Array<[string, number]> = [];
-      for (let index = 0; index < page.length; index += 2) pairs.push([page[index] as string, Number(page[index + 1])]);
-      let candidates = pairs;
-      if (skipThrough !== undefined) {
-        const position = pairs.findIndex(([id]) => id === skipThrough);
-        if (position >= 0) {
-          candidates = pairs.slice(position + 1);
-          skipThrough = undefined;
-        } else candidates = pairs.filter(([, score]) => String(score) !== max);
-      }
-      const deliveries = await Promise.all(candidates.map(([id]) => this.get(id)));
-      for (let index = 0; index < candidates.length; index += 1) {
+    for await (const entries of newestFirst(this.redis, key, window, chunk)) {
+      const deliveries = await Promise.all(entries.map(([id]) => this.get(id)));
+      for (let index = 0; index < entries.length; index += 1) {
         const delivery = deliveries[index];
         if (!delivery || (options.status && delivery.status !== options.status)) continue;
+        const entry = entries[index] as ScoredId;
         // The index scores each delivery by when its event was received.
-        data.push({ ...delivery, event_received_at: new Date((candidates[index] as [string, number])[1]).toISOString() });
-        if (data.length === options.limit) {
-          const [id, score] = candidates[index] as [string, number];
-          return { data, next_cursor: encodeCursor(score, id) };
-        }
+        data.push({ ...delivery, event_received_at: new Date(entry[1]).toISOString() });
+        if (data.length === options.limit) return { data, next_cursor: encodeCursor(entry) };
       }
-      if (page.length / 2 < chunk) return { data, next_cursor: null };
     }
+    return { data, next_cursor: null };
   }
 
   /** The subscriptions an event was delivered to, with their delivery ids. */

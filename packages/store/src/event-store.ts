@@ -5,7 +5,7 @@ import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
 import { markedPayload, payloadJson } from './payload-value.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { decodeCursor, encodeCursor, newestFirst, type ScoredId } from './page-cursor.js';
 import { defineAcceptEvents } from './accept-events.js';
 import { isCluster, type RedisClient } from './redis.js';
 
@@ -196,36 +196,25 @@ export class EventStore {
   }): Promise<{ data: StoredEvent[]; next_cursor: string | null }> {
     const key = this.keys.tenantEvents(options.tenant);
     const min = options.since ?? Date.now() - this.payloadTtlSeconds * 1000;
-    let max = options.until ?? Number.POSITIVE_INFINITY;
-    let after: string | undefined;
-    if (options.cursor) {
-      [max, after] = decodeCursor(options.cursor);
-    }
+    const max = options.until ?? Number.POSITIVE_INFINITY;
+    const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const data: StoredEvent[] = [];
     const chunk = Math.max(options.limit * 2, 100);
-    let offset = 0;
-    for (;;) {
-      const ids = await this.redis.zrevrangebyscore(key, String(max), String(min), 'LIMIT', offset, chunk);
-      if (ids.length === 0) return { data, next_cursor: null };
-      offset += ids.length;
-      let candidates = ids;
-      if (after !== undefined) {
-        const position = ids.indexOf(after);
-        candidates = position >= 0 ? ids.slice(position + 1) : ids;
-        if (position >= 0) after = undefined;
-      }
-      const events = await this.getMany(candidates);
-      for (const event of events) {
+    for await (const entries of newestFirst(this.redis, key, { min, max, after }, chunk)) {
+      const events = await this.getMany(entries.map(([id]) => id));
+      for (let index = 0; index < entries.length; index += 1) {
+        const event = events[index];
         if (!event) continue;
         if (options.type && event.type !== options.type) continue;
         if (options.profile && event.profile !== options.profile) continue;
         data.push(event);
         if (data.length === options.limit) {
-          return { data, next_cursor: encodeCursor(Date.parse(event.received_at), event.id) };
+          // The index's score, the position the next page resumes from (page-cursor.ts).
+          return { data, next_cursor: encodeCursor(entries[index] as ScoredId) };
         }
       }
-      if (ids.length < chunk) return { data, next_cursor: null };
     }
+    return { data, next_cursor: null };
   }
 
   /** Drops index entries older than the retention; the payloads themselves expire by TTL. */

@@ -1,6 +1,7 @@
 import { eventListQuerySchema, NotFound, ValidationFailed, type StoredEvent } from '@hookfleet/core';
 import { route, tenantScopeOf, type NativeRoute } from './route-table.js';
 import { eventDetailSchema, eventPageSchema } from './answer-schemas.js';
+import { assertWithinRetention } from '../retention.js';
 
 const summary = (event: StoredEvent) => ({ id: event.id, tenant: event.tenant, profile: event.profile, type: event.type, occurred_at: event.occurred_at, received_at: event.received_at });
 
@@ -14,7 +15,9 @@ export const eventLogRoutes: NativeRoute[] = [
     auth: ['operator', 'tenant'],
     query: eventListQuerySchema,
     answers: { 200: { description: 'A page of event summaries', schema: eventPageSchema } },
-    async handler(call, { eventStore }) {
+    async handler(call, { eventStore, retentionMs }) {
+      // A window reaching before the retention is a 400 that says so (docs/contract.md, "Operations"), not a quiet short list.
+      if (call.query.since !== undefined) assertWithinRetention(call.query.since, retentionMs);
       const tenant = tenantScopeOf(call) ?? call.query.tenant;
       if (!tenant) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator must name the tenant (?tenant=)' }]);
       const page = await eventStore.list({ ...call.query, tenant });
