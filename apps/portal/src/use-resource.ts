@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
+import { backoffMs } from './backoff.js';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -38,6 +39,25 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
   const reload = useCallback(() => setTick((value) => value + 1), []);
   const set = useCallback((data: T) => setState({ data, error: undefined, loading: false }), []);
   return { ...state, reload, set };
+}
+
+/**
+ * Loads `resource` again while its error is transient (`ApiError.transient`: no answer, 429, 5xx), waiting longer
+ * after each refusal in a row (backoff.ts): one failed read would otherwise leave it empty until the page reloads.
+ */
+export function useReloadWhileTransient<T>(resource: Resource<T>): void {
+  const refusals = useRef(0);
+  const { error, reload } = resource;
+  useEffect(() => {
+    if (!error) {
+      refusals.current = 0;
+      return;
+    }
+    if (!error.transient) return;
+    refusals.current += 1;
+    const timer = setTimeout(reload, backoffMs(refusals.current));
+    return () => clearTimeout(timer);
+  }, [error, reload]);
 }
 
 /** Calls `action` every `ms` while the page is visible. */

@@ -26,7 +26,10 @@ export interface PollerOptions {
   limit?: number;
   /** Seconds a fetch waits for new messages (long-poll); kept below the client's own timeout. @defaultValue 20 */
   waitSeconds?: number;
-  /** Ends the iteration at the next fetch. */
+  /**
+   * Ends the iteration quietly: a fetch under way (a long-poll included) is cut off, no message is yielded after the
+   * abort, and nothing is acknowledged that the loop had not come back past.
+   */
   signal?: AbortSignal;
 }
 
@@ -73,17 +76,28 @@ export class MessagePoller implements AsyncIterable<PollMessage> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<PollMessage> {
     const wait = Math.max(0, Math.min(this.options.waitSeconds ?? 20, this.options.timeoutMs / 1000 - TIMEOUT_MARGIN_SECONDS, 30));
-    while (!this.options.signal?.aborted) {
-      const page = await fetchMessages(this.request, this.subscriptionId, { ...(this.position !== undefined ? { after: this.position } : {}), limit: this.options.limit ?? 100, wait });
-      for (const message of page.data) yield message;
+    const { signal } = this.options;
+    while (!signal?.aborted) {
+      let page: PollPage;
+      try {
+        page = await fetchMessages(this.request, this.subscriptionId, { ...(this.position !== undefined ? { after: this.position } : {}), limit: this.options.limit ?? 100, wait }, signal);
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw error;
+      }
+      for (const message of page.data) {
+        // A page that arrived as the abort came, or an abort part-way through a page: it ends like a break.
+        if (signal?.aborted) return;
+        yield message;
+      }
       // Reached only when the loop asked for the message after the page's last: the page is handled.
       this.position = page.next;
-      if (page.data.length === 0 && wait === 0) await pause(EMPTY_PAGE_PAUSE_MS, this.options.signal);
+      if (page.data.length === 0 && wait === 0) await pause(EMPTY_PAGE_PAUSE_MS, signal);
     }
   }
 }
 
 /** One fetch of GET /v1/subscriptions/:id/messages. */
-export function fetchMessages(request: RequestFunction, subscriptionId: string, query: MessageQuery = {}): Promise<PollPage> {
-  return request<PollPage>('GET', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}/messages`, undefined, { query: { ...query } });
+export function fetchMessages(request: RequestFunction, subscriptionId: string, query: MessageQuery = {}, signal?: AbortSignal): Promise<PollPage> {
+  return request<PollPage>('GET', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}/messages`, undefined, { query: { ...query }, signal });
 }

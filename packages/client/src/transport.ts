@@ -15,6 +15,8 @@ export interface RequestOptions {
    * @defaultValue every method but POST
    */
   idempotent?: boolean;
+  /** Cuts the request (and any retry waiting) off; the promise then rejects with `signal.reason`, as fetch does. */
+  signal?: AbortSignal | undefined;
 }
 
 /** One JSON request to the API, with the client's retries, and its error mapped to a typed one. */
@@ -84,6 +86,7 @@ export function createRequest(options: ResolvedClientOptions): RequestFunction {
         method,
         ...(body !== undefined ? { json: body } : {}),
         context: { idempotent },
+        ...(requestOptions.signal ? { signal: requestOptions.signal } : {}),
       });
       const parsed = parseJson(response.body);
       // Redirects are not followed (they would drop the token or replay a POST); a 3xx is an answer to report.
@@ -91,6 +94,8 @@ export function createRequest(options: ResolvedClientOptions): RequestFunction {
       if (typeof parsed === 'string') throw new HookfleetClientError(`hookfleet ${method} ${path} answered ${response.statusCode} with a body that is not JSON`);
       return parsed as Result;
     } catch (error) {
+      // got reports the abort as its own AbortError; the caller's reason is what it can recognise.
+      if (requestOptions.signal?.aborted) throw requestOptions.signal.reason;
       if (error instanceof HTTPError) {
         const retryAfter = error.response.headers['retry-after'];
         throw new HookfleetApiError({

@@ -48,6 +48,35 @@ describe('the SDK poller against a real fleet', () => {
     expect((await asTenant.deliveries.get(first[49]!.id)).status).toBe('pending');
   });
 
+  it('ends at once, quietly, when aborted mid-long-poll, and acknowledges nothing it did not come back past', async () => {
+    const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['abort.*'] });
+    const event = (index: number) => ({ tenant: tenantId, profile: 'standard', type: 'abort.tick', id: `abort-${index}`, data: { index } });
+    await operator.publishBatch([0, 1, 2].map(event));
+    await waitFor(async () => (await asTenant.subscriptions.messages(subscription.id, { limit: 500 })).data.length === 3);
+
+    const stop = new AbortController();
+    const yielded: PollMessage[] = [];
+    let endedAt = 0;
+    const loop = (async () => {
+      for await (const message of asTenant.subscriptions.poller(subscription.id, { waitSeconds: 20, signal: stop.signal })) yielded.push(message);
+      endedAt = Date.now();
+    })();
+    // The first page acknowledged means the loop came back for more: its fetch is now the 20 s long-poll.
+    await waitFor(async () => yielded.length === 3 && (await asTenant.deliveries.get(yielded[2]!.id)).status === 'delivered');
+    const abortedAt = Date.now();
+    stop.abort();
+    await waitFor(() => endedAt > 0, { timeoutMs: 2_000, message: 'the loop to end after the abort, not after the 20 s wait' });
+    expect(endedAt - abortedAt).toBeLessThan(2_000);
+
+    // A message arriving now would end a long-poll still held open, and be yielded; with the fetch cut off it waits.
+    await operator.publish(event(3));
+    await loop;
+    expect(yielded.map((message) => message.event_id)).toEqual(['abort-0', 'abort-1', 'abort-2']);
+    const later = await waitFor(async () => (await asTenant.subscriptions.messages(subscription.id)).data[0]);
+    expect(later.event_id).toBe('abort-3');
+    expect((await asTenant.deliveries.get(later.id)).status).toBe('pending');
+  }, 40_000);
+
   it('fetches one page with messages()', async () => {
     const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['page.*'] });
     const page = await asTenant.subscriptions.messages(subscription.id, { limit: 5 });

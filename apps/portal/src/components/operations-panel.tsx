@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
+import { backoffMs } from '../backoff.js';
 import { localTimeToIso, SINCE_CHOICES } from '../format.js';
 import type { Operation } from '../types.js';
 import { ErrorNotice } from './notices.js';
@@ -45,26 +46,23 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
 
   useEffect(() => {
     if (!operation || operation.status !== 'running') return;
-    const timer = setTimeout(
-      async () => {
-        try {
-          const next = await api.get<Operation>(`/v1/operations/${encodeURIComponent(operation.id)}`);
-          setError(null);
-          setFailedPolls(0);
-          setOperation(next);
-          if (next.status !== 'running') onFinished();
-        } catch (failure) {
-          const apiError = failure instanceof ApiError ? failure : new ApiError('The progress could not be read.', 0);
-          setError(apiError);
-          // The operation runs on in the API whatever this read got: a transient refusal is asked again (nothing else
-          // would re-run this effect, and the progress would stay frozen with both buttons disabled); any other ends
-          // the wait here, so the buttons work again.
-          if (apiError.transient) setFailedPolls((count) => count + 1);
-          else setOperation(null);
-        }
-      },
-      Math.min(400 * 2 ** failedPolls, 5000),
-    );
+    const timer = setTimeout(async () => {
+      try {
+        const next = await api.get<Operation>(`/v1/operations/${encodeURIComponent(operation.id)}`);
+        setError(null);
+        setFailedPolls(0);
+        setOperation(next);
+        if (next.status !== 'running') onFinished();
+      } catch (failure) {
+        const apiError = failure instanceof ApiError ? failure : new ApiError('The progress could not be read.', 0);
+        setError(apiError);
+        // The operation runs on in the API whatever this read got: a transient refusal is asked again (nothing else
+        // would re-run this effect, and the progress would stay frozen with both buttons disabled); any other ends
+        // the wait here, so the buttons work again.
+        if (apiError.transient) setFailedPolls((count) => count + 1);
+        else setOperation(null);
+      }
+    }, backoffMs(failedPolls));
     return () => clearTimeout(timer);
   }, [operation, failedPolls, onFinished]);
 

@@ -5,7 +5,7 @@ import { EmptyState, ErrorNotice, Loading } from '../components/notices.js';
 import { percent, plural, relativeTime } from '../format.js';
 import { Link } from '../router.js';
 import type { Endpoint, EndpointStats, EndpointWithSecret, Page, PortalSession } from '../types.js';
-import { useResource } from '../use-resource.js';
+import { useReloadWhileTransient, useResource } from '../use-resource.js';
 import { destinationSummary } from '../components/broker-destination.js';
 
 const PAGE_SIZE = 50;
@@ -13,6 +13,8 @@ const SHOWN_EVENTS = 4;
 
 function EndpointStatsRow({ endpointId }: { endpointId: string }) {
   const stats = useResource(() => api.get<EndpointStats>(`/v1/subscriptions/${encodeURIComponent(endpointId)}/stats`), [endpointId]);
+  // A page asks for up to 50 rows' statistics at once, enough to meet the tenant's rate limit (429) or a busy API (503).
+  useReloadWhileTransient(stats);
   if (stats.error) return <p class="muted small">Statistics are not available right now.</p>;
   const data = stats.data;
   return (

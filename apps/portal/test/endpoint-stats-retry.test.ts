@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { waitFor } from '../../../test/wait.js';
+import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+
+describe('the portal: endpoint statistics after a 429 or 503', () => {
+  let fleet: TestFleet;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let tenant: { id: string; api_key: string };
+
+  beforeAll(async () => {
+    preparePortal();
+    fleet = await startFleet();
+    tenant = await fleet.createTenant('Stats Co');
+    ({ browser, page, pageErrors } = await launchPortalBrowser());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+  });
+
+  it('reads each row again, later each time, shows its stats once the API recovers, and leaves a lasting refusal alone', async () => {
+    // A full page: every row asks for its statistics at once.
+    const ids: string[] = [];
+    for (let index = 0; index < 50; index++) {
+      const created = await fleet.call('POST', '/v1/subscriptions', { url: `http://127.0.0.1:9/hook-${index}`, events: ['*'] }, tenant.api_key);
+      expect(created.status).toBe(201);
+      ids.push(created.body.id as string);
+    }
+    const gone = ids[0]!;
+
+    // Each row's first two reads meet a busy API (as under load, or past the tenant's rate limit); one row's
+    // endpoint answers 404 every time, which asking again cannot change.
+    const busy = [
+      { status: 503, code: 'unavailable' },
+      { status: 429, code: 'rate_limited' },
+    ];
+    const reads = new Map<string, number[]>();
+    await page.route('**/v1/subscriptions/*/stats', async (route) => {
+      const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/').at(-2)!);
+      const times = reads.get(id) ?? [];
+      times.push(Date.now());
+      reads.set(id, times);
+      const answer = id === gone ? { status: 404, code: 'not_found' } : busy[times.length - 1];
+      if (!answer) return route.continue();
+      return route.fulfill({
+        status: answer.status,
+        contentType: 'application/json',
+        headers: { 'retry-after': '1' },
+        body: JSON.stringify({ error: 'busy', code: answer.code }),
+      });
+    });
+
+    await page.goto(await portalLink(fleet, tenant.api_key));
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await waitFor(async () => (await page.locator('[data-stat="attempts"]', { hasText: /^\d+$/ }).count()) === ids.length - 1, {
+      timeoutMs: 15_000,
+      message: 'every row but the 404 one showing its stats',
+    });
+
+    for (const id of ids.slice(1)) {
+      const card = page.locator(`[data-endpoint="${id}"]`);
+      expect(await card.locator('[data-stat="attempts"]').textContent()).toBe('0');
+      expect(await card.getByText('Statistics are not available right now.').count()).toBe(0);
+      // Refused twice, then answered: three reads, each wait longer than the one before (backoff.ts), not at once.
+      const [first, second, third] = reads.get(id)!;
+      expect(reads.get(id)).toHaveLength(3);
+      expect(second! - first!).toBeGreaterThanOrEqual(500);
+      expect(third! - second!).toBeGreaterThan(second! - first!);
+    }
+    // A 404 is not transient: read once, and the row says so.
+    expect(reads.get(gone)).toHaveLength(1);
+    expect(await page.locator(`[data-endpoint="${gone}"]`).getByText('Statistics are not available right now.').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+});
