@@ -24,9 +24,6 @@ export interface SubscriptionServiceOptions {
   maxSubscriptionsPerTenant?: number;
 }
 
-/** Writes of one subscription in a row that may find it changed by another before the change is given up (409). */
-const MAX_WRITE_TRIES = 5;
-
 /** Subscription rules shared by the native routes and every compat router. */
 export class SubscriptionService {
   constructor(
@@ -158,12 +155,12 @@ export class SubscriptionService {
   }
 
   /**
-   * A change written only over the document it was computed from. A worker may disable the subscription meanwhile (a
-   * 410, a failing endpoint): a PATCH that read it active and never named `active` must not enable it again, so a
-   * write that finds the document changed applies the patch once more to what is stored now.
+   * A change written only over the document it was computed from (SubscriptionStore.update). A worker may disable the
+   * subscription meanwhile (a 410, a failing endpoint): a PATCH that read it active and never named `active` must not
+   * enable it again, so a write that finds the document changed applies the patch once more to what is stored now.
    */
   async update(current: Subscription, patch: SubscriptionPatch, compat?: Record<string, unknown>, secretPath = 'secret'): Promise<Subscription> {
-    return this.writeOverStored(current, (stored) => this.patched(stored, patch, compat, secretPath));
+    return this.storedChange(current.id, (stored) => this.patched(stored, patch, compat, secretPath));
   }
 
   /** A new secret (generated unless given); the old one keeps signing for 24 h beside it. */
@@ -172,24 +169,17 @@ export class SubscriptionService {
     const nextSecret = secret ?? profile.generateSecret?.();
     if (!nextSecret) throw new ValidationFailed('this profile does not sign', [{ path: 'secret', message: `profile ${profile.name} has no signing secret` }]);
     this.checkSecret(profile, nextSecret);
-    return this.writeOverStored(current, async (stored) => ({ ...stored, ...rotateSecret(stored, nextSecret, new Date()), updated_at: new Date().toISOString() }));
+    return this.storedChange(current.id, (stored) => ({ ...stored, ...rotateSecret(stored, nextSecret, new Date()), updated_at: new Date().toISOString() }));
   }
 
   async remove(subscription: Subscription): Promise<void> {
     await this.store.remove(subscription);
   }
 
-  /** `change` of the document as read, saved only over that document; read again and changed again while others write. */
-  private async writeOverStored(read: Subscription, change: (stored: Subscription) => Promise<Subscription>): Promise<Subscription> {
-    let stored = read;
-    for (let tries = 1; ; tries += 1) {
-      const next = await change(stored);
-      if (await this.store.saveIfUnchanged(stored, next)) return next;
-      const now = await this.store.get(stored.id);
-      if (!now) throw new NotFound(`subscription ${stored.id} not found`);
-      if (tries >= MAX_WRITE_TRIES) throw new Conflict(`subscription ${stored.id} changed under ${tries} writes in a row; send the change again`);
-      stored = now;
-    }
+  private async storedChange(id: string, change: (stored: Subscription) => Subscription | Promise<Subscription>): Promise<Subscription> {
+    const written = await this.store.update(id, change);
+    if (!written) throw new NotFound(`subscription ${id} not found`);
+    return written;
   }
 
   private async patched(current: Subscription, patch: SubscriptionPatch, compat: Record<string, unknown> | undefined, secretPath: string): Promise<Subscription> {

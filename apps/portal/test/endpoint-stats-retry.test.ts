@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { BUSY_ANSWERS, fulfillBusy, launchPortalBrowser, portalLink, preparePortal, type BusyAnswer } from './portal-browser.js';
 
 describe('the portal: endpoint statistics after a 429 or 503', () => {
   let fleet: TestFleet;
@@ -35,24 +35,15 @@ describe('the portal: endpoint statistics after a 429 or 503', () => {
 
     // Each row's first two reads meet a busy API (as under load, or past the tenant's rate limit); one row's
     // endpoint answers 404 every time, which asking again cannot change.
-    const busy = [
-      { status: 503, code: 'unavailable' },
-      { status: 429, code: 'rate_limited' },
-    ];
     const reads = new Map<string, number[]>();
     await page.route('**/v1/subscriptions/*/stats', async (route) => {
       const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/').at(-2)!);
       const times = reads.get(id) ?? [];
       times.push(Date.now());
       reads.set(id, times);
-      const answer = id === gone ? { status: 404, code: 'not_found' } : busy[times.length - 1];
+      const answer: BusyAnswer | undefined = id === gone ? { status: 404, code: 'not_found' } : BUSY_ANSWERS[times.length - 1];
       if (!answer) return route.continue();
-      return route.fulfill({
-        status: answer.status,
-        contentType: 'application/json',
-        headers: { 'retry-after': '1' },
-        body: JSON.stringify({ error: 'busy', code: answer.code }),
-      });
+      return fulfillBusy(route, answer);
     });
 
     await page.goto(await portalLink(fleet, tenant.api_key));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { BUSY_ANSWERS, fulfillBusy, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
 
 describe('the portal: the progress of a recover or replay', () => {
   let fleet: TestFleet;
@@ -30,27 +30,18 @@ describe('the portal: the progress of a recover or replay', () => {
     await page.getByRole('heading', { name: 'Recover and replay' }).waitFor();
 
     // The API is busy for the first two reads of the progress (as under load, or while Redis fails over).
-    const busy = [
-      { status: 503, code: 'unavailable', retryAfter: '1' },
-      { status: 429, code: 'rate_limited', retryAfter: '1' },
-    ];
     let reads = 0;
     await page.route('**/v1/operations/**', async (route) => {
-      const answer = busy[reads++];
+      const answer = BUSY_ANSWERS[reads++];
       if (!answer) return route.continue();
-      return route.fulfill({
-        status: answer.status,
-        contentType: 'application/json',
-        headers: { 'retry-after': answer.retryAfter },
-        body: JSON.stringify({ error: 'busy', code: answer.code }),
-      });
+      return fulfillBusy(route, answer);
     });
     await page.getByRole('button', { name: 'Replay events' }).click();
 
     const operation = page.getByTestId('operation');
     await page.locator('[data-testid="operation"][data-status="done"]').waitFor({ timeout: 15_000 });
     expect(await operation.textContent()).toContain('Done');
-    expect(reads).toBeGreaterThan(busy.length);
+    expect(reads).toBeGreaterThan(BUSY_ANSWERS.length);
     // The busy answers' notice goes once the progress is read, and another recover or replay can start.
     expect(await page.getByText('hookfleet could not answer just now').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Recover failed deliveries' }).isEnabled()).toBe(true);

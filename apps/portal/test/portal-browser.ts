@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core';
 import { assertChromium, launchChromium } from '../../../test/chromium.js';
 import type { TestFleet } from '../../../test/fleet.js';
 
@@ -71,4 +71,23 @@ export async function createEndpoint(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Create endpoint' }).click();
   await page.getByText('Endpoint created.').waitFor();
   return decodeURIComponent(new URL(page.url()).pathname.split('/')[3] ?? '');
+}
+
+/** An answer of an API that cannot serve the request just now, as the portal's intercepted reads get it. */
+export type BusyAnswer = { status: 404 | 429 | 503; code: string };
+
+/** The first answers a test gives a read the page makes before letting it through: a 503, then a 429. */
+export const BUSY_ANSWERS: readonly BusyAnswer[] = [
+  { status: 503, code: 'unavailable' },
+  { status: 429, code: 'rate_limited' },
+];
+
+/** Answers an intercepted request as a busy API does: the status, the JSON error, `Retry-After: 1`. */
+export function fulfillBusy(route: Route, answer: BusyAnswer): Promise<void> {
+  return route.fulfill({
+    status: answer.status,
+    contentType: 'application/json',
+    headers: { 'retry-after': '1' },
+    body: JSON.stringify({ error: 'busy', code: answer.code }),
+  });
 }

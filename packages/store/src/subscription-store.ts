@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis.js';
-import type { Subscription } from '@hookfleet/core';
+import { Conflict, type Subscription } from '@hookfleet/core';
 import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
 
@@ -7,6 +7,9 @@ export interface SubscriptionPage {
   data: Subscription[];
   next_cursor: string | null;
 }
+
+/** Reads of a subscription an update may find changed by another write before it gives up. */
+const MAX_UPDATE_TRIES = 5;
 
 /** Bound on the change stream the workers' caches follow; a cache further behind reloads everything. */
 const CHANGE_STREAM_LENGTH = 100_000;
@@ -45,28 +48,21 @@ export class SubscriptionStore {
   /**
    * A read-modify-write of one stored subscription that no other write can interleave with: `change` gets the document
    * as stored and returns the next one (null: leave it), which is written, with its change stream entry, only if the
-   * document is still as read (compare-and-set, as compare-and-set.ts); otherwise it is read and `change` asked again.
-   * Of two workers disabling it at once, exactly one writes (subscription-effects.ts). Returns what was written, or
+   * document is still as read (compare-and-set, as compare-and-set.ts); otherwise it is read and `change` asked again,
+   * at most MAX_UPDATE_TRIES times in all (then a 409). `change` may be asynchronous: the API's PATCH looks a new URL
+   * up. Of two workers disabling it at once, exactly one writes (subscription-effects.ts); a PATCH that read it active
+   * does not undo a disable written meanwhile (apps/api/src/subscription-service.ts). Returns what was written, or
    * null. The tenant's list is not touched: the document exists, so save has listed it, and its tenant never changes.
    */
-  async update(id: string, change: (current: Subscription) => Subscription | null): Promise<Subscription | null> {
-    for (;;) {
+  async update(id: string, change: (current: Subscription) => Subscription | null | Promise<Subscription | null>): Promise<Subscription | null> {
+    for (let tries = 1; ; tries += 1) {
       const read = await this.redis.get(this.keys.subscription(id));
       if (!read) return null;
-      const next = change(JSON.parse(read) as Subscription);
+      const next = await change(JSON.parse(read) as Subscription);
       if (!next) return null;
       if (await this.writeIfUnchanged(id, read, next)) return next;
+      if (tries >= MAX_UPDATE_TRIES) throw new Conflict(`subscription ${id} changed under ${tries} writes in a row; send the change again`);
     }
-  }
-
-  /**
-   * Saves `next` only if the stored document is still `read` (as get answered it): false when another write came in
-   * between, which the caller applies its change to again. For a change whose checks are asynchronous (the API's
-   * PATCH looks the new URL up), where update's synchronous `change` does not fit.
-   */
-  async saveIfUnchanged(read: Subscription, next: Subscription): Promise<boolean> {
-    // The stored text is JSON.stringify of a parsed document: stringifying what get parsed gives the same text.
-    return this.writeIfUnchanged(read.id, JSON.stringify(read), next);
   }
 
   private async writeIfUnchanged(id: string, read: string, next: Subscription): Promise<boolean> {

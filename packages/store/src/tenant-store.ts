@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Conflict, newId, sha256Hex, type Tenant } from '@hookfleet/core';
-import { batch, getMany } from './batch.js';
+import { batch, execChecked, getMany } from './batch.js';
 import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 import { replaceIfUnchanged } from './compare-and-set.js';
@@ -49,11 +49,6 @@ function publicTenant(stored: StoredTenant, now: Date): Tenant {
   return { id: stored.id, name: stored.name, created_at: stored.created_at, previous_key_expires_at: previousKeyWorks ? expiresAt : null };
 }
 
-function failedReply(results: Array<[Error | null, unknown]> | null): Error | null {
-  for (const [error] of results ?? []) if (error) return error;
-  return null;
-}
-
 /**
  * Tenants and their API keys; a key is stored only as its SHA-256, so a leaked database holds no usable key. A
  * tenant has one current key and, for a while after a rotation, the previous one (docs/api.md, "Tenants and keys").
@@ -65,14 +60,12 @@ export class TenantStore {
     const apiKey = newApiKey();
     const stored: StoredTenant = { id: newId('ten'), name, created_at: new Date().toISOString(), key_hash: sha256Hex(apiKey) };
     // Three slots (the tenant's, the key's, the index's); no transaction needed: the key is unknown until this returns.
-    const error = failedReply(
-      await batch(this.redis)
+    await execChecked(
+      batch(this.redis)
         .set(this.keys.tenant(stored.id), JSON.stringify(stored))
         .set(this.keys.apiKey(stored.key_hash), stored.id)
-        .zadd(this.keys.allTenants(), 0, stored.id)
-        .exec(),
+        .zadd(this.keys.allTenants(), 0, stored.id),
     );
-    if (error) throw error;
     return { ...publicTenant(stored, new Date()), api_key: apiKey };
   }
 
@@ -149,8 +142,7 @@ export class TenantStore {
     if (keepsPrevious) writes.expire(this.keys.apiKey(current.key_hash), previousKeyLifetimeS);
     else writes.del(this.keys.apiKey(current.key_hash));
     if (current.previous_key_hash) writes.del(this.keys.apiKey(current.previous_key_hash));
-    const error = failedReply(await writes.exec());
-    if (error) throw error;
+    await execChecked(writes);
     return { ...publicTenant(next, now), api_key: apiKey };
   }
 
