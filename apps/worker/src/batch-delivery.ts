@@ -167,7 +167,15 @@ export function createBatchProcessor(
     if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;
     for (;;) {
       const subscription = await steps.loadSubscription(subscriptionId);
-      const { max_events: maxEvents, max_wait_ms: maxWaitMs } = subscription?.batch ?? { max_events: 1, max_wait_ms: 0 };
+      if (!subscription?.active) {
+        // Disabled or deleted (turn-wake.ts woke this job for it): what waits ends dead now, not when its batch
+        // would have been due; what other jobs add meanwhile too, before the turn is given back.
+        const reason = subscription ? 'subscription inactive' : 'subscription deleted';
+        do await abandonBacklog(subscriptionId, reason);
+        while ((await batches.giveTurn(subscriptionId, owner)) > 0 && (await batches.takeTurn(subscriptionId, owner, leaseMs)));
+        return;
+      }
+      const { max_events: maxEvents, max_wait_ms: maxWaitMs } = subscription.batch ?? { max_events: 1, max_wait_ms: 0 };
       // Up to BATCHES_IN_FLIGHT full batches go out together (the engine sends them side by side); a partial one
       // only alone, once due.
       const oldest = await batches.oldest(subscriptionId, maxEvents * BATCHES_IN_FLIGHT);
@@ -188,7 +196,7 @@ export function createBatchProcessor(
       }
       // One POST is one request against the rate limit (the full batches that go out together each ask for one, and
       // only those granted go); an endpoint's pause (Retry-After, circuit breaker) holds them too.
-      const grant = await context.limiter.acquire(subscriptionId, subscription?.rate_limit ?? null, Math.ceil(waiting.length / maxEvents));
+      const grant = await context.limiter.acquire(subscriptionId, subscription.rate_limit ?? null, Math.ceil(waiting.length / maxEvents));
       if (grant.granted === 0) await comeBackAt(job, token, data, Date.now() + grant.waitMs);
       // Before each batch, this run must still hold the turn and its job's lock: a run held up past either (its
       // worker starved of CPU) stops here, and whoever took over sends the rest, so no batch goes out twice at once.

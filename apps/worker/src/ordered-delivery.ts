@@ -103,7 +103,7 @@ export function createOrderedProcessor(
     const deliveryId = deliveryIdFor(eventId, subscriptionId);
     const [state] = await deliveries.states([deliveryId]);
     if (!state || state.status === 'delivered' || state.status === 'dead') return backlog.remove(subscriptionId, member);
-    // Woken before its retry is due (ordered-wake.ts: the subscription was disabled, and is active again by now): the
+    // Woken before its retry is due (turn-wake.ts: the subscription was disabled, and is active again by now): the
     // head still waits for its ladder.
     if (state.status === 'failed' && state.nextAttemptAt !== null && state.nextAttemptAt > Date.now()) {
       await waitHoldingTurn(job, data, state.nextAttemptAt - Date.now());

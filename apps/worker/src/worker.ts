@@ -42,7 +42,7 @@ import { createMatcher } from './matcher.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
-import { createOrderedWake } from './ordered-wake.js';
+import { createTurnHolderWake } from './turn-wake.js';
 import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
@@ -91,10 +91,12 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   );
   const subscriptions = new SubscriptionStore(redis, keys);
   const backlog = new OrderedBacklog(redis, keys);
+  const batches = new BatchBacklog(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, {
     onError: (error) => errorLog.log('error', 'subscription index poll failed', error),
-    // A disabled or deleted ordered subscription's waiting deliveries end dead now, not at its head's next retry.
-    onEnded: createOrderedWake({ backlog, queues, logger }),
+    // A disabled or deleted ordered or batching subscription's waiting deliveries end dead now, not when its turn's
+    // holder next wakes (a head's retry, a partial batch's due time).
+    onEnded: createTurnHolderWake({ ordered: backlog, batches, queues, logger }),
   });
   const events = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
@@ -123,7 +125,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     health: new EndpointHealth(redis, keys),
     backlog,
     pollLog: new PollLog(redis, keys, pollLogOptionsFor(config.eventRetentionHours)),
-    batches: new BatchBacklog(redis, keys),
+    batches,
     isStopping: () => stopping,
     transport,
     destinations: createDestinations(config, transport),
