@@ -4,14 +4,12 @@ import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/pro
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
 import type { DeliveryState } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
-import { createDeliverySteps, engineFor, firstAttemptsOf } from './delivery-steps.js';
+import { createDeliverySteps, engineFor, firstAttemptsOf, PACE_IN_PLACE_MAX_WAIT_MS } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
 import { createBatchProcessor } from './batch-delivery.js';
 import type { DeliveryEngine, PartOptions } from './engine.js';
 
-/** Waits up to this long in place between paced slices of a job… */
-const PACE_IN_PLACE_MAX_WAIT_MS = 250;
-/** …for at most this long, before handing the worker slot back. */
+/** A job paces its slices in place (PACE_IN_PLACE_MAX_WAIT_MS at a time) for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

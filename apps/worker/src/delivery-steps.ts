@@ -12,6 +12,8 @@ import { moveToDelayedUnrenewed } from './step-aside.js';
 
 /** How long a job for a congested endpoint steps aside. */
 export const CONGESTION_BACKOFF_MS = 1000;
+/** A rate-limit wait this short is paced in place, in the worker slot; a longer one hands the slot back. */
+export const PACE_IN_PLACE_MAX_WAIT_MS = 250;
 
 /** A subscription's deliveries of these events, each to make its first attempt (group and batch jobs pick these). */
 export function firstAttemptsOf(subscriptionId: string, eventIds: readonly string[]): RetryEntry[] {

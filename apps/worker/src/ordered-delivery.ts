@@ -5,12 +5,16 @@ import { matchedUpTo, type DeliveryJobData, type DeliveryOrderedJobData } from '
 import { eventReceivedAtMs, type BacklogHead } from '@hookfleet/store';
 import { createBacklogKeepAlive } from './backlog-keep-alive.js';
 import type { DeliveryJobContext } from './context.js';
-import { CONGESTION_BACKOFF_MS, createDeliverySteps } from './delivery-steps.js';
+import { CONGESTION_BACKOFF_MS, createDeliverySteps, PACE_IN_PLACE_MAX_WAIT_MS } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
 
-/** A rate-limit wait this short is paced in place; a longer one hands the worker slot back. */
-const PACE_IN_PLACE_MAX_WAIT_MS = 250;
+/**
+ * While a run drains the backlog without waiting (an endpoint that answers, slowly or under a rate limit paced in
+ * place), it asks at most this often whether the backlog needs keeping alive (backlog-keep-alive.ts): a drain longer
+ * than the entries' lifetimes would otherwise reach the later ones after their payloads expired.
+ */
+const DRAIN_KEEP_CHECK_MS = 60_000;
 /** While earlier events are still being matched, the head waits in place this long between looks… */
 const MATCHING_POLL_MS = 20;
 /** …for at most this long, before handing the worker slot back (keeping the turn). */
@@ -93,6 +97,7 @@ export function createOrderedProcessor(
     token: string | undefined,
     data: DeliveryOrderedJobData,
     head: BacklogHead,
+    drain: { keepCheckAt: number },
   ): Promise<void> {
     const { member, eventId } = head;
     const subscriptionId = data.subscriptionId;
@@ -116,6 +121,13 @@ export function createOrderedProcessor(
       return backlog.remove(subscriptionId, member);
     }
     const waiting = { subscription, profile, head };
+    if (Date.now() >= drain.keepCheckAt) {
+      // Draining without a wait keeps the backlog alive too: as if the head waited nothing (costs nothing while the
+      // head was accepted within half the grace; then a read a check, and the keeping at most once per
+      // KEEP_AGAIN_AFTER_MS).
+      drain.keepCheckAt = Date.now() + DRAIN_KEEP_CHECK_MS;
+      await keepBacklogAlive(subscription, profile, head.receivedAt, 0);
+    }
     if (engine.isCongested(subscription)) {
       await waitHoldingTurn(job, data, CONGESTION_BACKOFF_MS, waiting);
       await steps.stepAside(job, token);
@@ -161,6 +173,7 @@ export function createOrderedProcessor(
     // Every event accepted before this mark has been matched, so it is in the backlog already.
     let matchedMark = 0;
     let matchingWaitSince: number | null = null;
+    const drain = { keepCheckAt: 0 };
     for (;;) {
       const head = await backlog.head(subscriptionId);
       if (head === null) {
@@ -193,7 +206,7 @@ export function createOrderedProcessor(
       // from Redis) has been given to another run of the same job, which takes the turn back as its own: without this
       // check both runs sent the rest of the backlog side by side, every delivery twice and two requests in flight.
       await holdLock(job, token);
-      await sendHead(job, token, data, head);
+      await sendHead(job, token, data, head, drain);
       if (Date.now() >= renewAt) {
         // Lost (this worker was held up past the lease and another job took over): that job sends the rest.
         if (!(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;

@@ -6,9 +6,11 @@
 // as they would have then; the head is still retrying, and the endpoint recovers after those 3 s.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deliveryIdFor } from '@hookfleet/core';
+import { connectRedis } from '@hookfleet/store';
 import { pino } from 'pino';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
+import { ScriptedReceiver } from '../../../test/scripted-receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { startWorker } from '../src/worker.js';
 import { backlogKeepUntil, KEEP_AGAIN_AFTER_MS } from '../src/backlog-keep-alive.js';
@@ -75,6 +77,73 @@ describe('the backlog behind a failing ordered head', () => {
     const indexes = receiver.forPath('/ordered').map((request) => (JSON.parse(request.body) as { data: { index: number } }).data.index);
     // The head's failed attempts, then every event once, in order.
     expect(indexes.filter((index) => index > 0)).toEqual(range(1, EVENTS));
+  }, 60_000);
+});
+
+// The same backlog, drained without a wait: the endpoint is back but answers slowly (a rate limit paced in place
+// drains the same way), so a backlog that takes longer to drain than its later entries have left reached them after
+// their payloads expired. Simulated as above, with 5 s left and a drain of about 6 s.
+describe('a backlog drained without waits past its entries\' lifetimes', () => {
+  const DRAINED = 16;
+  const ANSWER_AFTER_MS = 400;
+  let fleet: TestFleet;
+  let receiver: ScriptedReceiver;
+  let tenant: { id: string; api_key: string };
+  let endpointUp = false;
+
+  beforeAll(async () => {
+    receiver = await new ScriptedReceiver((_request, response) => {
+      if (!endpointUp) return void response.writeHead(500).end();
+      receiver.later(ANSWER_AFTER_MS, () => response.writeHead(200).end());
+    }).start();
+    fleet = await startFleet({ RETRY_DELAY_SCALE: '1' });
+    tenant = await fleet.createTenant('ordered-drain-kept');
+  });
+
+  afterAll(async () => {
+    await fleet.stop();
+    await receiver.stop();
+  });
+
+  it('keeps the entries behind the head alive while it drains', async () => {
+    const created = await fleet.call(
+      'POST',
+      '/v1/subscriptions',
+      { url: receiver.url('/drained'), events: ['drained.*'], ordered: true, retry: { delays_seconds: Array(10).fill(1) } },
+      tenant.api_key,
+    );
+    expect(created.status).toBe(201);
+    const subscriptionId = (created.body as { id: string }).id;
+    await publishNumbered(fleet, tenant.id, 'drained', range(0, DRAINED));
+    await waitFor(() => receiver.forPath('/drained').length >= 1, { message: "the head's first attempt" });
+    // The head's retries are a second apart; the worker is stopped while it waits, so no wait of its keeps anything.
+    const [before] = fleet.workers.splice(0, 1);
+    await before!.stop();
+
+    const { keys } = before!.context;
+    const backlogKey = keys.orderedBacklog(subscriptionId);
+    const admin = connectRedis(fleet.config);
+    const waiting = await admin.zrange(backlogKey, 0, -1, 'WITHSCORES');
+    expect(waiting.length).toBe(2 * DRAINED);
+    for (let index = 0; index < waiting.length; index += 2) {
+      const member = waiting[index]!;
+      const eventId = member.slice(member.indexOf(':') + 1);
+      await admin.zadd(backlogKey, Number(waiting[index + 1]) - 33 * HOUR, member);
+      await admin.pexpire(keys.event(eventId), 5_000);
+      await admin.pexpire(keys.delivery(deliveryIdFor(eventId, subscriptionId)), 5_000);
+    }
+    endpointUp = true;
+    fleet.workers.push(await startWorker(fleet.config, pino({ level: 'silent' })));
+
+    await waitFor(async () => (await admin.zcard(backlogKey)) === 0, { timeoutMs: 30_000, message: 'the backlog drains' });
+    await admin.quit();
+    const statuses = await Promise.all(
+      range(0, DRAINED).map(async (index) => (await fleet.call('GET', `/v1/deliveries/${deliveryIdFor(`drained-${index}`, subscriptionId)}`)).body?.status),
+    );
+    // Before: the entries the drain reached after 5 s ended dead "event payload expired", or had no record left.
+    expect(statuses).toEqual(Array(DRAINED).fill('delivered'));
+    const indexes = receiver.forPath('/drained').map((request) => (JSON.parse(request.body) as { data: { index: number } }).data.index);
+    expect(indexes.filter((index) => index > 0)).toEqual(range(1, DRAINED));
   }, 60_000);
 });
 
