@@ -3,7 +3,7 @@ import type { DeliveryStatus } from '@hookfleet/core';
 import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 import { queueStatusIndex, touchesStatusIndex, type StatusIndexChange } from './status-index.js';
-import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, type IndexHold } from './index-holds.js';
+import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, queueIndexTrim, type IndexHold } from './index-holds.js';
 
 // Single Redis: the state of every delivery of a settled part in one script (one command for ioredis to build and
 // parse, not one a delivery: the delivery worker's last per-delivery command), and with it the changes to the
@@ -14,7 +14,7 @@ import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, ty
 // does: create-deliveries.ts). ARGV[1] the TTL a failed record is renewed to, ARGV[2] and ARGV[3] the record key's
 // affixes (keyAffixes), ARGV[4] per record its delivery id, status and attempts, separated by spaces, then its next
 // attempt time (nothing when none) and a semicolon. ARGV[5] to ARGV[8] the affixes of the failed and the dead index,
-// ARGV[9] the score below which dead entries are trimmed, ARGV[10] per index change its delivery id, status,
+// ARGV[9] the score below which dead and failed entries are trimmed, ARGV[10] per index change its delivery id, status,
 // subscription id and score, separated by spaces, and a semicolon (only the records whose change touches an index).
 // ARGV[11] to ARGV[14] the affixes of the holds' until and since keys, ARGV[15] now, ARGV[16] until when a failed
 // record lives (now + the TTL, in ms).
@@ -46,6 +46,7 @@ for id, status, subscriptionId, score in string.gmatch(ARGV[10], '(%S+) (%S+) (%
 end
 for subscriptionId in pairs(held) do
   keepHoldsUntil(ARGV[11] .. subscriptionId .. ARGV[12], ARGV[13] .. subscriptionId .. ARGV[14], ARGV[16])
+  trimIndex(ARGV[5] .. subscriptionId .. ARGV[6], ARGV[11] .. subscriptionId .. ARGV[12], ARGV[13] .. subscriptionId .. ARGV[14], ARGV[9], ARGV[15])
 end
 for subscriptionId in pairs(trimmed) do
   trimIndex(ARGV[7] .. subscriptionId .. ARGV[8], ARGV[11] .. subscriptionId .. ARGV[12], ARGV[13] .. subscriptionId .. ARGV[14], ARGV[9], ARGV[15])
@@ -108,7 +109,9 @@ const indexChangeOf = (record: RecordState): StatusIndexChange => ({
  * and queueStatusIndex's commands on a cluster (records and indexes spread over slots). A failed record's lifetime is
  * renewed to `recordTtlSeconds`: a subscription's own ladder (up to 7 days in all, a day a step) may outlast the TTL
  * it was created with; its index entries are held as long (index-holds.ts), on a cluster by one command per
- * subscription of the part. Only failures pay for it.
+ * subscription of the part. The failed index is trimmed beside, as the dead one is when a delivery dies: an entry
+ * leaves it when its delivery moves on, but one whose retry never came (its job lost with a Redis that restarted
+ * empty of it) stayed for good once its record had expired. Only failures pay for it.
  */
 export function queueRecordStates(
   redis: RedisClient,
@@ -133,7 +136,10 @@ export function queueRecordStates(
       }
       queueStatusIndex(pipeline, keys, recordTtlSeconds, indexChangeOf(record), now);
     }
-    for (const [subscriptionId, held] of holds) queueIndexHolds(pipeline, keys, subscriptionId, held);
+    for (const [subscriptionId, held] of holds) {
+      queueIndexHolds(pipeline, keys, subscriptionId, held);
+      queueIndexTrim(pipeline, keys, subscriptionId, keys.subscriptionDeliveriesByStatus(subscriptionId, 'failed'), recordTtlSeconds, now);
+    }
     return;
   }
   let packedStates = '';

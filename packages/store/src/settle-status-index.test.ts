@@ -84,6 +84,21 @@ describe('settle and the status indexes', () => {
     expect(dead).not.toContain('dlv_old');
   });
 
+  it('trims failed entries whose record is gone and whose event is older than the records live, keeping the held ones', async () => {
+    const now = Date.now();
+    // A failure whose retry never came (its job lost): its record and its hold expired, its entry stayed.
+    await redis.zadd(failedIndex, now - TTL_SECONDS * 1000 - 60_000, 'dlv_lost');
+    // A failure of as old an event that still retries (its record renewed, so held) and a fresh one.
+    await deliveries.settle([resultOf('dlv_old_retrying', 'failed', 4, now - TTL_SECONDS * 1000 - 30_000), resultOf('dlv_fresh', 'failed', 1, now)], {
+      subscriptionId: SUBSCRIPTION,
+    });
+    const failed = await redis.zrange(failedIndex, 0, -1);
+    expect(failed).toContain('dlv_fresh');
+    expect(failed).toContain('dlv_old_retrying');
+    // Before: kept for good.
+    expect(failed).not.toContain('dlv_lost');
+  });
+
   it('takes a retried delivery that succeeds out of both indexes', async () => {
     const now = Date.now();
     await deliveries.settle([resultOf('dlv_r', 'failed', 1, now)], { subscriptionId: SUBSCRIPTION });
