@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
@@ -88,6 +88,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     eventStore,
     operations: new OperationStore(redis, keys),
     compatStore: new CompatStore(redis, keys),
+    idempotency: new IdempotencyStore(redis, keys),
     eventTypes: new EventTypeService(eventTypeStore, eventSchemas),
     transport,
     testDestination: testDestinations.destination,

@@ -13,6 +13,7 @@ export { Redis, Cluster } from 'ioredis';
 export * from './operation-store.js';
 export * from './rate-limiter.js';
 export * from './compat-store.js';
+export * from './idempotency-store.js';
 export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
 export * from './batch-backlog.js';

@@ -21,6 +21,7 @@ export function keyAffixes(keyOf: (id: string) => string): [string, string] {
  * - `{P:dlv:<id>}`: one delivery record (read by its id alone);
  * - `{P:ten:<id>}`: a tenant, its subscription and event indexes, its compat ids and idempotency keys;
  * - `{P:key:<hash>}`, `{P:op:<id>}`: an API key's tenant, an operation's progress;
+ * - `{P:idem:<derived id>}`: the kept answer of a request sent with an idempotency key;
  * - `{P:tenants}`: the index of every tenant.
  * A prefix that carries its own hash tag for BullMQ (`{hookfleet}` on a cluster) is used without the braces here,
  * or every key would share BullMQ's slot.
@@ -81,6 +82,8 @@ export class Keys {
   /** The event types an operator registered, with their JSON Schemas: one hash, field `<profile>:<type>`. */
   eventTypes() { return `${this.tag('etypes')}:all`; }
   writeProbe() { return `${this.tag('probe')}:write`; }
+  /** The answer to a request sent with an idempotency key, under a name derived from that key (idempotency-store.ts). */
+  idempotency(derivedId: string) { return this.tag('idem', derivedId); }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.tag('ten', tenant)}:compat:${profile}:${name}`; }
 
   /** SCAN patterns that match every key written here (for cleanup in tests and tools). */

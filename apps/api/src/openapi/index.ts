@@ -1,13 +1,14 @@
 import type { NativeRoute } from '../routes/route-table.js';
 import { routeErrors } from '../routes/route-table.js';
 import { buildOpenApiDocument, type DocumentedRoute } from './openapi-document.js';
+import { takesIdempotencyKey } from '../idempotency.js';
 
 export { DOCS_ASSETS_PATH, docsAssets } from './docs-routes.js';
 export { toOpenApiPath, type DocumentedRoute } from './openapi-document.js';
 
 /** A native route as the document describes it: its answers, and its errors by stable code. */
 function documented(route: NativeRoute): DocumentedRoute {
-  return { ...route, errorCodes: routeErrors(route) };
+  return { ...route, errorCodes: routeErrors(route), idempotent: takesIdempotencyKey(route) };
 }
 
 /** The whole document: the native route table plus whatever extra tables (compat routes) are mounted. */

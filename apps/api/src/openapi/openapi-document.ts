@@ -17,9 +17,20 @@ export interface DocumentedRoute {
   answers: Record<number, AnswerSpec>;
   /** Error answers in the native `{ error, code, issues? }` shape, by stable code. */
   errorCodes?: readonly ErrorCode[];
+  /** Takes an `Idempotency-Key` header (idempotency.ts). */
+  idempotent?: boolean;
   /** Error answers in another style (a compat provider's): status → description. */
   foreignErrors?: Record<number, string>;
 }
+
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes the request safe to send again: the first success answer is kept 24 h and answered again (with `Idempotent-Replayed: true`) to the same request with the same key; 409 while it runs, 422 for the key with another request.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
 
 /** Express `:id` → OpenAPI `{id}`. */
 export function toOpenApiPath(path: string): string {
@@ -66,6 +77,7 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], securit
     const parameters = [
       ...[...route.path.matchAll(/:([A-Za-z_]+)/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } })),
       ...(route.query ? queryParameters(route.query) : []),
+      ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
     ];
     const responses = {
       ...Object.fromEntries(Object.entries(route.answers).map(([status, spec]) => [status, successAnswer(spec)])),

@@ -9,6 +9,8 @@ export const publishEventRoute = route({
   summary: 'Publish one event',
   tags: ['events'],
   auth: ['operator'],
+  // An event's own `id` deduplicates it, for 24 h, on the ingest fast path too.
+  idempotent: false,
   body: eventInputSchema,
   answers: {
     202: { description: 'Accepted: `deduplicated: false`', schema: eventAcceptedSchema },
@@ -28,6 +30,7 @@ export const publishRoutes: NativeRoute[] = [
     summary: 'Publish up to 500 events',
     tags: ['events'],
     auth: ['operator'],
+    idempotent: false,
     body: eventBatchSchema,
     answers: { 202: { description: '`results: [{ id, deduplicated }]`, in the order sent', schema: batchAcceptedSchema } },
     async handler({ body }, { events }) {

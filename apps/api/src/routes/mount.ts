@@ -3,6 +3,7 @@ import { Forbidden } from '@hookfleet/core';
 import { authenticate, bearerCredential, type CredentialExtractor, type Principal } from '../auth.js';
 import { managementRateLimit } from '../abuse-limits.js';
 import { parseOrThrow } from '../validate.js';
+import { idempotencyKeyOf, runIdempotent, takesIdempotencyKey } from '../idempotency.js';
 import { fromPortalPage, PORTAL_REQUEST_HEADER, portalCookieCredential } from '../portal/portal-cookie.js';
 import { portalScopeCheck } from '../portal/portal-guard.js';
 import type { NativeRoute, RouteAnswer, RouteServices } from './route-table.js';
@@ -43,6 +44,7 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
     // A portal session without a scope check could reach any tenant's objects: refuse to start with such a route.
     if (route.auth.includes('portal') !== (route.portal !== undefined)) throw new Error(`${route.method} ${route.path}: declare \`portal\` exactly when auth admits portal sessions`);
     const open = route.auth.includes('none');
+    const idempotent = takesIdempotencyKey(route);
     const chain: RequestHandler[] = [];
     if (!open) chain.push(authenticators[route.credentials ?? 'bearer-or-cookie']);
     if (route.portalPageOnly) chain.push(requirePortalPage);
@@ -60,7 +62,9 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
       // An answer to credentials is that caller's alone and may hold a secret (a signing secret, a new API key, a
       // portal link): no cache, shared or the browser's, may keep it. A route that may be cached says so itself.
       if (!open) response.set('cache-control', 'no-store');
-      sendAnswer(response, await route.handler({ params, query, body, principal, http: { request, response } }, services));
+      const handle = async () => route.handler({ params, query, body, principal, http: { request, response } }, services);
+      const key = idempotent && principal ? idempotencyKeyOf(request) : undefined;
+      sendAnswer(response, key === undefined || !principal ? await handle() : await runIdempotent(services.idempotency, principal, key, { method: request.method, path: request.originalUrl, body: rawBody }, handle));
     };
     app[route.method](route.path, ...chain, run);
   }

@@ -4,6 +4,7 @@ import { Unauthorized, type ErrorCode } from '@hookfleet/core';
 import type { Principal } from '../auth.js';
 import type { AppDependencies } from '../app.js';
 import type { PortalTokens } from '../portal/portal-token.js';
+import { takesIdempotencyKey } from '../idempotency.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -71,6 +72,8 @@ export interface NativeRoute<Query = unknown, Body = unknown> {
   credentials?: 'bearer' | 'bearer-or-cookie';
   /** The management API's per-tenant and per-portal limits apply (default: true when authenticated). */
   rateLimited?: boolean;
+  /** A POST that takes an `Idempotency-Key` (default: every authenticated POST; idempotency.ts). */
+  idempotent?: boolean;
   /** Only the portal's own pages may call it (the `x-hookfleet-portal: 1` header, against cross-site requests). */
   portalPageOnly?: boolean;
   query?: z.ZodType<Query>;
@@ -106,6 +109,11 @@ export function routeErrors(route: NativeRoute): ErrorCode[] {
     if (route.rateLimited !== false) codes.add('rate_limited');
   }
   if (route.portalPageOnly) codes.add('forbidden');
+  if (takesIdempotencyKey(route)) {
+    codes.add('validation_failed');
+    codes.add('conflict');
+    codes.add('unprocessable');
+  }
   for (const code of route.errors ?? []) codes.add(code);
   return [...codes];
 }
