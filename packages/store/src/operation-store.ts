@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis.js';
 import { newId, type Operation, type OperationKind, type OperationStatus } from '@hookfleet/core';
 import type { Keys } from './keys.js';
+import { execChecked } from './batch.js';
 
 // Declared in core with the other domain shapes (the portal reads them too); still exported from here.
 export type { Operation, OperationKind, OperationStatus };
@@ -15,12 +16,16 @@ export class OperationStore {
   async create(kind: OperationKind, tenant: string, subscriptionId: string): Promise<Operation> {
     const operation: Operation = { id: newId('op'), kind, status: 'running', total: 0, done: 0, tenant, subscription_id: subscriptionId, created_at: new Date().toISOString(), error: null };
     const key = this.keys.operation(operation.id);
-    await this.redis
-      .multi()
-      .hset(key, { ...operation, error: '' })
-      .expire(key, OPERATION_TTL_SECONDS)
-      .exec();
+    await execChecked(this.redis.multi().hset(key, { ...operation, error: '' }).expire(key, OPERATION_TTL_SECONDS));
     return operation;
+  }
+
+  /**
+   * Forgets an operation whose job could not be enqueued, so it never reads `running` without running. DEL needs no
+   * memory, so a Redis at its limit takes it; one that refuses it too leaves the record to its expiry.
+   */
+  async discard(id: string): Promise<void> {
+    await this.redis.del(this.keys.operation(id)).catch(() => undefined);
   }
 
   async get(id: string): Promise<Operation | null> {

@@ -2,6 +2,7 @@ import type { RedisClient } from './redis.js';
 import { Conflict, type Subscription } from '@hookfleet/core';
 import { batch, execChecked, getMany } from './batch.js';
 import type { Keys } from './keys.js';
+import { isStoreRefusingWrites } from './unavailable.js';
 
 export interface SubscriptionPage {
   data: Subscription[];
@@ -29,20 +30,32 @@ return 1
  * lets every worker's in-memory index catch up within a poll interval.
  *
  * The document, the set of all subscriptions and the change stream share one slot and change in one MULTI, so a
- * change is announced exactly when its document is written. The tenant's list (another slot) follows: a crash in
- * between leaves at most an id whose document is gone, which listing skips.
+ * change is announced exactly when its document is written. The tenant's list (another slot) is written before and
+ * cleared after: a crash in between leaves at most an id whose document is gone, which listing skips.
  */
 export class SubscriptionStore {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
 
+  /**
+   * A new subscription: listed first, so a document is never without its entry. If Redis refuses the document (it
+   * reached its limit after taking the entry), the entry is taken back: a refused MULTI wrote nothing, and an entry
+   * left behind would count towards the tenant's limit (countForTenant). ZREM needs no memory, so a Redis at its limit
+   * takes it. Any other failure leaves the entry: the document may have been written.
+   */
   async save(subscription: Subscription): Promise<void> {
-    await this.redis.zadd(this.keys.tenantSubscriptions(subscription.tenant), 0, subscription.id);
-    await this.redis
-      .multi()
-      .set(this.keys.subscription(subscription.id), JSON.stringify(subscription))
-      .sadd(this.keys.allSubscriptions(), subscription.id)
-      .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
-      .exec();
+    const listed = this.keys.tenantSubscriptions(subscription.tenant);
+    await this.redis.zadd(listed, 0, subscription.id);
+    try {
+      await this.redis
+        .multi()
+        .set(this.keys.subscription(subscription.id), JSON.stringify(subscription))
+        .sadd(this.keys.allSubscriptions(), subscription.id)
+        .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
+        .exec();
+    } catch (error) {
+      if (isStoreRefusingWrites(error)) await this.redis.zrem(listed, subscription.id).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

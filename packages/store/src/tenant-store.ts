@@ -59,14 +59,30 @@ export class TenantStore {
   async create(name: string): Promise<CreatedTenant> {
     const apiKey = newApiKey();
     const stored: StoredTenant = { id: newId('ten'), name, created_at: new Date().toISOString(), key_hash: sha256Hex(apiKey) };
-    // Three slots (the tenant's, the key's, the index's); no transaction needed: the key is unknown until this returns.
-    await execChecked(
-      batch(this.redis)
-        .set(this.keys.tenant(stored.id), JSON.stringify(stored))
-        .set(this.keys.apiKey(stored.key_hash), stored.id)
-        .zadd(this.keys.allTenants(), 0, stored.id),
-    );
+    // Three slots (the tenant's, the key's, the index's), so no transaction: the tenant is listed (the index) only once
+    // its record and key are written, and whatever a failure left is removed, so a refused request leaves no tenant
+    // nobody holds a key for. Safe to remove: neither the id nor the key was shown to anyone.
+    try {
+      await execChecked(batch(this.redis).set(this.keys.tenant(stored.id), JSON.stringify(stored)).set(this.keys.apiKey(stored.key_hash), stored.id));
+      await this.redis.zadd(this.keys.allTenants(), 0, stored.id);
+    } catch (error) {
+      await this.removeUnshown(stored);
+      throw error;
+    }
     return { ...publicTenant(stored, new Date()), api_key: apiKey };
+  }
+
+  /**
+   * Undoes a creation that failed partway. DEL and ZREM need no memory, so a Redis at its limit still takes them; one
+   * that refuses them too (read-only) leaves an unlisted record and a key nobody was shown.
+   */
+  private async removeUnshown(stored: StoredTenant): Promise<void> {
+    await batch(this.redis)
+      .zrem(this.keys.allTenants(), stored.id)
+      .del(this.keys.tenant(stored.id))
+      .del(this.keys.apiKey(stored.key_hash))
+      .exec()
+      .catch(() => undefined);
   }
 
   async get(id: string): Promise<Tenant | null> {

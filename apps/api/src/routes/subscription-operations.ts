@@ -1,4 +1,6 @@
 import { NotFound, recoverSchema, replaySchema, testDeliverySchema, type Subscription } from '@hookfleet/core';
+import type { OperationJobData } from '@hookfleet/queue';
+import { isStoreRefusingWrites } from '@hookfleet/store';
 import { assertWithinRetention } from '../retention.js';
 import { assertActive } from './active-subscription.js';
 import { sendTestDelivery } from '../test-delivery.js';
@@ -12,6 +14,22 @@ async function operationTarget(call: RouteCall<unknown, { since: number }>, serv
   assertActive(subscription, 'recover or replay');
   assertWithinRetention(call.body.since, services.retentionMs);
   return subscription;
+}
+
+/**
+ * Records a recover or replay as running and enqueues its job. A job the store refused (BullMQ adds it in one script,
+ * so a refused one is not there) takes its record with it, so no operation reads `running` that never runs; the caller,
+ * answered 503, never learned its id. After any other failure the job may be there, and its record stays.
+ */
+async function startOperation(services: RouteServices, subscription: Subscription, job: Omit<OperationJobData, 'operationId' | 'subscriptionId'>): Promise<string> {
+  const operation = await services.operations.create(job.kind, subscription.tenant, subscription.id);
+  try {
+    await services.queues.operations.add(job.kind, { ...job, operationId: operation.id, subscriptionId: subscription.id });
+  } catch (error) {
+    if (isStoreRefusingWrites(error)) await services.operations.discard(operation.id);
+    throw error;
+  }
+  return operation.id;
 }
 
 /** Recover, replay (background operations with progress) and a synchronous test delivery. */
@@ -28,9 +46,8 @@ export const subscriptionOperationRoutes: NativeRoute[] = [
     errors: ['not_found', 'conflict'],
     async handler(call, services) {
       const subscription = await operationTarget(call, services);
-      const operation = await services.operations.create('recover', subscription.tenant, subscription.id);
-      await services.queues.operations.add('recover', { operationId: operation.id, kind: 'recover', subscriptionId: subscription.id, since: call.body.since, until: call.body.until ?? Date.now() });
-      return { status: 202, body: { operation_id: operation.id } };
+      const operationId = await startOperation(services, subscription, { kind: 'recover', since: call.body.since, until: call.body.until ?? Date.now() });
+      return { status: 202, body: { operation_id: operationId } };
     },
   }),
   route({
@@ -45,10 +62,9 @@ export const subscriptionOperationRoutes: NativeRoute[] = [
     errors: ['not_found', 'conflict'],
     async handler(call, services) {
       const subscription = await operationTarget(call, services);
-      const operation = await services.operations.create('replay', subscription.tenant, subscription.id);
       const { since, until, types } = call.body;
-      await services.queues.operations.add('replay', { operationId: operation.id, kind: 'replay', subscriptionId: subscription.id, since, until: until ?? Date.now(), types });
-      return { status: 202, body: { operation_id: operation.id } };
+      const operationId = await startOperation(services, subscription, { kind: 'replay', since, until: until ?? Date.now(), types });
+      return { status: 202, body: { operation_id: operationId } };
     },
   }),
   route({
