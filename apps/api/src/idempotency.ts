@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { Conflict, Unprocessable, ValidationFailed } from '@hookfleet/core';
 import type { IdempotencyStore } from '@hookfleet/store';
 import type { Principal } from './auth.js';
-import type { NativeRoute, RouteAnswer } from './routes/route-table.js';
+import type { NativeRoute } from './routes/route-table.js';
 
 /** The request header that makes a POST safe to send again (docs/api.md, "Errors and limits"). */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -31,28 +31,33 @@ export function idempotencyKeyOf(request: Request): string | undefined {
 }
 
 /** Whose keys these are: two callers never share a key's answer. */
-function scopeOf(principal: Principal): string {
+export function idempotencyScopeOf(principal: Principal): string {
   return principal.kind === 'operator' ? 'operator' : `${principal.kind}:${principal.tenantId}`;
 }
 
+/** What a request sent with a key is, to the store: another request under the same key is refused. */
+export const describeRequest = (request: { method: string; path: string; body: unknown }): string => `${request.method} ${request.path}\n${JSON.stringify(request.body)}`;
+
 /**
  * Runs a request sent with an idempotency key once: the first request with a key runs, and its success answer is
- * kept a day; the same request again (method, path and body) gets that answer back, marked replayed, and changes
- * nothing. A request still running is a 409; the key sent with another request is a 422 (as the IETF draft on the
- * Idempotency-Key header says). A request that fails keeps nothing, so the same key may try again.
+ * kept (a day); the same request again (`request`, for the native routes their method, path and body) gets that
+ * answer back, marked replayed where `replayedHeader` says, and changes nothing. A request still running is a 409;
+ * the key sent with another request is a 422 (as the IETF draft on the Idempotency-Key header says). A request that
+ * fails keeps nothing, so the same key may try again. The compat routes run their providers' keys through it too.
  */
-export async function runIdempotent(
+export async function runIdempotent<Answer extends { status: number; headers?: Record<string, string> }>(
   store: IdempotencyStore,
-  principal: Principal,
-  key: string,
-  request: { method: string; path: string; body: unknown },
-  run: () => Promise<RouteAnswer>,
-): Promise<RouteAnswer> {
-  const started = await store.start<RouteAnswer>(scopeOf(principal), key, `${request.method} ${request.path}\n${JSON.stringify(request.body)}`);
-  if (started.state === 'done') return { ...started.answer, headers: { ...started.answer.headers, [IDEMPOTENT_REPLAYED_HEADER]: 'true' } };
+  call: { scope: string; key: string; request: string; ttlSeconds?: number; replayedHeader?: string },
+  run: () => Promise<Answer>,
+): Promise<Answer> {
+  const started = await store.start<Answer>(call.scope, call.key, call.request);
+  if (started.state === 'done') {
+    const answer = started.answer;
+    return call.replayedHeader ? { ...answer, headers: { ...answer.headers, [call.replayedHeader]: 'true' } } : answer;
+  }
   if (started.state === 'running') throw new Conflict('a request with this Idempotency-Key is still running; send it again once it has been answered');
   if (started.state === 'mismatch') throw new Unprocessable('this Idempotency-Key was sent with another request (method, path or body); use a new key for a new request');
-  let answer: RouteAnswer;
+  let answer: Answer;
   try {
     answer = await run();
   } catch (error) {
@@ -61,7 +66,7 @@ export async function runIdempotent(
   }
   // What was done is done: a store that refuses to keep the answer costs the key (free again when its claim runs
   // out), not the caller its answer.
-  if (answer.status >= 200 && answer.status < 300) await store.finish(started.claim, answer).catch(() => undefined);
+  if (answer.status >= 200 && answer.status < 300) await store.finish(started.claim, answer, call.ttlSeconds).catch(() => undefined);
   else await store.abandon(started.claim).catch(() => undefined);
   return answer;
 }

@@ -53,25 +53,30 @@ describe('the Forecast compat API (/forecast/v1/webhook_subscriptions)', () => {
     expect(mine.body.url).toBe('https://domain.com/webhook/task/created');
   });
 
-  it('deletes, after which the id is gone', async () => {
+  it('deletes with 200 OK and an empty body, as Forecast answers every DELETE, after which the id is gone', async () => {
     const deleted = await forecast('DELETE', '/2');
-    expect(deleted.status).toBe(204);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toBeNull();
     expect((await forecast('GET', '/2')).status).toBe(404);
     expect((await forecast('GET', '')).body.map((entry: { id: number }) => entry.id)).toEqual([1]);
   });
 
-  it('refuses a missing name, an unknown type or event, naming the fields', async () => {
+  it('refuses a missing name, an unknown type or event in Forecast\'s error shape { status, message }, naming the fields', async () => {
     const response = await forecast('POST', '', { type: 'INVOICE', event: 'ARCHIVE', url: 'https://domain.com/x' });
     expect(response.status).toBe(400);
-    expect(response.body.message).toBeTruthy();
-    expect(response.body.errors.map((issue: { path: string }) => issue.path).sort()).toEqual(['event', 'name', 'type']);
+    expect(Object.keys(response.body)).toEqual(['status', 'message']);
+    expect(response.body.status).toBe(400);
+    for (const field of ['name', 'type', 'event']) expect(response.body.message).toContain(`${field}:`);
+    const missing = await forecast('GET', '/999');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ status: 404, message: expect.any(String) });
   });
 
   it('answers 401 without X-FORECAST-API-KEY or with a wrong one; another tenant\'s id is a 404', async () => {
     expect((await fleet.call('GET', '/forecast/v1/webhook_subscriptions', undefined, null)).status).toBe(401);
     const wrong = await fleet.call('GET', '/forecast/v1/webhook_subscriptions', undefined, null, providerAuth.forecast('nope'));
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ message: expect.any(String) });
+    expect(wrong.body).toEqual({ status: 401, message: 'Server failed to authenticate the request.' });
     const stranger = await fleet.createTenant('forecast-stranger');
     expect((await fleet.call('PUT', '/forecast/v1/webhook_subscriptions/1', { name: 'x' }, null, providerAuth.forecast(stranger.api_key))).status).toBe(404);
   });

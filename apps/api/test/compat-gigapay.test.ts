@@ -125,11 +125,20 @@ describe('the Gigapay compat API (/gigapay/v2/webhooks/)', () => {
     expect(Object.keys(invalid.body).sort()).toEqual(['events', 'url']);
     const anonymous = await fleet.call('GET', '/gigapay/v2/webhooks/', undefined, null);
     expect(anonymous).toMatchObject({ status: 401, body: { detail: 'Authentication credentials were not provided.' } });
+    expect(anonymous.headers.get('www-authenticate')).toBe('Token');
     const wrong = await fleet.call('GET', '/gigapay/v2/webhooks/', undefined, null, providerAuth.gigapay('hfk_wrong', INTEGRATION));
     expect(wrong).toMatchObject({ status: 401, body: { detail: 'Invalid token.' } });
     const stranger = await fleet.createTenant('gigapay-stranger');
     const listed = await fleet.call('GET', '/gigapay/v2/webhooks/', undefined, null, providerAuth.gigapay(stranger.api_key, INTEGRATION));
     expect(listed.body).toEqual({ count: 0, next: null, previous: null, results: [] });
+  });
+
+  it('takes the Invoice.created and Invoice.paid events Gigapay lists among its callbacks', async () => {
+    const created = await gigapay('POST', '', { url: 'https://jobmatchr.se/webhooks/invoices/', events: ['Invoice.created', 'Invoice.paid'] }, {}, 'int-invoices');
+    expect(created.status).toBe(201);
+    expect(created.body.events).toEqual(['Invoice.created', 'Invoice.paid']);
+    const types = await fleet.call('GET', '/v1/event-types?profile=gigapay', undefined, tenant.api_key);
+    expect(types.body.data.map((type: { type: string }) => type.type)).toEqual(expect.arrayContaining(['Invoice.created', 'Invoice.paid']));
   });
 
   it('makes ordinary subscriptions, visible at /v1/subscriptions with profile gigapay and their metadata', async () => {

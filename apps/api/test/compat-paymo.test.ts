@@ -114,8 +114,11 @@ describe('the Paymo compat API (/paymo/api/hooks)', () => {
     const none = await fleet.call('GET', '/paymo/api/hooks', undefined, null);
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ message: expect.any(String) });
+    // The Basic challenge: clients that send credentials only when challenged (.NET's, Java's) need it to send the key.
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic realm="[^"]+"/);
     const wrong = await fleet.call('GET', '/paymo/api/hooks', undefined, null, providerAuth.paymo('hfk_wrong'));
     expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic /);
     const other = await fleet.createTenant('paymo-other');
     const otherList = await fleet.call('GET', '/paymo/api/hooks', undefined, null, providerAuth.paymo(other.api_key));
     expect(otherList.body).toEqual({ hooks: [] });

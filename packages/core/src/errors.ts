@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, sentence: 'missing or wrong credentials' },
   forbidden: { status: 403, sentence: 'these credentials may not do this' },
   not_found: { status: 404, sentence: 'not found' },
+  /** A compat path asked with a method it does not serve (the providers answer 405 with `Allow`). */
+  method_not_allowed: { status: 405, sentence: 'this path does not take that method' },
   conflict: { status: 409, sentence: 'the request conflicts with the current state' },
   payload_too_large: { status: 413, sentence: 'request body larger than 1 MiB' },
   /** Well-formed, but the stored resource cannot do it (a subscription whose secret cannot sign). */

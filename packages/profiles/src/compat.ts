@@ -70,6 +70,15 @@ export interface CompatFailure {
   issues?: IssueDetail[] | undefined;
 }
 
+/**
+ * A failure as one sentence with each issue's field and message (`invalid request: name: required`), for providers
+ * whose errors carry only a message (Paymo, Forecast).
+ */
+export function failureSentence(failure: Pick<CompatFailure, 'message' | 'issues'>): string {
+  const detail = failure.issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return detail ? `${failure.message}: ${detail}` : failure.message;
+}
+
 export type CompatResult =
   | { operation: 'list'; status: number; items: unknown[] }
   | { operation: 'get' | 'create' | 'update' | 'replace' | 'delete'; status: number; item: unknown };
@@ -105,6 +114,11 @@ export type CompatAuthStyle =
 
 export interface CompatApi {
   auth: CompatAuthStyle;
+  /**
+   * The `WWW-Authenticate` challenge a 401 carries, in the provider's scheme (Paymo `Basic`, Gigapay `Token`); absent =
+   * none. A client that sends its credentials only when challenged (.NET's or Java's built-in Basic auth) needs it.
+   */
+  challenge?: string;
   /** The tenant key from the provider's own auth header style; the router also accepts `Bearer`. */
   credential(headers: CompatRequest['headers']): string | undefined;
   /** A header whose value replaces the method of a POST (Paybook's SDK sends everything as POST). */

@@ -12,6 +12,14 @@ export function withLeadingField(object: Record<string, unknown>, key: string, v
   return Object.hasOwn(object, key) ? { ...object, [key]: value } : { [key]: value, ...object };
 }
 
+/**
+ * Sets `key` on an object: where the producer already put that key, the value changes in place; otherwise the key
+ * comes last.
+ */
+export function withTrailingField(object: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  return { ...object, [key]: value };
+}
+
 /** Objects with their keys sorted at every depth (Paybook's bodies come key-sorted). */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);

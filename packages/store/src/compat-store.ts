@@ -1,16 +1,13 @@
 import type { RedisClient } from './redis.js';
-import { sha256Hex } from '@hookfleet/core';
 import type { Keys } from './keys.js';
 
 /** An id claimed while its subscription is being made; lookups treat it as absent. */
 const PENDING = '';
 
-export type IdempotencyStart = { state: 'started' } | { state: 'done'; answer: unknown } | { state: 'running' };
-
 /**
  * What the compat routes keep beside the subscriptions: per (profile, tenant, scope) a small hash from the
- * provider's id to the subscription id, per-tenant integer sequences (for profiles whose ids are integers), and
- * stored answers of idempotent creates (for profiles that take an idempotency key).
+ * provider's id to the subscription id, and per-tenant integer sequences (for profiles whose ids are integers). The
+ * answers of creates sent with a provider's idempotency key are kept by the IdempotencyStore, as the native routes'.
  */
 export class CompatStore {
   constructor(
@@ -54,28 +51,5 @@ export class CompatStore {
   /** Clears bookkeeping fields (a profile may reset some on update, as its document says). */
   async resetBookkeeping(subscriptionId: string, fields: readonly string[]): Promise<void> {
     if (fields.length > 0) await this.redis.hdel(this.keys.subscriptionState(subscriptionId), ...fields);
-  }
-
-  private idempotencyKey(profile: string, tenant: string, scope: string, key: string): string {
-    // Hashed: a client's key may be long or hold any character.
-    return this.keys.compatIndex(profile, tenant, `idem:${scope}:${sha256Hex(key)}`);
-  }
-
-  /** Starts an idempotent request, or returns the answer stored for its key, or says one is running. */
-  async startIdempotent(profile: string, tenant: string, scope: string, key: string, ttlSeconds: number): Promise<IdempotencyStart> {
-    const redisKey = this.idempotencyKey(profile, tenant, scope, key);
-    if ((await this.redis.set(redisKey, PENDING, 'EX', ttlSeconds, 'NX')) === 'OK') return { state: 'started' };
-    const stored = await this.redis.get(redisKey);
-    if (stored === null) return this.startIdempotent(profile, tenant, scope, key, ttlSeconds);
-    return stored === PENDING ? { state: 'running' } : { state: 'done', answer: JSON.parse(stored) as unknown };
-  }
-
-  /** Keeps the answer for the rest of the key's lifetime (24 h from the first request). */
-  async finishIdempotent(profile: string, tenant: string, scope: string, key: string, answer: unknown): Promise<void> {
-    await this.redis.set(this.idempotencyKey(profile, tenant, scope, key), JSON.stringify(answer), 'KEEPTTL');
-  }
-
-  async abandonIdempotent(profile: string, tenant: string, scope: string, key: string): Promise<void> {
-    await this.redis.del(this.idempotencyKey(profile, tenant, scope, key));
   }
 }

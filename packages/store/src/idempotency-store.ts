@@ -99,10 +99,10 @@ export class IdempotencyStore {
     return { state: 'running' };
   }
 
-  /** Keeps the answer of a claimed request for the rest of the day. */
-  async finish(claim: IdempotencyClaim, answer: unknown): Promise<void> {
+  /** Keeps the answer of a claimed request for `ttlSeconds` (a day unless a provider's key says otherwise). */
+  async finish(claim: IdempotencyClaim, answer: unknown, ttlSeconds = this.ttlSeconds): Promise<void> {
     const sealed = seal(claim.secret, JSON.stringify(answer));
-    await this.redis.hookfleetFinishIdempotent(claim.redisKey, claim.value, `${DONE}:${claim.fingerprint}:${sealed}`, this.ttlSeconds);
+    await this.redis.hookfleetFinishIdempotent(claim.redisKey, claim.value, `${DONE}:${claim.fingerprint}:${sealed}`, ttlSeconds);
   }
 
   /** Frees the key of a request that failed, so that the same key may try again. */

@@ -19,7 +19,7 @@ export function keyAffixes(keyOf: (id: string) => string): [string, string] {
  * - `{P:evt:<id>}`: an event's payload, which carries the subscriptions it was matched to and, kept 24 h or more,
  *   its dedupe marker (payload-value.ts); under a shorter retention the marker has a key of its own;
  * - `{P:dlv:<id>}`: one delivery record (read by its id alone);
- * - `{P:ten:<id>}`: a tenant, its subscription and event indexes, its compat ids and idempotency keys;
+ * - `{P:ten:<id>}`: a tenant, its subscription and event indexes, its compat ids;
  * - `{P:key:<hash>}`, `{P:op:<id>}`: an API key's tenant, an operation's progress;
  * - `{P:idem:<derived id>}`: the kept answer of a request sent with an idempotency key;
  * - `{P:tenants}`: the index of every tenant.

@@ -1,6 +1,6 @@
 import type { CompatAnswer, CompatApi, CompatRequest, CompatRoute } from '@hookfleet/profiles';
-import type { CompatStore } from '@hookfleet/store';
-import { Conflict } from '@hookfleet/core';
+import type { IdempotencyStore } from '@hookfleet/store';
+import { runIdempotent } from '../idempotency.js';
 import { parseOrThrow } from '../validate.js';
 import type { CompatSubscriptions } from './compat-subscriptions.js';
 
@@ -8,7 +8,7 @@ export interface CompatRouteContext {
   route: CompatRoute;
   api: CompatApi;
   subscriptions: CompatSubscriptions;
-  store: CompatStore;
+  idempotency: IdempotencyStore;
   profile: string;
 }
 
@@ -53,23 +53,13 @@ async function perform({ route, api, subscriptions }: CompatRouteContext, reques
 
 /**
  * A create with the profile's idempotency header answers what the first request with that key answered, for the
- * key's lifetime, and creates nothing more (Gigapay's `Idempotency-Key`, 24 h).
+ * key's lifetime, and creates nothing more (Gigapay's `Idempotency-Key`, 24 h): the native routes' mechanism
+ * (idempotency.ts), where the provider's key alone names the request, whatever its body.
  */
 export async function performCompatRoute(context: CompatRouteContext, request: CompatRequest, rawBody: unknown): Promise<CompatAnswer> {
   const idempotency = context.api.idempotency;
   const key = idempotency ? request.headers[idempotency.header]?.trim() : undefined;
   if (!idempotency || !key || context.route.operation !== 'create') return perform(context, request, rawBody);
-  const { profile, store } = context;
-  const started = await store.startIdempotent(profile, request.tenant, request.scope, key, idempotency.ttlSeconds);
-  if (started.state === 'done') return started.answer as CompatAnswer;
-  if (started.state === 'running') throw new Conflict('a request with this idempotency key is in progress');
-  try {
-    const answer = await perform(context, request, rawBody);
-    await store.finishIdempotent(profile, request.tenant, request.scope, key, answer);
-    return answer;
-  } catch (error) {
-    // A failed request keeps nothing: the same key may try again.
-    await store.abandonIdempotent(profile, request.tenant, request.scope, key);
-    throw error;
-  }
+  const scope = `compat:${context.profile}:${request.tenant}:${request.scope}`;
+  return runIdempotent(context.idempotency, { scope, key, request: context.route.operation, ttlSeconds: idempotency.ttlSeconds }, () => perform(context, request, rawBody));
 }

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { ValidationFailed } from '@hookfleet/core';
 import type { CompatApi, CompatRequest } from '@hookfleet/profiles';
 import { principalOf } from '../auth.js';
+import { publicBaseUrl, type PublicUrlSettings } from '../public-url.js';
 
 /** The header an operator names the tenant with on compat routes (a tenant key implies its tenant). */
 export const OPERATOR_TENANT_HEADER = 'hookfleet-tenant';
@@ -26,8 +27,11 @@ function tenantOf(request: Request, headers: Record<string, string | undefined>)
   return named;
 }
 
-/** What a profile's pure mappings see of an authenticated Express request. */
-export function toCompatRequest(request: Request, api: CompatApi, requestId: string): CompatRequest {
+/**
+ * What a profile's pure mappings see of an authenticated Express request. Its `url` starts at the public address
+ * (public-url.ts), as every link this API hands out does: Gigapay's page links must work behind a proxy.
+ */
+export function toCompatRequest(request: Request, api: CompatApi, requestId: string, publicUrl: PublicUrlSettings): CompatRequest {
   const headers = lowerCaseHeaders(request);
   const scope = api.scope?.(headers) ?? '';
   if (scope.length > MAX_SCOPE_LENGTH) throw new ValidationFailed('scope too long', [{ path: '(headers)', message: `at most ${MAX_SCOPE_LENGTH} characters` }]);
@@ -36,7 +40,7 @@ export function toCompatRequest(request: Request, api: CompatApi, requestId: str
     params: Object.fromEntries(Object.entries(request.params ?? {}).map(([name, value]) => [name, String(value)])),
     query: request.query as Record<string, unknown>,
     headers,
-    url: `${request.protocol}://${request.get('host') ?? 'localhost'}${request.originalUrl.split('?')[0] ?? ''}`,
+    url: `${publicBaseUrl(publicUrl, request)}${request.originalUrl.split('?')[0] ?? ''}`,
     requestId,
     tenant: tenantOf(request, headers),
     scope,

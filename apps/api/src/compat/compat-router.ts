@@ -1,12 +1,13 @@
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { NotFound } from '@hookfleet/core';
-import { profiles, type CompatAnswer, type CompatApi, type CompatRequest, type CompatRoute, type ProviderProfile } from '@hookfleet/profiles';
-import type { CompatStore, TenantStore } from '@hookfleet/store';
+import { NotFound, statusOf, type ErrorCode } from '@hookfleet/core';
+import { profiles, type CompatAnswer, type CompatApi, type CompatFailure, type CompatRequest, type CompatRoute, type ProviderProfile } from '@hookfleet/profiles';
+import type { CompatStore, IdempotencyStore, TenantStore } from '@hookfleet/store';
 import { authenticate, bearerCredential } from '../auth.js';
 import { managementRateLimit, type TokenBuckets } from '../abuse-limits.js';
 import type { SubscriptionService } from '../subscription-service.js';
 import { failureOf } from '../failure.js';
+import type { PublicUrlSettings } from '../public-url.js';
 import { lowerCaseHeaders, newRequestId, toCompatRequest } from './compat-request.js';
 import { CompatSubscriptions } from './compat-subscriptions.js';
 import { performCompatRoute } from './compat-operations.js';
@@ -16,9 +17,13 @@ export interface CompatRouterDependencies {
   tenants: TenantStore;
   subscriptions: SubscriptionService;
   compatStore: CompatStore;
+  /** The kept answers of creates sent with a provider's idempotency key (idempotency.ts). */
+  idempotency: IdempotencyStore;
   logger: Logger;
   /** The management API's per-tenant limit (HOOKFLEET_TENANT_API_RATE), the same buckets the native routes take from. */
   tenantApiLimit: TokenBuckets;
+  /** The public address: the base of the links an answer carries (Gigapay's `next` and `previous`). */
+  publicUrl: PublicUrlSettings;
 }
 
 interface MountedProfile {
@@ -34,6 +39,30 @@ export function sendCompatAnswer(response: Response, answer: CompatAnswer, retry
   if (retryAfterSeconds !== undefined) response.set('retry-after', String(retryAfterSeconds));
   if (answer.body === undefined) response.status(answer.status).end();
   else response.status(answer.status).json(answer.body);
+}
+
+/** Each path of a profile's table with the methods it answers: its routes' own, HEAD with GET (Express answers it), OPTIONS. */
+function allowedMethodsByPath(api: CompatApi): Map<string, string[]> {
+  const byPath = new Map<string, string[]>();
+  for (const route of api.routes) {
+    const methods = byPath.get(route.path) ?? [];
+    methods.push(route.method);
+    byPath.set(route.path, methods);
+  }
+  for (const methods of byPath.values()) methods.push(...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS');
+  return byPath;
+}
+
+/** The failure a known path answers for a method it does not serve, worded as Django REST framework words it. */
+function methodNotAllowed(method: string): CompatFailure {
+  const code: ErrorCode = 'method_not_allowed';
+  return { status: statusOf(code), code, message: `Method "${method}" not allowed.` };
+}
+
+/** Sends a failure in the provider's style, with its challenge on a 401 and Retry-After where it says when to try again. */
+function sendCompatFailure(response: Response, api: CompatApi, failure: CompatFailure & { retryAfterSeconds?: number | undefined }, requestId: string): void {
+  if (failure.status === 401 && api.challenge) response.set('www-authenticate', api.challenge);
+  sendCompatAnswer(response, api.error(failure, { requestId }), failure.retryAfterSeconds);
 }
 
 /** A POST whose override header names another method is routed as that method (Paybook's SDK). */
@@ -62,18 +91,27 @@ function mountProfile(router: Router, mounted: MountedProfile, dependencies: Com
   async function answer(route: CompatRoute, request: Request, response: Response): Promise<void> {
     const requestId = newRequestId();
     try {
-      const compatRequest: CompatRequest = toCompatRequest(request, api, requestId);
-      sendCompatAnswer(response, await performCompatRoute({ route, api, subscriptions, store, profile: profile.name }, compatRequest, request.body));
+      const compatRequest: CompatRequest = toCompatRequest(request, api, requestId, dependencies.publicUrl);
+      sendCompatAnswer(response, await performCompatRoute({ route, api, subscriptions, idempotency: dependencies.idempotency, profile: profile.name }, compatRequest, request.body));
     } catch (error) {
       const failure = failureOf(error);
       if (failure.unexpected) dependencies.logger.error({ err: error, profile: profile.name }, 'compat route failed');
-      sendCompatAnswer(response, api.error(failure, { requestId }), failure.retryAfterSeconds);
+      sendCompatFailure(response, api, failure, requestId);
     }
   }
 
   for (const route of api.routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     router[method](`${prefix}${route.path}`, (request, response) => answer(route, request, response));
+  }
+  // A path the table serves, asked with a method it does not: 405 with Allow, as the providers answer (docs/contract.md,
+  // "Compat routes"), not the 404 of an unknown path; OPTIONS answers with the Allow list alone.
+  for (const [path, allowed] of allowedMethodsByPath(api)) {
+    router.all(`${prefix}${path}`, (request, response) => {
+      response.set('allow', allowed.join(', '));
+      if (request.method === 'OPTIONS') response.status(204).end();
+      else sendCompatFailure(response, api, methodNotAllowed(request.method), newRequestId());
+    });
   }
   router.use(prefix, (request, _response, next) => next(new NotFound(`no route for ${request.method} ${request.originalUrl}`)));
 }
@@ -93,7 +131,7 @@ export function compatRoutes(dependencies: CompatRouterDependencies): Array<Rout
     if (!entry || response.headersSent) return next(error);
     const failure = failureOf(error);
     if (failure.unexpected) dependencies.logger.error({ err: error, profile: entry.profile.name }, 'compat request failed');
-    sendCompatAnswer(response, entry.api.error(failure, { requestId: newRequestId() }), failure.retryAfterSeconds);
+    sendCompatFailure(response, entry.api, failure, newRequestId());
   };
   return [router, errorHandler];
 }

@@ -3,7 +3,7 @@ import { Forbidden } from '@hookfleet/core';
 import { authenticate, bearerCredential, type CredentialExtractor, type Principal } from '../auth.js';
 import { managementRateLimit } from '../abuse-limits.js';
 import { parseOrThrow } from '../validate.js';
-import { idempotencyKeyOf, runIdempotent, takesIdempotencyKey } from '../idempotency.js';
+import { describeRequest, IDEMPOTENT_REPLAYED_HEADER, idempotencyKeyOf, idempotencyScopeOf, runIdempotent, takesIdempotencyKey } from '../idempotency.js';
 import { fromPortalPage, PORTAL_REQUEST_HEADER, portalCookieCredential } from '../portal/portal-cookie.js';
 import { portalScopeCheck } from '../portal/portal-guard.js';
 import type { NativeRoute, RouteAnswer, RouteServices } from './route-table.js';
@@ -64,7 +64,10 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
       if (!open) response.set('cache-control', 'no-store');
       const handle = async () => route.handler({ params, query, body, principal, http: { request, response } }, services);
       const key = idempotent && principal ? idempotencyKeyOf(request) : undefined;
-      sendAnswer(response, key === undefined || !principal ? await handle() : await runIdempotent(services.idempotency, principal, key, { method: request.method, path: request.originalUrl, body: rawBody }, handle));
+      const call = principal && key !== undefined
+        ? { scope: idempotencyScopeOf(principal), key, request: describeRequest({ method: request.method, path: request.originalUrl, body: rawBody }), replayedHeader: IDEMPOTENT_REPLAYED_HEADER }
+        : undefined;
+      sendAnswer(response, call ? await runIdempotent(services.idempotency, call, handle) : await handle());
     };
     app[route.method](route.path, ...chain, run);
   }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { subscriptionUrlSchema, type SubscriptionPatch } from '@hookfleet/core';
-import { compatRoute, type CompatApi, type CompatView } from '../compat.js';
+import { compatRoute, failureSentence, type CompatApi, type CompatView } from '../compat.js';
 import { FORECAST_ACTIONS, FORECAST_TYPES, forecastEventName, forecastKindOf } from './events.js';
 import { forecastCompatExamples } from './fixtures.js';
 
 /** Forecast's `/v1/webhook_subscriptions`: list, get, create, PUT partial update, delete; integer ids per tenant. */
+
+/** The message of Forecast's documented 401, which every 401 here carries (docs/profiles.md, "forecast"). */
+const FORECAST_UNAUTHENTICATED = 'Server failed to authenticate the request.';
 
 export const forecastSubscriptionSchema = z.object({
   id: z.number().int().positive(),
@@ -89,7 +92,8 @@ export const forecastCompat: CompatApi = {
       examples: forecastCompatExamples.update,
       toUpdate,
     }),
-    compatRoute({ method: 'DELETE', path: '/v1/webhook_subscriptions/:id', operation: 'delete', status: 204 }),
+    // A delete answers 200 with an empty body, as Forecast's API documents every DELETE (docs/profiles.md, "forecast").
+    compatRoute({ method: 'DELETE', path: '/v1/webhook_subscriptions/:id', operation: 'delete', status: 200 }),
   ],
   present: presentForecastSubscription,
   answer(result) {
@@ -97,7 +101,9 @@ export const forecastCompat: CompatApi = {
     if (result.operation === 'delete') return { status: result.status };
     return { status: result.status, body: result.item };
   },
+  // Forecast's documented error shape, `{ status, message }` and nothing more (docs/profiles.md, "forecast").
   error(failure) {
-    return { status: failure.status, body: { message: failure.message, ...(failure.issues ? { errors: failure.issues } : {}) } };
+    const message = failure.status === 401 ? FORECAST_UNAUTHENTICATED : failureSentence(failure);
+    return { status: failure.status, body: { status: failure.status, message } };
   },
 };

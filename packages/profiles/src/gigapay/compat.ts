@@ -83,6 +83,8 @@ const examples = gigapayCompatExamples;
 export const gigapayCompat: CompatApi = {
   auth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Authorization: Token <key>`, with `Integration-ID` naming the integration' },
   credential: (headers) => /^Token\s+(\S+)$/i.exec(headers.authorization?.trim() ?? '')?.[1],
+  // Django REST framework's token authentication challenges with its keyword alone.
+  challenge: 'Token',
   idempotency: { header: 'idempotency-key', ttlSeconds: 24 * 3600 },
   idField: 'id',
   secretField: 'secret_key',

@@ -1,6 +1,7 @@
 import { objectEventDescription } from '../event-description.js';
 import type { EventTypeInfo } from '../profile.js';
 
+/** The seed's events, and the Invoice ones Gigapay's current API reference also lists (docs/profiles.md, "gigapay"). */
 export const GIGAPAY_EVENTS = [
   'Employee.created',
   'Employee.notified',
@@ -11,6 +12,8 @@ export const GIGAPAY_EVENTS = [
   'Payout.accepted',
   'Payrun.created',
   'Payrun.paid',
+  'Invoice.created',
+  'Invoice.paid',
   'Registration.verified',
 ] as const;
 

@@ -18,6 +18,17 @@ export const hubPlannerEvents: readonly EventTypeInfo[] = [
   { type: 'booking.delete.multiple', description: 'Triggers when repeated booking is deleted (the body is an array of bookings)' },
 ];
 
+/**
+ * The events whose bodies the seed document prints with `event` as their last key (the booking updates and deletes);
+ * every other body starts with it.
+ */
+const EVENT_KEY_LAST = new Set(['booking.update', 'booking.delete', 'booking.delete.multiple']);
+
+/** Whether a body of this event type carries `event` as its last key rather than its first. */
+export function hubPlannerEventKeyLast(type: string): boolean {
+  return EVENT_KEY_LAST.has(type);
+}
+
 const subscribable = new Set(hubPlannerEvents.map((event) => event.type));
 const publishable = new Set(hubPlannerEvents.filter((event) => !event.subscriptionOnly).map((event) => event.type));
 

@@ -51,6 +51,12 @@ export const hubPlannerFixtures: ProfileFixtures = {
       body: { ...seed['timeEntry.create'], event: 'timeEntry.create.update' },
       headers: { 'hubplanner-token': 'secret-token-123' },
     },
+    {
+      name: 'a booking update published without `event` gets it last, where the document prints it',
+      event: { type: 'booking.update', data: withoutEvent(seed['booking.update']) },
+      subscription: { events: ['booking.update'] },
+      body: seed['booking.update'],
+    },
   ],
   successStatuses: [200, 201, 204],
   failureStatuses: [202, 203, 206, 299, 301, 400, 404, 500, 503],

@@ -63,6 +63,14 @@ describe('hub planner profile', () => {
     expect(body).toEqual(seed['booking.delete.multiple']);
   });
 
+  it.each(Object.keys(seed) as Array<keyof typeof seed>)('delivers %s published without `event` byte for byte as the document prints it', (type) => {
+    const withoutEvent = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'event'));
+    const example: unknown = seed[type];
+    const data = Array.isArray(example) ? example.map(withoutEvent) : withoutEvent(example as Record<string, unknown>);
+    const published = type === 'timeEntry.create.update' ? 'timeEntry.update' : type;
+    expect(build(published, data, [type]).body).toBe(JSON.stringify(example));
+  });
+
   it('sends authorization_token as the hubplanner-token header, and nothing without one', () => {
     expect(build('project.update', {}, ['project.update'], 'secret-token-123').headers).toEqual({ 'hubplanner-token': 'secret-token-123' });
     expect(build('project.update', {}, ['project.update']).headers).toEqual({});

@@ -1,9 +1,14 @@
 import type { BuiltRequest, DeliveryRequestContext } from '../profile.js';
-import { isPlainObject, withLeadingField } from '../json-shape.js';
-import { hubPlannerEventNameFor } from './events.js';
+import { isPlainObject, withLeadingField, withTrailingField } from '../json-shape.js';
+import { hubPlannerEventKeyLast, hubPlannerEventNameFor } from './events.js';
 
-function withEvent(item: unknown, eventName: string): unknown {
-  return isPlainObject(item) ? withLeadingField(item, 'event', eventName) : item;
+/**
+ * The object with `event` set: in place where the producer put it, else where the seed document prints it for this
+ * type (first, or last for the booking updates and deletes), so the bytes match the document either way.
+ */
+function withEvent(item: unknown, eventName: string, keyLast: boolean): unknown {
+  if (!isPlainObject(item)) return item;
+  return keyLast ? withTrailingField(item, 'event', eventName) : withLeadingField(item, 'event', eventName);
 }
 
 /**
@@ -12,7 +17,8 @@ function withEvent(item: unknown, eventName: string): unknown {
  */
 export function buildHubPlannerRequest({ event, subscription }: DeliveryRequestContext): BuiltRequest {
   const eventName = hubPlannerEventNameFor(event.type, subscription.events);
-  const payload = Array.isArray(event.data) ? event.data.map((item) => withEvent(item, eventName)) : withEvent(event.data, eventName);
+  const keyLast = hubPlannerEventKeyLast(event.type);
+  const payload = Array.isArray(event.data) ? event.data.map((item) => withEvent(item, eventName, keyLast)) : withEvent(event.data, eventName, keyLast);
   const headers: Record<string, string> = {};
   // The authorization_token is the subscription's secret: stored, redacted and rotated like every secret.
   if (subscription.secret) headers['hubplanner-token'] = subscription.secret;

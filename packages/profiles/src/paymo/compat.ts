@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { subscriptionUrlSchema, ValidationFailed, type SubscriptionPatch } from '@hookfleet/core';
-import { compatRoute, type CompatApi, type CompatView } from '../compat.js';
+import { compatRoute, failureSentence, type CompatApi, type CompatView } from '../compat.js';
 import { isoSeconds } from '../json-shape.js';
 import { isPaymoSubscriptionEvent, isPaymoWildcard } from './events.js';
 import { parseWhere, WhereSyntaxError } from './where-filter.js';
@@ -101,6 +101,7 @@ const hookExamples = paymoCompatExamples;
 
 export const paymoCompat: CompatApi = {
   auth: { type: 'http', scheme: 'basic', description: 'HTTP Basic: the tenant key as the user name, any password' },
+  challenge: 'Basic realm="paymo", charset="UTF-8"',
   credential(headers) {
     // HTTP Basic with the API key as the user name and any password.
     const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(headers.authorization?.trim() ?? '');
@@ -126,7 +127,6 @@ export const paymoCompat: CompatApi = {
     return { status: result.status, body: { hooks: [result.item] } };
   },
   error(failure) {
-    const detail = failure.issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-    return { status: failure.status, body: { message: detail ? `${failure.message}: ${detail}` : failure.message } };
+    return { status: failure.status, body: { message: failureSentence(failure) } };
   },
 };
