@@ -1,4 +1,6 @@
 import type { PollBacklog, PollMessage } from '@hookfleet/core';
+import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError } from './errors.js';
+import { isRetryable, retryDelayMs } from './retry-policy.js';
 import type { RequestFunction } from './transport.js';
 
 export type { PollBacklog, PollMessage };
@@ -42,6 +44,33 @@ const TIMEOUT_MARGIN_SECONDS = 5;
  */
 export const EMPTY_PAGE_PAUSE_MS = 1000;
 
+/**
+ * The poller's backoff once the client's own retries are spent: a loop meant to run for days rides out an API restart
+ * or a Redis failover (429, 502, 503, 504, a timeout, no connection) instead of ending on it; without a Retry-After it
+ * waits 1 s, 2 s, … up to 30 s between fetches.
+ */
+const OUTAGE_BACKOFF = { limit: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+/** A 500 that outlasted the client's retries is a fault to report, not an outage to wait out for ever. */
+const INTERNAL_ERROR = 500;
+
+/** How long to wait before fetching again after `error`, or null when asking again cannot help (400, 401, 404 …). */
+function outagePauseMs(error: unknown, failedTries: number): number | null {
+  const failure =
+    error instanceof HookfleetApiError
+      ? { statusCode: error.status, retryAfterMs: error.retryAfterMs }
+      : error instanceof HookfleetConnectionError
+        ? { errorCode: error.errorCode }
+        : error instanceof HookfleetTimeoutError
+          ? { errorCode: 'ETIMEDOUT' }
+          : null;
+  if (failure === null || !isRetryable({ idempotent: true, ...failure })) return null;
+  if ('statusCode' in failure && failure.statusCode === INTERNAL_ERROR) return null;
+  // The API said when: sooner would only be turned away again.
+  if ('retryAfterMs' in failure && failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) return failure.retryAfterMs;
+  return retryDelayMs({ failedTries, idempotent: true, ...failure, retry: OUTAGE_BACKOFF });
+}
+
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -60,7 +89,8 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * A poll subscription's messages as an async iterator: it long-polls, yields each message in order, and when the
  * loop comes back for more after a page's last message, its next fetch acknowledges that page. A loop that stops
  * part-way (break, throw) leaves the page unacknowledged, so its messages come again (at least once; drop them by
- * `id`). `cursor` is what to save to resume after a restart.
+ * `id`). `cursor` is what to save to resume after a restart. An API that is away or busy (OUTAGE_BACKOFF) is waited
+ * for; an answer that asking again cannot change (a 400, 401, 404) ends the loop with its error.
  */
 export class MessagePoller implements AsyncIterable<PollMessage> {
   private position: string | undefined;
@@ -77,13 +107,20 @@ export class MessagePoller implements AsyncIterable<PollMessage> {
   async *[Symbol.asyncIterator](): AsyncIterator<PollMessage> {
     const wait = Math.max(0, Math.min(this.options.waitSeconds ?? 20, this.options.timeoutMs / 1000 - TIMEOUT_MARGIN_SECONDS, 30));
     const { signal } = this.options;
+    let failedTries = 0;
     while (!signal?.aborted) {
       let page: PollPage;
       try {
         page = await fetchMessages(this.request, this.subscriptionId, { ...(this.position !== undefined ? { after: this.position } : {}), limit: this.options.limit ?? 100, wait }, signal);
+        failedTries = 0;
       } catch (error) {
         if (signal?.aborted) return;
-        throw error;
+        failedTries += 1;
+        const pauseMs = outagePauseMs(error, failedTries);
+        if (pauseMs === null) throw error;
+        // The same cursor again: nothing was yielded from the failed fetch, so nothing is skipped or acknowledged.
+        await pause(pauseMs, signal);
+        continue;
       }
       for (const message of page.data) {
         // A page that arrived as the abort came, or an abort part-way through a page: it ends like a break.

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Keys } from './keys.js';
 import type { PollMessage } from '@hookfleet/core';
-import { LOG_POSITION, PollLog, pollLogOptionsFor } from './poll-log.js';
+import { LOG_POSITION, POLL_PAGE_MAX_BYTES, PollLog, pollLogOptionsFor } from './poll-log.js';
 import { connectRedis } from './redis.js';
 import { deleteKeys, testRedisTarget } from '../../../test/redis.js';
 
@@ -80,6 +80,21 @@ describe('the message log of a poll subscription', () => {
     expect((await dropping.acknowledge('sub_d', second!.position))?.map((entry) => entry.message.id)).toEqual(['d2']);
     expect(await dropping.read('sub_d', '0-0', 100)).toEqual([]);
     expect(await dropping.acknowledge('sub_d', second!.position)).toEqual([]);
+  });
+
+  it('reads large messages a budget at a time, and acknowledges a range larger than one budget whole', async () => {
+    const large = (id: string) => ({ message: { ...message(id), body: JSON.stringify({ id, filler: 'x'.repeat(POLL_PAGE_MAX_BYTES / 3) }) }, eventReceivedAt: 1000 });
+    await log.append('sub_g', ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7'].map(large));
+    const page = await log.read('sub_g', null, 100);
+    expect(page.map((entry) => entry.message.id)).toEqual(['l1', 'l2']);
+    // One message past the budget on its own still comes: a page is never empty while the log holds more.
+    await log.append('sub_h', [{ message: { ...message('huge'), body: 'x'.repeat(POLL_PAGE_MAX_BYTES + 1) }, eventReceivedAt: 1000 }]);
+    expect((await log.read('sub_h', null, 100)).map((entry) => entry.message.id)).toEqual(['huge']);
+    // The whole log read page by page, then acknowledged at its end in one go: every entry passed, once.
+    const all = [...page];
+    for (let next = await log.read('sub_g', page.at(-1)!.position, 100); next.length > 0; next = await log.read('sub_g', all.at(-1)!.position, 100)) all.push(...next);
+    expect(all.map((entry) => entry.message.id)).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7']);
+    expect((await log.acknowledge('sub_g', all.at(-1)!.position))!.map((entry) => entry.message.id)).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7']);
   });
 
   it('tells waiting long-polls of new messages on the log’s channel', async () => {

@@ -71,10 +71,39 @@ redis.call('SET', KEYS[1], target, 'EX', ARGV[2])
 return {previous, target}
 `;
 
+// Up to `limit` entries from `start` to `end` (XRANGE bounds), stopping before the entry that would take their
+// messages past `budget` bytes (the first one always comes): a page of 500 messages of up to 1 MiB each would
+// otherwise be one reply of 500 MiB and more, past what the API can hold or serialise. It reads in small chunks, so
+// the script itself never holds much more than the budget.
+// KEYS: log. ARGV: start, end, limit, budget bytes, chunk. Answers entries as XRANGE does.
+const READ = `
+local start = ARGV[1]
+local limit = tonumber(ARGV[3])
+local budget = tonumber(ARGV[4])
+local chunk = tonumber(ARGV[5])
+local out = {}
+local bytes = 0
+while #out < limit do
+  local count = math.min(limit - #out, chunk)
+  local entries = redis.call('XRANGE', KEYS[1], start, ARGV[2], 'COUNT', count)
+  for _, entry in ipairs(entries) do
+    local size = 0
+    for index = 2, #entry[2], 2 do size = size + #entry[2][index] end
+    if #out > 0 and bytes + size > budget then return out end
+    out[#out + 1] = entry
+    bytes = bytes + size
+  end
+  if #entries < count then break end
+  start = '(' .. entries[#entries][1]
+end
+return out
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     hookfleetPollAppend(logKey: string, unfetchedKey: string, keepMs: number, ttlSeconds: number, channel: string, ...entries: Array<string | number>): Result<number, Context>;
     hookfleetPollAcknowledge(ackedKey: string, logKey: string, position: string, ttlSeconds: number): Result<[string, string] | 'beyond' | null, Context>;
+    hookfleetPollRead(logKey: string, start: string, end: string, limit: number, budgetBytes: number, chunk: number): Result<Array<[string, string[]]>, Context>;
   }
 }
 
@@ -85,8 +114,17 @@ export interface PollLogOptions {
   dropAcknowledged: boolean;
 }
 
-/** Entries read per round trip while acknowledging a range. */
+/** Entries read per round trip while acknowledging a range (fewer when their messages pass POLL_PAGE_MAX_BYTES). */
 const ACK_CHUNK = 1000;
+
+/**
+ * The most message bytes (the stored JSON of each message, about what the answer carries of it) one page or one
+ * round trip of the log reads: a page holds fewer than `limit` messages when they would pass it, and always one.
+ */
+export const POLL_PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Entries the read script takes from the stream at a time, so it holds little more than the budget. */
+const READ_CHUNK = 16;
 
 /** A log position as Redis writes it: `<ms>-<seq>`. */
 export const LOG_POSITION = /^\d{1,15}-\d{1,15}$/;
@@ -104,6 +142,7 @@ export class PollLog {
     this.ttlSeconds = Math.ceil(options.keepMs / 1000) + 3600;
     if (!Object.hasOwn(redis, 'hookfleetPollAppend')) redis.defineCommand('hookfleetPollAppend', { numberOfKeys: 2, lua: APPEND });
     if (!Object.hasOwn(redis, 'hookfleetPollAcknowledge')) redis.defineCommand('hookfleetPollAcknowledge', { numberOfKeys: 2, lua: ACKNOWLEDGE });
+    if (!Object.hasOwn(redis, 'hookfleetPollRead')) redis.defineCommand('hookfleetPollRead', { numberOfKeys: 1, lua: READ });
   }
 
   /** Appends messages in the given order; answers how many were new (the rest were waiting already). */
@@ -113,11 +152,13 @@ export class PollLog {
     return this.redis.hookfleetPollAppend(this.keys.pollLog(subscriptionId), this.keys.pollUnfetched(subscriptionId), this.options.keepMs, this.ttlSeconds, this.keys.pollChannel(subscriptionId), ...args);
   }
 
-  /** Up to `limit` entries after `position` (exclusive; null: after the acknowledged cursor), in log order. */
+  /**
+   * Up to `limit` entries after `position` (exclusive; null: after the acknowledged cursor), in log order; fewer when
+   * their messages would pass POLL_PAGE_MAX_BYTES.
+   */
   async read(subscriptionId: string, position: string | null, limit: number): Promise<PollEntry[]> {
     const start = position ?? (await this.acknowledged(subscriptionId));
-    const raw = await this.redis.xrange(this.keys.pollLog(subscriptionId), start === '0-0' ? '-' : `(${start}`, '+', 'COUNT', limit);
-    return raw.map(([entryPosition, fields]) => entryOf(entryPosition, fields));
+    return this.range(this.keys.pollLog(subscriptionId), start, '+', limit);
   }
 
   /** The acknowledged cursor ('0-0' before the first acknowledgement). */
@@ -138,16 +179,23 @@ export class PollLog {
     const [from, to] = moved;
     const passed: PollEntry[] = [];
     for (let start = from; ; ) {
-      const raw = await this.redis.xrange(log, start === '0-0' ? '-' : `(${start}`, to, 'COUNT', ACK_CHUNK);
-      passed.push(...raw.map(([entryPosition, fields]) => entryOf(entryPosition, fields)));
-      if (raw.length < ACK_CHUNK) break;
-      start = (raw.at(-1) as [string, string[]])[0];
+      const entries = await this.range(log, start, to, ACK_CHUNK);
+      passed.push(...entries);
+      const last = entries.at(-1);
+      if (!last || last.position === to) break;
+      start = last.position;
     }
     const pipeline = batch(this.redis);
     if (passed.length > 0) pipeline.zrem(this.keys.pollUnfetched(subscriptionId), ...passed.map((entry) => entry.message.id));
     if (this.options.dropAcknowledged) pipeline.xtrim(log, 'MINID', nextPosition(to));
     if (pipeline.length > 0) await execChecked(pipeline);
     return passed;
+  }
+
+  /** Up to `limit` entries after `start` (exclusive; '0-0': from the first) up to `end`, within the byte budget. */
+  private async range(log: string, start: string, end: string, limit: number): Promise<PollEntry[]> {
+    const raw = await this.redis.hookfleetPollRead(log, start === '0-0' ? '-' : `(${start}`, end, limit, POLL_PAGE_MAX_BYTES, READ_CHUNK);
+    return raw.map(([entryPosition, fields]) => entryOf(entryPosition, fields));
   }
 
   /**

@@ -24,6 +24,8 @@ describe('poll cursors', () => {
     ['a tagged cursor without its tag', Buffer.from('p2:1-0').toString('base64url')],
     ['an untagged cursor with a tag', Buffer.from('p1:abcdefgh:1-0').toString('base64url')],
     ['a raw stream id', '1733300000000-0'],
+    ['another subscription’s cursor with a part appended', Buffer.from(`${Buffer.from(encodePollCursor('1733300000000-0', 'sub_b'), 'base64url').toString('utf8')}:x`).toString('base64url')],
+    ['this subscription’s cursor with a part appended', Buffer.from(`${Buffer.from(encodePollCursor('1733300000000-0', 'sub_a'), 'base64url').toString('utf8')}:x`).toString('base64url')],
     ['too long', 'a'.repeat(65)],
   ])('refuses %s', (_name, cursor) => {
     expect(decodePollCursor(cursor, 'sub_a')).toBeNull();

@@ -30,7 +30,10 @@ export function decodePollCursor(cursor: string, subscriptionId: string): string
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return null;
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   const [version] = parts;
-  if (version === CURSOR_VERSION && parts.length === 3 && parts[1] !== subscriptionTag(subscriptionId)) return null;
-  const position = version === CURSOR_VERSION ? parts[2] : version === UNTAGGED_VERSION && parts.length === 2 ? parts[1] : undefined;
+  // Each version has exactly its parts: a tagged cursor with anything after its position is not one we made (read
+  // leniently, another subscription's cursor with `:x` appended would pass without its tag being checked).
+  let position: string | undefined;
+  if (version === CURSOR_VERSION && parts.length === 3 && parts[1] === subscriptionTag(subscriptionId)) position = parts[2];
+  else if (version === UNTAGGED_VERSION && parts.length === 2) position = parts[1];
   return position !== undefined && LOG_POSITION.test(position) ? position : null;
 }

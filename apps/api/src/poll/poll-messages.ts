@@ -1,16 +1,19 @@
-import { NotFound, ValidationFailed, type AttemptRecord, type PollBacklog, type PollMessage, type Subscription } from '@hookfleet/core';
+import { NotFound, ValidationFailed, type AttemptRecord, type PollBacklog, type PollMessage, type SigningKeyPair, type Subscription } from '@hookfleet/core';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
+import { findProfile } from '@hookfleet/profiles';
 import type { AttemptResult, DeliveryStore, Keys, PollEntry, PollLog } from '@hookfleet/store';
 import type { PollWaiters } from './poll-waiters.js';
-import { CURSOR_NOT_GIVEN_OUT, encodePollCursor } from './poll-cursor.js';
+import { CURSOR_NOT_GIVEN_OUT, decodePollCursor, encodePollCursor } from './poll-cursor.js';
 
 export interface PollFetch {
-  /** The decoded `after` cursor: everything up to it is acknowledged; null reads on from the acknowledged cursor. */
+  /** The `after` cursor as given: everything up to it is acknowledged; null reads on from the acknowledged cursor. */
   after: string | null;
   limit: number;
   waitMs: number;
   /** Aborted when the caller went away: a long-poll stops waiting. */
   signal?: AbortSignal | undefined;
+  /** The tenant's key pairs, read only when a page of a `v1a` subscription is signed. */
+  signingKeys?: (() => Promise<readonly SigningKeyPair[]>) | undefined;
 }
 
 export interface PollPage {
@@ -39,12 +42,14 @@ export class PollMessages {
   async fetch(subscription: Subscription, request: PollFetch): Promise<PollPage> {
     assertPoll(subscription);
     const { log, waiters, keys } = this.parts;
-    if (request.after !== null) await this.acknowledge(subscription, request.after);
-    const read = () => log.read(subscription.id, request.after, request.limit);
+    const after = request.after === null ? null : decodePollCursor(request.after, subscription.id);
+    if (request.after !== null && after === null) throw badCursor();
+    if (after !== null) await this.acknowledge(subscription, after);
+    const read = () => log.read(subscription.id, after, request.limit);
     let entries = await read();
     if (entries.length === 0 && request.waitMs > 0) entries = await waiters.waitFor(keys.pollChannel(subscription.id), request.waitMs, read, request.signal);
-    const next = entries.at(-1)?.position ?? request.after ?? (await log.acknowledged(subscription.id));
-    return { data: entries.map((entry) => entry.message), next: encodePollCursor(next, subscription.id) };
+    const next = entries.at(-1)?.position ?? after ?? (await log.acknowledged(subscription.id));
+    return { data: await signedAtFetch(subscription, entries, request.signingKeys), next: encodePollCursor(next, subscription.id) };
   }
 
   async backlog(subscription: Subscription, now = Date.now()): Promise<PollBacklog> {
@@ -76,7 +81,7 @@ export class PollMessages {
   /** The settle step of a poll delivery: once a fetch passed it, it is delivered (one attempt, at the fetch). */
   private async acknowledge(subscription: Subscription, position: string): Promise<void> {
     const passed = await this.parts.log.acknowledge(subscription.id, position);
-    if (passed === null) throw new ValidationFailed('bad cursor', [{ path: 'after', message: CURSOR_NOT_GIVEN_OUT }]);
+    if (passed === null) throw badCursor();
     if (passed.length === 0) return;
     const states = await this.parts.deliveries.states(passed.map((entry) => entry.message.id));
     const now = Date.now();
@@ -88,6 +93,36 @@ export class PollMessages {
     const lag = metrics.deliveryLag.labels({ profile: subscription.profile });
     for (const entry of passed) lag.observe((now - entry.eventReceivedAt) / 1000);
   }
+}
+
+/**
+ * The page's messages signed again at this fetch, as an HTTP retry is signed again at its send: the fetch is the
+ * delivery, and Standard Webhooks verifiers (the SDK's verifyWebhook among them) refuse a `webhook-timestamp` more
+ * than 5 minutes old, while a message may wait in the log for the whole retention. Only the timestamp and the
+ * signatures change (the subscription's secrets or the tenant's keys as they are now); the body, id and the other
+ * headers are the hand-over's. A profile that cannot sign a body apart from building it (no `signBody`), or a
+ * signature that cannot be made now (a `v1a` tenant without a live key), keeps the hand-over's signature.
+ */
+async function signedAtFetch(subscription: Subscription, entries: readonly PollEntry[], signingKeys: PollFetch['signingKeys']): Promise<PollMessage[]> {
+  const messages = entries.map((entry) => entry.message);
+  const profile = findProfile(subscription.profile);
+  const signBody = profile?.signBody?.bind(profile);
+  if (messages.length === 0 || !signBody) return messages;
+  const keys = subscription.signature === 'v1a' && signingKeys ? await signingKeys() : undefined;
+  const now = new Date();
+  return messages.map((message) => {
+    try {
+      const signature = signBody({ id: message.id, subscription, now, body: message.body, signingKeys: keys });
+      return { ...message, headers: { ...message.headers, ...signature } };
+    } catch {
+      return message;
+    }
+  });
+}
+
+/** An `after` that is not a cursor this subscription's answers gave out. */
+function badCursor(): ValidationFailed {
+  return new ValidationFailed('bad cursor', [{ path: 'after', message: CURSOR_NOT_GIVEN_OUT }]);
 }
 
 function assertPoll(subscription: Subscription): void {

@@ -8,6 +8,12 @@ interface Waiter {
   wake(): void;
 }
 
+/** The waiters on one log's channel, and the SUBSCRIBE every one of them waits for before its first read. */
+interface Channel {
+  waiters: Set<Waiter>;
+  subscribed: Promise<unknown>;
+}
+
 /**
  * Long-polls waiting for new messages in poll subscriptions' logs (docs/api.md, "Pull mode"): one Redis pub/sub
  * connection per API process, subscribed to the channels of the logs someone waits on, told by the worker's append.
@@ -15,7 +21,7 @@ interface Waiter {
  */
 export class PollWaiters {
   private subscriber: RedisClient | null = null;
-  private readonly waiting = new Map<string, Set<Waiter>>();
+  private readonly waiting = new Map<string, Channel>();
   private count = 0;
   private closed = false;
 
@@ -42,8 +48,11 @@ export class PollWaiters {
     }, waitMs);
     const onAbort = () => waiter.wake();
     signal?.addEventListener('abort', onAbort);
+    let joined: Channel | undefined;
     try {
-      await this.join(channel, waiter);
+      joined = this.join(channel, waiter);
+      // Not past its time either: a SUBSCRIBE waits while ioredis reconnects, and a wait ends at its time regardless.
+      await Promise.race([joined.subscribed, woken]);
       for (;;) {
         const found = await read();
         if (found.length > 0 || timeUp || this.closed || signal?.aborted) return found;
@@ -55,7 +64,7 @@ export class PollWaiters {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       this.count -= 1;
-      await this.leave(channel, waiter);
+      if (joined) await this.leave(channel, joined, waiter);
     }
   }
 
@@ -67,37 +76,45 @@ export class PollWaiters {
   /** Answers every waiter with what it finds now and closes the pub/sub connection. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.wake();
+    for (const { waiters } of this.waiting.values()) for (const waiter of waiters) waiter.wake();
     const subscriber = this.subscriber;
     this.subscriber = null;
     subscriber?.disconnect();
   }
 
-  private async join(channel: string, waiter: Waiter): Promise<void> {
-    let waiters = this.waiting.get(channel);
-    if (waiters) {
-      waiters.add(waiter);
-      return;
+  /**
+   * Every waiter on a channel, not only the one that subscribed it, waits for the SUBSCRIBE before its first read: a
+   * waiter reading before it would miss a message appended in between (its publish reaches nobody) and wait out its
+   * whole time. A SUBSCRIBE that fails forgets the channel, so the next waiter subscribes afresh instead of joining
+   * waiters nobody tells.
+   */
+  private join(channelName: string, waiter: Waiter): Channel {
+    let channel = this.waiting.get(channelName);
+    if (!channel) {
+      const joined: Channel = { waiters: new Set(), subscribed: this.connection().subscribe(channelName) };
+      joined.subscribed.catch(() => {
+        if (this.waiting.get(channelName) === joined) this.waiting.delete(channelName);
+      });
+      this.waiting.set(channelName, joined);
+      channel = joined;
     }
-    waiters = new Set([waiter]);
-    this.waiting.set(channel, waiters);
-    await this.connection().subscribe(channel);
+    channel.waiters.add(waiter);
+    return channel;
   }
 
-  private async leave(channel: string, waiter: Waiter): Promise<void> {
-    const waiters = this.waiting.get(channel);
-    if (!waiters) return;
-    waiters.delete(waiter);
-    if (waiters.size > 0) return;
-    this.waiting.delete(channel);
-    if (this.subscriber && !this.closed) await this.subscriber.unsubscribe(channel);
+  private async leave(channelName: string, channel: Channel, waiter: Waiter): Promise<void> {
+    channel.waiters.delete(waiter);
+    if (channel.waiters.size > 0 || this.waiting.get(channelName) !== channel) return;
+    this.waiting.delete(channelName);
+    // The page is answered whatever becomes of the UNSUBSCRIBE: left subscribed, the channel only wakes nobody.
+    if (this.subscriber && !this.closed) await this.subscriber.unsubscribe(channelName).catch(() => undefined);
   }
 
   private connection(): RedisClient {
     if (this.subscriber) return this.subscriber;
     const subscriber = this.redis.duplicate();
     subscriber.on('message', (channel: string) => {
-      for (const waiter of this.waiting.get(channel) ?? []) waiter.wake();
+      for (const waiter of this.waiting.get(channel)?.waiters ?? []) waiter.wake();
     });
     // A lost connection is reconnected by ioredis (and resubscribed); waiters still end at their deadline meanwhile.
     subscriber.on('error', () => undefined);

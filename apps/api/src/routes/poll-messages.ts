@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { ValidationFailed } from '@hookfleet/core';
 import { ownerScopeOf } from '../portal/subscription-scope.js';
-import { CURSOR_NOT_GIVEN_OUT, decodePollCursor } from '../poll/poll-cursor.js';
 import { callerOf, route, type NativeRoute, type RouteCall } from './route-table.js';
 
 /** The longest a long-poll may wait (seconds). */
@@ -49,12 +47,17 @@ export const pollMessageRoutes: NativeRoute[] = [
     query: pollMessagesQuerySchema,
     answers: { 200: { description: '`data: [{ id, event_id, type, timestamp, body, headers }]`, `next`', schema: pollPageSchema } },
     errors: ['not_found'],
-    async handler(call, { subscriptions, pollMessages }) {
+    async handler(call, { subscriptions, pollMessages, signingKeys }) {
       const { query } = call;
-      const after = query.after === undefined ? null : decodePollCursor(query.after, call.params.id as string);
-      if (query.after !== undefined && after === null) throw new ValidationFailed('bad cursor', [{ path: 'after', message: CURSOR_NOT_GIVEN_OUT }]);
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
-      const page = await pollMessages.fetch(subscription, { after, limit: query.limit, waitMs: Math.round(query.wait * 1000), signal: hangUpSignal(call) });
+      // The cursor is read against the subscription once it is known to be a poll one: else a 404, not a 400.
+      const page = await pollMessages.fetch(subscription, {
+        after: query.after ?? null,
+        limit: query.limit,
+        waitMs: Math.round(query.wait * 1000),
+        signal: hangUpSignal(call),
+        signingKeys: () => signingKeys.list(subscription.tenant),
+      });
       return { status: 200, body: page };
     },
   }),
