@@ -43,6 +43,25 @@ describe('fetching a poll subscription’s messages', () => {
     expect(verifyWebhook(key, fetched!.body, fetched!.headers)).toMatchObject({ type: 'aged.it', data: { signature } });
   });
 
+  it('ends the waiting messages dead when the subscription moves to another destination, as a delete does', async () => {
+    const subscription = await createPoll();
+    const { redis, keys } = fleet.workers[0]!.context;
+    const log = new PollLog(redis, keys, pollLogOptionsFor(24));
+    const ids = ['dlv_moved_1', 'dlv_moved_2'];
+    for (const id of ids) await redis.hset(keys.delivery(id), 'e', `evt_${id}`, 's', subscription.id);
+    const at = Date.now();
+    await log.append(
+      subscription.id,
+      ids.map((id) => ({ message: { id, event_id: `evt_${id}`, type: 'aged.moved', timestamp: new Date(at).toISOString(), body: '{}', headers: { 'webhook-id': id } }, eventReceivedAt: at })),
+    );
+    const moved = await fleet.call('PATCH', `/v1/subscriptions/${subscription.id}`, { destination: { type: 'http', url: 'https://example.com/moved' } }, tenant.api_key);
+    expect(moved.status).toBe(200);
+    // Before: pending until their records expired, with nothing left to fetch them (the messages route is a 404 now).
+    const statuses = await Promise.all(ids.map(async (id) => (await fleet.call('GET', `/v1/deliveries/${id}`)).body?.status));
+    expect(statuses).toEqual(['dead', 'dead']);
+    expect(await redis.exists(keys.pollLog(subscription.id))).toBe(0);
+  });
+
   it('cuts a page of large messages at the byte budget, and the next page goes on from there', async () => {
     const subscription = await createPoll();
     const { redis, keys } = fleet.workers[0]!.context;

@@ -64,10 +64,11 @@ export class PollMessages {
   }
 
   /**
-   * A deleted poll subscription's log goes, and the deliveries waiting in it end `dead` with the attempts they had,
-   * as a deleted HTTP subscription's pending deliveries do when their jobs next run.
+   * A poll subscription's log goes, deleted or moved to another destination, and the deliveries waiting in it end
+   * `dead` with the attempts they had, as a deleted HTTP subscription's pending deliveries do when their jobs next
+   * run: nobody could fetch them any more (replay sends them to the new destination).
    */
-  async dropDeleted(subscription: Subscription): Promise<void> {
+  async dropLog(subscription: Subscription): Promise<void> {
     if (subscription.destination?.type !== 'poll') return;
     const ids = await this.parts.log.drop(subscription.id);
     const states = await this.parts.deliveries.states(ids);

@@ -85,9 +85,12 @@ export const subscriptionRoutes: NativeRoute[] = [
     body: subscriptionPatchSchema,
     answers: { 200: { description: 'The subscription', schema: subscriptionSchema } },
     errors: ['not_found', 'target_not_allowed'],
-    async handler(call, { subscriptions }) {
+    async handler(call, { subscriptions, pollMessages }) {
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
-      return { status: 200, body: viewFor(call, await subscriptions.update(subscription, call.body)) };
+      const updated = await subscriptions.update(subscription, call.body);
+      // Moved off pull mode: what waits in its log could no longer be fetched, and would stay pending until it expired.
+      if (subscription.destination?.type === 'poll' && updated.destination?.type !== 'poll') await pollMessages.dropLog(subscription);
+      return { status: 200, body: viewFor(call, updated) };
     },
   }),
   route({
@@ -131,7 +134,7 @@ export const subscriptionRoutes: NativeRoute[] = [
     async handler(call, { subscriptions, pollMessages }) {
       const subscription = await subscriptions.getOwned(call.params.id as string, ownerScopeOf(callerOf(call)));
       await subscriptions.remove(subscription);
-      await pollMessages.dropDeleted(subscription);
+      await pollMessages.dropLog(subscription);
       return { status: 204 };
     },
   }),
