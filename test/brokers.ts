@@ -70,7 +70,8 @@ export class NatsStream {
   constructor(private readonly server = NATS_SERVER) {}
 
   async start(): Promise<this> {
-    this.connection = await natsConnect({ servers: this.server });
+    // A private server stopped and started again (PrivateNatsServer) is back within a moment: so is this connection.
+    this.connection = await natsConnect({ servers: this.server, reconnectTimeWait: 100 });
     this.manager = await jetstreamManager(this.connection);
     await this.manager.streams.add({ name: this.stream, subjects: [this.subject] });
     return this;
@@ -95,10 +96,19 @@ export class NatsStream {
     return (await (this.manager as JetStreamManager).streams.info(this.stream)).state.messages;
   }
 
+  /** Closes the connection and leaves the stream: a PrivateNatsServer's streams go with its store (remove()). */
+  async disconnect(): Promise<void> {
+    await this.connection?.close();
+  }
+
   async close(): Promise<void> {
     if (!this.manager || !this.connection) return;
-    await this.manager.streams.delete(this.stream);
-    await this.connection.close();
+    try {
+      await this.manager.streams.delete(this.stream);
+    } finally {
+      // A server stopped for good cannot delete it: its connection is closed all the same.
+      await this.connection.close();
+    }
   }
 }
 
@@ -156,10 +166,14 @@ async function canConnect(port: number): Promise<boolean> {
 /**
  * A TCP proxy on 127.0.0.1 in front of a broker: cut() closes it and every connection through it (the broker
  * looks stopped to whoever connects through it; connections are refused), restore() listens again on the same port.
+ * freeze() keeps every connection open and passes nothing more either way (a broker that stopped answering, or a
+ * network that drops everything); cut() ends that too.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private frozen = false;
 
   constructor(
     readonly port: number,
@@ -167,20 +181,36 @@ export class TcpProxy {
   ) {}
 
   async restore(): Promise<this> {
+    this.frozen = false;
     const server = createServer((client) => {
       const upstream = netConnect(this.targetPort, '127.0.0.1');
-      for (const socket of [client, upstream]) {
+      const pair: [Socket, Socket] = [client, upstream];
+      for (const socket of pair) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.on('close', () => upstream.destroy());
+      this.pairs.add(pair);
+      client.on('close', () => {
+        this.pairs.delete(pair);
+        upstream.destroy();
+      });
       upstream.on('close', () => client.destroy());
-      client.pipe(upstream).pipe(client);
+      if (!this.frozen) client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.server = server;
     return this;
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   async cut(): Promise<void> {

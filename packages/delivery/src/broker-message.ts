@@ -18,13 +18,17 @@ export interface BrokerMessage {
   /** The delivery id: RabbitMQ's `messageId`, JetStream's `Nats-Msg-Id` (its duplicate window drops a second publish). */
   messageId: string;
   headers: Record<string, string>;
+  /** The subscription's own `timeout_ms` for this attempt; absent: the process's (DELIVERY_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export const BROKER_CONTENT_TYPE = 'application/json';
 
 export function brokerMessage(request: OutgoingRequest): BrokerMessage {
   const headers: Record<string, string> = { 'content-type': BROKER_CONTENT_TYPE, ...request.headers };
-  return { body: Buffer.from(request.body), messageId: headers['webhook-id'] ?? '', headers };
+  const message: BrokerMessage = { body: Buffer.from(request.body), messageId: headers['webhook-id'] ?? '', headers };
+  if (request.timeoutMs !== undefined) message.timeoutMs = request.timeoutMs;
+  return message;
 }
 
 function confirmedOutcome(durationMs: number): DestinationOutcome {

@@ -16,6 +16,7 @@ describe('BrokerPool', () => {
       return connection;
     },
     close: async (connection: NatsConnection) => connection.close(),
+    isOpen: (connection: NatsConnection) => !connection.isClosed(),
   };
 
   it('shares one connection per key and closes it once idle', async () => {
@@ -40,6 +41,17 @@ describe('BrokerPool', () => {
     await waitFor(() => first.isClosed(), { message: 'the discarded connection closed' });
     const second = await pool.with(NATS_SERVER, async (connection) => connection);
     expect(second).not.toBe(first);
+    await pool.close();
+  });
+
+  it('drops a pooled connection that closed while idle and opens a fresh one for the next use', async () => {
+    const pool = new BrokerPool(connector, 60_000, 5_000);
+    const first = await pool.with(NATS_SERVER, async (connection) => connection);
+    await first.close();
+    const second = await pool.with(NATS_SERVER, async (connection) => connection);
+    expect(second).not.toBe(first);
+    expect(second.isClosed()).toBe(false);
+    expect(pool.size).toBe(1);
     await pool.close();
   });
 

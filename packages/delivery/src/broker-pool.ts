@@ -2,10 +2,14 @@
 export interface BrokerConnector<C> {
   open(key: string): Promise<C>;
   close(connection: C): Promise<void>;
+  /** False once the connection can carry nothing more (the broker or the way to it closed it while it sat pooled). */
+  isOpen(connection: C): boolean;
 }
 
 interface Entry<C> {
   opening: Promise<C>;
+  /** The connection, once `opening` resolved. */
+  opened?: C;
   inFlight: number;
   lastUsedAt: number;
 }
@@ -29,17 +33,31 @@ export class BrokerPool<C> {
     this.sweeper.unref();
   }
 
-  /** Runs `use` with this broker's connection; a connection that cannot be opened is not kept (the error is thrown). */
+  /**
+   * Runs `use` with this broker's connection; a connection that cannot be opened is not kept (the error is thrown).
+   * A pooled connection that closed since its last use (the broker restarted, the way to it was cut) is dropped and a
+   * fresh one opened: it would fail the attempt without the broker ever seeing it.
+   */
   async with<T>(key: string, use: (connection: C) => Promise<T>): Promise<T> {
     let entry = this.entries.get(key);
+    if (entry?.opened !== undefined && !this.connector.isOpen(entry.opened)) {
+      this.entries.delete(key);
+      this.connector.close(entry.opened).catch(() => undefined);
+      entry = undefined;
+    }
     if (!entry) {
       const opening = this.openWithin(key);
-      entry = { opening, inFlight: 0, lastUsedAt: Date.now() };
-      this.entries.set(key, entry);
-      const opened = entry;
-      opening.catch(() => {
-        if (this.entries.get(key) === opened) this.entries.delete(key);
-      });
+      const created: Entry<C> = { opening, inFlight: 0, lastUsedAt: Date.now() };
+      entry = created;
+      this.entries.set(key, created);
+      opening.then(
+        (connection) => {
+          created.opened = connection;
+        },
+        () => {
+          if (this.entries.get(key) === created) this.entries.delete(key);
+        },
+      );
     }
     entry.inFlight += 1;
     try {

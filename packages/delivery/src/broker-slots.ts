@@ -46,9 +46,16 @@ export class BrokerSlots {
   /**
    * Runs `publish` once this broker and the process have a free slot, bounded by the timeout. `prepare` runs first
    * (when the slot is held, so a waiting delivery holds no body); what it throws is thrown here, slots given back.
-   * A retry waits for a busy broker's slots behind its first attempts (semaphore.ts).
+   * A retry waits for a busy broker's slots behind its first attempts (semaphore.ts). `timeoutOf`: the prepared
+   * publish's own timeout (a subscription's `timeout_ms`), instead of the options' one.
    */
-  async run<P, T>(key: string, prepare: () => P, publish: (prepared: P) => Promise<T>, priority: SlotPriority = 'first'): Promise<SlotResult<T>> {
+  async run<P, T>(
+    key: string,
+    prepare: () => P,
+    publish: (prepared: P) => Promise<T>,
+    priority: SlotPriority = 'first',
+    timeoutOf: (prepared: P) => number | undefined = () => undefined,
+  ): Promise<SlotResult<T>> {
     if (!this.brokerSlots.tryAcquire(key)) {
       if (this.pace.paceOf(key) === 'slow' || this.isStalled(key, performance.now()) || !(await this.brokerSlots.acquire(key, priority)))
         return { kind: 'stalled' };
@@ -73,7 +80,7 @@ export class BrokerSlots {
     this.progressStarted(key, started);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.options.timeoutMs);
+      timer = setTimeout(() => resolve('timeout'), timeoutOf(prepared) ?? this.options.timeoutMs);
     });
     const published = publish(prepared).then(
       (value) => ({ kind: 'done' as const, value }),

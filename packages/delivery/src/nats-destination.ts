@@ -74,7 +74,11 @@ export class NatsDestination implements Destination {
     this.slots = new BrokerSlots(options);
     this.policy = targetPolicy(options.allowPrivateTargets);
     this.pool = new BrokerPool<NatsClient>(
-      { open: (key) => this.open(key.split(',')), close: async (client) => client.connection.close().catch(() => undefined) },
+      {
+        open: (key) => this.open(key.split(',')),
+        close: async (client) => client.connection.close().catch(() => undefined),
+        isOpen: (client) => !client.connection.isClosed(),
+      },
       options.idleMs,
       options.timeoutMs,
     );
@@ -93,14 +97,17 @@ export class NatsDestination implements Destination {
           used = client;
           const headers = natsHeaders();
           for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
+          let ack: unknown;
           try {
-            await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: this.options.timeoutMs });
+            ack = await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: message.timeoutMs ?? this.options.timeoutMs });
           } catch (error) {
             if (client.connection.isClosed()) this.pool.discard(key, client);
-            throw namedNoResponders(error, destination.subject);
+            throw namedNoResponders(namedNotAnAck(error, destination.subject), destination.subject);
           }
+          assertStreamAcknowledged(ack, destination.subject);
         }),
       priority,
+      (message) => message.timeoutMs,
     );
     return publishOutcome(result, {
       awaited: 'the stream to acknowledge',
@@ -166,6 +173,27 @@ export class NatsDestination implements Destination {
 function namedNoResponders(error: unknown, subject: string): unknown {
   if ((error as { name?: unknown } | null)?.name !== 'JetStreamNotEnabled') return error;
   return new Error(`no responders: no JetStream stream takes subject '${subject}'`, { cause: error });
+}
+
+/**
+ * The publish is a request on the subject: whoever answers first is taken for the stream. The client accepts any
+ * JSON answer without `"stream": ""` as an acknowledgement, so a plain NATS service that replies on the subject (and
+ * no stream that stores it) would count as delivered what nobody kept: an answer that names no stream and no
+ * sequence is a failed attempt.
+ */
+function assertStreamAcknowledged(ack: unknown, subject: string): void {
+  const { stream, seq } = (ack ?? {}) as { stream?: unknown; seq?: unknown };
+  if (typeof stream === 'string' && stream !== '' && typeof seq === 'number') return;
+  throw notAnAck(subject);
+}
+
+/** An answer that is not JSON at all (a plain NATS service's reply) is not an acknowledgement either. */
+function namedNotAnAck(error: unknown, subject: string): unknown {
+  return error instanceof SyntaxError ? notAnAck(subject, error) : error;
+}
+
+function notAnAck(subject: string, cause?: unknown): Error {
+  return new Error(`not acknowledged by a JetStream stream: what answered on subject '${subject}' is not a stream (no stream or sequence in its reply)`, { cause });
 }
 
 function isTimeoutError(error: unknown): boolean {

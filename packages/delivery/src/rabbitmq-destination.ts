@@ -1,4 +1,5 @@
 import { connect, type ChannelModel, type ConfirmChannel, type SocketOptions } from 'amqplib';
+import type { Socket } from 'node:net';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots, type BrokerSlotsOptions } from './broker-slots.js';
 import { assertBrokerAddressesAllowed, brokerMessage, failedOutcome, publishOutcome } from './broker-message.js';
@@ -46,7 +47,15 @@ export class RabbitmqDestination implements Destination {
   constructor(private readonly options: BrokerDestinationOptions) {
     this.slots = new BrokerSlots(options);
     this.policy = targetPolicy(options.allowPrivateTargets);
-    this.pool = new BrokerPool({ open: (key) => this.open(urlOfPoolKey(key)), close: async (connection) => closeQuietly(connection) }, options.idleMs, options.timeoutMs);
+    this.pool = new BrokerPool(
+      {
+        open: (key) => this.open(urlOfPoolKey(key)),
+        close: (connection) => closeWithin(connection, options.timeoutMs),
+        isOpen: (connection) => !connection.broken,
+      },
+      options.idleMs,
+      options.timeoutMs,
+    );
   }
 
   async send(target: DestinationTarget, build: () => OutgoingRequest, priority?: SlotPriority): Promise<DestinationOutcome> {
@@ -68,6 +77,7 @@ export class RabbitmqDestination implements Destination {
           });
         }),
       priority,
+      (message) => message.timeoutMs,
     );
     return publishOutcome(result, {
       awaited: 'the broker to confirm',
@@ -158,7 +168,22 @@ function urlOfPoolKey(key: string): string {
   return key.slice(key.indexOf('\n') + 1);
 }
 
-async function closeQuietly(connection: RabbitConnection): Promise<void> {
+/**
+ * Closes a connection, cutting its socket if the broker has not answered the close within `timeoutMs`: amqplib waits
+ * for the broker's close-ok with no limit of its own, so a broker that stopped answering (the very connection a
+ * timed-out publish drops) would hold the socket until heartbeats gave up, and a worker's stop with it.
+ */
+async function closeWithin(connection: RabbitConnection, timeoutMs: number): Promise<void> {
   connection.broken = true;
-  await connection.model.close().catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'gave up'>((resolve) => {
+    timer = setTimeout(() => resolve('gave up'), timeoutMs);
+    timer.unref();
+  });
+  const ended = await Promise.race([connection.model.close().catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
+  // The model keeps its socket on its connection (amqplib/lib/connection.js), with no API to cut it. Cut with an
+  // error: amqplib ends the connection (its heartbeat timers too) on the socket's 'error' or 'end', not on 'close'.
+  if (ended === 'gave up')
+    (connection.model as unknown as { connection: { stream: Socket } }).connection.stream.destroy(new Error('the broker did not answer the close'));
 }
