@@ -16,6 +16,12 @@ export const MAX_CUSTOM_HEADER_CHARS = 4096;
 export const DELIVERY_OWNED_HEADERS: readonly string[] = ['content-type', 'content-length', 'host', 'user-agent', 'connection', 'transfer-encoding'];
 /** Every Standard Webhooks header (`webhook-id`, `webhook-signature`, …), now and later. */
 export const DELIVERY_OWNED_HEADER_PREFIX = 'webhook-';
+/**
+ * Headers JetStream reads as instructions (`Nats-Msg-Id` its dedupe key, `Nats-Rollup`, `Nats-Expected-Stream` …):
+ * on a NATS destination a subscription's own would override the delivery id's dedupe or purge the stream. Refused on
+ * every subscription, since a PATCH may move one to NATS.
+ */
+export const BROKER_INSTRUCTION_HEADER_PREFIX = 'nats-';
 
 /** RFC 7230 `token`: the characters a header name may have. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -27,6 +33,7 @@ export function headerNameProblem(name: string, profileOwned: readonly string[] 
   if (!HEADER_NAME.test(name)) return 'not a header name (letters, digits and ! # $ % & \' * + - . ^ _ ` | ~ only)';
   const lower = name.toLowerCase();
   if (DELIVERY_OWNED_HEADERS.includes(lower) || lower.startsWith(DELIVERY_OWNED_HEADER_PREFIX)) return `${name} is written by the delivery itself`;
+  if (lower.startsWith(BROKER_INSTRUCTION_HEADER_PREFIX)) return `${name} is an instruction to a NATS JetStream stream (its dedupe id is the delivery's)`;
   if (profileOwned.includes(lower)) return `${name} is written by the profile (its signature or token)`;
   return null;
 }
