@@ -10,9 +10,9 @@ export interface Connection {
   token: string | undefined;
 }
 
-/** The bearer token: --token wins over HOOKFLEET_TOKEN; none when neither is set. */
+/** The bearer token: --token wins over HOOKFLEET_TOKEN; none when neither is set (blank counts as unset, as in the SDK). */
 export function tokenOf(input: ParsedInput, env: CliIo['env']): string | undefined {
-  return input.string('token') || env.HOOKFLEET_TOKEN || undefined;
+  return (input.string('token') || env.HOOKFLEET_TOKEN)?.trim() || undefined;
 }
 
 /** --url and --token win over HOOKFLEET_URL and HOOKFLEET_TOKEN. */

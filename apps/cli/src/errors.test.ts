@@ -41,6 +41,18 @@ describe('describeFailure', () => {
       ExitCode.failed,
     ],
     ['a 503 with a text body', apiError(503, 'Service Unavailable'), 'the API answered 503: Service Unavailable', ExitCode.failed],
+    [
+      'a 429 whose Retry-After the retries did not wait out, saying when to try again',
+      new HookfleetApiError({ method: 'POST', path: '/v1/events', status: 429, body: { error: 'rate limited', code: 'rate_limited' }, retryAfterMs: 90_000 }),
+      'rate limited (429); try again in 90 s',
+      ExitCode.failed,
+    ],
+    [
+      'a 503 with Retry-After',
+      new HookfleetApiError({ method: 'GET', path: '/v1/x', status: 503, body: { error: 'storage unavailable, try again' }, retryAfterMs: 5000 }),
+      'the API answered 503: storage unavailable, try again; try again in 5 s',
+      ExitCode.failed,
+    ],
     ['a failed operation', new CommandFailed('recover op_1 failed: 3/500 deliveries'), 'recover op_1 failed: 3/500 deliveries', ExitCode.failed],
     ['anything else, on one line', new Error('first\n  second'), 'first second', ExitCode.failed],
   ])('turns %s into one line and its exit code', (_what, error, message, exitCode) => {

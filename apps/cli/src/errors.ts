@@ -85,8 +85,10 @@ function describeApiError(error: HookfleetApiError, context: FailureContext): Fa
   if (status === 403) return { message: `${reason} (403); set HOOKFLEET_TOKEN (or --token) to the admin token`, exitCode: ExitCode.auth };
   if (status === 404) return { message: `${reason} (404)`, exitCode: ExitCode.notFound };
   const issues = error.issues.length > 0 ? `: ${issueList(error)}` : '';
-  if (status >= 400 && status < 500) return { message: `${reason}${issues} (${status})`, exitCode: ExitCode.failed };
-  return { message: `the API answered ${status}: ${reason}${issues}`, exitCode: ExitCode.failed };
+  // A 429 or 503 the CLI's retries did not wait out: when to run the command again is what the person needs next.
+  const again = error.retryAfterMs === undefined ? '' : `; try again in ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} s`;
+  if (status >= 400 && status < 500) return { message: `${reason}${issues} (${status})${again}`, exitCode: ExitCode.failed };
+  return { message: `the API answered ${status}: ${reason}${issues}${again}`, exitCode: ExitCode.failed };
 }
 
 /** Any error a command throws, as the one line the user sees and the exit code scripts see. */

@@ -56,6 +56,15 @@ describe('hookfleet dispatch', () => {
     expect(stderr()).toBe('error: unknown command "subscriptions lst"; run "hookfleet subscriptions --help" for the list\n');
   });
 
+  it('refuses an unknown command with nothing after it (exit 2), instead of printing the overview and exiting 0', async () => {
+    for (const word of ['subscription', 'deliveries-list']) {
+      const { io, stdout, stderr } = testIo();
+      expect(await main([word], io)).toBe(ExitCode.usage);
+      expect(stdout()).toBe('');
+      expect(stderr()).toBe(`error: unknown command "${word}"; run "hookfleet --help" for the list\n`);
+    }
+  });
+
   it('takes the global options before the command too, as --help shows them apart', async () => {
     for (const argv of [
       ['--url', 'http://127.0.0.1:1', '--json', 'subscriptions', 'show', 'sub_1'],

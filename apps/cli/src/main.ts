@@ -49,7 +49,10 @@ export async function main(commandLine: readonly string[], io: CliIo = processIo
   const words = argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
   const { command, group, rest } = select(words);
   if (!command) {
-    const wantsHelp = rest.length === 0 || rest.includes('--help') || rest.includes('-h');
+    // A known group alone (`hookfleet subscriptions`) or --help lists the commands; an unknown word never does quietly:
+    // `hookfleet subscription` must not exit 0 in a script as if it had done something.
+    const unknownWord = group === undefined && words[0] !== undefined && !words[0].startsWith('-');
+    const wantsHelp = rest.includes('--help') || rest.includes('-h') || (rest.length === 0 && !unknownWord);
     if (wantsHelp) {
       io.stdout.write(overviewHelp(commands, group));
       return words.length === 0 ? ExitCode.usage : ExitCode.ok;

@@ -7,6 +7,8 @@ export interface InProcessOptions {
   stdin?: string;
   /** Pretend stderr is a terminal (the progress bar draws only there). */
   tty?: boolean;
+  /** Pretend stdin is a terminal, a person who can answer a question (`stdin` is what they type). */
+  stdinTty?: boolean;
   /** For `listen`: resolves when the test wants it stopped. */
   untilStopped?: () => Promise<void>;
 }
@@ -20,7 +22,7 @@ interface Capture {
 function capture(env: CliEnv, options: InProcessOptions): Capture {
   const stdoutWrites: string[] = [];
   const stderrWrites: string[] = [];
-  const stdin = new PassThrough();
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.stdinTty === true });
   stdin.end(options.stdin ?? '');
   const io: CliIo = {
     stdout: { write: (text: string) => stdoutWrites.push(text) },

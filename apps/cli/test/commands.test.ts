@@ -60,6 +60,36 @@ describe('the hookfleet CLI against a running fleet', () => {
     });
   });
 
+  it('asks a person at a terminal before deleting (no: nothing deleted, exit 1), never a script, and not with --yes', async () => {
+    const create = async () => (await jsonInProcess<Subscription>(['subscriptions', 'create', receiver.url('/asked'), '--events', 'asked.*'], asTenant)).id;
+    const [kept, confirmed, forced] = [await create(), await create(), await create()];
+
+    const declined = await runInProcess(['subscriptions', 'delete', kept], asTenant, { stdinTty: true, stdin: 'n\n' });
+    expect(declined).toMatchObject({ code: 1, stdout: '', stderr: `delete ${kept}? deliveries stop and this cannot be undone [y/N] error: nothing deleted\n` });
+    expect((await runInProcess(['subscriptions', 'show', kept], asTenant)).code).toBe(0);
+
+    expect(await runInProcess(['subscriptions', 'delete', confirmed], asTenant, { stdinTty: true, stdin: 'y\n' })).toMatchObject({
+      code: 0,
+      stdout: `deleted ${confirmed}\n`,
+    });
+    expect(await runInProcess(['subscriptions', 'delete', forced, '--yes'], asTenant, { stdinTty: true })).toMatchObject({
+      code: 0,
+      stdout: `deleted ${forced}\n`,
+      stderr: '',
+    });
+    expect(await runInProcess(['subscriptions', 'delete', kept], asTenant)).toMatchObject({ code: 0, stdout: `deleted ${kept}\n`, stderr: '' });
+  });
+
+  it('says which subscriptions a delete of several removed before one failed, in --json too', async () => {
+    const first = (await jsonInProcess<Subscription>(['subscriptions', 'create', receiver.url('/partway'), '--events', 'partway.*'], asTenant)).id;
+    const last = (await jsonInProcess<Subscription>(['subscriptions', 'create', receiver.url('/partway'), '--events', 'partway.*'], asTenant)).id;
+    const result = await runInProcess(['subscriptions', 'delete', first, 'sub_missing', last, '--json'], asTenant);
+    expect(result.code).toBe(5);
+    expect(JSON.parse(result.stdout)).toEqual({ deleted: [first] });
+    expect(result.stderr).toBe(`error: subscription sub_missing not found (404); ${first} was deleted before it; 2 not\n`);
+    expect((await runInProcess(['subscriptions', 'show', last], asTenant)).code).toBe(0);
+  });
+
   it('publishes from flags, lists the deliveries and retries one with the same webhook-id', async () => {
     const subscription = await jsonInProcess<Subscription>(['subscriptions', 'create', receiver.url('/flow'), '--events', 'flow.*'], asTenant);
     const published = await runInProcess(['publish', '--tenant', tenant.id, '--type', 'flow.started', '--id', 'flow-1', '--data', '{"step": 1}'], asOperator);
@@ -253,6 +283,12 @@ describe('the hookfleet CLI against a running fleet', () => {
       expect(refused.code).toBe(4);
       expect(refused.stderr).toMatch(/^error: the API refused the token \(401 [^\n]*\); set HOOKFLEET_TOKEN or pass --token\n$/);
       expect((await runInProcess(['event-types', '--token', tenant.api_key], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: 'wrong' })).code).toBe(0);
+    });
+
+    it('sends a HOOKFLEET_TOKEN read from a file with its line break, instead of failing on "Invalid character in header content"', async () => {
+      const listed = await runInProcess(['tenants', 'list', '--json'], { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: `${ADMIN_TOKEN}\n` });
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(listed.stdout).data).toEqual(expect.arrayContaining([expect.objectContaining({ id: tenant.id })]));
     });
 
     it('says no token was sent when none is set, exit 4; a tenant key on an operator route is told to use the admin token', async () => {

@@ -54,6 +54,10 @@ describe('publish --file: a refusal after the first 500 events says what was acc
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/the first 500 of the 700 events \(0-499\) were accepted before this refusal, none after them; /);
     expect(result.stderr).toMatch(/3 accepted events had no "id" .* delivered twice: send only the events from 500 on, or give every event an "id"\n$/);
+    // The accepted events' ids, the generated ones too, are on stdout for the script.
+    const { results } = JSON.parse(result.stdout) as { results: Array<{ id: string; deduplicated: boolean }> };
+    expect(results).toHaveLength(500);
+    expect(results.slice(0, 3).map((entry) => entry.id)).toEqual([expect.stringMatching(/^evt_/), expect.stringMatching(/^evt_/), expect.stringMatching(/^evt_/)]);
   });
 
   it('says nothing more when the first request is the one refused', async () => {

@@ -91,13 +91,17 @@ describe('the client against a stub API', () => {
     expect(api.requests.filter((request) => request.path.startsWith('/patient/'))).toHaveLength(1);
   });
 
-  it('creates a tenant once on a 500 (not idempotent) but retries it after a 503', async () => {
-    const broken = stub('tenant-500', () => json(500, { error: 'internal error', code: 'internal' }));
-    await expect(broken.client.createTenant('acme')).rejects.toMatchObject({ status: 500 });
-    expect(broken.requests()).toHaveLength(1);
-    const busy = stub('tenant-503', (_request, count) => (count === 1 ? json(503, { error: 'busy' }) : json(201, { id: 'ten_1', name: 'acme', api_key: 'hfk_1' })));
-    await expect(busy.client.createTenant('acme')).resolves.toMatchObject({ id: 'ten_1', api_key: 'hfk_1' });
-    expect(busy.requests()).toHaveLength(2);
+  it('sends a tenant creation again after a 500 or 502 with the same Idempotency-Key, a new key for each call', async () => {
+    const flaky = stub('tenant-500', (_request, count) =>
+      count === 1 ? json(500, { error: 'internal error', code: 'internal' }) : count === 2 ? json(502, { error: 'bad gateway' }) : json(201, { id: 'ten_1', name: 'acme', api_key: 'hfk_1' }),
+    );
+    await expect(flaky.client.createTenant('acme')).resolves.toMatchObject({ id: 'ten_1', api_key: 'hfk_1' });
+    await flaky.client.createTenant('acme');
+    const keys = flaky.requests().map((request) => request.headers['idempotency-key']);
+    expect(keys).toHaveLength(4);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys.slice(0, 3)).toEqual([keys[0], keys[0], keys[0]]);
+    expect(keys[3]).not.toBe(keys[0]);
   });
 
   it('refuses an invalid event before sending, naming every field path', async () => {
@@ -189,6 +193,19 @@ describe('the client against a stub API', () => {
     ]);
   });
 
+  it('takes a 404 to a DELETE retried after a try that may have deleted (a proxy 502) as deleted, and only then', async () => {
+    const lost = stub('delete-lost', (_request, count) => (count === 1 ? json(502, { error: 'bad gateway' }) : json(404, { error: 'subscription sub_1 not found', code: 'not_found' })));
+    await expect(lost.client.subscriptions.delete('sub_1')).resolves.toBeUndefined();
+    expect(lost.requests().map((request) => request.method)).toEqual(['DELETE', 'DELETE']);
+
+    // A 503 says the API did nothing: the 404 after it is the truth, and so is a 404 on the first try.
+    const refused = stub('delete-refused', (_request, count) => (count === 1 ? json(503, { error: 'unavailable', code: 'unavailable' }) : json(404, { error: 'subscription sub_1 not found', code: 'not_found' })));
+    await expect(refused.client.subscriptions.delete('sub_1')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    const missing = stub('delete-missing', () => json(404, { error: 'subscription sub_1 not found', code: 'not_found' }));
+    await expect(missing.client.subscriptions.delete('sub_1')).rejects.toMatchObject({ status: 404 });
+    expect(missing.requests()).toHaveLength(1);
+  });
+
   it('reports a redirect instead of following it with the token', async () => {
     const { client, requests } = stub('moved', () => ({ status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } }));
     await expect(client.deliveries.get('dlv_1')).rejects.toMatchObject({ status: 307, code: 'http_307' });
@@ -245,7 +262,7 @@ describe('the client against a stub API', () => {
     expect(requests()).toHaveLength(1);
   });
 
-  it('retries rotateSecret after a 500 only when it names the secret, and checks the secret before sending', async () => {
+  it('retries rotateSecret after a 500 under one Idempotency-Key, named or generated, and checks the secret before sending', async () => {
     const named = stub('rotate-named', (request, count) =>
       count === 1 ? json(500, { error: 'internal error', code: 'internal' }) : json(200, { id: 'sub_1', secret: JSON.parse(request.body).secret }),
     );
@@ -256,14 +273,16 @@ describe('the client against a stub API', () => {
       `POST /rotate-named/v1/subscriptions/sub_1/rotate-secret {"secret":"${secret}"}`,
     ]);
 
-    const generated = stub('rotate-generated', () => json(500, { error: 'internal error', code: 'internal' }));
-    await expect(generated.client.subscriptions.rotateSecret('sub_1')).rejects.toMatchObject({ status: 500 });
-    expect(generated.requests().map((request) => request.body)).toEqual(['{}']);
+    const generated = stub('rotate-generated', (_request, count) => (count === 1 ? json(500, { error: 'internal error', code: 'internal' }) : json(200, { id: 'sub_1', secret: 'whsec_new' })));
+    await expect(generated.client.subscriptions.rotateSecret('sub_1')).resolves.toMatchObject({ secret: 'whsec_new' });
+    expect(generated.requests().map((request) => request.body)).toEqual(['{}', '{}']);
+    const [first, second] = generated.requests().map((request) => request.headers['idempotency-key']);
+    expect(second).toBe(first);
 
     const refused = generated.client.subscriptions.rotateSecret('sub_1', { secret: 'short' });
     await expect(refused).rejects.toBeInstanceOf(HookfleetValidationError);
     await expect(refused).rejects.toMatchObject({ issues: [{ path: 'secret', message: expect.any(String) }] });
-    expect(generated.requests()).toHaveLength(1);
+    expect(generated.requests()).toHaveLength(2);
   });
 
   it('reads the secret, stats and backlog of a subscription at their paths', async () => {

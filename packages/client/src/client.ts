@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { apiKeyRotateSchema, eventInputSchema, listQuerySchema, MAX_BATCH_EVENTS, rotateSecretSchema, subscriptionCreateSchema, subscriptionPatchSchema, tenantCreateSchema } from '@hookfleet/core';
 import { chunk, withEventId } from './event-ids.js';
 import { HookfleetApiError, HookfleetClientError } from './errors.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
-import { createRequest, type RequestFunction } from './transport.js';
+import { createRequest, type RequestFunction, type RequestOptions } from './transport.js';
 import type {
   DeliveryListQuery,
   EventListQuery,
@@ -142,6 +143,13 @@ export interface HookfleetClient {
 const segment = encodeURIComponent;
 
 /**
+ * For a POST that would act twice if sent twice (create, rotate, recover, replay, retry, test …): a key of this call's
+ * own, the same on each of its tries, so a try whose answer was lost can be sent again (docs/api.md, "Sending a POST
+ * again safely"). Publishing needs none: an event's `id` deduplicates it.
+ */
+const onceOnly = (): RequestOptions => ({ idempotencyKey: randomUUID() });
+
+/**
  * A refusal of a later request of publishBatch names its events by their place in the caller's array
  * (`events.700.tenant`), not by their place in that request's chunk of 500 (`events.200.tenant`).
  */
@@ -191,16 +199,16 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
 
     publish: async (event) => request('POST', '/v1/events', withEventId(parseInput(eventInputSchema, event, 'event')), { idempotent: true }),
     publishBatch,
-    createTenant: async (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant')),
+    createTenant: async (name) => request('POST', '/v1/tenants', parseInput(tenantCreateSchema, { name }, 'tenant'), onceOnly()),
     tenants: {
       list: tenantPage,
       listAll: (query = {}) => everyItem((cursor) => tenantPage({ ...query, cursor }), query.cursor),
       get: (id) => request('GET', `/v1/tenants/${segment(id)}`),
-      rotateApiKey: async (id, input = {}) => request('POST', `/v1/tenants/${segment(id)}/api-key/rotate`, parseInput(apiKeyRotateSchema, input, 'rotation')),
+      rotateApiKey: async (id, input = {}) => request('POST', `/v1/tenants/${segment(id)}/api-key/rotate`, parseInput(apiKeyRotateSchema, input, 'rotation'), onceOnly()),
     },
 
     subscriptions: {
-      create: async (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription')),
+      create: async (input) => request('POST', '/v1/subscriptions', parseInput(subscriptionCreateSchema, input, 'subscription'), onceOnly()),
       list: subscriptionPage,
       listAll: (query = {}) => everyItem((cursor) => subscriptionPage({ ...query, cursor }), query.cursor),
       get: (id) => request('GET', `/v1/subscriptions/${segment(id)}`),
@@ -209,18 +217,18 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
         await request('DELETE', `/v1/subscriptions/${segment(id)}`);
       },
       secret: (id) => request('GET', `/v1/subscriptions/${segment(id)}/secret`),
-      // Rotating to a given secret again changes nothing, so that is retried like a read; a generated secret is new each
-      // time, and a repeat after a lost answer would put a secret nobody saw in the rotation.
-      rotateSecret: async (id, input = {}) => {
-        const body = parseInput(rotateSecretSchema, input, 'secret rotation');
-        return request('POST', `/v1/subscriptions/${segment(id)}/rotate-secret`, body, { idempotent: body.secret !== undefined });
-      },
+      // A generated secret is new each time: without the key, a repeat after a lost answer would put a secret nobody
+      // saw in the rotation.
+      rotateSecret: async (id, input = {}) =>
+        request('POST', `/v1/subscriptions/${segment(id)}/rotate-secret`, parseInput(rotateSecretSchema, input, 'secret rotation'), onceOnly()),
       stats: (id) => request('GET', `/v1/subscriptions/${segment(id)}/stats`),
       attempts: (id) => request('GET', `/v1/subscriptions/${segment(id)}/attempts`),
-      recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input),
-      replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input),
-      test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input),
-      messages: (id, query = {}) => fetchMessages(request, id, query),
+      recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input, onceOnly()),
+      replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input, onceOnly()),
+      test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input, onceOnly()),
+      // The API holds the fetch open up to `wait` seconds when there is nothing yet: the timeout counts from then.
+      messages: (id, query = {}) =>
+        fetchMessages((method, path, body, requestOptions) => request(method, path, body, { ...requestOptions, heldOpenSeconds: query.wait }), id, query),
       poller: (id, pollerOptions = {}) => new MessagePoller(request, id, { ...pollerOptions, timeoutMs: options.timeoutMs }),
       backlog: (id) => request('GET', `/v1/subscriptions/${segment(id)}/backlog`),
     },
@@ -233,23 +241,22 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
       get: (id) => request('GET', `/v1/deliveries/${segment(id)}`),
       list: deliveryPage,
       listAll: (query) => everyItem((cursor) => deliveryPage({ ...query, cursor }), query.cursor),
-      // Two retries of one delivery are two attempts with the same webhook-id, which receivers drop.
-      retry: (id) => request('POST', `/v1/deliveries/${segment(id)}/retry`, undefined, { idempotent: true }),
+      retry: (id) => request('POST', `/v1/deliveries/${segment(id)}/retry`, undefined, onceOnly()),
     },
     operations: {
       get: (id) => request('GET', `/v1/operations/${segment(id)}`),
     },
     eventTypes: {
       list: (query = {}) => request('GET', '/v1/event-types', undefined, { query: { ...query } }),
-      create: (input) => request('POST', '/v1/event-types', input),
+      create: (input) => request('POST', '/v1/event-types', input, onceOnly()),
       update: (profile, type, update) => request('PATCH', `/v1/event-types/${segment(profile)}/${segment(type)}`, update),
     },
     portalSessions: {
-      create: (input = {}) => request('POST', '/v1/portal-sessions', input),
+      create: (input = {}) => request('POST', '/v1/portal-sessions', input, onceOnly()),
     },
     signingKeys: {
       list: (tenant) => request('GET', `/v1/tenants/${segment(tenant)}/signing-keys`),
-      rotate: (tenant) => request('POST', `/v1/tenants/${segment(tenant)}/signing-keys/rotate`),
+      rotate: (tenant) => request('POST', `/v1/tenants/${segment(tenant)}/signing-keys/rotate`, undefined, onceOnly()),
     },
   };
 }

@@ -25,6 +25,12 @@ describe('client options', () => {
     expect(resolveClientOptions({}, { HOOKFLEET_URL: '', HOOKFLEET_TOKEN: '' })).toMatchObject({ url: 'http://127.0.0.1:3000', token: undefined });
   });
 
+  it('drops the spaces and line break around a token, as a secret file or a paste leaves them', () => {
+    expect(resolveClientOptions({}, { HOOKFLEET_TOKEN: 'secret\n' }).token).toBe('secret');
+    expect(resolveClientOptions({ token: '  mine\r\n' }, {}).token).toBe('mine');
+    expect(resolveClientOptions({}, { HOOKFLEET_TOKEN: ' \n' }).token).toBeUndefined();
+  });
+
   it('keeps the default retry settings it is not given', () => {
     expect(resolveClientOptions({ retry: { limit: 0 } }, {}).retry).toEqual({ limit: 0, baseDelayMs: 500, maxDelayMs: 30_000 });
   });

@@ -55,6 +55,14 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/**
+ * A token as read from a secret file or pasted: the spaces and line break around it are never part of it, and a line
+ * break in the Authorization header is refused by Node before anything is sent ("Invalid character in header content").
+ */
+function bareToken(token: string | undefined): string | undefined {
+  return token?.trim();
+}
+
 function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new TypeError(`hookfleet client: ${name} must be a non-negative integer, got ${value}`);
   return value;
@@ -73,7 +81,7 @@ export function resolveClientOptions(options: ClientOptions = {}, env: Environme
   const retry = options.retry ?? {};
   return {
     url: url.replace(/\/+$/, ''),
-    token: options.token ?? nonEmpty(env.HOOKFLEET_TOKEN),
+    token: bareToken(options.token) ?? nonEmpty(bareToken(env.HOOKFLEET_TOKEN)),
     retry: {
       limit: nonNegativeInteger('retry.limit', retry.limit ?? defaultRetry.limit),
       baseDelayMs: nonNegativeInteger('retry.baseDelayMs', retry.baseDelayMs ?? defaultRetry.baseDelayMs),

@@ -5,8 +5,8 @@ export const RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 5
 /** Failures of the connection itself (got's list). */
 export const RETRY_ERROR_CODES: readonly string[] = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
 
-// A request that is not idempotent (creating a tenant or a subscription) is tried again only when the API
-// surely did not act on it: it said "not now" (429, 503), or the request never left this machine.
+// A request that is not idempotent (a POST sent through request() without an Idempotency-Key) is tried again only
+// when the API surely did not act on it: it said "not now" (429, 503), or the request never left this machine.
 const NOT_PROCESSED_STATUS_CODES: readonly number[] = [429, 503];
 const NOT_SENT_ERROR_CODES: readonly string[] = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EADDRINUSE'];
 
@@ -26,12 +26,16 @@ export interface RetryDecisionInput {
   random?: () => number;
 }
 
+/** Whether the API surely did nothing with a try that failed so: it said "not now", or the request never left. */
+export function surelyNotActedOn(failure: Pick<RetryDecisionInput, 'statusCode' | 'errorCode'>): boolean {
+  if (failure.statusCode !== undefined) return NOT_PROCESSED_STATUS_CODES.includes(failure.statusCode);
+  return failure.errorCode !== undefined && NOT_SENT_ERROR_CODES.includes(failure.errorCode);
+}
+
 export function isRetryable(input: Pick<RetryDecisionInput, 'idempotent' | 'statusCode' | 'errorCode'>): boolean {
-  if (input.statusCode !== undefined) {
-    return (input.idempotent ? RETRY_STATUS_CODES : NOT_PROCESSED_STATUS_CODES).includes(input.statusCode);
-  }
-  if (input.errorCode === undefined) return false;
-  return (input.idempotent ? RETRY_ERROR_CODES : NOT_SENT_ERROR_CODES).includes(input.errorCode);
+  if (!input.idempotent) return surelyNotActedOn(input);
+  if (input.statusCode !== undefined) return RETRY_STATUS_CODES.includes(input.statusCode);
+  return input.errorCode !== undefined && RETRY_ERROR_CODES.includes(input.errorCode);
 }
 
 /** The wait before the next try in milliseconds, or 0 for "do not retry" (got's convention). */

@@ -1,7 +1,7 @@
 import got, { HTTPError, RequestError, TimeoutError, type Got } from 'got';
 import { HookfleetApiError, HookfleetClientError, HookfleetConnectionError, HookfleetTimeoutError } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
-import { parseRetryAfterMs, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelayMs } from './retry-policy.js';
+import { parseRetryAfterMs, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelayMs, surelyNotActedOn } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | Date | null | undefined;
@@ -12,11 +12,22 @@ export interface RequestOptions {
   /**
    * Whether sending the request twice has the effect of sending it once. Idempotent requests are retried on any
    * 408/429/5xx and connection error; the others only when the API surely did not act (429, 503, not connected).
-   * @defaultValue every method but POST
+   * @defaultValue every method but POST, and a POST with an `idempotencyKey`
    */
   idempotent?: boolean;
+  /**
+   * Sent as the `Idempotency-Key` header, the same on every try (docs/api.md, "Sending a POST again safely"): the API
+   * answers a repeat with the first one's answer and does nothing twice, so the POST is retried like a read.
+   */
+  idempotencyKey?: string | undefined;
   /** Cuts the request (and any retry waiting) off; the promise then rejects with `signal.reason`, as fetch does. */
   signal?: AbortSignal | undefined;
+  /**
+   * Seconds the API may hold the request open on purpose before it answers (a long-poll's `wait`). They are added to
+   * the client's `timeoutMs`, which is meant for the answer's travel: a 30 s long-poll under a 30 s timeout would
+   * otherwise time out, and be tried again, every time nothing arrives.
+   */
+  heldOpenSeconds?: number | undefined;
 }
 
 /** One JSON request to the API, with the client's retries, and its error mapped to a typed one. */
@@ -64,28 +75,37 @@ function createGot(options: ResolvedClientOptions): Got {
       methods: ALL_METHODS,
       statusCodes: [...RETRY_STATUS_CODES],
       errorCodes: [...RETRY_ERROR_CODES],
-      calculateDelay: ({ attemptCount, error, retryAfter }) =>
-        retryDelayMs({
-          failedTries: attemptCount,
-          idempotent: error.options.context.idempotent === true,
-          statusCode: error.response?.statusCode,
-          errorCode: error.response ? undefined : error.code,
-          retryAfterMs: retryAfter,
-          retry: options.retry,
-        }),
+      calculateDelay: ({ attemptCount, error, retryAfter }) => {
+        const failure = { statusCode: error.response?.statusCode, errorCode: error.response ? undefined : error.code };
+        const delayMs = retryDelayMs({ failedTries: attemptCount, idempotent: error.options.context.idempotent === true, ...failure, retryAfterMs: retryAfter, retry: options.retry });
+        const tries = error.options.context.tries as TryRecord | undefined;
+        if (delayMs > 0 && tries && !surelyNotActedOn(failure)) tries.earlierMayHaveActed = true;
+        return delayMs;
+      },
     },
   });
+}
+
+/** What the tries of one request found out, across got's retries. */
+interface TryRecord {
+  /** A try that failed (a 502 from a proxy, a reset connection) may still have reached the API and been acted on. */
+  earlierMayHaveActed: boolean;
 }
 
 export function createRequest(options: ResolvedClientOptions): RequestFunction {
   const http = createGot(options);
   return async <Result>(method: HttpMethod, path: string, body?: unknown, requestOptions: RequestOptions = {}): Promise<Result> => {
-    const idempotent = requestOptions.idempotent ?? method !== 'POST';
+    const { idempotencyKey } = requestOptions;
+    const idempotent = requestOptions.idempotent ?? (method !== 'POST' || idempotencyKey !== undefined);
+    const timeoutMs = options.timeoutMs + Math.max(0, requestOptions.heldOpenSeconds ?? 0) * 1000;
+    const tries: TryRecord = { earlierMayHaveActed: false };
     try {
       const response = await http(buildUrl(options.url, path, requestOptions.query), {
         method,
         ...(body !== undefined ? { json: body } : {}),
-        context: { idempotent },
+        timeout: { request: timeoutMs },
+        ...(idempotencyKey !== undefined ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+        context: { idempotent, tries },
         ...(requestOptions.signal ? { signal: requestOptions.signal } : {}),
       });
       const parsed = parseJson(response.body);
@@ -96,6 +116,8 @@ export function createRequest(options: ResolvedClientOptions): RequestFunction {
     } catch (error) {
       // got reports the abort as its own AbortError; the caller's reason is what it can recognise.
       if (requestOptions.signal?.aborted) throw requestOptions.signal.reason;
+      // A DELETE tried again after a try that may have deleted finds nothing to delete: that is what was asked.
+      if (error instanceof HTTPError && method === 'DELETE' && error.response.statusCode === 404 && tries.earlierMayHaveActed) return undefined as Result;
       if (error instanceof HTTPError) {
         const retryAfter = error.response.headers['retry-after'];
         throw new HookfleetApiError({
@@ -106,7 +128,7 @@ export function createRequest(options: ResolvedClientOptions): RequestFunction {
           retryAfterMs: parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
         });
       }
-      if (error instanceof TimeoutError) throw new HookfleetTimeoutError(options.url, options.timeoutMs, error);
+      if (error instanceof TimeoutError) throw new HookfleetTimeoutError(options.url, timeoutMs, error);
       // System errors (ECONNREFUSED, ENOTFOUND …) mean no answer; got's own ERR_* codes are something else.
       if (error instanceof RequestError && /^E[A-Z]+$/.test(error.code)) throw new HookfleetConnectionError(options.url, error.code, error);
       throw error;

@@ -47,6 +47,20 @@ describe('verifyWebhook with a public key (v1a)', () => {
     expect(() => verifyWebhook(current.jwk, received, headers)).toThrow(WebhookVerificationError);
   });
 
+  it("refuses a signature by a kept JWKS document's previous key made after its expires_at, and says to fetch the keys again", () => {
+    const at = new Date();
+    const expiredBefore = new Date(at.getTime() - 60_000).toISOString();
+    const jwks = { keys: [{ ...current.jwk, status: 'current' }, { ...previous.jwk, status: 'previous', expires_at: expiredBefore }] };
+    expect(() => verifyWebhook(jwks, body, signedHeaders(body, [previous], at))).toThrow(/No matching v1a signature/);
+    expect(verifyWebhook(jwks, body, signedHeaders(body, [current, previous], at))).toMatchObject({ type: 'invoice.paid' });
+    expect(() => verifyWebhook({ keys: [{ ...previous.jwk, expires_at: expiredBefore }] }, body, signedHeaders(body, [previous], at))).toThrow(
+      /expired when this was signed; fetch the tenant's signing keys again/,
+    );
+    // Still live when it signed: accepted.
+    const laterExpiry = new Date(at.getTime() + 60_000).toISOString();
+    expect(verifyWebhook({ keys: [{ ...previous.jwk, expires_at: laterExpiry }] }, body, signedHeaders(body, [previous], at))).toMatchObject({ type: 'invoice.paid' });
+  });
+
   it('refuses a public key that is not 32 bytes', () => {
     expect(() => verifyWebhook('whpk_AAAA', body, signedHeaders(body, [current]))).toThrow(/32 bytes/);
   });

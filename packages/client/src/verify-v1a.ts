@@ -8,6 +8,8 @@ export interface Ed25519Jwk {
   /** base64url of the raw 32-byte public key. */
   x: string;
   kid?: string;
+  /** A rotated-out key, as the fleet publishes it: it signs until then, and a signature it makes later is refused. */
+  expires_at?: string;
 }
 
 /**
@@ -34,9 +36,21 @@ function jwksOf(key: WebhookPublicKey): Ed25519Jwk[] {
   return 'keys' in key ? [...(key as { keys: readonly Ed25519Jwk[] }).keys] : [key as Ed25519Jwk];
 }
 
-function keyObjectsOf(key: WebhookPublicKey): KeyObject[] {
+/**
+ * The keys that could have signed at `signedAtMs`. A JWKS document kept by the receiver still lists a rotated-out
+ * key after its `expires_at`; the fleet no longer signs with it then, so a signature by it is someone else's.
+ */
+function keysLiveAt(jwks: readonly Ed25519Jwk[], signedAtMs: number): Ed25519Jwk[] {
+  const live = jwks.filter((jwk) => jwk.expires_at === undefined || !(Date.parse(jwk.expires_at) < signedAtMs));
+  if (live.length === 0 && jwks.length > 0) {
+    throw new WebhookVerificationError("webhook rejected: every public key given had expired when this was signed; fetch the tenant's signing keys again");
+  }
+  return live;
+}
+
+function keyObjectsOf(key: WebhookPublicKey, signedAtMs: number): KeyObject[] {
   try {
-    return jwksOf(key).map(({ kty, crv, x }) => createPublicKey({ key: { kty, crv, x }, format: 'jwk' }));
+    return keysLiveAt(jwksOf(key), signedAtMs).map(({ kty, crv, x }) => createPublicKey({ key: { kty, crv, x }, format: 'jwk' }));
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw error;
     throw new WebhookVerificationError(`webhook public key unusable: ${(error as Error).message}`, { cause: error });
@@ -52,7 +66,7 @@ export function verifyV1a(key: WebhookPublicKey, payload: Buffer, headers: Recor
   if (!Number.isInteger(seconds)) throw new WebhookVerificationError('webhook rejected: Invalid Signature Headers');
   if (Math.abs(now / 1000 - seconds) > TOLERANCE_SECONDS) throw new WebhookVerificationError('webhook rejected: Message timestamp too old or too new');
   const signed = Buffer.concat([Buffer.from(`${headers['webhook-id']}.${seconds}.`), payload]);
-  const publicKeys = keyObjectsOf(key);
+  const publicKeys = keyObjectsOf(key, seconds * 1000);
   const signatures = headers['webhook-signature']
     .split(' ')
     .map((entry) => entry.split(','))

@@ -70,6 +70,12 @@ describe('verifyWebhook', () => {
     expect(caught).toMatchObject({ code: 'webhook_verification_failed', message: expect.stringContaining('webhook-signature') });
   });
 
+  it('says the body must be the raw one when it is given parsed JSON (an express.json() body), for v1 and v1a alike', () => {
+    const parsed = JSON.parse(body) as unknown as string;
+    expect(() => verifyWebhook(secret, parsed, signedHeaders(body))).toThrow(/the body must be the raw request body .* got object/);
+    expect(() => verifyWebhook(`whpk_${Buffer.alloc(32).toString('base64')}`, parsed, signedHeaders(body))).toThrow(/the body must be the raw request body/);
+  });
+
   it('turns an unusable secret into a WebhookVerificationError', () => {
     expect(() => verifyWebhook('', body, signedHeaders(body))).toThrow(WebhookVerificationError);
   });

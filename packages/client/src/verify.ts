@@ -31,6 +31,13 @@ function headerValue(headers: WebhookHeaders, name: string): string | undefined 
 
 function toPayload(body: WebhookBody): string | Buffer {
   if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  // A JSON body parser (express.json()) leaves an object: the signature covers bytes it no longer has. Said plainly,
+  // instead of Buffer.from's "The first argument must be of type string…".
+  if (!(body instanceof Uint8Array)) {
+    throw new TypeError(
+      `verifyWebhook: the body must be the raw request body (a string, Buffer or Uint8Array), got ${body === null ? 'null' : typeof body}: read it before any JSON parser does`,
+    );
+  }
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 

@@ -101,6 +101,15 @@ describe('the SDK: secrets, stats, backlog and every page of a list', () => {
     await expect(asTenant.subscriptions.backlog(http.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('long-polls messages for their whole `wait`, however short the client timeout (it times the answer, not the wait)', async () => {
+    const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['long-poll.*'] });
+    const impatient = createClient({ url: fleet.api.url, token: ADMIN_TOKEN, retry: { limit: 0 }, timeoutMs: 500 });
+    const startedAt = Date.now();
+    const page = await impatient.subscriptions.messages(subscription.id, { wait: 1 });
+    expect(page).toEqual({ data: [], next: expect.any(String) });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(900);
+  });
+
   it('walks every page of subscriptions, events and deliveries with listAll', async () => {
     const created = [];
     for (let n = 0; n < 5; n += 1) created.push(await asTenant.subscriptions.create({ url: receiver.url(`/paged-${n}`), events: ['paged.*'] }));

@@ -84,8 +84,12 @@ export const publish: Command = {
     const results = await client()
       .publishBatch(events)
       .catch((error: unknown) => {
-        const accepted = error instanceof HookfleetClientError ? (error.accepted?.length ?? 0) : 0;
-        throw accepted > 0 ? new FailedPartway(error, acceptedBeforeFailure(events, accepted, surelyRefused(error))) : error;
+        const accepted = error instanceof HookfleetClientError ? (error.accepted ?? []) : [];
+        if (accepted.length === 0) throw error;
+        // A script reading --json learns the ids of the events that were accepted (generated ones included), as
+        // `retry` and `subscriptions delete` print what they did before failing.
+        if (json) printJson(io.stdout, { results: accepted });
+        throw new FailedPartway(error, acceptedBeforeFailure(events, accepted.length, surelyRefused(error)));
       });
     if (json) return printJson(io.stdout, { results });
     io.stdout.write(`${results.length === 1 ? resultLine(results[0] as PublishResult) : batchSummary(results)}\n`);

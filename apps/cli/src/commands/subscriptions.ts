@@ -1,7 +1,8 @@
 import type { RateLimit, SubscriptionInput } from '@hookfleet/client';
 import { parseSignatureScheme, signatureOption } from './signature-option.js';
 import type { Command, ParsedInput } from '../command.js';
-import { UsageError } from '../errors.js';
+import { CommandFailed, FailedPartway, UsageError } from '../errors.js';
+import { canAsk, confirm } from '../io.js';
 import { parseJsonFlag } from '../json-input.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
@@ -127,16 +128,32 @@ export const subscriptionsShow: Command = {
 
 export const subscriptionsDelete: Command = {
   name: 'subscriptions delete',
-  summary: 'delete subscriptions; they receive nothing more',
+  summary: 'delete subscriptions; they receive nothing more (asks first on a terminal)',
   args: [{ name: 'subscription', description: 'one or more subscription ids', variadic: true }],
-  options: {},
-  examples: ['hookfleet subscriptions delete sub_123 sub_456'],
+  options: { yes: { type: 'boolean', short: 'y', description: 'do not ask (only a terminal is asked; scripts never are)' } },
+  examples: ['hookfleet subscriptions delete sub_123 sub_456', 'hookfleet subscriptions delete sub_123 --yes'],
   async run({ io, json, client }, input) {
     const ids = [input.argument(0, 'subscription'), ...input.positionals.slice(1)];
+    // Deleting cannot be undone and its secret is gone with it: a person at a terminal confirms a mistyped id first.
+    if (!input.boolean('yes') && canAsk(io) && !(await confirm(io, `delete ${ids.join(', ')}? deliveries stop and this cannot be undone`))) {
+      throw new CommandFailed('nothing deleted');
+    }
+    const deleted: string[] = [];
     for (const id of ids) {
-      await client().subscriptions.delete(id);
+      await client()
+        .subscriptions.delete(id)
+        .catch((error: unknown) => {
+          // The ones before it are gone: a script reading --json learns which, and the message says so too.
+          if (deleted.length === 0) throw error;
+          if (json) printJson(io.stdout, { deleted });
+          throw new FailedPartway(
+            error,
+            `${deleted.join(', ')} ${deleted.length === 1 ? 'was' : 'were'} deleted before it; ${ids.length - deleted.length} not`,
+          );
+        });
+      deleted.push(id);
       if (!json) io.stdout.write(`deleted ${id}\n`);
     }
-    if (json) printJson(io.stdout, { deleted: ids });
+    if (json) printJson(io.stdout, { deleted });
   },
 };
