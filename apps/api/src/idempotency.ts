@@ -55,7 +55,10 @@ export async function runIdempotent<Answer extends { status: number; headers?: R
     const answer = started.answer;
     return call.replayedHeader ? { ...answer, headers: { ...answer.headers, [call.replayedHeader]: 'true' } } : answer;
   }
-  if (started.state === 'running') throw new Conflict('a request with this Idempotency-Key is still running; send it again once it has been answered');
+  if (started.state === 'running') {
+    // Retry-After: the first request is usually answered within a second.
+    throw Object.assign(new Conflict('a request with this Idempotency-Key is still running; send it again once it has been answered'), { retryAfterSeconds: 1 });
+  }
   if (started.state === 'mismatch') throw new Unprocessable('this Idempotency-Key was sent with another request (method, path or body); use a new key for a new request');
   let answer: Answer;
   try {

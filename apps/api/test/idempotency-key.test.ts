@@ -64,6 +64,7 @@ describe('POSTs with an Idempotency-Key', () => {
     const meanwhile = await fleet.call('POST', '/v1/subscriptions', body, tenant.api_key, withKey(key));
     expect(meanwhile.status).toBe(409);
     expect(meanwhile.body.code).toBe('conflict');
+    expect(meanwhile.headers.get('retry-after')).toBe('1');
     if (started.state === 'started') await store.abandon(started.claim);
     redis.disconnect();
     expect((await fleet.call('POST', '/v1/subscriptions', body, tenant.api_key, withKey(key))).status).toBe(201);
