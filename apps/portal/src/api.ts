@@ -1,3 +1,4 @@
+import { LONGEST_RETRY_AFTER_MS, parseRetryAfterMs } from './backoff.js';
 import type { Endpoint, EndpointWithSecret } from './types.js';
 
 export interface Issue {
@@ -11,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly issues: Issue[] = [],
+    /** How long the answer's Retry-After asked to wait (429, 503), in milliseconds; null when it named no time. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -27,16 +30,28 @@ export class ApiError extends Error {
   }
 }
 
+/** Until when (a Date.now() time) the API asked this page to wait: the latest Retry-After of a 429 or 503, capped. */
+let quietUntil = 0;
+
+/**
+ * Whether the API's last 429 or 503 asked to wait past `now`: a page that refreshes on its own (endpoint-page.tsx)
+ * skips its refresh until then, rather than spend the rate it shares with every portal of the tenant.
+ */
+export function apiAskedToWait(now = Date.now()): boolean {
+  return now < quietUntil;
+}
+
 /** Sent on every call: the API reads the session cookie only from requests that carry it (no cross-site use). */
 export const PORTAL_HEADERS = { 'x-hookfleet-portal': '1' } as const;
 
-function wordsFor(status: number, serverMessage: string | undefined): string {
+function wordsFor(status: number, serverMessage: string | undefined, retryAfterMs: number | null): string {
+  const later = retryAfterMs !== null && retryAfterMs > 0 ? `Try again in ${Math.ceil(retryAfterMs / 1000)} s.` : null;
   if (status === 401) return 'Your portal session has ended or the link is not valid. Ask for a new portal link.';
   if (status === 403) return serverMessage ? `Not allowed: ${serverMessage}.` : 'This portal session is not allowed to do that.';
   if (status === 404) return 'Not found: it may have been deleted, or it is outside this portal session.';
-  if (status === 429) return 'Too many requests right now. Wait a few seconds and try again.';
+  if (status === 429) return `Too many requests right now. ${later ?? 'Wait a few seconds and try again.'}`;
   if (status === 413) return 'That is too large to send (the limit is 1 MiB).';
-  if (status >= 500) return 'hookfleet could not answer just now. Try again in a moment.';
+  if (status >= 500) return `hookfleet could not answer just now. ${later ?? 'Try again in a moment.'}`;
   return serverMessage ? `${serverMessage[0]?.toUpperCase() ?? ''}${serverMessage.slice(1)}.` : `The request failed (HTTP ${status}).`;
 }
 
@@ -63,7 +78,11 @@ export async function request<T>(method: string, path: string, body?: unknown, h
     // Any refused credential ends the whole page's session view (see session.ts), whatever asked.
     if (response.status === 401 && !path.startsWith('/portal/session')) window.dispatchEvent(new Event('portal:session-ended'));
     const answer = (parsed ?? {}) as { error?: string; issues?: Issue[] };
-    throw new ApiError(wordsFor(response.status, answer.error), response.status, Array.isArray(answer.issues) ? answer.issues : []);
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+    if (retryAfterMs !== null && (response.status === 429 || response.status === 503)) {
+      quietUntil = Math.max(quietUntil, Date.now() + Math.min(retryAfterMs, LONGEST_RETRY_AFTER_MS));
+    }
+    throw new ApiError(wordsFor(response.status, answer.error, retryAfterMs), response.status, Array.isArray(answer.issues) ? answer.issues : [], retryAfterMs);
   }
   return parsed as T;
 }

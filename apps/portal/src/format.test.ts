@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { disabledReasonWords, durationMs, parseEventList, percent, relativeTime, statusCodeClass, truncate } from './format.js';
+import { absoluteTime, disabledReasonWords, durationMs, parseEventList, percent, relativeTime, statusCodeClass, timeZoneName, truncate } from './format.js';
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');
 const at = (seconds: number) => new Date(NOW + seconds * 1000).toISOString();
@@ -57,5 +57,21 @@ describe('the portal’s words for API values', () => {
   it('shows durations in ms below a second', () => {
     expect(durationMs(12.4)).toBe('12 ms');
     expect(durationMs(1520)).toBe('1.52 s');
+  });
+
+  it.each([
+    ['Asia/Tokyo', /\b9:00:00\b.*GMT\+9/],
+    ['UTC', /\b12:00:00\b.*UTC/],
+    ['America/New_York', /\b8:00:00\b.*EDT/],
+  ])('names the zone of a time it shows in %p', (zone, expected) => {
+    // A receiver compares these with its own logs: a clock time without its zone is hours off for most readers.
+    expect(absoluteTime(at(0), zone)).toMatch(expected);
+    expect(absoluteTime(at(0), zone)).toContain('2026');
+    expect(absoluteTime(null, zone)).toBe('');
+  });
+
+  it('names a zone for labels that show clock times alone', () => {
+    expect(timeZoneName(new Date(NOW), 'Asia/Tokyo')).toBe('GMT+9');
+    expect(timeZoneName(new Date(NOW), 'UTC')).toBe('UTC');
   });
 });

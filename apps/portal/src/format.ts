@@ -28,8 +28,17 @@ export function relativeTime(iso: string | null, now = Date.now()): string {
   return deltaSeconds > 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
 }
 
-export function absoluteTime(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : '';
+/**
+ * A time as a date and a clock time with its zone ("Dec 7, 2026, 8:56:51 PM GMT+9"): in the browser's zone, named,
+ * since whoever reads it compares it with their own logs, often kept in UTC. `timeZone` is for tests.
+ */
+export function absoluteTime(iso: string | null, timeZone?: string): string {
+  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long', timeZone }) : '';
+}
+
+/** The short name of the zone times are shown in ("GMT+9", "UTC", "EST"), for labels that show clock times alone. */
+export function timeZoneName(at = new Date(), timeZone?: string): string {
+  return new Intl.DateTimeFormat(undefined, { timeZoneName: 'short', timeZone }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? '';
 }
 
 /** At most `max` characters, and whether something was cut. */

@@ -27,3 +27,18 @@ export function matchRoute(pathname: string): Route {
 export function hrefFor(path: string): string {
   return `${BASE}${path}`;
 }
+
+/** The document's title for a page: each its own, so tabs, history and screen readers tell the pages apart. */
+export function titleFor(route: Route): string {
+  const page =
+    route.name === 'endpoints'
+      ? 'Endpoints'
+      : route.name === 'new'
+        ? 'Add an endpoint'
+        : route.name === 'endpoint'
+          ? `Endpoint ${route.id}`
+          : route.name === 'edit'
+            ? `Edit endpoint ${route.id}`
+            : 'Page not found';
+  return `${page} · hookfleet`;
+}

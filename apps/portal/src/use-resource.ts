@@ -43,7 +43,8 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
 
 /**
  * Loads `resource` again while its error is transient (`ApiError.transient`: no answer, 429, 5xx), waiting longer
- * after each refusal in a row (backoff.ts): one failed read would otherwise leave it empty until the page reloads.
+ * after each refusal in a row and never sooner than its Retry-After (backoff.ts): one failed read would otherwise
+ * leave it empty until the page reloads.
  */
 export function useReloadWhileTransient<T>(resource: Resource<T>): void {
   const refusals = useRef(0);
@@ -55,7 +56,7 @@ export function useReloadWhileTransient<T>(resource: Resource<T>): void {
     }
     if (!error.transient) return;
     refusals.current += 1;
-    const timer = setTimeout(reload, backoffMs(refusals.current));
+    const timer = setTimeout(reload, backoffMs(refusals.current, error.retryAfterMs));
     return () => clearTimeout(timer);
   }, [error, reload]);
 }

@@ -54,4 +54,33 @@ describe('the portal with very long values', () => {
       expect({ viewport, page: widths.page, options: widths.options }).toEqual({ viewport, page: widths.screen, options: widths.optionsBox });
     }
   });
+
+  it('keeps a failed delivery’s event and Retry button in view when its last error is a long sentence, at laptop and phone width', async () => {
+    const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/refused', events: ['*'] }, tenant.api_key);
+    expect(created.status).toBe(201);
+    const endpointId = created.body.id as string;
+    const published = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'order.created', id: 'order-1', data: {} });
+    expect(published.status).toBe(202);
+    await page.setViewportSize(LAPTOP);
+    await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(endpointId)}`);
+    // The last answer is "Could not connect to http://127.0.0.1:9: connection refused", shown in the row's summary.
+    const retry = page.getByRole('button', { name: 'Retry now' });
+    await retry.waitFor({ timeout: 15_000 });
+
+    for (const viewport of [LAPTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      const layout = await page.evaluate(() => {
+        const row = document.querySelector('[data-delivery]') as HTMLElement;
+        const type = row.querySelector('[data-field="event-type"]') as HTMLElement;
+        const button = row.querySelector('button') as HTMLElement;
+        const panel = row.closest('.panel') as HTMLElement;
+        return {
+          typeShown: type.clientWidth > 0 && type.scrollWidth <= type.clientWidth,
+          buttonInsidePanel: button.getBoundingClientRect().right <= panel.getBoundingClientRect().right,
+          buttonOnOneLine: button.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(button).lineHeight),
+        };
+      });
+      expect({ viewport, ...layout }).toEqual({ viewport, typeShown: true, buttonInsidePanel: true, buttonOnOneLine: true });
+    }
+  });
 });

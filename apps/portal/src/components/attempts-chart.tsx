@@ -1,3 +1,4 @@
+import { timeZoneName } from '../format.js';
 import type { HourlyAttempts } from '../types.js';
 
 const WIDTH = 480;
@@ -53,7 +54,9 @@ export function AttemptsChart({ hourly }: { hourly: HourlyAttempts[] }) {
             {label}
           </span>
         ))}
-        <span class="legend-item muted">max {max} per hour</span>
+        <span class="legend-item muted">
+          max {max} per hour, hours in {timeZoneName()}
+        </span>
       </figcaption>
     </figure>
   );

@@ -31,7 +31,36 @@ function ResponseBody({ body }: { body: string }) {
   );
 }
 
-function AttemptList({ attempts }: { attempts: Attempt[] }) {
+/** How many of a batch's other events an attempt names before "and N more". */
+const SHOWN_BATCH_MEMBERS = 5;
+
+/**
+ * The events of each batch, by batch id, as the endpoint's attempt log has them (docs/delivery.md, "Batches": one
+ * entry per member per attempt): a batch sent again keeps its id and its members.
+ */
+function batchMembers(attempts: Attempt[]): Map<string, string[]> {
+  const members = new Map<string, Set<string>>();
+  for (const attempt of attempts) {
+    if (!attempt.batch_id) continue;
+    members.set(attempt.batch_id, (members.get(attempt.batch_id) ?? new Set()).add(attempt.event_id));
+  }
+  return new Map([...members].map(([batchId, events]) => [batchId, [...events]]));
+}
+
+/** The other events that went out in the same request as this one. */
+function BatchMembers({ eventId, members }: { eventId: string; members: string[] }) {
+  const others = members.filter((member) => member !== eventId);
+  if (others.length === 0) return null;
+  const shown = others.slice(0, SHOWN_BATCH_MEMBERS);
+  return (
+    <span class="muted small" data-field="batch-members">
+      with {plural(others.length, 'other event')}: {shown.join(', ')}
+      {others.length > shown.length ? ` and ${others.length - shown.length} more` : ''}
+    </span>
+  );
+}
+
+function AttemptList({ attempts, batches }: { attempts: Attempt[]; batches: Map<string, string[]> }) {
   if (attempts.length === 0) return <p class="muted small">No attempt recorded yet (or older than the attempt log keeps).</p>;
   return (
     <ol class="attempts" reversed>
@@ -41,7 +70,14 @@ function AttemptList({ attempts }: { attempts: Attempt[] }) {
             <span class="attempt-number">Attempt {attempt.attempt}</span>
             <StatusCode code={attempt.status_code} error={attempt.error} />
             <span class="muted">{durationMs(attempt.duration_ms)}</span>
-            {attempt.batch_id ? <span class="chip" title="sent in one request with the other events of this batch">{attempt.batch_id}</span> : null}
+            {attempt.batch_id ? (
+              <>
+                <span class="chip" title="sent in one request with the other events of this batch">
+                  {attempt.batch_id}
+                </span>
+                <BatchMembers eventId={attempt.event_id} members={batches.get(attempt.batch_id) ?? []} />
+              </>
+            ) : null}
             <span class="muted" title={absoluteTime(attempt.at)}>
               {relativeTime(attempt.at)}
             </span>
@@ -56,12 +92,11 @@ function AttemptList({ attempts }: { attempts: Attempt[] }) {
   );
 }
 
-function DeliveryRow({ delivery, attempts, onRetried }: { delivery: Delivery; attempts: Attempt[]; onRetried: () => void }) {
+function DeliveryRow({ delivery, attempts, batches, onRetried }: { delivery: Delivery; attempts: Attempt[]; batches: Map<string, string[]>; onRetried: () => void }) {
   const [retrying, setRetrying] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const last = attempts[0];
-  const retry = async (event: Event) => {
-    event.preventDefault();
+  const retry = async () => {
     setRetrying(true);
     setError(null);
     try {
@@ -104,16 +139,16 @@ function DeliveryRow({ delivery, attempts, onRetried }: { delivery: Delivery; at
               ? `next ${relativeTime(delivery.next_attempt_at)}`
               : ''}
           </span>
-          {delivery.status === 'failed' || delivery.status === 'dead' ? (
-            <button type="button" class="button small" disabled={retrying} onClick={retry}>
-              {retrying ? 'Retrying…' : 'Retry now'}
-            </button>
-          ) : (
-            <span />
-          )}
         </summary>
-        <AttemptList attempts={attempts} />
+        <AttemptList attempts={attempts} batches={batches} />
       </details>
+      {/* Beside the summary, not in it: a button nested in the row's disclosure (itself a button) is one that screen
+          readers may not offer as a control, and the summary's name would end "… Retry now". */}
+      {delivery.status === 'failed' || delivery.status === 'dead' ? (
+        <button type="button" class="button small delivery-retry" disabled={retrying} onClick={retry} aria-label={`${retrying ? 'Retrying' : 'Retry now'}: ${delivery.event_id}`}>
+          {retrying ? 'Retrying…' : 'Retry now'}
+        </button>
+      ) : null}
       {error ? <ErrorNotice error={error} /> : null}
     </li>
   );
@@ -130,6 +165,7 @@ export function DeliveriesPanel({ endpointId, refreshKey, onChanged }: { endpoin
   const attempts = useResource(() => api.get<{ data: Attempt[] }>(`/v1/subscriptions/${id}/attempts`), [id, refreshKey]);
   const byDelivery = new Map<string, Attempt[]>();
   for (const attempt of attempts.data?.data ?? []) byDelivery.set(attempt.delivery_id, [...(byDelivery.get(attempt.delivery_id) ?? []), attempt]);
+  const batches = batchMembers(attempts.data?.data ?? []);
 
   return (
     <section class="card panel" aria-labelledby="deliveries-title">
@@ -156,7 +192,7 @@ export function DeliveriesPanel({ endpointId, refreshKey, onChanged }: { endpoin
       {deliveries.data && deliveries.data.data.length > 0 ? (
         <ul class="deliveries">
           {deliveries.data.data.map((delivery) => (
-            <DeliveryRow key={delivery.id} delivery={delivery} attempts={byDelivery.get(delivery.id) ?? []} onRetried={onChanged} />
+            <DeliveryRow key={delivery.id} delivery={delivery} attempts={byDelivery.get(delivery.id) ?? []} batches={batches} onRetried={onChanged} />
           ))}
         </ul>
       ) : null}

@@ -4,6 +4,8 @@ import { EventSchema } from './event-schema.js';
 /** The profile's catalogue as checkboxes with descriptions, plus types or patterns typed by hand. */
 export function EventPicker(props: {
   catalogue: EventType[];
+  /** While the catalogue is read; a failed read leaves it empty, and the form says why. */
+  loading: boolean;
   selected: string[];
   onToggle: (type: string, checked: boolean) => void;
   custom: string;
@@ -13,7 +15,7 @@ export function EventPicker(props: {
   return (
     <fieldset class="field" aria-describedby={props.errors.length > 0 ? 'events-error' : undefined}>
       <legend>Event types</legend>
-      {props.catalogue.length === 0 ? <p class="muted small">Loading the event catalogue…</p> : null}
+      {props.loading ? <p class="muted small">Loading the event catalogue…</p> : null}
       <ul class="event-options">
         {props.catalogue.map((entry) => {
           const inputId = `event-${entry.type}`;

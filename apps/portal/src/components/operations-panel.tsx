@@ -10,6 +10,8 @@ const KIND_WORDS = {
   replay: { running: 'Replaying events', done: 'events replayed', button: 'Replay events' },
 } as const;
 
+const NO_FAILED_POLLS = { count: 0, retryAfterMs: null };
+
 function OperationProgress({ operation }: { operation: Operation }) {
   const words = KIND_WORDS[operation.kind];
   if (operation.status === 'failed')
@@ -41,16 +43,20 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  /** Failed progress reads in a row: a transient one (429, 503, no answer) is read again, later each time. */
-  const [failedPolls, setFailedPolls] = useState(0);
+  /**
+   * Failed progress reads in a row, and the last one's Retry-After: a transient one (429, 503, no answer) is read
+   * again, later each time and never sooner than the API asked.
+   */
+  const [failedPolls, setFailedPolls] = useState<{ count: number; retryAfterMs: number | null }>(NO_FAILED_POLLS);
 
   useEffect(() => {
     if (!operation || operation.status !== 'running') return;
+    const waitMs = backoffMs(failedPolls.count, failedPolls.retryAfterMs);
     const timer = setTimeout(async () => {
       try {
         const next = await api.get<Operation>(`/v1/operations/${encodeURIComponent(operation.id)}`);
         setError(null);
-        setFailedPolls(0);
+        setFailedPolls(NO_FAILED_POLLS);
         setOperation(next);
         if (next.status !== 'running') onFinished();
       } catch (failure) {
@@ -59,10 +65,10 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
         // The operation runs on in the API whatever this read got: a transient refusal is asked again (nothing else
         // would re-run this effect, and the progress would stay frozen with both buttons disabled); any other ends
         // the wait here, so the buttons work again.
-        if (apiError.transient) setFailedPolls((count) => count + 1);
+        if (apiError.transient) setFailedPolls(({ count }) => ({ count: count + 1, retryAfterMs: apiError.retryAfterMs }));
         else setOperation(null);
       }
-    }, backoffMs(failedPolls));
+    }, waitMs);
     return () => clearTimeout(timer);
   }, [operation, failedPolls, onFinished]);
 
@@ -76,7 +82,7 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
     setError(null);
     try {
       const started = await api.post<{ operation_id: string }>(`/v1/subscriptions/${encodeURIComponent(endpointId)}/${kind}`, { since: sinceValue });
-      setFailedPolls(0);
+      setFailedPolls(NO_FAILED_POLLS);
       setOperation({ id: started.operation_id, kind, status: 'running', total: 0, done: 0 });
     } catch (failure) {
       setError(failure as ApiError);

@@ -30,9 +30,10 @@ export function PollBacklogPanel({ endpointId, refreshKey }: { endpointId: strin
     <section class="card panel" aria-labelledby="poll-backlog-title">
       <h2 id="poll-backlog-title">Waiting to be fetched</h2>
       <p class="muted small">This endpoint has no URL: its subscriber fetches its messages (GET /v1/subscriptions/{endpointId}/messages).</p>
-      {backlog.error ? <ErrorNotice error={backlog.error} /> : null}
+      {backlog.error ? <ErrorNotice error={backlog.error} title="The backlog could not be loaded." /> : null}
       {!backlog.data ? (
-        <Loading label="Loading the backlog…" />
+        // A failed read says so above; a spinner beside it would never end.
+        backlog.error ? null : <Loading label="Loading the backlog…" />
       ) : (
         <dl class="stat-row">
           <div>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { relativeTime } from '../format.js';
+import { absoluteTime, relativeTime } from '../format.js';
 import type { EndpointWithSecret } from '../types.js';
 import { ErrorNotice } from './notices.js';
 
@@ -73,7 +73,7 @@ export function SecretField({ endpointId, previousSecretExpiresAt }: { endpointI
       ) : null}
       {rotatedOldUntil ? (
         <p class="muted small">
-          The previous secret keeps signing until {new Date(rotatedOldUntil).toLocaleString()} ({relativeTime(rotatedOldUntil)}).
+          The previous secret keeps signing until {absoluteTime(rotatedOldUntil)} ({relativeTime(rotatedOldUntil)}).
         </p>
       ) : null}
       {error ? <ErrorNotice error={error} /> : null}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, withoutSecret } from '../api.js';
 import { BrokerDestinationFields, brokerDraftOf, destinationOf, destinationSummary, type BrokerDraft } from '../components/broker-destination.js';
 import { DeleteEndpoint } from '../components/delete-endpoint.js';
@@ -46,6 +46,17 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
   const [error, setError] = useState<ApiError | null>(null);
   /** An edit form shows only once it holds the endpoint, so nothing typed early is overwritten. */
   const [populated, setPopulated] = useState(!editing);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // The save button is at the foot of a long form, and the first field refused may be far above it, out of sight:
+  // without this a click on "Create endpoint" seems to do nothing. Its field takes the focus (and scrolls into view).
+  useEffect(() => {
+    if (!error || error.issues.length === 0) return;
+    const problem = formRef.current?.querySelector<HTMLElement>('.field-error');
+    const field = problem?.closest('.field')?.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea');
+    if (field) field.focus();
+    else problem?.scrollIntoView({ block: 'center' });
+  }, [error]);
 
   const profileTypes = (catalogue.data?.data ?? []).filter((entry) => entry.profile === profile);
   const profiles = [...new Set((catalogue.data?.data ?? []).map((entry) => entry.profile))];
@@ -136,7 +147,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
         ) : null}
       </p>
       <h1>{editing ? 'Edit endpoint' : 'Add an endpoint'}</h1>
-      <form class="card form" onSubmit={submit} noValidate>
+      <form ref={formRef} class="card form" onSubmit={submit} noValidate>
         <BrokerDestinationFields draft={broker} onChange={setBroker} errors={fieldErrors} />
         <div class="field" hidden={broker !== null}>
           <label for="url">Endpoint URL</label>
@@ -178,6 +189,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
         {catalogue.error ? <ErrorNotice error={catalogue.error} title="The event catalogue could not be loaded." /> : null}
         <EventPicker
           catalogue={profileTypes}
+          loading={catalogue.loading}
           selected={selected}
           onToggle={(type, checked) => setSelected((list) => (checked ? [...list, type] : list.filter((entry) => entry !== type)))}
           custom={custom}

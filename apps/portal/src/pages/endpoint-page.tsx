@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'preact/hooks';
-import { ApiError, api, withoutSecret } from '../api.js';
+import { ApiError, api, apiAskedToWait, withoutSecret } from '../api.js';
 import { AttemptsChart } from '../components/attempts-chart.js';
 import { DeliveryOptionsSummary } from '../components/delivery-options.js';
 import { ActiveBadge, StatusCode } from '../components/badges.js';
@@ -18,12 +18,16 @@ import { destinationSummary } from '../components/broker-destination.js';
 
 const REFRESH_MS = 4000;
 
-function StatsPanel({ stats }: { stats: EndpointStats | undefined }) {
+/** A read that failed before any answer says so, instead of a spinner that never ends; the page's refresh reads it again. */
+function StatsPanel({ stats, error }: { stats: EndpointStats | undefined; error: ApiError | undefined }) {
   return (
     <section class="card panel" aria-labelledby="stats-title">
       <h2 id="stats-title">Last 24 hours</h2>
+      {!stats && error ? <ErrorNotice error={error} title="The statistics could not be loaded." /> : null}
       {!stats ? (
-        <Loading label="Loading statistics…" />
+        error ? null : (
+          <Loading label="Loading statistics…" />
+        )
       ) : (
         <>
           <dl class="stat-row">
@@ -115,7 +119,10 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
     () => (profile ? api.get<{ data: EventType[] }>(`/v1/event-types?profile=${encodeURIComponent(profile)}`) : Promise.resolve({ data: [] })),
     [profile],
   );
-  useInterval(refresh, REFRESH_MS);
+  // A 429 or 503's Retry-After holds the refresh too: reading again sooner would only meet the same refusal.
+  useInterval(() => {
+    if (!apiAskedToWait()) refresh();
+  }, REFRESH_MS);
 
   if (endpoint.loading)
     return (
@@ -141,7 +148,7 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
       <div class="grid">
         <div class="grid-main">
           {isPollEndpoint(current) ? <PollBacklogPanel endpointId={current.id} refreshKey={refreshKey} /> : null}
-          <StatsPanel stats={stats.data} />
+          <StatsPanel stats={stats.data} error={stats.error} />
           <DeliveriesPanel endpointId={current.id} refreshKey={refreshKey} onChanged={refresh} />
         </div>
         <aside class="grid-side">

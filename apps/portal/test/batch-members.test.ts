@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { TestReceiver } from '../../../test/receiver.js';
+import { waitFor } from '../../../test/wait.js';
+import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+
+/** A batching endpoint (docs/delivery.md, "Batches"): each attempt of a delivery names the events sent with it. */
+describe('the portal: a delivery sent in a batch', () => {
+  let fleet: TestFleet;
+  let receiver: TestReceiver;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let tenant: { id: string; api_key: string };
+
+  beforeAll(async () => {
+    preparePortal();
+    receiver = await new TestReceiver(() => ({ status: 500, body: 'batch refused' })).start();
+    fleet = await startFleet();
+    tenant = await fleet.createTenant('Batch Co');
+    ({ browser, page, pageErrors } = await launchPortalBrowser());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+    await receiver?.stop();
+  });
+
+  it('lists the other events of the request under each attempt', async () => {
+    const created = await fleet.call(
+      'POST',
+      '/v1/subscriptions',
+      { url: receiver.url('/batch'), events: ['*'], batch: { max_events: 3, max_wait_ms: 200 } },
+      tenant.api_key,
+    );
+    expect(created.status).toBe(201);
+    const endpointId = created.body.id as string;
+    const events = ['order-1', 'order-2', 'order-3'].map((id) => ({ tenant: tenant.id, profile: 'standard', type: 'order.created', id, data: {} }));
+    expect((await fleet.call('POST', '/v1/events/batch', { events })).status).toBe(202);
+    await waitFor(() => receiver.requests.length > 0, { message: 'the batch sent' });
+
+    await page.goto(await portalLink(fleet, tenant.api_key));
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(endpointId)}`);
+    const row = page.locator('[data-delivery]', { has: page.locator('[data-field="event-id"]', { hasText: 'order-2' }) });
+    await row.locator('summary').click();
+    const members = row.locator('[data-field="batch-members"]').first();
+    await members.waitFor({ timeout: 10_000 });
+    const text = (await members.textContent()) ?? '';
+    expect(text).toMatch(/^with 2 other events: /);
+    expect(text).toContain('order-1');
+    expect(text).toContain('order-3');
+    expect(text).not.toContain('order-2');
+    expect(pageErrors).toEqual([]);
+  });
+});
