@@ -1,4 +1,5 @@
-import { LONGEST_RETRY_AFTER_MS, parseRetryAfterMs } from './backoff.js';
+import { parseRetryAfterMs } from '@hookfleet/core/retry-after';
+import { LONGEST_RETRY_AFTER_MS } from './backoff.js';
 import type { Endpoint, EndpointWithSecret } from './types.js';
 
 export interface Issue {

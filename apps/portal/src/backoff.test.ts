@@ -1,23 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffMs, LONGEST_RETRY_AFTER_MS, parseRetryAfterMs } from './backoff.js';
+import { backoffMs, LONGEST_RETRY_AFTER_MS } from './backoff.js';
 
-const NOW = Date.parse('2026-05-01T12:00:00.000Z');
 
 describe('the portal’s wait before asking a refusing API again', () => {
-  it.each([
-    ['3', 3000],
-    [' 0 ', 0],
-    ['1.5', 1500],
-    ['Fri, 01 May 2026 12:00:07 GMT', 7000],
-    ['Fri, 01 May 2026 11:59:00 GMT', 0],
-    ['', null],
-    ['soon', null],
-    ['-3', null],
-    [null, null],
-  ])('reads Retry-After %p as %p ms', (header, expected) => {
-    expect(parseRetryAfterMs(header, NOW)).toBe(expected);
-  });
-
   it('waits 400 ms doubling up to 5 s, up to 20% less at random, when no Retry-After is given', () => {
     expect(backoffMs(0, null, () => 0)).toBe(400);
     expect(backoffMs(1, null, () => 0)).toBe(800);

@@ -8,16 +8,6 @@ const LONGEST_WAIT_MS = 5000;
  */
 export const LONGEST_RETRY_AFTER_MS = 60_000;
 
-/** A Retry-After header (seconds, or an HTTP date) in milliseconds from `now`; null when absent or unreadable. */
-export function parseRetryAfterMs(header: string | null | undefined, now = Date.now()): number | null {
-  const value = header?.trim();
-  if (!value) return null;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  // An HTTP date names its day and month; Date.parse alone would take `-3` for a year.
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
 /**
  * How long to wait before asking the API again after `refusals` transient refusals in a row (`ApiError.transient`:
  * no answer, 429, 5xx): 400 ms doubling, at most 5 s, up to 20% less at random, so readers refused together (the

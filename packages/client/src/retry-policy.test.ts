@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isRetryable, parseRetryAfterMs, retryDelayMs, type RetryDecisionInput } from './retry-policy.js';
+import { isRetryable, retryDelayMs, type RetryDecisionInput } from './retry-policy.js';
 
 const retry = { limit: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 const noJitter = () => 0;
@@ -63,15 +63,5 @@ describe('retry policy', () => {
 
   it('never retries a 400, whatever its Retry-After', () => {
     expect(decide({ statusCode: 400, retryAfterMs: 1000 })).toBe(0);
-  });
-
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    const now = Date.parse('2025-01-01T00:00:00Z');
-    expect(parseRetryAfterMs('1', now)).toBe(1000);
-    expect(parseRetryAfterMs('0.5', now)).toBe(500);
-    expect(parseRetryAfterMs('Wed, 01 Jan 2025 00:00:03 GMT', now)).toBe(3000);
-    expect(parseRetryAfterMs('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfterMs(undefined, now)).toBeUndefined();
-    expect(parseRetryAfterMs('soon', now)).toBeUndefined();
   });
 });

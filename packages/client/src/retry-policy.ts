@@ -51,12 +51,3 @@ export function retryDelayMs(input: RetryDecisionInput): number {
   const jittered = exponential * (1 - 0.2 * (input.random ?? Math.random)());
   return Math.max(1, Math.round(jittered));
 }
-
-/** `Retry-After` in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

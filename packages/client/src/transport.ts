@@ -1,7 +1,8 @@
 import got, { HTTPError, RequestError, TimeoutError, type Got } from 'got';
 import { HookfleetApiError, HookfleetClientError, HookfleetConnectionError, HookfleetTimeoutError } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
-import { parseRetryAfterMs, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelayMs, surelyNotActedOn } from './retry-policy.js';
+import { parseRetryAfterMs } from '@hookfleet/core';
+import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelayMs, surelyNotActedOn } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | Date | null | undefined;
@@ -125,7 +126,7 @@ export function createRequest(options: ResolvedClientOptions): RequestFunction {
           path,
           status: error.response.statusCode,
           body: parseJson(responseText(error)),
-          retryAfterMs: parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+          retryAfterMs: parseRetryAfterMs(retryAfter) ?? undefined,
         });
       }
       if (error instanceof TimeoutError) throw new HookfleetTimeoutError(options.url, timeoutMs, error);

@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './partitions.js';
 export * from './errors.js';
+export * from './retry-after.js';
 export * from './plain-messages.js';
 export * from './ids.js';
 export * from './startup-failure.js';

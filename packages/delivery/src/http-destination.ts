@@ -1,5 +1,6 @@
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
-import { asksForPause, parseRetryAfterMs } from './retry-after.js';
+import { parseRetryAfterMs } from '@hookfleet/core';
+import { asksForPause } from './retry-after.js';
 import type { SlotPriority } from './semaphore.js';
 import type { DeliveryTransport, SendResult } from './transport.js';
 
