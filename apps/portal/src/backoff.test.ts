@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { backoffMs, LONGEST_RETRY_AFTER_MS } from './backoff.js';
 
-
 describe('the portal’s wait before asking a refusing API again', () => {
   it('waits 400 ms doubling up to 5 s, up to 20% less at random, when no Retry-After is given', () => {
     expect(backoffMs(0, null, () => 0)).toBe(400);
