@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { rateLimitKeyOf, TokenBuckets } from './abuse-limits.js';
+import { TokenBuckets } from './abuse-limits.js';
+import { callerScopeOf } from './caller-scope.js';
 
 describe('token buckets', () => {
   it('allows the burst, then refuses with the seconds to wait, then refills', () => {
@@ -32,27 +33,28 @@ describe('token buckets', () => {
   });
 });
 
-describe('the bucket a caller draws from', () => {
+describe('the scope a caller draws its bucket and its idempotency keys from', () => {
   const session = (createdBy: string | null, subscriptionIds: string[] | null) => ({ kind: 'portal' as const, tenantId: 'ten_a', createdBy, subscriptionIds, expiresAt: 0 });
 
   it("gives each portal scope its own, so one customer's pages cannot refuse another's", () => {
     const keys = [
-      rateLimitKeyOf({ kind: 'tenant', tenantId: 'ten_a' }),
-      rateLimitKeyOf(session(null, null)),
-      rateLimitKeyOf(session('user-1', null)),
-      rateLimitKeyOf(session('user-2', null)),
-      rateLimitKeyOf(session(null, ['sub_1'])),
-      rateLimitKeyOf(session(null, ['sub_2'])),
+      callerScopeOf({ kind: 'operator' }),
+      callerScopeOf({ kind: 'tenant', tenantId: 'ten_a' }),
+      callerScopeOf(session(null, null)),
+      callerScopeOf(session('user-1', null)),
+      callerScopeOf(session('user-2', null)),
+      callerScopeOf(session(null, ['sub_1'])),
+      callerScopeOf(session(null, ['sub_2'])),
     ];
     // Before: every portal session of the tenant drew from one bucket.
     expect(new Set(keys).size).toBe(keys.length);
     const buckets = new TokenBuckets(1, 1);
-    expect(buckets.take(rateLimitKeyOf(session('user-1', null)), 1, 0).ok).toBe(true);
-    expect(buckets.take(rateLimitKeyOf(session('user-1', null)), 1, 0).ok).toBe(false);
-    expect(buckets.take(rateLimitKeyOf(session('user-2', null)), 1, 0).ok).toBe(true);
+    expect(buckets.take(callerScopeOf(session('user-1', null)), 1, 0).ok).toBe(true);
+    expect(buckets.take(callerScopeOf(session('user-1', null)), 1, 0).ok).toBe(false);
+    expect(buckets.take(callerScopeOf(session('user-2', null)), 1, 0).ok).toBe(true);
   });
 
   it('shares one among the sessions of one scope, whatever the order of its subscriptions', () => {
-    expect(rateLimitKeyOf(session('user-1', ['sub_1', 'sub_2']))).toBe(rateLimitKeyOf(session('user-1', ['sub_2', 'sub_1'])));
+    expect(callerScopeOf(session('user-1', ['sub_1', 'sub_2']))).toBe(callerScopeOf(session('user-1', ['sub_2', 'sub_1'])));
   });
 });

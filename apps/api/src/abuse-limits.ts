@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Principal } from './auth.js';
+import { callerScopeOf } from './caller-scope.js';
 import { HookfleetError } from '@hookfleet/core';
 
 export class TooManyRequests extends HookfleetError {
@@ -42,23 +41,14 @@ export class TokenBuckets {
 }
 
 /**
- * The bucket a caller draws from: a tenant key its tenant's; a portal session the bucket of its scope (the tenant, the
- * `created_by` it is narrowed to, the subscriptions it may see), apart from the key's so a busy portal cannot starve
- * the tenant's backend, and apart from the tenant's other customers' sessions so one customer's open pages cannot
- * refuse another's. Sessions of one scope (one customer's tabs, links opened again) share it.
+ * The management API's limits: per tenant key, and per portal session scope (callerScopeOf: apart from the key's, so a
+ * busy portal cannot starve the tenant's backend, and from the tenant's other customers'). The operator is not limited.
  */
-export function rateLimitKeyOf(principal: Extract<Principal, { kind: 'tenant' | 'portal' }>): string {
-  if (principal.kind === 'tenant') return principal.tenantId;
-  const subscriptions = principal.subscriptionIds ? createHash('sha256').update([...principal.subscriptionIds].sort().join(',')).digest('base64url').slice(0, 16) : '*';
-  return `portal:${principal.tenantId}:${principal.createdBy === null ? '*' : `u:${principal.createdBy}`}:${subscriptions}`;
-}
-
-/** The management API's limits: per tenant key, and per scope for portal sessions (rateLimitKeyOf). The operator is not limited. */
 export function managementRateLimit(buckets: TokenBuckets) {
   return (request: Request, _response: Response, next: NextFunction) => {
     const principal = request.principal;
     if (principal?.kind !== 'tenant' && principal?.kind !== 'portal') return next();
-    const verdict = buckets.take(rateLimitKeyOf(principal));
+    const verdict = buckets.take(callerScopeOf(principal));
     if (verdict.ok) return next();
     const who = principal.kind === 'portal' ? 'this portal' : 'this tenant';
     next(new TooManyRequests(`too many requests for ${who}; slow down`, verdict.retryAfterSeconds));

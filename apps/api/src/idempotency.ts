@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import { Conflict, Unprocessable, ValidationFailed } from '@hookfleet/core';
 import type { IdempotencyStore } from '@hookfleet/store';
-import type { Principal } from './auth.js';
 import type { NativeRoute } from './routes/route-table.js';
 
 /** The request header that makes a POST safe to send again (docs/api.md, "Errors and limits"). */
@@ -28,11 +27,6 @@ export function idempotencyKeyOf(request: Request): string | undefined {
     throw new ValidationFailed('invalid Idempotency-Key header', [{ path: `headers.${IDEMPOTENCY_HEADER}`, message: 'must be 1 to 255 visible ASCII characters' }]);
   }
   return key;
-}
-
-/** Whose keys these are: two callers never share a key's answer. */
-export function idempotencyScopeOf(principal: Principal): string {
-  return principal.kind === 'operator' ? 'operator' : `${principal.kind}:${principal.tenantId}`;
 }
 
 /** What a request sent with a key is, to the store: another request under the same key is refused. */

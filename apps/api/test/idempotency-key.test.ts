@@ -80,6 +80,24 @@ describe('POSTs with an Idempotency-Key', () => {
     expect(theirs.body.id).not.toBe(mine.body.id);
   });
 
+  it("keeps two portal users' keys apart within one tenant", async () => {
+    const portal = { 'x-hookfleet-portal': '1' };
+    const sessionOf = async (user: string) => {
+      const link = await fleet.call('POST', '/v1/portal-sessions', { created_by: user }, tenant.api_key);
+      return new URL(link.body.url as string).hash.replace(/^#token=/, '');
+    };
+    const [alice, bob] = [await sessionOf('alice'), await sessionOf('bob')];
+    const key = 'predictable-key-1';
+    const hers = await fleet.call('POST', '/v1/subscriptions', subscription('portal-users'), alice, { ...portal, ...withKey(key) });
+    expect(hers.status).toBe(201);
+    const his = await fleet.call('POST', '/v1/subscriptions', subscription('portal-users'), bob, { ...portal, ...withKey(key) });
+    // Before: bob got alice's answer (her subscription, created_by alice), marked replayed.
+    expect(his.status).toBe(201);
+    expect(his.headers.get('idempotent-replayed')).toBeNull();
+    expect(his.body).toMatchObject({ created_by: 'bob' });
+    expect(his.body.id).not.toBe(hers.body.id);
+  });
+
   it("gives a tenant's new API key again to the same request, yet keeps it unreadable at rest", async () => {
     const key = randomUUID();
     const first = await fleet.call('POST', '/v1/tenants', { name: 'made-once' }, undefined, withKey(key));

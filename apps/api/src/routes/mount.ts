@@ -3,7 +3,8 @@ import { Forbidden } from '@hookfleet/core';
 import { authenticate, bearerCredential, type CredentialExtractor, type Principal } from '../auth.js';
 import { managementRateLimit } from '../abuse-limits.js';
 import { parseOrThrow } from '../validate.js';
-import { describeRequest, IDEMPOTENT_REPLAYED_HEADER, idempotencyKeyOf, idempotencyScopeOf, runIdempotent, takesIdempotencyKey } from '../idempotency.js';
+import { describeRequest, IDEMPOTENT_REPLAYED_HEADER, idempotencyKeyOf, runIdempotent, takesIdempotencyKey } from '../idempotency.js';
+import { callerScopeOf } from '../caller-scope.js';
 import { fromPortalPage, PORTAL_REQUEST_HEADER, portalCookieCredential } from '../portal/portal-cookie.js';
 import { portalScopeCheck } from '../portal/portal-guard.js';
 import type { NativeRoute, RouteAnswer, RouteServices } from './route-table.js';
@@ -55,9 +56,13 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
       if (principal && !route.auth.includes(principal.kind)) throw new Forbidden(REFUSALS[principal.kind]);
       const params = Object.fromEntries(Object.entries(request.params ?? {}).map(([name, value]) => [name, String(value)]));
       const rawBody: unknown = request.body ?? {};
-      if (principal?.kind === 'portal' && route.portal) portalScope.assertNoTenantOnlyFields(route.portal, rawBody);
       const query = route.query ? parseOrThrow(route.query, request.query, 'invalid query') : request.query;
-      if (principal?.kind === 'portal' && route.portal) await portalScope.assertInScope(principal, route.portal, { params, query, body: rawBody });
+      if (principal?.kind === 'portal' && route.portal) {
+        // Scope first: an object outside the session answers 404 whatever the body holds (docs/api.md, "The endpoint
+        // portal"), as another tenant's does; the 403 for a tenant-only field is for the session's own objects.
+        await portalScope.assertInScope(principal, route.portal, { params, query, body: rawBody });
+        portalScope.assertNoTenantOnlyFields(route.portal, rawBody);
+      }
       const body = route.body ? parseOrThrow(route.body, rawBody, 'invalid request body') : undefined;
       // An answer to credentials is that caller's alone and may hold a secret (a signing secret, a new API key, a
       // portal link): no cache, shared or the browser's, may keep it. A route that may be cached says so itself.
@@ -65,7 +70,7 @@ export function mountRoutes(app: Express, routes: readonly NativeRoute[], servic
       const handle = async () => route.handler({ params, query, body, principal, http: { request, response } }, services);
       const key = idempotent && principal ? idempotencyKeyOf(request) : undefined;
       const call = principal && key !== undefined
-        ? { scope: idempotencyScopeOf(principal), key, request: describeRequest({ method: request.method, path: request.originalUrl, body: rawBody }), replayedHeader: IDEMPOTENT_REPLAYED_HEADER }
+        ? { scope: callerScopeOf(principal), key, request: describeRequest({ method: request.method, path: request.originalUrl, body: rawBody }), replayedHeader: IDEMPOTENT_REPLAYED_HEADER }
         : undefined;
       sendAnswer(response, call ? await runIdempotent(services.idempotency, call, handle) : await handle());
     };
