@@ -4,6 +4,7 @@ import { toOpenApiPath } from '../src/openapi/index.js';
 import { nativeRoutes } from '../src/routes/native-routes.js';
 import { routeErrors, type NativeRoute } from '../src/routes/route-table.js';
 import { errorAnswerSchema } from '../src/routes/answer-schemas.js';
+import { OperationStore } from '@hookfleet/store';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
@@ -34,6 +35,8 @@ describe('every declared native route answers what it declares', () => {
     fixtures.deliveries = String(receiver.forPath('/routes')[0]?.headers['webhook-id']);
     const recover = await fleet.call('POST', `/v1/subscriptions/${fixtures.subscriptions}/recover`, { since: '1h' }, tenant.api_key);
     fixtures.operations = recover.body.operation_id;
+    // An operation still running, for the cancel route (the recover above may have ended by the time it is canceled).
+    fixtures.cancelable = (await new OperationStore(fleet.workers[0]!.context.redis, fleet.workers[0]!.context.keys).create('replay', tenant.id, fixtures.subscriptions)).id;
     const link = await fleet.call('POST', '/v1/portal-sessions', {}, tenant.api_key);
     portalToken = decodeURIComponent(String(link.body.url).split('#token=')[1] ?? '');
     published = (await fleet.call('GET', '/openapi.json', undefined, null)).body;
@@ -68,7 +71,7 @@ describe('every declared native route answers what it declares', () => {
       'get /v1/deliveries': `?subscription=${fixtures.subscriptions}`,
     };
     // Only a poll subscription has messages and a backlog.
-    const collection = /\/(messages|backlog)$/.test(route.path) ? 'poll' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
+    const collection = /\/(messages|backlog)$/.test(route.path) ? 'poll' : route.path.endsWith('/cancel') ? 'cancelable' : (/^\/v1\/([a-z-]+)\/:id/.exec(route.path)?.[1] ?? '');
     const path = `${route.path.replace(':id', fixtures[collection] ?? 'none').replace(':tenant', tenant.id).replace(':profile/:type', 'standard/routes.typed')}${queries[key] ?? ''}`;
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }

@@ -39,9 +39,23 @@ function resumeIndex(matched: readonly Matched[], progress: unknown): number {
   return next < 0 ? matched.length : next;
 }
 
-/** Recover (failed and dead deliveries again) and replay (retained events matched again), with progress. */
+/** How a run ended: every chunk enqueued, or stopped between two because the operation no longer runs (canceled). */
+type RunEnd = 'finished' | 'stopped';
+
+/**
+ * Recover (failed and dead deliveries again) and replay (retained events matched again), with progress. Each reads the
+ * operation's status before every chunk (and every page of its count) and stops once it is no longer `running`
+ * (POST /v1/operations/:id/cancel): a chunk already enqueued goes out, nothing after it does. A replay run again
+ * after its worker died reads it too, so a cancel made meanwhile holds.
+ */
 export function createOperationProcessor(context: WorkerContext, operations: OperationStore) {
-  async function recover(data: OperationJobData): Promise<void> {
+  // Canceled (or ended by another run of the same job). A record gone (lost with a failed-over Redis) stops nothing.
+  const noLongerRunning = async (operationId: string): Promise<boolean> => {
+    const status = await operations.status(operationId);
+    return status !== null && status !== 'running';
+  };
+
+  async function recover(data: OperationJobData): Promise<RunEnd> {
     const subscription = await context.subscriptions.get(data.subscriptionId);
     if (!subscription) throw new Error(`subscription ${data.subscriptionId} is gone`);
     // A delivery whose event the subscription's filter no longer takes is not sent again.
@@ -52,6 +66,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
         let cursor: string | undefined, page;
         (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor }));
       ) {
+        if (await noLongerRunning(data.operationId)) return 'stopped';
         for (const delivery of page.data) ids.add(delivery.id);
         if (!page.next_cursor) break;
         cursor = page.next_cursor;
@@ -61,6 +76,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     await operations.update(data.operationId, { total: all.length });
     let done = 0;
     for (let offset = 0; offset < all.length; offset += CHUNK) {
+      if (await noLongerRunning(data.operationId)) return 'stopped';
       const chunk = all.slice(offset, offset + CHUNK);
       const records = await Promise.all(chunk.map((id) => context.deliveries.get(id)));
       const events = await context.eventCache.getMany(records.flatMap((record) => (record ? [record.event_id] : [])));
@@ -88,9 +104,10 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       done += chunk.length;
       await operations.update(data.operationId, { done });
     }
+    return 'finished';
   }
 
-  async function replay(job: Job<OperationJobData>): Promise<void> {
+  async function replay(job: Job<OperationJobData>): Promise<RunEnd> {
     const { data } = job;
     const subscription = await context.subscriptions.get(data.subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
@@ -106,6 +123,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     // Pass one finds what matches, so that progress has a total; pass two delivers it.
     const matched: Matched[] = [];
     for (let offset = 0; ; offset += 1000) {
+      if (await noLongerRunning(data.operationId)) return 'stopped';
       const ids = await context.events.idsInWindow(subscription.tenant, data.since, data.until, offset, 1000);
       if (ids.length === 0) break;
       const events = await context.events.getMany(ids);
@@ -116,6 +134,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     let done = start;
     await operations.update(data.operationId, { total: matched.length, done });
     for (let offset = start; offset < matched.length; offset += CHUNK) {
+      if (await noLongerRunning(data.operationId)) return 'stopped';
       const chunk = matched.slice(offset, offset + CHUNK);
       const deliveryIds = chunk.map((event) => deliveryIdFor(event.id, subscription.id));
       const states = await context.deliveries.states(deliveryIds);
@@ -140,17 +159,31 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
       done += chunk.length;
       await operations.update(data.operationId, { done });
     }
+    return 'finished';
+  }
+
+  /** The one line a canceled operation leaves, with how far it got. */
+  async function logCanceled(operationId: string): Promise<void> {
+    const operation = await operations.get(operationId);
+    if (operation?.status !== 'canceled') return;
+    const { id, kind, tenant, subscription_id, done, total } = operation;
+    context.logger.info({ operation_id: id, kind, tenant, subscription_id, done, total }, 'operation canceled');
   }
 
   return async function processOperation(job: Job<OperationJobData>): Promise<void> {
+    const { operationId } = job.data;
+    let end: RunEnd;
     try {
-      if (job.data.kind === 'recover') await recover(job.data);
-      else await replay(job);
-      await operations.update(job.data.operationId, { status: 'done' });
+      // Canceled while it waited in the queue, or before its worker died: nothing more is counted or sent.
+      if (await noLongerRunning(operationId)) end = 'stopped';
+      else end = job.data.kind === 'recover' ? await recover(job.data) : await replay(job);
     } catch (error) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final) await operations.update(job.data.operationId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      // A cancel that came first keeps the operation `canceled`.
+      if (final && !(await operations.end(operationId, 'failed', error instanceof Error ? error.message : String(error))).ended) await logCanceled(operationId);
       throw error;
     }
+    // A cancel that came after the last chunk, before this, wins: the operation reads `canceled` with all of it done.
+    if (end === 'stopped' || !(await operations.end(operationId, 'done')).ended) await logCanceled(operationId);
   };
 }

@@ -110,7 +110,8 @@ export interface Page<Item> {
 }
 
 export type OperationKind = 'recover' | 'replay';
-export type OperationStatus = 'running' | 'done' | 'failed';
+/** `canceled`: stopped by `POST /v1/operations/:id/cancel` before its end; `done` says how far it got. */
+export type OperationStatus = 'running' | 'done' | 'failed' | 'canceled';
 
 /** A background operation (recover, replay) and its progress, as stored (packages/store/src/operation-store.ts). */
 export interface Operation {

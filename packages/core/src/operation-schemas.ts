@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { boundedJson } from './schemas.js';
+import type { OperationStatus } from './domain.js';
+import { boundedJson, listQuerySchema } from './schemas.js';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -52,5 +53,8 @@ export const replaySchema = z
   .object({ since: timeOrDuration, until: timeOrDuration.optional(), types: z.array(z.string().min(1).max(200)).max(500).optional() })
   .strict()
   .superRefine(endsAfterItStarts);
+export const operationStatusSchema = z.enum(['running', 'done', 'failed', 'canceled'] as const satisfies readonly OperationStatus[]);
+/** `GET /v1/subscriptions/:id/operations`: a page, newest first; `cursor` is the position of the page before's last (page-cursor.ts in the store). */
+export const operationListQuerySchema = listQuerySchema.pick({ limit: true, cursor: true });
 export const testDeliverySchema = z.object({ type: z.string().min(1).max(200).optional(), data: boundedJson.optional() }).strict();
 export const eventTypesQuerySchema = z.object({ profile: z.string().max(50).optional() });

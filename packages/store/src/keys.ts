@@ -78,6 +78,8 @@ export class Keys {
   endpointPause(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:pause`; }
   endpointHealth(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:health`; }
   operation(id: string) { return this.tag('op', id); }
+  /** A subscription's operations (recover, replay) by creation time, for GET /v1/subscriptions/:id/operations (operation-store.ts). */
+  subscriptionOperations(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:ops`; }
   /** Written by /readyz to learn whether Redis takes writes (a PING passes while it refuses them). */
   /** The event types an operator registered, with their JSON Schemas: one hash, field `<profile>:<type>`. */
   eventTypes() { return `${this.tag('etypes')}:all`; }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, eventFilterSchema, rateLimitSchema, signatureSchemeSchema } from '@hookfleet/core';
+import { batchSchema, deliveryStatusSchema, destinationSchema, disabledReasons, eventFilterSchema, operationStatusSchema, rateLimitSchema, signatureSchemeSchema } from '@hookfleet/core';
 
 /**
  * The bodies the native routes answer with, as zod schemas: the OpenAPI document publishes them, and the route test
@@ -102,13 +102,14 @@ export const operationStartedSchema = z.object({ operation_id: z.string() });
 export const operationSchema = z.object({
   id: z.string(),
   kind: z.enum(['recover', 'replay']),
-  status: z.enum(['running', 'done', 'failed']),
+  status: operationStatusSchema,
   total: z.number().int(),
   done: z.number().int(),
   subscription_id: z.string(),
   created_at: isoTime,
   error: z.string().nullable(),
 });
+export const operationPageSchema = z.object({ data: z.array(operationSchema), next_cursor: z.string().nullable() });
 
 export const testDeliveryResultSchema = z.object({ ok: z.boolean(), status_code: z.number().int().nullable(), duration_ms: z.number(), error: z.string().nullable() });
 
