@@ -20,6 +20,15 @@ function OperationProgress({ operation }: { operation: Operation }) {
         The {operation.kind} stopped: {operation.error ?? 'unknown error'}.
       </div>
     );
+  if (operation.status === 'canceled')
+    return (
+      <div class="operation" role="status" data-testid="operation" data-status="canceled">
+        <progress max={Math.max(operation.total, 1)} value={operation.done} />
+        <span>
+          Stopped: {operation.done} of {operation.total} {words.done} before it was stopped. Those already on their way still go out.
+        </span>
+      </div>
+    );
   const done = operation.status === 'done';
   return (
     <div class="operation" role="status" data-testid="operation" data-status={operation.status}>
@@ -91,6 +100,23 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
     }
   };
 
+  /** Stops the running operation before its next chunk (POST /v1/operations/:id/cancel); one that ended meanwhile is read again. */
+  const stop = async () => {
+    if (!operation) return;
+    setBusy(true);
+    setError(null);
+    const path = `/v1/operations/${encodeURIComponent(operation.id)}`;
+    try {
+      setOperation(await api.post<Operation>(`${path}/cancel`));
+      onFinished();
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 409) setOperation(await api.get<Operation>(path).catch(() => operation));
+      else setError(failure as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const running = operation?.status === 'running';
   return (
     <section class="card panel" aria-labelledby="operations-title">
@@ -120,6 +146,11 @@ export function OperationsPanel({ endpointId, onFinished }: { endpointId: string
         <button type="button" class="button" disabled={busy || running} onClick={() => start('replay')}>
           {KIND_WORDS.replay.button}
         </button>
+        {running ? (
+          <button type="button" class="button danger" disabled={busy} onClick={stop}>
+            Stop the {operation?.kind}
+          </button>
+        ) : null}
       </div>
       {operation ? <OperationProgress operation={operation} /> : null}
       {error ? <ErrorNotice error={error} /> : null}
