@@ -11,9 +11,16 @@ export interface IngestResult {
   deduplicated: boolean;
 }
 
+/**
+ * How long a tenant found to exist is taken to exist without asking Redis again: a tenant deleted on another API
+ * process has its events refused here within this time (at once on the process that deleted it: forgetTenant).
+ */
+const KNOWN_TENANT_MS = 5_000;
+
 /** Validates events against their profile and tenant, then hands them to the batcher. */
 export class EventService {
-  private readonly knownTenants = new Set<string>();
+  /** Tenant → until when (epoch ms) it is taken to exist. */
+  private readonly knownTenants = new Map<string, number>();
 
   constructor(
     private readonly tenants: TenantStore,
@@ -30,6 +37,7 @@ export class EventService {
     if (schemasLoading) await schemasLoading;
     const now = new Date().toISOString();
     const stored: StoredEvent[] = [];
+    const nowMs = Date.now();
     for (const [index, input] of inputs.entries()) {
       const eventPath = pathPrefix.length ? `${pathPrefix.join('.')}.${index}` : '';
       const at = (field: string) => (eventPath ? `${eventPath}.${field}` : field);
@@ -41,7 +49,7 @@ export class EventService {
         if (shapeIssues.length > 0) issues.push(...shapeIssues);
       }
       // A known tenant costs no await: a batch of 500 events of one tenant would otherwise wait a turn for each.
-      if (!this.knownTenants.has(input.tenant) && !(await this.tenantExists(input.tenant))) issues.push({ path: at('tenant'), message: `unknown tenant ${input.tenant}` });
+      if (!this.isKnownTenant(input.tenant, nowMs) && !(await this.tenantExists(input.tenant))) issues.push({ path: at('tenant'), message: `unknown tenant ${input.tenant}` });
       stored.push({
         id: input.id ?? newId('evt'),
         tenant: input.tenant,
@@ -87,11 +95,21 @@ export class EventService {
     }
   }
 
+  private isKnownTenant(id: string, nowMs: number): boolean {
+    return (this.knownTenants.get(id) ?? 0) > nowMs;
+  }
+
   private async tenantExists(id: string): Promise<boolean> {
-    if (this.knownTenants.has(id)) return true;
+    if (this.isKnownTenant(id, Date.now())) return true;
     const exists = await this.tenants.exists(id);
-    if (exists) this.knownTenants.add(id);
+    if (exists) this.knownTenants.set(id, Date.now() + KNOWN_TENANT_MS);
+    else this.knownTenants.delete(id);
     return exists;
+  }
+
+  /** A tenant whose deletion began: its events are refused from the next request on (DELETE /v1/tenants/:id). */
+  forgetTenant(id: string): void {
+    this.knownTenants.delete(id);
   }
 
   private lastTrim = new Map<string, number>();

@@ -19,6 +19,9 @@ import { assertTargetAllowed, targetPolicy } from '@hookfleet/delivery';
 import type { SigningKeyStore, SubscriptionStore, TenantStore } from '@hookfleet/store';
 import { ownsSubscription, type OwnerScope } from './portal/subscription-scope.js';
 
+/** Subscriptions removed at once while a tenant's are deleted: a page's removals in flight together, never thousands. */
+const TENANT_REMOVAL_PAGE = 100;
+
 export interface SubscriptionServiceOptions {
   allowPrivateTargets: boolean;
   maxSubscriptionsPerTenant?: number;
@@ -174,6 +177,34 @@ export class SubscriptionService {
 
   async remove(subscription: Subscription): Promise<void> {
     await this.store.remove(subscription);
+  }
+
+  /**
+   * Every subscription of a tenant being deleted, each removed as DELETE /v1/subscriptions/:id removes one (`remove`,
+   * then `afterRemove`: that route's poll log drop), a page of TENANT_REMOVAL_PAGE at a time: thousands of them never
+   * hold Redis in one command nor wait on each other one by one. The pages are read from the start again until one
+   * pass finds none, so a subscription whose creation passed the tenant check just before the deletion began is
+   * removed too. Answers how many were removed.
+   */
+  async removeAllOfTenant(tenant: string, afterRemove: (subscription: Subscription) => Promise<void>): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      let found = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await this.store.list(tenant, { limit: TENANT_REMOVAL_PAGE, cursor });
+        await Promise.all(
+          page.data.map(async (subscription) => {
+            await this.remove(subscription);
+            await afterRemove(subscription);
+          }),
+        );
+        found += page.data.length;
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      if (found === 0) return removed;
+      removed += found;
+    }
   }
 
   private async storedChange(id: string, change: (stored: Subscription) => Subscription | Promise<Subscription>): Promise<Subscription> {

@@ -52,6 +52,7 @@ describe('every declared native route answers what it declares', () => {
     const key = `${route.method} ${route.path}`;
     const bodies: Record<string, unknown> = {
       'post /v1/tenants': { name: 'declared' },
+      'patch /v1/tenants/:id': { name: 'renamed' },
       'post /v1/events': { tenant: tenant.id, profile: 'standard', type: 'routes.one', data: {} },
       'post /v1/events/batch': { events: [{ tenant: tenant.id, profile: 'standard', type: 'routes.many', data: {} }] },
       'post /v1/subscriptions': { url: receiver.url('/routes-created'), events: ['routes.*'], tenant: tenant.id },
@@ -76,8 +77,9 @@ describe('every declared native route answers what it declares', () => {
     return { path, ...(key in bodies ? { body: bodies[key] } : route.body ? { body: {} } : {}) };
   }
 
-  // The deleting route runs last, so the others still find the subscription.
-  const ordered = [...nativeRoutes].sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
+  // The deleting routes run last, so the others still find the subscription; the tenant's (which deletes everything) last of all.
+  const lateness = (route: NativeRoute) => (route.method !== 'delete' ? 0 : route.path.startsWith('/v1/tenants/') ? 2 : 1);
+  const ordered = [...nativeRoutes].sort((a, b) => lateness(a) - lateness(b));
 
   it.each(ordered.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))('%s', async (_label, route) => {
     const request = validRequest(route);

@@ -88,6 +88,7 @@ describe('tenants are kept apart on every route', () => {
     const since = new Date(Date.now() - 3600_000).toISOString();
     const bodies: Record<string, unknown> = {
       'post /v1/tenants': { name: 'intruder' },
+      'patch /v1/tenants/:id': { name: 'intruder' },
       'post /v1/events': { tenant: victim.id, profile: 'standard', type: 'victim.forged', data: { forged: true } },
       'post /v1/events/batch': { events: [{ tenant: victim.id, profile: 'standard', type: 'victim.forged', data: {} }] },
       'post /v1/subscriptions': { url: receiver.url('/stolen'), events: ['victim.*'], tenant: victim.id },

@@ -39,6 +39,7 @@ import type {
   SubscriptionUpdate,
   SigningKeySet,
   Tenant,
+  TenantInput,
   TenantListQuery,
 } from './types.js';
 import { parseEach, parseInput } from './validate.js';
@@ -74,6 +75,14 @@ export interface HookfleetClient {
      * key that leaked). A key rotated out before that stops working now.
      */
     rotateApiKey(id: string, input?: ApiKeyRotateInput): Promise<CreatedTenant>;
+    /** A new name (operator, or the tenant itself); the name is checked as on create before anything is sent. */
+    update(id: string, input: TenantInput): Promise<Tenant>;
+    /**
+     * Deletes a tenant (operator): its keys and portal links stop at once; its subscriptions, signing keys and compat
+     * ids go; events it published stay until their retention. A deletion that failed partway is finished by calling
+     * this again; an unknown tenant (or one already deleted) rejects with a 404.
+     */
+    delete(id: string): Promise<void>;
   };
 
   subscriptions: {
@@ -205,6 +214,10 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
       listAll: (query = {}) => everyItem((cursor) => tenantPage({ ...query, cursor }), query.cursor),
       get: (id) => request('GET', `/v1/tenants/${segment(id)}`),
       rotateApiKey: async (id, input = {}) => request('POST', `/v1/tenants/${segment(id)}/api-key/rotate`, parseInput(apiKeyRotateSchema, input, 'rotation'), onceOnly()),
+      update: async (id, input) => request('PATCH', `/v1/tenants/${segment(id)}`, parseInput(tenantCreateSchema, input, 'tenant update')),
+      delete: async (id) => {
+        await request('DELETE', `/v1/tenants/${segment(id)}`);
+      },
     },
 
     subscriptions: {

@@ -1,5 +1,6 @@
 import type { RedisClient } from './redis.js';
-import type { Keys } from './keys.js';
+import { keyAffixes, type Keys } from './keys.js';
+import { forEachKeyMatching, globLiteral } from './scan-keys.js';
 
 /** An id claimed while its subscription is being made; lookups treat it as absent. */
 const PENDING = '';
@@ -46,6 +47,17 @@ export class CompatStore {
   async all(profile: string, tenant: string, scope: string): Promise<Map<string, string>> {
     const entries = await this.redis.hgetall(this.index(profile, tenant, scope));
     return new Map(Object.entries(entries).filter(([, subscriptionId]) => subscriptionId !== PENDING));
+  }
+
+  /**
+   * Every id index and sequence of a tenant being deleted, whatever the profile and scope (a Gigapay scope is any
+   * Integration-ID, so they are found by SCAN, a page at a time, never in one blocking call).
+   */
+  async removeTenant(tenant: string): Promise<void> {
+    const [before] = keyAffixes((profileAndName) => this.keys.compatIndex(profileAndName, tenant, ''));
+    await forEachKeyMatching(this.redis, `${globLiteral(before)}*`, async (found) => {
+      await this.redis.del(...found);
+    });
   }
 
   /** Clears bookkeeping fields (a profile may reset some on update, as its document says). */

@@ -41,6 +41,11 @@ export class SigningKeyStore {
     }
     throw new Error(`signing keys of tenant ${tenant} changed under ${MAX_ROTATION_TRIES} rotations in a row`);
   }
+
+  /** Every key pair of a tenant being deleted: nothing signs for it or publishes its keys any more. */
+  async remove(tenant: string): Promise<void> {
+    await this.redis.del(this.keys.signingKeys(tenant));
+  }
 }
 
 function parseKeys(raw: string | null): SigningKeyPair[] {

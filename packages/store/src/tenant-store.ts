@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Conflict, newId, sha256Hex, type Tenant } from '@hookfleet/core';
 import { batch, execChecked, getMany } from './batch.js';
 import { keyAffixes, type Keys } from './keys.js';
-import { isCluster, type RedisClient } from './redis.js';
+import type { RedisClient } from './redis.js';
+import { forEachKeyMatching, globLiteral } from './scan-keys.js';
 import { replaceIfUnchanged } from './compare-and-set.js';
 
 export interface CreatedTenant extends Tenant {
   api_key: string;
 }
 
-/** A tenant as stored: its keys only as SHA-256 hashes, the rotated-out one while it still works. */
+/**
+ * A tenant as stored: its keys only as SHA-256 hashes, the rotated-out one while it still works. `deleting_since`
+ * marks a tenant whose deletion has begun: from that write on, every read but the deletion's own answers that there is
+ * no such tenant (its keys, portal sessions and JWKS included), so a deletion that stops partway leaves nothing usable.
+ */
 interface StoredTenant {
   id: string;
   name: string;
@@ -17,6 +22,7 @@ interface StoredTenant {
   key_hash: string;
   previous_key_hash?: string;
   previous_key_expires_at?: string;
+  deleting_since?: string;
 }
 
 /**
@@ -25,21 +31,23 @@ interface StoredTenant {
  */
 const PENDING_KEY_LIFETIME_S = 300;
 
+/** Reads of a tenant's record a change (a rename, the start of a deletion) may find changed by another write before it gives up. */
+const MAX_CHANGE_TRIES = 5;
+
 export interface TenantPage {
   data: Tenant[];
   next_cursor: string | null;
 }
 
-/** Keys a backfill's SCAN asks for at a time: large enough for few round trips, small enough not to stall Redis. */
-const BACKFILL_SCAN_COUNT = 1000;
-
-/** A glob that matches `text` literally (SCAN's MATCH treats * ? [ ] \\ as patterns). */
-function globLiteral(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
-}
-
 function newApiKey(): string {
   return `hfk_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The record, unless there is none or its deletion has begun (the tenant is then unknown to every read). */
+function liveTenant(raw: string | null): StoredTenant | null {
+  if (!raw) return null;
+  const stored = JSON.parse(raw) as StoredTenant;
+  return stored.deleting_since === undefined ? stored : null;
 }
 
 /** The record's public fields; a previous key whose time is up is not reported. */
@@ -86,8 +94,8 @@ export class TenantStore {
   }
 
   async get(id: string): Promise<Tenant | null> {
-    const raw = await this.redis.get(this.keys.tenant(id));
-    return raw ? publicTenant(JSON.parse(raw) as StoredTenant, new Date()) : null;
+    const stored = liveTenant(await this.redis.get(this.keys.tenant(id)));
+    return stored ? publicTenant(stored, new Date()) : null;
   }
 
   /** Every tenant in creation order (ids are time-ordered), `cursor` being the last id seen. */
@@ -97,7 +105,10 @@ export class TenantStore {
     const page = ids.slice(0, options.limit);
     const raws = await getMany(this.redis, page.map((id) => this.keys.tenant(id)));
     const now = new Date();
-    const data = raws.flatMap((raw) => (raw ? [publicTenant(JSON.parse(raw) as StoredTenant, now)] : []));
+    const data = raws.flatMap((raw) => {
+      const stored = liveTenant(raw);
+      return stored ? [publicTenant(stored, now)] : [];
+    });
     return { data, next_cursor: ids.length > options.limit ? (page[page.length - 1] as string) : null };
   }
 
@@ -109,23 +120,81 @@ export class TenantStore {
   async backfillIndex(): Promise<number> {
     if ((await this.redis.exists(this.keys.allTenantsBackfilled())) === 1) return 0;
     const [before, after] = keyAffixes((id) => this.keys.tenant(id));
-    const pattern = `${globLiteral(before)}*${globLiteral(after)}`;
     let added = 0;
-    for (const node of isCluster(this.redis) ? this.redis.nodes('master') : [this.redis]) {
-      let cursor = '0';
-      do {
-        const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', BACKFILL_SCAN_COUNT);
-        cursor = next;
-        const ids = found.map((key) => key.slice(before.length, key.length - after.length));
-        if (ids.length > 0) added += await this.redis.zadd(this.keys.allTenants(), ...ids.flatMap((id) => [0, id]));
-      } while (cursor !== '0');
-    }
+    await forEachKeyMatching(this.redis, `${globLiteral(before)}*${globLiteral(after)}`, async (found) => {
+      const ids = found.map((key) => key.slice(before.length, key.length - after.length));
+      added += await this.redis.zadd(this.keys.allTenants(), ...ids.flatMap((id) => [0, id]));
+    });
     await this.redis.set(this.keys.allTenantsBackfilled(), new Date().toISOString());
     return added;
   }
 
+  /** Whether the tenant is there to be used: false once its deletion has begun. */
   async exists(id: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.tenant(id))) === 1;
+    return liveTenant(await this.redis.get(this.keys.tenant(id))) !== null;
+  }
+
+  /**
+   * A new name (null if there is no such tenant). Written only over the record read, so a rotation or the start of a
+   * deletion at the same moment is never undone by it (a deletion wins: the tenant is then gone).
+   */
+  async rename(id: string, name: string): Promise<Tenant | null> {
+    for (let tries = 1; ; tries += 1) {
+      const raw = await this.redis.get(this.keys.tenant(id));
+      const current = liveTenant(raw);
+      if (!raw || !current) return null;
+      const next: StoredTenant = { ...current, name };
+      if (await replaceIfUnchanged(this.redis, this.keys.tenant(id), raw, JSON.stringify(next))) return publicTenant(next, new Date());
+      if (tries >= MAX_CHANGE_TRIES) throw new Conflict(`tenant ${id} changed under ${tries} writes in a row; send the change again`);
+    }
+  }
+
+  /**
+   * The first step of a deletion, and the one that ends every use of the tenant: one write marks its record (from then
+   * on `exists`, `get`, `tenantForApiKey` and the index's pages answer that there is none: keys, portal sessions and
+   * JWKS stop at once), then its API keys' lookups go. A tenant marked already (a deletion sent again after stopping
+   * partway) only has its lookups dropped again. Answers false when there is no record at all: nothing left to delete.
+   * The mark is written over the record read, so a rotation at the same moment either lost already (its key's lookup
+   * is then its own to remove) or is read here and its new key dropped with the rest.
+   */
+  async beginDeletion(id: string, now = new Date()): Promise<boolean> {
+    for (let tries = 1; ; tries += 1) {
+      const raw = await this.redis.get(this.keys.tenant(id));
+      if (!raw) return false;
+      const stored = JSON.parse(raw) as StoredTenant;
+      const marked = stored.deleting_since !== undefined || (await replaceIfUnchanged(this.redis, this.keys.tenant(id), raw, JSON.stringify({ ...stored, deleting_since: now.toISOString() })));
+      if (marked) {
+        await this.dropKeyLookups(stored);
+        return true;
+      }
+      if (tries >= MAX_CHANGE_TRIES) throw new Conflict(`tenant ${id} changed under ${tries} writes in a row; send the deletion again`);
+    }
+  }
+
+  /**
+   * The last step of a deletion, once its subscriptions, signing keys and compat ids are gone: the tenant leaves the
+   * index, its subscription index goes (ids whose documents were gone already), its event index expires with the last
+   * event it lists (`eventRetentionMs`: the events stay readable by id and by tenant until then), and its record goes
+   * last, so a deletion that stops before this finds the record marked and finishes when sent again.
+   */
+  async finishDeletion(id: string, eventRetentionMs: number): Promise<void> {
+    const raw = await this.redis.get(this.keys.tenant(id));
+    if (!raw) return;
+    const stored = JSON.parse(raw) as StoredTenant;
+    await execChecked(
+      batch(this.redis)
+        .zrem(this.keys.allTenants(), id)
+        .del(this.keys.tenantSubscriptions(id))
+        .pexpire(this.keys.tenantEvents(id), Math.max(1, Math.ceil(eventRetentionMs))),
+    );
+    await this.dropKeyLookups(stored);
+    await this.redis.del(this.keys.tenant(id));
+  }
+
+  /** The lookups of the record's current and previous key (DEL needs no memory: a Redis at its limit still takes it). */
+  private async dropKeyLookups(stored: StoredTenant): Promise<void> {
+    const lookups = [stored.key_hash, ...(stored.previous_key_hash ? [stored.previous_key_hash] : [])].map((hash) => this.keys.apiKey(hash));
+    await execChecked(lookups.reduce((writes, key) => writes.del(key), batch(this.redis)));
   }
 
   /**
@@ -135,8 +204,8 @@ export class TenantStore {
    */
   async rotateApiKey(id: string, previousKeyLifetimeS: number, now = new Date()): Promise<CreatedTenant | null> {
     const raw = await this.redis.get(this.keys.tenant(id));
-    if (!raw) return null;
-    const current = JSON.parse(raw) as StoredTenant;
+    const current = liveTenant(raw);
+    if (!raw || !current) return null;
     const apiKey = newApiKey();
     const keyHash = sha256Hex(apiKey);
     const keepsPrevious = previousKeyLifetimeS > 0;
@@ -151,6 +220,8 @@ export class TenantStore {
     await this.redis.set(this.keys.apiKey(keyHash), id, 'EX', PENDING_KEY_LIFETIME_S);
     if (!(await replaceIfUnchanged(this.redis, this.keys.tenant(id), raw, JSON.stringify(next)))) {
       await this.redis.del(this.keys.apiKey(keyHash));
+      // The record changed under the rotation: a deletion that began meanwhile makes the tenant unknown, not busy.
+      if (!(await this.exists(id))) return null;
       throw new Conflict(`tenant ${id}'s API key was rotated by another request at the same time; rotate again if you still need a new key`);
     }
 
@@ -162,9 +233,14 @@ export class TenantStore {
     return { ...publicTenant(next, now), api_key: apiKey };
   }
 
-  /** The tenant id behind an API key; the lookup is by hash, so no key is ever compared byte by byte. */
+  /**
+   * The tenant id behind an API key; the lookup is by hash, so no key is ever compared byte by byte. The tenant's
+   * record is read too: a tenant whose deletion has begun has no working key even where its lookups were not dropped
+   * yet (a deletion that stopped between its first two writes: beginDeletion).
+   */
   async tenantForApiKey(apiKey: string): Promise<string | null> {
     if (!apiKey.startsWith('hfk_') || apiKey.length > 200) return null;
-    return this.redis.get(this.keys.apiKey(sha256Hex(apiKey)));
+    const tenant = await this.redis.get(this.keys.apiKey(sha256Hex(apiKey)));
+    return tenant !== null && (await this.exists(tenant)) ? tenant : null;
   }
 }

@@ -1,5 +1,5 @@
 import { apiKeyRotateSchema, idCursorSchema, listQuerySchema, NotFound, tenantCreateSchema } from '@hookfleet/core';
-import { callerOf, route, tenantScopeOf, type NativeRoute, type RouteCall } from './route-table.js';
+import { callerOf, route, tenantScopeOf, type NativeRoute, type RouteCall, type RouteServices } from './route-table.js';
 import { tenantPageSchema, tenantSchema, tenantWithKeySchema } from './answer-schemas.js';
 
 const tenantListQuerySchema = listQuerySchema.pick({ limit: true }).extend({ cursor: idCursorSchema('ten') });
@@ -10,6 +10,24 @@ function namedTenant(call: Pick<RouteCall, 'principal' | 'params'>): string {
   const scope = tenantScopeOf(call);
   if (scope !== null && scope !== tenant) throw new NotFound(`tenant ${tenant} not found`);
   return tenant;
+}
+
+/**
+ * Deletes a tenant, in an order where stopping anywhere (a crash, a Redis that starts refusing writes) leaves nothing
+ * of it usable and a DELETE sent again finishes the job: first one write ends every use of it (its keys, portal
+ * sessions, JWKS, new events and subscriptions: TenantStore.beginDeletion), then its subscriptions go as DELETE
+ * /v1/subscriptions/:id removes one (the workers end their pending deliveries), then its signing keys and compat ids,
+ * and last its index entry and record (TenantStore.finishDeletion). False when there was no tenant to delete.
+ */
+async function deleteTenant(id: string, { tenants, events, subscriptions, pollMessages, signingKeys, compatStore, retentionMs, logger }: RouteServices): Promise<boolean> {
+  if (!(await tenants.beginDeletion(id))) return false;
+  events.forgetTenant(id);
+  const removed = await subscriptions.removeAllOfTenant(id, (subscription) => pollMessages.dropLog(subscription));
+  await signingKeys.remove(id);
+  await compatStore.removeTenant(id);
+  await tenants.finishDeletion(id, retentionMs);
+  logger.info({ tenant: id, subscriptions_removed: removed }, 'tenant deleted');
+  return true;
 }
 
 export const tenantRoutes: NativeRoute[] = [
@@ -49,6 +67,34 @@ export const tenantRoutes: NativeRoute[] = [
       const tenant = await tenants.get(namedTenant(call));
       if (!tenant) throw new NotFound(`tenant ${call.params.id} not found`);
       return { status: 200, body: tenant };
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/v1/tenants/:id',
+    summary: 'Rename a tenant',
+    tags: ['tenants'],
+    auth: ['operator', 'tenant'],
+    body: tenantCreateSchema,
+    answers: { 200: { description: 'The tenant (never its key)', schema: tenantSchema } },
+    errors: ['not_found', 'conflict'],
+    async handler(call, { tenants }) {
+      const renamed = await tenants.rename(namedTenant(call), call.body.name);
+      if (!renamed) throw new NotFound(`tenant ${call.params.id} not found`);
+      return { status: 200, body: renamed };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/v1/tenants/:id',
+    summary: 'Delete a tenant: its keys and portal sessions stop at once, its subscriptions, signing keys and compat ids go',
+    tags: ['tenants'],
+    auth: ['operator'],
+    answers: { 204: { description: 'Deleted (a deletion that stopped partway is finished by sending it again)' } },
+    errors: ['not_found', 'conflict'],
+    async handler(call, services) {
+      if (!(await deleteTenant(call.params.id as string, services))) throw new NotFound(`tenant ${call.params.id} not found`);
+      return { status: 204 };
     },
   }),
   route({

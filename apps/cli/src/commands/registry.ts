@@ -9,7 +9,7 @@ import { publish } from './publish.js';
 import { signingKeysRotate, signingKeysShow } from './signing-keys.js';
 import { operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
-import { tenantsCreate, tenantsList, tenantsRotateKey, tenantsShow } from './tenants.js';
+import { tenantsCreate, tenantsDelete, tenantsList, tenantsRename, tenantsRotateKey, tenantsShow } from './tenants.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
 
 /** Every command, in the order `hookfleet --help` lists them. */
@@ -18,6 +18,8 @@ export const commands: readonly Command[] = [
   tenantsCreate,
   tenantsShow,
   tenantsRotateKey,
+  tenantsRename,
+  tenantsDelete,
   publish,
   subscriptionsList,
   subscriptionsCreate,

@@ -1,8 +1,8 @@
 import { DEFAULT_PREVIOUS_API_KEY_LIFETIME_S, MAX_PREVIOUS_API_KEY_LIFETIME_S } from '@hookfleet/core';
 import type { CreatedTenant, Tenant } from '@hookfleet/client';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { CommandFailed, UsageError } from '../errors.js';
+import { canAsk, confirm, type CliIo } from '../io.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { formatTimestamp, parseDurationMs } from '../time.js';
@@ -106,5 +106,36 @@ export const tenantsRotateKey: Command = {
   async run({ io, json, client }, input) {
     const lifetimeS = previousKeyLifetimeS(input.string('previous-key-expires-in'));
     printWithKey(io, json, await client().tenants.rotateApiKey(input.argument(0, 'tenant'), { previous_key_expires_in: lifetimeS }));
+  },
+};
+
+export const tenantsRename: Command = {
+  name: 'tenants rename',
+  summary: 'give a tenant a new name (operator token, or the tenant\'s own key)',
+  args: [...tenantArgument, { name: 'name', description: "the tenant's new name, for people" }],
+  options: {},
+  examples: ['hookfleet tenants rename ten_123 "Acme Corp"'],
+  async run({ io, json, client }, input) {
+    const tenant = await client().tenants.update(input.argument(0, 'tenant'), { name: input.argument(1, 'name') });
+    if (json) return printJson(io.stdout, tenant);
+    printFields(io.stdout, tenantFields(tenant));
+  },
+};
+
+export const tenantsDelete: Command = {
+  name: 'tenants delete',
+  summary: 'delete a tenant: its keys and portal links stop, its subscriptions go (operator token; asks first on a terminal)',
+  args: tenantArgument,
+  options: { yes: { type: 'boolean', short: 'y', description: 'do not ask (only a terminal is asked; scripts never are)' } },
+  examples: ['hookfleet tenants delete ten_123', 'hookfleet tenants delete ten_123 --yes'],
+  async run({ io, json, client }, input) {
+    const id = input.argument(0, 'tenant');
+    // As `subscriptions delete`: it cannot be undone, so a person at a terminal confirms a mistyped id first.
+    if (!input.boolean('yes') && canAsk(io) && !(await confirm(io, `delete tenant ${id}? its API keys and portal links stop, its subscriptions are deleted, and this cannot be undone`))) {
+      throw new CommandFailed('nothing deleted');
+    }
+    await client().tenants.delete(id);
+    if (json) printJson(io.stdout, { deleted: [id] });
+    else io.stdout.write(`deleted ${id}\n`);
   },
 };
