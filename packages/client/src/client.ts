@@ -131,6 +131,12 @@ export interface HookfleetClient {
   };
   operations: {
     get(id: string): Promise<Operation>;
+    /** Stops a running recover or replay before its next chunk; a 409 `HookfleetApiError` once it has ended. */
+    cancel(id: string): Promise<Operation>;
+    /** A subscription's recovers and replays of the last 7 days, newest first. */
+    list(subscriptionId: string, query?: { limit?: number; cursor?: string }): Promise<Page<Operation>>;
+    /** Every operation of the subscription from `query.cursor` on, page after page, as an async iterator. */
+    listAll(subscriptionId: string, query?: { limit?: number; cursor?: string }): AsyncIterable<Operation>;
   };
   eventTypes: {
     list(query?: EventTypeQuery): Promise<{ data: EventType[] }>;
@@ -199,6 +205,8 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
   };
   const tenantPage = (query: TenantListQuery = {}): Promise<Page<Tenant>> => request('GET', '/v1/tenants', undefined, { query: { ...query } });
   const eventPage = (query: EventListQuery = {}): Promise<Page<EventSummary>> => request('GET', '/v1/events', undefined, { query: { ...query } });
+  const operationPage = (subscriptionId: string, query: { limit?: number; cursor?: string | undefined } = {}): Promise<Page<Operation>> =>
+    request('GET', `/v1/subscriptions/${segment(subscriptionId)}/operations`, undefined, { query: { ...query } });
   const deliveryPage = (query: DeliveryListQuery): Promise<Page<DeliveryListEntry>> => request('GET', '/v1/deliveries', undefined, { query: { ...query } });
 
   return {
@@ -258,6 +266,10 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
     },
     operations: {
       get: (id) => request('GET', `/v1/operations/${segment(id)}`),
+      // One Idempotency-Key for all its tries: a try whose answer was lost gets the first one's answer, not a 409.
+      cancel: (id) => request('POST', `/v1/operations/${segment(id)}/cancel`, undefined, onceOnly()),
+      list: operationPage,
+      listAll: (subscriptionId, query = {}) => everyItem((cursor) => operationPage(subscriptionId, { ...query, cursor }), query.cursor),
     },
     eventTypes: {
       list: (query = {}) => request('GET', '/v1/event-types', undefined, { query: { ...query } }),

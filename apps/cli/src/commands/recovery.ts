@@ -1,10 +1,11 @@
 import type { HookfleetClient, Operation, OperationStarted } from '@hookfleet/client';
 import type { Command, CommandContext, OptionSpecs, ParsedInput } from '../command.js';
 import { CommandFailed } from '../errors.js';
-import { printJson } from '../output.js';
+import { printJson, printTable } from '../output.js';
+import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { waitForOperation } from '../operation-wait.js';
 import { ProgressBar } from '../progress.js';
-import { parseTimeFlag } from '../time.js';
+import { formatTimestamp, parseTimeFlag } from '../time.js';
 
 const windowOptions: OptionSpecs = {
   since: { type: 'string', value: 'time', description: 'start of the window (required): 2h, 30m, 7d or ISO-8601' },
@@ -27,7 +28,7 @@ function timeWindow(input: ParsedInput): { since: string; until?: string } {
   return until === undefined ? { since } : { since, until: parseTimeFlag('until', until, now).toISOString() };
 }
 
-/** Starts the operation, then follows it to the end with a progress bar on a terminal; a failed one exits 1. */
+/** Starts the operation, then follows it to the end with a progress bar on a terminal; a failed or canceled one exits 1. */
 async function runOperation(
   context: CommandContext,
   kind: string,
@@ -58,7 +59,12 @@ async function runOperation(
   }
   if (json) printJson(io.stdout, operation);
   else io.stdout.write(`${summary(operation)}\n`);
-  if (operation.status === 'failed') throw new CommandFailed(summary(operation));
+  assertCompleted(operation);
+}
+
+/** A failed or canceled operation did not do all it was asked: exit 1, with what it did. */
+function assertCompleted(operation: Operation): void {
+  if (operation.status === 'failed' || operation.status === 'canceled') throw new CommandFailed(summary(operation));
 }
 
 /** Said once when an operation has counted nothing for a while (operation-wait.ts): what it is most likely waiting for. */
@@ -117,6 +123,54 @@ export const operationsShow: Command = {
     }
     if (json) printJson(io.stdout, operation);
     else io.stdout.write(`${summary(operation)}\n`);
-    if (operation.status === 'failed') throw new CommandFailed(summary(operation));
+    if (input.boolean('wait')) assertCompleted(operation);
+    else if (operation.status === 'failed') throw new CommandFailed(summary(operation));
+  },
+};
+
+export const operationsCancel: Command = {
+  name: 'operations cancel',
+  summary: 'stop a running recover or replay before its next chunk (what was enqueued still goes out)',
+  args: [{ name: 'operation', description: 'the operation id' }],
+  options: {},
+  examples: ['hookfleet operations cancel op_123', 'hookfleet operations list sub_123 --json | jq -r ".data[0].id" | xargs hookfleet operations cancel'],
+  async run({ io, json, client }, input) {
+    const operation = await client().operations.cancel(input.argument(0, 'operation'));
+    if (json) printJson(io.stdout, operation);
+    else io.stdout.write(`${summary(operation)}\n`);
+  },
+};
+
+export const operationsList: Command = {
+  name: 'operations list',
+  summary: "a subscription's recovers and replays of the last 7 days, newest first",
+  args: [{ name: 'subscription', description: 'the subscription id' }],
+  options: {
+    limit: { type: 'string', value: 'n', description: `at most n (1–${MAX_PAGE_SIZE}, default 50)` },
+    cursor: { type: 'string', value: 'cursor', description: 'continue from a next_cursor' },
+    all: { type: 'boolean', description: 'follow every cursor to the end' },
+  },
+  examples: ['hookfleet operations list sub_123', 'hookfleet operations list sub_123 --all --json'],
+  async run({ io, json, client }, input) {
+    const subscriptionId = input.argument(0, 'subscription');
+    const limit = input.integer('limit', { min: 1, max: MAX_PAGE_SIZE });
+    const page = await collectPages((cursor) => client().operations.list(subscriptionId, { ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { cursor } : {}) }), {
+      all: input.boolean('all'),
+      cursor: input.string('cursor'),
+    });
+    if (json) return printJson(io.stdout, page);
+    printTable(
+      io.stdout,
+      [
+        { header: 'ID', value: (operation) => operation.id },
+        { header: 'KIND', value: (operation) => operation.kind },
+        { header: 'STATUS', value: (operation) => operation.status },
+        { header: 'DONE', value: (operation) => `${operation.done}/${operation.total}` },
+        { header: 'CREATED', value: (operation) => formatTimestamp(operation.created_at) },
+      ],
+      page.data,
+      'no operations in the last 7 days',
+    );
+    io.stderr.write(moreHint(page.next_cursor));
   },
 };

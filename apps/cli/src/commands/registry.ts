@@ -7,7 +7,7 @@ import { listen } from './listen.js';
 import { messages } from './messages.js';
 import { publish } from './publish.js';
 import { signingKeysRotate, signingKeysShow } from './signing-keys.js';
-import { operationsShow, recover, replay } from './recovery.js';
+import { operationsCancel, operationsList, operationsShow, recover, replay } from './recovery.js';
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
 import { tenantsCreate, tenantsDelete, tenantsList, tenantsRename, tenantsRotateKey, tenantsShow } from './tenants.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
@@ -36,6 +36,8 @@ export const commands: readonly Command[] = [
   recover,
   replay,
   operationsShow,
+  operationsList,
+  operationsCancel,
   eventTypes,
   eventTypesCreate,
   eventTypesUpdate,
