@@ -1,4 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connectRedis, Keys, type Redis } from '@hookfleet/store';
+import { startRedisServer } from '../scripts/redis-server.mjs';
+import { startFleet, type TestFleet } from './fleet.js';
 import { closeServer, listenOnFreePort } from './server-lifecycle.js';
 
 /** One command as ioredis sends it: a RESP array of bulk strings; null until `buffer` holds the whole of it. */
@@ -94,4 +97,41 @@ export class MidRequestRefusal {
   async stop(): Promise<void> {
     await closeServer(this.server, () => this.sockets.forEach((socket) => socket.destroy()));
   }
+}
+
+/** The API alone, on a private Redis reached through a MidRequestRefusal, with a connection to that Redis that is not. */
+export interface RefusingFleet {
+  fleet: TestFleet;
+  relay: MidRequestRefusal;
+  /** Straight to the private Redis: to look at what a refused request left, and to make Redis take writes again. */
+  admin: Redis;
+  keys: Keys;
+  /** Redis takes every write again (between tests). */
+  writable(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRefusingFleet(overrides: Record<string, string> = {}): Promise<RefusingFleet> {
+  const redisServer = await startRedisServer();
+  const admin = connectRedis(redisServer.url);
+  await admin.config('SET', 'maxmemory-policy', 'noeviction');
+  const relay = new MidRequestRefusal(redisServer.port);
+  await relay.start();
+  const fleet = await startFleet({ REDIS_URL: relay.url, REDIS_CLUSTER_NODES: '', ...overrides }, { workers: 0 });
+  return {
+    fleet,
+    relay,
+    admin,
+    keys: new Keys(fleet.config.prefix),
+    async writable() {
+      // Each refusal's setting back to 0: no memory limit, no replica required.
+      for (const [setting] of Object.values(REFUSALS)) await admin.config('SET', setting, '0');
+    },
+    async stop() {
+      await fleet.stop();
+      await relay.stop();
+      admin.disconnect();
+      await redisServer.stop();
+    },
+  };
 }

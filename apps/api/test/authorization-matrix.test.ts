@@ -6,6 +6,7 @@ import type { AuthKind, NativeRoute } from '../src/routes/route-table.js';
 import { PortalTokens } from '../src/portal/portal-token.js';
 import { PORTAL_COOKIE } from '../src/portal/portal-cookie.js';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
+import { findField } from '../../../test/find-field.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { providerAuth } from './compat-auth.js';
@@ -439,15 +440,6 @@ describe('authorization matrix: every route × every caller', () => {
     const compatProfiles = profiles.filter((profile): profile is typeof profile & { compat: CompatApi } => profile.compat !== undefined);
     const integration = { 'integration-id': 'matrix' };
     const styleOf = (profile: string, key: string): Record<string, string> => ({ ...integration, ...(providerAuth as Record<string, (key: string) => Record<string, string>>)[profile]?.(key) });
-
-    function findField(value: unknown, field: string): unknown {
-      if (Array.isArray(value)) return value.map((item) => findField(item, field)).find((found) => found !== undefined);
-      if (value && typeof value === 'object') {
-        if (field in value) return (value as Record<string, unknown>)[field];
-        return Object.values(value).map((item) => findField(item, field)).find((found) => found !== undefined);
-      }
-      return undefined;
-    }
 
     /** An example body with each URL pointing at a path naming its owner, so an answer carrying it is spotted. */
     function owned(value: unknown, owner: string): unknown {

@@ -1,34 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectRedis, Keys, type Redis } from '@hookfleet/store';
-import { startRedisServer } from '../../../scripts/redis-server.mjs';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { MidRequestRefusal } from '../../../test/mid-request-refusal.js';
+import type { Keys, Redis } from '@hookfleet/store';
+import type { TestFleet } from '../../../test/fleet.js';
+import { startRefusingFleet, type MidRequestRefusal, type RefusingFleet } from '../../../test/mid-request-refusal.js';
 
 describe('a management write that Redis starts refusing in the middle', () => {
-  let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+  let setup: RefusingFleet;
   let relay: MidRequestRefusal;
   let admin: Redis;
   let fleet: TestFleet;
   let keys: Keys;
 
   beforeAll(async () => {
-    redisServer = await startRedisServer();
-    admin = connectRedis(redisServer.url);
-    await admin.config('SET', 'maxmemory-policy', 'noeviction');
-    relay = new MidRequestRefusal(redisServer.port);
-    await relay.start();
-    fleet = await startFleet({ REDIS_URL: relay.url, REDIS_CLUSTER_NODES: '', HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT: '2' }, { workers: 0 });
-    keys = new Keys(fleet.config.prefix);
+    setup = await startRefusingFleet({ HOOKFLEET_MAX_SUBSCRIPTIONS_PER_TENANT: '2' });
+    ({ relay, admin, fleet, keys } = setup);
   });
-  afterEach(async () => {
-    await admin.config('SET', 'maxmemory', '0');
-  });
-  afterAll(async () => {
-    await fleet.stop();
-    await relay.stop();
-    admin.disconnect();
-    await redisServer.stop();
-  });
+  afterEach(() => setup.writable());
+  afterAll(() => setup.stop());
 
   const refusedAnswer = { status: 503, body: { code: 'store_unavailable', error: expect.any(String) } };
 

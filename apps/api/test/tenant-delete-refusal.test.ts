@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Subscription } from '@hookfleet/core';
-import { connectRedis, Keys, type Redis } from '@hookfleet/store';
-import { startRedisServer } from '../../../scripts/redis-server.mjs';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { MidRequestRefusal } from '../../../test/mid-request-refusal.js';
+import type { Keys, Redis } from '@hookfleet/store';
+import type { TestFleet } from '../../../test/fleet.js';
+import { startRefusingFleet, type MidRequestRefusal, type RefusingFleet } from '../../../test/mid-request-refusal.js';
 
 const tokenOf = (url: string) => new URL(url).hash.replace(/^#token=/, '');
 
@@ -12,32 +11,18 @@ const tokenOf = (url: string) => new URL(url).hash.replace(/^#token=/, '');
  * 503, nothing of the tenant works any more, and sending it again finishes the job.
  */
 describe('a tenant deletion that Redis starts refusing in the middle', () => {
-  let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+  let setup: RefusingFleet;
   let relay: MidRequestRefusal;
   let admin: Redis;
   let fleet: TestFleet;
   let keys: Keys;
 
   beforeAll(async () => {
-    redisServer = await startRedisServer();
-    admin = connectRedis(redisServer.url);
-    await admin.config('SET', 'maxmemory-policy', 'noeviction');
-    relay = new MidRequestRefusal(redisServer.port);
-    await relay.start();
-    fleet = await startFleet({ REDIS_URL: relay.url, REDIS_CLUSTER_NODES: '' }, { workers: 0 });
-    keys = new Keys(fleet.config.prefix);
+    setup = await startRefusingFleet();
+    ({ relay, admin, fleet, keys } = setup);
   });
-  const writable = async () => {
-    await admin.config('SET', 'maxmemory', '0');
-    await admin.config('SET', 'min-replicas-to-write', '0');
-  };
-  afterEach(writable);
-  afterAll(async () => {
-    await fleet.stop();
-    await relay.stop();
-    admin.disconnect();
-    await redisServer.stop();
-  });
+  afterEach(() => setup.writable());
+  afterAll(() => setup.stop());
 
   /** A tenant with two working keys, three subscriptions (one a poll), a portal link and published signing keys. */
   async function populatedTenant(name: string) {
@@ -91,7 +76,7 @@ describe('a tenant deletion that Redis starts refusing in the middle', () => {
     const event = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'a.b', data: {} });
     expect(event).toMatchObject({ status: 400, body: { issues: [{ path: 'tenant' }] } });
 
-    await writable();
+    await setup.writable();
     expect((await fleet.call('DELETE', `/v1/tenants/${tenant.id}`)).status).toBe(204);
     expect((await fleet.call('DELETE', `/v1/tenants/${tenant.id}`)).status).toBe(404);
     for (const subscription of tenant.subscriptions) expect(await admin.exists(keys.subscription(subscription.id), keys.pollLog(subscription.id))).toBe(0);

@@ -4,6 +4,7 @@ import { profiles, type CompatApi } from '@hookfleet/profiles';
 import { nativeRoutes } from '../src/routes/native-routes.js';
 import type { NativeRoute } from '../src/routes/route-table.js';
 import { ADMIN_TOKEN, startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
+import { findField } from '../../../test/find-field.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { providerAuth } from './compat-auth.js';
@@ -188,15 +189,6 @@ describe('tenants are kept apart on every route', () => {
       if (Array.isArray(value)) return value.map((item) => marked(item, profile, owner));
       if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, marked(item, profile, owner)]));
       return value;
-    }
-
-    function findField(value: unknown, field: string): unknown {
-      if (Array.isArray(value)) return value.map((item) => findField(item, field)).find((found) => found !== undefined);
-      if (value && typeof value === 'object') {
-        if (field in value) return (value as Record<string, unknown>)[field];
-        return Object.values(value).map((item) => findField(item, field)).find((found) => found !== undefined);
-      }
-      return undefined;
     }
 
     const headersOf = (profile: string, key: string): Record<string, string> => ({ ...scope, ...(providerAuth as Record<string, (key: string) => Record<string, string>>)[profile]?.(key) });
