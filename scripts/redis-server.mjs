@@ -30,14 +30,26 @@ export function freePort() {
  */
 export async function startRedisServer(options = {}) {
   if (!redisServerAvailable()) throw new Error(REDIS_MISSING);
-  const port = options.port ?? (await freePort());
+  // A free port may be taken between the check and the bind, and a cluster node also binds its bus at port + 10000,
+  // which freePort never looked at: a port of our choosing that fails to bind is replaced, a few times.
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await startOnPort(options, options.port ?? (await freePort()));
+    } catch (error) {
+      if (options.port !== undefined || tries >= 5 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+/** @param {{ appendOnly?: boolean, dir?: string, extraArgs?: string[] }} options @param {number} port */
+async function startOnPort(options, port) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hookfleet-redis-'));
   mkdirSync(dir, { recursive: true });
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', options.appendOnly ? 'yes' : 'no'];
   if (options.appendOnly) args.push('--appendfsync', 'everysec');
   args.push(...(options.extraArgs ?? []));
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((resolve, reject) => {
+  const started = new Promise((resolve, reject) => {
     let output = '';
     const onExit = (code) => reject(new Error(`redis-server exited (${code}): ${output}`));
     child.once('exit', onExit);
@@ -49,6 +61,10 @@ export async function startRedisServer(options = {}) {
         resolve(undefined);
       }
     });
+  });
+  await started.catch((error) => {
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   child.stdout.resume();
   child.stderr.resume();
