@@ -50,8 +50,8 @@ export class CompatStore {
   }
 
   /**
-   * Every id index and sequence of a tenant being deleted, whatever the profile and scope (a Gigapay scope is any
-   * Integration-ID, so they are found by SCAN, a page at a time, never in one blocking call).
+   * Every id index and sequence of a tenant being deleted, whatever the profile and scope (a profile's scope may
+   * be any string a request header carries, so they are found by SCAN, a page at a time, never in one blocking call).
    */
   async removeTenant(tenant: string): Promise<void> {
     const [before] = keyAffixes((profileAndName) => this.keys.compatIndex(profileAndName, tenant, ''));
