@@ -261,12 +261,15 @@ describe('the command line', () => {
     ['single-post', 'single POST ingest'],
     ['growth', 'growth'],
     ['scale', 'scale'],
+    ['batch', 'batch of 100'],
+    ['Intake', 'intake'],
   ])('resolves --scenario %j to %j', (given, name) => {
     expect(resolveScenario(given)).toBe(name);
   });
 
   it('runs the scale curve only when named, after the table’s scenarios', () => {
     expect(parseArgs([]).scenarios).not.toContain('scale');
+    expect(parseArgs([]).scenarios).not.toContain('intake');
     expect(parseArgs(['--scenario', 'scale', '--scenario', 'fan-out 10']).scenarios).toEqual(['fan-out 10', 'scale']);
   });
 

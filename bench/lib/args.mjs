@@ -7,8 +7,9 @@ import { SCENARIO_NAMES } from './results.mjs';
  * rabbitmq, nats: fan-out 1 to a broker destination on the machine's broker (brokers.mjs; rabbitmq.json, nats.json).
  * poll: fan-out 1 fetched by a long-polling subscriber beside fan-out 1 over HTTP (poll.json/md).
  * batch of 100: fan-out 1 in batches of 100 beside plain fan-out 1 (batch.json, lib/batch.mjs).
+ * intake: what an accepted event costs before any delivery, beside fan-out 1 (intake.json, lib/intake.mjs).
  */
-export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats', 'poll', 'batch of 100']);
+export const EXTRA_SCENARIOS = Object.freeze(['scale', 'rabbitmq', 'nats', 'poll', 'batch of 100', 'intake']);
 
 /** Short names accepted by --scenario besides the exact ones. */
 export const SCENARIO_ALIASES = Object.freeze({
@@ -31,7 +32,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [
                      or ${Object.keys(SCENARIO_ALIASES).filter((alias) => !alias.includes(' ')).join(', ')};
                      only when named: scale (the scale curve: workers × partitions, single Redis and Redis Cluster,
                      written to bench/results/scale.{json,md,svg}); rabbitmq, nats (fan-out 1 to a broker
-                     destination, beside fan-out 1 when it runs too; bench/results/<name>.json)
+                     destination, beside fan-out 1 when it runs too; bench/results/<name>.json); poll; batch
+                     (batch of 100 beside fan-out 1); intake (an event accepted, and matched, with nothing to send,
+                     beside fan-out 1: bench/results/intake.json)
   --repeat <n>       run each throughput comparison n times and report the medians (default 1)
   --profile          run the API and worker with --cpu-prof and print their top self-time functions
   --timeline         log each drive quarter second by quarter second: deliveries arriving, the machine's idle share,

@@ -11,6 +11,7 @@ import { scale } from './scale.mjs';
 import { brokerScenarios } from './brokers.mjs';
 import { poll } from './poll.mjs';
 import { batchOf100 } from './batch.mjs';
+import { intake } from './intake.mjs';
 import { cpuFigures, inRunRatios, median, ratePerSecond, ratio, spread, summarize } from './stats.mjs';
 
 /** Sizes of the full run (issue 11's table) and of --quick (every scenario in under 2 minutes in all). */
@@ -515,4 +516,5 @@ export const SCENARIOS = {
   ...brokerScenarios,
   poll,
   'batch of 100': batchOf100,
+  intake,
 };
