@@ -22,6 +22,11 @@ import { ownsSubscription, type OwnerScope } from './portal/subscription-scope.j
 /** Subscriptions removed at once while a tenant's are deleted: a page's removals in flight together, never thousands. */
 const TENANT_REMOVAL_PAGE = 100;
 
+/** The answer to a subscription (native or compat) for a tenant that does not exist, or whose deletion has begun. */
+export function unknownTenant(tenant: string): ValidationFailed {
+  return new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
+}
+
 export interface SubscriptionServiceOptions {
   allowPrivateTargets: boolean;
   maxSubscriptionsPerTenant?: number;
@@ -103,7 +108,7 @@ export class SubscriptionService {
   }
 
   async create(tenant: string, input: SubscriptionCreate, compat: Record<string, unknown> = {}, secretPath = 'secret'): Promise<Subscription> {
-    if (!(await this.tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
+    if (!(await this.tenants.exists(tenant))) throw unknownTenant(tenant);
     const profile = this.profileOrThrow(input.profile);
     this.checkEvents(profile, input.events);
     this.checkSecret(profile, input.secret, secretPath);
@@ -143,7 +148,8 @@ export class SubscriptionService {
       created_at: now,
       updated_at: now,
     };
-    await this.store.save(subscription);
+    // Checked again where it is written: a deletion may have begun since the check above (SubscriptionStore.create).
+    if (!(await this.store.create(subscription))) throw unknownTenant(tenant);
     return subscription;
   }
 
@@ -182,28 +188,34 @@ export class SubscriptionService {
   /**
    * Every subscription of a tenant being deleted, each removed as DELETE /v1/subscriptions/:id removes one (`remove`,
    * then `afterRemove`: that route's poll log drop), a page of TENANT_REMOVAL_PAGE at a time: thousands of them never
-   * hold Redis in one command nor wait on each other one by one. The pages are read from the start again until one
-   * pass finds none, so a subscription whose creation passed the tenant check just before the deletion began is
-   * removed too. Answers how many were removed.
+   * hold Redis in one command nor wait on each other one by one. A listed id without a document is a creation under
+   * way (or one that stopped): it is abandoned, so it never writes one (SubscriptionStore.create). Once the deletion
+   * has begun nothing new is listed, so the pages are read from the start again only until one pass finds none: a
+   * creation that wrote its document just before it was to be abandoned is removed in the next. Answers how many were
+   * removed.
    */
   async removeAllOfTenant(tenant: string, afterRemove: (subscription: Subscription) => Promise<void>): Promise<number> {
     let removed = 0;
     for (;;) {
       let found = 0;
-      let cursor: string | undefined;
+      let after: string | null = null;
       do {
-        const page = await this.store.list(tenant, { limit: TENANT_REMOVAL_PAGE, cursor });
+        const page = await this.store.listedPage(tenant, TENANT_REMOVAL_PAGE, after);
         await Promise.all(
-          page.data.map(async (subscription) => {
+          page.map(async ({ id, subscription }) => {
+            if (!subscription) {
+              await this.store.abandonCreation(tenant, id);
+              return;
+            }
             await this.remove(subscription);
             await afterRemove(subscription);
+            removed += 1;
           }),
         );
-        found += page.data.length;
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
+        found += page.length;
+        after = page.length === TENANT_REMOVAL_PAGE ? (page[page.length - 1] as { id: string }).id : null;
+      } while (after !== null);
       if (found === 0) return removed;
-      removed += found;
     }
   }
 

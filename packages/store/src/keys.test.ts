@@ -16,9 +16,10 @@ describe('hookfleet keys on a Redis Cluster', () => {
   it.each([
     ['accepting an event (script)', [keys.dedupe('evt_1'), keys.event('evt_1'), keys.eventSubscriptions('evt_1')]],
     ['saving or removing a subscription (MULTI with the change stream)', [keys.subscription('sub_1'), keys.allSubscriptions(), keys.subscriptionChanges()]],
+    ['writing a new subscription’s document (script checking its creation)', [keys.subscriptionCreation('sub_1'), keys.subscription('sub_1'), keys.allSubscriptions(), keys.subscriptionChanges()]],
     ['the rate limiter (script)', [keys.rateLimit('sub_1'), keys.endpointPause('sub_1')]],
     ['one subscription’s delivery bookkeeping', [keys.attempts('sub_1'), keys.subscriptionState('sub_1'), keys.subscriptionDeliveries('sub_1'), keys.subscriptionDeliveriesByStatus('sub_1', 'failed'), keys.subscriptionDeliveriesByStatus('sub_1', 'dead'), keys.endpointHealth('sub_1')]],
-    ['a tenant’s indexes', [keys.tenant('ten_1'), keys.tenantSubscriptions('ten_1'), keys.tenantEvents('ten_1'), keys.compatIndex('paymo', 'ten_1', 'seq')]],
+    ['a tenant’s indexes', [keys.tenant('ten_1'), keys.tenantSubscriptions('ten_1'), keys.tenantEvents('ten_1'), keys.compatIndex('paymo', 'ten_1', 'seq'), keys.tenantCompatKeys('ten_1')]],
   ])('puts the keys of %s in one slot', (_operation, group) => {
     expect(sameSlot(group)).toBe(true);
   });

@@ -43,6 +43,8 @@ export class Keys {
   /** Set once the tenants created before allTenants existed have been added to it (tenant-store.ts). */
   allTenantsBackfilled() { return `${this.tag('tenants')}:backfilled`; }
   subscription(id: string) { return `${this.tag('subs')}:doc:${id}`; }
+  /** A subscription being created: written before its tenant's list takes its id, taken by its document's write (subscription-store.ts). */
+  subscriptionCreation(id: string) { return `${this.tag('subs')}:creating:${id}`; }
   allSubscriptions() { return `${this.tag('subs')}:all`; }
   subscriptionChanges() { return `${this.tag('subs')}:changes`; }
   tenantSubscriptions(tenant: string) { return `${this.tag('ten', tenant)}:subs`; }
@@ -87,6 +89,8 @@ export class Keys {
   /** The answer to a request sent with an idempotency key, under a name derived from that key (idempotency-store.ts). */
   idempotency(derivedId: string) { return this.tag('idem', derivedId); }
   compatIndex(profile: string, tenant: string, name: string) { return `${this.tag('ten', tenant)}:compat:${profile}:${name}`; }
+  /** The names of every compatIndex key of a tenant, written with them, so its deletion finds them without a SCAN (compat-store.ts). */
+  tenantCompatKeys(tenant: string) { return `${this.tag('ten', tenant)}:compat-keys`; }
 
   /** SCAN patterns that match every key written here (for cleanup in tests and tools). */
   patterns(): string[] {

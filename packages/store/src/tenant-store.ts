@@ -23,6 +23,17 @@ interface StoredTenant {
   previous_key_hash?: string;
   previous_key_expires_at?: string;
   deleting_since?: string;
+  /**
+   * Set on tenants created since compat ids have a per-tenant index (keys.tenantCompatKeys, compat-store.ts): only a
+   * tenant without it can hold compat ids its index does not name, which its deletion then finds by SCAN.
+   */
+  compat_ids_indexed?: true;
+}
+
+/** What the deletion's later steps need to know of the tenant (beginDeletion). */
+export interface TenantDeletion {
+  /** False for a tenant created before compat ids were indexed (StoredTenant.compat_ids_indexed). */
+  compatIdsIndexed: boolean;
 }
 
 /**
@@ -66,7 +77,7 @@ export class TenantStore {
 
   async create(name: string): Promise<CreatedTenant> {
     const apiKey = newApiKey();
-    const stored: StoredTenant = { id: newId('ten'), name, created_at: new Date().toISOString(), key_hash: sha256Hex(apiKey) };
+    const stored: StoredTenant = { id: newId('ten'), name, created_at: new Date().toISOString(), key_hash: sha256Hex(apiKey), compat_ids_indexed: true };
     // Three slots (the tenant's, the key's, the index's), so no transaction: the tenant is listed (the index) only once
     // its record and key are written, and whatever a failure left is removed, so a refused request leaves no tenant
     // nobody holds a key for. Safe to remove: neither the id nor the key was shown to anyone.
@@ -153,19 +164,21 @@ export class TenantStore {
    * The first step of a deletion, and the one that ends every use of the tenant: one write marks its record (from then
    * on `exists`, `get`, `tenantForApiKey` and the index's pages answer that there is none: keys, portal sessions and
    * JWKS stop at once), then its API keys' lookups go. A tenant marked already (a deletion sent again after stopping
-   * partway) only has its lookups dropped again. Answers false when there is no record at all: nothing left to delete.
+   * partway) only has its lookups dropped again. Answers null when there is no record at all: nothing left to delete.
    * The mark is written over the record read, so a rotation at the same moment either lost already (its key's lookup
-   * is then its own to remove) or is read here and its new key dropped with the rest.
+   * is then its own to remove) or is read here and its new key dropped with the rest. Writes of the tenant's keys that
+   * check in the same script that it is live (live-tenant-script.ts) are refused from the mark on, so what the deletion
+   * reads after it (its subscription list, its compat ids' index) is complete.
    */
-  async beginDeletion(id: string, now = new Date()): Promise<boolean> {
+  async beginDeletion(id: string, now = new Date()): Promise<TenantDeletion | null> {
     for (let tries = 1; ; tries += 1) {
       const raw = await this.redis.get(this.keys.tenant(id));
-      if (!raw) return false;
+      if (!raw) return null;
       const stored = JSON.parse(raw) as StoredTenant;
       const marked = stored.deleting_since !== undefined || (await replaceIfUnchanged(this.redis, this.keys.tenant(id), raw, JSON.stringify({ ...stored, deleting_since: now.toISOString() })));
       if (marked) {
         await this.dropKeyLookups(stored);
-        return true;
+        return { compatIdsIndexed: stored.compat_ids_indexed === true };
       }
       if (tries >= MAX_CHANGE_TRIES) throw new Conflict(`tenant ${id} changed under ${tries} writes in a row; send the deletion again`);
     }
@@ -214,6 +227,7 @@ export class TenantStore {
       name: current.name,
       created_at: current.created_at,
       key_hash: keyHash,
+      ...(current.compat_ids_indexed ? { compat_ids_indexed: current.compat_ids_indexed } : {}),
       ...(keepsPrevious ? { previous_key_hash: current.key_hash, previous_key_expires_at: new Date(now.getTime() + previousKeyLifetimeS * 1000).toISOString() } : {}),
     };
 

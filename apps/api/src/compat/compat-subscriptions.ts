@@ -1,7 +1,7 @@
 import { NotFound, ValidationFailed, type Subscription } from '@hookfleet/core';
 import type { CompatApi, CompatCreate, CompatUpdate, CompatView, ProviderProfile } from '@hookfleet/profiles';
 import type { CompatStore } from '@hookfleet/store';
-import type { SubscriptionService } from '../subscription-service.js';
+import { unknownTenant, type SubscriptionService } from '../subscription-service.js';
 
 export interface CompatScope {
   tenant: string;
@@ -62,14 +62,25 @@ export class CompatSubscriptions {
     throw new NotFound(`webhook ${providerId} not found`);
   }
 
+  // The compat store writes nothing for a tenant whose deletion has begun (compat-store.ts): it answers null, or false
+  // for a bind, and the request is answered as for an unknown tenant.
   private async newProviderId(tenant: string): Promise<string | number> {
-    return this.api.newId === 'sequence' ? this.store.nextSequence(this.name, tenant) : this.api.newId();
+    if (this.api.newId !== 'sequence') return this.api.newId();
+    const next = await this.store.nextSequence(this.name, tenant);
+    if (next === null) throw unknownTenant(tenant);
+    return next;
   }
 
   private async claim(where: CompatScope, providerId: string): Promise<void> {
-    if (await this.store.claim(this.name, where.tenant, where.scope, providerId)) return;
+    const claimed = await this.store.claim(this.name, where.tenant, where.scope, providerId);
+    if (claimed === null) throw unknownTenant(where.tenant);
+    if (claimed) return;
     const field = this.api.idField;
     throw new ValidationFailed(`${field} already in use`, [{ path: field, message: `webhook with this ${field} already exists.` }]);
+  }
+
+  private async bind(where: CompatScope, providerId: string, subscriptionId: string): Promise<void> {
+    if (!(await this.store.bind(this.name, where.tenant, where.scope, providerId, subscriptionId))) throw unknownTenant(where.tenant);
   }
 
   async create(where: CompatScope, spec: CompatCreate): Promise<CompatView> {
@@ -83,7 +94,7 @@ export class CompatSubscriptions {
         { ...spec.compat, [this.api.idField]: providerId },
         this.api.secretField,
       );
-      await this.store.bind(this.name, where.tenant, where.scope, key, subscription.id);
+      await this.bind(where, key, subscription.id);
       return this.view(subscription);
     } catch (error) {
       await this.store.release(this.name, where.tenant, where.scope, key);
@@ -99,7 +110,7 @@ export class CompatSubscriptions {
       const compat = { ...spec.compat, ...(renamed !== undefined ? { [this.api.idField]: renamed } : {}) };
       const updated = await this.service.update(current, spec.patch, Object.keys(compat).length > 0 ? compat : undefined, this.api.secretField);
       if (renamed !== undefined) {
-        await this.store.bind(this.name, where.tenant, where.scope, renamed, updated.id);
+        await this.bind(where, renamed, updated.id);
         await this.store.release(this.name, where.tenant, where.scope, currentId);
       }
       if (spec.resetBookkeeping) await this.store.resetBookkeeping(updated.id, spec.resetBookkeeping);

@@ -17,14 +17,17 @@ function namedTenant(call: Pick<RouteCall, 'principal' | 'params'>): string {
  * of it usable and a DELETE sent again finishes the job: first one write ends every use of it (its keys, portal
  * sessions, JWKS, new events and subscriptions: TenantStore.beginDeletion), then its subscriptions go as DELETE
  * /v1/subscriptions/:id removes one (the workers end their pending deliveries), then its signing keys and compat ids,
- * and last its index entry and record (TenantStore.finishDeletion). False when there was no tenant to delete.
+ * and last its index entry and record (TenantStore.finishDeletion). A subscription or compat id created at the same
+ * moment is either written before that first write, and found by the steps after it, or refused (SubscriptionStore.create,
+ * CompatStore). False when there was no tenant to delete.
  */
 async function deleteTenant(id: string, { tenants, events, subscriptions, pollMessages, signingKeys, compatStore, retentionMs, logger }: RouteServices): Promise<boolean> {
-  if (!(await tenants.beginDeletion(id))) return false;
+  const deletion = await tenants.beginDeletion(id);
+  if (!deletion) return false;
   events.forgetTenant(id);
   const removed = await subscriptions.removeAllOfTenant(id, (subscription) => pollMessages.dropLog(subscription));
   await signingKeys.remove(id);
-  await compatStore.removeTenant(id);
+  await compatStore.removeTenant(id, { indexed: deletion.compatIdsIndexed });
   await tenants.finishDeletion(id, retentionMs);
   logger.info({ tenant: id, subscriptions_removed: removed }, 'tenant deleted');
   return true;
