@@ -6,6 +6,7 @@ import { portalLinkSchema, portalSessionSchema, portalSignedInSchema } from '../
 import { clearPortalCookie, setPortalCookie } from './portal-cookie.js';
 import { portalSessionCreateSchema, portalSignInSchema } from './portal-schemas.js';
 import { publicBaseUrl, type PublicUrlSettings } from '../public-url.js';
+import { unknownTenant } from '../subscription-service.js';
 
 export const PORTAL_PATH = '/portal';
 
@@ -37,7 +38,7 @@ export const portalSessionRoutes: NativeRoute[] = [
       if (principal.kind === 'tenant' && input.tenant && input.tenant !== tenant) {
         throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens portal sessions for its own tenant only' }]);
       }
-      if (!(await tenants.exists(tenant))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenant}` }]);
+      if (!(await tenants.exists(tenant))) throw unknownTenant(tenant);
       const subscriptionIds = input.subscriptions ? [...new Set(input.subscriptions)] : null;
       if (subscriptionIds) {
         const found = await subscriptions.store.getMany(subscriptionIds);
@@ -73,7 +74,7 @@ export const portalSessionRoutes: NativeRoute[] = [
         if (!tenantId) throw new ValidationFailed('tenant required', [{ path: 'tenant', message: 'the operator names the tenant to open the portal for' }]);
         if (principal.kind === 'tenant' && call.body.tenant && call.body.tenant !== tenantId)
           throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens its own tenant only' }]);
-        if (!(await tenants.exists(tenantId))) throw new ValidationFailed('unknown tenant', [{ path: 'tenant', message: `unknown tenant ${tenantId}` }]);
+        if (!(await tenants.exists(tenantId))) throw unknownTenant(tenantId);
         const minted = portalTokens.mint({ tenantId, subscriptionIds: null, createdBy: null });
         session = { token: minted.token, tenantId, expiresAt: minted.expiresAt.getTime() };
       }
