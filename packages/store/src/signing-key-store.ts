@@ -3,8 +3,17 @@ import { generateSigningKeyPair, rotateSigningKeys } from '@hookfleet/profiles';
 import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 import { replaceIfUnchanged } from './compare-and-set.js';
+import { TENANT_IS_LIVE_LUA } from './live-tenant-script.js';
 
 const MAX_ROTATION_TRIES = 5;
+
+// KEYS: the tenant's record, its key list (one slot). ARGV: the first key list. Written only when there is none and
+// the tenant is live: a deletion that has removed its keys (TenantStore.beginDeletion, then remove) finds none made again.
+const SET_FIRST_IF_TENANT_LIVE = `${TENANT_IS_LIVE_LUA}
+if not tenantIsLive(KEYS[1]) then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'NX')
+return 1
+`;
 
 /**
  * Each tenant's ed25519 key pairs, stored as one JSON list (current first) in the tenant's slot. The private keys
@@ -22,11 +31,14 @@ export class SigningKeyStore {
     return parseKeys(await this.redis.get(this.keys.signingKeys(tenant)));
   }
 
-  /** The tenant's key pairs, its first one made now when it has none (concurrent callers agree on one). */
+  /**
+   * The tenant's key pairs, its first one made now when it has none (concurrent callers agree on one); none made for a
+   * tenant that is unknown or being deleted, which then has none.
+   */
   async ensure(tenant: string): Promise<SigningKeyPair[]> {
     const stored = await this.list(tenant);
     if (stored.length > 0) return stored;
-    await this.redis.set(this.keys.signingKeys(tenant), JSON.stringify([this.generate(new Date())]), 'NX');
+    await this.redis.eval(SET_FIRST_IF_TENANT_LIVE, 2, this.keys.tenant(tenant), this.keys.signingKeys(tenant), JSON.stringify([this.generate(new Date())]));
     return this.list(tenant);
   }
 
