@@ -181,6 +181,20 @@ describe('the client against a stub API', () => {
     expect(requests()).toHaveLength(1);
   });
 
+  it('pauses after an empty page the API answered before the long-poll was up, instead of asking again at once', async () => {
+    // As an API shutting down answers every long-poll, or one that holds requests for less than asked.
+    const { client, requests } = stub('early-empty-poll', () => json(200, { data: [], next: 'cDI6' }));
+    const stop = new AbortController();
+    const loop = (async () => {
+      for await (const message of client.subscriptions.poller('sub_1', { waitSeconds: 20, signal: stop.signal })) void message;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop.abort();
+    await loop;
+    expect(requests()).toHaveLength(1);
+    expect(requests()[0]?.path).toMatch(/wait=20/);
+  });
+
   it('sends query parameters and reads an empty 204', async () => {
     const { client, requests } = stub('crud', (request) =>
       request.method === 'DELETE' ? { status: 204 } : json(200, { data: [], next_cursor: null }),

@@ -247,10 +247,8 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
       recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input, onceOnly()),
       replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input, onceOnly()),
       test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input, onceOnly()),
-      // The API holds the fetch open up to `wait` seconds when there is nothing yet: the timeout counts from then.
-      messages: (id, query = {}) =>
-        fetchMessages((method, path, body, requestOptions) => request(method, path, body, { ...requestOptions, heldOpenSeconds: query.wait }), id, query),
-      poller: (id, pollerOptions = {}) => new MessagePoller(request, id, { ...pollerOptions, timeoutMs: options.timeoutMs }),
+      messages: (id, query = {}) => fetchMessages(request, id, query),
+      poller: (id, pollerOptions = {}) => new MessagePoller(request, id, pollerOptions),
       backlog: (id) => request('GET', `/v1/subscriptions/${segment(id)}/backlog`),
     },
     events: {

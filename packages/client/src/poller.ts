@@ -2,6 +2,7 @@ import type { PollBacklog, PollMessage } from '@hookfleet/core';
 import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError } from './errors.js';
 import { isRetryable, retryDelayMs } from './retry-policy.js';
 import type { RequestFunction } from './transport.js';
+import { pauseAfterEmptyPageMs } from './poll-pace.js';
 
 export type { PollBacklog, PollMessage };
 
@@ -26,7 +27,10 @@ export interface PollerOptions {
   after?: string;
   /** Messages a fetch asks for (1–500). @defaultValue 100 */
   limit?: number;
-  /** Seconds a fetch waits for new messages (long-poll); kept below the client's own timeout. @defaultValue 20 */
+  /**
+   * Seconds (0–30) a fetch asks the API to hold an empty answer open (long-poll). The client's `timeoutMs` counts from
+   * the end of it, as for `messages()`, so a short timeout does not shorten the wait. @defaultValue 20
+   */
   waitSeconds?: number;
   /**
    * Ends the iteration quietly: a fetch under way (a long-poll included) is cut off, no message is yielded after the
@@ -35,14 +39,8 @@ export interface PollerOptions {
   signal?: AbortSignal;
 }
 
-/** Seconds the long-poll leaves to the client's timeout for the answer to travel. */
-const TIMEOUT_MARGIN_SECONDS = 5;
-
-/**
- * The pause after an empty page when the fetch itself did not wait (`waitSeconds: 0`, or a client timeout too short to
- * long-poll): without it the loop would ask again at once, as fast as the API answers, for as long as nothing comes.
- */
-export const EMPTY_PAGE_PAUSE_MS = 1000;
+/** The API's longest long-poll (MAX_POLL_WAIT_SECONDS in apps/api/src/routes/poll-messages.ts): a longer one is a 400. */
+const MAX_WAIT_SECONDS = 30;
 
 /**
  * The poller's backoff once the client's own retries are spent: a loop meant to run for days rides out an API restart
@@ -95,7 +93,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export class MessagePoller implements AsyncIterable<PollMessage> {
   private position: string | undefined;
 
-  constructor(private readonly request: RequestFunction, private readonly subscriptionId: string, private readonly options: PollerOptions & { timeoutMs: number }) {
+  constructor(private readonly request: RequestFunction, private readonly subscriptionId: string, private readonly options: PollerOptions = {}) {
     this.position = options.after;
   }
 
@@ -105,11 +103,12 @@ export class MessagePoller implements AsyncIterable<PollMessage> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<PollMessage> {
-    const wait = Math.max(0, Math.min(this.options.waitSeconds ?? 20, this.options.timeoutMs / 1000 - TIMEOUT_MARGIN_SECONDS, 30));
+    const wait = Math.max(0, Math.min(this.options.waitSeconds ?? 20, MAX_WAIT_SECONDS));
     const { signal } = this.options;
     let failedTries = 0;
     while (!signal?.aborted) {
       let page: PollPage;
+      const fetchedAt = Date.now();
       try {
         page = await fetchMessages(this.request, this.subscriptionId, { ...(this.position !== undefined ? { after: this.position } : {}), limit: this.options.limit ?? 100, wait }, signal);
         failedTries = 0;
@@ -129,12 +128,15 @@ export class MessagePoller implements AsyncIterable<PollMessage> {
       }
       // Reached only when the loop asked for the message after the page's last: the page is handled.
       this.position = page.next;
-      if (page.data.length === 0 && wait === 0) await pause(EMPTY_PAGE_PAUSE_MS, signal);
+      if (page.data.length === 0) await pause(pauseAfterEmptyPageMs(Date.now() - fetchedAt), signal);
     }
   }
 }
 
-/** One fetch of GET /v1/subscriptions/:id/messages. */
+/**
+ * One fetch of GET /v1/subscriptions/:id/messages. The API holds it open up to `wait` seconds when there is nothing
+ * yet, so the client's timeout counts from the end of the wait (heldOpenSeconds).
+ */
 export function fetchMessages(request: RequestFunction, subscriptionId: string, query: MessageQuery = {}, signal?: AbortSignal): Promise<PollPage> {
-  return request<PollPage>('GET', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}/messages`, undefined, { query: { ...query }, signal });
+  return request<PollPage>('GET', `/v1/subscriptions/${encodeURIComponent(subscriptionId)}/messages`, undefined, { query: { ...query }, signal, heldOpenSeconds: query.wait });
 }

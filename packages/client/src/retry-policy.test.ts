@@ -40,6 +40,15 @@ describe('retry policy', () => {
     expect(isRetryable({ errorCode, idempotent })).toBe(expected);
   });
 
+  it.each([
+    ['a keyed POST told its first try still runs', { idempotencyKeySent: true, retryAfterMs: 1000 }, true],
+    ['a conflict of a keyed POST itself (no Retry-After)', { idempotencyKeySent: true }, false],
+    ['a 409 to a request without a key', { retryAfterMs: 1000 }, false],
+  ])('409 for %s is retryable: %s', (_case, input, expected) => {
+    expect(isRetryable({ statusCode: 409, idempotent: true, ...input })).toBe(expected);
+    expect(decide({ statusCode: 409, ...input })).toBe(expected ? 1000 : 0);
+  });
+
   it('doubles the backoff from baseDelayMs and stops after the limit', () => {
     expect([1, 2, 3, 4].map((failedTries) => decide({ failedTries, statusCode: 503 }))).toEqual([500, 1000, 2000, 0]);
   });

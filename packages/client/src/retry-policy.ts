@@ -10,6 +10,13 @@ export const RETRY_ERROR_CODES: readonly string[] = ['ETIMEDOUT', 'ECONNRESET', 
 const NOT_PROCESSED_STATUS_CODES: readonly number[] = [429, 503];
 const NOT_SENT_ERROR_CODES: readonly string[] = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EADDRINUSE'];
 
+/**
+ * The API's answer, with a Retry-After, to a request sent again with the Idempotency-Key of a try it is still running
+ * (docs/contract.md, "Idempotency-Key"): once that try ends, the same request gets its answer. Other 409s (a
+ * conflict of the request itself) carry no Retry-After and are final.
+ */
+const STILL_RUNNING_STATUS_CODE = 409;
+
 export interface RetryDecisionInput {
   /** How many tries have failed so far, this one included (1 after the first try). */
   failedTries: number;
@@ -21,6 +28,8 @@ export interface RetryDecisionInput {
   errorCode?: string | undefined;
   /** The answer's `Retry-After`, in milliseconds. */
   retryAfterMs?: number | undefined;
+  /** Whether the request carried an `Idempotency-Key` (a 409 with Retry-After then says an earlier try still runs). */
+  idempotencyKeySent?: boolean | undefined;
   retry: Required<RetryOptions>;
   /** Jitter source, replaceable in tests. */
   random?: () => number;
@@ -32,7 +41,13 @@ export function surelyNotActedOn(failure: Pick<RetryDecisionInput, 'statusCode' 
   return failure.errorCode !== undefined && NOT_SENT_ERROR_CODES.includes(failure.errorCode);
 }
 
-export function isRetryable(input: Pick<RetryDecisionInput, 'idempotent' | 'statusCode' | 'errorCode'>): boolean {
+/** Whether the failure says an earlier try of the same keyed request still runs: asking again later gets its answer. */
+function earlierTryStillRunning(input: Pick<RetryDecisionInput, 'statusCode' | 'retryAfterMs' | 'idempotencyKeySent'>): boolean {
+  return input.statusCode === STILL_RUNNING_STATUS_CODE && input.idempotencyKeySent === true && input.retryAfterMs !== undefined;
+}
+
+export function isRetryable(input: Pick<RetryDecisionInput, 'idempotent' | 'statusCode' | 'errorCode' | 'retryAfterMs' | 'idempotencyKeySent'>): boolean {
+  if (earlierTryStillRunning(input)) return true;
   if (!input.idempotent) return surelyNotActedOn(input);
   if (input.statusCode !== undefined) return RETRY_STATUS_CODES.includes(input.statusCode);
   return input.errorCode !== undefined && RETRY_ERROR_CODES.includes(input.errorCode);

@@ -78,8 +78,16 @@ function createGot(options: ResolvedClientOptions): Got {
       errorCodes: [...RETRY_ERROR_CODES],
       calculateDelay: ({ attemptCount, error, retryAfter }) => {
         const failure = { statusCode: error.response?.statusCode, errorCode: error.response ? undefined : error.code };
-        const delayMs = retryDelayMs({ failedTries: attemptCount, idempotent: error.options.context.idempotent === true, ...failure, retryAfterMs: retryAfter, retry: options.retry });
-        const tries = error.options.context.tries as TryRecord | undefined;
+        const { context } = error.options;
+        const delayMs = retryDelayMs({
+          failedTries: attemptCount,
+          idempotent: context.idempotent === true,
+          idempotencyKeySent: context.idempotencyKeySent === true,
+          ...failure,
+          retryAfterMs: retryAfter,
+          retry: options.retry,
+        });
+        const tries = context.tries as TryRecord | undefined;
         if (delayMs > 0 && tries && !surelyNotActedOn(failure)) tries.earlierMayHaveActed = true;
         return delayMs;
       },
@@ -106,7 +114,7 @@ export function createRequest(options: ResolvedClientOptions): RequestFunction {
         ...(body !== undefined ? { json: body } : {}),
         timeout: { request: timeoutMs },
         ...(idempotencyKey !== undefined ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
-        context: { idempotent, tries },
+        context: { idempotent, idempotencyKeySent: idempotencyKey !== undefined, tries },
         ...(requestOptions.signal ? { signal: requestOptions.signal } : {}),
       });
       const parsed = parseJson(response.body);

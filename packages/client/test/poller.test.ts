@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
 import { createClient, verifyWebhook, type HookfleetClient, type PollMessage } from '../src/index.js';
@@ -76,6 +77,43 @@ describe('the SDK poller against a real fleet', () => {
     expect(later.event_id).toBe('abort-3');
     expect((await asTenant.deliveries.get(later.id)).status).toBe('pending');
   }, 40_000);
+
+  it('long-polls for the wait asked on a client whose timeout is shorter: the timeout counts from the end of the wait', async () => {
+    const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['short.*'] });
+    // The API's own view of each fetch: the `wait` it was asked for, and whether its answer went out or the client
+    // hung up first (a client timeout inside the wait).
+    const fetches: Array<{ wait: string | null; answered: boolean; cutOff: boolean }> = [];
+    const watch = (request: IncomingMessage, response: ServerResponse) => {
+      const url = new URL(request.url ?? '/', 'http://api');
+      if (url.pathname !== `/v1/subscriptions/${subscription.id}/messages`) return;
+      const fetch = { wait: url.searchParams.get('wait'), answered: false, cutOff: false };
+      fetches.push(fetch);
+      response.once('finish', () => (fetch.answered = true));
+      response.once('close', () => (fetch.cutOff = !fetch.answered));
+    };
+    fleet.api.server.on('request', watch);
+    const shortTimeout = createClient({ url: fleet.api.url, token: asTenant.options.token!, timeoutMs: 1_000, retry: { limit: 0 } });
+    const stop = new AbortController();
+    const yielded: PollMessage[] = [];
+    const loop = (async () => {
+      for await (const message of shortTimeout.subscriptions.poller(subscription.id, { waitSeconds: 2, signal: stop.signal })) {
+        yielded.push(message);
+        stop.abort();
+      }
+    })();
+    try {
+      // One long-poll held for its whole 2 s and answered empty, then a message.
+      await waitFor(() => fetches.some((fetch) => fetch.answered), { timeoutMs: 10_000, message: 'a long-poll answered after its wait' });
+      await operator.publish({ tenant: tenantId, profile: 'standard', type: 'short.tick', id: 'short-1', data: {} });
+      await loop;
+    } finally {
+      stop.abort();
+      fleet.api.server.off('request', watch);
+    }
+    expect(yielded.map((message) => message.event_id)).toEqual(['short-1']);
+    expect(fetches.map((fetch) => fetch.wait)).toEqual(fetches.map(() => '2'));
+    expect(fetches.filter((fetch) => fetch.cutOff)).toEqual([]);
+  }, 30_000);
 
   it('fetches one page with messages()', async () => {
     const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['page.*'] });

@@ -70,4 +70,26 @@ describe('the SDK sends a POST again when its answer was lost, and the API acts 
       await proxy.close();
     }
   });
+
+  it('waits for a first try that timed out on the client and still runs on the API (409 with Retry-After), then gets its answer', async () => {
+    // An endpoint slower than the client's timeout: the test delivery's first try is still running when the next arrives.
+    let received = 0;
+    const slowEndpoint = createServer((request, response) => {
+      received += 1;
+      request.resume();
+      setTimeout(() => response.writeHead(200).end('slow but fine'), 1_200);
+    });
+    await new Promise<void>((resolve) => slowEndpoint.listen(0, '127.0.0.1', resolve));
+    try {
+      const asTenant = createClient({ url: fleet.api.url, token: tenant.api_key });
+      const subscription = await asTenant.subscriptions.create({ url: `http://127.0.0.1:${(slowEndpoint.address() as AddressInfo).port}/hook`, events: ['slow.*'] });
+      const impatient = createClient({ url: fleet.api.url, token: tenant.api_key, timeoutMs: 500, retry: { limit: 4, baseDelayMs: 10 } });
+      const result = await impatient.subscriptions.test(subscription.id);
+      expect(result).toMatchObject({ ok: true, status_code: 200 });
+      expect(received).toBe(1);
+    } finally {
+      slowEndpoint.closeAllConnections();
+      await new Promise<void>((resolve) => slowEndpoint.close(() => resolve()));
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { deliveryJson, deliveryText } from '../listen/delivery-format.js';
 import { startReceiver, type RunningReceiver } from '../listen/receiver.js';
 import { loadSignatureSchemes } from '../listen/schemes.js';
-import { checkSignature } from '../listen/signature-schemes.js';
+import { checkSignature, type VerificationKey } from '../listen/signature-schemes.js';
 import { publicKeysOf } from '../listen/public-keys.js';
 
 export const DEFAULT_LISTEN_PORT = 8787;
@@ -34,7 +34,7 @@ export const listen: Command = {
     const status = input.integer('status', { min: 200, max: 599 }) ?? 200;
     const tenant = input.string('tenant');
     const publicKeys = tenant ? publicKeysOf(await client().signingKeys.list(tenant)) : [];
-    const secrets = [...input.strings('secret').filter((secret) => secret !== ''), ...publicKeys];
+    const secrets: VerificationKey[] = [...input.strings('secret').filter((secret) => secret !== ''), ...publicKeys];
     const signatureSchemes = await loadSignatureSchemes();
     let receiver: RunningReceiver;
     try {

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { deliveriesList, deliveriesShow, retry } from './deliveries.js';
+import { eventsList, eventsShow } from './events.js';
 import { eventTypes } from './event-types.js';
 import { eventTypesCreate, eventTypesUpdate } from './event-type-edit.js';
 import { subscriptionsUpdate } from './subscription-update.js';
@@ -21,6 +22,8 @@ export const commands: readonly Command[] = [
   tenantsRename,
   tenantsDelete,
   publish,
+  eventsList,
+  eventsShow,
   subscriptionsList,
   subscriptionsCreate,
   subscriptionsShow,

@@ -1,5 +1,5 @@
 import type { Subscription, SubscriptionUpdate } from '@hookfleet/client';
-import type { Command } from '../command.js';
+import type { Command, ParsedInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { parseJsonFlag } from '../json-input.js';
 import { printFields, printJson } from '../output.js';
@@ -7,10 +7,29 @@ import { parseSignatureScheme, signatureOption } from './signature-option.js';
 import { subscriptionFields } from './subscription-view.js';
 import { destinationOption } from './destination-flag.js';
 import { endpointOptionClearFlags, endpointOptionFlags, endpointOptionsUpdate } from './endpoint-option-flags.js';
+import { orderedOption, parseDelaySeconds, parseRateLimit } from './subscriptions.js';
+
+/** A flag and the `--no-` flag that undoes it, given together: a usage error naming both. */
+function refuseBoth(input: ParsedInput, flag: string, given: boolean): void {
+  if (given && input.boolean(`no-${flag}`)) throw new UsageError(`give --${flag} or --no-${flag}, not both`);
+}
+
+/** --rate-limit, --delay and --ordered, and the flags that put them back: only what is given. */
+function deliveryPaceUpdate(input: ParsedInput): Pick<SubscriptionUpdate, 'rate_limit' | 'delay_seconds' | 'ordered'> {
+  const rateLimit = input.string('rate-limit');
+  const delay = input.string('delay');
+  refuseBoth(input, 'rate-limit', rateLimit !== undefined);
+  refuseBoth(input, 'ordered', input.boolean('ordered'));
+  return {
+    ...(rateLimit !== undefined ? { rate_limit: parseRateLimit(rateLimit) } : input.boolean('no-rate-limit') ? { rate_limit: null } : {}),
+    ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
+    ...(input.boolean('ordered') ? { ordered: true } : input.boolean('no-ordered') ? { ordered: false } : {}),
+  };
+}
 
 export const subscriptionsUpdate: Command = {
   name: 'subscriptions update',
-  summary: "change a subscription's destination, signature scheme, filter, events, description or delivery options",
+  summary: "change a subscription's destination, signature scheme, filter, events, description, pace, order or delivery options",
   args: [{ name: 'subscription', description: 'the subscription id' }],
   options: {
     signature: signatureOption,
@@ -21,7 +40,11 @@ export const subscriptionsUpdate: Command = {
     destination: destinationOption,
     ...endpointOptionFlags,
     ...endpointOptionClearFlags,
+    'rate-limit': { type: 'string', value: 'rate', description: 'at most this many deliveries: 10/s or 600/m' },
     'no-rate-limit': { type: 'boolean', description: 'remove its rate limit' },
+    delay: { type: 'string', value: 'seconds', description: 'wait this long after each event before the first attempt (90, 90s, 5m; 0: none)' },
+    ordered: orderedOption,
+    'no-ordered': { type: 'boolean', description: 'deliver in any order again, several at a time' },
   },
   examples: [
     `hookfleet subscriptions update sub_123 --filter '{"$or":[{"type":"invoice.paid"},{"data.amount":{"$gt":1000}}]}'`,
@@ -29,6 +52,7 @@ export const subscriptionsUpdate: Command = {
     'hookfleet subscriptions update sub_123 --signature v1a',
     'hookfleet subscriptions update sub_123 --header "X-Env: prod" --retry 10s,5m,1h --timeout 5s',
     'hookfleet subscriptions update sub_123 --batch-wait 200ms',
+    'hookfleet subscriptions update sub_123 --rate-limit 600/m --delay 30s --ordered',
     'hookfleet subscriptions update sub_123 --no-batch --no-retry --no-timeout --no-headers --no-rate-limit',
   ],
   async run({ io, json, client }, input) {
@@ -42,7 +66,7 @@ export const subscriptionsUpdate: Command = {
     const destination = input.string('destination');
     const update: SubscriptionUpdate = {
       ...(await endpointOptionsUpdate(input, stored)),
-      ...(input.boolean('no-rate-limit') ? { rate_limit: null } : {}),
+      ...deliveryPaceUpdate(input),
       ...(url !== undefined ? { url } : {}),
       ...(destination !== undefined ? { destination: parseJsonFlag('destination', destination) as SubscriptionUpdate['destination'] } : {}),
       ...parseSignatureScheme(input),
@@ -50,7 +74,11 @@ export const subscriptionsUpdate: Command = {
       ...(events.length > 0 ? { events } : {}),
       ...(description !== undefined ? { description } : {}),
     };
-    if (Object.keys(update).length === 0) throw new UsageError('nothing to change: give --endpoint, --destination, --signature, --filter, --events, --description, --header, --retry, --timeout, --batch or a --no- flag');
+    if (Object.keys(update).length === 0) {
+      throw new UsageError(
+        'nothing to change: give --endpoint, --destination, --signature, --filter, --events, --description, --header, --retry, --timeout, --batch, --rate-limit, --delay, --ordered or a --no- flag',
+      );
+    }
     const subscription = await client().subscriptions.update(id, update);
     if (json) return printJson(io.stdout, subscription);
     printFields(io.stdout, subscriptionFields(subscription));

@@ -32,6 +32,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['description', subscription.description ?? '-'],
     ['delay', `${subscription.delay_seconds}s`],
     ['rate limit', rateLimitLabel(subscription.rate_limit)],
+    ['ordered', subscription.ordered ? 'yes: one at a time, in event order' : 'no'],
     ['filter', subscription.filter ? JSON.stringify(subscription.filter) : 'none'],
     ...endpointOptionFields(subscription),
     ['created', formatTimestamp(subscription.created_at)],

@@ -13,6 +13,12 @@ import { endpointOptionFlags, endpointOptionsInput } from './endpoint-option-fla
 
 const tenantOption = { type: 'string', value: 'tenant', description: 'the tenant (needed with the operator token; a tenant key implies its own)' } as const;
 
+/** `ordered` (docs/delivery.md, "Ordered subscriptions"), on create and update alike. */
+export const orderedOption = {
+  type: 'boolean',
+  description: 'deliver one at a time, in event order: a failing delivery holds the ones after it until it succeeds or dies',
+} as const;
+
 /** `10/s`, `600/m` (also `/sec`, `/min`). */
 export function parseRateLimit(text: string): RateLimit {
   const match = /^(\d+)\s*\/\s*(s|sec|second|m|min|minute)$/i.exec(text.trim());
@@ -48,6 +54,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
     ...(rateLimit !== undefined ? { rate_limit: parseRateLimit(rateLimit) } : {}),
     ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
     ...(input.boolean('inactive') ? { active: false } : {}),
+    ...(input.boolean('ordered') ? { ordered: true } : {}),
     ...(filter !== undefined ? { filter: parseJsonFlag('filter', filter) as SubscriptionInput['filter'] } : {}),
     ...parseSignatureScheme(input),
     ...endpointOptionsInput(input),
@@ -96,6 +103,7 @@ export const subscriptionsCreate: Command = {
     'rate-limit': { type: 'string', value: 'rate', description: 'at most this many deliveries: 10/s or 600/m' },
     'created-by': { type: 'string', value: 'who', description: 'who made it, for the record' },
     inactive: { type: 'boolean', description: 'create it disabled: it receives nothing until enabled' },
+    ordered: orderedOption,
     filter: { type: 'string', value: 'json', description: 'deliver only events this predicate takes: {"data.amount":{"$gte":100}}' },
     ...endpointOptionFlags,
   },

@@ -1,16 +1,28 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { verifyWebhook } from '@hookfleet/client';
+import { verifyWebhook, type Ed25519Jwk } from '@hookfleet/client';
+
+/**
+ * What `listen` checks signatures with: a secret or key as typed (`--secret`), or one of a tenant's published public
+ * keys as a JWK, whose `expires_at` says until when the fleet signs with it (`--tenant`).
+ */
+export type VerificationKey = string | Ed25519Jwk;
 
 /** How one signing profile marks and signs a delivery. */
 export interface SignatureScheme {
   profile: string;
   /** The header whose presence says this scheme signed the request (lowercase). */
   header: string;
-  /** Throws when the request was not signed with this secret (the message says why). */
-  verify(secret: string, body: Buffer, headers: IncomingHttpHeaders): void;
-  /** Which of the given secrets this scheme can use; absent = all of them. */
-  accepts?(secret: string): boolean;
+  /** Throws when the request was not signed with this key (the message says why). */
+  verify(key: VerificationKey, body: Buffer, headers: IncomingHttpHeaders): void;
+  /** Which of the given keys this scheme can use. */
+  accepts(key: VerificationKey): boolean;
+}
+
+const PUBLIC_KEY_PREFIX = 'whpk_';
+
+function isPublicKey(key: VerificationKey): boolean {
+  return typeof key !== 'string' || key.startsWith(PUBLIC_KEY_PREFIX);
 }
 
 export type SignatureVerdict = 'verified' | 'invalid' | 'unchecked' | 'unsigned';
@@ -30,14 +42,13 @@ export const standardScheme: SignatureScheme = {
   verify(secret, body, headers) {
     verifyWebhook(secret, body, headers);
   },
-  accepts: (secret) => !secret.startsWith(PUBLIC_KEY_PREFIX),
+  accepts: (key) => !isPublicKey(key),
 };
-
-const PUBLIC_KEY_PREFIX = 'whpk_';
 
 /**
  * Standard Webhooks `v1a` (ed25519): marked by the key ids hookfleet sends beside the signatures, checked by the SDK
- * with the tenant's public keys (`whpk_…`), never with a key the request names.
+ * with the tenant's public keys (`whpk_…` or published JWKs), never with a key the request names. A JWK keeps its
+ * `expires_at`: a signature made after it is not the fleet's, and the SDK refuses it.
  */
 export const standardV1aScheme: SignatureScheme = {
   profile: 'standard',
@@ -45,7 +56,7 @@ export const standardV1aScheme: SignatureScheme = {
   verify(publicKey, body, headers) {
     verifyWebhook(publicKey, body, headers);
   },
-  accepts: (secret) => secret.startsWith(PUBLIC_KEY_PREFIX),
+  accepts: isPublicKey,
 };
 
 function headerText(headers: IncomingHttpHeaders, name: string): string {
@@ -67,7 +78,10 @@ export function remadeSignatureScheme(profile: string, header: string, sign: (se
   return {
     profile,
     header: name,
+    // Only a secret given as text: a published public key signs v1a deliveries alone.
+    accepts: (key) => typeof key === 'string',
     verify(secret, body, headers) {
+      if (typeof secret !== 'string') throw new Error(`${header} is checked with a secret, not a public key`);
       const received = headerText(headers, name);
       if (!sameText(sign(secret, body.toString('utf8'), received), received)) throw new Error(`${header} does not match the body signed with this secret`);
     },
@@ -78,16 +92,16 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
-/** Which scheme signed the request, and whether one of the secrets verifies it. */
-export function checkSignature(schemes: readonly SignatureScheme[], secrets: readonly string[], body: Buffer, headers: IncomingHttpHeaders): SignatureCheck {
+/** Which scheme signed the request, and whether one of the keys verifies it. */
+export function checkSignature(schemes: readonly SignatureScheme[], keys: readonly VerificationKey[], body: Buffer, headers: IncomingHttpHeaders): SignatureCheck {
   const scheme = schemes.find((candidate) => headers[candidate.header] !== undefined);
   if (!scheme) return { profile: null, verdict: 'unsigned', error: null };
-  const usable = scheme.accepts ? secrets.filter((secret) => scheme.accepts?.(secret)) : secrets;
+  const usable = keys.filter((key) => scheme.accepts(key));
   if (usable.length === 0) return { profile: scheme.profile, verdict: 'unchecked', error: null };
   let lastError = '';
-  for (const secret of usable) {
+  for (const key of usable) {
     try {
-      scheme.verify(secret, body, headers);
+      scheme.verify(key, body, headers);
       return { profile: scheme.profile, verdict: 'verified', error: null };
     } catch (error) {
       lastError = firstLine(error);
