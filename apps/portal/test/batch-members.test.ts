@@ -1,34 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../test/wait.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** A batching endpoint (docs/delivery.md, "Batches"): each attempt of a delivery names the events sent with it. */
 describe('the portal: a delivery sent in a batch', () => {
-  let fleet: TestFleet;
-  let receiver: TestReceiver;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    receiver = await new TestReceiver(() => ({ status: 500, body: 'batch refused' })).start();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Batch Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await receiver?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Batch Co', receiver: () => ({ status: 500, body: 'batch refused' }) });
 
   it('lists the other events of the request under each attempt', async () => {
+    const { fleet, tenant, receiver, page, pageErrors } = portal;
     const created = await fleet.call(
       'POST',
       '/v1/subscriptions',

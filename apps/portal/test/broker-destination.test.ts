@@ -1,34 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { RabbitQueue } from '../../../test/brokers.js';
 import { waitFor } from '../../../test/wait.js';
-import { createEndpoint, LAPTOP, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { createEndpoint, LAPTOP, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** The portal shows and edits a RabbitMQ destination; its password is write-only (never on the page, kept when left empty). */
 describe('the portal and broker destinations', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
+  const portal = usePortalSuite({ tenant: 'Brokers Inc', browser: { viewport: LAPTOP } });
   const queue = new RabbitQueue();
-  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    preparePortal();
     await queue.start();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Brokers Inc');
-    ({ browser, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
-  }, 120_000);
+  }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
     await queue.close();
   });
 
   it('creates a RabbitMQ endpoint, shows it without its password, and keeps the password through an edit', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.getByLabel('Deliver to').selectOption('rabbitmq');

@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
-import { createEndpoint, launchPortalBrowser, openEndpointForm, portalLink, preparePortal } from './portal-browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { createEndpoint, openEndpointForm, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 describe("the portal shows and edits an endpoint's headers, retries, timeout and batch", () => {
-  let fleet: TestFleet;
-  let receiver: TestReceiver;
-  let browser: Browser;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    receiver = await new TestReceiver().start();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Options Inc');
-    ({ browser, page } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await receiver?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Options Inc', receiver: () => ({ status: 200 }) });
 
   let endpointId = '';
   it('creates an endpoint with its own options, and the endpoint page lists them', async () => {
+    const { fleet, tenant, receiver, page } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await openEndpointForm(page, receiver.url('/hook'));
     await page.getByLabel('Headers').fill('X-Env: prod\nX-Team: billing');
@@ -49,6 +30,7 @@ describe("the portal shows and edits an endpoint's headers, retries, timeout and
   });
 
   it('shows a reserved header refused at its field, and clears the options back to the defaults', async () => {
+    const { fleet, tenant, page } = portal;
     await page.getByRole('link', { name: 'Edit' }).click();
     const headers = page.getByLabel('Headers');
     await expect(headers.inputValue()).resolves.toBe('X-Env: prod\nX-Team: billing');
@@ -67,6 +49,7 @@ describe("the portal shows and edits an endpoint's headers, retries, timeout and
   });
 
   it('shows each refused option under its own field, and a negative number is judged as a number', async () => {
+    const { page } = portal;
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByLabel('Retry delays (seconds)').fill('10, 300');
     await page.getByLabel('Attempts in all').fill('0');

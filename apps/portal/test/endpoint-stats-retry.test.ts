@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../test/wait.js';
-import { BUSY_ANSWERS, fulfillBusy, launchPortalBrowser, portalLink, preparePortal, type BusyAnswer } from './portal-browser.js';
+import { BUSY_ANSWERS, fulfillBusy, portalLink, type BusyAnswer } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 describe('the portal: endpoint statistics after a 429 or 503', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Stats Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Stats Co' });
 
   it('reads each row again, no sooner than Retry-After, shows its stats once the API recovers, and leaves a lasting refusal alone', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     // A full page: every row asks for its statistics at once.
     const ids: string[] = [];
     for (let index = 0; index < 50; index++) {

@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** An endpoint page whose statistics and backlog reads keep failing: it says so, and no spinner turns for ever. */
 describe('the portal: an endpoint page whose panels cannot be read', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Broken Reads Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Broken Reads Co' });
 
   it('shows why the statistics and the backlog are missing instead of loading them for ever', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['*'] }, tenant.api_key);
     expect(created.status).toBe(201);
     const endpointId = created.body.id as string;
@@ -44,6 +28,7 @@ describe('the portal: an endpoint page whose panels cannot be read', () => {
   });
 
   it('says the event catalogue could not be loaded, and no longer that it is loading, when the catalogue fails', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await page.route(/\/v1\/event-types(\?|$)/, (route) =>
       route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'internal error', code: 'internal' }) }),
     );

@@ -1,37 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { LAPTOP, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { LAPTOP, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** Where a refused save leaves the person: at the first field the API refused, not at a button far below it. */
 describe('the portal: saving an endpoint the API refuses', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Typo Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Typo Co', browser: { viewport: LAPTOP } });
 
   /** The focused element's id, and whether it is on screen. */
   const focused = () =>
-    page.evaluate(() => {
+    portal.page.evaluate(() => {
       const element = document.activeElement as HTMLElement;
       const box = element.getBoundingClientRect();
       return { id: element.id, onScreen: box.top >= 0 && box.bottom <= window.innerHeight };
     });
 
   it('moves the focus to the refused field, with its message beside it, for the URL and then the filter', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.getByLabel('Endpoint URL').fill('ftp://files.example.com/hooks');

@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { LAPTOP, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { LAPTOP, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 const PHONE = { width: 390, height: 844 };
 
 describe('the portal with very long values', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Long Values Co');
-    ({ browser, page } = await launchPortalBrowser({ viewport: LAPTOP }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Long Values Co', browser: { viewport: LAPTOP } });
 
   it('keeps an endpoint page as wide as the screen when a header holds a long token, at laptop and phone width', async () => {
+    const { fleet, tenant, page } = portal;
     const token = `Bearer ${'eyJhbGciOiJIUzI1NiJ9'.repeat(30)}`;
     const created = await fleet.call(
       'POST',
@@ -56,6 +41,7 @@ describe('the portal with very long values', () => {
   });
 
   it('keeps a failed delivery’s event and Retry button in view when its last error is a long sentence, at laptop and phone width', async () => {
+    const { fleet, tenant, page } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/refused', events: ['*'] }, tenant.api_key);
     expect(created.status).toBe(201);
     const endpointId = created.body.id as string;

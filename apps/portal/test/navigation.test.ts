@@ -1,36 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../test/wait.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** Moving between the portal's pages with the keyboard: each page names itself and takes the focus. */
 describe('the portal: going from page to page', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Keyboard Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Keyboard Co' });
 
   /** The document's title and the focused element's tag, once the title is `title`. */
   const arrivedAt = async (title: string) => {
-    await waitFor(async () => (await page.title()) === title, { timeoutMs: 5000, message: `the title ${title}` });
-    return page.evaluate(() => document.activeElement?.tagName);
+    await waitFor(async () => (await portal.page.title()) === title, { timeoutMs: 5000, message: `the title ${title}` });
+    return portal.page.evaluate(() => document.activeElement?.tagName);
   };
 
   it('gives every page its own title and starts the focus on the new page, forward and back', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/keyboard', events: ['*'] }, tenant.api_key);
     const endpointId = created.body.id as string;
     await page.goto(await portalLink(fleet, tenant.api_key));
@@ -56,6 +40,7 @@ describe('the portal: going from page to page', () => {
   });
 
   it('keeps a delivery’s Retry button out of its disclosure, reachable by Tab and pressed with Enter', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/refused', events: ['*'] }, tenant.api_key);
     const endpointId = created.body.id as string;
     expect((await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'order.created', id: 'order-9', data: {} })).status).toBe(

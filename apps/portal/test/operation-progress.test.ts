@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { BUSY_ANSWERS, fulfillBusy, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { BUSY_ANSWERS, fulfillBusy, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 describe('the portal: the progress of a recover or replay', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Progress Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Progress Co' });
 
   it('reads the progress again after a 503 and a 429, reaches done, and the buttons work again', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, tenant.api_key);
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();

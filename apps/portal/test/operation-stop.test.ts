@@ -1,31 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 // A replay started on the wrong window can be stopped from the portal (POST /v1/operations/:id/cancel). Before, the
 // panel had no way to stop it, and an operation stopped elsewhere froze its progress as if it still ran.
 describe('the portal: stopping a recover or replay', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    // No operations worker: the replay stays running until it is stopped.
-    fleet = await startFleet({ WORKER_ROLES: 'delivery' });
-    tenant = await fleet.createTenant('Stop Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  // No operations worker: the replay stays running until it is stopped.
+  const portal = usePortalSuite({ tenant: 'Stop Co', fleet: { WORKER_ROLES: 'delivery' } });
 
   it('stops a running replay, says how far it got, and lets another start', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, tenant.api_key);
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();

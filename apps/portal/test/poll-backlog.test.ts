@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../test/wait.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 describe("a poll endpoint's page in the portal", () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Pull Co');
-    ({ browser, page } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Pull Co' });
 
   it('shows the backlog and how long it waited, and the portal session fetches and empties it, and an edit without a URL keeps it a pull endpoint', async () => {
+    const { fleet, tenant, page } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['pull.*'] }, tenant.api_key);
     const subscriptionId = created.body.id as string;
     for (const id of ['p-1', 'p-2', 'p-3']) await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'pull.made', id, data: { id } });
@@ -61,6 +46,7 @@ describe("a poll endpoint's page in the portal", () => {
   });
 
   it('offers no test event on a poll endpoint: nothing is sent to it', async () => {
+    const { fleet, tenant, page } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { destination: { type: 'poll' }, events: ['pull.*'] }, tenant.api_key);
     await page.goto(await portalLink(fleet, tenant.api_key, { subscriptions: [created.body.id] }));
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();

@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { createEndpoint, LAPTOP, launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { createEndpoint, LAPTOP, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 describe('the portal: an endpoint’s filter and the event types’ schemas', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
-  let pageErrors: string[] = [];
+  const portal = usePortalSuite({ tenant: 'Filters Inc', browser: { viewport: LAPTOP } });
 
   beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Filters Inc');
     const schema = { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } };
-    expect((await fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'order.paid', description: 'An order was paid', schema })).status).toBe(201);
-    ({ browser, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+    const registered = await portal.fleet.call('POST', '/v1/event-types', { profile: 'standard', type: 'order.paid', description: 'An order was paid', schema });
+    expect(registered.status).toBe(201);
+  }, 60_000);
 
   it('shows a registered type’s schema in the event picker, creates an endpoint with a filter and shows the server’s 400 by path', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.locator('input[type=checkbox][value="order.paid"]').check();
@@ -60,8 +48,8 @@ describe('the portal: an endpoint’s filter and the event types’ schemas', ()
   });
 
   async function waitForFilter(endpointId: string, expected: unknown): Promise<void> {
-    await page.waitForURL((url) => !url.pathname.endsWith('/edit'));
-    const stored = await fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, tenant.api_key);
+    await portal.page.waitForURL((url) => !url.pathname.endsWith('/edit'));
+    const stored = await portal.fleet.call('GET', `/v1/subscriptions/${endpointId}`, undefined, portal.tenant.api_key);
     expect(stored.body.filter).toEqual(expected);
   }
 });

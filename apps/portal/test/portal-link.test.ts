@@ -1,33 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../test/wait.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /**
  * A portal link opened where the portal already shows (pasted into the address bar of its tab): only the fragment
  * differs, so the browser does not load the page again; the link must still be exchanged and leave the address bar.
  */
 describe('a portal link opened in a tab that already shows the portal', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[] = [];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Two Links Ltd');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Two Links Ltd' });
 
   it('takes over: its token leaves the address bar and its own scope applies', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const create = async (path: string) =>
       (await fleet.call('POST', '/v1/subscriptions', { url: `http://127.0.0.1:9/${path}`, events: ['*'] }, tenant.api_key)).body.id as string;
     const first = await create('first');

@@ -3,12 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
 import { PortalTokens } from '../../api/src/portal/index.js';
-import { createEndpoint, LAPTOP, launchPortalBrowser, openEndpointForm, portalLink, preparePortal, ROOT } from './portal-browser.js';
+import { createEndpoint, LAPTOP, openEndpointForm, portalLink, ROOT } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /**
  * UPDATE_SCREENSHOTS=1 rewrites the screenshots of docs/api.md in docs/screenshots; otherwise they go to a temporary
@@ -28,55 +27,49 @@ async function closedPort(): Promise<number> {
 }
 
 describe('the endpoint portal in a browser', () => {
-  let fleet: TestFleet;
-  let privateFleet: TestFleet;
-  let receiver: TestReceiver;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
   let flaky = true;
-  let pageErrors: string[] = [];
+  const portal = usePortalSuite({
+    tenant: 'Acme Payments',
+    receiver: (request) => {
+      if (request.path === '/flaky') return flaky ? { status: 500, body: 'upstream exploded' } : { status: 200, body: 'ok, got it' };
+      if (request.path === '/script') return { status: 500, body: SCRIPT_BODY, headers: { 'content-type': 'text/html' } };
+      return { status: 200, body: '{"received":true}', headers: { 'content-type': 'application/json' } };
+    },
+    // The whole standard retry ladder (≈27.6 h) in about 2 s.
+    fleet: { RETRY_DELAY_SCALE: '0.00002' },
+    browser: { viewport: LAPTOP },
+  });
+  let privateFleet: TestFleet;
   const updateScreenshots = Boolean(process.env.UPDATE_SCREENSHOTS);
   let screenshots = README_SCREENSHOTS;
 
   const publish = async (type: string, id: string) => {
-    const response = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type, id, data: { id } });
+    const response = await portal.fleet.call('POST', '/v1/events', { tenant: portal.tenant.id, profile: 'standard', type, id, data: { id } });
     expect(response.status).toBe(202);
   };
-  const deliveriesWith = async (subscriptionId: string, status: string) =>
-    (await fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&status=${status}`, undefined, tenant.api_key)).body.data as Array<{ id: string }>;
-  const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  const deliveriesWith = async (subscriptionId: string, status: string) => {
+    const listed = await portal.fleet.call('GET', `/v1/deliveries?subscription=${subscriptionId}&status=${status}`, undefined, portal.tenant.api_key);
+    return listed.body.data as Array<{ id: string }>;
+  };
+  const shoot = (name: string) => portal.page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    preparePortal();
     screenshots = updateScreenshots ? README_SCREENSHOTS : mkdtempSync(join(tmpdir(), 'hookfleet-portal-'));
     mkdirSync(screenshots, { recursive: true });
-    receiver = await new TestReceiver((request) => {
-      if (request.path === '/flaky') return flaky ? { status: 500, body: 'upstream exploded' } : { status: 200, body: 'ok, got it' };
-      if (request.path === '/script') return { status: 500, body: SCRIPT_BODY, headers: { 'content-type': 'text/html' } };
-      return { status: 200, body: '{"received":true}', headers: { 'content-type': 'application/json' } };
-    }).start();
-    // The whole standard retry ladder (≈27.6 h) in about 2 s.
-    fleet = await startFleet({ RETRY_DELAY_SCALE: '0.00002' });
     privateFleet = await startFleet({ HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'false', WORKER_ROLES: 'matcher' });
-    tenant = await fleet.createTenant('Acme Payments');
-    ({ browser, context, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    portal.page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) portal.pageErrors.push(message.text());
     });
-  }, 120_000);
+  }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
     await privateFleet?.stop();
-    await fleet?.stop();
-    await receiver?.stop();
     // Only the temporary folder: when beforeAll failed before making it, `screenshots` still names the README's own.
     if (!updateScreenshots && screenshots !== README_SCREENSHOTS) rmSync(screenshots, { recursive: true, force: true });
   });
 
   it('opens the endpoints page from a portal link, and takes the token out of the address bar', async () => {
+    const { fleet, tenant, context, page } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     await page.getByText('No endpoints yet').waitFor();
@@ -88,6 +81,7 @@ describe('the endpoint portal in a browser', () => {
 
   let endpointId = '';
   it('creates an endpoint to a local receiver', async () => {
+    const { fleet, tenant, receiver, page } = portal;
     await openEndpointForm(page, receiver.url('/hook'));
     await page.getByLabel('Description (optional)').fill('Orders service');
     endpointId = await createEndpoint(page);
@@ -99,6 +93,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('sends a test event that arrives, and shows the answer', async () => {
+    const { receiver, page } = portal;
     await page.getByRole('button', { name: 'Send test event' }).click();
     const result = page.getByTestId('test-result');
     await result.waitFor();
@@ -109,6 +104,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('edits, disables and enables an endpoint, rotates its secret and replays its events', async () => {
+    const { fleet, tenant, receiver, page } = portal;
     await page.getByRole('link', { name: 'Edit' }).click();
     const description = page.getByLabel('Description (optional)');
     await expect(description.inputValue()).resolves.toBe('Orders service');
@@ -143,6 +139,7 @@ describe('the endpoint portal in a browser', () => {
 
   let flakyId = '';
   it('shows the failed attempts of an endpoint that answers 500, then recovers them', async () => {
+    const { fleet, tenant, receiver, page } = portal;
     flakyId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/flaky'), events: ['order.*'], description: 'Billing sync' }, tenant.api_key))
       .body.id;
     for (const id of ['order-1', 'order-2', 'order-3']) await publish('order.paid', id);
@@ -167,6 +164,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('names each delivery’s event in the list: its type, its id and when it came', async () => {
+    const { fleet, tenant, page } = portal;
     const listed = (await fleet.call('GET', `/v1/deliveries?subscription=${flakyId}`, undefined, tenant.api_key)).body.data;
     expect(listed).toHaveLength(3);
     for (const delivery of listed) expect(delivery).toMatchObject({ event_type: 'order.paid', event_received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
@@ -189,6 +187,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('says once, in plain words, why a test delivery got no answer', async () => {
+    const { fleet, tenant, page } = portal;
     const closed = `http://127.0.0.1:${await closedPort()}/hook`;
     const deadEnd = (await fleet.call('POST', '/v1/subscriptions', { url: closed, events: ['*'] }, tenant.api_key)).body.id;
     try {
@@ -206,6 +205,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('shows a response body that holds <script> as text', async () => {
+    const { fleet, tenant, receiver, page } = portal;
     const scriptId = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/script'), events: ['script.*'] }, tenant.api_key)).body.id;
     await publish('script.run', 'script-1');
     await waitFor(async () => (await deliveriesWith(scriptId, 'dead')).length === 1, { timeoutMs: 30_000, message: 'a dead delivery' });
@@ -225,6 +225,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('lists the endpoints with their health over the last 24 h, at laptop and phone width', async () => {
+    const { fleet, page, pageErrors } = portal;
     await page.goto(`${fleet.api.url}/portal/`);
     const card = page.locator(`[data-endpoint="${flakyId}"]`);
     await card.waitFor();
@@ -243,6 +244,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('opens for a tenant key, and for the operator naming the tenant, from the sign-in form', async () => {
+    const { fleet, tenant, browser } = portal;
     for (const [key, tenantId] of [
       [tenant.api_key, ''],
       [ADMIN_TOKEN, tenant.id],
@@ -265,6 +267,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('refuses a private-address URL with the SSRF guard’s answer as a field error', async () => {
+    const { context } = portal;
     const guarded = await privateFleet.createTenant('Guarded');
     const privatePage = await context.newPage();
     await privatePage.goto(await portalLink(privateFleet, guarded.api_key));
@@ -280,6 +283,7 @@ describe('the endpoint portal in a browser', () => {
   });
 
   it('answers an expired token and another tenant’s token with 401 and shows nothing', async () => {
+    const { fleet, tenant, receiver, browser } = portal;
     const tokens = new PortalTokens(ADMIN_TOKEN);
     const expired = tokens.mint({ tenantId: tenant.id, subscriptionIds: null, createdBy: null }, 60, Date.now() - 2 * 3600_000).token;
     const otherTenant = await fleet.createTenant('Other Corp');

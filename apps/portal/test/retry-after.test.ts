@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page, Route } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Route } from 'playwright-core';
 import { waitFor } from '../../../test/wait.js';
-import { launchPortalBrowser, portalLink, preparePortal } from './portal-browser.js';
+import { portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** A busy API's answer that says when to come back: `retryAfter` is the header as sent (seconds or an HTTP date). */
 function fulfillRetryAfter(route: Route, status: 429 | 503, retryAfter: string): Promise<void> {
@@ -16,29 +16,17 @@ function fulfillRetryAfter(route: Route, status: 429 | 503, retryAfter: string):
 
 /** The portal's reads after a 429 or 503 wait at least what Retry-After says (apps/portal/src/backoff.ts). */
 describe('the portal honours Retry-After', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
+  const portal = usePortalSuite({ tenant: 'Patient Co' });
   let endpointId: string;
 
   beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Patient Co');
-    const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, tenant.api_key);
+    const created = await portal.fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, portal.tenant.api_key);
     expect(created.status).toBe(201);
     endpointId = created.body.id as string;
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  }, 60_000);
 
   it('reads an endpoint row’s statistics again no sooner than Retry-After, in seconds or as an HTTP date', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const reads: number[] = [];
     await page.route('**/v1/subscriptions/*/stats', async (route) => {
       reads.push(Date.now());
@@ -60,6 +48,7 @@ describe('the portal honours Retry-After', () => {
   });
 
   it('reads a replay’s progress again no sooner than Retry-After, and says when it will', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     await page.goto(`${fleet.api.url}/portal/endpoints/${encodeURIComponent(endpointId)}`);
@@ -79,6 +68,7 @@ describe('the portal honours Retry-After', () => {
   });
 
   it('holds an endpoint page’s own refresh while a Retry-After runs', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await page.locator(`[data-endpoint="${endpointId}"] [data-stat="attempts"]`, { hasText: /^\d+$/ }).waitFor();
     // The page reads its statistics when it opens and every 4 s after; the first read is told to come back in 6 s.

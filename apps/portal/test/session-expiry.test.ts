@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN_TOKEN, startFleet, type TestFleet } from '../../../test/fleet.js';
+import { describe, expect, it } from '@jest/globals';
+import { ADMIN_TOKEN } from '../../../test/fleet.js';
 import { PortalTokens } from '../../api/src/portal/index.js';
-import { launchPortalBrowser, preparePortal } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 /** A portal session that runs out while its page stays open, with nobody clicking anything. */
 describe('the portal when its session runs out', () => {
-  let fleet: TestFleet;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let tenant: { id: string; api_key: string };
-
-  beforeAll(async () => {
-    preparePortal();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Short Session Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Short Session Co' });
 
   it('turns the endpoints list into "Your portal session has ended" on its own, without a spinner', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     const created = await fleet.call('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, tenant.api_key);
     expect(created.status).toBe(201);
     // The shortest link there is (60 s), minted 56 s ago: it runs out about 4 s after the page opens.

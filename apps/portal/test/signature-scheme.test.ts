@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
-import { TestReceiver } from '../../../test/receiver.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../test/wait.js';
-import { createEndpoint, LAPTOP, launchPortalBrowser, openEndpointForm, portalLink, preparePortal } from './portal-browser.js';
+import { createEndpoint, LAPTOP, openEndpointForm, portalLink } from './portal-browser.js';
+import { usePortalSuite } from './portal-suite.js';
 
 describe('the portal: signature scheme and public signing keys', () => {
-  let fleet: TestFleet;
-  let receiver: TestReceiver;
-  let browser: Browser;
-  let page: Page;
-  let tenant: { id: string; api_key: string };
-  let pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    preparePortal();
-    receiver = await new TestReceiver().start();
-    fleet = await startFleet();
-    tenant = await fleet.createTenant('Signed Co');
-    ({ browser, page, pageErrors } = await launchPortalBrowser({ viewport: LAPTOP }));
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await receiver?.stop();
-  });
+  const portal = usePortalSuite({ tenant: 'Signed Co', receiver: () => ({ status: 200 }), browser: { viewport: LAPTOP } });
 
   let endpointId = '';
   it('creates a v1a endpoint, shows the tenant\'s public keys, and its test event arrives signed v1a', async () => {
+    const { fleet, tenant, receiver, page } = portal;
     await page.goto(await portalLink(fleet, tenant.api_key));
     await openEndpointForm(page, receiver.url('/signed'));
     await page.getByLabel('Signature scheme').selectOption('v1a');
@@ -45,6 +26,7 @@ describe('the portal: signature scheme and public signing keys', () => {
   });
 
   it('shows a rotated-out key as previous, and switches the endpoint back to v1 in its form', async () => {
+    const { fleet, tenant, page, pageErrors } = portal;
     await fleet.call('POST', `/v1/tenants/${tenant.id}/signing-keys/rotate`, undefined, tenant.api_key);
     await page.reload();
     const panel = page.getByTestId('signing-keys');

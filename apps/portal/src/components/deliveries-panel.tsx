@@ -154,29 +154,84 @@ function DeliveryRow({ delivery, attempts, batches, onRetried }: { delivery: Del
   );
 }
 
-/** The endpoint's recent deliveries, newest first, each with its attempts. */
+/** Deliveries a page shows: the API's default page is larger, and a row with its attempts is tall. */
+const PAGE_SIZE = 25;
+
+function deliveriesPath(endpointId: string, status: '' | DeliveryStatus, cursor: string | undefined): string {
+  const query = new URLSearchParams({ subscription: endpointId, limit: String(PAGE_SIZE) });
+  if (status) query.set('status', status);
+  if (cursor) query.set('cursor', cursor);
+  return `/v1/deliveries?${query}`;
+}
+
+/**
+ * Newest, Newer and Older between the pages of the list. A cursor names a position in the list (page-cursor.ts in
+ * the store), so a page opened by Older stays the same page while newer deliveries arrive and the panel refreshes.
+ */
+interface PagerProps {
+  /** 1 for the newest page. */
+  page: number;
+  /** The cursor of the page after this one; null at the end, or while the page asked for has not arrived yet. */
+  nextCursor: string | null;
+  onNewest: () => void;
+  onNewer: () => void;
+  onOlder: (cursor: string) => void;
+}
+
+function DeliveryPager({ page, nextCursor, onNewest, onNewer, onOlder }: PagerProps) {
+  if (page === 1 && !nextCursor) return null;
+  return (
+    <nav class="pager" aria-label="Delivery pages">
+      <button type="button" class="button small" disabled={page === 1} onClick={onNewest}>
+        Newest
+      </button>
+      <button type="button" class="button small" disabled={page === 1} onClick={onNewer}>
+        Newer
+      </button>
+      <span class="muted small" data-field="delivery-page">
+        Page {page}
+      </span>
+      <button type="button" class="button small" disabled={!nextCursor} onClick={() => nextCursor && onOlder(nextCursor)}>
+        Older
+      </button>
+    </nav>
+  );
+}
+
+/** The endpoint's deliveries, newest first, a page at a time, each with its attempts. */
 export function DeliveriesPanel({ endpointId, refreshKey, onChanged }: { endpointId: string; refreshKey: number; onChanged: () => void }) {
   const [status, setStatus] = useState<'' | DeliveryStatus>('');
+  // The cursors of the pages opened with Older, oldest last; empty on the newest page. A new filter starts over.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
   const id = encodeURIComponent(endpointId);
   const deliveries = useResource(
-    () => api.get<Page<Delivery>>(`/v1/deliveries?subscription=${id}&limit=25${status ? `&status=${status}` : ''}`),
-    [id, status, refreshKey],
+    async () => ({ cursor, status, page: await api.get<Page<Delivery>>(deliveriesPath(endpointId, status, cursor)) }),
+    [endpointId, status, cursor, refreshKey],
   );
+  const shown = deliveries.data?.page;
+  // The panel keeps showing the page it had until the next one arrives: Older waits for the page it asked for.
+  const settled = deliveries.data?.cursor === cursor && deliveries.data?.status === status;
   const attempts = useResource(() => api.get<{ data: Attempt[] }>(`/v1/subscriptions/${id}/attempts`), [id, refreshKey]);
   const byDelivery = new Map<string, Attempt[]>();
   for (const attempt of attempts.data?.data ?? []) byDelivery.set(attempt.delivery_id, [...(byDelivery.get(attempt.delivery_id) ?? []), attempt]);
   const batches = batchMembers(attempts.data?.data ?? []);
+  const older = (next: string) => setCursors((opened) => (opened.at(-1) === next ? opened : [...opened, next]));
+  const filter = (next: '' | DeliveryStatus) => {
+    setStatus(next);
+    setCursors([]);
+  };
 
   return (
-    <section class="card panel" aria-labelledby="deliveries-title">
+    <section class="card panel" aria-labelledby="deliveries-title" aria-busy={!settled}>
       <div class="panel-head">
-        <h2 id="deliveries-title">Recent deliveries</h2>
+        <h2 id="deliveries-title">{cursors.length === 0 ? 'Recent deliveries' : 'Older deliveries'}</h2>
         <label class="filter">
           <span>Show</span>
-          <select value={status} onChange={(event) => setStatus(event.currentTarget.value as '' | DeliveryStatus)}>
-            {STATUS_FILTERS.map((filter) => (
-              <option key={filter.value} value={filter.value}>
-                {filter.label}
+          <select value={status} onChange={(event) => filter(event.currentTarget.value as '' | DeliveryStatus)}>
+            {STATUS_FILTERS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
               </option>
             ))}
           </select>
@@ -184,19 +239,29 @@ export function DeliveriesPanel({ endpointId, refreshKey, onChanged }: { endpoin
       </div>
       {deliveries.loading ? <Loading label="Loading deliveries…" /> : null}
       {deliveries.error ? <ErrorNotice error={deliveries.error} title="The deliveries could not be loaded." /> : null}
-      {deliveries.data && deliveries.data.data.length === 0 ? (
-        <EmptyState title={status ? 'No deliveries with this status' : 'No deliveries yet'}>
-          <p class="muted small">Deliveries appear here as events are sent to this endpoint. Send a test event to try it.</p>
-        </EmptyState>
+      {shown && shown.data.length === 0 ? (
+        cursors.length > 0 ? (
+          <EmptyState title={status ? 'No older deliveries with this status' : 'No older deliveries'} />
+        ) : (
+          <EmptyState title={status ? 'No deliveries with this status' : 'No deliveries yet'}>
+            <p class="muted small">Deliveries appear here as events are sent to this endpoint. Send a test event to try it.</p>
+          </EmptyState>
+        )
       ) : null}
-      {deliveries.data && deliveries.data.data.length > 0 ? (
+      {shown && shown.data.length > 0 ? (
         <ul class="deliveries">
-          {deliveries.data.data.map((delivery) => (
+          {shown.data.map((delivery) => (
             <DeliveryRow key={delivery.id} delivery={delivery} attempts={byDelivery.get(delivery.id) ?? []} batches={batches} onRetried={onChanged} />
           ))}
         </ul>
       ) : null}
-      {deliveries.data?.next_cursor ? <p class="muted small">Showing the newest 25.</p> : null}
+      <DeliveryPager
+        page={cursors.length + 1}
+        nextCursor={settled ? (shown?.next_cursor ?? null) : null}
+        onNewest={() => setCursors([])}
+        onNewer={() => setCursors((opened) => opened.slice(0, -1))}
+        onOlder={older}
+      />
     </section>
   );
 }

@@ -149,7 +149,8 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
         <div class="grid-main">
           {isPollEndpoint(current) ? <PollBacklogPanel endpointId={current.id} refreshKey={refreshKey} /> : null}
           <StatsPanel stats={stats.data} error={stats.error} />
-          <DeliveriesPanel endpointId={current.id} refreshKey={refreshKey} onChanged={refresh} />
+          {/* Keyed by the endpoint: the pages it opened and its filter belong to one endpoint's list. */}
+          <DeliveriesPanel key={current.id} endpointId={current.id} refreshKey={refreshKey} onChanged={refresh} />
         </div>
         <aside class="grid-side">
           {/* Nothing is sent to a poll endpoint, so there is no answer to test: its backlog panel says how it is fetched. */}
