@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Keys, Redis } from '@hookfleet/store';
+import { pino } from 'pino';
+import { deliveryIdFor } from '@hookfleet/core';
+import { DeliveryStore, type Keys, type Redis } from '@hookfleet/store';
+import { startWorker, type RunningWorker } from '../../worker/src/worker.js';
 import type { TestFleet } from '../../../test/fleet.js';
+import { TestReceiver } from '../../../test/receiver.js';
 import { startRefusingFleet, type MidRequestRefusal, type RefusingFleet } from '../../../test/mid-request-refusal.js';
+import { waitFor } from '../../../test/wait.js';
 
 describe('a management write that Redis starts refusing in the middle', () => {
   let setup: RefusingFleet;
@@ -65,5 +70,35 @@ describe('a management write that Redis starts refusing in the middle', () => {
     expect(running.filter((status) => status === 'running')).toEqual([]);
     const started = await fleet.call('POST', `/v1/subscriptions/${subscription.id}/replay`, { since: '1h' }, tenant.api_key);
     expect(started.status).toBe(202);
+  });
+
+  it('leaves a delivery retry refused after its reset to pending with its attempt still coming', async () => {
+    const receiver = await new TestReceiver().start();
+    let worker: RunningWorker | undefined;
+    try {
+      const tenant = await fleet.createTenant('retried');
+      const subscription = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/retried'), events: ['retried.*'] }, tenant.api_key)).body as { id: string };
+      const published = await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'retried.tick', data: {} });
+      expect(published.status).toBe(202);
+      // No worker runs yet: the event is kept, and its delivery is made dead here, as a spent ladder leaves it.
+      const deliveryId = deliveryIdFor(published.body.id, subscription.id);
+      const deliveries = new DeliveryStore(admin, keys, 3600);
+      await deliveries.createPending([{ id: deliveryId, eventId: published.body.id, subscriptionId: subscription.id }]);
+      await deliveries.markDead([{ id: deliveryId, subscriptionId: subscription.id, attempts: 0 }]);
+
+      // Redis takes the reset's first write (the status, pending) and refuses the rest of the request.
+      relay.after(([name, key]) => name === 'hset' && key === keys.delivery(deliveryId));
+      expect(await fleet.call('POST', `/v1/deliveries/${deliveryId}/retry`, undefined, tenant.api_key)).toMatchObject(refusedAnswer);
+      expect(relay.fired).toBe(true);
+      await setup.writable();
+
+      // Nobody sends the request again: its attempt comes all the same, once.
+      worker = await startWorker({ ...fleet.config, workerRoles: ['delivery'] }, pino({ level: 'silent' }));
+      await waitFor(async () => (await deliveries.get(deliveryId))?.status === 'delivered', { timeoutMs: 40_000, message: 'the refused retry delivered' });
+      expect(receiver.forPath('/retried').map((request) => request.headers['webhook-id'])).toEqual([deliveryId]);
+    } finally {
+      await worker?.stop();
+      await receiver.stop();
+    }
   });
 });

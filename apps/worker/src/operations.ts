@@ -1,9 +1,10 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { compileEventFilter, deliveryIdFor, type StoredEvent } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
 import { attemptAgainNow, redeliverAsGroup, type OperationJobData } from '@hookfleet/queue';
 import { eventReceivedAtMs, type OperationStore } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
+import { moveToDelayedUnrenewed } from './step-aside.js';
 
 const CHUNK = 200;
 
@@ -46,7 +47,8 @@ type RunEnd = 'finished' | 'stopped';
  * Recover (failed and dead deliveries again) and replay (retained events matched again), with progress. Each reads the
  * operation's status before every chunk (and every page of its count) and stops once it is no longer `running`
  * (POST /v1/operations/:id/cancel): a chunk already enqueued goes out, nothing after it does. A replay run again
- * after its worker died reads it too, so a cancel made meanwhile holds.
+ * after its worker died reads it too, so a cancel made meanwhile holds. A worker told to stop hands the job back at
+ * the same places (`mayGoOn`).
  */
 export function createOperationProcessor(context: WorkerContext, operations: OperationStore) {
   // Canceled (or ended by another run of the same job). A record gone (lost with a failed-over Redis) stops nothing.
@@ -55,7 +57,21 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     return status !== null && status !== 'running';
   };
 
-  async function recover(data: OperationJobData): Promise<RunEnd> {
+  /**
+   * Before each chunk (and each page of a count): whether the run goes on. A canceled operation stops here. A worker
+   * told to stop (SIGTERM, a rolling restart) hands the job back to the queue, as an ordered job does
+   * (ordered-delivery.ts), rather than run chunk after chunk into its drain deadline: another worker goes on from where
+   * this one got (a replay from its progress, a recover with what is still owed).
+   */
+  async function mayGoOn(job: Job<OperationJobData>, token: string | undefined): Promise<boolean> {
+    if (await noLongerRunning(job.data.operationId)) return false;
+    if (!context.isStopping()) return true;
+    await moveToDelayedUnrenewed(job, Date.now(), token);
+    throw new DelayedError();
+  }
+
+  async function recover(job: Job<OperationJobData>, token: string | undefined): Promise<RunEnd> {
+    const { data } = job;
     const subscription = await context.subscriptions.get(data.subscriptionId);
     if (!subscription) throw new Error(`subscription ${data.subscriptionId} is gone`);
     // A delivery whose event the subscription's filter no longer takes is not sent again.
@@ -66,17 +82,20 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
         let cursor: string | undefined, page;
         (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor }));
       ) {
-        if (await noLongerRunning(data.operationId)) return 'stopped';
+        if (!(await mayGoOn(job, token))) return 'stopped';
         for (const delivery of page.data) ids.add(delivery.id);
         if (!page.next_cursor) break;
         cursor = page.next_cursor;
       }
     }
     const all = [...ids];
-    await operations.update(data.operationId, { total: all.length });
-    let done = 0;
+    // A run after an earlier one (its worker stopped or died, the store refused a chunk) lists only what is still owed:
+    // what the earlier runs counted done stays counted.
+    const doneBefore = (await operations.get(data.operationId))?.done ?? 0;
+    await operations.update(data.operationId, { total: doneBefore + all.length, done: doneBefore });
+    let done = doneBefore;
     for (let offset = 0; offset < all.length; offset += CHUNK) {
-      if (await noLongerRunning(data.operationId)) return 'stopped';
+      if (!(await mayGoOn(job, token))) return 'stopped';
       const chunk = all.slice(offset, offset + CHUNK);
       const records = await Promise.all(chunk.map((id) => context.deliveries.get(id)));
       const events = await context.eventCache.getMany(records.flatMap((record) => (record ? [record.event_id] : [])));
@@ -107,7 +126,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     return 'finished';
   }
 
-  async function replay(job: Job<OperationJobData>): Promise<RunEnd> {
+  async function replay(job: Job<OperationJobData>, token: string | undefined): Promise<RunEnd> {
     const { data } = job;
     const subscription = await context.subscriptions.get(data.subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
@@ -123,7 +142,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     // Pass one finds what matches, so that progress has a total; pass two delivers it.
     const matched: Matched[] = [];
     for (let offset = 0; ; offset += 1000) {
-      if (await noLongerRunning(data.operationId)) return 'stopped';
+      if (!(await mayGoOn(job, token))) return 'stopped';
       const ids = await context.events.idsInWindow(subscription.tenant, data.since, data.until, offset, 1000);
       if (ids.length === 0) break;
       const events = await context.events.getMany(ids);
@@ -134,7 +153,7 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     let done = start;
     await operations.update(data.operationId, { total: matched.length, done });
     for (let offset = start; offset < matched.length; offset += CHUNK) {
-      if (await noLongerRunning(data.operationId)) return 'stopped';
+      if (!(await mayGoOn(job, token))) return 'stopped';
       const chunk = matched.slice(offset, offset + CHUNK);
       const deliveryIds = chunk.map((event) => deliveryIdFor(event.id, subscription.id));
       const states = await context.deliveries.states(deliveryIds);
@@ -170,14 +189,16 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     context.logger.info({ operation_id: id, kind, tenant, subscription_id, done, total }, 'operation canceled');
   }
 
-  return async function processOperation(job: Job<OperationJobData>): Promise<void> {
+  return async function processOperation(job: Job<OperationJobData>, token?: string): Promise<void> {
     const { operationId } = job.data;
     let end: RunEnd;
     try {
       // Canceled while it waited in the queue, or before its worker died: nothing more is counted or sent.
       if (await noLongerRunning(operationId)) end = 'stopped';
-      else end = job.data.kind === 'recover' ? await recover(job.data) : await replay(job);
+      else end = job.data.kind === 'recover' ? await recover(job, token) : await replay(job, token);
     } catch (error) {
+      // Handed back by a stopping worker: another run goes on with it.
+      if (error instanceof DelayedError) throw error;
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       // A cancel that came first keeps the operation `canceled`.
       if (final && !(await operations.end(operationId, 'failed', error instanceof Error ? error.message : String(error))).ended) await logCanceled(operationId);

@@ -190,17 +190,24 @@ export class DeliveryStore {
 
   /**
    * Puts deliveries back to pending for one more attempt (retry, recover, replay), creating the record when
-   * there is none (replay of an event that arrived while the subscription was inactive).
+   * there is none (replay of an event that arrived while the subscription was inactive). The records first, the
+   * indexes once all of them are written: Redis at its memory limit refuses a record's HSET but still takes the ZREM
+   * that takes it out of the dead index, which left a delivery still dead that `status=dead` (and a recover) no longer
+   * listed.
    */
   async resetToPending(entries: ReadonlyArray<{ id: string; eventId: string; subscriptionId: string; eventReceivedAt: number }>): Promise<void> {
     if (entries.length === 0) return;
+    const records = batch(this.redis);
+    for (const entry of entries) {
+      const key = this.keys.delivery(entry.id);
+      records.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');
+      records.hsetnx(key, 'a', 0);
+      records.expire(key, this.ttlSeconds);
+    }
+    await execChecked(records);
     const pipeline = batch(this.redis);
     const now = Date.now();
     for (const entry of entries) {
-      const key = this.keys.delivery(entry.id);
-      pipeline.hset(key, 'e', entry.eventId, 's', entry.subscriptionId, 'st', 'pending', 'n', '');
-      pipeline.hsetnx(key, 'a', 0);
-      pipeline.expire(key, this.ttlSeconds);
       pipeline.zadd(this.keys.subscriptionDeliveries(entry.subscriptionId), entry.eventReceivedAt, entry.id);
       // The record now lives a TTL from now, maybe long past its event's: its entries stay listed as long (index-holds.ts).
       queueIndexHolds(pipeline, this.keys, entry.subscriptionId, [{ deliveryId: entry.id, score: entry.eventReceivedAt, untilMs: now + this.ttlSeconds * 1000 }]);

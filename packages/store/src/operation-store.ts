@@ -18,6 +18,14 @@ if status == 'running' then redis.call('HSET', KEYS[1], 'status', ARGV[1], 'erro
 return status
 `;
 
+// KEYS: the operation. ARGV: field, value, … Returns 1 if written, 0 if the record is gone.
+// Progress of a record that expired or was discarded would otherwise make a partial record, without TTL, for ever.
+const UPDATE_IF_PRESENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
 /** How `end` found the operation: ended by this call, ended before (with its status), or not there. */
 export type EndOutcome = { ended: true } | { ended: false; status: OperationStatus | null };
 
@@ -78,10 +86,13 @@ export class OperationStore {
     return ((await this.redis.hget(this.keys.operation(id), 'status')) as OperationStatus | null) ?? null;
   }
 
-  /** Progress. The status changes only through `end`, so a progress write never undoes a cancel. */
+  /**
+   * Progress, written only to a record that is still there (its TTL kept). The status changes only through `end`, so a
+   * progress write never undoes a cancel.
+   */
   async update(id: string, fields: Partial<Pick<Operation, 'total' | 'done'>>): Promise<void> {
-    const values = Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, String(value)]));
-    if (Object.keys(values).length > 0) await this.redis.hset(this.keys.operation(id), values);
+    const values = Object.entries(fields).flatMap(([field, value]) => (value === undefined ? [] : [field, String(value)]));
+    if (values.length > 0) await this.redis.eval(UPDATE_IF_PRESENT, 1, this.keys.operation(id), ...values);
   }
 
   /** Ends a running operation (`done`, `failed` by its worker; `canceled` by its caller): compare-and-set on its status. */
