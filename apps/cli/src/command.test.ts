@@ -38,6 +38,14 @@ describe('parseCommandLine', () => {
     expect(() => input.integer('limit', { min: 1, max: 500 })).toThrow('--limit must be a whole number from 1 to 500, got "ten"');
   });
 
+  it('refuses a list flag given with nothing in it, rather than reading it as left out', () => {
+    for (const value of [',,', '', ' , ']) {
+      expect(() => parseCommandLine(command, ['--types', value]).list('types')).toThrow(new UsageError('--types is empty: give one or more, comma-separated'));
+    }
+    expect(parseCommandLine(command, []).list('types')).toEqual([]);
+    expect(parseCommandLine(command, ['--types', 'a,,b']).list('types')).toEqual(['a', 'b']);
+  });
+
   it('lets --help through whatever else is missing', () => {
     expect(parseCommandLine(command, ['a', 'b', 'c', '-h']).boolean('help')).toBe(true);
   });

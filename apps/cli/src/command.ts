@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { HookfleetClient } from '@hookfleet/client';
 import { UsageError } from './errors.js';
+import type { FieldFlags } from './field-flags.js';
 import type { CliIo } from './io.js';
 
 export interface OptionSpec {
@@ -38,6 +39,8 @@ export interface Command {
   options: OptionSpecs;
   /** Shown under "Examples" in --help. */
   examples?: readonly string[];
+  /** The API fields this command builds from its flags and arguments: an error about one names its flag. */
+  fieldFlags?: FieldFlags;
   /** Resolves to an exit code when success is not the whole story (a test delivery the endpoint refused). */
   run(context: CommandContext, input: ParsedInput): Promise<number | void>;
 }
@@ -75,6 +78,11 @@ export class ParsedInput {
     return this.values[name] === true;
   }
 
+  /** Whether the option is on the command line at all (an empty value included). */
+  given(name: string): boolean {
+    return this.values[name] !== undefined;
+  }
+
   /** Every value of a repeatable option, as given. */
   strings(name: string): string[] {
     const value = this.values[name];
@@ -82,12 +90,19 @@ export class ParsedInput {
     return typeof value === 'string' ? [value] : [];
   }
 
-  /** Every value of a repeatable option, each split on commas: `--types a,b --types c` → a, b, c. */
+  /**
+   * Every value of a repeatable option, each split on commas: `--types a,b --types c` → a, b, c. Given with nothing
+   * in it (`--events ',,'`, an unset shell variable) is a usage error: read as left out, it would change nothing, or
+   * everything (`replay --types ''` replays every type).
+   */
   list(name: string): string[] {
-    return this.strings(name)
+    const given = this.strings(name);
+    const items = given
       .flatMap((item) => item.split(','))
       .map((item) => item.trim())
       .filter((item) => item !== '');
+    if (given.length > 0 && items.length === 0) throw new UsageError(`--${name} is empty: give one or more, comma-separated`);
+    return items;
   }
 
   integer(name: string, { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {}): number | undefined {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from '@hookfleet/client';
 import { CommandFailed, describeFailure, ExitCode, UsageError } from './errors.js';
+import type { FieldFlags } from './field-flags.js';
 
 const apiError = (status: number, body: unknown) => new HookfleetApiError({ method: 'GET', path: '/v1/x', status, body });
 
@@ -57,5 +58,30 @@ describe('describeFailure', () => {
     ['anything else, on one line', new Error('first\n  second'), 'first second', ExitCode.failed],
   ])('turns %s into one line and its exit code', (_what, error, message, exitCode) => {
     expect(describeFailure(error)).toEqual({ message, exitCode });
+  });
+
+  const fieldFlags: FieldFlags = [
+    { path: 'timeout_ms', flag: '--timeout', unit: 'ms' },
+    { path: 'batch', flag: '--batch' },
+  ];
+
+  it.each([
+    [
+      'input the SDK refused',
+      new HookfleetValidationError('subscription', [
+        { path: 'timeout_ms', message: 'must be at most 30000' },
+        { path: 'destination.url', message: 'must be an amqp(s) URL' },
+      ]),
+      'invalid subscription: --timeout: must be at most 30s (timeout_ms ≤ 30000); destination.url: must be an amqp(s) URL',
+      ExitCode.usage,
+    ],
+    [
+      'a 400',
+      apiError(400, { error: 'batch and ordered together', issues: [{ path: 'batch', message: 'choose batch or ordered' }] }),
+      'batch and ordered together: --batch: choose batch or ordered (400)',
+      ExitCode.failed,
+    ],
+  ])('names the flag of each field the command built from one, in %s', (_what, error, message, exitCode) => {
+    expect(describeFailure(error, { fieldFlags })).toEqual({ message, exitCode });
   });
 });

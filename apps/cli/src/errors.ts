@@ -1,4 +1,5 @@
 import { HookfleetApiError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from '@hookfleet/client';
+import { describeIssue, type FieldFlags } from './field-flags.js';
 
 /** The process's exit codes, stable for scripts (docs/operations.md, "The CLI"). */
 export const ExitCode = {
@@ -66,14 +67,23 @@ function apiReason(error: HookfleetApiError): string {
   return 'no details';
 }
 
-function issueList(error: HookfleetApiError | HookfleetValidationError): string {
-  return error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-}
-
 /** What the failing command line held that an error's explanation depends on. */
 export interface FailureContext {
   /** Whether a token was sent (`--token` or HOOKFLEET_TOKEN): a 401 without one is a missing token, not a wrong one. */
   tokenGiven?: boolean;
+  /** The rows of the command's field table whose flag was given (field-flags.ts): a refused field names its flag. */
+  fieldFlags?: FieldFlags;
+}
+
+function issueList(error: HookfleetApiError | HookfleetValidationError, context: FailureContext): string {
+  return error.issues.map((issue) => describeIssue(issue, context.fieldFlags ?? [])).join('; ');
+}
+
+/** The SDK's own check of the input, `invalid <what>: <issues>`, its issues told as the API's are. */
+function describeValidationError(error: HookfleetValidationError, context: FailureContext): string {
+  if (error.issues.length === 0) return error.message;
+  const headline = error.message.split(': ', 1)[0] as string;
+  return `${headline}: ${issueList(error, context)}`;
 }
 
 function describeApiError(error: HookfleetApiError, context: FailureContext): Failure {
@@ -84,7 +94,7 @@ function describeApiError(error: HookfleetApiError, context: FailureContext): Fa
   // The CLI's tenant-key refusals are 404s (another tenant's objects); a 403 is a route of the operator's.
   if (status === 403) return { message: `${reason} (403); set HOOKFLEET_TOKEN (or --token) to the admin token`, exitCode: ExitCode.auth };
   if (status === 404) return { message: `${reason} (404)`, exitCode: ExitCode.notFound };
-  const issues = error.issues.length > 0 ? `: ${issueList(error)}` : '';
+  const issues = error.issues.length > 0 ? `: ${issueList(error, context)}` : '';
   // A 429 or 503 the CLI's retries did not wait out: when to run the command again is what the person needs next.
   const again = error.retryAfterMs === undefined ? '' : `; try again in ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} s`;
   if (status >= 400 && status < 500) return { message: `${reason}${issues} (${status})${again}`, exitCode: ExitCode.failed };
@@ -98,7 +108,7 @@ export function describeFailure(error: unknown, context: FailureContext = {}): F
     const cause = describeFailure(error.failure, context);
     failure = { message: `${cause.message}; ${error.note}`, exitCode: cause.exitCode };
   } else if (error instanceof UsageError) failure = { message: error.message, exitCode: ExitCode.usage };
-  else if (error instanceof HookfleetValidationError) failure = { message: error.message, exitCode: ExitCode.usage };
+  else if (error instanceof HookfleetValidationError) failure = { message: describeValidationError(error, context), exitCode: ExitCode.usage };
   else if (error instanceof HookfleetApiError) failure = describeApiError(error, context);
   else if (error instanceof HookfleetConnectionError)
     failure = {

@@ -1,7 +1,8 @@
 import { globalOptions, parseCommandLine, type Command } from './command.js';
 import { commands } from './commands/registry.js';
 import { createCommandContext, tokenOf } from './context.js';
-import { describeFailure, ExitCode, UsageError } from './errors.js';
+import { describeFailure, ExitCode, UsageError, type FailureContext } from './errors.js';
+import { givenFieldFlags } from './field-flags.js';
 import { commandHelp, overviewHelp } from './help.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -61,17 +62,18 @@ export async function main(commandLine: readonly string[], io: CliIo = processIo
     io.stderr.write(`error: unknown command "${unknown}"; run "hookfleet ${group ?? ''}${group ? ' ' : ''}--help" for the list\n`);
     return ExitCode.usage;
   }
-  let tokenGiven: boolean | undefined;
+  const context: FailureContext = {};
   try {
     const input = parseCommandLine(command, rest);
-    tokenGiven = tokenOf(input, io.env) !== undefined;
+    context.tokenGiven = tokenOf(input, io.env) !== undefined;
+    context.fieldFlags = givenFieldFlags(command, input);
     if (input.boolean('help')) {
       io.stdout.write(commandHelp(command));
       return ExitCode.ok;
     }
     return (await command.run(createCommandContext(io, input), input)) ?? ExitCode.ok;
   } catch (error) {
-    const failure = describeFailure(error, { tokenGiven });
+    const failure = describeFailure(error, context);
     const hint = error instanceof UsageError ? ` (see "hookfleet ${command.name} --help")` : '';
     io.stderr.write(`error: ${failure.message}${hint}\n`);
     return failure.exitCode;

@@ -313,7 +313,7 @@ describe('the hookfleet CLI against a running fleet', () => {
     it('names the fields of invalid input, whether the CLI or the API catches it', async () => {
       const local = await runInProcess(['subscriptions', 'create', 'ftp://example.com', '--events', 'a.b'], asTenant);
       expect(local).toMatchObject({ code: 2, stdout: '' });
-      expect(local.stderr).toMatch(/^error: invalid subscription: url: must be an http\(s\) URL without credentials\n$/);
+      expect(local.stderr).toMatch(/^error: invalid subscription: <endpoint-url>: must be an http\(s\) URL without credentials \(url\)\n$/);
       const remote = await runInProcess(['subscriptions', 'list'], asOperator);
       expect(remote).toMatchObject({ code: 1, stdout: '', stderr: 'error: tenant required: tenant: the operator must name the tenant (?tenant=) (400)\n' });
       const badTime = await runInProcess(['replay', 'sub_x', '--since', 'last week'], asTenant);

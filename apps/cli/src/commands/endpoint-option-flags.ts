@@ -1,6 +1,7 @@
 import type { Subscription, SubscriptionInput, SubscriptionUpdate } from '@hookfleet/client';
 import type { ParsedInput } from '../command.js';
 import { UsageError } from '../errors.js';
+import type { FieldFlags } from '../field-flags.js';
 import { parseDurationMs } from '../time.js';
 
 /** --batch-wait's default when --batch comes alone (on update: and no batch is stored). */
@@ -15,6 +16,20 @@ export const endpointOptionFlags = {
   batch: { type: 'string', value: 'n', description: 'send up to n deliveries in one POST (a JSON array), 1–1000' },
   'batch-wait': { type: 'string', value: 'duration', description: `with --batch: the first of a batch waits at most this long for the rest (default ${DEFAULT_BATCH_WAIT_MS / 1000}s); update: alone, of the stored batch` },
 } as const;
+
+/** The API fields those flags write (a part written by either of two flags has a row for each). */
+export const endpointOptionFieldFlags: FieldFlags = [
+  { path: 'headers', flag: '--header' },
+  { path: 'retry.delays_seconds', flag: '--retry', unit: 's' },
+  { path: 'retry.max_attempts', flag: '--max-attempts' },
+  { path: 'retry', flag: '--retry' },
+  { path: 'retry', flag: '--max-attempts' },
+  { path: 'timeout_ms', flag: '--timeout', unit: 'ms' },
+  { path: 'batch.max_events', flag: '--batch' },
+  { path: 'batch.max_wait_ms', flag: '--batch-wait', unit: 'ms' },
+  { path: 'batch', flag: '--batch' },
+  { path: 'batch', flag: '--batch-wait' },
+];
 
 /** `5s`, `90m`, or a bare number of `unit`s, as milliseconds. */
 function durationMs(flag: string, text: string, unitMs: number): number {

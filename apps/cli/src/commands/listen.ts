@@ -33,8 +33,13 @@ export const listen: Command = {
     const port = input.integer('port', { min: 0, max: 65_535 }) ?? DEFAULT_LISTEN_PORT;
     const status = input.integer('status', { min: 200, max: 599 }) ?? 200;
     const tenant = input.string('tenant');
+    const givenSecrets = input.strings('secret');
+    // `--secret "$SECRET"` with the variable unset must not quietly verify nothing, as if no --secret were given.
+    if (givenSecrets.some((secret) => secret.trim() === '')) {
+      throw new UsageError('--secret is empty: give a whsec_… secret or a whpk_… public key, or leave --secret out to see signatures unchecked');
+    }
     const publicKeys = tenant ? publicKeysOf(await client().signingKeys.list(tenant)) : [];
-    const secrets: VerificationKey[] = [...input.strings('secret').filter((secret) => secret !== ''), ...publicKeys];
+    const secrets: VerificationKey[] = [...givenSecrets, ...publicKeys];
     const signatureSchemes = await loadSignatureSchemes();
     let receiver: RunningReceiver;
     try {

@@ -1,6 +1,7 @@
 import { HookfleetApiError, HookfleetClientError, type EventInput, type PublishResult } from '@hookfleet/client';
 import type { Command } from '../command.js';
 import { FailedPartway } from '../errors.js';
+import type { FieldFlags } from '../field-flags.js';
 import { parseJsonFlag, readJsonSource } from '../json-input.js';
 import { countOf, printJson } from '../output.js';
 import { parseTimeFlag } from '../time.js';
@@ -36,6 +37,15 @@ export function acceptedBeforeFailure(events: readonly EventInput[], accepted: n
   return `${done}; ${again}`;
 }
 
+/** The event fields the flags set; each applies to every event, so `events.3.type` is --type's too. `--data` is raw JSON. */
+const eventFieldFlags: FieldFlags = [
+  { path: 'tenant', flag: '--tenant' },
+  { path: 'profile', flag: '--profile' },
+  { path: 'type', flag: '--type' },
+  { path: 'id', flag: '--id' },
+  { path: 'occurred_at', flag: '--occurred-at' },
+];
+
 /** A 4xx, or a 503 (nothing of that request was accepted); a 500 or no answer may come after the API acted. */
 function surelyRefused(error: unknown): boolean {
   return error instanceof HookfleetApiError && (error.status < 500 || error.status === 503);
@@ -63,6 +73,7 @@ export const publish: Command = {
     'hookfleet publish --tenant ten_123 --file events.json',
     "jq -c '.[]' exported.json | jq -s . | hookfleet publish --file - --json",
   ],
+  fieldFlags: [...eventFieldFlags, ...eventFieldFlags.map((row) => ({ ...row, path: `events.*.${row.path}` }))],
   async run({ io, json, client }, input) {
     const file = input.string('file');
     const data = input.string('data');

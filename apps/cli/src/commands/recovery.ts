@@ -1,6 +1,7 @@
 import type { HookfleetClient, Operation, OperationStarted } from '@hookfleet/client';
 import type { Command, CommandContext, OptionSpecs, ParsedInput } from '../command.js';
 import { CommandFailed } from '../errors.js';
+import type { FieldFlags } from '../field-flags.js';
 import { printJson, printTable } from '../output.js';
 import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { waitForOperation } from '../operation-wait.js';
@@ -12,6 +13,11 @@ const windowOptions: OptionSpecs = {
   until: { type: 'string', value: 'time', description: 'end of the window (default: now)' },
   detach: { type: 'boolean', description: 'print the operation id and return at once instead of waiting' },
 };
+
+const windowFieldFlags: FieldFlags = [
+  { path: 'since', flag: '--since' },
+  { path: 'until', flag: '--until' },
+];
 
 const UNITS: Record<Operation['kind'], string> = { recover: 'deliveries', replay: 'events' };
 
@@ -76,6 +82,7 @@ export const recover: Command = {
   summary: 'attempt again every failed or dead delivery of a subscription in a window (after an outage)',
   args: [{ name: 'subscription', description: 'the subscription id' }],
   options: windowOptions,
+  fieldFlags: windowFieldFlags,
   examples: ['hookfleet recover sub_123 --since 12h', 'hookfleet recover sub_123 --since 2025-06-01T22:00:00Z --until 2025-06-02T06:00:00Z --json'],
   async run(context, input) {
     const subscriptionId = input.argument(0, 'subscription');
@@ -92,6 +99,7 @@ export const replay: Command = {
     ...windowOptions,
     types: { type: 'string', multiple: true, value: 'types', description: 'only these event types, comma-separated' },
   },
+  fieldFlags: [...windowFieldFlags, { path: 'types', flag: '--types' }],
   examples: ['hookfleet replay sub_123 --since 6h', 'hookfleet replay sub_123 --since 2h --types invoice.paid,invoice.voided'],
   async run(context, input) {
     const subscriptionId = input.argument(0, 'subscription');

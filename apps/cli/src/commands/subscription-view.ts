@@ -30,6 +30,7 @@ export function subscriptionFields(subscription: Subscription): Array<[string, s
     ['secret', subscription.secret ?? '-'],
     ['signature', subscription.signature],
     ['description', subscription.description ?? '-'],
+    ['metadata', Object.keys(subscription.metadata).length > 0 ? JSON.stringify(subscription.metadata) : 'none'],
     ['delay', `${subscription.delay_seconds}s`],
     ['rate limit', rateLimitLabel(subscription.rate_limit)],
     ['ordered', subscription.ordered ? 'yes: one at a time, in event order' : 'no'],

@@ -2,6 +2,7 @@ import type { RateLimit, SubscriptionInput } from '@hookfleet/client';
 import { parseSignatureScheme, signatureOption } from './signature-option.js';
 import type { Command, ParsedInput } from '../command.js';
 import { CommandFailed, FailedPartway, UsageError } from '../errors.js';
+import type { FieldFlags } from '../field-flags.js';
 import { canAsk, confirm } from '../io.js';
 import { parseJsonFlag } from '../json-input.js';
 import { printFields, printJson, printTable } from '../output.js';
@@ -9,7 +10,8 @@ import { collectPages, MAX_PAGE_SIZE, moreHint } from '../pages.js';
 import { parseDurationMs } from '../time.js';
 import { subscriptionColumns, subscriptionFields } from './subscription-view.js';
 import { destinationInput, destinationOption } from './destination-flag.js';
-import { endpointOptionFlags, endpointOptionsInput } from './endpoint-option-flags.js';
+import { endpointOptionFieldFlags, endpointOptionFlags, endpointOptionsInput } from './endpoint-option-flags.js';
+import { metadataOption, parseMetadataFlag } from './metadata-flag.js';
 
 const tenantOption = { type: 'string', value: 'tenant', description: 'the tenant (needed with the operator token; a tenant key implies its own)' } as const;
 
@@ -18,6 +20,19 @@ export const orderedOption = {
   type: 'boolean',
   description: 'deliver one at a time, in event order: a failing delivery holds the ones after it until it succeeds or dies',
 } as const;
+
+/** The API fields that `subscriptions create` and `update` write from flags of the same names. */
+export const subscriptionFieldFlags: FieldFlags = [
+  { path: 'events', flag: '--events' },
+  { path: 'signature', flag: '--signature' },
+  { path: 'description', flag: '--description' },
+  { path: 'delay_seconds', flag: '--delay', unit: 's' },
+  { path: 'rate_limit.per_second', flag: '--rate-limit', unit: 'per_second' },
+  { path: 'rate_limit.per_minute', flag: '--rate-limit', unit: 'per_minute' },
+  { path: 'rate_limit', flag: '--rate-limit' },
+  { path: 'ordered', flag: '--ordered' },
+  ...endpointOptionFieldFlags,
+];
 
 /** `10/s`, `600/m` (also `/sec`, `/min`). */
 export function parseRateLimit(text: string): RateLimit {
@@ -50,7 +65,7 @@ function subscriptionInput(input: ParsedInput): SubscriptionInput {
     ...(input.string('secret') ? { secret: input.string('secret') } : {}),
     ...(input.string('description') !== undefined ? { description: input.string('description') } : {}),
     ...(input.string('created-by') ? { created_by: input.string('created-by') } : {}),
-    ...(metadata !== undefined ? { metadata: parseJsonFlag('metadata', metadata) as Record<string, unknown> } : {}),
+    ...(metadata !== undefined ? { metadata: parseMetadataFlag(metadata) } : {}),
     ...(rateLimit !== undefined ? { rate_limit: parseRateLimit(rateLimit) } : {}),
     ...(delay !== undefined ? { delay_seconds: parseDelaySeconds(delay) } : {}),
     ...(input.boolean('inactive') ? { active: false } : {}),
@@ -98,7 +113,7 @@ export const subscriptionsCreate: Command = {
     secret: { type: 'string', value: 'secret', description: 'the signing secret (default: a generated whsec_… for signing profiles)' },
     signature: signatureOption,
     description: { type: 'string', value: 'text', description: 'a note for people' },
-    metadata: { type: 'string', value: 'json', description: 'a JSON object kept with the subscription' },
+    metadata: metadataOption,
     delay: { type: 'string', value: 'seconds', description: 'wait this long after each event before the first attempt (90, 90s, 5m)' },
     'rate-limit': { type: 'string', value: 'rate', description: 'at most this many deliveries: 10/s or 600/m' },
     'created-by': { type: 'string', value: 'who', description: 'who made it, for the record' },
@@ -113,6 +128,14 @@ export const subscriptionsCreate: Command = {
     'hookfleet subscriptions create --events "order.*" --destination \'{"type":"nats","servers":["nats://nats.internal:4222"],"subject":"webhooks.orders"}\'',
     `hookfleet subscriptions create https://example.com/hooks --events "order.*" --filter '{"data.currency":{"$in":["EUR","USD"]}}'`,
     'hookfleet subscriptions create https://example.com/hooks --events "*" --header "X-Env: prod" --retry 10s,5m,1h --timeout 5s --batch 100 --batch-wait 500ms',
+  ],
+  fieldFlags: [
+    { path: 'url', flag: '<endpoint-url>' },
+    { path: 'profile', flag: '--profile' },
+    { path: 'tenant', flag: '--tenant' },
+    { path: 'secret', flag: '--secret' },
+    { path: 'created_by', flag: '--created-by' },
+    ...subscriptionFieldFlags,
   ],
   async run({ io, json, client }, input) {
     const subscription = await client().subscriptions.create(subscriptionInput(input));
