@@ -1,28 +1,23 @@
-import type { Page } from '@hookfleet/client';
+import { everyItem, HookfleetRepeatedCursorError, type Page } from '@hookfleet/client';
 import { CommandFailed } from './errors.js';
 
 export const MAX_PAGE_SIZE = 500;
 
 /**
- * One page from `cursor`, or with `all` every page after it, joined. A `next_cursor` already followed (or the one the
- * walk started from) is refused: following it again would loop for ever, printing nothing.
+ * One page from `cursor`, or with `all` every page after it, joined: the SDK's walk (everyItem), which refuses a
+ * `next_cursor` already followed, so a looping API stops the command instead of running it for ever, printing nothing.
  */
 export async function collectPages<Item>(
   fetchPage: (cursor: string | undefined) => Promise<Page<Item>>,
   options: { all: boolean; cursor?: string | undefined },
 ): Promise<Page<Item>> {
-  let page = await fetchPage(options.cursor);
-  if (!options.all) return page;
-  const data = [...page.data];
-  const followed = new Set(options.cursor === undefined ? [] : [options.cursor]);
-  while (page.next_cursor) {
-    const cursor = page.next_cursor;
-    if (followed.has(cursor)) {
-      throw new CommandFailed(`--all stopped: the API answered a next_cursor it had already given (${cursor}); following it again would never end`);
-    }
-    followed.add(cursor);
-    page = await fetchPage(cursor);
-    data.push(...page.data);
+  if (!options.all) return fetchPage(options.cursor);
+  const data: Item[] = [];
+  try {
+    for await (const item of everyItem(fetchPage, options.cursor)) data.push(item);
+  } catch (error) {
+    if (error instanceof HookfleetRepeatedCursorError) throw new CommandFailed(`--all stopped: ${error.message}`);
+    throw error;
   }
   return { data, next_cursor: null };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestReceiver, type Responder } from '../../../test/receiver.js';
 import { createClient } from './client.js';
-import { HookfleetApiError, HookfleetClientError, HookfleetConnectionError, HookfleetTimeoutError, HookfleetValidationError } from './errors.js';
+import { HookfleetApiError, HookfleetConnectionError, HookfleetRepeatedCursorError, HookfleetTimeoutError, HookfleetValidationError } from './errors.js';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
   status,
@@ -258,14 +258,25 @@ describe('the client against a stub API', () => {
     expect(requests()[4]?.path).toBe(`/pages/v1/events?tenant=ten_1&since=${encodeURIComponent(since.toISOString())}`);
   });
 
-  it('stops walking pages with a HookfleetClientError when next_cursor leads back to itself, and checks the query first', async () => {
+  it('stops walking pages when next_cursor leads back to a page read two pages before', async () => {
+    const { client, requests } = stub('cycle', (request) => json(200, { data: [{ id: request.path.includes('cursor=b') ? 'evt_b' : 'evt_a' }], next_cursor: request.path.includes('cursor=b') ? 'a' : 'b' }));
+    const seen: string[] = [];
+    const walk = (async () => {
+      for await (const summary of client.events.listAll({ tenant: 'ten_1' })) seen.push(summary.id);
+    })();
+    await expect(walk).rejects.toThrow(HookfleetRepeatedCursorError);
+    expect(seen).toEqual(['evt_a', 'evt_b', 'evt_a']);
+    expect(requests()).toHaveLength(3);
+  });
+
+  it('stops walking pages with a HookfleetRepeatedCursorError when next_cursor leads back to itself, and checks the query first', async () => {
     const { client, requests } = stub('stuck', () => json(200, { data: [{ id: 'evt_1' }], next_cursor: 'same' }));
     const seen: string[] = [];
     const walk = (async () => {
       for await (const summary of client.events.listAll({ tenant: 'ten_1', cursor: 'same' })) seen.push(summary.id);
     })();
-    await expect(walk).rejects.toThrow(HookfleetClientError);
-    await expect(walk).rejects.toThrow('same next_cursor');
+    await expect(walk).rejects.toThrow(HookfleetRepeatedCursorError);
+    await expect(walk).rejects.toThrow('already given (same)');
     expect(seen).toEqual(['evt_1']);
     expect(requests()).toHaveLength(1);
 

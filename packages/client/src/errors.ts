@@ -18,6 +18,14 @@ export class HookfleetClientError extends Error {
   }
 }
 
+/** A list's `next_cursor` led back to a page already read (listAll): walking on would never end. */
+export class HookfleetRepeatedCursorError extends HookfleetClientError {
+  override readonly code: string = 'repeated_cursor';
+  constructor(readonly cursor: string) {
+    super(`the API answered a next_cursor it had already given (${cursor}); following it again would never end`);
+  }
+}
+
 const MAX_ISSUES_IN_MESSAGE = 5;
 
 /** `tenant: Required; events.2.type: Too small` — the first few, then how many more. */

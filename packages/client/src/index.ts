@@ -2,10 +2,12 @@ export { createClient, type HookfleetClient } from './client.js';
 export type { ClientOptions, ResolvedClientOptions, RetryOptions } from './options.js';
 export type { HttpMethod, QueryValue, RequestFunction, RequestOptions } from './transport.js';
 export { newEventId } from './event-ids.js';
+export { everyItem } from './pages.js';
 export {
   HookfleetApiError,
   HookfleetClientError,
   HookfleetConnectionError,
+  HookfleetRepeatedCursorError,
   HookfleetTimeoutError,
   HookfleetValidationError,
   WebhookVerificationError,
