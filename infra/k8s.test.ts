@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,43 @@ describe('the generated Kubernetes objects (npm run infra:generate)', () => {
   it('leaves no unresolved $(VAR) in the base, the overlays or this one', () => {
     for (const directory of [overlay, ...KUSTOMIZATIONS]) expect(JSON.stringify(render(directory))).not.toContain('$(');
     expect(kedaQuery(render('infra/k8s'))).toContain('namespace="hookfleet"');
+  });
+});
+
+(kubectlPresent ? describe : describe.skip)('the overlay docs/deployment.md shows', () => {
+  // Its yaml block, written where it says (deploy/hookfleet, two folders below the repository root) and rendered.
+  const guide = readFileSync(join(root, 'docs/deployment.md'), 'utf8');
+  const block = [...guide.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].map((match) => match[1] as string).find((text) => text.includes('../../infra/k8s'));
+  const overlay = mkdtempSync(join(tmpdir(), 'hookfleet-doc-overlay-'));
+  const folder = join(overlay, 'deploy/hookfleet');
+  const write = (text: string) => writeFileSync(join(folder, 'kustomization.yaml'), text.replaceAll('../../infra/k8s', relative(folder, join(here, 'k8s'))));
+  mkdirSync(folder, { recursive: true });
+  afterAll(() => rmSync(overlay, { recursive: true, force: true }));
+
+  it('renders valid objects with its image, its settings merged into the ConfigMap and its label off the selectors', () => {
+    expect(block).toBeDefined();
+    write(block as string);
+    const manifests = render(folder);
+    expect(manifests.map(schemaErrors).filter(Boolean)).toEqual([]);
+    const images = manifests
+      .filter((manifest) => manifest.kind === 'Deployment')
+      .flatMap((manifest) => manifest.spec.template.spec.containers.map((container: Manifest) => container.image));
+    expect(new Set(images)).toEqual(new Set(['ghcr.io/hookfleet/hookfleet:0.1.0']));
+    const config = manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === 'hookfleet-config') as Manifest;
+    expect(config.data).toMatchObject({ HOOKFLEET_PUBLIC_URL: 'https://hooks.example.com', DELIVERY_CONCURRENCY: '200' });
+    expect(manifests.find((manifest) => manifest.kind === 'PrometheusRule')?.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    for (const deployment of manifests.filter((manifest) => manifest.kind === 'Deployment'))
+      expect(deployment.spec.selector.matchLabels.release).toBeUndefined();
+  });
+
+  it('moves every object, the KEDA query and the merged ConfigMap with a namespace of its own', () => {
+    write(`namespace: other\n${block as string}`);
+    const manifests = render(folder);
+    expect(new Set(manifests.filter((manifest) => manifest.kind !== 'Namespace').map((manifest) => manifest.metadata.namespace))).toEqual(new Set(['other']));
+    expect(manifests.find((manifest) => manifest.kind === 'ScaledObject')?.spec.triggers[0].metadata.query).toContain('namespace="other"');
+    expect(manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === 'hookfleet-config')?.data.HOOKFLEET_PUBLIC_URL).toBe(
+      'https://hooks.example.com',
+    );
   });
 });
 

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { adminToken } from './admin-token.mjs';
+import { lockDataDir } from './data-dir-lock.mjs';
 import { ensureBuilt } from './ensure-built.mjs';
+import { shownRedisUrl, whyRedisDoesNotAnswer } from './redis-answers.mjs';
 import { REDIS_MISSING, redisServerAvailable, startRedisServer } from './redis-server.mjs';
 import { startDemoReceiver } from './demo-receiver.mjs';
 
@@ -49,6 +51,26 @@ ensureBuilt();
 // missing-Redis line or the build itself.
 const { WORKER_NODE_FLAGS } = await import('../apps/worker/dist/node-flags.js');
 mkdirSync(dataDir, { recursive: true });
+try {
+  const lock = lockDataDir(dataDir, shownDataDir);
+  process.on('exit', () => lock.release());
+} catch (error) {
+  console.error(`hookfleet: ${error.message}`);
+  process.exit(1);
+}
+
+if (process.env.REDIS_URL || clusterNodes) {
+  const why = await whyRedisDoesNotAnswer({ url: process.env.REDIS_URL, clusterNodes });
+  if (why) {
+    const [what, variable] = clusterNodes
+      ? [`the Redis Cluster at ${clusterNodes}`, 'REDIS_CLUSTER_NODES']
+      : [`Redis at ${shownRedisUrl(process.env.REDIS_URL)}`, 'REDIS_URL'];
+    console.error(
+      `hookfleet: ${what} (${variable}) does not answer: ${why}. Start it, correct ${variable}, or unset it and npm start runs a Redis of its own.`,
+    );
+    process.exit(1);
+  }
+}
 
 const redis = process.env.REDIS_URL || clusterNodes ? null : await startRedisServer({ appendOnly: true, dir: join(dataDir, 'redis') });
 const redisUrl = process.env.REDIS_URL ?? redis?.url ?? 'redis://127.0.0.1:6379';
@@ -60,6 +82,20 @@ const apiPort = process.env.PORT ?? ((await isFree(3000)) ? '3000' : '0');
 const metricsPort = process.env.METRICS_PORT ?? ((await isFree(9464)) ? '9464' : '0');
 
 const children = [];
+let receiver;
+let stopping = false;
+async function stop(code = 0) {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)))));
+  await receiver?.close();
+  await redis?.stop();
+  process.exit(code);
+}
+// From the first child on: a Ctrl-C or SIGTERM during the start (a Redis slow to answer) stops what has started.
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
 function run(name, script, extraEnv, nodeFlags = []) {
   const child = spawn(process.execPath, [...nodeFlags, join(root, script)], {
     env: { HOOKFLEET_ALLOW_PRIVATE_TARGETS: 'true', ...process.env, REDIS_URL: redisUrl, HOOKFLEET_ADMIN_TOKEN: token.token, ...extraEnv },
@@ -92,7 +128,7 @@ function announced(child, pattern) {
 }
 
 let demoSecret;
-const receiver = await startDemoReceiver({ getSecret: () => demoSecret });
+receiver = await startDemoReceiver({ getSecret: () => demoSecret });
 const api = run('api', 'apps/api/dist/main.js', { PORT: apiPort });
 const worker = run('worker', 'apps/worker/dist/main.js', { METRICS_PORT: metricsPort }, WORKER_NODE_FLAGS);
 let apiUrl, workerMetricsUrl, demo;
@@ -133,18 +169,6 @@ Publish an event and watch the signed delivery arrive here:
 
 Ctrl-C stops everything.
 `);
-
-let stopping = false;
-async function stop(code = 0) {
-  stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)))));
-  await receiver.close();
-  await redis?.stop();
-  process.exit(code);
-}
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
 
 async function isFree(port) {
   const { createServer } = await import('node:net');

@@ -94,6 +94,38 @@ function headingAnchors(markdown: string): Set<string> {
   );
 }
 
+/**
+ * Sections named in prose, as the code and docs cite them: `docs/delivery.md, "Ordered subscriptions"` (the quote may
+ * run over a comment's line break). The file as written, the section with its white space and comment marks folded.
+ */
+function quotedSections(text: string): Array<{ name: string; section: string }> {
+  return [...text.matchAll(/([\w./-]+\.md),? "([^"]+)"/g)].map((match) => ({
+    name: match[1] as string,
+    section: (match[2] as string)
+      .replace(/\s*(?:\/\/|\*|#)\s*/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  }));
+}
+
+/**
+ * What a quoted section may name: a heading (its number and code marks dropped; the quote may be its start, "Alerts"
+ * for "5. Alerts and the dashboard") or a bold lead-in (`**First attempts before retries.**`).
+ */
+function citesSection(markdown: string, section: string): boolean {
+  const withoutCode = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  const fold = (text: string) =>
+    text
+      .replace(/`/g, '')
+      .replace(/^\d+\.\s+/, '')
+      .trim()
+      .toLowerCase();
+  const wanted = fold(section);
+  const headings = [...withoutCode.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)].map((match) => fold(match[1] as string));
+  const leadIns = [...withoutCode.matchAll(/\*\*([^*\n]+?)\.?\*\*/g)].map((match) => fold(match[1] as string));
+  return headings.some((heading) => heading.startsWith(wanted)) || leadIns.includes(wanted);
+}
+
 /** A name in a comment may be relative to its file or to the repository root (`docs/delivery.md`). */
 function nameExists(file: string, name: string): boolean {
   return existsSync(resolve(dirname(file), name)) || existsSync(resolve(ROOT, name));
@@ -154,6 +186,22 @@ describe('files named in comments and docs', () => {
     expect(broken).toEqual([]);
   });
 
+  test('every "section" a comment or document cites after a .md name is a heading or bold lead-in of it', () => {
+    const broken = files
+      // This file's own examples (below) cite sections on purpose.
+      .filter((file) => relative(ROOT, file) !== 'test/doc-links.test.ts')
+      .filter((file) => SCRIPT_EXTENSIONS.has(extname(file)) || YAML_EXTENSIONS.has(extname(file)) || extname(file) === '.md')
+      .flatMap((file) =>
+        quotedSections(readFileSync(file, 'utf8'))
+          .filter(({ name, section }) => {
+            const document = [resolve(dirname(file), name), resolve(ROOT, name)].find((path) => existsSync(path));
+            return document !== undefined && !citesSection(readFileSync(document, 'utf8'), section);
+          })
+          .map(({ name, section }) => `${relative(ROOT, file)}: ${name}, "${section}"`),
+      );
+    expect(broken).toEqual([]);
+  });
+
   test('README.md stays a short door: at most 15 KB', () => {
     expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(README_MAX_BYTES);
   });
@@ -180,6 +228,24 @@ describe('how names and links are found', () => {
   test('headings become the anchors GitHub links to', () => {
     const anchors = headingAnchors('# Scaling and Redis Cluster\n## Prometheus (`infra/prometheus/`)\n```sh\n# not a heading\n```\n');
     expect([...anchors]).toEqual(['scaling-and-redis-cluster', 'prometheus-infraprometheus']);
+  });
+
+  test.each([
+    ['// docs/delivery.md, "Ordered\n// subscriptions"', [{ name: 'docs/delivery.md', section: 'Ordered subscriptions' }]],
+    [' * (docs/api.md, "Sending a POST\n * again safely")', [{ name: 'docs/api.md', section: 'Sending a POST again safely' }]],
+    ['bench/receiver.mjs: docs/delivery.md "Batches"', [{ name: 'docs/delivery.md', section: 'Batches' }]],
+  ])('quotedSections(%j)', (text, sections) => {
+    expect(quotedSections(text)).toEqual(sections);
+  });
+
+  test('a quoted section is a heading, the start of one, or a bold lead-in; nothing else', () => {
+    const markdown = '## 5. Alerts and the dashboard\n**First attempts before retries.** A retry…\n```sh\n# Hidden\n```\nIngest, in prose\n';
+    expect(['Alerts', 'First attempts before retries', 'alerts and the dashboard'].map((section) => citesSection(markdown, section))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(['Hidden', 'Ingest', 'First attempts'].map((section) => citesSection(markdown, section))).toEqual([false, false, false]);
   });
 
   test('a comment is found, a string that looks like one is not', () => {
