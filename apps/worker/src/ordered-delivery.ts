@@ -8,6 +8,7 @@ import type { DeliveryJobContext } from './context.js';
 import { CONGESTION_BACKOFF_MS, createDeliverySteps, PACE_IN_PLACE_MAX_WAIT_MS } from './delivery-steps.js';
 import type { DeliveryEngine } from './engine.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
+import { wakeTurnHolder } from './turn-wake.js';
 
 /**
  * While a run drains the backlog without waiting (an endpoint that answers, slowly or under a rate limit paced in
@@ -75,6 +76,26 @@ export function createOrderedProcessor(
     if (!data.added) await job.updateData({ ...data, added: true });
   }
 
+  /**
+   * Leaves the worker slot until `untilMs` holding the turn, as waitHoldingTurn, unless an entry that sorts before
+   * `head` joined meanwhile: an operator's retry, recover or replay puts deliveries back in their event's place, and
+   * one added while this run was still at work (the head's attempt) would otherwise wait out the head's retry. Then it
+   * returns, and the loop sends the new head first.
+   */
+  async function sleepHoldingTurn(
+    job: Job<DeliveryJobData>,
+    token: string | undefined,
+    data: DeliveryOrderedJobData,
+    head: BacklogHead,
+    untilMs: number,
+    waiting?: { subscription: Subscription; profile: ProviderProfile; head: BacklogHead },
+  ): Promise<void> {
+    await waitHoldingTurn(job, data, untilMs - Date.now(), waiting);
+    if ((await backlog.head(data.subscriptionId))?.member !== head.member) return;
+    await moveToDelayedUnrenewed(job, untilMs, token);
+    throw new DelayedError();
+  }
+
   /** Every delivery still waiting ends dead: the subscription is gone or inactive (replay brings them back). */
   async function abandonBacklog(subscriptionId: string, reason: string): Promise<void> {
     const ids = (await backlog.clear(subscriptionId)).map((eventId) => deliveryIdFor(eventId, subscriptionId));
@@ -108,13 +129,14 @@ export function createOrderedProcessor(
     const deliveryId = deliveryIdFor(eventId, subscriptionId);
     const [state] = await deliveries.states([deliveryId]);
     if (!state || state.status === 'delivered' || state.status === 'dead') return backlog.remove(subscriptionId, member);
-    // Woken before its retry is due (turn-wake.ts: the subscription was disabled, and is active again by now): the
-    // head still waits for its ladder.
-    if (state.status === 'failed' && state.nextAttemptAt !== null && state.nextAttemptAt > Date.now()) {
-      await waitHoldingTurn(job, data, state.nextAttemptAt - Date.now());
-      await moveToDelayedUnrenewed(job, state.nextAttemptAt, token);
-      throw new DelayedError();
-    }
+    // Woken before its retry is due (turn-wake.ts: the subscription was disabled, and is active again by now; an
+    // earlier entry joined and went first): the head still waits for its ladder.
+    if (state.status === 'failed' && state.nextAttemptAt !== null && state.nextAttemptAt > Date.now()) return sleepHoldingTurn(job, token, data, head, state.nextAttemptAt);
+    // delay_seconds holds a delivery's first attempt (docs/delivery.md, "The request"). Each event's job is delayed by
+    // it, but the turn's holder sends whatever is head: an event that joined while an earlier one was being sent went
+    // before its own delay was up.
+    const firstAttemptAt = head.receivedAt + Math.round(subscription.delay_seconds * 1000 * config.retryDelayScale);
+    if (state.attempts === 0 && firstAttemptAt > Date.now()) return sleepHoldingTurn(job, token, data, head, firstAttemptAt);
     const event = (await context.eventCache.getMany([eventId])).get(eventId);
     if (!event) {
       await steps.abandon(subscriptionId, [deliveryId], [state.attempts], 'event payload expired');
@@ -157,18 +179,30 @@ export function createOrderedProcessor(
     const verdict = attempted[0]?.verdict;
     if (verdict?.kind === 'retry') {
       // The head's next attempt happens here, in this job, when its ladder says: its followers wait behind it.
-      await waitHoldingTurn(job, data, verdict.delayMs, waiting);
-      await moveToDelayedUnrenewed(job, verdict.at, token);
-      throw new DelayedError();
+      return sleepHoldingTurn(job, token, data, head, verdict.at, waiting);
     }
     await backlog.remove(subscriptionId, member);
+  }
+
+  /** Wakes the turn's holder, if it sleeps, when one of `eventIds` is the backlog's head now. */
+  async function wakeHolderForEarlierEntry(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
+    const head = await backlog.head(subscriptionId);
+    if (head === null || !eventIds.includes(head.eventId)) return;
+    await wakeTurnHolder(backlog, context.queues.deliveriesFor(subscriptionId), subscriptionId, 0);
   }
 
   return async function processOrdered(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryOrderedJobData): Promise<void> {
     const owner = job.id as string;
     const subscriptionId = data.subscriptionId;
+    // The matcher adds its jobs' entries itself (fan-out.ts); a job that adds its own is an operator's retry, recover or replay.
+    const joinsHere = !data.added;
     await addToBacklog(data);
-    if (!(await backlog.takeTurn(subscriptionId, owner, leaseMs))) return;
+    if (!(await backlog.takeTurn(subscriptionId, owner, leaseMs))) {
+      // Its deliveries went back in their event's place, which may be before a head whose retry the holder sleeps on
+      // (hours away on a ladder): the holder wakes now and sends them first, as it would any earlier entry.
+      if (joinsHere) await wakeHolderForEarlierEntry(subscriptionId, data.eventIds);
+      return;
+    }
     let renewAt = Date.now() + leaseMs / 2;
     // Every event accepted before this mark has been matched, so it is in the backlog already.
     let matchedMark = 0;
