@@ -136,7 +136,9 @@ describe('SSRF guard', () => {
     let permissive: Transport;
 
     beforeAll(() => {
-      transport = new DeliveryTransport({ timeoutMs: 2_000, concurrency: 8, allowPrivateTargets: false, userAgent: USER_AGENT });
+      // Slots for every local target at once: each is a new origin, and new origins beside a full slow share are bounded
+      // (packages/delivery/src/slow-origins.ts), so on 8 slots most would be turned away as `stalled` before the guard.
+      transport = new DeliveryTransport({ timeoutMs: 2_000, concurrency: 128, allowPrivateTargets: false, userAgent: USER_AGENT });
       permissive = new DeliveryTransport({ timeoutMs: 2_000, concurrency: 8, allowPrivateTargets: true, userAgent: USER_AGENT });
     });
 

@@ -1,4 +1,5 @@
 import { TargetNotAllowed } from '@hookfleet/core';
+import { DeliveryTimeout } from './response-collector.js';
 
 /** What a system or TLS error code means, in words a receiver's owner knows (the code itself helps nobody there). */
 const CONNECT_FAILURES: Record<string, string> = {
@@ -34,12 +35,27 @@ export function describeFailure(error: unknown, origin: string): string {
   if (error instanceof TargetNotAllowed) return error.message;
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause instanceof TargetNotAllowed) return cause.message;
+  if (error instanceof DeliveryTimeout) return describeTimeout(error, origin);
   if (isTimeout(error)) return 'timed out';
   const code = codeOf(error) ?? codeOf(cause);
   const known = code ? CONNECT_FAILURES[code] : undefined;
   if (known) return `Could not connect to ${origin}: ${known}`;
   const message = error instanceof Error ? error.message : String(error);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/**
+ * A request cut at its deadline, by how far it got. Connected with no answer at all stays plain `timed out` (what
+ * everyone expects of an endpoint too slow to answer).
+ */
+function describeTimeout(timeout: DeliveryTimeout, origin: string): string {
+  if (timeout.progress === 'connecting') {
+    const tls = origin.startsWith('https:') ? ', or its TLS handshake stalled' : '';
+    return `timed out connecting to ${origin}: no connection was set up (its name did not resolve in time, the host is down or a firewall drops the packets${tls})`;
+  }
+  if (timeout.progress !== 'answering') return 'timed out';
+  if (timeout.statusCode === undefined) return `timed out: ${origin} began to answer, and its status line and headers did not end`;
+  return `timed out: ${origin} answered HTTP ${timeout.statusCode}, and its body did not end`;
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -24,7 +24,12 @@ export interface ExchangeHandler extends ResponseSink {
 
 export interface Abortable {
   abort(): void;
+  /** How far the exchange got: said when it is cut at its deadline (failure-message.ts). */
+  readonly progress: ExchangeProgress;
 }
+
+/** `connecting`: no TCP (and TLS) connection yet; `sent`: connected, nothing answered; `answering`: bytes of the answer came. */
+export type ExchangeProgress = 'connecting' | 'sent' | 'answering';
 
 /** Where a request goes; parsed once per URL by the transport. */
 export interface PoolTarget {
@@ -79,6 +84,8 @@ class Connection implements Listed {
   /** How long it may stay idle. */
   keepAliveMs = 0;
   gone = false;
+  /** The TCP connection (and its TLS session, for https) is up. */
+  established = false;
 
   constructor(
     readonly socket: net.Socket,
@@ -89,6 +96,8 @@ class Connection implements Listed {
 /** One request and its answer on one connection. */
 class Exchange implements Abortable {
   readonly parser: ResponseParser;
+  /** Some bytes of the answer have come. */
+  answering = false;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -97,6 +106,11 @@ class Exchange implements Abortable {
   ) {
     // The handler reads the parts of the answer itself: no adapter object per exchange.
     this.parser = new ResponseParser(handler);
+  }
+
+  get progress(): ExchangeProgress {
+    if (this.answering) return 'answering';
+    return this.connection.established ? 'sent' : 'connecting';
   }
 
   abort(): void {
@@ -196,6 +210,9 @@ export class Http1Pool {
     const connection: Connection = new Connection(socket, target.origin);
     this.open.add(connection);
     if (secure) socket.on('data', (chunk: Buffer) => this.onData(connection, chunk));
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      connection.established = true;
+    });
     socket.on('end', () => this.onEnd(connection));
     socket.on('error', (error) => this.fail(connection, error));
     socket.on('close', () => this.fail(connection, new ConnectionClosed('the endpoint closed the connection without an answer')));
@@ -216,6 +233,7 @@ export class Http1Pool {
       return;
     }
     try {
+      exchange.answering = true;
       exchange.parser.feed(chunk);
     } catch (error) {
       this.fail(connection, error as Error);

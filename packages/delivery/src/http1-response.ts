@@ -123,6 +123,7 @@ export class ResponseParser {
     const end = data.indexOf(CRLF_CRLF);
     if (end < 0) {
       if (data.length > MAX_HEAD_BYTES) throw new ResponseProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
+      refuseUnfinishableHead(data);
       this.keep(data);
       return EMPTY;
     }
@@ -133,6 +134,8 @@ export class ResponseParser {
     const status = STATUS_LINE.exec(statusLine);
     if (!status) throw new ResponseProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
     const statusCode = Number(status[2]);
+    // 000–099 is no status at all; taken for a 1xx, the final answer would be waited for until the timeout.
+    if (statusCode < 100) throw new ResponseProtocolError(`invalid status code ${status[2]} (HTTP status codes are 100–999)`);
     const head = lineEnd < 0 ? '' : text.slice(lineEnd + 2);
     const rest = data.subarray(end + 4);
     // 1xx answers come before the final one (101 would switch protocols, which a delivery never asks for).
@@ -258,6 +261,25 @@ export class ResponseParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+const HTTP_VERSION_PREFIX = Buffer.from('HTTP/1.');
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Throws for the start of a head that no further bytes can make an HTTP/1.x answer: bytes that do not begin
+ * `HTTP/1.` (another protocol, an HTML page without a status line), or a line ended by LF alone (HTTP/1.1 ends lines with
+ * CRLF; Node's and undici's parsers refuse the bare LF too). Its CRLF CRLF would never come, and the attempt would wait
+ * for the timeout and be retried, while the endpoint had answered (and acted on) every request at once.
+ */
+function refuseUnfinishableHead(data: Buffer): void {
+  const compared = Math.min(data.length, HTTP_VERSION_PREFIX.length);
+  if (data.compare(HTTP_VERSION_PREFIX, 0, compared, 0, compared) !== 0) {
+    throw new ResponseProtocolError(`not an HTTP/1.x answer: it begins ${JSON.stringify(data.toString('latin1', 0, 40))}`);
+  }
+  for (let at = data.indexOf(LF); at >= 0; at = data.indexOf(LF, at + 1)) {
+    if (at === 0 || data[at - 1] !== CR) throw new ResponseProtocolError('the answer ends its lines with LF alone, not CRLF as HTTP/1.1 requires');
+  }
+}
 
 /**
  * A header block as `{ name: value }`, names lower-cased; a name given more than once keeps every value in an array

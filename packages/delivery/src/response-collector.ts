@@ -1,13 +1,21 @@
 import type { Watched } from './deadline-watch.js';
-import type { Abortable, ExchangeHandler } from './http1-pool.js';
+import type { Abortable, ExchangeHandler, ExchangeProgress } from './http1-pool.js';
 
 /** How one dispatched request ended: a response (its header block, the body cut at the limit), or the error that ended it. */
 export type Collected = { ok: true; statusCode: number; head: string; body: string } | { ok: false; error: unknown };
 
-/** The error a request gets when its whole-request deadline passes (classified as a timeout). */
+/**
+ * The error a request gets when its whole-request deadline passes (classified as a timeout), with how far it got:
+ * an endpoint a firewall hides, one that never answers and one that trickles its answer need different fixes.
+ */
 export class DeliveryTimeout extends Error {
   override name = 'TimeoutError';
-  constructor() {
+  constructor(
+    /** How far the exchange got; absent when it was never dispatched. */
+    readonly progress?: ExchangeProgress,
+    /** The answer's status, when its whole head had come. */
+    readonly statusCode?: number,
+  ) {
     super('timed out');
   }
 }
@@ -67,7 +75,7 @@ export class ResponseCollector implements ExchangeHandler, Watched {
   /** The deadline passed: answer now as a timeout, and stop the request wherever it is. */
   expire(): void {
     if (this.settled) return;
-    this.fail(new DeliveryTimeout());
+    this.fail(new DeliveryTimeout(this.exchange?.progress, this.statusCode || undefined));
     this.stop();
   }
 

@@ -8,8 +8,11 @@ import { InFlightList, type Listed } from './in-flight-list.js';
  * `capacity` slots (half the worker's): however many endpoints hang or trickle, the other half stays for the ones that
  * answer. A request that finds the share full is not sent (the transport answers `stalled`, its job steps aside and
  * comes back), except an unknown origin's first: one request of a new endpoint may go beside the full share (a probe),
- * so that hanging endpoints cannot keep a new one from ever being heard; it holds that slot until it ends. A fast origin that turns slow keeps what it had in flight (at most its per-origin limit) until those
- * requests end; they count against the share from then on.
+ * so that hanging endpoints cannot keep a new one from ever being heard; it holds that slot until it ends. Probes
+ * beside the full share are bounded too (`probeCapacity`): each hanging endpoint never heard from took one, and 40 of
+ * them on a worker of 20 slots held every slot, and every job slot waiting for one, for two timeouts in a row
+ * (apps/worker/test/many-new-hanging-origins.test.ts). A fast origin that turns slow keeps what it had in flight (at
+ * most its per-origin limit) until those requests end; they count against the share from then on.
  */
 export type OriginPace = 'unknown' | 'fast' | 'slow';
 
@@ -18,6 +21,8 @@ export interface PaceTicket extends Listed {
   readonly origin: string;
   readonly startedAt: number;
   shared: boolean;
+  /** Sent beside a full share as its origin's probe: it holds one of the `probeCapacity` slots. */
+  readonly probe: boolean;
 }
 
 interface OriginState {
@@ -34,12 +39,15 @@ export class SlowOriginShare {
   /** Origins with requests in flight: the only ones a sweep looks at. */
   private readonly active = new Set<OriginState>();
   private shared = 0;
+  private probes = 0;
 
   constructor(
     /** Slots that unknown and slow origins may hold together. */
     readonly capacity: number,
     /** A request running longer than this makes its origin slow. */
     readonly slowAfterMs: number,
+    /** Probes that may be in flight beside a full share, together: a quarter of the share's size by default. */
+    readonly probeCapacity: number = Math.max(1, Math.floor(capacity / 4)),
   ) {}
 
   paceOf(origin: string): OriginPace {
@@ -58,9 +66,9 @@ export class SlowOriginShare {
     return !this.mayProbe(state);
   }
 
-  /** An unknown origin with nothing in flight may send one request beside a full share. */
+  /** An unknown origin with nothing in flight may send one request beside a full share, while the probes have room. */
   private mayProbe(state: OriginState | undefined): boolean {
-    return !state || (state.pace === 'unknown' && state.inFlight.size === 0);
+    return this.probes < this.probeCapacity && (!state || (state.pace === 'unknown' && state.inFlight.size === 0));
   }
 
   /** A ticket when a request to this origin may start now, null when the share is full. */
@@ -73,8 +81,9 @@ export class SlowOriginShare {
       if (this.origins.size >= MAX_REMEMBERED_ORIGINS) this.forgetIdle();
       this.origins.set(origin, (state = { pace: 'unknown', inFlight: new InFlightList() }));
     }
-    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' && !full, listIndex: -1 };
+    const ticket: PaceTicket = { origin, startedAt: now, shared: pace !== 'fast' && !full, probe: full, listIndex: -1 };
     if (ticket.shared) this.shared += 1;
+    if (ticket.probe) this.probes += 1;
     state.inFlight.add(ticket);
     this.active.add(state);
     return ticket;
@@ -82,7 +91,7 @@ export class SlowOriginShare {
 
   /** The request ended: its slot is free, and how long it took sets its origin's pace. */
   finish(ticket: PaceTicket, now: number): void {
-    if (ticket.shared) this.shared -= 1;
+    this.release(ticket);
     const state = this.origins.get(ticket.origin);
     if (!state) return;
     state.inFlight.remove(ticket);
@@ -92,7 +101,7 @@ export class SlowOriginShare {
 
   /** The request was never sent (its body could not be built): its slot is free, its origin's pace unchanged. */
   cancel(ticket: PaceTicket): void {
-    if (ticket.shared) this.shared -= 1;
+    this.release(ticket);
     const state = this.origins.get(ticket.origin);
     state?.inFlight.remove(ticket);
     if (state && state.inFlight.size === 0) this.active.delete(state);
@@ -114,6 +123,12 @@ export class SlowOriginShare {
         this.shared += 1;
       });
     }
+  }
+
+  /** The ticket's slot of the share or of the probes is free again. */
+  private release(ticket: PaceTicket): void {
+    if (ticket.shared) this.shared -= 1;
+    if (ticket.probe) this.probes -= 1;
   }
 
   private forgetIdle(): void {
