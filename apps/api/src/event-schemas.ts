@@ -13,6 +13,18 @@ export const REGISTERED_TYPES_TTL_MS = 1000;
 const MAX_ISSUES_PER_EVENT = 20;
 const NO_ISSUES: readonly IssueDetail[] = [];
 
+const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+/** The meta-schemas ajv holds: draft-07, written with or without its empty fragment. */
+const SUPPORTED_META_SCHEMAS = new Set([DRAFT_07, DRAFT_07.slice(0, -1)]);
+
+/**
+ * With `$async: true` ajv's validator answers a promise, which is truthy: every event passed, and the rejection of
+ * one that did not fit went unhandled, which ends a Node process.
+ */
+const ASYNC_REFUSED = 'asynchronous schemas ($async) are not supported: an event is checked before its answer; leave $async out';
+
+const isAsync = (validate: ValidateFunction) => '$async' in validate && validate.$async === true;
+
 /** What ingest checks of an event: its `data` and `actor` against its type's shape. */
 interface TypedInput {
   profile: string;
@@ -60,13 +72,18 @@ export class EventSchemas {
 
   /** A JSON Schema's problems (each with its path under `pathPrefix`), or none when ajv can compile it. */
   schemaIssues(schema: JsonSchema, pathPrefix = 'schema'): IssueDetail[] {
+    // ajv's validateSchema throws, rather than answers, for a `$schema` it does not hold (draft 2020-12, a URL).
+    if (schema.$schema !== undefined && !SUPPORTED_META_SCHEMAS.has(schema.$schema as string)) {
+      return [{ path: `${pathPrefix}.$schema`, message: `only JSON Schema draft-07 is supported: leave $schema out or set it to ${DRAFT_07}` }];
+    }
     // A throwaway instance: a schema's own `$id` must not clash with one compiled before.
     const ajv = newAjv();
     if (!ajv.validateSchema(schema)) {
       return (ajv.errors ?? []).map((error) => ({ path: issuePath(error, pathPrefix), message: `not a valid JSON Schema: ${error.message ?? error.keyword}` }));
     }
     try {
-      ajv.compile(schema);
+      const validate = ajv.compile(schema);
+      if (isAsync(validate)) return [{ path: `${pathPrefix}.$async`, message: ASYNC_REFUSED }];
       return [];
     } catch (error) {
       return [{ path: pathPrefix, message: `not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` }];
@@ -146,7 +163,9 @@ export class EventSchemas {
  */
 function compileRegistered(raw: string, schema: JsonSchema): Compiled {
   try {
-    return { raw, validate: newAjv().compile(schema) };
+    const validate = newAjv().compile(schema);
+    if (isAsync(validate)) return { raw, validate: null, broken: ASYNC_REFUSED };
+    return { raw, validate };
   } catch (error) {
     return { raw, validate: null, broken: error instanceof Error ? error.message : String(error) };
   }

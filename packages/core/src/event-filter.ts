@@ -1,4 +1,5 @@
 import type { EventFilter, FilterValue } from './event-filter-schema.js';
+import { arraySummary, equalsAny, optionSet, SCANNED_IN_PLACE } from './event-filter-values.js';
 
 /** What a filter reads of an event. */
 export interface FilterableEvent {
@@ -14,18 +15,6 @@ const MISSING = Symbol('missing');
 type Read = unknown;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Equality of JSON values: objects compare by their members in any order, arrays element by element. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]));
-  }
-  const aKeys = Object.keys(a);
-  const bRecord = b as Record<string, unknown>;
-  return aKeys.length === Object.keys(bRecord).length && aKeys.every((key) => Object.hasOwn(bRecord, key) && jsonEqual((a as Record<string, unknown>)[key], bRecord[key]));
-}
 
 /** The reader of one path, its segments split once: `data.items.0.sku` indexes arrays by number and objects by name. */
 function pathReader(path: string): (event: FilterableEvent) => Read {
@@ -45,13 +34,7 @@ function pathReader(path: string): (event: FilterableEvent) => Read {
   };
 }
 
-/** As MongoDB: a scalar operand also matches an array that holds it. */
-function equals(value: Read, operand: unknown): boolean {
-  if (value === MISSING) return false;
-  if (jsonEqual(value, operand)) return true;
-  return Array.isArray(value) && !Array.isArray(operand) && value.some((item) => jsonEqual(item, operand));
-}
-
+/** A comparison's operand (a number or a string) compared with a value of the same type. */
 type Comparison = (value: number | string, operand: number | string) => boolean;
 const comparisons: Record<'$gt' | '$gte' | '$lt' | '$lte', Comparison> = {
   $gt: (value, operand) => value > operand,
@@ -60,26 +43,34 @@ const comparisons: Record<'$gt' | '$gte' | '$lt' | '$lte', Comparison> = {
   $lte: (value, operand) => value <= operand,
 };
 
-/** A number compares with a number and a string with a string; any other pairing is no match. */
+/** A number compares with a number and a string with a string; any other pairing is no match. An array: any element. */
 function compares(value: Read, operand: number | string, comparison: Comparison): boolean {
   if (value === MISSING) return false;
-  const one = (item: unknown) => typeof item === typeof operand && comparison(item as number | string, operand);
-  return one(value) || (Array.isArray(value) && value.some(one));
+  if (typeof value === typeof operand) return comparison(value as number | string, operand);
+  if (!Array.isArray(value)) return false;
+  if (value.length <= SCANNED_IN_PLACE) return value.some((item) => typeof item === typeof operand && comparison(item as number | string, operand));
+  // Some element passes a `>`/`>=` exactly when the greatest does, a `<`/`<=` when the least does.
+  const range = typeof operand === 'number' ? arraySummary(value).numbers : arraySummary(value).strings;
+  return range !== undefined && (comparison(range.greatest, operand) || comparison(range.least, operand));
 }
 
 function operatorTest(operator: string, operand: FilterValue): (value: Read) => boolean {
   switch (operator) {
-    case '$eq':
-      return (value) => equals(value, operand);
-    case '$ne':
-      return (value) => !equals(value, operand);
+    case '$eq': {
+      const options = optionSet([operand]);
+      return (value) => equalsAny(value, options);
+    }
+    case '$ne': {
+      const options = optionSet([operand]);
+      return (value) => !equalsAny(value, options);
+    }
     case '$in': {
-      const options = operand as FilterValue[];
-      return (value) => options.some((option) => equals(value, option));
+      const options = optionSet(operand as FilterValue[]);
+      return (value) => equalsAny(value, options);
     }
     case '$nin': {
-      const options = operand as FilterValue[];
-      return (value) => !options.some((option) => equals(value, option));
+      const options = optionSet(operand as FilterValue[]);
+      return (value) => !equalsAny(value, options);
     }
     case '$exists':
       return (value) => (value !== MISSING) === operand;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasRepeatedOverlappingBranches } from './event-type-patterns.js';
 
 /** The most a registered schema may weigh as JSON: ingest compiles and keeps every one in memory. */
 export const MAX_EVENT_SCHEMA_JSON_LENGTH = 65_536;
@@ -72,15 +73,23 @@ export interface CostlySchemaPart {
 
 /**
  * The parts of a schema whose check could hold an API process for seconds on one event, with their paths below the
- * schema: a regular expression (`pattern` values, `patternProperties` keys) that hasNestedQuantifier refuses, and
+ * schema: a regular expression (`pattern` values, `patternProperties` keys) that hasNestedQuantifier or
+ * hasRepeatedOverlappingBranches (event-type-patterns.ts) refuses, and
  * `uniqueItems` over items of no scalar type, which ajv checks by comparing every pair (20,000 objects: 8 s, even
  * beside a `maxItems` the array breaks, since every error is collected). Walked with a stack: the body is at most 64
  * levels deep (apps/api/src/json-body.ts), and a walk that recursed would still be one frame a level.
  */
 export function costlySchemaParts(schema: unknown): CostlySchemaPart[] {
   const found: CostlySchemaPart[] = [];
-  const nestedRepetition = (pattern: string) =>
-    `the regular expression ${pattern} repeats a group that holds a quantifier: its matching time can grow exponentially; rewrite it without the nested repetition`;
+  const backtracking = (pattern: string): string | null => {
+    if (hasNestedQuantifier(pattern)) {
+      return `the regular expression ${pattern} repeats a group that holds a quantifier: its matching time can grow exponentially; rewrite it without the nested repetition`;
+    }
+    if (hasRepeatedOverlappingBranches(pattern)) {
+      return `the regular expression ${pattern} repeats a group whose alternatives can begin with the same character: its matching time can grow exponentially; use one character class (\\w+ for (\\w|\\d)+) or branches that begin differently`;
+    }
+    return null;
+  };
   const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: schema, path: [] }];
   while (stack.length > 0) {
     const { value, path } = stack.pop() as { value: unknown; path: Array<string | number> };
@@ -97,9 +106,13 @@ export function costlySchemaParts(schema: unknown): CostlySchemaPart[] {
       });
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key === 'pattern' && typeof child === 'string' && hasNestedQuantifier(child)) found.push({ path: [...path, key], message: nestedRepetition(child) });
+      const refusal = key === 'pattern' && typeof child === 'string' ? backtracking(child) : null;
+      if (refusal) found.push({ path: [...path, key], message: refusal });
       if (key === 'patternProperties' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
-        for (const name of Object.keys(child)) if (hasNestedQuantifier(name)) found.push({ path: [...path, key, name], message: nestedRepetition(name) });
+        for (const name of Object.keys(child)) {
+          const nameRefusal = backtracking(name);
+          if (nameRefusal) found.push({ path: [...path, key, name], message: nameRefusal });
+        }
       }
       stack.push({ value: child, path: [...path, key] });
     }
@@ -113,7 +126,7 @@ const jsonSchemaDocument = z
   .superRefine((value, context) => {
     for (const { path, message } of costlySchemaParts(value)) context.addIssue({ code: 'custom', path, message });
   })
-  .meta({ description: "a JSON Schema (draft-07) for the event's `data`; a `pattern` may not repeat a group that holds a quantifier, and `uniqueItems` needs items of a scalar type" });
+  .meta({ description: "a JSON Schema (draft-07) for the event's `data`; a `pattern` may not repeat a group that holds a quantifier or whose alternatives begin alike, and `uniqueItems` needs items of a scalar type" });
 
 /** `POST /v1/event-types`: an operator types one of the standard profile's events (docs/api.md, "Event types"). */
 export const eventTypeCreateSchema = z
