@@ -10,6 +10,7 @@ import {
   queueList,
   EVENTS_QUEUE,
   OPERATIONS_QUEUE,
+  partitionOf,
   sharedQueuePlace,
   startQueueGauges,
   type DeliveryJobData,
@@ -43,6 +44,7 @@ import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createTurnHolderWake } from './turn-wake.js';
+import { startTurnSweep } from './turn-sweep.js';
 import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
 import type { WorkerContext } from './context.js';
@@ -67,6 +69,8 @@ export interface WorkerOptions {
    * for tests, where a subscription's ladder must outlive it within seconds (apps/worker/test/listed-while-kept.test.ts).
    */
   recordTtlSeconds?: number;
+  /** How often backlogs no job drains are looked for (turn-sweep.ts), instead of TURN_SWEEP_INTERVAL_MS: for tests. */
+  turnSweepIntervalMs?: number;
 }
 
 export async function startWorker(config: HookfleetConfig, logger: Logger = createLogger(config.logLevel, 'worker'), options: WorkerOptions = {}): Promise<RunningWorker> {
@@ -190,9 +194,24 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   }
   const stopQueueGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
   const stopPollGauges = startPollGauges(index, context.pollLog, metrics);
+  // A backlog whose turn's holder failed for good is drained again without waiting for a new event.
+  const stopTurnSweep = config.workerRoles.includes('delivery')
+    ? startTurnSweep(
+        {
+          index,
+          ordered: backlog,
+          batches,
+          queues,
+          ownsSubscription: (subscriptionId) => config.workerPartitions.includes(partitionOf(subscriptionId, config.partitions)),
+          logger,
+        },
+        options.turnSweepIntervalMs,
+      )
+    : () => undefined;
   const stopGauges = () => {
     stopQueueGauges();
     stopPollGauges();
+    stopTurnSweep();
   };
   const readiness = createReadinessProbe(
     () => redis.ping(),

@@ -19,11 +19,15 @@ return 1
 `;
 
 // Gives the turn back and says how many deliveries still wait, in one step: an entry added after this is seen by
-// whoever adds it (it tries the turn next), one added before by the caller (it sees a count above 0).
-// KEYS: turn, backlog. ARGV: owner.
+// whoever adds it (it tries the turn next), one added before by the caller (it sees a count above 0). An empty
+// backlog's counter and keeping time go too: they order and keep entries that wait, and there are none, so a deleted
+// subscription leaves no key behind; the next entry starts the counter again.
+// KEYS: turn, backlog, counter, kept. ARGV: owner.
 const GIVE_TURN = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return redis.call('ZCARD', KEYS[2])
+local waiting = redis.call('ZCARD', KEYS[2])
+if waiting == 0 then redis.call('DEL', KEYS[3], KEYS[4]) end
+return waiting
 `;
 
 // Adds entries scored by their event's received time (ms); each member starts with a per-subscription counter, so
@@ -42,7 +46,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     hookfleetBacklogAdd(backlogKey: string, counterKey: string, ...scoresAndIds: Array<string | number>): Result<number, Context>;
     hookfleetTakeTurn(turnKey: string, owner: string, leaseMs: number): Result<number, Context>;
-    hookfleetGiveTurn(turnKey: string, backlogKey: string, owner: string): Result<number, Context>;
+    hookfleetGiveTurn(turnKey: string, backlogKey: string, counterKey: string, keptKey: string, owner: string): Result<number, Context>;
   }
 }
 
@@ -57,6 +61,12 @@ export interface BacklogHead extends BacklogEntry {
   member: string;
 }
 
+/** A backlog's size and the job id holding its turn (null: nobody). */
+export interface BacklogTurn {
+  waiting: number;
+  holder: string | null;
+}
+
 /** A backlog member is `<counter>:<event id>`; event ids may hold colons, the counter does not. */
 export const eventIdOf = (member: string) => member.slice(member.indexOf(':') + 1);
 
@@ -69,7 +79,7 @@ export class OrderedBacklog {
   constructor(protected readonly redis: RedisClient, protected readonly keys: Keys) {
     if (!Object.hasOwn(redis, 'hookfleetBacklogAdd')) redis.defineCommand('hookfleetBacklogAdd', { numberOfKeys: 2, lua: ADD });
     if (!Object.hasOwn(redis, 'hookfleetTakeTurn')) redis.defineCommand('hookfleetTakeTurn', { numberOfKeys: 1, lua: TAKE_TURN });
-    if (!Object.hasOwn(redis, 'hookfleetGiveTurn')) redis.defineCommand('hookfleetGiveTurn', { numberOfKeys: 2, lua: GIVE_TURN });
+    if (!Object.hasOwn(redis, 'hookfleetGiveTurn')) redis.defineCommand('hookfleetGiveTurn', { numberOfKeys: 4, lua: GIVE_TURN });
     // keepEntriesUntil holds the kept entries' index entries (keep-until.ts).
     defineIndexHolds(redis);
   }
@@ -111,10 +121,10 @@ export class OrderedBacklog {
     await this.redis.zrem(this.backlogKey(subscriptionId), member);
   }
 
-  /** Empties the backlog (the subscription is gone or inactive); returns the event ids that were waiting. */
+  /** Empties the backlog (the subscription is gone or inactive), its counter with it; returns the event ids that were waiting. */
   async clear(subscriptionId: string): Promise<string[]> {
     const key = this.backlogKey(subscriptionId);
-    const results = await this.redis.multi().zrange(key, 0, -1).del(key).exec();
+    const results = await this.redis.multi().zrange(key, 0, -1).del(key, this.counterKey(subscriptionId)).exec();
     return [...new Set(((results?.[0]?.[1] as string[] | undefined) ?? []).map(eventIdOf))];
   }
 
@@ -165,8 +175,22 @@ export class OrderedBacklog {
     return this.redis.get(this.turnKey(subscriptionId));
   }
 
-  /** Gives the turn back; returns how many entries still wait. */
+  /** Gives the turn back (if `owner` holds it); returns how many entries still wait. */
   async giveTurn(subscriptionId: string, owner: string): Promise<number> {
-    return Number(await this.redis.hookfleetGiveTurn(this.turnKey(subscriptionId), this.backlogKey(subscriptionId), owner));
+    return Number(
+      await this.redis.hookfleetGiveTurn(this.turnKey(subscriptionId), this.backlogKey(subscriptionId), this.counterKey(subscriptionId), this.keptKey(subscriptionId), owner),
+    );
+  }
+
+  /**
+   * How many entries wait in each backlog and which job holds its turn (null: none, or its lease ran out), in one
+   * round trip (one per node on a cluster): what a sweep for backlogs no job drains reads (apps/worker/src/turn-sweep.ts).
+   */
+  async turns(subscriptionIds: readonly string[]): Promise<BacklogTurn[]> {
+    if (subscriptionIds.length === 0) return [];
+    const pipeline = batch(this.redis);
+    for (const id of subscriptionIds) pipeline.zcard(this.backlogKey(id)).get(this.turnKey(id));
+    const replies = await execChecked(pipeline);
+    return subscriptionIds.map((_, index) => ({ waiting: Number(replies[index * 2]), holder: (replies[index * 2 + 1] as string | null) ?? null }));
   }
 }

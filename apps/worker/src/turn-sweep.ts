@@ -1,0 +1,122 @@
+import { refreshEvery, type Subscription } from '@hookfleet/core';
+import { GROUP_JOB_RETRIES, groupJobId, type DeliveryJobData, type HookfleetQueues } from '@hookfleet/queue';
+import type { OrderedBacklog, SubscriptionIndex } from '@hookfleet/store';
+import type { Logger } from 'pino';
+
+/**
+ * How often a worker looks for backlogs that no job drains. A backlog is then picked up within this (its holder
+ * failed for good) or its turn's lease and this (the lease ran out), instead of when its subscription's next event
+ * comes, which for a quiet one is never.
+ */
+export const TURN_SWEEP_INTERVAL_MS = 30_000;
+/** Backlogs one round looks at, at most, taking up where the last round stopped: a round's work is bounded. */
+const BACKLOGS_PER_ROUND = 2_000;
+/** Backlogs read per round trip. */
+const CHUNK = 500;
+
+type BacklogKind = 'ordered' | 'batch';
+
+interface WatchedBacklog {
+  kind: BacklogKind;
+  subscriptionId: string;
+  profile: string;
+}
+
+/** Which backlog a subscription's new deliveries join now (fan-out.ts, jobKindOf), if any. */
+function backlogKindOf(subscription: Subscription): BacklogKind | undefined {
+  if (subscription.ordered === true) return 'ordered';
+  return subscription.batch ? 'batch' : undefined;
+}
+
+/**
+ * One job at a time holds an ordered or batching subscription's turn and drains its backlog; a job that finds the turn
+ * taken ends at once, counting on the holder (docs/delivery.md, "Ordered subscriptions", "Batches"). A holder that
+ * fails for good (its attempts spent, or failed as stalled too often) left the backlog waiting for a new event of its
+ * subscription, after its lease: a quiet subscription's accepted deliveries stayed pending for ever. Each round reads,
+ * for the backlogs of this worker's partitions, their size and their turn's holder (two reads a backlog, pipelined),
+ * and for a backlog with entries whose turn is free, or held by a job BullMQ has failed for good, adds a job that
+ * drains it. Nothing is written on the delivery path. A backlog is watched from when its subscription is seen ordered
+ * or batching until it is empty with its turn free and its subscription no longer so (deleted, or PATCHed), so a
+ * deleted subscription's waiting deliveries still end (dead) if this process saw it. A drain job added beside a live
+ * one (the matcher's job of a new event, or a `delay_seconds` delay, that had not taken the turn yet) finds the turn
+ * taken or the backlog empty and ends at once.
+ */
+export function startTurnSweep(
+  parts: {
+    index: SubscriptionIndex;
+    ordered: OrderedBacklog;
+    batches: OrderedBacklog;
+    queues: Pick<HookfleetQueues, 'deliveriesFor'>;
+    /** Whether this worker consumes the subscription's partition (the workers of other partitions sweep it). */
+    ownsSubscription: (subscriptionId: string) => boolean;
+    logger: Logger;
+  },
+  intervalMs = TURN_SWEEP_INTERVAL_MS,
+): () => void {
+  const watched = new Map<string, WatchedBacklog>();
+  const keyOf = (kind: BacklogKind, subscriptionId: string) => `${kind}\0${subscriptionId}`;
+  // Workers start at different places, so that where a round covers part of the backlogs, theirs differ.
+  let cursor = Math.floor(Math.random() * 1_000_000);
+
+  /** `holder`: the job that held the turn and failed for good; null when the turn was free. */
+  async function drain(entry: WatchedBacklog, holder: string | null): Promise<void> {
+    const data: DeliveryJobData = { kind: entry.kind, subscriptionId: entry.subscriptionId, profile: entry.profile, eventIds: [], added: true };
+    // Workers sweeping in the same interval add one job; a later round a new one (a finished job's id may be kept).
+    const round = Math.floor(Date.now() / intervalMs);
+    const jobId = groupJobId(`${entry.subscriptionId}:drain:${entry.kind}:${holder ?? ''}:${round}`, []);
+    await parts.queues.deliveriesFor(entry.subscriptionId).add(entry.kind, data, { jobId, ...GROUP_JOB_RETRIES });
+    const fields = { subscription_id: entry.subscriptionId, backlog: entry.kind, holder, job_id: jobId };
+    // A free turn is most often a moment before a new event's job takes it (or its `delay_seconds`): not worth a line.
+    if (holder === null) parts.logger.debug(fields, 'backlog with a free turn: a job added to drain it');
+    else parts.logger.warn(fields, 'the job holding a backlog\'s turn failed for good: a job added to drain it');
+  }
+
+  async function sweepChunk(kind: BacklogKind, entries: readonly WatchedBacklog[]): Promise<void> {
+    const backlog = kind === 'ordered' ? parts.ordered : parts.batches;
+    const turns = await backlog.turns(entries.map((entry) => entry.subscriptionId));
+    await Promise.all(
+      entries.map(async (entry, index) => {
+        const { waiting, holder } = turns[index] ?? { waiting: 0, holder: null };
+        if (waiting === 0) {
+          const current = parts.index.get(entry.subscriptionId);
+          if (holder === null && (!current || backlogKindOf(current) !== kind)) watched.delete(keyOf(kind, entry.subscriptionId));
+          return;
+        }
+        if (holder === null) return drain(entry, null);
+        // Only a job BullMQ failed for good: one waiting, delayed or running keeps its turn, and one removed lets its lease run out.
+        if ((await parts.queues.deliveriesFor(entry.subscriptionId).getJobState(holder)) !== 'failed') return;
+        // Taken back only from that job: a job that took the turn since keeps it.
+        await backlog.giveTurn(entry.subscriptionId, holder);
+        if ((await backlog.turnHolder(entry.subscriptionId)) === null) await drain(entry, holder);
+      }),
+    );
+  }
+
+  async function sweep(): Promise<void> {
+    for (const subscription of parts.index.all()) {
+      const kind = backlogKindOf(subscription);
+      if (kind && parts.ownsSubscription(subscription.id)) watched.set(keyOf(kind, subscription.id), { kind, subscriptionId: subscription.id, profile: subscription.profile });
+    }
+    const all = [...watched.values()];
+    if (all.length === 0) return;
+    cursor %= all.length;
+    const picked = [...all.slice(cursor, cursor + BACKLOGS_PER_ROUND), ...all.slice(0, Math.max(0, cursor + BACKLOGS_PER_ROUND - all.length))].slice(0, all.length);
+    cursor += picked.length;
+    for (let start = 0; start < picked.length; start += CHUNK) {
+      const chunk = picked.slice(start, start + CHUNK);
+      for (const kind of ['ordered', 'batch'] as const) {
+        const ofKind = chunk.filter((entry) => entry.kind === kind);
+        if (ofKind.length > 0) await sweepChunk(kind, ofKind);
+      }
+    }
+  }
+
+  return refreshEvery(intervalMs, async () => {
+    try {
+      await sweep();
+    } catch (error) {
+      // Redis away or refusing writes: the next round tries again.
+      parts.logger.warn({ err: error }, 'backlog sweep failed');
+    }
+  });
+}
