@@ -1,5 +1,5 @@
 import { TargetNotAllowed } from '@hookfleet/core';
-import { DeliveryTimeout } from './response-collector.js';
+import { ConnectionLost, DeliveryTimeout } from './response-collector.js';
 
 /** What a system or TLS error code means, in words a receiver's owner knows (the code itself helps nobody there). */
 const CONNECT_FAILURES: Record<string, string> = {
@@ -21,6 +21,15 @@ const CONNECT_FAILURES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
 
+/** How a connection that was set up came to fail (ConnectionLost), said of the connection. */
+const LOST_CONNECTION: Record<string, string> = {
+  ECONNRESET: 'the connection was reset',
+  EPIPE: 'the endpoint closed the connection',
+  ERR_CONNECTION_CLOSED: 'the endpoint closed the connection',
+  ERR_ANSWER_CUT_SHORT: 'the endpoint closed the connection',
+  ETIMEDOUT: 'the connection timed out',
+};
+
 /** The transport's whole-request deadline (response-collector.ts) and an aborted wait are timeouts; nothing else is. */
 export function isTimeout(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
@@ -36,6 +45,7 @@ export function describeFailure(error: unknown, origin: string): string {
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause instanceof TargetNotAllowed) return cause.message;
   if (error instanceof DeliveryTimeout) return describeTimeout(error, origin);
+  if (error instanceof ConnectionLost) return describeLost(error, origin);
   if (isTimeout(error)) return 'timed out';
   const code = codeOf(error) ?? codeOf(cause);
   const known = code ? CONNECT_FAILURES[code] : undefined;
@@ -56,6 +66,18 @@ function describeTimeout(timeout: DeliveryTimeout, origin: string): string {
   if (timeout.progress !== 'answering') return 'timed out';
   if (timeout.statusCode === undefined) return `timed out: ${origin} began to answer, and its status line and headers did not end`;
   return `timed out: ${origin} answered HTTP ${timeout.statusCode}, and its body did not end`;
+}
+
+/**
+ * A connection lost after it was set up, by how far the answer got: "Could not connect" would send its operator
+ * looking at the network, and hide the status that had come.
+ */
+function describeLost(lost: ConnectionLost, origin: string): string {
+  const what = LOST_CONNECTION[codeOf(lost.cause) ?? ''];
+  if (!what) return describeFailure(lost.cause, origin);
+  if (lost.progress === 'sent') return `connected to ${origin}, then ${what} before any answer`;
+  if (lost.statusCode === undefined) return `${origin} began to answer, then ${what} before its status line and headers ended`;
+  return `${origin} answered HTTP ${lost.statusCode}, then ${what} before its body ended`;
 }
 
 function codeOf(error: unknown): string | undefined {

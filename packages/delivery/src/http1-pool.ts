@@ -2,6 +2,7 @@ import net, { isIP, type LookupFunction } from 'node:net';
 import tls from 'node:tls';
 import { ResponseParser, type ResponseSink } from './http1-response.js';
 import { InFlightList, type Listed } from './in-flight-list.js';
+import type { LookupAsker } from './name-lookups.js';
 
 /**
  * Keep-alive HTTP/1.1 connections per origin, one request at a time on each, for the delivery transport
@@ -40,9 +41,15 @@ export interface PoolTarget {
   path: string;
 }
 
+/**
+ * net's lookup, told also whose connection asks (name-lookups.ts: a lookup queued for a connection that is gone is not
+ * started).
+ */
+export type PoolLookup = (...args: [...Parameters<LookupFunction>, asker: LookupAsker]) => void;
+
 export interface PoolOptions {
   /** Resolves names at connect time (the SSRF guard, ssrf-guard.ts). */
-  lookup: LookupFunction;
+  lookup: PoolLookup;
   /** How long an idle connection is kept when the server says nothing of its own limit. */
   idleTimeoutMs: number;
   /** Extra trusted certificates (tests with their own authority); the system's otherwise. */
@@ -75,6 +82,8 @@ const validNames = new Set<string>();
 const MAX_VALID_NAMES = 1000;
 
 class Connection implements Listed {
+  /** Set once, right after the Connection: its lookup needs the Connection before the socket exists. */
+  socket!: net.Socket;
   /** The exchange on this connection now; null while idle. */
   exchange: Exchange | null = null;
   /** Its place in the origin's idle list, -1 while busy or gone (the list writes it). */
@@ -86,14 +95,16 @@ class Connection implements Listed {
   gone = false;
   /** The TCP connection (and its TLS session, for https) is up. */
   established = false;
+  /**
+   * It carried a whole exchange and waited idle since: a close before any byte of the next answer is most likely its
+   * server's idle timeout crossing the request on the wire, not an answer to it.
+   */
+  reused = false;
 
-  constructor(
-    readonly socket: net.Socket,
-    readonly origin: string,
-  ) {}
+  constructor(readonly origin: string) {}
 }
 
-/** One request and its answer on one connection. */
+/** One request and its answer on one connection (a second one when a reused connection closed unanswered: resend). */
 class Exchange implements Abortable {
   readonly parser: ResponseParser;
   /** Some bytes of the answer have come. */
@@ -101,8 +112,11 @@ class Exchange implements Abortable {
 
   constructor(
     private readonly pool: Http1Pool,
-    readonly connection: Connection,
+    public connection: Connection,
     readonly handler: ExchangeHandler,
+    readonly target: PoolTarget,
+    /** The request as written, kept to be written once more on a fresh connection. */
+    readonly request: string,
   ) {
     // The handler reads the parts of the answer itself: no adapter object per exchange.
     this.parser = new ResponseParser(handler);
@@ -154,7 +168,7 @@ export class Http1Pool {
       return;
     }
     const connection = this.takeIdle(target.origin) ?? this.connect(target);
-    const exchange = new Exchange(this, connection, handler);
+    const exchange = new Exchange(this, connection, handler, target, request);
     connection.exchange = exchange;
     handler.onConnect(exchange);
     if (connection.exchange === exchange) connection.socket.write(request);
@@ -182,11 +196,22 @@ export class Http1Pool {
    * again at every request, and deleting the origin's entry and adding a new list each time churned the map's table.
    */
   private takeIdle(origin: string): Connection | undefined {
-    return this.idle.get(origin)?.pop();
+    const list = this.idle.get(origin);
+    if (!list) return undefined;
+    const now = performance.now();
+    // The sweep runs only every IDLE_SWEEP_MS: a connection idle past its keep-alive time meanwhile is closed, not written to.
+    for (let connection = list.pop(); connection; connection = list.pop()) {
+      if (now - connection.idleSince < connection.keepAliveMs) return connection;
+      this.discard(connection);
+    }
+    return undefined;
   }
 
   private connect(target: PoolTarget): Connection {
     const { url } = target;
+    const connection = new Connection(target.origin);
+    // A lookup still queued when its connection is gone is never started (name-lookups.ts).
+    const lookup: LookupFunction = (hostname, options, callback) => this.options.lookup(hostname, options, callback, connection);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const secure = url.protocol === 'https:';
     const port = url.port ? Number(url.port) : secure ? 443 : 80;
@@ -194,7 +219,7 @@ export class Http1Pool {
       ? tls.connect({
           host,
           port,
-          lookup: this.options.lookup,
+          lookup,
           ALPNProtocols: ['http/1.1'],
           ...(isIP(host) ? {} : { servername: host }),
           ...(this.options.ca ? { ca: this.options.ca } : {}),
@@ -202,12 +227,12 @@ export class Http1Pool {
       : net.connect({
           host,
           port,
-          lookup: this.options.lookup,
+          lookup,
           // Read into the pool's one buffer, handed straight to the parser: no Buffer allocated and no stream event a read.
           onread: { buffer: this.readBuffer, callback: (bytes: number): boolean => this.onRead(connection, bytes) },
         });
     socket.setNoDelay(true);
-    const connection: Connection = new Connection(socket, target.origin);
+    connection.socket = socket;
     this.open.add(connection);
     if (secure) socket.on('data', (chunk: Buffer) => this.onData(connection, chunk));
     socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -260,6 +285,7 @@ export class Http1Pool {
         let list = this.idle.get(connection.origin);
         if (!list) this.idle.set(connection.origin, (list = new InFlightList()));
         connection.idleSince = performance.now();
+        connection.reused = true;
         list.add(connection);
         this.sweeper ??= setInterval(() => this.sweepIdle(), IDLE_SWEEP_MS).unref();
       } else this.discard(connection);
@@ -271,7 +297,24 @@ export class Http1Pool {
     const exchange = connection.exchange;
     connection.exchange = null;
     this.discard(connection);
-    exchange?.handler.onError(error);
+    if (!exchange) return;
+    if (connection.reused && !exchange.answering && !this.closing) this.resend(exchange);
+    else exchange.handler.onError(error);
+  }
+
+  /**
+   * A reused connection closed (or was reset) before any byte of the answer: its server most likely closed it idle as
+   * the request went out (Node's and uvicorn's servers do after 5 s), so the request goes once more, at once, on a
+   * fresh connection; a fresh connection is never resent from, so never twice. The server may have read the first one
+   * all the same: the resent request carries the same webhook-id, and a rare double is within the at-least-once
+   * promise that receivers dedupe by it (docs/delivery.md, "The request"). The attempt's deadline still bounds both:
+   * the exchange, and its abort, move to the fresh connection.
+   */
+  private resend(exchange: Exchange): void {
+    const fresh = this.connect(exchange.target);
+    exchange.connection = fresh;
+    fresh.exchange = exchange;
+    fresh.socket.write(exchange.request);
   }
 
   /** Closes the connections idle past their keep-alive time and forgets the origins left with none; stops checking once none is idle. */

@@ -129,6 +129,7 @@ export class ResponseParser {
     }
     if (end > MAX_HEAD_BYTES) throw new ResponseProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
     const text = data.toString('latin1', 0, end);
+    refuseBareLineFeed(text);
     const lineEnd = text.indexOf('\r\n');
     const statusLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
     const status = STATUS_LINE.exec(statusLine);
@@ -278,6 +279,17 @@ function refuseUnfinishableHead(data: Buffer): void {
   }
   for (let at = data.indexOf(LF); at >= 0; at = data.indexOf(LF, at + 1)) {
     if (at === 0 || data[at - 1] !== CR) throw new ResponseProtocolError('the answer ends its lines with LF alone, not CRLF as HTTP/1.1 requires');
+  }
+}
+
+/**
+ * Throws for a whole head with a line ended by LF alone among CRLF-ended ones. Lines are split at CRLF only, so
+ * `X-A: 1\nContent-Length: 5` would be one header named X-A and its Content-Length unseen: framing read differently
+ * from a parser that splits at LF too. Node's llhttp refuses such a head; so does this one.
+ */
+function refuseBareLineFeed(head: string): void {
+  for (let at = head.indexOf('\n'); at >= 0; at = head.indexOf('\n', at + 1)) {
+    if (head.charCodeAt(at - 1) !== CR) throw new ResponseProtocolError('the answer ends a line of its head with LF alone, not CRLF as HTTP/1.1 requires');
   }
 }
 

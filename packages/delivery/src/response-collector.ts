@@ -21,6 +21,28 @@ export class DeliveryTimeout extends Error {
 }
 
 /**
+ * A connection that was set up and then failed (reset, closed) before the answer was whole, with how far the answer
+ * got: it is no failure to connect, and the status that had already come belongs in the attempt log.
+ */
+export class ConnectionLost extends Error {
+  override name = 'ConnectionLost';
+  constructor(
+    override readonly cause: Error,
+    /** `sent`: connected, no byte of the answer yet; `answering`: part of it came. */
+    readonly progress: 'sent' | 'answering',
+    /** The answer's status, when its whole head had come. */
+    readonly statusCode?: number,
+  ) {
+    super(cause.message);
+  }
+
+  /** The cause's code (ECONNRESET, ERR_CONNECTION_CLOSED …), for whoever reads codes. */
+  get code(): unknown {
+    return (this.cause as { code?: unknown }).code;
+  }
+}
+
+/**
  * Receives one response from the transport's connection pool (http1-pool.ts): status, header block and the first
  * `limit` bytes of the body, with no stream or promise per request; headers are parsed only when read (send-result.ts).
  */
@@ -69,7 +91,8 @@ export class ResponseCollector implements ExchangeHandler, Watched {
   }
 
   onError(error: Error): void {
-    this.fail(error);
+    const progress = this.exchange?.progress;
+    this.fail(progress === 'sent' || progress === 'answering' ? new ConnectionLost(error, progress, this.statusCode || undefined) : error);
   }
 
   /** The deadline passed: answer now as a timeout, and stop the request wherever it is. */

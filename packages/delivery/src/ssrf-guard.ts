@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { TargetNotAllowed } from '@hookfleet/core';
+import { NameLookups, type LookupAsker } from './name-lookups.js';
 
 /**
  * Whom a subscriber URL may reach. `private`: loopback and private ranges too (HOOKFLEET_ALLOW_PRIVATE_TARGETS, local
@@ -160,20 +161,25 @@ export function assertLiteralTargetAllowed(url: URL, policy: TargetPolicy = 'pub
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-type Lookup = (hostname: string, options: object, callback: LookupCallback) => void;
+type Lookup = (hostname: string, options: object, callback: LookupCallback, asker?: LookupAsker) => void;
+
+/**
+ * The process's lookups of the names it connects to, bounded (name-lookups.ts): libuv's thread pool, where they run,
+ * is the process's. dns.lookup is read at each call, so a test's replacement of it (test/fake-dns.ts) applies.
+ */
+const nameLookups = new NameLookups((hostname, options, callback) => dnsLookup(hostname, options, callback));
 
 /**
  * dns.lookup that refuses answers the policy forbids. It runs inside the connect, on the address actually used,
  * so a DNS answer that changes between a check and the connect cannot slip through.
  */
 export function guardedLookupFor(policy: TargetPolicy): Lookup {
-  return (hostname, options, callback) => guardedLookup(hostname, options, callback, policy);
+  return (hostname, options, callback, asker) => guardedLookup(hostname, options, callback, policy, asker);
 }
 
-export function guardedLookup(hostname: string, options: object, callback: LookupCallback, policy: TargetPolicy = 'public'): void {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+export function guardedLookup(hostname: string, options: object, callback: LookupCallback, policy: TargetPolicy = 'public', asker?: LookupAsker): void {
+  nameLookups.lookup(hostname, options, (error, list) => {
     if (error) return callback(error, []);
-    const list = addresses as LookupAddress[];
     const refused = list.find((entry) => isForbiddenAddress(entry.address, policy));
     if (refused || list.length === 0) {
       const failure = new TargetNotAllowed(`${hostname} resolves to a forbidden address ${refused?.address ?? ''}`.trim()) as unknown as NodeJS.ErrnoException;
@@ -182,7 +188,7 @@ export function guardedLookup(hostname: string, options: object, callback: Looku
     if ((options as { all?: boolean }).all) return callback(null, list);
     const first = list[0] as LookupAddress;
     return callback(null, first.address, first.family);
-  });
+  }, asker);
 }
 
 /**

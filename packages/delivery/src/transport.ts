@@ -1,4 +1,3 @@
-import type { LookupFunction } from 'node:net';
 import { TargetNotAllowed } from '@hookfleet/core';
 import { copyHeaders } from './copy-headers.js';
 import { failureResult, ResponseResult, stalledResult, type SendResult } from './send-result.js';
@@ -7,7 +6,7 @@ import { KeyedSemaphore, Semaphore, type SlotPriority } from './semaphore.js';
 import { SlowOriginShare } from './slow-origins.js';
 import { DeadlineWatch } from './deadline-watch.js';
 import { ResponseCollector, type Collected } from './response-collector.js';
-import { Http1Pool } from './http1-pool.js';
+import { Http1Pool, type PoolLookup } from './http1-pool.js';
 import { TurnGate } from './turn-gate.js';
 
 export type { SendKind, SendResult } from './send-result.js';
@@ -40,8 +39,12 @@ export interface TransportOptions {
   userAgent: string;
 }
 
-/** How long a connection to an endpoint stays open unused, when the endpoint does not say how long it keeps one. */
-const IDLE_CONNECTION_MS = 30_000;
+/**
+ * How long a connection to an endpoint stays open unused, when the endpoint does not say how long it keeps one: under
+ * the 5 s after which Node's and uvicorn's servers close an idle connection, so that it is rarely written to as the
+ * server closes it (http1-pool.ts resends what such a close cuts off, once).
+ */
+const IDLE_CONNECTION_MS = 4_000;
 
 interface Target {
   url: URL;
@@ -96,7 +99,7 @@ export class DeliveryTransport {
     this.perOriginConcurrency = perOrigin;
     this.policy = targetPolicy(options.allowPrivateTargets);
     this.pool = new Http1Pool({
-      lookup: guardedLookupFor(this.policy) as unknown as LookupFunction,
+      lookup: guardedLookupFor(this.policy) as unknown as PoolLookup,
       idleTimeoutMs: IDLE_CONNECTION_MS,
     });
     this.slots = new Semaphore(options.concurrency);
