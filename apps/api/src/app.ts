@@ -56,6 +56,8 @@ export interface AppDependencies {
   writeHealth?: StoreWriteHealth | undefined;
   /** The public address: base of portal links and of the OpenAPI `servers`. */
   publicUrl: PublicUrlSettings;
+  /** HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: the queue admin UI may retry failed jobs. */
+  adminUiAllowRetries: boolean;
 }
 
 /** What the route handlers use: the app's dependencies, the portal's token signer and the OpenAPI document. */
@@ -70,7 +72,10 @@ export function createApp(dependencies: AppDependencies, services: RouteServices
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(httpMetrics(dependencies.metrics));
-  app.use(QUEUE_ADMIN_PATH, queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues) }));
+  app.use(
+    QUEUE_ADMIN_PATH,
+    queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues), allowRetries: dependencies.adminUiAllowRetries }),
+  );
   app.use(DOCS_ASSETS_PATH, docsAssets());
   app.use(PORTAL_PATH, portalSecurityHeaders);
   app.use(jsonBody());

@@ -1,19 +1,17 @@
-import { createLogger, loadConfig, startupFailureLine } from '@hookfleet/core';
+import { createLogger, LISTEN_ADDRESS, loadConfig, startupStep } from '@hookfleet/core';
 import { startApi } from './server.js';
 
-const config = loadConfig();
+const config = await startupStep('api', 'PORT', () => loadConfig());
 const logger = createLogger(config.logLevel, 'api');
 if (!config.adminToken) {
-  console.error('hookfleet api: HOOKFLEET_ADMIN_TOKEN is required (the operator bearer token); `npm start` generates one.');
+  console.error(
+    "hookfleet api: HOOKFLEET_ADMIN_TOKEN is required (the operator's bearer token): make one with `openssl rand -base64 24` and set it in every API process's environment, the same on each (Kubernetes: the Secret hookfleet-secrets, docs/deployment.md); `npm start` makes and keeps one for a fleet on this machine.",
+  );
   process.exit(1);
 }
-const api = await startApi(config, logger).catch((error: unknown) => {
-  const line = startupFailureLine(error, 'PORT');
-  if (!line) throw error;
-  console.error(`hookfleet api: ${line}`);
-  process.exit(1);
-});
-console.log(`listening on http://127.0.0.1:${api.port}`);
+const api = await startupStep('api', 'PORT', () => startApi(config, logger));
+// The URL is this machine's way in; the bound address says who else can reach it.
+console.log(`listening on ${api.url} (bound to ${LISTEN_ADDRESS}: every IPv4 interface)`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

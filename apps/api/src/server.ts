@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ERROR_CODES, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
+import { ERROR_CODES, LISTEN_ADDRESS, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics } from '@hookfleet/metrics';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
 import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
@@ -97,6 +97,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     isReady: readiness,
     writeHealth,
     publicUrl: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
+    adminUiAllowRetries: config.adminUiAllowRetries,
   };
   const services = routeServices(dependencies);
   const app = createApp(dependencies, services);
@@ -104,7 +105,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, services, metrics, logger, writeHealth }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '0.0.0.0', () => {
+    server.listen(config.port, LISTEN_ADDRESS, () => {
       server.off('error', reject);
       resolve();
     });

@@ -8,7 +8,7 @@ import { assertChromium, launchChromium } from '../../../test/chromium.js';
 import { ADMIN_TOKEN, deleteKeys, startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
 import { testQueueConnection, testQueuePrefix, testRedisTarget } from '../../../test/redis.js';
-import { adminUiAllowsRetries, operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/queue-admin.js';
+import { operatorCredential, queueAdmin, QUEUE_ADMIN_PATH } from '../src/admin/queue-admin.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -25,25 +25,6 @@ describe('operator credentials for the queue admin UI', () => {
     [undefined, undefined],
   ])('reads %p as %p', (header, expected) => {
     expect(operatorCredential(header)).toBe(expected);
-  });
-});
-
-describe('HOOKFLEET_ADMIN_UI_ALLOW_RETRIES', () => {
-  it.each([
-    [undefined, false],
-    ['', false],
-    ['false', false],
-    ['0', false],
-    ['true', true],
-    ['TRUE', true],
-    ['yes', true],
-    ['1', true],
-  ])('reads %p as %p', (value, expected) => {
-    expect(adminUiAllowsRetries({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: value })).toBe(expected);
-  });
-
-  it('names the variable when its value is not a boolean', () => {
-    expect(() => adminUiAllowsRetries({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: 'sometimes' })).toThrow(/HOOKFLEET_ADMIN_UI_ALLOW_RETRIES must be true or false/);
   });
 });
 

@@ -1,15 +1,13 @@
-import { createLogger, loadConfig, startupFailureLine } from '@hookfleet/core';
+import { createLogger, LISTEN_ADDRESS, loadConfig, startupStep } from '@hookfleet/core';
+import { waitForRedis } from './redis-wait.js';
 import { startWorker } from './worker.js';
 
-const config = loadConfig();
+const config = await startupStep('worker', 'METRICS_PORT', () => loadConfig());
 const logger = createLogger(config.logLevel, 'worker');
-const worker = await startWorker(config, logger).catch((error: unknown) => {
-  const line = startupFailureLine(error, 'METRICS_PORT');
-  if (!line) throw error;
-  console.error(`hookfleet worker: ${line}`);
-  process.exit(1);
-});
-console.log(`metrics on http://127.0.0.1:${worker.metricsPort}`);
+await waitForRedis(config, logger);
+const worker = await startupStep('worker', 'METRICS_PORT', () => startWorker(config, logger));
+// The URL is this machine's way in; the bound address says who else can reach it.
+console.log(`metrics on http://127.0.0.1:${worker.metricsPort} (bound to ${LISTEN_ADDRESS}: every IPv4 interface)`);
 logger.info(
   { roles: config.workerRoles, concurrency: config.deliveryConcurrency, partitions: config.workerPartitions, of_partitions: config.partitions },
   'worker started',

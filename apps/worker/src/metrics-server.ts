@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { LISTEN_ADDRESS } from '@hookfleet/core';
 import type { ReadinessProbe } from '@hookfleet/queue';
 
 export interface MetricsServer {
@@ -38,7 +39,7 @@ export async function startMetricsServer(port: number, registry: Registry, isRea
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, LISTEN_ADDRESS, () => resolve());
   });
   return {
     server,

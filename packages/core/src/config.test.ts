@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 
 describe('REDIS_CLUSTER_NODES', () => {
   it('is empty by default: the single Redis at REDIS_URL, the prefix as given', () => {
@@ -60,5 +60,46 @@ describe('HOOKFLEET_PUBLIC_URL and HOOKFLEET_TRUST_PROXY', () => {
 
   it('refuses a HOOKFLEET_TRUST_PROXY that is not a boolean', () => {
     expect(() => loadConfig({ HOOKFLEET_TRUST_PROXY: 'loopback' })).toThrow(/HOOKFLEET_TRUST_PROXY/);
+  });
+});
+
+describe('HOOKFLEET_ADMIN_UI_ALLOW_RETRIES', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['TRUE', true],
+    [' yes ', true],
+    ['1', true],
+  ])('reads %p as %p', (value, allowed) => {
+    expect(loadConfig({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: value }).adminUiAllowRetries).toBe(allowed);
+  });
+
+  it('names the variable when its value is not a boolean', () => {
+    expect(() => loadConfig({ HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: 'sometimes' })).toThrow(
+      'invalid environment: HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: must be true or false (or 1/0, yes/no)',
+    );
+  });
+});
+
+describe('a bad environment value', () => {
+  it.each([{ DELIVERY_CONCURRENCY: 'abc' }, { HOOKFLEET_PARTITIONS: '2', HOOKFLEET_QUEUE_PREFIX: '{hf}' }, { WORKER_PARTITIONS: '3' }])(
+    'is a ConfigError, whose message is the line a process stops with (%p)',
+    (env) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/^invalid environment: [A-Z_]+: /);
+    },
+  );
+});
+
+describe('REDIS_URL', () => {
+  it.each(['redis://127.0.0.1:6379', 'rediss://user:p%40ss@redis.example.com:6380/2', 'redis://[::1]:6379', 'redis://redis'])('takes %s', (url) => {
+    expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+  });
+
+  it.each(['redis-host', 'localhost:6379', 'http://redis:6379', 'redis://redis:6379/zero'])('refuses %s, naming the variable', (url) => {
+    expect(() => loadConfig({ REDIS_URL: url })).toThrow(/^invalid environment: REDIS_URL: must be redis:\/\//);
   });
 });

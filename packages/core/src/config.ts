@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { MAX_PARTITIONS, parseWorkerPartitions } from './partitions.js';
 
+/** `true`/`false`, `1`/`0` or `yes`/`no`, in any case and with white space around. */
 const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false (or 1/0, yes/no)' }))
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const numberFromEnv = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
@@ -10,6 +13,16 @@ const numberFromEnv = (fallback: number) => z.coerce.number().finite().nonnegati
 export interface RedisNode {
   host: string;
   port: number;
+}
+
+/** What packages/store/src/redis.ts connects to; anything else would fail deep in a connection, with a stack trace. */
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^rediss?:$/.test(url.protocol) && url.hostname !== '' && /^\/?\d*$/.test(url.pathname);
+  } catch {
+    return false;
+  }
 }
 
 /** `host:port,host:port`, IPv6 hosts in brackets: the seed nodes of a Redis Cluster. */
@@ -44,7 +57,7 @@ export function clusterQueuePrefix(prefix: string): string {
 
 /** Every setting hookfleet reads from the environment, parsed once (docs/contract.md, "Environment"). */
 export const configSchema = z.object({
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.string().refine(isRedisUrl, 'must be redis://[user:password@]host[:port][/db], or rediss:// for TLS').default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: clusterNodesFromEnv.default([]),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOOKFLEET_ADMIN_TOKEN: z.string().optional(),
@@ -69,7 +82,24 @@ export const configSchema = z.object({
   HOOKFLEET_POLL_MAX_WAITERS: z.coerce.number().int().min(0).default(1000),
   HOOKFLEET_PARTITIONS: z.coerce.number().int().min(1).max(MAX_PARTITIONS).default(1),
   WORKER_PARTITIONS: z.string().optional(),
+  HOOKFLEET_ADMIN_UI_ALLOW_RETRIES: booleanFromEnv.default(false),
 });
+
+/**
+ * Every process listens on every IPv4 interface, as a container must to be reached on its own address; no setting
+ * changes it (docs/deployment.md, "Deploying hookfleet"). The processes print it beside their loopback URL.
+ */
+export const LISTEN_ADDRESS = '0.0.0.0';
+
+/** A bad environment value: the process that read it stops with this message, in one line (startup-failure.ts). */
+export class ConfigError extends Error {
+  readonly code = 'invalid_environment';
+  /** `detail`: the variable and why, `DELIVERY_CONCURRENCY: …`. */
+  constructor(detail: string) {
+    super(`invalid environment: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
 
 export type EnvConfig = z.infer<typeof configSchema>;
 
@@ -103,6 +133,8 @@ export interface HookfleetConfig {
   partitions: number;
   /** The partitions this worker consumes (every one unless WORKER_PARTITIONS narrows it). */
   workerPartitions: number[];
+  /** Whether the queue admin UI (/admin/queues) may retry failed jobs; read-only otherwise. */
+  adminUiAllowRetries: boolean;
 }
 
 /** Parses the environment; a bad value throws a ConfigError naming the variable. */
@@ -111,18 +143,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
   const parsed = configSchema.safeParse(defined);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid environment: ${detail}`);
+    throw new ConfigError(detail);
   }
   const e = parsed.data;
   // The first {…} of a key picks its cluster slot: a tag in the prefix would put every partition on one shard.
   if (e.HOOKFLEET_PARTITIONS > 1 && /\{[^}]+\}/.test(e.HOOKFLEET_QUEUE_PREFIX)) {
-    throw new Error(`invalid environment: HOOKFLEET_QUEUE_PREFIX: "${e.HOOKFLEET_QUEUE_PREFIX}" carries a hash tag, which would put every partition on one shard; with HOOKFLEET_PARTITIONS > 1 use a plain prefix (each queue gets its own tag)`);
+    throw new ConfigError(
+      `HOOKFLEET_QUEUE_PREFIX: "${e.HOOKFLEET_QUEUE_PREFIX}" carries a hash tag, which would put every partition on one shard; with HOOKFLEET_PARTITIONS > 1 use a plain prefix (each queue gets its own tag)`,
+    );
   }
   let workerPartitions: number[];
   try {
     workerPartitions = parseWorkerPartitions(e.WORKER_PARTITIONS, e.HOOKFLEET_PARTITIONS);
   } catch (error) {
-    throw new Error(`invalid environment: ${(error as Error).message}`);
+    throw new ConfigError((error as Error).message);
   }
   return {
     redisUrl: e.REDIS_URL,
@@ -147,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookfleetConfi
     pollMaxWaiters: e.HOOKFLEET_POLL_MAX_WAITERS,
     partitions: e.HOOKFLEET_PARTITIONS,
     workerPartitions,
+    adminUiAllowRetries: e.HOOKFLEET_ADMIN_UI_ALLOW_RETRIES,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
+import { ConfigError } from './config.js';
 import { startupFailureLine } from './startup-failure.js';
 
 describe('a startup failure in one line', () => {
@@ -15,6 +16,8 @@ describe('a startup failure in one line', () => {
 
   it.each([
     ['a port not allowed', Object.assign(new Error('listen EACCES'), { code: 'EACCES', port: 80 }), 'port 80 is not allowed for this user: set METRICS_PORT to a port above 1023, or to 0 for any free one'],
+    ['a bad environment value', new ConfigError('DELIVERY_CONCURRENCY: expected a number'), 'invalid environment: DELIVERY_CONCURRENCY: expected a number'],
+    ['a plain error that merely reads like one', new Error('invalid environment: DELIVERY_CONCURRENCY'), null],
     ['anything else', new Error('a bug'), null],
     ['nothing', undefined, null],
   ])('%s', (_name, error, line) => {

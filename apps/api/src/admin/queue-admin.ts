@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import type { Queue } from 'bullmq';
-import { z } from 'zod';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -9,26 +8,11 @@ import { secretMatcher } from '../auth.js';
 
 export const QUEUE_ADMIN_PATH = '/admin/queues';
 
-/** `HOOKFLEET_ADMIN_UI_ALLOW_RETRIES=true` lets the operator retry failed jobs from the board; nothing else ever writes. */
-const allowRetriesSchema = z
-  .string()
-  .default('false')
-  .transform((value) => value.trim().toLowerCase() || 'false')
-  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-export function adminUiAllowsRetries(env: NodeJS.ProcessEnv = process.env): boolean {
-  const parsed = allowRetriesSchema.safeParse(env.HOOKFLEET_ADMIN_UI_ALLOW_RETRIES);
-  if (!parsed.success)
-    throw new Error(`invalid environment: HOOKFLEET_ADMIN_UI_ALLOW_RETRIES must be true or false, not "${env.HOOKFLEET_ADMIN_UI_ALLOW_RETRIES}"`);
-  return parsed.data;
-}
-
 export interface QueueAdminOptions {
   adminToken: string;
   queues: readonly Queue[];
-  /** @defaultValue read once from HOOKFLEET_ADMIN_UI_ALLOW_RETRIES (false) */
-  allowRetries?: boolean;
+  /** HOOKFLEET_ADMIN_UI_ALLOW_RETRIES (config.ts): retries of failed jobs allowed; nothing else ever writes. */
+  allowRetries: boolean;
 }
 
 /** The operator token as `Authorization: Bearer <token>`, or as the password of HTTP Basic (any user name). */
@@ -65,7 +49,7 @@ function onlyRetriesWrite(request: Request, response: Response, next: NextFuncti
 
 /** bull-board on the events and deliveries queues: read-only, or read plus retries when the operator asks. */
 export function queueAdmin(options: QueueAdminOptions): Router {
-  const allowRetries = options.allowRetries ?? adminUiAllowsRetries();
+  const { allowRetries } = options;
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_ADMIN_PATH);
   createBullBoard({
     queues: options.queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !allowRetries, allowRetries })),
