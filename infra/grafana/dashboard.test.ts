@@ -1,11 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { knownSeriesNames } from '../../test/metrics-contract.js';
 import { seriesNamesIn } from '../../test/promql.js';
-import { recordedSeries } from '../prometheus/rules.js';
+import { labelsBySeries, recordedLabels, unknownLabelsIn } from '../../test/promql-labels.js';
+import { loadRules, recordedSeries } from '../prometheus/rules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -36,6 +40,14 @@ const expressions = [
   ...queryPanels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)),
   ...dashboard.templating.list.map((variable) => variable.definition.replace(/^label_values\((.*),\s*\w+\)$/, '$1')),
 ];
+/** Grafana's variables as Prometheus sees them once Grafana has filled them in. */
+function asPrometheusReads(expression: string): string {
+  return expression
+    .replace(/\$__rate_interval|\$__interval/g, '1m')
+    .replace(/\$__range/g, '6h')
+    .replace(/\$\{?(namespace|profile)\}?/g, '.*');
+}
+const promtoolPresent = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
 const datasources = parse(readFileSync(join(here, 'provisioning/datasources/prometheus.yml'), 'utf8')) as {
   datasources: Array<{ uid: string; type: string; url: string }>;
 };
@@ -62,8 +74,79 @@ describe('the provisioned Grafana dashboard', () => {
     for (const variable of dashboard.templating.list) expect(variable.datasource.uid).toBe(datasource?.uid);
   });
 
+  it('names only labels its series carry, in every selector and grouping', async () => {
+    const recorded = Object.fromEntries(loadRules().flatMap((rule) => (rule.record ? [[rule.record, recordedLabels(rule.expr)]] : [])));
+    const labels = await labelsBySeries(recorded);
+    const unknown = expressions.flatMap((expression) => unknownLabelsIn(expression, labels).map((problem) => `${problem} in ${expression}`));
+    expect(unknown).toEqual([]);
+    for (const variable of dashboard.templating.list) {
+      const [, series, label] = /^label_values\((?:([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?),\s*(\w+)\)$/.exec(variable.definition) ?? [];
+      expect({ variable: variable.name, label, known: labels.get(series ?? '')?.has(label ?? '') }).toEqual({ variable: variable.name, label, known: true });
+    }
+  });
+
+  (promtoolPresent ? it : it.skip)('has queries that Prometheus parses (promtool check rules, variables filled in)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookfleet-dashboard-'));
+    try {
+      const rules = expressions.map((expression, index) => ({ record: `dashboard:query_${index}`, expr: asPrometheusReads(expression) }));
+      writeFileSync(join(dir, 'dashboard.yml'), stringify({ groups: [{ name: 'dashboard', rules }] }));
+      const checked = await promisify(execFile)('promtool', ['check', 'rules', join(dir, 'dashboard.yml')], { timeout: 30_000 }).catch(
+        (error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? String(error) }),
+      );
+      expect(checked.stderr).toBe('');
+      expect(checked.stdout).toContain(`SUCCESS: ${expressions.length} rules found`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A worker's counter of one profile's dead deliveries has no series until its first, so it appears already at 1 and
+  // increase() sees nothing: a fleet whose workers each lost one delivery (or whose new pods did) read "0 dead".
+  (promtoolPresent ? it : it.skip)('counts in "Dead (range)" a worker\'s first dead delivery, and no other twice', async () => {
+    const stat = queryPanels.find((panel) => panel.title === 'Dead (range)')?.targets?.[0]?.expr ?? '';
+    const dir = mkdtempSync(join(tmpdir(), 'hookfleet-dead-stat-'));
+    try {
+      writeFileSync(join(dir, 'rules.yml'), stringify({ groups: [{ name: 'stat', rules: [{ record: 'dead_in_range', expr: asPrometheusReads(stat) }] }] }));
+      const worker = (instance: string) => `hookfleet_deliveries_dead_total{job="hookfleet-worker",instance="${instance}",profile="standard"}`;
+      const test = {
+        rule_files: ['rules.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            // w1 counts 2 more in the range; w2's first two appear together 2.5 hours in; w3 (a new pod) loses one,
+            // then two more; w4's one went dead long before the range.
+            input_series: [
+              { series: worker('w1'), values: '5x420 7x60' },
+              { series: worker('w2'), values: '_x150 2x330' },
+              { series: worker('w3'), values: '_x200 1x100 3x180' },
+              { series: worker('w4'), values: '1x480' },
+            ],
+            promql_expr_test: [{ expr: 'dead_in_range', eval_time: '8h', exp_samples: [{ labels: 'dead_in_range', value: 2 + 2 + 3 }] }],
+          },
+        ],
+      };
+      writeFileSync(join(dir, 'stat.test.yml'), stringify(test));
+      const tested = await promisify(execFile)('promtool', ['test', 'rules', 'stat.test.yml'], { cwd: dir, timeout: 30_000 }).catch(
+        (error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? String(error)}`, stderr: '' }),
+      );
+      expect(tested.stdout).not.toContain('FAILED');
+      expect(tested.stdout).toContain('SUCCESS');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The failure modes of docs/guarantees.md an operator must see: Redis refusing writes, a pull subscriber that
+  // stopped fetching, a broker that is down (attempts by destination), subscriptions the pipeline gave up on.
   it.each([
     ['throughput by profile and outcome', /sum by \(profile, outcome\) \(rate\(hookfleet_delivery_attempts_total/],
+    ['attempts by destination (a broker that is down)', /sum by \(destination, outcome\) \(rate\(hookfleet_delivery_attempts_total/],
+    ['writes Redis refused', /rate\(hookfleet_store_writes_refused_total\{/],
+    ['processes Redis refuses writes to', /hookfleet_store_writable\{/],
+    ['the poll backlog', /max by \(namespace\) \(hookfleet_poll_backlog_messages\{/],
+    ['the oldest unfetched poll message', /max by \(namespace\) \(hookfleet_poll_oldest_unfetched_seconds\{/],
+    ['subscriptions disabled', /hookfleet_subscriptions_disabled_total\{/],
     ['delivery duration quantiles', /histogram_quantile\(0\.99, .*hookfleet_delivery_duration_seconds_bucket/],
     ['lag quantiles', /histogram_quantile\(0\.95, .*hookfleet_delivery_lag_seconds_bucket/],
     ['queue depth by state', /max by \(namespace, queue, state\) \(hookfleet_queue_jobs\{/],

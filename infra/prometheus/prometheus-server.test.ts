@@ -188,6 +188,27 @@ async function startPrometheus(targets: { api: string; worker: string }) {
     const queues = await prometheus.query('queue_state:hookfleet_queue_jobs:max');
     expect(queues.map((sample) => sample.metric.queue)).toEqual(expect.arrayContaining(['events', 'deliveries']));
   });
+
+  // The alerts on the series a real fleet serves: the delivery that went dead fires HookfleetDeadDeliveries (its
+  // worker's counter appeared already at 1), the failing endpoints put the success ratio alert in its 10 minutes of
+  // waiting; Redis takes every write, nothing is left for a poll subscriber, both processes are up and nothing
+  // piles up, so no other alert fires or even waits.
+  it('fires the alerts of what fails on the fleet, and no other', async () => {
+    const alerts = async (state: string) =>
+      (await prometheus.query(`ALERTS{alertstate="${state}"}`)).map((sample) => `${sample.metric.alertname} ${sample.metric.profile ?? ''}`.trim()).sort();
+    await waitFor(async () => (await alerts('firing')).includes('HookfleetDeadDeliveries standard'), {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      message: 'HookfleetDeadDeliveries firing',
+    });
+    await waitFor(async () => (await alerts('pending')).includes('HookfleetDeliverySuccessRatioLow standard'), {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      message: 'HookfleetDeliverySuccessRatioLow pending',
+    });
+    expect(await alerts('firing')).toEqual(['HookfleetDeadDeliveries standard']);
+    expect(await alerts('pending')).toEqual(['HookfleetDeliverySuccessRatioLow standard']);
+  });
 });
 
 if (!prometheusPresent) {

@@ -1,19 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFile, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { knownSeriesNames } from '../../test/metrics-contract.js';
 import { seriesNamesIn } from '../../test/promql.js';
+import { labelsBySeries, recordedLabels, unknownLabelsIn } from '../../test/promql-labels.js';
+import { alertRuleTests, RULE_TEST_FILES as RULE_TESTS } from './rule-test-series.js';
 import { loadRules, PROMETHEUS_DIR, recordedSeries, RULE_FILES } from './rules.js';
 
 const here = PROMETHEUS_DIR;
 const run = promisify(execFile);
 const promtoolPresent = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
 const CONFIGS = ['prometheus.yml', 'prometheus.compose.yml'];
-const RULE_TESTS = readdirSync(join(here, 'tests'))
-  .filter((file) => file.endsWith('.test.yml'))
-  .map((file) => join('tests', file));
+const OPERATIONS_DOC = join(here, '../../docs/operations.md');
 
 async function promtool(...args: string[]): Promise<string> {
   try {
@@ -55,13 +55,30 @@ describe('the Prometheus rules', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('alert on the four conditions the operators asked for, each with a severity', () => {
+  // The failure modes of docs/guarantees.md an operator must hear of: failing receivers, a backlog growing, deliveries
+  // going dead, Redis refusing writes, a pull subscriber gone quiet, and no process up to do the work.
+  it('alert on the conditions the operators asked for, each with a severity', () => {
     const alerts = loadRules().filter((rule) => rule.alert);
     expect(alerts.map((rule) => rule.alert)).toEqual(
-      expect.arrayContaining(['HookfleetDeliverySuccessRatioLow', 'HookfleetBacklogGrowing', 'HookfleetDeadDeliveries', 'HookfleetNoWorkerUp']),
+      expect.arrayContaining([
+        'HookfleetDeliverySuccessRatioLow',
+        'HookfleetBacklogGrowing',
+        'HookfleetDeadDeliveries',
+        'HookfleetStoreRefusingWrites',
+        'HookfleetPollSubscriberBehind',
+        'HookfleetNoWorkerUp',
+        'HookfleetApiDown',
+      ]),
     );
     expect(alerts.find((rule) => rule.alert === 'HookfleetDeliverySuccessRatioLow')).toMatchObject({ expr: expect.stringContaining('< 0.95'), for: '10m' });
     for (const alert of alerts) expect(['warning', 'critical']).toContain(alert.labels?.severity);
+  });
+
+  it('name only labels their series carry, in every selector and grouping', async () => {
+    const rules = loadRules();
+    const labels = await labelsBySeries(Object.fromEntries(rules.flatMap((rule) => (rule.record ? [[rule.record, recordedLabels(rule.expr)]] : []))));
+    const unknown = rules.flatMap((rule) => unknownLabelsIn(rule.expr, labels).map((problem) => `${rule.record ?? rule.alert}: ${problem}`));
+    expect(unknown).toEqual([]);
   });
 
   // Fleets in several namespaces may share one Prometheus (rules/hookfleet-recording.yml): an aggregation that
@@ -78,9 +95,30 @@ describe('the Prometheus rules', () => {
     expect(dropped).toEqual([]);
   });
 
-  it('every alert has a promtool unit test', () => {
-    const tested = RULE_TESTS.map((file) => readFileSync(join(here, file), 'utf8')).join('\n');
-    for (const rule of loadRules().filter((candidate) => candidate.alert)) expect(tested).toContain(`alertname: ${rule.alert}`);
+  // A test that only ever expects the alert proves nothing about a healthy fleet, one that only expects silence
+  // nothing about the failure.
+  it('every alert has promtool cases where it fires and where it stays quiet', () => {
+    const cases = alertRuleTests();
+    const untested = loadRules()
+      .filter((rule) => rule.alert)
+      .flatMap((rule) => {
+        const own = cases.filter((test) => test.alertname === rule.alert);
+        return [
+          ...(own.some((test) => (test.exp_alerts ?? []).length > 0) ? [] : [`${rule.alert}: no case where it fires`]),
+          ...(own.some((test) => (test.exp_alerts ?? []).length === 0) ? [] : [`${rule.alert}: no case where it stays quiet`]),
+        ];
+      });
+    expect(untested).toEqual([]);
+  });
+
+  it('every alert has a runbook entry in docs/operations.md, and every entry an alert', () => {
+    const doc = readFileSync(OPERATIONS_DOC, 'utf8');
+    const section = /^### Alerts: what to do\n([\s\S]*?)(?=^##)/m.exec(doc)?.[1] ?? '';
+    const entries = new Map([...section.matchAll(/^- \*\*`(\w+)`\*\*([^\n]*(?:\n {2}[^\n]*)*)/gm)].map((match) => [match[1] as string, match[2] as string]));
+    const alerts = loadRules().flatMap((rule) => (rule.alert ? [rule.alert] : []));
+    expect([...entries.keys()].sort()).toEqual([...alerts].sort());
+    // Each says what it means and what to do: more than a restatement of the name.
+    for (const [alert, text] of entries) expect({ alert, words: text.split(/\s+/).length > 25 }).toEqual({ alert, words: true });
   });
 });
 
