@@ -36,7 +36,7 @@ describe('event schemas', () => {
     ['a fitting value', { type: 'object' }, {}, []],
   ])('names the path of %s', async (label, schema, data, expected) => {
     const type = `paths.${label.replace(/\W+/g, '-')}`;
-    expect(await store.create({ profile: 'standard', type, description: null, schema, deprecated: false, created_at: '', updated_at: '' })).toBe(true);
+    expect(await store.create({ profile: 'standard', type, description: null, schema, deprecated: false, created_at: '', updated_at: '' }, 100)).toBe('created');
     schemas.invalidate();
     await schemas.refreshIfStale();
     expect(schemas.issues({ profile: 'standard', type, data }, 'events.3')).toEqual(expected);

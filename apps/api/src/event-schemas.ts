@@ -1,11 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { IssueDetail, RegisteredEventType } from '@hookfleet/core';
+import { schemaPatterns, type IssueDetail, type RegisteredEventType } from '@hookfleet/core';
 import { findProfile, type EventShape, type JsonSchema } from '@hookfleet/profiles';
 import type { EventTypeStore } from '@hookfleet/store';
+import { linearRegExp, unsupportedPatternReason } from './linear-regexp.js';
 
 /**
- * How long an API process trusts its copy of the registered event types before it reads them again: a type
- * registered or changed on another API process is enforced here within this time (in this process, at once).
+ * How long an API process trusts its copy of the registered event types before it asks the store again (a read of
+ * the types' version counter; the types themselves only when it moved, event-type-store.ts): a type registered or
+ * changed on another API process is enforced here within this time (in this process, at once).
  */
 export const REGISTERED_TYPES_TTL_MS = 1000;
 
@@ -60,6 +62,8 @@ export class EventSchemas {
   private readonly ajv = newAjv();
   private readonly providerShapes = new Map<string, Map<string, ValidateFunction | null>>();
   private registered = new Map<string, Map<string, Compiled>>();
+  /** The store's copy the compiled map was built from: the same object again means nothing changed. */
+  private registeredFrom: Readonly<Record<string, string>> | undefined;
   private loadedAt = -Infinity;
   private loading: Promise<void> | undefined;
   /** Bumped by invalidate(): a load that began before a change must neither be awaited for it nor be kept. */
@@ -81,6 +85,12 @@ export class EventSchemas {
     if (!ajv.validateSchema(schema)) {
       return (ajv.errors ?? []).map((error) => ({ path: issuePath(error, pathPrefix), message: `not a valid JSON Schema: ${error.message ?? error.keyword}` }));
     }
+    // Before compiling, which would stop at the first pattern RE2 cannot run and name no path.
+    const patternIssues = schemaPatterns(schema).flatMap(({ path, pattern }) => {
+      const reason = unsupportedPatternReason(pattern);
+      return reason ? [{ path: [pathPrefix, ...path].join('.'), message: reason }] : [];
+    });
+    if (patternIssues.length > 0) return patternIssues;
     try {
       const validate = ajv.compile(schema);
       if (isAsync(validate)) return [{ path: `${pathPrefix}.$async`, message: ASYNC_REFUSED }];
@@ -141,6 +151,10 @@ export class EventSchemas {
     const startedAt = performance.now();
     const raw = await this.store.allRaw();
     if (generation !== this.generation) return;
+    if (raw === this.registeredFrom) {
+      this.loadedAt = startedAt;
+      return;
+    }
     const next = new Map<string, Map<string, Compiled>>();
     for (const text of Object.values(raw)) {
       const entry = JSON.parse(text) as RegisteredEventType;
@@ -152,6 +166,7 @@ export class EventSchemas {
       byType.set(entry.type, compiled);
     }
     this.registered = next;
+    this.registeredFrom = raw;
     this.loadedAt = startedAt;
   }
 }
@@ -183,8 +198,9 @@ function eventSchema(shape: EventShape): JsonSchema {
 
 /**
  * Every error, not only the first, so a 400 names each bad path; `format` is an annotation here (no format
- * validators are loaded), and keywords ajv does not know are ignored rather than refused.
+ * validators are loaded), and keywords ajv does not know are ignored rather than refused. Patterns run on RE2, in
+ * time linear in the string (linear-regexp.ts): JavaScript's backtracking RegExp took minutes on `\s+$` and 1 MB.
  */
 function newAjv(): Ajv {
-  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { regExp: linearRegExp } });
 }

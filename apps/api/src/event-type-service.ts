@@ -1,4 +1,4 @@
-import { Conflict, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type EventTypeView, type RegisteredEventType } from '@hookfleet/core';
+import { Conflict, MAX_REGISTERED_EVENT_TYPES, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type EventTypeView, type RegisteredEventType } from '@hookfleet/core';
 import { findProfile, profiles, type JsonSchema } from '@hookfleet/profiles';
 import type { EventTypeStore } from '@hookfleet/store';
 import type { EventSchemas } from './event-schemas.js';
@@ -13,6 +13,9 @@ function view(entry: RegisteredEventType): EventTypeView & Pick<RegisteredEventT
  * the types operators register for profiles with an open catalogue (the standard profile).
  */
 export class EventTypeService {
+  /** The registered types as last parsed, kept while the store answers the same copy (it does until a change). */
+  private parsed: { raw: Readonly<Record<string, string>>; entries: RegisteredEventType[] } | undefined;
+
   constructor(
     private readonly store: EventTypeStore,
     private readonly schemas: EventSchemas,
@@ -30,10 +33,8 @@ export class EventTypeService {
           deprecated: false,
         })),
       );
-    const registered = Object.values(await this.store.allRaw())
-      .map((text) => JSON.parse(text) as RegisteredEventType)
+    const registered = (await this.registered())
       .filter((entry) => !profileName || entry.profile === profileName)
-      .sort((a, b) => a.profile.localeCompare(b.profile) || a.type.localeCompare(b.type))
       .map((entry) => {
         const { profile, type, description, schema, deprecated } = view(entry);
         return { profile, type, description, schema, deprecated };
@@ -53,7 +54,9 @@ export class EventTypeService {
     this.checkSchema(input.schema);
     const now = new Date().toISOString();
     const entry: RegisteredEventType = { profile: profile.name, type: input.type, description: input.description ?? null, schema: input.schema, deprecated: false, created_at: now, updated_at: now };
-    if (!(await this.store.create(entry))) throw new Conflict(`event type ${profile.name} ${input.type} is already registered: change it with PATCH`);
+    const created = await this.store.create(entry, MAX_REGISTERED_EVENT_TYPES);
+    if (created === 'exists') throw new Conflict(`event type ${profile.name} ${input.type} is already registered: change it with PATCH`);
+    if (created === 'full') throw new Conflict(`${MAX_REGISTERED_EVENT_TYPES} event types are registered, the most allowed; no more can be registered (an unused one can be given another schema with PATCH)`);
     this.schemas.invalidate();
     return view(entry);
   }
@@ -69,6 +72,18 @@ export class EventTypeService {
     await this.store.save(next);
     this.schemas.invalidate();
     return view(next);
+  }
+
+  /** Every registered type, sorted by profile and type; parsed again only when the store's copy changed. */
+  private async registered(): Promise<RegisteredEventType[]> {
+    const raw = await this.store.allRaw();
+    if (this.parsed?.raw !== raw) {
+      const entries = Object.values(raw)
+        .map((text) => JSON.parse(text) as RegisteredEventType)
+        .sort((a, b) => a.profile.localeCompare(b.profile) || a.type.localeCompare(b.type));
+      this.parsed = { raw, entries };
+    }
+    return this.parsed.entries;
   }
 
   private checkSchema(schema: JsonSchema): void {

@@ -1,164 +1,262 @@
 /**
- * A second shape of regular expression that backtracks exponentially, beside the nested quantifier that
- * hasNestedQuantifier (event-type-schemas.ts) finds: a repeated group whose alternatives can begin with the same
- * character (`^(a|a)*$`, `^(\w|\d)+$`, `(ab|a)+`). Each character can be taken by either branch, so a string that
- * fails at its end is tried every way: 26 characters held the API process for 4 s on each event of the type.
+ * A registered schema's regular expressions: where they are, and how RE2 reads them. JSON Schema's `pattern` and
+ * `patternProperties` keys are ECMAScript regular expressions (ajv compiles them with the `u` flag); ingest runs
+ * them with RE2 (re2js, apps/api/src/event-schemas.ts), whose matching time is linear in the string, so no pattern
+ * can hold an API process the way a backtracking one did (`\s+$`: minutes on 1 MB). re2SourceOf writes an
+ * ECMAScript pattern in RE2's syntax with the same meaning, and refuses the two things RE2 cannot do:
+ * back-references and lookaround.
  */
 
-/** Whether the quantifier at the start of `rest` repeats its group more than once: `*`, `+`, `{1,}`, `{2}`; not `?`, `{0,1}`. */
-function repeats(rest: string): boolean {
-  if (rest.startsWith('*') || rest.startsWith('+')) return true;
-  const bounds = /^\{(\d+)(,(\d*))?\}/.exec(rest);
-  if (!bounds) return false;
-  const most = bounds[2] === undefined ? Number(bounds[1]) : bounds[3] === '' ? Infinity : Number(bounds[3]);
-  return most > 1;
+/** Why a pattern cannot be run in linear time, or is not a regular expression at all; a 400 at its path. */
+export class UnsupportedPattern extends Error {
+  override readonly name = 'UnsupportedPattern';
 }
-/** A quantifier after which its atom may be absent, so the atom after it may begin the branch instead. */
-const OPTIONAL = /^(?:[*?]|\{0[,}])/;
 
-/** Characters tried against the first atoms of two branches: ASCII, Latin, and one from each of several scripts. */
-const BASE_SAMPLES: string[] = [
-  ...Array.from({ length: 0x250 }, (_, codePoint) => String.fromCodePoint(codePoint)),
-  ...['\u017f', '\u0391', '\u03c9', '\u0416', '\u05d0', '\u0663', '\u0e01', '\u1e9e', '\u2028', '\u202f', '\u212a', '\u3000', '\u4e2d', '\uac00', '\ufeff', '\u{1f600}', '\u{1d400}'],
-];
+export interface SchemaPattern {
+  /** Below the schema: `['properties', 'code', 'pattern']`, `['patternProperties', '^x-']`. */
+  path: Array<string | number>;
+  pattern: string;
+}
 
-/** Where the atom that starts at `index` ends (exclusive): an escape, a class, a group, or one code point. */
-function atomEnd(source: string, index: number): number {
-  const char = source[index];
-  if (char === '\\') {
-    const next = source[index + 1] ?? '';
-    if ((next === 'u' || next === 'p' || next === 'P' || next === 'k') && /^[{<]/.test(source[index + 2] ?? '')) {
-      const close = source.indexOf(next === 'k' ? '>' : '}', index);
-      return close < 0 ? source.length : close + 1;
+/** Keywords whose values are data, not schemas: a `pattern` inside them is a value like any other. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/**
+ * Every `pattern` value and `patternProperties` key in a schema, with its path. Walked with a stack: the body is at
+ * most 64 levels deep (apps/api/src/json-body.ts), and a walk that recursed would still be one frame a level.
+ */
+export function schemaPatterns(schema: unknown): SchemaPattern[] {
+  const found: SchemaPattern[] = [];
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: schema, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: Array<string | number> };
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((child, index) => stack.push({ value: child, path: [...path, index] }));
+      continue;
     }
-    if (next === 'u') return index + 6;
-    if (next === 'x') return index + 4;
-    if (next === 'c') return index + 3;
-    return index + 2;
-  }
-  if (char === '[') {
-    let end = index + 1;
-    while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
-    return end + 1;
-  }
-  if (char === '(') {
-    let depth = 0;
-    for (let end = index; end < source.length; ) {
-      const inner = source[end];
-      if (inner === '\\' || inner === '[') {
-        end = atomEnd(source, end);
-        continue;
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      if (DATA_KEYWORDS.has(key)) continue;
+      if (key === 'pattern' && typeof child === 'string') found.push({ path: [...path, key], pattern: child });
+      if (key === 'patternProperties' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+        for (const name of Object.keys(child)) found.push({ path: [...path, key, name], pattern: name });
       }
-      if (inner === '(') depth += 1;
-      else if (inner === ')' && --depth === 0) return end + 1;
-      end += 1;
-    }
-    return source.length;
-  }
-  return index + ((source.codePointAt(index) ?? 0) > 0xffff ? 2 : 1);
-}
-
-/** The branches of a group's body, split at its own `|`s (not at those inside classes or inner groups). */
-function branches(body: string): string[] {
-  const found: string[] = [];
-  let start = 0;
-  for (let index = 0; index < body.length; ) {
-    if (body[index] === '|') {
-      found.push(body.slice(start, index));
-      start = index + 1;
-      index += 1;
-    } else {
-      index = atomEnd(body, index);
+      stack.push({ value: child, path: [...path, key] });
     }
   }
-  found.push(body.slice(start));
   return found;
 }
 
-/**
- * The atom a branch must begin with, as a RegExp that matches one character; null when that cannot be told (an empty
- * branch, a group, an anchor, a back-reference, an atom that may be skipped), which counts as overlapping anything.
- */
-function firstAtom(branch: string): { regExp: RegExp; source: string } | null {
-  if (branch === '' || /^[()^$|]/.test(branch) || /^\\(?:[1-9bBk])/.test(branch)) return null;
-  const end = atomEnd(branch, 0);
-  if (OPTIONAL.test(branch.slice(end))) return null;
-  const source = branch.slice(0, end);
-  try {
-    return { regExp: new RegExp(`^(?:${source})$`, 'u'), source };
-  } catch {
-    return null;
+/** ECMAScript's `\s`: WhiteSpace and LineTerminator, as RE2 class ranges (RE2's own `\s` is ASCII only). */
+const WHITE_SPACE = '\\x{9}-\\x{d}\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
+/** ECMAScript's `\S`, the complement of WHITE_SPACE, written out so it can stand inside another class. */
+const NOT_WHITE_SPACE = '\\x{0}-\\x{8}\\x{e}-\\x{1f}\\x{21}-\\x{9f}\\x{a1}-\\x{167f}\\x{1681}-\\x{1fff}\\x{200b}-\\x{2027}\\x{202a}-\\x{202e}\\x{2030}-\\x{205e}\\x{2060}-\\x{2fff}\\x{3001}-\\x{fefe}\\x{ff00}-\\x{10ffff}';
+/** ECMAScript's `.` without the `s` flag: any code point but a line terminator (RE2's excludes `\n` only). */
+const ANY_BUT_LINE_TERMINATOR = '[^\\n\\r\\x{2028}\\x{2029}]';
+const EVERY_CODE_POINT = '\\x{0}-\\x{10ffff}';
+
+/** General_Category values by their long names and aliases, which ECMAScript takes and RE2 knows only by the short one. */
+const CATEGORY_SHORT_NAMES: Record<string, string> = {
+  Other: 'C', Control: 'Cc', cntrl: 'Cc', Format: 'Cf', Unassigned: 'Cn', Private_Use: 'Co', Surrogate: 'Cs',
+  Letter: 'L', Cased_Letter: 'LC', Lowercase_Letter: 'Ll', Modifier_Letter: 'Lm', Other_Letter: 'Lo', Titlecase_Letter: 'Lt', Uppercase_Letter: 'Lu',
+  Mark: 'M', Combining_Mark: 'M', Spacing_Mark: 'Mc', Enclosing_Mark: 'Me', Nonspacing_Mark: 'Mn',
+  Number: 'N', Decimal_Number: 'Nd', digit: 'Nd', Letter_Number: 'Nl', Other_Number: 'No',
+  Punctuation: 'P', punct: 'P', Connector_Punctuation: 'Pc', Dash_Punctuation: 'Pd', Close_Punctuation: 'Pe', Final_Punctuation: 'Pf',
+  Initial_Punctuation: 'Pi', Other_Punctuation: 'Po', Open_Punctuation: 'Ps',
+  Symbol: 'S', Currency_Symbol: 'Sc', Modifier_Symbol: 'Sk', Math_Symbol: 'Sm', Other_Symbol: 'So',
+  Separator: 'Z', Line_Separator: 'Zl', Paragraph_Separator: 'Zp', Space_Separator: 'Zs',
+};
+
+const codePoint = (value: number) => `\\x{${value.toString(16)}}`;
+
+/** `\p{…}` in RE2's spelling: `gc=`/`General_Category=` and `sc=`/`Script=` dropped, a category's long name shortened. */
+function unicodeProperty(negated: boolean, body: string, pattern: string): string {
+  const [name, value] = body.includes('=') ? (body.split('=') as [string, string]) : [undefined, body];
+  if (name === 'scx' || name === 'Script_Extensions') {
+    throw new UnsupportedPattern(`the regular expression ${pattern} uses \\p{${body}}: Script_Extensions is not supported; use \\p{Script=…}`);
   }
+  const isScript = name === 'sc' || name === 'Script';
+  return `\\${negated ? 'P' : 'p'}{${isScript ? value : (CATEGORY_SHORT_NAMES[value] ?? value)}}`;
 }
 
-/** The characters an atom names outright (`a`, `\\u4e01`, a range's ends), so overlaps outside the base samples are seen. */
-function namedCharacters(source: string): string[] {
-  const decoded = source.replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g, (match, braced?: string, four?: string, two?: string) => {
-    const codePoint = parseInt(braced ?? four ?? two ?? '', 16);
-    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
-  });
-  return [...decoded];
-}
+/** A scanner over one pattern that ECMAScript has already accepted with the `u` flag, so its grammar is the strict one. */
+class Re2Writer {
+  private index = 0;
 
-/** The one character an atom stands for (`a`, `\\.`, `\\u4e01`, `\\x41`), or null for a class, `.` or a class escape. */
-function literalOf(source: string): string | null {
-  if (source.length > 0 && [...source].length === 1 && source !== '.' && source !== '\\') return source;
-  if (/^\\[^\w]$/u.test(source)) return source.slice(1);
-  if (/^\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|x[0-9a-fA-F]{2})$/.test(source)) {
-    const named = namedCharacters(source);
-    return named.length === 1 ? (named[0] as string) : null;
-  }
-  return null;
-}
+  constructor(private readonly pattern: string) {}
 
-/**
- * Regular-expression tests one pattern may cost at registration; past them its repeated groups count as overlapping.
- * Literal first characters are compared as a set, so only branches that begin with a class spend them.
- */
-const TEST_BUDGET = 1_000_000;
-
-function branchesOverlap(body: string, budget: { left: number }): boolean {
-  const parts = branches(body);
-  if (parts.length < 2) return false;
-  const atoms = parts.map(firstAtom);
-  if (atoms.some((atom) => atom === null)) return true;
-  const literals = new Set<string>();
-  const classes: RegExp[] = [];
-  for (const atom of atoms as Array<{ regExp: RegExp; source: string }>) {
-    const literal = literalOf(atom.source);
-    if (literal === null) classes.push(atom.regExp);
-    else if (literals.has(literal)) return true;
-    else literals.add(literal);
-  }
-  if (classes.length === 0) return false;
-  const samples = new Set([...BASE_SAMPLES, ...literals, ...atoms.flatMap((atom) => namedCharacters((atom as { source: string }).source))]);
-  budget.left -= samples.size * classes.length;
-  if (budget.left < 0) return true;
-  for (const sample of samples) {
-    let takers = literals.has(sample) ? 1 : 0;
-    for (const regExp of classes) if (regExp.test(sample) && ++takers > 1) return true;
-  }
-  return false;
-}
-
-/** True when the pattern repeats a group (`*`, `+`, `{n,}`) whose branches can begin with the same character. */
-export function hasRepeatedOverlappingBranches(pattern: string): boolean {
-  const openedAt: number[] = [];
-  const budget = { left: TEST_BUDGET };
-  for (let index = 0; index < pattern.length; ) {
-    const char = pattern[index];
-    if (char === '(') {
-      openedAt.push(index + 1);
-      index += 1;
-    } else if (char === ')') {
-      const start = openedAt.pop() ?? 0;
-      // Past a `(?:` or `(?<name>` opening; a lookaround is not repeated in practice and is left alone.
-      const body = pattern.slice(start, index).replace(/^\?(?::|<[^=!>][^>]*>)/, '');
-      index += 1;
-      if (!body.startsWith('?') && repeats(pattern.slice(index, index + 24)) && branchesOverlap(body, budget)) return true;
-    } else {
-      index = char === '\\' || char === '[' ? atomEnd(pattern, index) : index + 1;
+  write(): string {
+    let out = '';
+    while (this.index < this.pattern.length) {
+      const char = this.pattern[this.index] as string;
+      if (char === '\\') out += this.escapeOutsideClass();
+      else if (char === '[') out += this.characterClass();
+      else if (char === '(') out += this.groupOpening();
+      else if (char === '.') {
+        out += ANY_BUT_LINE_TERMINATOR;
+        this.index += 1;
+      } else {
+        // Quantifiers, anchors, `|`, `)` and literals read the same in RE2; `]`, `{`, `}` are never literal under `u`.
+        const literal = String.fromCodePoint(this.pattern.codePointAt(this.index) as number);
+        out += literal;
+        this.index += literal.length;
+      }
     }
+    return out;
   }
-  return false;
+
+  private refuse(what: string): never {
+    throw new UnsupportedPattern(
+      `the regular expression ${this.pattern} ${what}: patterns run on RE2, which matches in time linear in the string and has neither back-references nor lookaround; rewrite it without, or check the value in the receiver`,
+    );
+  }
+
+  private groupOpening(): string {
+    const rest = this.pattern.slice(this.index, this.index + 4);
+    if (/^\(\?<?[=!]/.test(rest)) this.refuse('uses a lookahead or lookbehind ((?=, (?!, (?<=, (?<!)');
+    if (rest.startsWith('(?:')) {
+      this.index += 3;
+      return '(?:';
+    }
+    if (rest.startsWith('(?<')) {
+      // A name only matters to a back-reference, which is refused: the group need not capture at all.
+      this.index = this.pattern.indexOf('>', this.index) + 1;
+      return '(?:';
+    }
+    if (rest.startsWith('(?')) {
+      throw new UnsupportedPattern(`the regular expression ${this.pattern} changes its flags inside a group ((?i:…)): not supported; write the cases out ([Aa])`);
+    }
+    this.index += 1;
+    return '(';
+  }
+
+  /** An escape outside a class, in RE2's syntax. */
+  private escapeOutsideClass(): string {
+    const next = this.pattern[this.index + 1] as string;
+    if (/[1-9]/.test(next) || next === 'k') this.refuse('refers back to a group (\\1, \\k<name>)');
+    if ('dDwWbB'.includes(next)) {
+      this.index += 2;
+      return `\\${next}`;
+    }
+    if (next === 's' || next === 'S') {
+      this.index += 2;
+      return next === 's' ? `[${WHITE_SPACE}]` : `[${NOT_WHITE_SPACE}]`;
+    }
+    if (next === 'p' || next === 'P') return this.property();
+    return codePoint(this.escapedCodePoint(false));
+  }
+
+  /** `\p{…}` or `\P{…}` at the scanner, in RE2's spelling. */
+  private property(): string {
+    const close = this.pattern.indexOf('}', this.index);
+    const translated = unicodeProperty(this.pattern[this.index + 1] === 'P', this.pattern.slice(this.index + 3, close), this.pattern);
+    this.index = close + 1;
+    return translated;
+  }
+
+  /**
+   * The one code point an escape stands for (`\n`, `\x41`, `\u{1F600}`, a surrogate pair written as two `\u`s, `\.`),
+   * the scanner moved past it; `\b` is a backspace in a class and `\-` a hyphen.
+   */
+  private escapedCodePoint(inClass: boolean): number {
+    const next = this.pattern[this.index + 1] as string;
+    const hex = (length: number) => parseInt(this.pattern.slice(this.index + 2, this.index + 2 + length), 16);
+    const controls: Record<string, number> = { f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, '0': 0 };
+    if (next in controls) {
+      this.index += 2;
+      return controls[next] as number;
+    }
+    if (inClass && next === 'b') {
+      this.index += 2;
+      return 0x08;
+    }
+    if (next === 'c') {
+      this.index += 3;
+      return (this.pattern.charCodeAt(this.index - 1) as number) % 32;
+    }
+    if (next === 'x') {
+      const value = hex(2);
+      this.index += 4;
+      return value;
+    }
+    if (next === 'u' && this.pattern[this.index + 2] === '{') {
+      const close = this.pattern.indexOf('}', this.index);
+      const value = parseInt(this.pattern.slice(this.index + 3, close), 16);
+      this.index = close + 1;
+      return value;
+    }
+    if (next === 'u') {
+      const high = hex(4);
+      this.index += 6;
+      const low = /^\\u[dD][c-fC-F][0-9a-fA-F]{2}/.test(this.pattern.slice(this.index, this.index + 6)) ? parseInt(this.pattern.slice(this.index + 2, this.index + 6), 16) : null;
+      if (high >= 0xd800 && high <= 0xdbff && low !== null) {
+        this.index += 6;
+        return (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+      }
+      return high;
+    }
+    // An escaped syntax character (`\.`, `\/`, `\-` in a class): itself.
+    const value = this.pattern.codePointAt(this.index + 1) as number;
+    this.index += 1 + String.fromCodePoint(value).length;
+    return value;
+  }
+
+  /**
+   * A class, every single character written as `\x{…}` so nothing in it reads differently in RE2 (`[[:a:]]` is a
+   * POSIX class there, `[]a]` a class holding `]`). ECMAScript's `[]` matches nothing and `[^]` anything.
+   */
+  private characterClass(): string {
+    this.index += 1;
+    const negated = this.pattern[this.index] === '^';
+    if (negated) this.index += 1;
+    let members = '';
+    while (this.pattern[this.index] !== ']') {
+      const atom = this.classAtom();
+      // Under `u` a `-` between two single characters makes a range; anywhere else it is a hyphen.
+      if (this.pattern[this.index] === '-' && this.pattern[this.index + 1] !== ']' && typeof atom === 'number') {
+        this.index += 1;
+        members += `${codePoint(atom)}-${codePoint(this.classAtom() as number)}`;
+      } else {
+        members += typeof atom === 'number' ? codePoint(atom) : atom;
+      }
+    }
+    this.index += 1;
+    if (members === '') return negated ? `[${EVERY_CODE_POINT}]` : `[^${EVERY_CODE_POINT}]`;
+    return negated ? `[^${members}]` : `[${members}]`;
+  }
+
+  /** One member of a class: a code point, or a class escape already in RE2's spelling. */
+  private classAtom(): number | string {
+    if (this.pattern[this.index] !== '\\') {
+      const value = this.pattern.codePointAt(this.index) as number;
+      this.index += String.fromCodePoint(value).length;
+      return value;
+    }
+    const next = this.pattern[this.index + 1] as string;
+    if ('dDwW'.includes(next)) {
+      this.index += 2;
+      return `\\${next}`;
+    }
+    if (next === 's' || next === 'S') {
+      this.index += 2;
+      return next === 's' ? WHITE_SPACE : NOT_WHITE_SPACE;
+    }
+    if (next === 'p' || next === 'P') return this.property();
+    return this.escapedCodePoint(true);
+  }
+}
+
+/**
+ * The pattern in RE2's syntax, matching exactly the strings ECMAScript's `new RegExp(pattern, 'u')` matches (`\s`,
+ * `.`, `\uXXXX`, `[^]` and the like rewritten); throws UnsupportedPattern for a pattern that is not a valid ECMAScript
+ * regular expression (JSON Schema's dialect: the schema stays usable by any other validator), a back-reference, a
+ * lookaround, or inline flags.
+ */
+export function re2SourceOf(pattern: string): string {
+  try {
+    new RegExp(pattern, 'u');
+  } catch (error) {
+    throw new UnsupportedPattern(`${pattern} is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return new Re2Writer(pattern).write();
 }

@@ -18,6 +18,7 @@ export * from './poll-message.js';
 export * from './event-filter-schema.js';
 export * from './event-filter.js';
 export * from './event-type-schemas.js';
+export * from './event-type-patterns.js';
 export * from './signing-keys.js';
 export * from './refresh-every.js';
 export * from './subscription-view.js';

@@ -85,6 +85,8 @@ export class Keys {
   /** Written by /readyz to learn whether Redis takes writes (a PING passes while it refuses them). */
   /** The event types an operator registered, with their JSON Schemas: one hash, field `<profile>:<type>`. */
   eventTypes() { return `${this.tag('etypes')}:all`; }
+  /** A counter bumped with every change to eventTypes(), in its slot: readers re-read the hash only when it moved. */
+  eventTypesVersion() { return `${this.tag('etypes')}:version`; }
   writeProbe() { return `${this.tag('probe')}:write`; }
   /** The answer to a request sent with an idempotency key, under a name derived from that key (idempotency-store.ts). */
   idempotency(derivedId: string) { return this.tag('idem', derivedId); }
