@@ -21,6 +21,7 @@ import { nativeRoutes } from './routes/native-routes.js';
 import { mountRoutes, unknownManagementPaths } from './routes/mount.js';
 import type { RouteServices } from './routes/route-table.js';
 import { publicBaseUrl, type PublicUrlSettings } from './public-url.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppDependencies {
   adminToken: string;
@@ -72,6 +73,7 @@ export function createApp(dependencies: AppDependencies, services: RouteServices
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(httpMetrics(dependencies.metrics));
+  app.use(securityHeaders);
   app.use(
     QUEUE_ADMIN_PATH,
     queueAdmin({ adminToken: dependencies.adminToken, queues: queueList(dependencies.queues), allowRetries: dependencies.adminUiAllowRetries }),

@@ -12,6 +12,11 @@ export interface PortalSession {
   createdBy: string | null;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /**
+   * The SHA-256 of the tenant API key the session was opened with (absent: opened by the operator). The session ends
+   * when that key stops working, so revoking a leaked key also ends the portal links and sessions opened with it.
+   */
+  keyHash?: string | undefined;
 }
 
 export type Principal = { kind: 'operator' } | { kind: 'tenant'; tenantId: string } | ({ kind: 'portal' } & PortalSession);
@@ -54,9 +59,21 @@ export const bearerCredential: CredentialExtractor = (request) => {
   return match?.[1]?.trim();
 };
 
+/**
+ * A token naming a tenant that is gone is as good as forged; one opened with a tenant key lasts no longer than the key
+ * (rotated out and its grace over, revoked at once, or its tenant deleted).
+ */
+async function portalSessionOpen(tenants: TenantStore, session: PortalSession): Promise<boolean> {
+  if (session.keyHash !== undefined) return (await tenants.tenantForKeyHash(session.keyHash)) === session.tenantId;
+  return tenants.exists(session.tenantId);
+}
+
 export function authenticate(adminToken: string, tenants: TenantStore, extractors: CredentialExtractor[] = [bearerCredential], portalSessions?: PortalSessionVerifier) {
   const isAdminToken = secretMatcher(adminToken);
-  return async (request: Request, _response: Response, next: NextFunction) => {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    // An answer to credentials is that caller's alone and may hold a secret (a compat route's `secret_key`, a new
+    // API key, a portal link): no cache, shared or the browser's, may keep it (docs/api.md, "Errors and limits").
+    response.set('cache-control', 'no-store');
     try {
       const credential = extractors.map((extract) => extract(request)).find((value) => value);
       if (!credential) throw new Unauthorized('missing credentials');
@@ -66,8 +83,7 @@ export function authenticate(adminToken: string, tenants: TenantStore, extractor
       }
       if (portalSessions?.isPortalToken(credential)) {
         const session = portalSessions.verify(credential);
-        // A token naming a tenant that is gone is as good as forged.
-        if (!session || !(await tenants.exists(session.tenantId))) throw new Unauthorized('portal session expired or not valid');
+        if (!session || !(await portalSessionOpen(tenants, session))) throw new Unauthorized('portal session expired or not valid');
         request.principal = { kind: 'portal', ...session };
         return next();
       }

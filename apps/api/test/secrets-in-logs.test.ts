@@ -105,6 +105,28 @@ describe('secrets never leave in logs, errors or metrics', () => {
       const answer = await record(label, call('GET', path, undefined, null, { headers }));
       expect({ label, status: answer.status }).toEqual({ label, status: 401 });
     }
+    // Portal links and the session cookie: used, refused after a near miss, exchanged, revealing a secret.
+    const link = await record('portal link', call('POST', '/v1/portal-sessions', { expires_in: 600 }, keyA));
+    expect(link.status).toBe(201);
+    const portalToken = new URL(link.body.url).hash.replace(/^#token=/, '');
+    secrets.set('portal token', portalToken).set('portal token signature', portalToken.slice(portalToken.lastIndexOf('.') + 1));
+    const portalPage = { 'x-hookfleet-portal': '1' };
+    const signedIn = await record('portal sign-in', call('POST', '/portal/session', {}, portalToken, { headers: portalPage }));
+    expect(signedIn.status).toBe(200);
+    const keySignIn = await record('portal sign-in with a key', call('POST', '/portal/session', {}, keyA, { headers: portalPage }));
+    const keyCookie = (keySignIn.headers.get('set-cookie') ?? '').split(';')[0]?.replace(/^[^=]*=/, '') ?? '';
+    secrets.set('portal cookie of a key sign-in', keyCookie);
+    const cookie = `hookfleet_portal=${keyCookie}`;
+    expect((await record('portal reveal', call('GET', `/v1/subscriptions/${ok.body.id}/secret`, undefined, null, { headers: { ...portalPage, cookie } }))).status).toBe(200);
+    for (const [label, headers] of [
+      ['near-miss portal token', { authorization: `Bearer ${portalToken.slice(0, -2)}xx` }],
+      ['portal cookie without the page header', { cookie }],
+      ['portal cookie from another origin', { ...portalPage, cookie, 'sec-fetch-site': 'cross-site' }],
+    ] as Array<[string, Record<string, string>]>) {
+      const answer = await record(label, call('GET', '/v1/subscriptions', undefined, null, { headers }));
+      expect({ label, status: answer.status }).toEqual({ label, status: 401 });
+    }
+
     // Another tenant's object, and a body that fails validation around a secret.
     expect((await record('foreign', call('GET', `/v1/subscriptions/${ok.body.id}`, undefined, keyB))).status).toBe(404);
     expect((await record('invalid patch', call('PATCH', `/v1/subscriptions/${ok.body.id}`, { secret: whsec(), bogus: keyB }, keyA))).status).toBe(400);

@@ -254,7 +254,12 @@ export class TenantStore {
    */
   async tenantForApiKey(apiKey: string): Promise<string | null> {
     if (!apiKey.startsWith('hfk_') || apiKey.length > 200) return null;
-    const tenant = await this.redis.get(this.keys.apiKey(sha256Hex(apiKey)));
+    return this.tenantForKeyHash(sha256Hex(apiKey));
+  }
+
+  /** As tenantForApiKey, by the key's SHA-256: what a key opened (a portal session) ends when the key stops working. */
+  async tenantForKeyHash(keyHash: string): Promise<string | null> {
+    const tenant = await this.redis.get(this.keys.apiKey(keyHash));
     return tenant !== null && (await this.exists(tenant)) ? tenant : null;
   }
 }

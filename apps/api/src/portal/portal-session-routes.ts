@@ -1,14 +1,22 @@
 import type { Request } from 'express';
-import { Forbidden, ValidationFailed, type IssueDetail } from '@hookfleet/core';
-import { bearerCredential } from '../auth.js';
+import { Forbidden, sha256Hex, ValidationFailed, type IssueDetail } from '@hookfleet/core';
+import { bearerCredential, type Principal } from '../auth.js';
 import { callerOf, httpOf, route, type NativeRoute } from '../routes/route-table.js';
 import { portalLinkSchema, portalSessionSchema, portalSignedInSchema } from '../routes/answer-schemas.js';
-import { clearPortalCookie, setPortalCookie } from './portal-cookie.js';
+import { clearPortalCookie, portalCookieSecure, setPortalCookie } from './portal-cookie.js';
 import { portalSessionCreateSchema, portalSignInSchema } from './portal-schemas.js';
 import { publicBaseUrl, type PublicUrlSettings } from '../public-url.js';
 import { unknownTenant } from '../subscription-service.js';
 
 export const PORTAL_PATH = '/portal';
+
+/**
+ * Which tenant key a session is opened with, by the hash the key is stored under (TenantStore): the session ends with
+ * the key. The operator's sessions end with its token (the portal tokens' key is derived from it).
+ */
+function openingKeyHash(principal: Principal, request: Request): string | undefined {
+  return principal.kind === 'tenant' ? sha256Hex(bearerCredential(request) ?? '') : undefined;
+}
 
 /** Where the link points: the API's public address (HOOKFLEET_PUBLIC_URL, or the one the caller reached). */
 export function portalUrl(publicUrl: PublicUrlSettings, request: Request, token: string): string {
@@ -47,7 +55,8 @@ export const portalSessionRoutes: NativeRoute[] = [
         );
         if (issues.length > 0) throw new ValidationFailed('unknown subscriptions', issues);
       }
-      const { token, expiresAt } = portalTokens.mint({ tenantId: tenant, subscriptionIds, createdBy: input.created_by ?? null }, input.expires_in);
+      const scope = { tenantId: tenant, subscriptionIds, createdBy: input.created_by ?? null, keyHash: openingKeyHash(principal, httpOf(call).request) };
+      const { token, expiresAt } = portalTokens.mint(scope, input.expires_in);
       return { status: 201, body: { url: portalUrl(publicUrl, httpOf(call).request, token), expires_at: expiresAt.toISOString() } };
     },
   }),
@@ -63,7 +72,7 @@ export const portalSessionRoutes: NativeRoute[] = [
     portalPageOnly: true,
     body: portalSignInSchema,
     answers: { 200: { description: 'The session’s tenant and expiry, and Set-Cookie', schema: portalSignedInSchema } },
-    async handler(call, { tenants, portalTokens }) {
+    async handler(call, { tenants, portalTokens, publicUrl }) {
       const principal = callerOf(call);
       const { request, response } = httpOf(call);
       let session: { token: string; tenantId: string; expiresAt: number };
@@ -75,10 +84,10 @@ export const portalSessionRoutes: NativeRoute[] = [
         if (principal.kind === 'tenant' && call.body.tenant && call.body.tenant !== tenantId)
           throw new ValidationFailed('tenant mismatch', [{ path: 'tenant', message: 'a tenant key opens its own tenant only' }]);
         if (!(await tenants.exists(tenantId))) throw unknownTenant(tenantId);
-        const minted = portalTokens.mint({ tenantId, subscriptionIds: null, createdBy: null });
+        const minted = portalTokens.mint({ tenantId, subscriptionIds: null, createdBy: null, keyHash: openingKeyHash(principal, request) });
         session = { token: minted.token, tenantId, expiresAt: minted.expiresAt.getTime() };
       }
-      setPortalCookie(request, response, session.token, session.expiresAt);
+      setPortalCookie(response, session.token, session.expiresAt, portalCookieSecure(publicUrl, request));
       return { status: 200, body: { tenant: session.tenantId, expires_at: new Date(session.expiresAt).toISOString() } };
     },
   }),
@@ -117,9 +126,9 @@ export const portalSessionRoutes: NativeRoute[] = [
     auth: ['none'],
     portalPageOnly: true,
     answers: { 204: { description: 'Cookie cleared' } },
-    handler(call) {
+    handler(call, { publicUrl }) {
       const { request, response } = httpOf(call);
-      clearPortalCookie(request, response);
+      clearPortalCookie(response, portalCookieSecure(publicUrl, request));
       return { status: 204 };
     },
   }),

@@ -16,6 +16,8 @@ const claimsSchema = z.object({
   iat: z.number().int(),
   exp: z.number().int(),
   jti: z.string(),
+  /** The SHA-256 of the tenant key that opened the session (PortalSession.keyHash); absent when the operator did. */
+  kh: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 type PortalClaims = z.infer<typeof claimsSchema>;
 
@@ -23,6 +25,8 @@ export interface PortalScope {
   tenantId: string;
   subscriptionIds: string[] | null;
   createdBy: string | null;
+  /** The SHA-256 of the tenant API key it is opened with: the session ends with that key (PortalSession.keyHash). */
+  keyHash?: string | undefined;
 }
 
 /**
@@ -51,6 +55,7 @@ export class PortalTokens implements PortalSessionVerifier {
       iat: issuedAt,
       exp: issuedAt + Math.min(Math.max(1, Math.floor(ttlSeconds)), MAX_PORTAL_TTL_SECONDS),
       jti: randomBytes(9).toString('base64url'),
+      ...(scope.keyHash !== undefined ? { kh: scope.keyHash } : {}),
     };
     const body = `${PORTAL_TOKEN_PREFIX}${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return { token: `${body}.${this.sign(body).toString('base64url')}`, expiresAt: new Date(claims.exp * 1000) };
@@ -75,7 +80,8 @@ export class PortalTokens implements PortalSessionVerifier {
     const nowSeconds = now / 1000;
     // A minute of slack for clocks of API processes that disagree a little.
     if (claims.data.exp <= nowSeconds || claims.data.iat > nowSeconds + 60 || claims.data.exp - claims.data.iat > MAX_PORTAL_TTL_SECONDS) return null;
-    return { tenantId: claims.data.tid, subscriptionIds: claims.data.sub, createdBy: claims.data.by, expiresAt: claims.data.exp * 1000 };
+    const { tid, sub, by, exp, kh } = claims.data;
+    return { tenantId: tid, subscriptionIds: sub, createdBy: by, expiresAt: exp * 1000, ...(kh !== undefined ? { keyHash: kh } : {}) };
   }
 
   private sign(body: string): Buffer {
