@@ -1,8 +1,8 @@
 import type { Job } from 'bullmq';
-import type { Subscription } from '@hookfleet/core';
+import type { RateLimit, Subscription } from '@hookfleet/core';
 import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
-import type { DeliveryState } from '@hookfleet/store';
+import { gcraParameters, type DeliveryState } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
 import { createDeliverySteps, engineFor, firstAttemptsOf, PACE_IN_PLACE_MAX_WAIT_MS } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
@@ -13,6 +13,28 @@ import type { DeliveryEngine, PartOptions } from './engine.js';
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A job waiting in a rate-limited subscription's line looks again at least this often: a limit raised or removed by a
+ * PATCH (which draws a new line) reaches it then, not at the turn the old limit gave it. Each look costs a job move,
+ * so a backlog of 10,000 jobs costs about 33 moves a second at most.
+ */
+const MAX_LINE_WAIT_MS = 5 * 60_000;
+
+/** A job's ticket in its subscription's line. */
+const lineTicketOf = (job: Job<DeliveryJobData>) => `${job.queueName}:${job.id}`;
+
+/**
+ * How many of the limit's slots a job's turn takes: its burst at once, then, when the limit's interval is short
+ * enough to pace in place, what it paces in PACE_IN_PLACE_MAX_RUN_MS. What the job sends in a turn is what the line
+ * holds for it, so the next job's turn comes when this one's is over.
+ */
+function unitsPerTurn(limit: RateLimit, waiting: number): number {
+  const { intervalMs, toleranceMs } = gcraParameters(limit);
+  const burst = Math.round(toleranceMs / intervalMs) + 1;
+  const paced = intervalMs <= PACE_IN_PLACE_MAX_WAIT_MS ? Math.floor(PACE_IN_PLACE_MAX_RUN_MS / intervalMs) : 0;
+  return Math.max(1, Math.min(waiting, burst + paced));
+}
 
 /** The worker's lockDuration (worker.ts), renewed by a job before each part it sends. */
 const JOB_LOCK_MS = 6_000;
@@ -142,7 +164,8 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     const started = Date.now();
     let sent = 0;
     while (sent < picks.length) {
-      const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, picks.length - sent);
+      const line = subscription.rate_limit ? { ticket: lineTicketOf(job), units: unitsPerTurn(subscription.rate_limit, picks.length - sent) } : undefined;
+      const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, picks.length - sent, line);
       if (grant.granted > 0) {
         const { stalled, gone } = await sendParts(subscription, profile, picks, sent, sent + grant.granted, options, () => holdLock(job, token));
         if (gone) {
@@ -162,11 +185,15 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
       if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
       else {
+        // Its turn over with work left, a job goes to the end of the subscription's line (rate-limiter.ts); an
+        // endpoint's pause without a limit ends for every job at once.
+        const limit = subscription.rate_limit;
+        const waitMs = line && limit && !grant.inLine ? await context.limiter.lineUp(subscription.id, limit, line) : grant.waitMs;
         // The run that comes back takes only what this one did not send: a poll subscription's deliveries stay
         // pending once handed over, so a run after a deferral would pick them again, spend the limiter's grants on
         // appending them again (nothing is added twice) and never reach the rest.
         if (sent > 0) await job.updateData(unsentOnly(job.data, picks.slice(sent, picks.length)));
-        await steps.deferRest(job, token, profile.name, picks.length - sent, grant.waitMs, { ladderMs: retryLadderMs(profile, subscription) });
+        await steps.deferRest(job, token, profile.name, picks.length - sent, waitMs, { ladderMs: retryLadderMs(profile, subscription), lookAgainMs: MAX_LINE_WAIT_MS });
       }
     }
   }

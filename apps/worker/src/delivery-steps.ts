@@ -98,7 +98,8 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
    * are kept past it for the whole ladder still; a shorter one is absorbed by the grace in the payload's lifetime
    * (docs/delivery.md, "How long a payload is kept"), and costs no write. `ladderMs`: the subscription's own ladder
    * (retryLadderMs), when the caller has it; `keptByCaller`: the caller keeps what waits alive itself (an ordered
-   * backlog, whose waiting deliveries are not the job's own events: backlog-keep-alive.ts).
+   * backlog, whose waiting deliveries are not the job's own events: backlog-keep-alive.ts); `lookAgainMs`: the job comes
+   * back after at most this long, though its payloads are kept for the whole wait (a turn far down a rate limit's line).
    */
   async function deferRest(
     job: Job<DeliveryJobData>,
@@ -106,7 +107,7 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
     profile: string,
     deferred: number,
     waitMs: number,
-    options: { ladderMs?: readonly number[]; keptByCaller?: boolean } = {},
+    options: { ladderMs?: readonly number[]; keptByCaller?: boolean; lookAgainMs?: number } = {},
   ): Promise<never> {
     metrics.deliveriesThrottled.inc({ profile }, deferred);
     if (waitMs > LAST_ATTEMPT_GRACE_MS / 2 && !options.keptByCaller) {
@@ -115,7 +116,7 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
       const eventIds = job.data.kind === 'retry' ? retryEntriesOf(job.data).map((entry) => entry.eventId) : job.data.eventIds;
       await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
     }
-    await moveToDelayedUnrenewed(job, Date.now() + waitMs, token);
+    await moveToDelayedUnrenewed(job, Date.now() + Math.min(waitMs, options.lookAgainMs ?? waitMs), token);
     throw new DelayedError();
   }
 
