@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { matchesWhere, parseWhere, whereAccepts, WhereSyntaxError } from './where-filter.js';
+import { matchesWhere, parseWhere, sqlLikeMatches, whereAccepts, WhereSyntaxError } from './where-filter.js';
 import { paymoTaskObject as task } from './fixtures.js';
 
 describe('paymo where filter', () => {
@@ -65,5 +65,49 @@ describe('paymo where filter', () => {
   it('matches nothing with a filter it cannot parse (how wildcard hooks treat a bad where)', () => {
     expect(whereAccepts('project_id ~ 1', task)).toBe(false);
     expect(whereAccepts('project_id=59032', task)).toBe(true);
+  });
+});
+
+describe('sqlLikeMatches', () => {
+  /** What the regular expression it replaced answered: `%` as `.*`, `_` as `.`, the whole text, any character. */
+  const byRegExp = (text: string, pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 's').test(text);
+
+  it.each([
+    ['new task', 'new%', true],
+    ['new task', '%task', true],
+    ['new task', '%w t%', true],
+    ['new task', 'n_w task', true],
+    ['new task', 'n_w', false],
+    ['new task', '%', true],
+    ['', '%', true],
+    ['', '_', false],
+    ['a', '%%a%%', true],
+    ['abcabc', '%abc', true],
+    ['abcab', '%abc', false],
+    ['line\nbreak', 'line_break', true],
+    ['a.b*c', 'a.b*c', true],
+    ['axbyc', 'a.b*c', false],
+  ])('%j like %j: %s', (text, pattern, expected) => {
+    expect(sqlLikeMatches(text, pattern)).toBe(expected);
+    expect(byRegExp(text, pattern)).toBe(expected);
+  });
+
+  it('answers as the regular expression did on random texts and patterns', () => {
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const pick = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[next(alphabet.length)]).join('');
+    for (let round = 0; round < 3000; round += 1) {
+      const text = pick('ab.', next(9));
+      const pattern = pick('ab%_.', next(7));
+      expect([text, pattern, sqlLikeMatches(text, pattern)]).toEqual([text, pattern, byRegExp(text, pattern)]);
+    }
+  });
+
+  it('answers a pattern of many % on a long text at once (the regular expression backtracked for minutes)', () => {
+    const text = 'a'.repeat(200_000);
+    expect(sqlLikeMatches(text, '%a%a%a%a%a%a%a%a%a%a%b')).toBe(false);
+    expect(sqlLikeMatches(`${text}b`, '%a%a%a%a%a%a%a%a%a%a%b')).toBe(true);
+    expect(matchesWhere(parseWhere('name like "%a%a%a%a%a%a%a%a%a%a%b"'), { ...task, name: text })).toBe(false);
   });
 });
