@@ -7,10 +7,10 @@ describe('token buckets', () => {
     const buckets = new TokenBuckets(10, 10);
     const now = 1_000_000;
     for (let index = 0; index < 10; index += 1) expect(buckets.take('t', 1, now).ok).toBe(true);
-    expect(buckets.take('t', 1, now)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(buckets.take('t', 1, now)).toEqual({ ok: false, retryAfterSeconds: 1, refused: ['t'] });
     expect(buckets.take('other', 1, now).ok).toBe(true);
     expect(buckets.take('t', 1, now + 150).ok).toBe(true);
-    expect(buckets.take('t', 5, now + 150)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(buckets.take('t', 5, now + 150)).toEqual({ ok: false, retryAfterSeconds: 1, refused: ['t'] });
   });
 
   it('takes a request larger than the burst once the bucket is full, and keeps the rate by the debt it leaves', () => {
@@ -18,14 +18,35 @@ describe('token buckets', () => {
     const now = 1_000_000;
     // A batch of 150 events at 100 a second: refused while the bucket is not full, with a wait that is the truth.
     expect(buckets.take('t', 10, now).ok).toBe(true);
-    expect(buckets.take('t', 150, now)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(buckets.take('t', 150, now)).toEqual({ ok: false, retryAfterSeconds: 1, refused: ['t'] });
     expect(buckets.take('t', 150, now + 1_000).ok).toBe(true);
     // 50 tokens in debt: the next event waits the 0.51 s until one is there, 150 more wait until the bucket is full.
-    expect(buckets.take('t', 1, now + 1_000)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(buckets.take('t', 1, now + 1_000)).toEqual({ ok: false, retryAfterSeconds: 1, refused: ['t'] });
     expect(buckets.take('t', 1, now + 1_500).ok).toBe(false);
     expect(buckets.take('t', 1, now + 1_520).ok).toBe(true);
-    expect(buckets.take('t', 150, now + 2_000)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(buckets.take('t', 150, now + 2_000)).toEqual({ ok: false, retryAfterSeconds: 1, refused: ['t'] });
     expect(buckets.take('t', 150, now + 2_520).ok).toBe(true);
+  });
+
+  it('charges every key of a request or none: a batch refused for one tenant costs the others nothing', () => {
+    const buckets = new TokenBuckets(10, 10);
+    const now = 1_000_000;
+    expect(buckets.take('busy', 10, now).ok).toBe(true);
+    expect(buckets.takeAll([['quiet', 10], ['busy', 5]], now)).toEqual({ ok: false, retryAfterSeconds: 1, refused: ['busy'] });
+    expect(buckets.take('quiet', 10, now)).toEqual({ ok: true });
+    expect(buckets.takeAll([['a', 10], ['busy', 5]], now + 500)).toEqual({ ok: true });
+    expect(buckets.take('a', 1, now + 500).ok).toBe(false);
+  });
+
+  it('keeps a recently used bucket when it holds too many, so a flood of new keys cannot wipe a tenant\'s debt', () => {
+    const buckets = new TokenBuckets(1, 1);
+    const now = 1_000_000;
+    expect(buckets.take('tenant', 1, now).ok).toBe(true);
+    for (let index = 0; index < 100_100; index += 1) {
+      buckets.take(`scope-${index}`, 1, now);
+      if (index % 1000 === 0) expect(buckets.take('tenant', 1, now).ok).toBe(false);
+    }
+    expect(buckets.take('tenant', 1, now).ok).toBe(false);
   });
 
   it('is off at 0 per second', () => {

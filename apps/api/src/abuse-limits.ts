@@ -13,7 +13,14 @@ export class TooManyRequests extends HookfleetError {
  * Token buckets per key, in this process's memory: abuse protection costs the hot path no Redis call. With
  * several API processes each allows the rate (documented); per-endpoint delivery limits are fleet-wide instead.
  */
+/** Buckets one process keeps at most: past it, the ones least recently used go (a bucket left alone refills anyway). */
+const MAX_BUCKETS = 100_000;
+
+/** `refused`: the keys short of tokens. */
+type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number; refused: string[] };
+
 export class TokenBuckets {
+  /** In order of last use, oldest first (each take moves its key to the end). */
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
 
   constructor(private readonly perSecond: number, private readonly burst = perSecond) {}
@@ -24,19 +31,36 @@ export class TokenBuckets {
    * full and leaves it in debt, so the rate holds on average and its Retry-After is the truth, not a wait that would be
    * refused again forever.
    */
-  take(key: string, count = 1, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  take(key: string, count = 1, now = Date.now()): Verdict {
+    return this.takeAll([[key, count]], now);
+  }
+
+  /**
+   * Takes from every bucket named, or from none: one request charging several keys (a batch of events for several
+   * tenants) is refused whole, without charging the keys it could have paid for, with the longest of their waits.
+   */
+  takeAll(requests: ReadonlyArray<readonly [key: string, count: number]>, now = Date.now()): Verdict {
     if (this.perSecond <= 0) return { ok: true };
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
-    bucket.updatedAt = now;
-    if (this.buckets.size > 100_000) this.buckets.clear();
-    this.buckets.set(key, bucket);
-    const needed = Math.min(count, this.burst);
-    if (bucket.tokens >= needed) {
-      bucket.tokens -= count;
-      return { ok: true };
+    const planned = requests.map(([key, count]) => {
+      const stored = this.buckets.get(key);
+      const tokens = stored ? Math.min(this.burst, stored.tokens + ((now - stored.updatedAt) / 1000) * this.perSecond) : this.burst;
+      return { key, count, tokens, needed: Math.min(count, this.burst) };
+    });
+    const short = planned.filter((plan) => plan.tokens < plan.needed);
+    // Every key asked for counts as used (refused or not), so its bucket is the last to go when there are too many.
+    for (const plan of planned) this.store(plan.key, short.length > 0 ? plan.tokens : plan.tokens - plan.count, now);
+    if (short.length === 0) return { ok: true };
+    const retryAfterSeconds = Math.max(...short.map((plan) => Math.max(1, Math.ceil((plan.needed - plan.tokens) / this.perSecond))));
+    return { ok: false, retryAfterSeconds, refused: short.map((plan) => plan.key) };
+  }
+
+  private store(key: string, tokens: number, now: number): void {
+    this.buckets.delete(key);
+    this.buckets.set(key, { tokens, updatedAt: now });
+    for (const oldest of this.buckets.keys()) {
+      if (this.buckets.size <= MAX_BUCKETS) break;
+      this.buckets.delete(oldest);
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((needed - bucket.tokens) / this.perSecond)) };
   }
 }
 

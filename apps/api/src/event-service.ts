@@ -85,14 +85,15 @@ export class EventService {
     return results;
   }
 
-  /** Abuse protection: events per second per tenant; the whole request is refused, nothing half-accepted. */
+  /**
+   * Abuse protection: events per second per tenant; the whole request is refused, nothing half-accepted, and no tenant
+   * of a refused request is charged for it (its Retry-After stays true).
+   */
   private enforceIngestLimit(events: readonly StoredEvent[]): void {
     const perTenant = new Map<string, number>();
     for (const event of events) perTenant.set(event.tenant, (perTenant.get(event.tenant) ?? 0) + 1);
-    for (const [tenant, count] of perTenant) {
-      const verdict = this.ingestLimit.take(tenant, count);
-      if (!verdict.ok) throw new TooManyRequests(`tenant ${tenant} is over its ingest rate; retry later`, verdict.retryAfterSeconds);
-    }
+    const verdict = this.ingestLimit.takeAll([...perTenant]);
+    if (!verdict.ok) throw new TooManyRequests(`tenant ${verdict.refused.join(', ')} is over its ingest rate; retry later`, verdict.retryAfterSeconds);
   }
 
   private isKnownTenant(id: string, nowMs: number): boolean {
