@@ -166,6 +166,7 @@ describe('the portal cookie cannot be ridden from another origin', () => {
       body: '{}',
     });
     expect(planted.status).toBe(403);
+    expect(((await planted.json()) as { error: string }).error).toContain('another origin (Sec-Fetch-Site)');
     expect(planted.headers.get('set-cookie')).toBeNull();
     expect(await attackerSubscriptions('')).toBe(0);
 

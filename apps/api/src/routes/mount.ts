@@ -25,7 +25,11 @@ export function sendAnswer(response: Response, answer: RouteAnswer): void {
 }
 
 const requirePortalPage: RequestHandler = (request, _response, next) => {
-  next(fromPortalPage(request) ? undefined : new Forbidden(`portal session calls need the ${PORTAL_REQUEST_HEADER}: 1 header`));
+  if (fromPortalPage(request)) return next();
+  // Says which of the two checks (portal-cookie.ts, fromPortalPage) refused it.
+  const why =
+    request.headers[PORTAL_REQUEST_HEADER] === '1' ? 'the browser marked this request as sent by another origin (Sec-Fetch-Site)' : `it lacks the ${PORTAL_REQUEST_HEADER}: 1 header`;
+  next(new Forbidden(`portal session calls come from the portal's own pages only: ${why}`));
 };
 
 /** Mounts the route table on Express: per route its credentials, limits, caller kinds, schemas and handler. */
