@@ -44,6 +44,7 @@ import { createDeliveryProcessor } from './delivery-processor.js';
 import { createOperationProcessor } from './operations.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createTurnHolderWake } from './turn-wake.js';
+import { createLineWake } from './line-wake.js';
 import { startTurnSweep } from './turn-sweep.js';
 import { startPollGauges } from './poll-gauges.js';
 import { waitOutStoreErrors } from './store-waits.js';
@@ -96,11 +97,14 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   const subscriptions = new SubscriptionStore(redis, keys);
   const backlog = new OrderedBacklog(redis, keys);
   const batches = new BatchBacklog(redis, keys);
+  const limiter = new RateLimiter(redis, keys);
   const index = new SubscriptionIndex(redis, keys, subscriptions, {
     onError: (error) => errorLog.log('error', 'subscription index poll failed', error),
     // A disabled or deleted ordered or batching subscription's waiting deliveries end dead now, not when its turn's
     // holder next wakes (a head's retry, a partial batch's due time).
     onEnded: createTurnHolderWake({ ordered: backlog, batches, queues, logger }),
+    // A rate limit raised or removed: the jobs waiting in its line go at the new pace now, not at their old turns.
+    onChanged: createLineWake({ limiter, queues, logger }),
   });
   const events = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
   // A delivery's record outlives its last possible attempt, whatever its profile's ladder and subscription's delay.
@@ -125,7 +129,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     events,
     eventCache: new EventCache(events),
     deliveries: new DeliveryStore(redis, keys, retentionTtl),
-    limiter: new RateLimiter(redis, keys),
+    limiter,
     health: new EndpointHealth(redis, keys),
     backlog,
     pollLog: new PollLog(redis, keys, pollLogOptionsFor(config.eventRetentionHours)),

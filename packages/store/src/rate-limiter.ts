@@ -25,6 +25,18 @@ local function lineEnd()
   if state[2] then redis.call('DEL', KEYS[3], KEYS[4]) end
   return 0
 end
+-- The tat as stored (\`<tat>:<interval>\`), its debt rescaled to this interval when the limit changed (a PATCH): the
+-- requests granted lately count the same at the new pace, so a raised limit holds at once, not after the old spacing.
+local function readTat(now, interval)
+  local raw = redis.call('GET', KEYS[1])
+  if not raw then return now end
+  local sep = string.find(raw, ':', 1, true)
+  local tat = tonumber(sep and string.sub(raw, 1, sep - 1) or raw) or now
+  local drawn = sep and tonumber(string.sub(raw, sep + 1)) or interval
+  if tat < now then return now end
+  if drawn ~= interval and drawn > 0 then tat = now + (tat - now) * interval / drawn end
+  return tat
+end
 -- The ticket's turn at the end of the line (or once the tat and a pause allow), holding units of the limit for it.
 local function lineUp(now, tat, ends, ticket, units)
   local interval = tonumber(ARGV[1])
@@ -64,15 +76,14 @@ end
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > now then return { 0, paused - now, 0 } end
 if interval <= 0 then return { wanted, 0, 0 } end
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
+local tat = readTat(now, interval)
 if ticket ~= '' and not turn and ends > tat then return lineUp(now, tat, ends, ticket, tonumber(ARGV[5])) end
 local granted = math.floor((now + tolerance - tat) / interval) + 1
 if granted < 0 then granted = 0 end
 if granted > wanted then granted = wanted end
 if granted > 0 then
   tat = tat + granted * interval
-  redis.call('SET', KEYS[1], tat, 'PX', math.ceil(tat - now + tolerance + 1000))
+  redis.call('SET', KEYS[1], tat .. ':' .. ARGV[1], 'PX', math.ceil(tat - now + tolerance + 1000))
 end
 if granted < wanted and ticket ~= '' and not turn then
   redis.call('ZADD', KEYS[3], now, ticket)
@@ -93,7 +104,7 @@ const LINE_UP = `${LINE}
 local now = redisNow()
 local ends = lineEnd()
 redis.call('ZREM', KEYS[3], ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local tat = readTat(now, tonumber(ARGV[1]))
 return lineUp(now, tat, ends, ARGV[3], tonumber(ARGV[4]))
 `;
 
@@ -205,6 +216,11 @@ export class RateLimiter {
     const { intervalMs, toleranceMs } = gcraParameters(limit);
     const [, waitMs] = await this.redis.hookfleetLineUp(...this.keysOf(subscriptionId), String(intervalMs), toleranceMs, line.ticket, Math.max(1, line.units));
     return Number(waitMs);
+  }
+
+  /** The tickets waiting in a subscription's line, first turn first (at most `limit`). */
+  async lineTickets(subscriptionId: string, limit = 10_000): Promise<string[]> {
+    return this.redis.zrange(this.keysOf(subscriptionId)[2], 0, limit - 1);
   }
 
   /** The endpoint asked for a break (429/503 with Retry-After): nothing goes to it until then, from any worker. */

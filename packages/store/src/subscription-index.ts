@@ -10,6 +10,8 @@ export interface SubscriptionIndexOptions {
   onError?: (error: unknown) => void;
   /** A subscription this copy held active was disabled or deleted (seen in the change stream): its last active form. */
   onEnded?: (previous: Subscription) => void;
+  /** A subscription this copy held was changed and is still there (seen in the change stream): both forms. */
+  onChanged?: (previous: Subscription, current: Subscription) => void;
 }
 
 const indexKey = (tenant: string, profile: string, pattern: string) => `${tenant}\u0000${profile}\u0000${pattern}`;
@@ -164,6 +166,7 @@ export class SubscriptionIndex {
       const subscription = subscriptions[index];
       if (subscription) this.put(subscription);
       if (previous?.active && !subscription?.active) this.options.onEnded?.(previous);
+      if (previous && subscription) this.options.onChanged?.(previous, subscription);
     });
     this.lastChangeId = entries[entries.length - 1]?.[0] ?? this.lastChangeId;
   }
