@@ -24,6 +24,8 @@ export const CONTRACT_METRICS: readonly ContractMetric[] = [
   { name: 'hookfleet_poll_oldest_unfetched_seconds', type: 'gauge', labels: [] },
   { name: 'hookfleet_store_writes_refused_total', type: 'counter', labels: [] },
   { name: 'hookfleet_store_writable', type: 'gauge', labels: [] },
+  { name: 'hookfleet_store_reachable', type: 'gauge', labels: [] },
+  { name: 'hookfleet_slow_origin_slots', type: 'gauge', labels: [] },
   { name: 'hookfleet_http_request_duration_seconds', type: 'histogram', labels: ['method', 'route', 'status_code'] },
 ];
 

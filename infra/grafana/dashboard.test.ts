@@ -137,6 +137,52 @@ describe('the provisioned Grafana dashboard', () => {
     }
   });
 
+  // A worker serves its dead counter at 0 for every profile from its start (packages/metrics/src/counters-from-zero.ts):
+  // its first dead delivery is then a step from 0 to 1, which the dead/min line counts. A series that first appears
+  // at 1 is no increase, and the same delivery draws nothing: the worker must serve the 0.
+  (promtoolPresent ? it : it.skip)("draws in its dead/min line a worker's first dead delivery, from a counter served at 0", async () => {
+    const line =
+      queryPanels.find((panel) => panel.title === 'Dead and throttled deliveries')?.targets?.find((target) => target.expr.includes('dead'))?.expr ?? '';
+    const dir = mkdtempSync(join(tmpdir(), 'hookfleet-dead-line-'));
+    try {
+      const rules = { groups: [{ name: 'line', rules: [{ record: 'dead_per_minute_line', expr: asPrometheusReads(line) }] }] };
+      writeFileSync(join(dir, 'rules.yml'), stringify(rules));
+      const dead = (instance: string, profile: string) => `hookfleet_deliveries_dead_total{job="hookfleet-worker",instance="${instance}",profile="${profile}"}`;
+      const test = {
+        rule_files: [join(here, '../prometheus/rules/hookfleet-recording.yml'), 'rules.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            // Each worker's first dead delivery at minute 5: w1's counter was served at 0 before it, w2's was not.
+            input_series: [
+              { series: dead('w1', 'standard'), values: '0x4 1x10' },
+              { series: dead('w2', 'paymo'), values: '_x4 1x10' },
+            ],
+            promql_expr_test: [
+              {
+                expr: 'dead_per_minute_line',
+                eval_time: '8m',
+                exp_samples: [
+                  { labels: 'dead_per_minute_line{profile="standard"}', value: 0.2 },
+                  { labels: 'dead_per_minute_line{profile="paymo"}', value: 0 },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      writeFileSync(join(dir, 'line.test.yml'), stringify(test));
+      const tested = await promisify(execFile)('promtool', ['test', 'rules', 'line.test.yml'], { cwd: dir, timeout: 30_000 }).catch(
+        (error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? String(error)}`, stderr: '' }),
+      );
+      expect(tested.stdout).not.toContain('FAILED');
+      expect(tested.stdout).toContain('SUCCESS');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // The failure modes of docs/guarantees.md an operator must see: Redis refusing writes, a pull subscriber that
   // stopped fetching, a broker that is down (attempts by destination), subscriptions the pipeline gave up on.
   it.each([
@@ -144,6 +190,8 @@ describe('the provisioned Grafana dashboard', () => {
     ['attempts by destination (a broker that is down)', /sum by \(destination, outcome\) \(rate\(hookfleet_delivery_attempts_total/],
     ['writes Redis refused', /rate\(hookfleet_store_writes_refused_total\{/],
     ['processes Redis refuses writes to', /hookfleet_store_writable\{/],
+    ['processes that cannot reach Redis', /hookfleet_store_reachable\{/],
+    ['request slots held by slow origins', /hookfleet_slow_origin_slots\{/],
     ['the poll backlog', /max by \(namespace\) \(hookfleet_poll_backlog_messages\{/],
     ['the oldest unfetched poll message', /max by \(namespace\) \(hookfleet_poll_oldest_unfetched_seconds\{/],
     ['subscriptions disabled', /hookfleet_subscriptions_disabled_total\{/],

@@ -56,7 +56,7 @@ describe('the Prometheus rules', () => {
   });
 
   // The failure modes of docs/guarantees.md an operator must hear of: failing receivers, a backlog growing, deliveries
-  // going dead, Redis refusing writes, a pull subscriber gone quiet, and no process up to do the work.
+  // going dead, Redis refusing writes or out of reach, a pull subscriber gone quiet, and no process up to do the work.
   it('alert on the conditions the operators asked for, each with a severity', () => {
     const alerts = loadRules().filter((rule) => rule.alert);
     expect(alerts.map((rule) => rule.alert)).toEqual(
@@ -65,6 +65,7 @@ describe('the Prometheus rules', () => {
         'HookfleetBacklogGrowing',
         'HookfleetDeadDeliveries',
         'HookfleetStoreRefusingWrites',
+        'HookfleetStoreUnreachable',
         'HookfleetPollSubscriberBehind',
         'HookfleetNoWorkerUp',
         'HookfleetApiDown',

@@ -3,9 +3,10 @@ import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ERROR_CODES, LISTEN_ADDRESS, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
-import { createMetrics } from '@hookfleet/metrics';
-import { createQueueConnection, createQueues, createReadinessProbe, queueList, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
+import { createMetrics, serveProfileCountersFromZero } from '@hookfleet/metrics';
+import { profileNames } from '@hookfleet/profiles';
+import { createQueueConnection, createQueues, createReadinessProbe, queueList, READINESS_TIMEOUT_MS, startQueueGauges } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreReachability, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
@@ -37,6 +38,10 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   // Heard, a lost connection is one line per interval in this log; unheard, ioredis prints each retry to stderr.
   redis.on('error', (error: Error) => errorLog.log('warn', 'redis connection error', error));
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
+  const reachability = new StoreReachability(redis, READINESS_TIMEOUT_MS);
+  metrics.readAtScrape({ storeReachable: () => reachability.isReachable() });
+  // An API process's first event of a profile counts in rate().
+  serveProfileCountersFromZero(metrics, ['api'], profileNames());
   const queues = createQueues(queueConnection.connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
@@ -70,7 +75,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     metrics,
     releaseEnded: config.eventRetentionHours === 0,
   });
-  const readiness = createReadinessProbe(() => redis.ping(), queueList(queues), undefined, () => writeHealth.probe());
+  const readiness = createReadinessProbe(() => reachability.ping(), queueList(queues), undefined, () => writeHealth.probe());
   const eventTypeStore = new EventTypeStore(redis, keys);
   const eventSchemas = new EventSchemas(eventTypeStore);
   const events = new EventService(tenants, eventStore, batcher, metrics, eventSchemas, new TokenBuckets(config.tenantIngestRate));

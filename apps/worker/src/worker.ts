@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { HookfleetConfig } from '@hookfleet/core';
-import { createMetrics } from '@hookfleet/metrics';
+import { createMetrics, serveProfileCountersFromZero } from '@hookfleet/metrics';
+import { profileNames } from '@hookfleet/profiles';
 import {
   createQueueConnection,
   createQueues,
@@ -11,6 +12,7 @@ import {
   EVENTS_QUEUE,
   OPERATIONS_QUEUE,
   partitionOf,
+  READINESS_TIMEOUT_MS,
   sharedQueuePlace,
   startQueueGauges,
   type DeliveryJobData,
@@ -30,6 +32,7 @@ import {
   pollLogOptionsFor,
   RateLimiter,
   recordTtlSeconds,
+  StoreReachability,
   StoreWriteHealth,
   SubscriptionIndex,
   SubscriptionStore,
@@ -87,6 +90,9 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
   redis.on('error', (error: Error) => errorLog.log('warn', 'redis connection error', error));
   const failureLog = createFailureLog(logger);
   const writeHealth = new StoreWriteHealth(redis, keys, { refused: metrics.storeWritesRefused, writable: metrics.storeWritable });
+  const reachability = new StoreReachability(redis, READINESS_TIMEOUT_MS);
+  // A worker's first dead delivery (or throttled, or enqueued one) of a profile counts in increase() and rate().
+  serveProfileCountersFromZero(metrics, config.workerRoles, profileNames());
   const queues = createQueues(
     connection,
     config.prefix,
@@ -138,6 +144,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     transport,
     destinations: createDestinations(config, transport),
   };
+  metrics.readAtScrape({ storeReachable: () => reachability.isReachable(), slowOriginSlots: () => transport.slowOriginSlotsInUse });
   await index.start();
 
   const storeWaits = { writeHealth, log: errorLog, retryDelayScale: config.retryDelayScale };
@@ -218,7 +225,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     stopTurnSweep();
   };
   const readiness = createReadinessProbe(
-    () => redis.ping(),
+    () => reachability.ping(),
     queueList(queues),
     undefined,
     () => writeHealth.probe(),

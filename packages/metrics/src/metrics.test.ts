@@ -47,6 +47,24 @@ describe('createMetrics', () => {
     expect(statusClass(status)).toBe(expected);
   });
 
+  // The hot path changes what the gauges read and never the gauges: the figure is taken when /metrics is scraped.
+  it('reads the store-reachable and slow-origin gauges at each scrape from what the process wires', async () => {
+    const wired = createMetrics({ defaultMetrics: false });
+    const gauge = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await wired.registry.metrics())?.[1]);
+    // Unwired: Redis is not known to be reached, and no slot is held (the API delivers nothing).
+    expect(await gauge('hookfleet_store_reachable')).toBe(0);
+    expect(await gauge('hookfleet_slow_origin_slots')).toBe(0);
+    let reachable = true;
+    let slots = 3;
+    wired.readAtScrape({ storeReachable: () => reachable, slowOriginSlots: () => slots });
+    expect(await gauge('hookfleet_store_reachable')).toBe(1);
+    expect(await gauge('hookfleet_slow_origin_slots')).toBe(3);
+    reachable = false;
+    slots = 0;
+    expect(await gauge('hookfleet_store_reachable')).toBe(0);
+    expect(await gauge('hookfleet_slow_origin_slots')).toBe(0);
+  });
+
   it('includes prom-client default process metrics unless asked not to', async () => {
     const names = (await createMetrics().registry.getMetricsAsJSON()).map((metric) => metric.name);
     expect(names).toEqual(

@@ -7,13 +7,30 @@ export const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 15, 
 
 export type Outcome = 'success' | 'failure' | 'timeout' | 'error';
 
+/**
+ * Figures a process keeps anyway, read when /metrics is scraped (the gauges' collect callbacks): the paths that change
+ * them pay nothing, and a scrape never shows a stale value.
+ */
+export interface ScrapeReaders {
+  /** Whether this process reaches Redis (StoreReachability in packages/store/src/write-health.ts). */
+  storeReachable(): boolean;
+  /** Request slots held by requests to slow and unknown origins (DeliveryTransport.slowOriginSlotsInUse). */
+  slowOriginSlots(): number;
+}
+
 /** Every metric of docs/contract.md, on one registry per process; labels never carry tenants, URLs or ids. */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // Until the process wires its own: Redis not known to be reached, no slot held (the API delivers nothing).
+  const readers: ScrapeReaders = { storeReachable: () => false, slowOriginSlots: () => 0 };
   const metrics = {
     registry,
+    /** Where the gauges read at scrape time take their figures: each process wires what it has. */
+    readAtScrape(wired: Partial<ScrapeReaders>): void {
+      Object.assign(readers, wired);
+    },
     eventsIngested: new Counter({ name: 'hookfleet_events_ingested_total', help: 'Events accepted by the API', labelNames: ['profile'] as const, registers }),
     eventsDeduplicated: new Counter({ name: 'hookfleet_events_deduplicated_total', help: 'Events dropped as duplicates of an id seen within 24 h', labelNames: ['profile'] as const, registers }),
     deliveriesEnqueued: new Counter({ name: 'hookfleet_deliveries_enqueued_total', help: 'Deliveries created by the matcher', labelNames: ['profile'] as const, registers }),
@@ -28,6 +45,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     subscriptionsDisabled: new Counter({ name: 'hookfleet_subscriptions_disabled_total', help: 'Subscriptions disabled by the pipeline (gone after a 410, failing after the profile rule) or removed', labelNames: ['profile', 'reason'] as const, registers }),
     storeWritesRefused: new Counter({ name: 'hookfleet_store_writes_refused_total', help: 'Writes Redis refused (out of memory, read-only): each one is retried, nothing accepted is dropped', registers }),
     storeWritable: new Gauge({ name: 'hookfleet_store_writable', help: 'Whether the last write this process tried was taken (1) or refused (0)', registers }),
+    storeReachable: new Gauge({
+      name: 'hookfleet_store_reachable',
+      help: "Whether this process reaches Redis (1): its connection is up and the readiness probe's last PING is not overdue",
+      registers,
+      collect() {
+        this.set(readers.storeReachable() ? 1 : 0);
+      },
+    }),
+    slowOriginSlots: new Gauge({
+      name: 'hookfleet_slow_origin_slots',
+      help: 'Request slots of this worker held by requests to slow and unknown origins (at most half of DELIVERY_CONCURRENCY)',
+      registers,
+      collect() {
+        this.set(readers.slowOriginSlots());
+      },
+    }),
     httpRequestDuration: new Histogram({ name: 'hookfleet_http_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status_code'] as const, buckets: DURATION_BUCKETS, registers }),
   };
   // Writable until a write is refused.

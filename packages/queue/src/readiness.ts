@@ -7,6 +7,9 @@ export function queueList(queues: object): Queue[] {
     .filter((value): value is Queue => value instanceof Queue);
 }
 
+/** How long /readyz waits for each check's answer. */
+export const READINESS_TIMEOUT_MS = 1000;
+
 export interface Readiness {
   ok: boolean;
   redis: boolean;
@@ -34,7 +37,7 @@ function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | 'tim
  * answers a count on its own connection (so a process whose BullMQ connections are wedged is not ready even if the
  * store's is fine). A check still running is shared by the next callers, so a probe that hangs never piles up commands.
  */
-export function createReadinessProbe(ping: () => Promise<string>, queues: readonly Queue[], timeoutMs = 1000, write: () => Promise<boolean> = async () => true): ReadinessProbe {
+export function createReadinessProbe(ping: () => Promise<string>, queues: readonly Queue[], timeoutMs = READINESS_TIMEOUT_MS, write: () => Promise<boolean> = async () => true): ReadinessProbe {
   let running: Promise<Readiness> | undefined;
   const check = async (): Promise<Readiness> => {
     const [pong, wrote, ...counts] = await Promise.all([
