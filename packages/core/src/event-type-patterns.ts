@@ -7,6 +7,8 @@
  * back-references and lookaround.
  */
 
+import { forEachSchemaObject } from './schema-walk.js';
+
 /** Why a pattern cannot be run in linear time, or is not a regular expression at all; a 400 at its path. */
 export class UnsupportedPattern extends Error {
   override readonly name = 'UnsupportedPattern';
@@ -18,32 +20,16 @@ export interface SchemaPattern {
   pattern: string;
 }
 
-/** Keywords whose values are data, not schemas: a `pattern` inside them is a value like any other. */
-const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
-
-/**
- * Every `pattern` value and `patternProperties` key in a schema, with its path. Walked with a stack: the body is at
- * most 64 levels deep (apps/api/src/json-body.ts), and a walk that recursed would still be one frame a level.
- */
+/** Every `pattern` value and `patternProperties` key in a schema, with its path (data under `enum` and the like aside). */
 export function schemaPatterns(schema: unknown): SchemaPattern[] {
   const found: SchemaPattern[] = [];
-  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: schema, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: Array<string | number> };
-    if (value === null || typeof value !== 'object') continue;
-    if (Array.isArray(value)) {
-      value.forEach((child, index) => stack.push({ value: child, path: [...path, index] }));
-      continue;
+  forEachSchemaObject(schema, (node, path) => {
+    if (typeof node.pattern === 'string') found.push({ path: [...path, 'pattern'], pattern: node.pattern });
+    const properties = node.patternProperties;
+    if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
+      for (const name of Object.keys(properties)) found.push({ path: [...path, 'patternProperties', name], pattern: name });
     }
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      if (DATA_KEYWORDS.has(key)) continue;
-      if (key === 'pattern' && typeof child === 'string') found.push({ path: [...path, key], pattern: child });
-      if (key === 'patternProperties' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
-        for (const name of Object.keys(child)) found.push({ path: [...path, key, name], pattern: name });
-      }
-      stack.push({ value: child, path: [...path, key] });
-    }
-  }
+  });
   return found;
 }
 

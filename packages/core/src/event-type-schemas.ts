@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forEachSchemaObject } from './schema-walk.js';
 
 /** The most a registered schema may weigh as JSON: ingest compiles and keeps every one in memory. */
 export const MAX_EVENT_SCHEMA_JSON_LENGTH = 65_536;
@@ -30,28 +31,18 @@ export interface CostlySchemaPart {
  * schema: `uniqueItems` over items of no scalar type, which ajv checks by comparing every pair (20,000 objects: 8 s,
  * even beside a `maxItems` the array breaks, since every error is collected). Regular expressions need no such check:
  * ingest runs them on RE2, in time linear in the string (event-type-patterns.ts); what RE2 cannot run is refused by
- * apps/api/src/event-schemas.ts. Walked with a stack: the body is at most 64 levels deep (apps/api/src/json-body.ts),
- * and a walk that recursed would still be one frame a level.
+ * apps/api/src/event-schemas.ts. Data under `enum`, `default` and the like is not looked into (schema-walk.ts).
  */
 export function costlySchemaParts(schema: unknown): CostlySchemaPart[] {
   const found: CostlySchemaPart[] = [];
-  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: schema, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: Array<string | number> };
-    if (value === null || typeof value !== 'object') continue;
-    if (Array.isArray(value)) {
-      value.forEach((child, index) => stack.push({ value: child, path: [...path, index] }));
-      continue;
-    }
-    const node = value as Record<string, unknown>;
+  forEachSchemaObject(schema, (node, path) => {
     if (node.uniqueItems === true && !hasScalarItems(node)) {
       found.push({
         path: [...path, 'uniqueItems'],
         message: 'uniqueItems needs items of a scalar type (string, number, integer, boolean, null): other items are compared pair by pair, a time that grows with the square of the array; check uniqueness in the receiver',
       });
     }
-    for (const [key, child] of Object.entries(node)) stack.push({ value: child, path: [...path, key] });
-  }
+  });
   return found;
 }
 
