@@ -7,6 +7,7 @@ import type { StoreWriteHealth } from '@hookfleet/store';
 import { parseOrThrow } from './validate.js';
 import { refuseInvalidUtf8 } from './json-body.js';
 import { publishEventRoute } from './routes/events.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import type { RouteServices } from './routes/route-table.js';
 
 /** 1 MiB, as BODY_LIMIT (json-body.ts): a larger body goes to Express, which answers 413. */
@@ -56,7 +57,7 @@ export function withIngestFastPath(app: RequestListener, options: IngestFastPath
 
   function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const json = JSON.stringify(body);
-    response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    response.writeHead(status, { ...headers, ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
     response.end(json);
   }
 

@@ -51,6 +51,15 @@ describe('answers an attacker can use: headers, CORS, method overrides, Authoriz
       ['/admin/queues', await get('/admin/queues', operator)],
       ['/admin/queues API', await get('/admin/queues/api/queues', operator)],
       ['/portal/', await get('/portal/')],
+      [
+        'POST /v1/events (the ingest fast path)',
+        await fetch(`${fleet.api.url}/v1/events`, {
+          method: 'POST',
+          headers: { ...operator, 'content-type': 'application/json' },
+          body: JSON.stringify({ tenant: tenant.id, profile: 'standard', type: 'security.checked', data: {} }),
+        }),
+      ],
+      ['POST /v1/events refused on the fast path', await fetch(`${fleet.api.url}/v1/events`, { method: 'POST', headers: { ...operator, 'content-type': 'application/json' }, body: '{"tenant":1}' })],
     ];
     const missing = answers.flatMap(([label, response]) => {
       const headers = { nosniff: response.headers.get('x-content-type-options'), frame: response.headers.get('x-frame-options') };
