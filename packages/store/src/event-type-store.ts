@@ -1,6 +1,7 @@
 import type { RegisteredEventType } from '@hookfleet/core';
 import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
+import { batch } from './batch.js';
 
 const field = (profile: string, type: string) => `${profile}:${type}`;
 
@@ -66,8 +67,10 @@ export class EventTypeStore {
     const version = await this.redis.get(this.keys.eventTypesVersion());
     if (this.copy && this.copy.version === version && performance.now() - this.copy.readAt < EVENT_TYPES_COPY_MAX_AGE_MS) return this.copy.raw;
     const readAt = performance.now();
-    // The counter read again beside the hash, in one transaction: a change between the two reads is not missed.
-    const replies = (await this.redis.multi().get(this.keys.eventTypesVersion()).hgetall(this.keys.eventTypes()).exec()) ?? [];
+    // The counter read again just before the hash, in one round trip: a change between the two reads leaves the copy
+    // dated before it, so the next call reads again, and none is missed. Not a MULTI: a Redis at its memory limit
+    // refuses every command queued in one, reads too, and the types must stay readable then (docs/guarantees.md).
+    const replies = (await batch(this.redis).get(this.keys.eventTypesVersion()).hgetall(this.keys.eventTypes()).exec()) ?? [];
     const failed = replies.find(([error]) => error);
     if (failed || replies.length !== 2) throw failed?.[0] ?? new Error('the event types could not be read');
     const copy = { version: replies[0]?.[1] as string | null, readAt, raw: Object.freeze(replies[1]?.[1] as Record<string, string>) };
