@@ -17,6 +17,11 @@ describe('the readiness probe', () => {
     return created;
   };
 
+  const warm = async (created: Queue) => {
+    await created.getJobCounts('waiting');
+    return created;
+  };
+
   afterAll(async () => {
     await Promise.all(opened.map((created) => created.close()));
     await reachable.close();
@@ -29,7 +34,9 @@ describe('the readiness probe', () => {
 
   it('is not ready when a queue cannot reach Redis, within the timeout', async () => {
     const unreachable = `redis://127.0.0.1:${await freePort()}`;
-    const probe = createReadinessProbe(async () => 'PONG', [queue('events'), queue('deliveries', unreachable)], 300);
+    // The reachable queue's connection and scripts are ready first: its first count alone can take 300 ms on a busy machine.
+    const events = await warm(queue('events'));
+    const probe = createReadinessProbe(async () => 'PONG', [events, queue('deliveries', unreachable)], 300);
     const started = Date.now();
     expect(await probe()).toEqual({ ok: false, redis: true, writable: true, queues: { events: true, deliveries: false } });
     expect(Date.now() - started).toBeLessThan(2000);
@@ -53,7 +60,7 @@ describe('the readiness probe', () => {
   });
 
   it('is not ready while Redis answers a PING but refuses the write, or the write hangs', async () => {
-    const refused = createReadinessProbe(async () => 'PONG', [queue('events')], 300, async () => false);
+    const refused = createReadinessProbe(async () => 'PONG', [await warm(queue('events'))], 300, async () => false);
     expect(await refused()).toEqual({ ok: false, redis: true, writable: false, queues: { events: true } });
     const hanging = createReadinessProbe(async () => 'PONG', [], 100, () => new Promise<boolean>(() => undefined));
     expect(await hanging()).toMatchObject({ ok: false, writable: false });
