@@ -11,7 +11,9 @@ if (!config.adminToken) {
 }
 const api = await startupStep('api', 'PORT', () => startApi(config, logger));
 // The URL is this machine's way in; the bound address says who else can reach it.
-console.log(`listening on ${api.url} (bound to ${LISTEN_ADDRESS}: every IPv4 interface)`);
+// The contract's line (docs/contract.md, PORT), then who else can reach it, on a line of its own.
+console.log(`listening on ${api.url}`);
+console.log(`bound to ${LISTEN_ADDRESS}: every IPv4 interface`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@hookfleet/core';
 import { freePort, startRedisServer } from '../../../scripts/redis-server.mjs';
+import { waitFor } from '../../../test/wait.js';
 import { spawnApi, type ApiProcess } from '../../../test/api-process.js';
 import { ADMIN_TOKEN } from '../../../test/fleet.js';
 
-const LISTENING_LINE = /listening on http:\/\/127\.0\.0\.1:(\d+) \(bound to 0\.0\.0\.0: every IPv4 interface\)/;
+const LISTENING_LINE = /^listening on http:\/\/127\.0\.0\.1:(\d+)$[\s\S]*^bound to 0\.0\.0\.0: every IPv4 interface$/m;
 const NO_REDIS = 'redis://127.0.0.1:1';
 
 /** How a start that should not happen ended: spawnBuiltProcess's `api exited (<code>): <everything it wrote>`. */
@@ -51,7 +52,7 @@ describe('the API process at start', () => {
       cleanups.push(() => redis.stop());
       const api: ApiProcess = await spawnApi(loadConfig({ REDIS_URL: redis.url, REDIS_CLUSTER_NODES: '', HOOKFLEET_QUEUE_PREFIX: 'tapistart' }), env);
       cleanups.push(() => api.stop());
-      expect(api.output()).toMatch(LISTENING_LINE);
+      await waitFor(() => LISTENING_LINE.test(api.output()), { message: 'the listening and bound lines' });
       // All of 127.0.0.0/8 is this machine's loopback; a server bound to 127.0.0.1 alone would refuse 127.0.0.2.
       const answer = await fetch(`http://127.0.0.2:${api.port}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(answer.status).toBe(200);

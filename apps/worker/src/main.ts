@@ -7,7 +7,8 @@ const logger = createLogger(config.logLevel, 'worker');
 await waitForRedis(config, logger);
 const worker = await startupStep('worker', 'METRICS_PORT', () => startWorker(config, logger));
 // The URL is this machine's way in; the bound address says who else can reach it.
-console.log(`metrics on http://127.0.0.1:${worker.metricsPort} (bound to ${LISTEN_ADDRESS}: every IPv4 interface)`);
+console.log(`metrics on http://127.0.0.1:${worker.metricsPort}`);
+console.log(`bound to ${LISTEN_ADDRESS}: every IPv4 interface`);
 logger.info(
   { roles: config.workerRoles, concurrency: config.deliveryConcurrency, partitions: config.workerPartitions, of_partitions: config.partitions },
   'worker started',

@@ -9,7 +9,7 @@ import { spawnWorker, type WorkerProcess } from '../../../test/worker-process.js
 import { waitFor } from '../../../test/wait.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const METRICS_LINE = /metrics on http:\/\/127\.0\.0\.1:(\d+) \(bound to 0\.0\.0\.0: every IPv4 interface\)/;
+const METRICS_LINE = /^metrics on http:\/\/127\.0\.0\.1:(\d+)$[\s\S]*^bound to 0\.0\.0\.0: every IPv4 interface$/m;
 
 /** What an operator sees of a start: one line, or a stack trace (`    at …` frames). */
 const hasStackTrace = (output: string) => /^\s+at /m.test(output);
@@ -81,7 +81,7 @@ describe('the worker process at start', () => {
     cleanups.push(() => redis.stop());
     const worker: WorkerProcess = await spawnWorker(loadConfig({ REDIS_URL: redis.url, REDIS_CLUSTER_NODES: '', HOOKFLEET_QUEUE_PREFIX: 'tprocstart' }));
     cleanups.push(() => worker.stop());
-    expect(worker.output()).toMatch(METRICS_LINE);
+    await waitFor(() => METRICS_LINE.test(worker.output()), { message: 'the metrics and bound lines' });
     // All of 127.0.0.0/8 is this machine's loopback; a server bound to 127.0.0.1 alone would refuse 127.0.0.2.
     const answer = await fetch(`http://127.0.0.2:${worker.metricsPort}/healthz`);
     expect(answer.status).toBe(200);
