@@ -1,45 +1,21 @@
 import net, { isIP, type LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import { ResponseParser, type ResponseSink } from './http1-response.js';
-import { InFlightList, type Listed } from './in-flight-list.js';
+import { Connection, ConnectionClosed, Exchange, type ExchangeHandler, type PoolTarget } from './http1-exchange.js';
+import { requestText } from './http1-request.js';
+import { forgetIdle, IDLE_SWEEP_MS, keepIdle, sweepIdle, takeIdle, type IdleConnections } from './idle-connections.js';
 import type { LookupAsker } from './name-lookups.js';
+
+export { ConnectionClosed, type Abortable, type ExchangeHandler, type ExchangeProgress, type PoolTarget } from './http1-exchange.js';
+export { InvalidRequestHeader } from './http1-request.js';
 
 /**
  * Keep-alive HTTP/1.1 connections per origin, one request at a time on each, for the delivery transport
  * (docs/performance.md, "Why the transport speaks HTTP/1.1 itself"). A delivery is one POST of a known body whose
  * answer is read for its status, headers and the first bytes of its body; the transport already bounds the requests in
  * flight per origin, queues what waits and times each request out (transport.ts), so the pool only connects, writes
- * the request in one piece, parses the answer (http1-response.ts) and keeps the connection for the next request.
+ * the request in one piece (http1-request.ts), parses the answer (http1-response.ts) and keeps the connection for the
+ * next request (idle-connections.ts). An exchange, and when it is sent again, is in http1-exchange.ts.
  */
-
-/**
- * How one exchange's outcome is told, in order: onConnect first, then the answer's parts (ResponseSink: onHead,
- * onBody…; a false from onBody closes the connection), then onComplete, or onError.
- */
-export interface ExchangeHandler extends ResponseSink {
-  /** Given the exchange, whose abort() ends it at once (its connection closed, nothing more told). */
-  onConnect(exchange: Abortable): void;
-  onComplete(): void;
-  onError(error: Error): void;
-}
-
-export interface Abortable {
-  abort(): void;
-  /** How far the exchange got: said when it is cut at its deadline (failure-message.ts). */
-  readonly progress: ExchangeProgress;
-}
-
-/** `connecting`: no TCP (and TLS) connection yet; `sent`: connected, nothing answered; `answering`: bytes of the answer came. */
-export type ExchangeProgress = 'connecting' | 'sent' | 'answering';
-
-/** Where a request goes; parsed once per URL by the transport. */
-export interface PoolTarget {
-  /** `protocol//host:port`: the key connections are kept under. */
-  origin: string;
-  url: URL;
-  /** Path and query, as the request line sends them. */
-  path: string;
-}
 
 /**
  * net's lookup, told also whose connection asks (name-lookups.ts: a lookup queued for a connection that is gone is not
@@ -56,95 +32,15 @@ export interface PoolOptions {
   ca?: string | Buffer;
 }
 
-/** The connection closed before any answer (ERR_CONNECTION_CLOSED) or in the middle of one (ERR_ANSWER_CUT_SHORT). */
-export class ConnectionClosed extends Error {
-  override name = 'ConnectionClosed';
-  constructor(
-    message: string,
-    readonly code: 'ERR_CONNECTION_CLOSED' | 'ERR_ANSWER_CUT_SHORT' = 'ERR_CONNECTION_CLOSED',
-  ) {
-    super(message);
-  }
-}
-
-/** A header the request would carry that HTTP forbids (a name that is not a token, a value with CR, LF or NUL). */
-export class InvalidRequestHeader extends Error {
-  override name = 'InvalidRequestHeader';
-  readonly code = 'ERR_INVALID_REQUEST_HEADER';
-}
-
-/** A server's keep-alive hint is cut by this much, so that a request is never written as the server closes. */
-const KEEP_ALIVE_MARGIN_MS = 1000;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
-/** Header names already checked: a worker sends the same few names on every request. */
-const validNames = new Set<string>();
-const MAX_VALID_NAMES = 1000;
-
-class Connection implements Listed {
-  /** Set once, right after the Connection: its lookup needs the Connection before the socket exists. */
-  socket!: net.Socket;
-  /** The exchange on this connection now; null while idle. */
-  exchange: Exchange | null = null;
-  /** Its place in the origin's idle list, -1 while busy or gone (the list writes it). */
-  listIndex = -1;
-  /** When it went idle (performance.now()). */
-  idleSince = 0;
-  /** How long it may stay idle. */
-  keepAliveMs = 0;
-  gone = false;
-  /** The TCP connection (and its TLS session, for https) is up. */
-  established = false;
-  /**
-   * It carried a whole exchange and waited idle since: a close before any byte of the next answer is most likely its
-   * server's idle timeout crossing the request on the wire, not an answer to it.
-   */
-  reused = false;
-
-  constructor(readonly origin: string) {}
-}
-
-/** One request and its answer on one connection (a second one when a reused connection closed unanswered: resend). */
-class Exchange implements Abortable {
-  readonly parser: ResponseParser;
-  /** Some bytes of the answer have come. */
-  answering = false;
-
-  constructor(
-    private readonly pool: Http1Pool,
-    public connection: Connection,
-    readonly handler: ExchangeHandler,
-    readonly target: PoolTarget,
-    /** The request as written, kept to be written once more on a fresh connection. */
-    readonly request: string,
-  ) {
-    // The handler reads the parts of the answer itself: no adapter object per exchange.
-    this.parser = new ResponseParser(handler);
-  }
-
-  get progress(): ExchangeProgress {
-    if (this.answering) return 'answering';
-    return this.connection.established ? 'sent' : 'connecting';
-  }
-
-  abort(): void {
-    if (this.connection.exchange !== this) return;
-    this.connection.exchange = null;
-    this.pool.discard(this.connection);
-  }
-}
-
 /** The most one read takes from a connection: an answer's head and the first bytes of its body fit many times over. */
 const READ_BUFFER_BYTES = 64 * 1024;
 
-/** How often idle connections are checked against their keep-alive time (a timer per pool, not one per connection). */
-const IDLE_SWEEP_MS = 250;
-
 export class Http1Pool {
-  /** Idle connections per origin, the most recently used last (taken first: its socket is warmest). */
-  private readonly idle = new Map<string, InFlightList<Connection>>();
+  /** Idle connections per origin (idle-connections.ts). */
+  private readonly idle: IdleConnections = new Map();
   private readonly open = new Set<Connection>();
   private closing = false;
+  /** Checks the idle connections every IDLE_SWEEP_MS while there are any. */
   private sweeper: NodeJS.Timeout | null = null;
   /**
    * Where every plain connection's reads land (net.connect's `onread`): a read is parsed before the next one can
@@ -167,7 +63,7 @@ export class Http1Pool {
       handler.onError(new ConnectionClosed('the transport is closing'));
       return;
     }
-    const connection = this.takeIdle(target.origin) ?? this.connect(target);
+    const connection = takeIdle(this.idle, target.origin, this) ?? this.connect(target);
     const exchange = new Exchange(this, connection, handler, target, request);
     connection.exchange = exchange;
     handler.onConnect(exchange);
@@ -189,22 +85,6 @@ export class Http1Pool {
   /** Open connections, busy and idle (for tests and gauges). */
   get connections(): number {
     return this.open.size;
-  }
-
-  /**
-   * The origin's list stays when it empties (the sweep drops it): under load a connection goes idle and is taken
-   * again at every request, and deleting the origin's entry and adding a new list each time churned the map's table.
-   */
-  private takeIdle(origin: string): Connection | undefined {
-    const list = this.idle.get(origin);
-    if (!list) return undefined;
-    const now = performance.now();
-    // The sweep runs only every IDLE_SWEEP_MS: a connection idle past its keep-alive time meanwhile is closed, not written to.
-    for (let connection = list.pop(); connection; connection = list.pop()) {
-      if (now - connection.idleSince < connection.keepAliveMs) return connection;
-      this.discard(connection);
-    }
-    return undefined;
   }
 
   private connect(target: PoolTarget): Connection {
@@ -278,17 +158,8 @@ export class Http1Pool {
   private finish(connection: Connection, exchange: Exchange): void {
     connection.exchange = null;
     const { parser } = exchange;
-    if (parser.reusable && !this.closing && !connection.gone) {
-      const hint = parser.keepAliveTimeoutMs;
-      connection.keepAliveMs = hint === undefined ? this.options.idleTimeoutMs : Math.min(this.options.idleTimeoutMs, hint - KEEP_ALIVE_MARGIN_MS);
-      if (connection.keepAliveMs > 0) {
-        let list = this.idle.get(connection.origin);
-        if (!list) this.idle.set(connection.origin, (list = new InFlightList()));
-        connection.idleSince = performance.now();
-        connection.reused = true;
-        list.add(connection);
-        this.sweeper ??= setInterval(() => this.sweepIdle(), IDLE_SWEEP_MS).unref();
-      } else this.discard(connection);
+    if (parser.reusable && !this.closing && !connection.gone && keepIdle(this.idle, connection, parser.keepAliveTimeoutMs, this.options.idleTimeoutMs)) {
+      this.sweeper ??= setInterval(() => this.sweep(), IDLE_SWEEP_MS).unref();
     } else this.discard(connection);
     exchange.handler.onComplete();
   }
@@ -298,34 +169,20 @@ export class Http1Pool {
     connection.exchange = null;
     this.discard(connection);
     if (!exchange) return;
-    if (connection.reused && !exchange.answering && !this.closing) this.resend(exchange);
+    if (exchange.resendable && !this.closing) this.resend(exchange);
     else exchange.handler.onError(error);
   }
 
-  /**
-   * A reused connection closed (or was reset) before any byte of the answer: its server most likely closed it idle as
-   * the request went out (Node's and uvicorn's servers do after 5 s), so the request goes once more, at once, on a
-   * fresh connection; a fresh connection is never resent from, so never twice. The server may have read the first one
-   * all the same: the resent request carries the same webhook-id, and a rare double is within the at-least-once
-   * promise that receivers dedupe by it (docs/delivery.md, "The request"). The attempt's deadline still bounds both:
-   * the exchange, and its abort, move to the fresh connection.
-   */
+  /** Sends the request once more on a fresh connection (when, and why only once: Exchange.resendable, http1-exchange.ts). */
   private resend(exchange: Exchange): void {
     const fresh = this.connect(exchange.target);
-    exchange.connection = fresh;
-    fresh.exchange = exchange;
+    exchange.moveTo(fresh);
     fresh.socket.write(exchange.request);
   }
 
-  /** Closes the connections idle past their keep-alive time and forgets the origins left with none; stops checking once none is idle. */
-  private sweepIdle(): void {
-    const now = performance.now();
-    for (const [origin, list] of [...this.idle]) {
-      list.forEachFromEnd((connection) => {
-        if (now - connection.idleSince >= connection.keepAliveMs) this.discard(connection);
-      });
-      if (list.size === 0) this.idle.delete(origin);
-    }
+  /** The idle connections' check; it stops once none is idle. */
+  private sweep(): void {
+    sweepIdle(this.idle, this);
     if (this.idle.size === 0 && this.sweeper) {
       clearInterval(this.sweeper);
       this.sweeper = null;
@@ -337,24 +194,7 @@ export class Http1Pool {
     if (connection.gone) return;
     connection.gone = true;
     this.open.delete(connection);
-    const list = this.idle.get(connection.origin);
-    if (list?.remove(connection) && list.size === 0) this.idle.delete(connection.origin);
+    forgetIdle(this.idle, connection);
     connection.socket.destroy();
   }
-}
-
-/** The request line, Host, Content-Length, the caller's headers and the body, as one string written in one piece. */
-function requestText(target: PoolTarget, body: string, headers: Record<string, string>): string {
-  let text = `POST ${target.path} HTTP/1.1\r\nhost: ${target.url.host}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
-  for (const name in headers) {
-    const value = headers[name] as string;
-    if (!validNames.has(name)) {
-      if (!HEADER_NAME.test(name)) throw new InvalidRequestHeader(`invalid request header name ${JSON.stringify(name)}`);
-      if (validNames.size >= MAX_VALID_NAMES) validNames.clear();
-      validNames.add(name);
-    }
-    if (FORBIDDEN_IN_VALUE.test(value)) throw new InvalidRequestHeader(`request header ${name} has a line break or NUL in its value`);
-    text += `${name}: ${value}\r\n`;
-  }
-  return `${text}\r\n${body}`;
 }

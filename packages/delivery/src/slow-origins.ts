@@ -59,6 +59,15 @@ export class SlowOriginShare {
     return this.shared;
   }
 
+  /**
+   * Slots held by requests to unknown and slow origins: the share's and the probes' sent beside a full share. A probe
+   * holds a socket and a job slot as a request of the share does, so what the worker's gauge reports (transport.ts)
+   * counts it: at most `capacity + probeCapacity`.
+   */
+  get slotsHeld(): number {
+    return this.shared + this.probes;
+  }
+
   /** True when a request to this origin would be refused now. */
   isFull(origin: string): boolean {
     const state = this.origins.get(origin);

@@ -42,7 +42,7 @@ export interface TransportOptions {
 /**
  * How long a connection to an endpoint stays open unused, when the endpoint does not say how long it keeps one: under
  * the 5 s after which Node's and uvicorn's servers close an idle connection, so that it is rarely written to as the
- * server closes it (http1-pool.ts resends what such a close cuts off, once).
+ * server closes it (http1-pool.ts resends what such a close cuts off, once: Exchange.resendable, http1-exchange.ts).
  */
 const IDLE_CONNECTION_MS = 4_000;
 
@@ -271,9 +271,12 @@ export class DeliveryTransport {
     }
   }
 
-  /** Slots held now by requests to slow and unknown origins (the share's use), for tests and gauges. */
+  /**
+   * Slots held now by requests to slow and unknown origins, for tests and gauges: the share's, and the probes' of new
+   * origins beside a full share (slow-origins.ts), which hold sockets and job slots as well.
+   */
   get slowOriginSlotsInUse(): number {
-    return this.pace.inUse;
+    return this.pace.slotsHeld;
   }
 
   /** Requests in flight are fine while answers keep coming; it is a stall when none came for a while. */
