@@ -1,8 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { schemaPatterns, type IssueDetail, type RegisteredEventType } from '@hookfleet/core';
+import { schemaPatterns, UnsupportedPattern, type IssueDetail, type RegisteredEventType } from '@hookfleet/core';
 import { findProfile, type EventShape, type JsonSchema } from '@hookfleet/profiles';
 import type { EventTypeStore } from '@hookfleet/store';
-import { linearRegExp, unsupportedPatternReason } from './linear-regexp.js';
+import { linearRegExpEngine, MAX_PATTERN_INSTRUCTIONS, type LinearRegExpEngine } from './linear-regexp.js';
 
 /**
  * How long an API process trusts its copy of the registered event types before it asks the store again (a read of
@@ -10,6 +10,16 @@ import { linearRegExp, unsupportedPatternReason } from './linear-regexp.js';
  * changed on another API process is enforced here within this time (in this process, at once).
  */
 export const REGISTERED_TYPES_TTL_MS = 1000;
+
+/**
+ * The most RE2 instructions a registered schema's distinct patterns may compile to together. Every API process keeps
+ * each registered type's patterns compiled, at some 100 to 170 bytes an instruction (measured with re2js 2.10: 1,306
+ * distinct `[a-x]{1,4xx}` patterns fill a 64 KB schema and kept 116 MB in one process, 9 s to compile). With this
+ * bound a schema's patterns keep well under 1 MB, about what ajv keeps for the largest schema without any (1.2 MB),
+ * and 1,000 types under 1 GB; four patterns of the most one may have (MAX_PATTERN_INSTRUCTIONS), or a hundred like
+ * a UUID's (40).
+ */
+export const MAX_SCHEMA_PATTERN_INSTRUCTIONS = 4 * MAX_PATTERN_INSTRUCTIONS;
 
 /** The most issues one event reports: a wrong array of 10,000 items must not make a 10,000-line answer. */
 const MAX_ISSUES_PER_EVENT = 20;
@@ -81,15 +91,14 @@ export class EventSchemas {
       return [{ path: `${pathPrefix}.$schema`, message: `only JSON Schema draft-07 is supported: leave $schema out or set it to ${DRAFT_07}` }];
     }
     // A throwaway instance: a schema's own `$id` must not clash with one compiled before.
-    const ajv = newAjv();
+    const patterns = linearRegExpEngine();
+    const ajv = newAjv(patterns);
     if (!ajv.validateSchema(schema)) {
       return (ajv.errors ?? []).map((error) => ({ path: issuePath(error, pathPrefix), message: `not a valid JSON Schema: ${error.message ?? error.keyword}` }));
     }
-    // Before compiling, which would stop at the first pattern RE2 cannot run and name no path.
-    const patternIssues = schemaPatterns(schema).flatMap(({ path, pattern }) => {
-      const reason = unsupportedPatternReason(pattern);
-      return reason ? [{ path: [pathPrefix, ...path].join('.'), message: reason }] : [];
-    });
+    // Before compiling, which would stop at the first pattern RE2 cannot run and name no path; ajv's compile then
+    // takes each pattern from the same engine, compiled once.
+    const patternIssues = patternProblems(schema, patterns, pathPrefix);
     if (patternIssues.length > 0) return patternIssues;
     try {
       const validate = ajv.compile(schema);
@@ -186,6 +195,36 @@ function compileRegistered(raw: string, schema: JsonSchema): Compiled {
   }
 }
 
+/**
+ * The schema's patterns RE2 cannot run, each at its path; or, where its distinct patterns together compile to more
+ * than MAX_SCHEMA_PATTERN_INSTRUCTIONS, the path of the one that goes over (and none is compiled after it).
+ */
+function patternProblems(schema: JsonSchema, patterns: LinearRegExpEngine, pathPrefix: string): IssueDetail[] {
+  const issues: IssueDetail[] = [];
+  const counted = new Set<string>();
+  let instructions = 0;
+  for (const { path, pattern } of schemaPatterns(schema)) {
+    if (counted.has(pattern)) continue;
+    counted.add(pattern);
+    const where = [pathPrefix, ...path].join('.');
+    try {
+      instructions += patterns(pattern).instructions;
+    } catch (error) {
+      if (!(error instanceof UnsupportedPattern)) throw error;
+      issues.push({ path: where, message: error.message });
+      continue;
+    }
+    if (instructions > MAX_SCHEMA_PATTERN_INSTRUCTIONS) {
+      issues.push({
+        path: where,
+        message: `the schema's regular expressions compile to more than ${MAX_SCHEMA_PATTERN_INSTRUCTIONS} RE2 instructions together (${instructions} up to this one): every API process keeps them all compiled; use fewer or shorter patterns, or enum and maxLength`,
+      });
+      break;
+    }
+  }
+  return issues;
+}
+
 function issuesOf(validate: ValidateFunction, value: unknown, pathPrefix: string): readonly IssueDetail[] {
   if (validate(value)) return NO_ISSUES;
   return (validate.errors ?? []).slice(0, MAX_ISSUES_PER_EVENT).map((error) => ({ path: issuePath(error, pathPrefix), message: error.message ?? error.keyword }));
@@ -201,6 +240,6 @@ function eventSchema(shape: EventShape): JsonSchema {
  * validators are loaded), and keywords ajv does not know are ignored rather than refused. Patterns run on RE2, in
  * time linear in the string (linear-regexp.ts): JavaScript's backtracking RegExp took minutes on `\s+$` and 1 MB.
  */
-function newAjv(): Ajv {
-  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { regExp: linearRegExp } });
+function newAjv(patterns: LinearRegExpEngine = linearRegExpEngine()): Ajv {
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { regExp: patterns } });
 }

@@ -1,7 +1,34 @@
-import { Conflict, MAX_REGISTERED_EVENT_TYPES, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type EventTypeView, type RegisteredEventType } from '@hookfleet/core';
+import { Conflict, MAX_REGISTERED_EVENT_TYPES, NOT_OUR_CURSOR, NotFound, ValidationFailed, type EventTypeCreate, type EventTypePatch, type EventTypeView, type Page, type RegisteredEventType } from '@hookfleet/core';
 import { findProfile, profiles, type JsonSchema } from '@hookfleet/profiles';
 import type { EventTypeStore } from '@hookfleet/store';
 import type { EventSchemas } from './event-schemas.js';
+import { compareRegistered, decodeEventTypeCursor, pageOf, type CatalogueEntry } from './event-type-page.js';
+
+/** `GET /v1/event-types`: `profile` filters; `limit` and `cursor` page as on the other lists. */
+export interface EventTypeListQuery {
+  profile?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** A registered type as stored, and as listed (weighed by the length of its stored JSON, a little more than its entry's). */
+interface ParsedRegistered {
+  entry: RegisteredEventType;
+  listed: CatalogueEntry;
+}
+
+/** Every profile's documented types and shapes (packages/profiles), in its declared order: the same for the process's life. */
+let documentedCatalogue: CatalogueEntry[] | undefined;
+
+function documented(): CatalogueEntry[] {
+  documentedCatalogue ??= profiles.flatMap((profile) =>
+    profile.events.map((event) => {
+      const view: EventTypeView = { profile: profile.name, type: event.type, description: event.description, schema: profile.eventShape?.(event.type)?.data ?? null, deprecated: false };
+      return { view, section: 'documented' as const, bytes: JSON.stringify(view).length };
+    }),
+  );
+  return documentedCatalogue;
+}
 
 function view(entry: RegisteredEventType): EventTypeView & Pick<RegisteredEventType, 'created_at' | 'updated_at'> {
   const { profile, type, description, schema, deprecated, created_at, updated_at } = entry;
@@ -14,32 +41,38 @@ function view(entry: RegisteredEventType): EventTypeView & Pick<RegisteredEventT
  */
 export class EventTypeService {
   /** The registered types as last parsed, kept while the store answers the same copy (it does until a change). */
-  private parsed: { raw: Readonly<Record<string, string>>; entries: RegisteredEventType[] } | undefined;
+  private parsed: { raw: Readonly<Record<string, string>>; entries: ParsedRegistered[] } | undefined;
 
   constructor(
     private readonly store: EventTypeStore,
     private readonly schemas: EventSchemas,
   ) {}
 
-  async list(profileName?: string): Promise<EventTypeView[]> {
-    const documented = profiles
-      .filter((profile) => !profileName || profile.name === profileName)
-      .flatMap((profile) =>
-        profile.events.map((event) => ({
-          profile: profile.name,
-          type: event.type,
-          description: event.description,
-          schema: profile.eventShape?.(event.type)?.data ?? null,
-          deprecated: false,
-        })),
-      );
-    const registered = (await this.registered())
-      .filter((entry) => !profileName || entry.profile === profileName)
-      .map((entry) => {
-        const { profile, type, description, schema, deprecated } = view(entry);
-        return { profile, type, description, schema, deprecated };
-      });
-    return [...documented, ...registered];
+  /**
+   * A page of the catalogue: the documented types, then the registered ones (sorted by profile and type), from just
+   * past the cursor's entry; bounded by `limit` and by the page's weight (event-type-page.ts).
+   */
+  async list(query: EventTypeListQuery): Promise<Page<EventTypeView>> {
+    const after = query.cursor === undefined ? undefined : decodeEventTypeCursor(query.cursor);
+    const inProfile = (entry: CatalogueEntry) => !query.profile || entry.view.profile === query.profile;
+    let documentedFrom = 0;
+    if (after?.section === 'documented') {
+      const index = documented().findIndex(({ view }) => view.profile === after.profile && view.type === after.type);
+      // Not one of this release's documented types: a cursor edited, or from a release that documented another.
+      if (index < 0) throw new ValidationFailed('invalid cursor', [{ path: 'cursor', message: NOT_OUR_CURSOR }]);
+      documentedFrom = index + 1;
+    }
+    const registered = await this.registered();
+    function* remaining(): Generator<CatalogueEntry> {
+      if (after?.section !== 'registered') {
+        for (const entry of documented().slice(documentedFrom)) if (inProfile(entry)) yield entry;
+      }
+      for (const { entry, listed } of registered) {
+        if (after?.section === 'registered' && compareRegistered(entry, after) <= 0) continue;
+        if (inProfile(listed)) yield listed;
+      }
+    }
+    return pageOf(remaining(), query.limit);
   }
 
   async create(input: EventTypeCreate) {
@@ -75,12 +108,16 @@ export class EventTypeService {
   }
 
   /** Every registered type, sorted by profile and type; parsed again only when the store's copy changed. */
-  private async registered(): Promise<RegisteredEventType[]> {
+  private async registered(): Promise<ParsedRegistered[]> {
     const raw = await this.store.allRaw();
     if (this.parsed?.raw !== raw) {
       const entries = Object.values(raw)
-        .map((text) => JSON.parse(text) as RegisteredEventType)
-        .sort((a, b) => a.profile.localeCompare(b.profile) || a.type.localeCompare(b.type));
+        .map((text): ParsedRegistered => {
+          const entry = JSON.parse(text) as RegisteredEventType;
+          const { profile, type, description, schema, deprecated } = view(entry);
+          return { entry, listed: { view: { profile, type, description, schema, deprecated }, section: 'registered', bytes: text.length } };
+        })
+        .sort((a, b) => compareRegistered(a.entry, b.entry));
       this.parsed = { raw, entries };
     }
     return this.parsed.entries;

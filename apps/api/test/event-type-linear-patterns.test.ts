@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { MAX_SCHEMA_PATTERN_INSTRUCTIONS } from '../src/event-schemas.js';
 
 /**
  * A registered schema's patterns run on RE2 (apps/api/src/linear-regexp.ts), in time linear in the string. On
@@ -91,5 +92,27 @@ describe('registered patterns run in linear time', () => {
     const misfit = await publish('linear.ordinary', { word: 'aBc', pets: 'cow', name: 'Zoë1', greek: 'Omega', solid: 'a\u00a0b', line: 'a\rb', emoji: '😀😀' });
     expect(misfit.status).toBe(400);
     expect(misfit.body.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['data.emoji', 'data.greek', 'data.line', 'data.name', 'data.pets', 'data.solid', 'data.word']);
+  });
+
+  it(`refuses a schema whose patterns compile to more than ${MAX_SCHEMA_PATTERN_INSTRUCTIONS} RE2 instructions together, at the path of the one over, on create and PATCH`, async () => {
+    // Each some 900 instructions, under the bound of one pattern; 1,306 such filled a 64 KB schema and kept 116 MB.
+    const costly = (count: number) => ({
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: count }, (_, index) => [`p${index}`, { type: 'string', pattern: `^[a-${String.fromCharCode(98 + index)}]{1,${440 + index}}$` }])),
+    });
+    const refused = await register('linear.costly', costly(6));
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues).toEqual([
+      { path: expect.stringMatching(/^schema\.properties\.p\d\.pattern$/), message: expect.stringContaining(`more than ${MAX_SCHEMA_PATTERN_INSTRUCTIONS} RE2 instructions together`) },
+    ]);
+    // The same pattern in many places is compiled, and counted, once.
+    const repeated = { type: 'object', properties: Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`p${index}`, { type: 'string', pattern: '^[a-z]{1,440}$' }])) };
+    expect((await register('linear.costly', repeated)).status).toBe(201);
+    const patched = await fleet.call('PATCH', '/v1/event-types/standard/linear.costly', { schema: costly(6) });
+    expect(patched.status).toBe(400);
+    expect(patched.body.issues[0].message).toContain('RE2 instructions together');
+    expect((await fleet.call('PATCH', '/v1/event-types/standard/linear.costly', { schema: costly(4) })).status).toBe(200);
+    expect((await publish('linear.costly', { p0: 'aaa' })).status).toBe(202);
+    expect((await publish('linear.costly', { p0: 'abc' })).status).toBe(400);
   });
 });

@@ -258,6 +258,27 @@ describe('the client against a stub API', () => {
     expect(requests()[4]?.path).toBe(`/pages/v1/events?tenant=ten_1&since=${encodeURIComponent(since.toISOString())}`);
   });
 
+  it('lists event types a page at a time, and walks every page of them with listAll', async () => {
+    const entry = (type: string) => ({ profile: 'standard', type, description: '', schema: null, deprecated: false });
+    const pages: Record<string, { data: Array<ReturnType<typeof entry>>; next_cursor: string | null }> = {
+      '': { data: [entry('a.one'), entry('a.two')], next_cursor: 'e2' },
+      e2: { data: [entry('b.one')], next_cursor: null },
+    };
+    const { client, requests } = stub('type-pages', (request) => json(200, pages[new URL(request.path, 'http://x').searchParams.get('cursor') ?? ''] ?? { data: [], next_cursor: null }));
+    const first = await client.eventTypes.list({ profile: 'standard', limit: 2 });
+    expect(first).toEqual({ data: [entry('a.one'), entry('a.two')], next_cursor: 'e2' });
+    await expect(client.eventTypes.list({ profile: 'standard', limit: 2, cursor: first.next_cursor ?? undefined })).resolves.toEqual(pages.e2);
+    const types: string[] = [];
+    for await (const eventType of client.eventTypes.listAll({ profile: 'standard', limit: 2 })) types.push(eventType.type);
+    expect(types).toEqual(['a.one', 'a.two', 'b.one']);
+    expect(requests().map((request) => request.path)).toEqual([
+      '/type-pages/v1/event-types?profile=standard&limit=2',
+      '/type-pages/v1/event-types?profile=standard&limit=2&cursor=e2',
+      '/type-pages/v1/event-types?profile=standard&limit=2',
+      '/type-pages/v1/event-types?profile=standard&limit=2&cursor=e2',
+    ]);
+  });
+
   it('stops walking pages when next_cursor leads back to a page read two pages before', async () => {
     const { client, requests } = stub('cycle', (request) => json(200, { data: [{ id: request.path.includes('cursor=b') ? 'evt_b' : 'evt_a' }], next_cursor: request.path.includes('cursor=b') ? 'a' : 'b' }));
     const seen: string[] = [];

@@ -8,7 +8,6 @@ import type {
   DeliveryListQuery,
   EventListQuery,
   EventType,
-  EventTypeQuery,
   Operation,
   OperationStarted,
   PortalSession,
@@ -18,7 +17,7 @@ import type {
   TestDeliveryInput,
   TestDeliveryResult,
 } from './operation-types.js';
-import type { EventTypeInput, EventTypeUpdate, RegisteredEventType } from './event-type-types.js';
+import type { EventTypeInput, EventTypeListQuery, EventTypeUpdate, RegisteredEventType } from './event-type-types.js';
 import type {
   ApiKeyRotateInput,
   AttemptList,
@@ -139,7 +138,10 @@ export interface HookfleetClient {
     listAll(subscriptionId: string, query?: { limit?: number; cursor?: string }): AsyncIterable<Operation>;
   };
   eventTypes: {
-    list(query?: EventTypeQuery): Promise<{ data: EventType[] }>;
+    /** A page of the catalogue: every profile's documented types, then the registered ones. */
+    list(query?: EventTypeListQuery): Promise<Page<EventType>>;
+    /** Every event type from `query.cursor` on, page after page, as an async iterator. */
+    listAll(query?: EventTypeListQuery): AsyncIterable<EventType>;
     /** Registers a standard event type with its JSON Schema (operator token); ingest checks its events from then on. */
     create(input: EventTypeInput): Promise<RegisteredEventType>;
     update(profile: string, type: string, update: EventTypeUpdate): Promise<RegisteredEventType>;
@@ -207,6 +209,7 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
   const eventPage = (query: EventListQuery = {}): Promise<Page<EventSummary>> => request('GET', '/v1/events', undefined, { query: { ...query } });
   const operationPage = (subscriptionId: string, query: { limit?: number; cursor?: string | undefined } = {}): Promise<Page<Operation>> =>
     request('GET', `/v1/subscriptions/${segment(subscriptionId)}/operations`, undefined, { query: { ...query } });
+  const eventTypePage = (query: EventTypeListQuery = {}): Promise<Page<EventType>> => request('GET', '/v1/event-types', undefined, { query: { ...query } });
   const deliveryPage = (query: DeliveryListQuery): Promise<Page<DeliveryListEntry>> => request('GET', '/v1/deliveries', undefined, { query: { ...query } });
 
   return {
@@ -270,7 +273,8 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
       listAll: (subscriptionId, query = {}) => everyItem((cursor) => operationPage(subscriptionId, { ...query, cursor }), query.cursor),
     },
     eventTypes: {
-      list: (query = {}) => request('GET', '/v1/event-types', undefined, { query: { ...query } }),
+      list: eventTypePage,
+      listAll: (query = {}) => everyItem((cursor) => eventTypePage({ ...query, cursor }), query.cursor),
       create: (input) => request('POST', '/v1/event-types', input, onceOnly()),
       update: (profile, type, update) => request('PATCH', `/v1/event-types/${segment(profile)}/${segment(type)}`, update),
     },

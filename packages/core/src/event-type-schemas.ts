@@ -5,8 +5,9 @@ import { forEachSchemaObject } from './schema-walk.js';
 export const MAX_EVENT_SCHEMA_JSON_LENGTH = 65_536;
 
 /**
- * The most event types the fleet may register: every API process keeps each one's schema compiled, and
- * `GET /v1/event-types` answers them all in one list (at most 1,000 × 64 KB of schemas). One more is a 409.
+ * The most event types the fleet may register: every API process keeps each one's schema compiled (at most 1,000 ×
+ * 64 KB of schemas; `GET /v1/event-types` answers them a bounded page at a time, apps/api/src/event-type-page.ts).
+ * One more is a 409.
  */
 export const MAX_REGISTERED_EVENT_TYPES = 1000;
 

@@ -10,8 +10,9 @@ import { SecretField } from '../components/secret-field.js';
 import { SignatureSchemeField } from '../components/signature-scheme.js';
 import { parseEventList } from '../format.js';
 import { Link, navigate } from '../router.js';
-import type { Endpoint, EndpointWithSecret, EventType, PortalSession, SignatureScheme } from '../types.js';
+import type { Endpoint, EndpointWithSecret, PortalSession, SignatureScheme } from '../types.js';
 import { useResource } from '../use-resource.js';
+import { loadEventCatalogue } from '../event-catalogue.js';
 import { urlChange } from '../components/poll-endpoint.js';
 
 const FIELDS = ['url', 'destination', 'events', 'description', 'secret', 'profile', 'signature', 'filter', ...DELIVERY_OPTION_FIELDS] as const;
@@ -31,7 +32,7 @@ export function EndpointForm({ session, endpointId }: { session: PortalSession; 
     () => (editing ? api.get<EndpointWithSecret>(`/v1/subscriptions/${encodeURIComponent(endpointId)}`).then(withoutSecret) : Promise.resolve(null)),
     [endpointId],
   );
-  const catalogue = useResource(() => api.get<{ data: EventType[] }>('/v1/event-types'), []);
+  const catalogue = useResource(() => loadEventCatalogue(), []);
   const [url, setUrl] = useState('');
   const [broker, setBroker] = useState<BrokerDraft | null>(null);
   const [description, setDescription] = useState('');

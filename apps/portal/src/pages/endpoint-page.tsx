@@ -14,6 +14,7 @@ import { percent, relativeTime } from '../format.js';
 import { Link } from '../router.js';
 import type { Endpoint, EndpointStats, EndpointWithSecret, EventType, PortalSession } from '../types.js';
 import { useInterval, useResource } from '../use-resource.js';
+import { loadEventCatalogue } from '../event-catalogue.js';
 import { destinationSummary } from '../components/broker-destination.js';
 
 const REFRESH_MS = 4000;
@@ -116,7 +117,7 @@ export function EndpointPage({ endpointId, justCreated }: { session: PortalSessi
   const stats = useResource(() => api.get<EndpointStats>(`/v1/subscriptions/${id}/stats`), [id, refreshKey]);
   const profile = endpoint.data?.profile;
   const eventTypes = useResource(
-    () => (profile ? api.get<{ data: EventType[] }>(`/v1/event-types?profile=${encodeURIComponent(profile)}`) : Promise.resolve({ data: [] })),
+    () => (profile ? loadEventCatalogue(profile) : Promise.resolve({ data: [] as EventType[] })),
     [profile],
   );
   // A 429 or 503's Retry-After holds the refresh too: reading again sooner would only meet the same refusal.
