@@ -16,6 +16,9 @@ describe('headerNameProblem', () => {
     ['Nats-Msg-Id', [], 'instruction to a NATS JetStream stream'],
     ['nats-rollup', [], 'instruction to a NATS JetStream stream'],
     ['X-Nats-Team', [], null],
+    ['CC', [], 'routing instruction to RabbitMQ'],
+    ['BCC', [], 'routing instruction to RabbitMQ'],
+    ['cc', [], null],
     ['X-Paymo-Signature', ['x-paymo-signature'], 'written by the profile'],
     ['X-Paymo-Signature', [], null],
     ['Bad Name', [], 'not a header name'],
@@ -39,6 +42,8 @@ describe('customHeadersSchema', () => {
     [{ 'content-type': 'text/plain' }, ['content-type']],
     [Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`X-${index}`, 'v'])), ['']],
     [{ 'X-Big': 'v'.repeat(4092) }, ['']],
+    [{ ['X'.repeat(255)]: 'v' }, []],
+    [{ ['X'.repeat(256)]: 'v' }, ['X'.repeat(256)]],
   ])('case %#: issues at %j', (headers, paths) => {
     const result = customHeadersSchema.safeParse(headers);
     expect((result.error?.issues ?? []).map((issue) => issue.path.join('.'))).toEqual(paths);

@@ -22,6 +22,14 @@ export const DELIVERY_OWNED_HEADER_PREFIX = 'webhook-';
  * every subscription, since a PATCH may move one to NATS.
  */
 export const BROKER_INSTRUCTION_HEADER_PREFIX = 'nats-';
+/**
+ * Headers RabbitMQ reads as routing instructions (sender-selected distribution: more routing keys), matched case and
+ * all: on a RabbitMQ destination the broker closes the channel over one, failing the publishes beside it
+ * (packages/delivery/src/rabbitmq-destination.ts). Refused on every subscription, as above.
+ */
+export const RABBITMQ_ROUTING_HEADERS: readonly string[] = ['CC', 'BCC'];
+/** AMQP's short strings, which carry header names, hold at most 255 bytes (all ASCII here). */
+export const MAX_HEADER_NAME_CHARS = 255;
 
 /** RFC 7230 `token`: the characters a header name may have. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -34,11 +42,12 @@ export function headerNameProblem(name: string, profileOwned: readonly string[] 
   const lower = name.toLowerCase();
   if (DELIVERY_OWNED_HEADERS.includes(lower) || lower.startsWith(DELIVERY_OWNED_HEADER_PREFIX)) return `${name} is written by the delivery itself`;
   if (lower.startsWith(BROKER_INSTRUCTION_HEADER_PREFIX)) return `${name} is an instruction to a NATS JetStream stream (its dedupe id is the delivery's)`;
+  if (RABBITMQ_ROUTING_HEADERS.includes(name)) return `${name} is a routing instruction to RabbitMQ (more routing keys), not a value it carries`;
   if (profileOwned.includes(lower)) return `${name} is written by the profile (its signature or token)`;
   return null;
 }
 
-export const customHeadersSchema = z.record(z.string().max(256), z.string().max(MAX_CUSTOM_HEADER_CHARS)).superRefine((headers, context) => {
+export const customHeadersSchema = z.record(z.string().max(MAX_HEADER_NAME_CHARS), z.string().max(MAX_CUSTOM_HEADER_CHARS)).superRefine((headers, context) => {
   const names = Object.keys(headers);
   if (names.length > MAX_CUSTOM_HEADERS) context.addIssue({ code: 'custom', path: [], message: `at most ${MAX_CUSTOM_HEADERS} headers` });
   const seen = new Set<string>();

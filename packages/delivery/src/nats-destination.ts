@@ -1,4 +1,4 @@
-import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { isIP, isIPv6 } from 'node:net';
 import { BrokerPool } from './broker-pool.js';
@@ -102,7 +102,11 @@ export class NatsDestination implements Destination {
             ack = await client.js.publish(destination.subject, message.body, { msgID: message.messageId, headers, timeout: message.timeoutMs ?? this.options.timeoutMs });
           } catch (error) {
             if (client.connection.isClosed()) this.pool.discard(key, client);
-            throw namedNoResponders(namedNotAnAck(error, destination.subject), destination.subject);
+            throw namedRefusal(namedNoResponders(namedNotAnAck(error, destination.subject), destination.subject), {
+              subject: destination.subject,
+              bytes: message.body.length + encodedLength(headers),
+              maxPayload: client.connection.info?.max_payload,
+            });
           }
           assertStreamAcknowledged(ack, destination.subject);
         }),
@@ -153,7 +157,7 @@ export class NatsDestination implements Destination {
         });
         return { connection, js: jetstream(connection, { timeout: this.options.timeoutMs }) };
       } catch (error) {
-        failure = error;
+        failure = namedAuthorizationRefusal(error);
       }
     }
     throw failure;
@@ -173,6 +177,53 @@ export class NatsDestination implements Destination {
 function namedNoResponders(error: unknown, subject: string): unknown {
   if ((error as { name?: unknown } | null)?.name !== 'JetStreamNotEnabled') return error;
   return new Error(`no responders: no JetStream stream takes subject '${subject}'`, { cause: error });
+}
+
+/** What a refusal's message names: the subject, the message's size with its headers, the server's max_payload. */
+interface RefusedMessage {
+  subject: string;
+  bytes: number;
+  maxPayload: number | undefined;
+}
+
+/** The bytes of the headers as sent (the client's headers encode themselves, though their type does not say so). */
+function encodedLength(headers: MsgHdrs): number {
+  const encode = (headers as MsgHdrs & { encode?: () => Uint8Array }).encode;
+  return typeof encode === 'function' ? encode.call(headers).length : 0;
+}
+
+/** A stream's refusal codes (JetStream's err_code) whose limit the attempt log names. */
+const STREAM_LIMIT_OF_CODE: Record<number, string> = {
+  10054: "the stream's max_msg_size",
+  10077: "the stream's max_msgs, with discard: new",
+  10047: "the stream's max_bytes, with discard: new",
+};
+
+/**
+ * A message over a limit, in words that name it: the client refuses one over the server's `max_payload` before
+ * sending it ("'payload' max_payload size exceeded", no sizes), and a stream answers one over its own limits with a
+ * bare description ("message size exceeds maximum allowed").
+ */
+function namedRefusal(error: unknown, refused: RefusedMessage): unknown {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'InvalidArgumentError' && typeof message === 'string' && message.includes('max_payload')) {
+    const limit = refused.maxPayload === undefined ? '' : ` of ${refused.maxPayload} bytes`;
+    return new Error(`the message is ${refused.bytes} bytes with its headers, over the NATS server's max_payload${limit}; not sent`, { cause: error });
+  }
+  if (name === 'JetStreamApiError' && typeof message === 'string') {
+    const code = (error as { code?: unknown }).code;
+    const limit = typeof code === 'number' ? STREAM_LIMIT_OF_CODE[code] : undefined;
+    const detail = limit === undefined ? '' : ` (${limit}; the message is ${refused.bytes} bytes with its headers)`;
+    return new Error(`the stream taking subject '${refused.subject}' refused the message: ${message}${detail}`, { cause: error });
+  }
+  return error;
+}
+
+/** The server's bare "Authorization Violation" says what was refused: the credentials of the server URLs (or none). */
+function namedAuthorizationRefusal(error: unknown): unknown {
+  if ((error as { name?: unknown } | null)?.name !== 'AuthorizationError') return error;
+  const message = (error as Error).message;
+  return new Error(`${message}: the NATS server refused the user and password (or token) of the destination's server URLs, or their absence`, { cause: error });
 }
 
 /**

@@ -2,7 +2,7 @@ import { connect, type ChannelModel, type ConfirmChannel, type SocketOptions } f
 import type { Socket } from 'node:net';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots, type BrokerSlotsOptions } from './broker-slots.js';
-import { assertBrokerAddressesAllowed, brokerMessage, failedOutcome, publishOutcome } from './broker-message.js';
+import { assertBrokerAddressesAllowed, brokerMessage, failedOutcome, publishOutcome, type BrokerMessage } from './broker-message.js';
 import type { SlotPriority } from './semaphore.js';
 import type { Destination, DestinationOutcome, DestinationTarget } from './destination.js';
 import { guardedLookupFor, targetPolicy, type TargetPolicy } from './ssrf-guard.js';
@@ -31,6 +31,27 @@ interface RabbitConnection {
 class Unroutable extends Error {}
 
 /**
+ * Headers RabbitMQ reads as routing instructions (sender-selected distribution: an array of further routing keys),
+ * not values it carries. As the string every webhook header is, the broker closes the channel over it (406
+ * PRECONDITION_FAILED, unacceptable_type_in_header), failing every publish in flight on that channel with it: other
+ * subscriptions' deliveries to the same exchange too. Refused before publishing (matched as RabbitMQ does, case and all).
+ */
+const RABBITMQ_ROUTING_HEADERS = ['CC', 'BCC'] as const;
+
+/**
+ * How long a broker's `max_message_size`, learned from its refusal of a larger message, refuses larger messages
+ * before they are sent: the broker refuses one by closing the channel, failing every publish in flight on it. Not
+ * forever, so a limit the broker's owner raised is seen again within this.
+ */
+const LEARNED_SIZE_LIMIT_MS = 10 * 60_000;
+
+/** RabbitMQ's words when it refuses a message over its `max_message_size` (the body's bytes). */
+const OVER_MAX_MESSAGE_SIZE = /message size (\d+) is larger than configured max size (\d+)/;
+
+/** AMQP writes a header's name as a short string: at most 255 bytes. */
+const AMQP_MAX_NAME_BYTES = 255;
+
+/**
  * `{ "type": "rabbitmq", "url", "exchange", "routing_key" }` (docs/delivery.md, "Broker destinations"): each
  * delivery is one persistent, mandatory publish on a confirm channel, delivered once the broker confirmed it
  * (publisher confirms). A message no queue takes (returned as unroutable) or one the broker refuses is a failed
@@ -43,6 +64,8 @@ export class RabbitmqDestination implements Destination {
   private readonly slots: BrokerSlots;
   private readonly pool: BrokerPool<RabbitConnection>;
   private readonly policy: TargetPolicy;
+  /** Per broker URL: the `max_message_size` it refused a message over, and until when it is held against others. */
+  private readonly learnedSizeLimits = new Map<string, { maxBytes: number; until: number }>();
 
   constructor(private readonly options: BrokerDestinationOptions) {
     this.slots = new BrokerSlots(options);
@@ -67,15 +90,18 @@ export class RabbitmqDestination implements Destination {
     const result = await this.slots.run(
       url,
       () => brokerMessage(build()),
-      (message) =>
-        this.pool.with(key, (connection) => {
+      (message) => {
+        const refused = this.refusedBeforePublish(url, message);
+        if (refused) return Promise.reject(refused);
+        return this.pool.with(key, (connection) => {
           used = connection;
           return this.publish(connection, exchange, routingKey, message).catch((error: unknown) => {
             // A channel the broker closed (an unknown exchange) or a connection that broke is not used again.
             if (connection.broken) this.pool.discard(key, connection);
             throw error;
           });
-        }),
+        });
+      },
       priority,
       (message) => message.timeoutMs,
     );
@@ -93,30 +119,59 @@ export class RabbitmqDestination implements Destination {
     return target.destination?.type === 'rabbitmq' && this.slots.isCongested(target.destination.url);
   }
 
-  private async publish(connection: RabbitConnection, exchange: string, routingKey: string, message: ReturnType<typeof brokerMessage>): Promise<void> {
+  /**
+   * A message the broker would refuse by closing the channel, failing every publish in flight on it with it: one
+   * carrying a routing instruction as a header, or one over the `max_message_size` the broker refused a message over.
+   */
+  private refusedBeforePublish(url: string, message: BrokerMessage): Error | undefined {
+    for (const name of RABBITMQ_ROUTING_HEADERS) {
+      if (Object.hasOwn(message.headers, name))
+        return new Error(
+          `header '${name}' is a routing instruction to RabbitMQ (a list of further routing keys), not a value it carries: the broker would close the channel over it; not sent (remove it from the subscription's headers)`,
+        );
+    }
+    const limit = this.learnedSizeLimits.get(url);
+    if (limit === undefined) return undefined;
+    if (limit.until <= Date.now()) {
+      this.learnedSizeLimits.delete(url);
+      return undefined;
+    }
+    if (message.body.length <= limit.maxBytes) return undefined;
+    return new Error(
+      `the message is ${message.body.length} bytes, over the broker's max_message_size of ${limit.maxBytes} bytes (it refused a larger message over it); not sent`,
+    );
+  }
+
+  private async publish(connection: RabbitConnection, exchange: string, routingKey: string, message: BrokerMessage): Promise<void> {
     const { channel, returned } = connection;
     await new Promise<void>((resolve, reject) => {
-      channel.publish(
-        exchange,
-        routingKey,
-        message.body,
-        {
-          persistent: true,
-          mandatory: true,
-          contentType: message.headers['content-type'],
-          messageId: message.messageId,
-          timestamp: Math.floor(Date.now() / 1000),
-          headers: message.headers,
-        },
-        (error: unknown) => {
-          // The broker sends basic.return before the confirmation of the same message.
-          const wasReturned = returned.delete(message.messageId);
-          if (error) reject(connection.closedBecause ?? (error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`)));
-          else if (wasReturned)
-            reject(new Unroutable(`no queue is bound to exchange '${exchange}' with routing key '${routingKey}' (the message was returned)`));
-          else resolve();
-        },
-      );
+      try {
+        channel.publish(
+          exchange,
+          routingKey,
+          message.body,
+          {
+            persistent: true,
+            mandatory: true,
+            contentType: message.headers['content-type'],
+            messageId: message.messageId,
+            timestamp: Math.floor(Date.now() / 1000),
+            headers: message.headers,
+          },
+          (error: unknown) => {
+            // The broker sends basic.return before the confirmation of the same message.
+            const wasReturned = returned.delete(message.messageId);
+            if (error) reject(refusalOf(connection, message, error));
+            else if (wasReturned)
+              reject(new Unroutable(`no queue is bound to exchange '${exchange}' with routing key '${routingKey}' (the message was returned)`));
+            else resolve();
+          },
+        );
+      } catch (error) {
+        // A channel that closed since the pool handed it out refuses at once ("Channel closed"). Otherwise amqplib
+        // could not encode the message, and wrote nothing of it (encodeProperties throws first): the channel goes on.
+        reject(connection.broken ? refusalOf(connection, message, error) : unencodable(message, error));
+      }
     });
   }
 
@@ -141,6 +196,7 @@ export class RabbitmqDestination implements Destination {
     for (const emitter of [model, channel]) {
       emitter.on('error', (error: Error) => {
         connection.closedBecause ??= error;
+        this.learnSizeLimit(url, error);
         markBroken();
       });
       emitter.on('close', markBroken);
@@ -152,11 +208,50 @@ export class RabbitmqDestination implements Destination {
     return connection;
   }
 
+  /** The broker closed a channel over a message larger than its `max_message_size`: larger ones are refused before they are sent. */
+  private learnSizeLimit(url: string, error: Error): void {
+    const over = OVER_MAX_MESSAGE_SIZE.exec(error.message);
+    if (!over) return;
+    const now = Date.now();
+    for (const [other, limit] of this.learnedSizeLimits) if (limit.until <= now) this.learnedSizeLimits.delete(other);
+    this.learnedSizeLimits.set(url, { maxBytes: Number(over[2]), until: now + LEARNED_SIZE_LIMIT_MS });
+  }
+
   /** Closes every pooled connection (worker shutdown). */
   async close(): Promise<void> {
     this.slots.close();
     await this.pool.close();
   }
+}
+
+/**
+ * Why the broker did not confirm a publish. A nack is the broker refusing this message; a channel it closed fails
+ * every publish in flight on it with the reason of the one it closed it over (amqplib says only "channel closed"), so a
+ * message other than the one over the size limit says it was not the one refused.
+ */
+function refusalOf(connection: RabbitConnection, message: BrokerMessage, error: unknown): Error {
+  const closedBecause = connection.closedBecause;
+  if (closedBecause) {
+    const over = OVER_MAX_MESSAGE_SIZE.exec(closedBecause.message);
+    if (over && Number(over[1]) !== message.body.length)
+      return new Error(`not confirmed: the broker closed the channel over another message published on it (${closedBecause.message}); this one was not refused`, {
+        cause: closedBecause,
+      });
+    return closedBecause;
+  }
+  if (error instanceof Error && error.message === 'message nacked')
+    return new Error(
+      'the broker refused the message (basic.nack): a queue it routes to is full and rejects new messages (x-overflow: reject-publish), or the broker could not store it',
+    );
+  return error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`);
+}
+
+/** A message amqplib cannot write as AMQP (a header name over 255 bytes), said in AMQP's terms. */
+function unencodable(message: BrokerMessage, error: unknown): Error {
+  const longName = Object.keys(message.headers).find((name) => Buffer.byteLength(name) > AMQP_MAX_NAME_BYTES);
+  if (longName !== undefined)
+    return new Error(`header name '${longName.slice(0, 40)}…' is ${Buffer.byteLength(longName)} bytes, over AMQP's limit of ${AMQP_MAX_NAME_BYTES}; not sent`);
+  return new Error(`the message cannot be written as AMQP (${error instanceof Error ? error.message : String(error)}); not sent`, { cause: error });
 }
 
 /** The pool's key of a connection: the exchange (letters, digits and `_ . : -` only) before the URL. */
