@@ -55,7 +55,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     slowOriginSlots: new Gauge({
       name: 'hookfleet_slow_origin_slots',
-      help: 'Request slots of this worker held by requests to slow and unknown origins (at most half of DELIVERY_CONCURRENCY)',
+      help: 'Request slots of this worker held by requests to slow and unknown origins (at most half of DELIVERY_CONCURRENCY, plus a quarter of that for probes of new origins)',
       registers,
       collect() {
         this.set(readers.slowOriginSlots());
