@@ -20,6 +20,12 @@ interface RabbitConnection {
   channel: ConfirmChannel;
   returned: Set<string>;
   broken: boolean;
+  /** The broker's reason while it blocks this connection's publishes (`connection.blocked`: its memory or disk alarm). */
+  blockedBecause?: string;
+  /** Publishes sent and not yet answered for: a block fails them (`failInFlightAtBlock`). */
+  inFlight: Set<InFlightPublish>;
+  /** Message ids of publishes failed at a block that the broker has not answered for yet (it may still take them), each with how many. */
+  abandoned: Map<string, number>;
   /**
    * Why the broker closed the channel or the connection (`404 (NOT-FOUND) … no exchange 'x'`): amqplib fails each
    * unconfirmed publish with a bare "channel closed" and says why only in the 'error' event before it.
@@ -27,8 +33,21 @@ interface RabbitConnection {
   closedBecause?: Error;
 }
 
+/** A publish waiting for the broker's confirmation. */
+interface InFlightPublish {
+  messageId: string;
+  fail(error: Error): void;
+}
+
 /** The message a mandatory publish came back as: no queue is bound to its routing key. */
 class Unroutable extends Error {}
+
+/** The broker blocks this connection's publishes (its memory or disk alarm) until it sends `connection.unblocked`. */
+class BrokerBlocked extends Error {}
+
+function blockedPublishing(reason: string): string {
+  return reason ? `the broker blocked publishing: ${reason}` : 'the broker blocked publishing';
+}
 
 /**
  * Headers RabbitMQ reads as routing instructions (sender-selected distribution: an array of further routing keys),
@@ -143,8 +162,20 @@ export class RabbitmqDestination implements Destination {
   }
 
   private async publish(connection: RabbitConnection, exchange: string, routingKey: string, message: BrokerMessage): Promise<void> {
-    const { channel, returned } = connection;
+    const { channel, returned, inFlight, abandoned } = connection;
+    // Nothing is written while the broker blocks the connection: it would wait unread in the socket until the block
+    // ends, holding this attempt's slots until its timeout, and the timeout would drop a connection that is sound.
+    if (connection.blockedBecause !== undefined) throw new BrokerBlocked(`${blockedPublishing(connection.blockedBecause)}; not sent`);
+    const id = message.messageId;
+    // An earlier attempt of this delivery failed at a block and the broker has not answered for it yet: returns are
+    // matched to publishes by message id, so of two copies unconfirmed at once one's return could be taken for the other's.
+    if (id && abandoned.has(id))
+      throw new BrokerBlocked(
+        'an earlier attempt of this delivery is still held by the broker, unconfirmed (it was sent before the broker blocked publishing); not sent again until the broker answers for it',
+      );
     await new Promise<void>((resolve, reject) => {
+      const waiting: InFlightPublish = { messageId: id, fail: reject };
+      inFlight.add(waiting);
       try {
         channel.publish(
           exchange,
@@ -159,6 +190,9 @@ export class RabbitmqDestination implements Destination {
             headers: message.headers,
           },
           (error: unknown) => {
+            // A publish failed at the block (no longer in flight) is answered for here too: its late confirmation
+            // settles a promise already failed, and changes nothing reported.
+            if (!inFlight.delete(waiting)) forget(abandoned, id);
             // The broker sends basic.return before the confirmation of the same message.
             const wasReturned = returned.delete(message.messageId);
             if (error) reject(refusalOf(connection, message, error));
@@ -168,6 +202,7 @@ export class RabbitmqDestination implements Destination {
           },
         );
       } catch (error) {
+        inFlight.delete(waiting);
         // A channel that closed since the pool handed it out refuses at once ("Channel closed"). Otherwise amqplib
         // could not encode the message, and wrote nothing of it (encodeProperties throws first): the channel goes on.
         reject(connection.broken ? refusalOf(connection, message, error) : unencodable(message, error));
@@ -188,7 +223,7 @@ export class RabbitmqDestination implements Destination {
       await model.close().catch(() => undefined);
       throw error;
     }
-    const connection: RabbitConnection = { model, channel, returned: new Set(), broken: false };
+    const connection: RabbitConnection = { model, channel, returned: new Set(), broken: false, inFlight: new Set(), abandoned: new Map() };
     const markBroken = () => {
       connection.broken = true;
     };
@@ -201,6 +236,14 @@ export class RabbitmqDestination implements Destination {
       });
       emitter.on('close', markBroken);
     }
+    // The connection is kept through a block: it is sound, and the broker says on it when publishing may go on.
+    model.on('blocked', (reason: unknown) => {
+      connection.blockedBecause = typeof reason === 'string' ? reason : '';
+      failInFlightAtBlock(connection);
+    });
+    model.on('unblocked', () => {
+      connection.blockedBecause = undefined;
+    });
     channel.on('return', (returnedMessage: { properties: { messageId?: string } }) => {
       const id = returnedMessage.properties.messageId;
       if (id) connection.returned.add(id);
@@ -222,6 +265,38 @@ export class RabbitmqDestination implements Destination {
     this.slots.close();
     await this.pool.close();
   }
+}
+
+/**
+ * Fails the publishes waiting for their confirmation when the broker blocks the connection, rather than letting each
+ * hold its slots until its timeout (whose ending would drop the connection, and the next one would be blocked too).
+ * The broker may hold them unread in the socket, or have taken them already: it may still confirm them, so none is
+ * reported delivered, and the failure says it may still be taken. A failure climbs the ladder, and the retry carries
+ * the same message id: should the broker take the first copy after all, the subscriber gets it twice and drops one by
+ * `messageId`, which at-least-once allows (docs/delivery.md, "Delivered twice?"); nothing is reported delivered that
+ * the broker did not confirm, so nothing is lost. Until the broker answers for a failed publish (its confirmation,
+ * nack or return comes, or the connection closes), a retry of it is not sent on this channel (`publish`): unroutable
+ * returns are matched by message id, and two copies unconfirmed at once could let one's return be taken for the
+ * other's, reporting an unroutable message delivered.
+ */
+function failInFlightAtBlock(connection: RabbitConnection): void {
+  const reason = blockedPublishing(connection.blockedBecause ?? '');
+  for (const waiting of connection.inFlight) {
+    if (waiting.messageId) connection.abandoned.set(waiting.messageId, (connection.abandoned.get(waiting.messageId) ?? 0) + 1);
+    waiting.fail(
+      new BrokerBlocked(
+        `${reason}; this message was sent before the block and is not confirmed: the broker may still take it once it unblocks (a retry carries the same message id)`,
+      ),
+    );
+  }
+  connection.inFlight.clear();
+}
+
+/** The broker answered for one publish failed at a block. */
+function forget(abandoned: Map<string, number>, id: string): void {
+  const left = (abandoned.get(id) ?? 0) - 1;
+  if (left > 0) abandoned.set(id, left);
+  else abandoned.delete(id);
 }
 
 /**

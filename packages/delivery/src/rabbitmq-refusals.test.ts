@@ -1,10 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as amqpConnect } from 'amqplib';
-import { freePort, RABBITMQ_URL, RabbitQueue, uniqueName } from '../../../test/brokers.js';
+import { RABBITMQ_URL, RabbitQueue, uniqueName } from '../../../test/brokers.js';
+import { PrivateRabbitmq } from '../../../test/private-rabbitmq.js';
 import { waitFor } from '../../../test/wait.js';
 import { RabbitmqDestination } from './rabbitmq-destination.js';
 import type { OutgoingRequest } from './transport.js';
@@ -93,69 +90,10 @@ describe('RabbitmqDestination: messages the broker refuses', () => {
   });
 });
 
-/**
- * A RabbitMQ node of this test's own with `max_message_size = 4096` (the machine's shared broker is never
- * reconfigured): its own ports, data, logs and Erlang cookie in a temp folder; killed and removed after.
- */
-class PrivateRabbitmq {
-  private child: ChildProcess | undefined;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'hookfleet-rabbitmq-'));
-  port = 0;
-
-  get url(): string {
-    return `amqp://guest:guest@127.0.0.1:${this.port}`;
-  }
-
-  async start(maxMessageSize: number): Promise<this> {
-    this.port = await freePort();
-    writeFileSync(join(this.dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${this.port}\nmax_message_size = ${maxMessageSize}\nloopback_users = none\n`);
-    writeFileSync(join(this.dir, 'enabled_plugins'), '[].\n');
-    this.child = spawn('/usr/lib/rabbitmq/bin/rabbitmq-server', [], {
-      stdio: 'ignore',
-      detached: true,
-      env: {
-        PATH: process.env.PATH,
-        HOME: this.dir,
-        RABBITMQ_NODENAME: `${uniqueName('hookfleet')}@localhost`,
-        RABBITMQ_NODE_PORT: String(this.port),
-        RABBITMQ_DIST_PORT: String(await freePort()),
-        RABBITMQ_MNESIA_BASE: join(this.dir, 'mnesia'),
-        RABBITMQ_LOG_BASE: join(this.dir, 'log'),
-        RABBITMQ_CONFIG_FILE: join(this.dir, 'rabbitmq.conf'),
-        RABBITMQ_ENABLED_PLUGINS_FILE: join(this.dir, 'enabled_plugins'),
-        RABBITMQ_PID_FILE: join(this.dir, 'pid'),
-      },
-    });
-    await waitFor(
-      async () => {
-        try {
-          await (await amqpConnect(this.url)).close();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { message: `private rabbitmq-server on ${this.port}`, timeoutMs: 60_000, intervalMs: 250 },
-    );
-    return this;
-  }
-
-  async remove(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.pid !== undefined) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      // Its own process group (detached): the Erlang VM and the helpers it started, nothing else.
-      process.kill(-child.pid, 'SIGKILL');
-      await exited;
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
 describe('RabbitmqDestination: a broker with a small max_message_size', () => {
   const broker = new PrivateRabbitmq();
   beforeAll(async () => {
-    await broker.start(4096);
+    await broker.start({ maxMessageSize: 4096 });
   }, 90_000);
   afterAll(() => broker.remove());
 
