@@ -1,8 +1,8 @@
 import type { Job } from 'bullmq';
 import type { RateLimit, Subscription } from '@hookfleet/core';
-import { findProfile, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
+import { findProfile, LAST_ATTEMPT_GRACE_MS, lastAttemptWithinMs, retryLadderMs, type ProviderProfile } from '@hookfleet/profiles';
 import { retryEntriesOf, type DeliveryGroupJobData, type DeliveryJobData, type DueRetry, type RetryEntry } from '@hookfleet/queue';
-import { gcraParameters, type DeliveryState } from '@hookfleet/store';
+import { gcraParameters, type DeliveryState, type LineTicket } from '@hookfleet/store';
 import type { DeliveryJobContext } from './context.js';
 import { createDeliverySteps, engineFor, firstAttemptsOf, PACE_IN_PLACE_MAX_WAIT_MS } from './delivery-steps.js';
 import { createOrderedProcessor } from './ordered-delivery.js';
@@ -34,6 +34,27 @@ function unitsPerTurn(limit: RateLimit, waiting: number): number {
   const burst = Math.round(toleranceMs / intervalMs) + 1;
   const paced = intervalMs <= PACE_IN_PLACE_MAX_WAIT_MS ? Math.floor(PACE_IN_PLACE_MAX_RUN_MS / intervalMs) : 0;
   return Math.max(1, Math.min(waiting, burst + paced));
+}
+
+/**
+ * A group's first run with at most this many events that would wait in its subscription's line is merged: its events
+ * join the line holder's waiting list and the job ends (rate-limiter.ts). Lining up on its own, each such job cost its
+ * deliveries a round out to the delayed set and back: for single-event jobs, about 70 Redis commands a delivery.
+ */
+const MERGE_MAX_EVENTS = 50;
+/** The most events a line holder takes from the waiting list at once, when its turn's worth is more (or no limit). */
+const WAITING_PART_MAX = 500;
+
+/**
+ * How long a job pacing in place sleeps at least between two asks: half its burst's worth (at most
+ * PACE_IN_PLACE_MAX_WAIT_MS). The limiter then grants what came free meanwhile, several at once, where asking at each
+ * next slot cost a limiter call a delivery. Slots pile up for at most the burst tolerance (rate-limiter.ts,
+ * gcraParameters), so a sleep that overran it would lose some: at half of it, a timer late by as much again on a
+ * loaded machine still loses none (at the whole tolerance, 50 a second fell to 445 in 10 s under load), and the pace
+ * stays the limit's.
+ */
+function paceStepMs(limit: RateLimit | null): number {
+  return limit ? Math.min(PACE_IN_PLACE_MAX_WAIT_MS, gcraParameters(limit).toleranceMs / 2) : 0;
 }
 
 /** The worker's lockDuration (worker.ts), renewed by a job before each part it sends. */
@@ -102,18 +123,55 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     // A group's first run sends what the matcher found pending (fan-out.ts) without reading it again: only a run after
     // a step aside, a failure or a lost lock (BullMQ counts each start) may find some of it finished.
     if (job.attemptsStarted <= 1) {
-      await processPicks(job, token, data.subscriptionId, firstAttempts, [], { retries: 'jobs' });
-      return;
+      const mergeable = data.eventIds.length <= MERGE_MAX_EVENTS ? data.eventIds : undefined;
+      // Merged into the line holder's waiting list: the job is over.
+      if ((await processPicks(job, token, data.subscriptionId, firstAttempts, [], { retries: 'jobs' }, { mergeable })) === 'merged') return;
+    } else {
+      const entries = firstAttempts.slice(0, firstAttempts.length);
+      const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
+      // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
+      const picks = entries.filter((_, index) => states[index]?.status === 'pending');
+      const lost = entries.flatMap((entry, index) => {
+        const state = states[index];
+        return state?.status === 'failed' && state.attempts === 1 ? [stranded(entry, state)] : [];
+      });
+      await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs' });
     }
-    const entries = firstAttempts.slice(0, firstAttempts.length);
-    const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
-    // A re-run group skips what it already finished; a first attempt that failed but lost its retry job gets it back.
-    const picks = entries.filter((_, index) => states[index]?.status === 'pending');
-    const lost = entries.flatMap((entry, index) => {
-      const state = states[index];
-      return state?.status === 'failed' && state.attempts === 1 ? [stranded(entry, state)] : [];
-    });
-    await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs' });
+    await sendWaiting(job, token, data);
+  }
+
+  /**
+   * A line holder (rate-limiter.ts) sends, after its own events, what merged jobs left in its subscription's waiting
+   * list, a turn's worth at a time, until the list is empty (which ends its holdership) or another job holds the line.
+   * Each part is written into the job before it leaves the list: a run that dies with it leaves it to the job's next
+   * run, which, as every run after the first, reads the part's states and sends only what is still pending.
+   */
+  async function sendWaiting(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
+    const subscription = await steps.loadSubscription(data.subscriptionId);
+    // Only a job that lined up under a limit may hold its line: a first run of an active subscription without one
+    // skips the look (no cost without a limit). A holder woken by a PATCH that removed the limit (line-wake.ts) is a
+    // run after its first; the sweep's job (turn-sweep.ts) carries no events; and a line whose subscription was
+    // deleted or disabled is drained too, its deliveries ending dead (processPicks).
+    if (subscription?.active && !subscription.rate_limit && job.attemptsStarted <= 1 && data.eventIds.length > 0) return;
+    const ticket = lineTicketOf(job);
+    const startedAt = Date.now();
+    for (;;) {
+      const limit = (await steps.loadSubscription(data.subscriptionId))?.rate_limit;
+      const count = limit ? Math.min(WAITING_PART_MAX, unitsPerTurn(limit, WAITING_PART_MAX)) : WAITING_PART_MAX;
+      const eventIds = await context.limiter.nextWaiting(data.subscriptionId, ticket, count);
+      if (!eventIds || eventIds.length === 0) return;
+      const part: DeliveryGroupJobData = { ...data, eventIds };
+      await job.updateData(part);
+      if (!(await context.limiter.taken(data.subscriptionId, ticket, eventIds.length))) return;
+      const picks = lazyFirstAttempts(data.subscriptionId, eventIds);
+      if (job.attemptsStarted <= 1) await processPicks(job, token, data.subscriptionId, picks, [], { retries: 'jobs' }, { startedAt });
+      else {
+        const entries = picks.slice(0, picks.length);
+        const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
+        const pending = entries.filter((_, index) => states[index]?.status === 'pending');
+        await processPicks(job, token, data.subscriptionId, pending, [], { retries: 'jobs' }, { startedAt });
+      }
+    }
   }
 
   /** Retry job: each delivery whose state is where the job left it gets its next attempt. */
@@ -145,7 +203,9 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     picks: Picks,
     lost: DueRetry[],
     options: PartOptions,
-  ): Promise<void> {
+    waiting: { mergeable?: readonly string[]; startedAt?: number } = {},
+  ): Promise<'merged' | undefined> {
+    const { mergeable } = waiting;
     const subscription = await steps.loadSubscription(subscriptionId);
     const profile = subscription ? findProfile(subscription.profile) : undefined;
     if (!subscription || !profile || !subscription.active) {
@@ -161,11 +221,19 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
     if (lost.length > 0) await engine.scheduleRetries(subscription.id, profile.name, lost);
     if (picks.length === 0) return;
     if (engine.isCongested(subscription)) await steps.stepAside(job, token);
-    const started = Date.now();
+    // A line holder's run paces in place for PACE_IN_PLACE_MAX_RUN_MS in all, however many parts of its list it sends.
+    const started = waiting.startedAt ?? Date.now();
     let sent = 0;
     while (sent < picks.length) {
-      const line = subscription.rate_limit ? { ticket: lineTicketOf(job), units: unitsPerTurn(subscription.rate_limit, picks.length - sent) } : undefined;
+      const line: LineTicket | undefined = subscription.rate_limit
+        ? { ticket: lineTicketOf(job), units: unitsPerTurn(subscription.rate_limit, picks.length - sent), ...(sent === 0 && lost.length === 0 && mergeable ? { mergeable } : {}) }
+        : undefined;
       const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit, picks.length - sent, line);
+      if (grant.merged) {
+        await keepMergedPayloads(profile, subscription, mergeable ?? [], grant.waitMs);
+        context.metrics.deliveriesThrottled.inc({ profile: profile.name }, picks.length);
+        return 'merged';
+      }
       if (grant.granted > 0) {
         const { stalled, gone } = await sendParts(subscription, profile, picks, sent, sent + grant.granted, options, () => holdLock(job, token));
         if (gone) {
@@ -183,7 +251,7 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
       }
       if (sent === picks.length) break;
       // A short wait is paced in place; a long one (or a long run) hands the slot back and comes back later.
-      if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(grant.waitMs);
+      if (grant.waitMs <= PACE_IN_PLACE_MAX_WAIT_MS && Date.now() - started < PACE_IN_PLACE_MAX_RUN_MS) await sleep(Math.max(grant.waitMs, paceStepMs(subscription.rate_limit)));
       else {
         // Its turn over with work left, a job goes to the end of the subscription's line (rate-limiter.ts); an
         // endpoint's pause without a limit ends for every job at once.
@@ -196,6 +264,17 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
         await steps.deferRest(job, token, profile.name, picks.length - sent, waitMs, { ladderMs: retryLadderMs(profile, subscription), lookAgainMs: MAX_LINE_WAIT_MS });
       }
     }
+  }
+
+  /**
+   * A merged job's events wait in the holder's list, not in a job whose deferral keeps their payloads: a wait long
+   * enough to outlast the grace in a payload's lifetime keeps them for it and the whole ladder still, as a deferred
+   * job's would be (delivery-steps.ts, deferRest).
+   */
+  async function keepMergedPayloads(profile: ProviderProfile, subscription: Subscription, eventIds: readonly string[], waitMs: number): Promise<void> {
+    if (waitMs <= LAST_ATTEMPT_GRACE_MS / 2) return;
+    const untilMs = Date.now() + waitMs + lastAttemptWithinMs({ ladderMs: retryLadderMs(profile, subscription), delayMs: 0, scale: context.config.retryDelayScale });
+    await context.events.keepPayloadsUntil(eventIds.map((id) => ({ id, untilMs })));
   }
 
   /**

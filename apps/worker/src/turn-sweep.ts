@@ -1,6 +1,6 @@
 import { refreshEvery, type Subscription } from '@hookfleet/core';
 import { GROUP_JOB_RETRIES, groupJobId, type DeliveryJobData, type HookfleetQueues } from '@hookfleet/queue';
-import type { OrderedBacklog, SubscriptionIndex } from '@hookfleet/store';
+import { isStoreError, type OrderedBacklog, type RateLimiter, type SubscriptionIndex } from '@hookfleet/store';
 import type { Logger } from 'pino';
 
 /**
@@ -14,7 +14,8 @@ const BACKLOGS_PER_ROUND = 2_000;
 /** Backlogs read per round trip. */
 const CHUNK = 500;
 
-type BacklogKind = 'ordered' | 'batch';
+/** `line`: a rate-limited subscription's waiting list, merged jobs' events its line holder sends (rate-limiter.ts). */
+type BacklogKind = 'ordered' | 'batch' | 'line';
 
 interface WatchedBacklog {
   kind: BacklogKind;
@@ -25,7 +26,9 @@ interface WatchedBacklog {
 /** Which backlog a subscription's new deliveries join now (fan-out.ts, jobKindOf), if any. */
 function backlogKindOf(subscription: Subscription): BacklogKind | undefined {
   if (subscription.ordered === true) return 'ordered';
-  return subscription.batch ? 'batch' : undefined;
+  if (subscription.batch) return 'batch';
+  // A group job of a limited subscription that would wait joins its line holder's waiting list (delivery-processor.ts).
+  return subscription.rate_limit ? 'line' : undefined;
 }
 
 /**
@@ -40,12 +43,20 @@ function backlogKindOf(subscription: Subscription): BacklogKind | undefined {
  * deleted subscription's waiting deliveries still end (dead) if this process saw it. A drain job added beside a live
  * one (the matcher's job of a new event, or a `delay_seconds` delay, that had not taken the turn yet) finds the turn
  * taken or the backlog empty and ends at once.
+ *
+ * A rate-limited subscription's waiting list (rate-limiter.ts: small first-attempt jobs that would wait leave their
+ * events to the line's holder and end) is swept the same way: a list with events whose holder registration is gone, or
+ * held by a job BullMQ failed for good, is handed to a new group job without events (claimed for it only from that
+ * job, or when free), which drains it through the line and the limit as a holder does (delivery-processor.ts,
+ * sendWaiting). A list whose subscription was deleted or disabled, its holder delayed in the line, has the holder woken:
+ * it ends the list's deliveries dead now, not when it looks again (up to 5 minutes).
  */
 export function startTurnSweep(
   parts: {
     index: SubscriptionIndex;
     ordered: OrderedBacklog;
     batches: OrderedBacklog;
+    limiter: Pick<RateLimiter, 'waitingLines' | 'claimWaiting'>;
     queues: Pick<HookfleetQueues, 'deliveriesFor'>;
     /** Whether this worker consumes the subscription's partition (the workers of other partitions sweep it). */
     ownsSubscription: (subscriptionId: string) => boolean;
@@ -59,7 +70,7 @@ export function startTurnSweep(
   let cursor = Math.floor(Math.random() * 1_000_000);
 
   /** `holder`: the job that held the turn and failed for good; null when the turn was free. */
-  async function drain(entry: WatchedBacklog, holder: string | null): Promise<void> {
+  async function drain(entry: WatchedBacklog & { kind: 'ordered' | 'batch' }, holder: string | null): Promise<void> {
     const data: DeliveryJobData = { kind: entry.kind, subscriptionId: entry.subscriptionId, profile: entry.profile, eventIds: [], added: true };
     // Workers sweeping in the same interval add one job; a later round a new one (a finished job's id may be kept).
     const round = Math.floor(Date.now() / intervalMs);
@@ -71,7 +82,52 @@ export function startTurnSweep(
     else parts.logger.warn(fields, 'the job holding a backlog\'s turn failed for good: a job added to drain it');
   }
 
-  async function sweepChunk(kind: BacklogKind, entries: readonly WatchedBacklog[]): Promise<void> {
+  /** `holder`: the ticket of the job that held the line and failed for good; null when nobody held it. */
+  async function drainLine(entry: WatchedBacklog, holder: string | null): Promise<void> {
+    const queue = parts.queues.deliveriesFor(entry.subscriptionId);
+    const round = Math.floor(Date.now() / intervalMs);
+    const jobId = groupJobId(`${entry.subscriptionId}:drain:line:${holder ?? ''}:${round}`, []);
+    // Claimed before the job exists: a job that took the line since keeps it, and a sweeper beside this one adds none.
+    // Should the add fail, the claim runs out as a dead holder's would, and a later round tries again.
+    if (!(await parts.limiter.claimWaiting(entry.subscriptionId, holder, `${queue.name}:${jobId}`))) return;
+    const data: DeliveryJobData = { kind: 'group', subscriptionId: entry.subscriptionId, profile: entry.profile, eventIds: [] };
+    await queue.add('group', data, { jobId, ...GROUP_JOB_RETRIES });
+    const fields = { subscription_id: entry.subscriptionId, backlog: entry.kind, holder, job_id: jobId };
+    if (holder === null) parts.logger.debug(fields, 'rate-limit waiting list with no holder: a job added to drain it');
+    else parts.logger.warn(fields, 'the job holding a rate limit\'s waiting list failed for good: a job added to drain it');
+  }
+
+  async function sweepLines(entries: readonly WatchedBacklog[]): Promise<void> {
+    const lines = await parts.limiter.waitingLines(entries.map((entry) => entry.subscriptionId));
+    await Promise.all(
+      entries.map(async (entry, index) => {
+        const { waiting, holder } = lines[index] ?? { waiting: 0, holder: null };
+        const current = parts.index.get(entry.subscriptionId);
+        if (waiting === 0) {
+          if (holder === null && (!current || backlogKindOf(current) !== 'line')) watched.delete(keyOf('line', entry.subscriptionId));
+          return;
+        }
+        if (holder === null) return drainLine(entry, null);
+        // A ticket is `<queue name>:<job id>` (delivery-processor.ts, lineTicketOf); a holder is a group job.
+        const queue = parts.queues.deliveriesFor(entry.subscriptionId);
+        if (!holder.startsWith(`${queue.name}:`)) return;
+        const jobId = holder.slice(queue.name.length + 1);
+        const state = await queue.getJobState(jobId);
+        // Only a job BullMQ failed for good: one waiting, delayed or running keeps the line, one removed lets its
+        // registration run out (then the list has no holder).
+        if (state === 'failed') return drainLine(entry, holder);
+        if (state !== 'delayed' || (current && current.active)) return;
+        try {
+          await (await queue.getJob(jobId))?.promote();
+        } catch (error) {
+          // Promoted by another sweeper, or running already: it drains the list as it is.
+          if (isStoreError(error)) throw error;
+        }
+      }),
+    );
+  }
+
+  async function sweepChunk(kind: 'ordered' | 'batch', entries: ReadonlyArray<WatchedBacklog & { kind: 'ordered' | 'batch' }>): Promise<void> {
     const backlog = kind === 'ordered' ? parts.ordered : parts.batches;
     const turns = await backlog.turns(entries.map((entry) => entry.subscriptionId));
     await Promise.all(
@@ -105,9 +161,11 @@ export function startTurnSweep(
     for (let start = 0; start < picked.length; start += CHUNK) {
       const chunk = picked.slice(start, start + CHUNK);
       for (const kind of ['ordered', 'batch'] as const) {
-        const ofKind = chunk.filter((entry) => entry.kind === kind);
+        const ofKind = chunk.filter((entry): entry is WatchedBacklog & { kind: typeof kind } => entry.kind === kind);
         if (ofKind.length > 0) await sweepChunk(kind, ofKind);
       }
+      const lines = chunk.filter((entry) => entry.kind === 'line');
+      if (lines.length > 0) await sweepLines(lines);
     }
   }
 

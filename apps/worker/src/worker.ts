@@ -212,6 +212,7 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
           index,
           ordered: backlog,
           batches,
+          limiter,
           queues,
           ownsSubscription: (subscriptionId) => config.workerPartitions.includes(partitionOf(subscriptionId, config.partitions)),
           logger,

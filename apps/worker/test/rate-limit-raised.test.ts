@@ -31,15 +31,19 @@ describe('a rate limit raised or removed while jobs wait in its line', () => {
     const created = await fleet.call('POST', '/v1/subscriptions', { url: receiver.url(path), events: [`line${label}.*`], rate_limit: { per_minute: 1 } }, tenant.api_key);
     expect(created.status).toBe(201);
     const subscription = created.body as { id: string };
-    // One event a request, a job each: the first goes, the others line up a minute apart (five minutes and more away).
+    // One event a request, a job each: the first goes, the second holds the line, the others join its waiting list
+    // (rate-limiter.ts), their turns a minute apart (five minutes and more away).
+    const limiter = fleet.workers[0]?.context.limiter;
+    const waiting = async () => ((await limiter?.lineTickets(subscription.id)) ?? []).length + ((await limiter?.waitingCount(subscription.id)) ?? 0);
     for (let index = 0; index < 8; index += 1) {
       expect((await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: `line${label}.tick`, id: `line-${label}-${index}`, data: {} })).status).toBe(202);
-      await waitFor(async () => (await fleet.workers[0]?.context.limiter.lineTickets(subscription.id))?.length === index || receiver.forPath(path).length > index, {
+      await waitFor(async () => (await waiting()) === index || receiver.forPath(path).length > index, {
         timeoutMs: 10_000,
         message: `event ${index} in line`,
       });
     }
     expect(receiver.forPath(path)).toHaveLength(1);
+    expect(await limiter?.waitingCount(subscription.id)).toBe(6);
 
     expect((await fleet.call('PATCH', `/v1/subscriptions/${subscription.id}`, { rate_limit: rateLimit }, tenant.api_key)).status).toBe(200);
     await waitFor(() => receiver.forPath(path).length >= 8, { timeoutMs: 20_000, intervalMs: 100, message: 'the seven waiting deliveries' });

@@ -1,6 +1,7 @@
 import type { ChainableCommander, Result } from 'ioredis';
 import type { RedisClient } from './redis.js';
 import type { RateLimit } from '@hookfleet/core';
+import { batch, execChecked } from './batch.js';
 import type { Keys } from './keys.js';
 
 // The line: jobs that wait for a subscription's limit, each with the Redis time its turn comes (a sorted set, ticket →
@@ -8,12 +9,34 @@ import type { Keys } from './keys.js';
 // told "the next free slot" and came back at the same moment as all the others to ask again: a backlog of 2,000
 // waiting at 20 a second cost Redis 20,000 commands a second (apps/worker/test/rate-limit-backlog-cost.test.ts). A
 // job that joins it is told when its turn comes, once the ones before it had theirs. Shared by both scripts below.
-// KEYS: tat, pause, line, line state. ARGV[1]: interval ms, ARGV[2]: tolerance ms.
+// KEYS: tat, pause, line, line state, holder, waiting. ARGV[1]: interval ms, ARGV[2]: tolerance ms.
+//
+// Small first-attempt jobs (one event each: single POSTs spread in time) that would wait are merged instead: the first
+// becomes the line's holder, and each one after it appends its events to the line's waiting list (a Redis list) and
+// ends. The holder sends that list at its turns, a turn's worth at a time. Each job lining up on its own cost its
+// delivery a job's round out to the delayed set and back (about 70 Redis commands a delivery, the job's moves and
+// their markers: apps/worker/test/rate-limit-single-event-backlog.test.ts); merged, the holder's round is shared by a
+// turn's deliveries.
 /** How long a ticket stays in a line after its turn came: a job that ended (or died) leaves it behind. */
 const LINE_STALE_MS = 60_000;
+/**
+ * How long a holder stays the holder past the wait it was last told: a holder job that died for good (its BullMQ
+ * retries spent) is replaced by the next job that would wait, which then sends what waits.
+ */
+export const LINE_HOLDER_GRACE_MS = 120_000;
+/**
+ * How long the waiting list is kept past the wait its holder was last told (or its last joiner: about when it goes).
+ * The list is the only note of what its events still wait for: it expired under a holder told to wait for the
+ * endpoint's pause (up to MAX_ENDPOINT_PAUSE_MS) or slow to come back, and their deliveries stayed pending with no job
+ * to send them. As long as the shortest a delivery record is kept (record-ttl.ts); a drained list is deleted (an empty
+ * Redis list is no key), so a long TTL costs nothing.
+ */
+const WAITING_LIST_KEEP_MS = 48 * 3_600_000;
 
 const LINE = `
 local LINE_STALE_MS = ${LINE_STALE_MS}
+local HOLDER_GRACE_MS = ${LINE_HOLDER_GRACE_MS}
+local WAITING_LIST_KEEP_MS = ${WAITING_LIST_KEEP_MS}
 local function redisNow()
   local time = redis.call('TIME')
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -52,11 +75,38 @@ local function lineUp(now, tat, ends, ticket, units)
   redis.call('PEXPIRE', KEYS[4], ttl)
   return { 0, math.max(1, turn - tolerance - now), 1 }
 end
+-- The holder's registration kept for the wait it was told plus the grace, and its waiting list at least as long as
+-- that wait and WAITING_LIST_KEEP_MS (GT: never shorter; no-op without a list); nothing for any other caller.
+local function keepHolder(ticket, wait)
+  if ticket ~= '' and redis.call('GET', KEYS[5]) == ticket then
+    redis.call('PEXPIRE', KEYS[5], math.ceil(wait) + HOLDER_GRACE_MS)
+    redis.call('PEXPIRE', KEYS[6], math.ceil(wait) + WAITING_LIST_KEEP_MS, 'GT')
+  end
+end
+-- A mergeable caller (ARGV[6]: its event ids, JSON) finding a holder: its events join the holder's waiting list, at
+-- the cost of a few commands (the answer's wait: about when they go, at the limit's pace; third value 2).
+local function joinHolder(ticket)
+  if ARGV[6] == nil or ARGV[6] == '' then return nil end
+  local holder = redis.call('GET', KEYS[5])
+  if not holder or holder == ticket then return nil end
+  local joining = cjson.decode(ARGV[6])
+  local waiting = redis.call('RPUSH', KEYS[6], unpack(joining))
+  local wait = math.ceil(waiting * tonumber(ARGV[1]))
+  -- A new list has no TTL yet (GT would leave it so); one kept longer for its holder's wait keeps that.
+  if waiting == #joining then redis.call('PEXPIRE', KEYS[6], wait + WAITING_LIST_KEEP_MS)
+  else redis.call('PEXPIRE', KEYS[6], wait + WAITING_LIST_KEEP_MS, 'GT') end
+  return { 0, math.max(1, wait), 2 }
+end
+-- A mergeable caller that found no holder and has to wait becomes the holder.
+local function becomeHolder(ticket)
+  if ARGV[6] ~= nil and ARGV[6] ~= '' then redis.call('SET', KEYS[5], ticket, 'PX', HOLDER_GRACE_MS, 'NX') end
+end
 `;
 
 // GCRA for a batch of n deliveries, and the endpoint's own pause (429/503 with Retry-After), in one call.
 // ARGV: interval ms (0 = no limit), burst tolerance ms, wanted, ticket ('' = a caller outside the line: an ordered or
-// batching subscription's one turn holder), units its turn holds. Returns { granted, wait ms, 1 when in the line }.
+// batching subscription's one turn holder), units its turn holds, the caller's event ids as JSON when it may be merged
+// ('' = not). Returns { granted, wait ms, 1 when in the line / 2 when merged into the holder's waiting list }.
 // Redis's clock, not each worker's, so the limit holds across the fleet. A ticket whose turn has not come waits for
 // it; one that finds others in line joins its end; one whose turn came (or that finds no line) is granted what the
 // limit allows, and when that is not all, is at the head: whoever comes after lines up behind what it still wants.
@@ -69,18 +119,33 @@ local ticket = ARGV[4]
 local ends = 0
 local turn = nil
 if interval > 0 and ticket ~= '' then
+  local joined = joinHolder(ticket)
+  if joined then return joined end
   ends = lineEnd()
   turn = tonumber(redis.call('ZSCORE', KEYS[3], ticket))
-  if turn and turn > now + tolerance then return { 0, turn - tolerance - now, 1 } end
+  if turn and turn > now + tolerance then
+    keepHolder(ticket, turn - tolerance - now)
+    return { 0, turn - tolerance - now, 1 }
+  end
 end
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > now then return { 0, paused - now, 0 } end
+if paused > now then
+  -- The holder waits for the endpoint's pause (up to MAX_ENDPOINT_PAUSE_MS): it stays the holder meanwhile.
+  keepHolder(ticket, paused - now)
+  return { 0, paused - now, 0 }
+end
 if interval <= 0 then return { wanted, 0, 0 } end
 local tat = readTat(now, interval)
-if ticket ~= '' and not turn and ends > tat then return lineUp(now, tat, ends, ticket, tonumber(ARGV[5])) end
+if ticket ~= '' and not turn and ends > tat then
+  becomeHolder(ticket)
+  local answer = lineUp(now, tat, ends, ticket, tonumber(ARGV[5]))
+  keepHolder(ticket, answer[2])
+  return answer
+end
 local granted = math.floor((now + tolerance - tat) / interval) + 1
 if granted < 0 then granted = 0 end
 if granted > wanted then granted = wanted end
+if granted == 0 and ticket ~= '' and not turn then becomeHolder(ticket) end
 if granted > 0 then
   tat = tat + granted * interval
   redis.call('SET', KEYS[1], tat .. ':' .. ARGV[1], 'PX', math.ceil(tat - now + tolerance + 1000))
@@ -95,6 +160,7 @@ if granted < wanted and ticket ~= '' and not turn then
 end
 local wait = 0
 if granted < wanted then wait = math.max(1, tat - tolerance - now) end
+keepHolder(ticket, wait)
 return { granted, wait, 0 }
 `;
 
@@ -105,7 +171,47 @@ local now = redisNow()
 local ends = lineEnd()
 redis.call('ZREM', KEYS[3], ARGV[3])
 local tat = readTat(now, tonumber(ARGV[1]))
-return lineUp(now, tat, ends, ARGV[3], tonumber(ARGV[4]))
+local answer = lineUp(now, tat, ends, ARGV[3], tonumber(ARGV[4]))
+keepHolder(ARGV[3], answer[2])
+return answer
+`;
+
+// The holder's next part of the waiting list: up to ARGV[2] event ids from its head, read, not removed (the holder
+// writes them into its job first, then removes them: TAKEN, so a holder that dies in between loses nothing). A
+// caller that another job holds the line for gets nothing; an empty list ends the holdership in the same call, so an
+// event that joins later finds no holder and lines up itself. A caller that finds no holder at all with events
+// waiting takes the holdership (a holder whose registration ran out while it waited, a job come back after a step
+// aside, or a job the sweep added: apps/worker/src/turn-sweep.ts): the list is never left to nobody while a job that
+// would drain it runs. KEYS: holder, waiting. ARGV: ticket, count.
+// Returns the event ids, or false when another job holds the line.
+const NEXT_WAITING = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return false end
+local items = redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+if #items == 0 then
+  if holder then redis.call('DEL', KEYS[1]) end
+  return items
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ${LINE_HOLDER_GRACE_MS})
+return items
+`;
+
+// The holdership handed to ARGV[2] (a job the sweep adds), only from ARGV[1] (a holder BullMQ failed for good) or,
+// with ARGV[1] '', when nobody holds it. KEYS: holder. Returns 1 when handed.
+const CLAIM_WAITING = `
+local holder = redis.call('GET', KEYS[1])
+if (not holder and ARGV[1] == '') or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ${LINE_HOLDER_GRACE_MS})
+  return 1
+end
+return 0
+`;
+
+// The holder's part, now in its job, leaves the waiting list. KEYS: holder, waiting. ARGV: ticket, count.
+const TAKEN = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
+return 1
 `;
 
 // An endpoint's pause until Redis's now + ARGV[1] ms; a longer pause already set stays. KEYS: pause. Returns the end.
@@ -143,13 +249,26 @@ declare module 'ioredis' {
       pauseKey: string,
       lineKey: string,
       lineStateKey: string,
+      holderKey: string,
+      waitingKey: string,
       intervalMs: string,
       toleranceMs: number,
       wanted: number,
       ticket: string,
       units: number,
+      mergeable: string,
     ): Result<[number, number, number], Context>;
-    hookfleetLineUp(tatKey: string, pauseKey: string, lineKey: string, lineStateKey: string, intervalMs: string, toleranceMs: number, ticket: string, units: number): Result<[number, number, number], Context>;
+    hookfleetLineNext(holderKey: string, waitingKey: string, ticket: string, count: number): Result<string[] | null, Context>;
+    hookfleetLineTaken(holderKey: string, waitingKey: string, ticket: string, count: number): Result<number, Context>;
+    hookfleetLineClaim(holderKey: string, from: string, to: string): Result<number, Context>;
+    hookfleetLineUp(
+      tatKey: string,
+      pauseKey: string,
+      lineKey: string,
+      lineStateKey: string,
+      holderKey: string,
+      waitingKey: string,
+      intervalMs: string, toleranceMs: number, ticket: string, units: number): Result<[number, number, number], Context>;
   }
 }
 
@@ -158,12 +277,25 @@ export interface Grant {
   waitMs: number;
   /** The caller's ticket is in the subscription's line: `waitMs` is until its turn. */
   inLine: boolean;
+  /** The caller's events joined the line holder's waiting list (it may end): `waitMs` is about when they go. */
+  merged: boolean;
+}
+
+/** A subscription's waiting list as the sweep reads it: how many events wait, and which job's ticket holds the line. */
+export interface WaitingLine {
+  waiting: number;
+  holder: string | null;
 }
 
 /** A job's place in its subscription's line: who it is, and how many of the limit's slots its turn takes. */
 export interface LineTicket {
   ticket: string;
   units: number;
+  /**
+   * The caller's event ids, when it may be merged (a small group's first attempts): should it have to wait, they join
+   * the line holder's waiting list instead (or the caller becomes the holder).
+   */
+  mergeable?: readonly string[];
 }
 
 /**
@@ -183,14 +315,17 @@ export const MAX_ENDPOINT_PAUSE_MS = 3_600_000;
 /** The per-subscription limiter every worker process shares (issue: per-endpoint rate limits). */
 export class RateLimiter {
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {
-    if (!Object.hasOwn(redis, 'hookfleetAcquire')) redis.defineCommand('hookfleetAcquire', { numberOfKeys: 4, lua: ACQUIRE });
-    if (!Object.hasOwn(redis, 'hookfleetLineUp')) redis.defineCommand('hookfleetLineUp', { numberOfKeys: 4, lua: LINE_UP });
+    if (!Object.hasOwn(redis, 'hookfleetAcquire')) redis.defineCommand('hookfleetAcquire', { numberOfKeys: 6, lua: ACQUIRE });
+    if (!Object.hasOwn(redis, 'hookfleetLineUp')) redis.defineCommand('hookfleetLineUp', { numberOfKeys: 6, lua: LINE_UP });
+    if (!Object.hasOwn(redis, 'hookfleetLineNext')) redis.defineCommand('hookfleetLineNext', { numberOfKeys: 2, lua: NEXT_WAITING });
+    if (!Object.hasOwn(redis, 'hookfleetLineTaken')) redis.defineCommand('hookfleetLineTaken', { numberOfKeys: 2, lua: TAKEN });
+    if (!Object.hasOwn(redis, 'hookfleetLineClaim')) redis.defineCommand('hookfleetLineClaim', { numberOfKeys: 1, lua: CLAIM_WAITING });
     defineEndpointPause(redis);
   }
 
-  private keysOf(subscriptionId: string): [string, string, string, string] {
+  private keysOf(subscriptionId: string): [string, string, string, string, string, string] {
     const tat = this.keys.rateLimit(subscriptionId);
-    return [tat, this.keys.endpointPause(subscriptionId), `${tat}:line`, `${tat}:line-state`];
+    return [tat, this.keys.endpointPause(subscriptionId), `${tat}:line`, `${tat}:line-state`, `${tat}:line-holder`, `${tat}:line-waiting`];
   }
 
   /**
@@ -198,7 +333,7 @@ export class RateLimiter {
    * `line` ticket (a group or retry job: many may wait for one subscription) the wait is until the ticket's turn.
    */
   async acquire(subscriptionId: string, limit: RateLimit | null, wanted: number, line?: LineTicket): Promise<Grant> {
-    if (wanted <= 0) return { granted: 0, waitMs: 0, inLine: false };
+    if (wanted <= 0) return { granted: 0, waitMs: 0, inLine: false, merged: false };
     const { intervalMs, toleranceMs } = limit ? gcraParameters(limit) : { intervalMs: 0, toleranceMs: 0 };
     const [granted, waitMs, inLine] = await this.redis.hookfleetAcquire(
       ...this.keysOf(subscriptionId),
@@ -207,8 +342,9 @@ export class RateLimiter {
       wanted,
       line?.ticket ?? '',
       Math.max(1, line?.units ?? 1),
+      line?.mergeable ? JSON.stringify(line.mergeable) : '',
     );
-    return { granted: Number(granted), waitMs: Number(waitMs), inLine: Number(inLine) === 1 };
+    return { granted: Number(granted), waitMs: Number(waitMs), inLine: Number(inLine) === 1, merged: Number(inLine) === 2 };
   }
 
   /** Sends a ticket whose turn is over, with work left, to the end of its subscription's line; answers the wait for its next turn. */
@@ -218,9 +354,55 @@ export class RateLimiter {
     return Number(waitMs);
   }
 
+  /**
+   * The line holder's next part of what waits: up to `count` event ids from the head of the waiting list, left there
+   * until `taken`. An empty list ends the holdership; a caller that finds nobody holding it with events waiting takes
+   * it; `null`: another job holds the line.
+   */
+  async nextWaiting(subscriptionId: string, ticket: string, count: number): Promise<string[] | null> {
+    const [, , , , holder, waiting] = this.keysOf(subscriptionId);
+    return (await this.redis.hookfleetLineNext(holder, waiting, ticket, Math.max(1, count))) ?? null;
+  }
+
+  /** The holder's part, written into its job, leaves the waiting list; false when the caller is no longer the holder. */
+  async taken(subscriptionId: string, ticket: string, count: number): Promise<boolean> {
+    const [, , , , holder, waiting] = this.keysOf(subscriptionId);
+    return Number(await this.redis.hookfleetLineTaken(holder, waiting, ticket, count)) === 1;
+  }
+
   /** The tickets waiting in a subscription's line, first turn first (at most `limit`). */
   async lineTickets(subscriptionId: string, limit = 10_000): Promise<string[]> {
     return this.redis.zrange(this.keysOf(subscriptionId)[2], 0, limit - 1);
+  }
+
+  /**
+   * How many events wait in each subscription's waiting list and who holds its line (null: nobody, or its registration
+   * ran out), in one round trip (one per node on a cluster): what the sweep for lists no job drains reads
+   * (apps/worker/src/turn-sweep.ts).
+   */
+  async waitingLines(subscriptionIds: readonly string[]): Promise<WaitingLine[]> {
+    if (subscriptionIds.length === 0) return [];
+    const pipeline = batch(this.redis);
+    for (const id of subscriptionIds) {
+      const [, , , , holder, waiting] = this.keysOf(id);
+      pipeline.llen(waiting).get(holder);
+    }
+    const replies = await execChecked(pipeline);
+    return subscriptionIds.map((_, index) => ({ waiting: Number(replies[index * 2]), holder: (replies[index * 2 + 1] as string | null) ?? null }));
+  }
+
+  /**
+   * Hands a subscription's line holdership to `ticket` (a job that will drain the waiting list), only from `from` (a
+   * holder BullMQ failed for good) or, with `from` null, when nobody holds it; false when another job holds it.
+   */
+  async claimWaiting(subscriptionId: string, from: string | null, ticket: string): Promise<boolean> {
+    const [, , , , holder] = this.keysOf(subscriptionId);
+    return Number(await this.redis.hookfleetLineClaim(holder, from ?? '', ticket)) === 1;
+  }
+
+  /** How many events wait in a subscription's waiting list, merged into its line holder. */
+  async waitingCount(subscriptionId: string): Promise<number> {
+    return this.redis.llen(this.keysOf(subscriptionId)[5]);
   }
 
   /** The endpoint asked for a break (429/503 with Retry-After): nothing goes to it until then, from any worker. */
