@@ -12,7 +12,7 @@ export type Outcome = 'success' | 'failure' | 'timeout' | 'error';
  * them pay nothing, and a scrape never shows a stale value.
  */
 export interface ScrapeReaders {
-  /** Whether this process reaches Redis (StoreReachability in packages/store/src/write-health.ts). */
+  /** Whether this process reaches Redis (StoreReachability in packages/store/src/store-reachability.ts). */
   storeReachable(): boolean;
   /** Request slots held by requests to slow and unknown origins (DeliveryTransport.slowOriginSlotsInUse). */
   slowOriginSlots(): number;
@@ -47,7 +47,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     storeWritable: new Gauge({ name: 'hookfleet_store_writable', help: 'Whether the last write this process tried was taken (1) or refused (0)', registers }),
     storeReachable: new Gauge({
       name: 'hookfleet_store_reachable',
-      help: "Whether this process reaches Redis (1): its connection is up and the readiness probe's last PING is not overdue",
+      help: "Whether this process reaches Redis (1): its connection is up and the readiness probe's last PING is not overdue (on a Redis Cluster, every master's)",
       registers,
       collect() {
         this.set(readers.storeReachable() ? 1 : 0);

@@ -18,6 +18,7 @@ export * from './endpoint-health.js';
 export * from './ordered-backlog.js';
 export * from './batch-backlog.js';
 export * from './write-health.js';
+export * from './store-reachability.js';
 export * from './poll-log.js';
 export * from './event-type-store.js';
 export * from './signing-key-store.js';

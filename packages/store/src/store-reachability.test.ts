@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRedisServer } from '../../../scripts/redis-server.mjs';
+import { startRedisCluster } from '../../../scripts/redis-cluster.mjs';
 import { waitFor } from '../../../test/wait.js';
-import type { Redis } from 'ioredis';
-import { connectRedis } from './redis.js';
-import { StoreReachability } from './write-health.js';
+import { Redis, type Cluster } from 'ioredis';
+import { connectRedis, isCluster } from './redis.js';
+import { StoreReachability } from './store-reachability.js';
 
 /** How long the PINGs here may wait for an answer before the store counts as out of reach (the probe's is 1 s). */
 const ANSWER_WITHIN_MS = 200;
 
 /**
- * StoreReachability (write-health.ts), which `hookfleet_store_reachable` reads at each scrape, on a private
+ * StoreReachability (store-reachability.ts), which `hookfleet_store_reachable` reads at each scrape, on a private
  * redis-server this test stops, restarts and pauses: the shared one is never touched.
  */
 describe('whether a process reaches Redis', () => {
@@ -51,5 +52,108 @@ describe('whether a process reaches Redis', () => {
     expect(redis.status).toBe('ready');
     expect(await ping).toBe('PONG');
     expect(reachability.isReachable()).toBe(true);
+  });
+});
+
+type RedisCluster = Awaited<ReturnType<typeof startRedisCluster>>;
+type RedisServer = Awaited<ReturnType<typeof startRedisServer>>;
+
+/** Asks one node of the cluster, on a connection of its own that it closes. */
+async function askNode<T>(port: number, ask: (node: Redis) => Promise<T>): Promise<T> {
+  const node = new Redis({ host: '127.0.0.1', port });
+  try {
+    return await ask(node);
+  } finally {
+    node.disconnect();
+  }
+}
+
+/** One setting of a node, as CONFIG GET answers it. */
+const nodeSetting = (port: number, name: string) => askNode(port, async (node) => ((await node.config('GET', name)) as string[])[1]!);
+
+/** SIGKILLs a master; what it returns starts it again on its port from its own nodes.conf and AOF, as the cluster did. */
+async function killMaster(cluster: RedisCluster, port: number): Promise<() => Promise<RedisServer>> {
+  const setting = (name: string) => nodeSetting(port, name);
+  const [dir, configFile, busPort, nodeTimeout] = [
+    await setting('dir'),
+    await setting('cluster-config-file'),
+    await setting('cluster-port'),
+    await setting('cluster-node-timeout'),
+  ];
+  await cluster.kill(port);
+  const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-config-file', configFile, '--cluster-node-timeout', nodeTimeout, '--cluster-port', busPort];
+  return () => startRedisServer({ port, dir, appendOnly: true, extraArgs: [...clusterArgs, '--cluster-replica-validity-factor', '0'] });
+}
+
+/**
+ * On a private 3-master Redis Cluster (never the shared Redis): with one master killed the cluster connection stays
+ * `ready` and its PING finds a node that answers, while a third of the slots refuse every command. Each probe here
+ * stands for a /readyz call; the cluster is this test's own, so it runs whichever Redis the suite was given.
+ */
+describe('whether a process reaches every master of a Redis Cluster', () => {
+  let cluster: RedisCluster;
+  let redis: Cluster;
+  const restarted: RedisServer[] = [];
+  let pausedPid: number | undefined;
+
+  const probeAndRead = (reachability: StoreReachability) => {
+    void reachability.ping().catch(() => undefined);
+    return reachability.isReachable();
+  };
+  const clusterWhole = async () => (await cluster.masterPorts()).length === 3;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3 });
+    const client = connectRedis(
+      { redisUrl: `redis://127.0.0.1:${cluster.ports[0]}`, redisClusterNodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })) },
+      // As a worker connects: its commands wait for Redis rather than fail.
+      { maxRetriesPerRequest: null },
+    );
+    if (!isCluster(client)) throw new Error('expected a cluster connection');
+    redis = client;
+    redis.on('error', () => undefined);
+    redis.on('node error', () => undefined);
+    await redis.ping();
+  }, 120_000);
+
+  afterAll(async () => {
+    if (pausedPid !== undefined) process.kill(pausedPid, 'SIGCONT');
+    redis?.disconnect();
+    for (const server of restarted) await server.stop();
+    await cluster?.stop();
+  }, 60_000);
+
+  it('is not reached while a master is killed, and is again once it is back', async () => {
+    const reachability = new StoreReachability(redis, ANSWER_WITHIN_MS);
+    await waitFor(() => probeAndRead(reachability), { message: 'reachable while every master answers' });
+    const [victim] = await cluster.masterPorts();
+    const restart = await killMaster(cluster, victim!);
+    await waitFor(() => !probeAndRead(reachability), { intervalMs: 100, message: 'unreachable once a master is killed' });
+    // The cluster connection is still up and its own PING answered: only the masters' PINGs show it.
+    expect(redis.status).toBe('ready');
+    expect(await redis.ping()).toBe('PONG');
+    // A fresh PING to the dead master does not make it reachable while it waits for an answer, probe after probe.
+    for (let probes = 0; probes < 5; probes += 1) {
+      expect(probeAndRead(reachability)).toBe(false);
+      await redis.ping();
+    }
+    restarted.push(await restart());
+    await waitFor(() => probeAndRead(reachability), { intervalMs: 100, timeoutMs: 30_000, message: 'reachable once the master is back' });
+    await waitFor(clusterWhole, { intervalMs: 100, timeoutMs: 30_000, message: 'the cluster whole again' });
+  });
+
+  it('is not reached while a master hangs, and is again when its late answer comes', async () => {
+    const reachability = new StoreReachability(redis, ANSWER_WITHIN_MS);
+    await waitFor(() => probeAndRead(reachability), { message: 'reachable while every master answers' });
+    const [, victim] = await cluster.masterPorts();
+    const pid = Number(/process_id:(\d+)/.exec(await askNode(victim!, (node) => node.info('server')))?.[1]);
+    pausedPid = pid;
+    process.kill(pid, 'SIGSTOP');
+    await waitFor(() => !probeAndRead(reachability), { intervalMs: 100, message: 'unreachable once a master hangs' });
+    process.kill(pid, 'SIGCONT');
+    pausedPid = undefined;
+    // No probe: the PING it was sent is answered late, and that shows.
+    await waitFor(() => reachability.isReachable(), { timeoutMs: 30_000, message: 'reachable once the master answers' });
+    await waitFor(clusterWhole, { intervalMs: 100, timeoutMs: 30_000, message: 'the cluster whole again' });
   });
 });

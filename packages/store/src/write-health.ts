@@ -56,33 +56,3 @@ export class StoreWriteHealth {
     }
   }
 }
-
-/**
- * Whether this process reaches Redis, read when /metrics is scraped: its store connection is ready (ioredis leaves
- * `ready` at once when the connection is refused or lost, and comes back to it on reconnecting) and the readiness
- * probe's last PING is answered or younger than the probe waits for one (a Redis that hangs, or a network that drops
- * packets, keeps the connection `ready` and answers nothing). An error reply is an answer: Redis was reached. The PING
- * is watched to its end, not to the probe's timeout, so a late answer shows at the next scrape without another probe.
- */
-export class StoreReachability {
-  private lastPing: { sentAt: number; settled: boolean } | undefined;
-
-  constructor(private readonly redis: RedisClient, private readonly answerWithinMs: number) {}
-
-  /** The readiness probe's PING. */
-  async ping(): Promise<string> {
-    const ping = { sentAt: performance.now(), settled: false };
-    this.lastPing = ping;
-    try {
-      return await this.redis.ping();
-    } finally {
-      ping.settled = true;
-    }
-  }
-
-  isReachable(now = performance.now()): boolean {
-    if (this.redis.status !== 'ready') return false;
-    const ping = this.lastPing;
-    return ping === undefined || ping.settled || now - ping.sentAt <= this.answerWithinMs;
-  }
-}
