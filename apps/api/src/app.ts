@@ -1,7 +1,7 @@
 import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { HookfleetMetrics } from '@hookfleet/metrics';
-import type { CompatStore, IdempotencyStore, DeliveryStore, EventStore, OperationStore, SigningKeyStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
+import type { CompatStore, IdempotencyStore, DeliveryStore, EndpointPauses, EventStore, OperationStore, SigningKeyStore, StoreWriteHealth, TenantStore } from '@hookfleet/store';
 import type { DeliveryTransport, Destination } from '@hookfleet/delivery';
 import { queueList, type HookfleetQueues, type ReadinessProbe } from '@hookfleet/queue';
 import { NotFound } from '@hookfleet/core';
@@ -38,6 +38,8 @@ export interface AppDependencies {
   queues: HookfleetQueues;
   eventStore: EventStore;
   operations: OperationStore;
+  /** When each subscription's endpoint may be sent to again (its Retry-After or circuit breaker pause). */
+  endpointPauses: EndpointPauses;
   /** The kept answers of POSTs sent with an Idempotency-Key (idempotency.ts). */
   idempotency: IdempotencyStore;
   /** Provider ids, per-tenant sequences and idempotency answers of the compat routes. */

@@ -6,7 +6,7 @@ import { ERROR_CODES, LISTEN_ADDRESS, type ErrorCode, type HookfleetConfig } fro
 import { createMetrics, serveProfileCountersFromZero } from '@hookfleet/metrics';
 import { profileNames } from '@hookfleet/profiles';
 import { createQueueConnection, createQueues, createReadinessProbe, queueList, READINESS_TIMEOUT_MS, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreReachability, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
+import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreReachability, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, EndpointPauses, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
@@ -92,6 +92,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     queues,
     eventStore,
     operations: new OperationStore(redis, keys),
+    endpointPauses: new EndpointPauses(redis, keys),
     compatStore: new CompatStore(redis, keys),
     idempotency: new IdempotencyStore(redis, keys),
     eventTypes: new EventTypeService(eventTypeStore, eventSchemas),

@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { compileEventFilter, deliveryIdFor, type StoredEvent } from '@hookfleet/core';
 import { findProfile } from '@hookfleet/profiles';
-import { attemptAgainNow, redeliverAsGroup, type OperationJobData } from '@hookfleet/queue';
+import { attemptAgainNow, redeliverAsGroup, type OperationJobData, type RedeliveryItem } from '@hookfleet/queue';
 import { eventReceivedAtMs, type OperationStore } from '@hookfleet/store';
 import type { WorkerContext } from './context.js';
 import { moveToDelayedUnrenewed } from './step-aside.js';
@@ -40,6 +40,29 @@ function resumeIndex(matched: readonly Matched[], progress: unknown): number {
   return next < 0 ? matched.length : next;
 }
 
+/**
+ * Where a recover got to, in its job's progress, written before each chunk is handed over: the chunk's number (its
+ * jobs' ids are made from it, redeliver.ts), its last listed delivery id (a run again goes on after it), the deliveries it
+ * owed with the attempts each had (one attempted since, its operator attempt that failed again among them, is not sent
+ * again), and what was counted done before it and its size.
+ */
+interface RecoverProgress {
+  chunk: number;
+  through: string;
+  owed: Array<[string, number]>;
+  doneBefore: number;
+  size: number;
+}
+
+const isRecoverProgress = (progress: unknown): progress is RecoverProgress =>
+  typeof progress === 'object' &&
+  progress !== null &&
+  typeof (progress as RecoverProgress).chunk === 'number' &&
+  typeof (progress as RecoverProgress).through === 'string' &&
+  Array.isArray((progress as RecoverProgress).owed) &&
+  typeof (progress as RecoverProgress).doneBefore === 'number' &&
+  typeof (progress as RecoverProgress).size === 'number';
+
 /** How a run ended: every chunk enqueued, or stopped between two because the operation no longer runs (canceled). */
 type RunEnd = 'finished' | 'stopped';
 
@@ -76,35 +99,45 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
     if (!subscription) throw new Error(`subscription ${data.subscriptionId} is gone`);
     // A delivery whose event the subscription's filter no longer takes is not sent again.
     const filterTakes = subscription.filter ? compileEventFilter(subscription.filter) : () => true;
-    const ids = new Set<string>();
+    const listed = new Set<string>();
     for (const status of ['failed', 'dead'] as const) {
       for (
         let cursor: string | undefined, page;
         (page = await context.deliveries.list({ subscriptionId: subscription.id, status, since: data.since, until: data.until, limit: 500, cursor }));
       ) {
         if (!(await mayGoOn(job, token))) return 'stopped';
-        for (const delivery of page.data) ids.add(delivery.id);
+        for (const delivery of page.data) listed.add(delivery.id);
         if (!page.next_cursor) break;
         cursor = page.next_cursor;
       }
     }
-    const all = [...ids];
-    // A run after an earlier one (its worker stopped or died, the store refused a chunk) lists only what is still owed:
-    // what the earlier runs counted done stays counted.
-    const doneBefore = (await operations.get(data.operationId))?.done ?? 0;
-    await operations.update(data.operationId, { total: doneBefore + all.length, done: doneBefore });
-    let done = doneBefore;
-    for (let offset = 0; offset < all.length; offset += CHUNK) {
-      if (!(await mayGoOn(job, token))) return 'stopped';
-      const chunk = all.slice(offset, offset + CHUNK);
-      const records = await Promise.all(chunk.map((id) => context.deliveries.get(id)));
+    // In the order of their ids, which no status change moves (the indexes' scores may): a run again goes on after
+    // the last id its chunk in hand over listed, the chunks before it left behind.
+    const all = [...listed].sort();
+    // A run after an earlier one (its worker stopped or died, the store refused a write) hands its chunk in hand over
+    // again, then goes on after it: what the earlier runs handed over and counted is neither sent nor counted again.
+    const progress = isRecoverProgress(job.progress) ? job.progress : undefined;
+    const rest = progress ? all.filter((id) => id > progress.through) : all;
+    const counted = (await operations.get(data.operationId))?.done ?? 0;
+    // The chunk in hand is counted once: before it, or with it where its count landed before the run ended.
+    let done = progress ? Math.min(Math.max(counted, progress.doneBefore), progress.doneBefore + progress.size) : counted;
+    await operations.update(data.operationId, { total: (progress ? progress.doneBefore + progress.size : done) + rest.length, done });
+    let index = 0;
+
+    /** The chunk's deliveries as attemptAgainNow takes them; `attemptsThen`: the attempts each had when first handed over. */
+    const itemsOf = async (ids: readonly string[], attemptsThen?: ReadonlyMap<string, number>): Promise<RedeliveryItem[]> => {
+      const records = await Promise.all(ids.map((id) => context.deliveries.get(id)));
       const events = await context.eventCache.getMany(records.flatMap((record) => (record ? [record.event_id] : [])));
-      const items = records.flatMap((record) => {
+      return records.flatMap((record) => {
         const event = record ? events.get(record.event_id) : undefined;
+        if (!record || !event || !filterTakes(event)) return [];
+        const then = attemptsThen?.get(record.id);
         // Listed failed or dead, but since then delivered or on its way again (another recover of the same window,
-        // a retry, its ladder): sending it once more would give its receiver a copy it already has.
-        const stillOwed = record?.status === 'failed' || record?.status === 'dead';
-        if (!record || !stillOwed || !event || !filterTakes(event)) return [];
+        // a retry, its ladder): sending it once more would give its receiver a copy it already has. Run again, the
+        // chunk takes those not attempted since it was handed over, pending too (the run before reset them).
+        const stillOwed =
+          then === undefined ? record.status === 'failed' || record.status === 'dead' : record.attempts === then && record.status !== 'delivered';
+        if (!stillOwed) return [];
         return [
           {
             deliveryId: record.id,
@@ -119,9 +152,32 @@ export function createOperationProcessor(context: WorkerContext, operations: Ope
           },
         ];
       });
-      await attemptAgainNow(context.queues.deliveriesFor, context.deliveries, items);
-      done += chunk.length;
+    };
+    const handOver = async (chunk: number, items: readonly RedeliveryItem[], doneWith: number) => {
+      await attemptAgainNow(context.queues.deliveriesFor, context.deliveries, items, `${data.operationId}:recover:${chunk}`);
+      done = doneWith;
       await operations.update(data.operationId, { done });
+    };
+
+    if (progress) {
+      if (!(await mayGoOn(job, token))) return 'stopped';
+      const attemptsThen = new Map(progress.owed);
+      await handOver(progress.chunk, await itemsOf([...attemptsThen.keys()], attemptsThen), progress.doneBefore + progress.size);
+      index = progress.chunk + 1;
+    }
+    for (let offset = 0; offset < rest.length; offset += CHUNK, index += 1) {
+      if (!(await mayGoOn(job, token))) return 'stopped';
+      const chunk = rest.slice(offset, offset + CHUNK);
+      const items = await itemsOf(chunk);
+      // Before the hand-over: a run after this one finds the chunk's jobs by its number and knows what it owed.
+      await job.updateProgress({
+        chunk: index,
+        through: chunk[chunk.length - 1] as string,
+        owed: items.map((item) => [item.deliveryId, item.attempts]),
+        doneBefore: done,
+        size: chunk.length,
+      } satisfies RecoverProgress);
+      await handOver(index, items, done + chunk.length);
     }
     return 'finished';
   }

@@ -74,6 +74,9 @@ describe('a recover whose deliveries another recover already sent', () => {
       data: { operationId: second.id, kind: 'recover', subscriptionId: subscription.id, since, until: Date.now() },
       attemptsMade: 0,
       opts: { attempts: 1 },
+      // A recover notes its chunk in the job's progress before each hand-over (operations.ts).
+      progress: 0,
+      updateProgress: async () => undefined,
     };
     const secondRun = createOperationProcessor({ ...context, deliveries }, operations)(job as unknown as Job<OperationJobData>);
     await hasListed;

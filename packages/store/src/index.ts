@@ -15,6 +15,7 @@ export * from './rate-limiter.js';
 export * from './compat-store.js';
 export * from './idempotency-store.js';
 export * from './endpoint-health.js';
+export * from './endpoint-pauses.js';
 export * from './ordered-backlog.js';
 export * from './batch-backlog.js';
 export * from './write-health.js';

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, newestFirst, type ScoredId } from './page-c
 export type { Operation, OperationKind, OperationStatus };
 
 /** Operations are kept a week after they start, for GET /v1/operations/:id; so are their entries in a subscription's list. */
-const OPERATION_TTL_SECONDS = 7 * 24 * 3600;
+export const OPERATION_TTL_SECONDS = 7 * 24 * 3600;
 
 // KEYS: the operation. ARGV: the status to end it with, its error ('' for none). Returns the status read (nil: no record).
 // Only a running operation ends, once: of a cancel and the worker's end at once, the first wins and the other learns it.

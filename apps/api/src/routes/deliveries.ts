@@ -55,19 +55,27 @@ export const deliveryRoutes: NativeRoute[] = [
     tags: ['deliveries'],
     auth: ['operator', 'tenant', 'portal'],
     portal: { check: 'delivery' },
-    answers: { 202: { description: 'The delivery, status pending', schema: deliverySchema } },
+    answers: {
+      202: {
+        description:
+          'The delivery, status pending; `next_attempt_at` is when the attempt can go: now, or, while the endpoint is paused (its 429 or 503 with `Retry-After`, or the circuit breaker after a failure streak), when the pause ends',
+        schema: deliverySchema,
+      },
+    },
     errors: ['not_found', 'conflict'],
     async handler(call, services) {
       const delivery = await ownedDelivery(call, services);
       const subscription = await services.subscriptions.getOwned(delivery.subscription_id, tenantScopeOf(call));
       // The worker would end the delivery dead without an attempt (a delivered one too).
       assertActive(subscription, 'retry');
-      const [event] = await services.eventStore.getMany([delivery.event_id]);
+      // The endpoint's pause, read beside the event: every worker's grant waits for its end, this attempt's too.
+      const [[event], pauseEnd] = await Promise.all([services.eventStore.getMany([delivery.event_id]), services.endpointPauses.endOf(subscription.id)]);
       if (!event) throw new NotFound(`the event of delivery ${delivery.id} is past the retention`);
       await attemptAgainNow(services.queues.deliveriesFor, services.deliveries, [
         { deliveryId: delivery.id, eventId: event.id, subscriptionId: subscription.id, profile: subscription.profile, eventReceivedAt: Date.parse(event.received_at), attempts: delivery.attempts, ordered: subscription.ordered === true, batched: subscription.batch != null, onItsLadder: delivery.status === 'failed' },
       ]);
-      return { status: 202, body: { ...delivery, status: 'pending', next_attempt_at: new Date().toISOString() } };
+      const goesAt = Math.max(Date.now(), pauseEnd ?? 0);
+      return { status: 202, body: { ...delivery, status: 'pending', next_attempt_at: new Date(goesAt).toISOString() } };
     },
   }),
 ];
