@@ -1,4 +1,8 @@
 import { connect, type ChannelModel, type ConfirmChannel, type SocketOptions } from 'amqplib';
+// Headers RabbitMQ reads as routing instructions (the broker closes the channel over one, failing every publish in
+// flight on it) and AMQP's limit on a header name: refused by the subscription schema, and again here before publishing
+// for subscriptions stored before that.
+import { MAX_HEADER_NAME_CHARS, RABBITMQ_ROUTING_HEADERS } from '@hookfleet/core';
 import type { Socket } from 'node:net';
 import { BrokerPool } from './broker-pool.js';
 import { BrokerSlots, type BrokerSlotsOptions } from './broker-slots.js';
@@ -50,14 +54,6 @@ function blockedPublishing(reason: string): string {
 }
 
 /**
- * Headers RabbitMQ reads as routing instructions (sender-selected distribution: an array of further routing keys),
- * not values it carries. As the string every webhook header is, the broker closes the channel over it (406
- * PRECONDITION_FAILED, unacceptable_type_in_header), failing every publish in flight on that channel with it: other
- * subscriptions' deliveries to the same exchange too. Refused before publishing (matched as RabbitMQ does, case and all).
- */
-const RABBITMQ_ROUTING_HEADERS = ['CC', 'BCC'] as const;
-
-/**
  * How long a broker's `max_message_size`, learned from its refusal of a larger message, refuses larger messages
  * before they are sent: the broker refuses one by closing the channel, failing every publish in flight on it. Not
  * forever, so a limit the broker's owner raised is seen again within this.
@@ -66,9 +62,6 @@ const LEARNED_SIZE_LIMIT_MS = 10 * 60_000;
 
 /** RabbitMQ's words when it refuses a message over its `max_message_size` (the body's bytes). */
 const OVER_MAX_MESSAGE_SIZE = /message size (\d+) is larger than configured max size (\d+)/;
-
-/** AMQP writes a header's name as a short string: at most 255 bytes. */
-const AMQP_MAX_NAME_BYTES = 255;
 
 /**
  * `{ "type": "rabbitmq", "url", "exchange", "routing_key" }` (docs/delivery.md, "Broker destinations"): each
@@ -323,9 +316,9 @@ function refusalOf(connection: RabbitConnection, message: BrokerMessage, error: 
 
 /** A message amqplib cannot write as AMQP (a header name over 255 bytes), said in AMQP's terms. */
 function unencodable(message: BrokerMessage, error: unknown): Error {
-  const longName = Object.keys(message.headers).find((name) => Buffer.byteLength(name) > AMQP_MAX_NAME_BYTES);
+  const longName = Object.keys(message.headers).find((name) => Buffer.byteLength(name) > MAX_HEADER_NAME_CHARS);
   if (longName !== undefined)
-    return new Error(`header name '${longName.slice(0, 40)}…' is ${Buffer.byteLength(longName)} bytes, over AMQP's limit of ${AMQP_MAX_NAME_BYTES}; not sent`);
+    return new Error(`header name '${longName.slice(0, 40)}…' is ${Buffer.byteLength(longName)} bytes, over AMQP's limit of ${MAX_HEADER_NAME_CHARS}; not sent`);
   return new Error(`the message cannot be written as AMQP (${error instanceof Error ? error.message : String(error)}); not sent`, { cause: error });
 }
 
