@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import { loadConfig, type HookfleetConfig } from '@hookfleet/core';
 import { pino } from 'pino';
 import { startApi, type RunningApi } from '../apps/api/src/server.js';
@@ -19,12 +20,17 @@ export interface TestFleet {
   stop(): Promise<void>;
 }
 
+/** Jobs of these queues that are not finished (waiting, running, delayed or prioritized). */
+export async function unfinishedIn(queues: readonly Queue[]): Promise<number> {
+  const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+  return counts.flatMap((count) => Object.values(count)).reduce((a, b) => a + b, 0);
+}
+
 /** Jobs of the events queue and of every delivery partition that are not finished. */
 export async function unfinishedJobs(fleet: TestFleet): Promise<number> {
   const queues = fleet.workers[0]?.context.queues;
   if (!queues) throw new Error('fleet has no worker');
-  const counts = await Promise.all([queues.events, ...queues.deliveries, ...queues.retries].map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-  return counts.flatMap((count) => Object.values(count)).reduce((a, b) => a + b, 0);
+  return unfinishedIn([queues.events, ...queues.deliveries, ...queues.retries]);
 }
 
 /** The API and workers in this process, on the shared test Redis, under a prefix of their own. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
-import { Worker, type Queue } from 'bullmq';
+import { Worker } from 'bullmq';
 import { pino } from 'pino';
 import { deliveryIdFor } from '@hookfleet/core';
 import { OPERATIONS_QUEUE, sharedQueuePlace, type OperationJobData } from '@hookfleet/queue';
 import { DeliveryStore, OperationStore } from '@hookfleet/store';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
+import { startFleet, unfinishedIn, type TestFleet } from '../../../test/fleet.js';
 import { startRefusingFleet, type Refusal, type RefusingFleet } from '../../../test/mid-request-refusal.js';
 import { createRecordingServer, type ReceivedRequest } from '../../../test/recording-server.js';
 import { testQueueConnection } from '../../../test/redis.js';
@@ -62,11 +62,6 @@ class HoldingReceiver {
   }
 }
 
-const unfinished = async (queues: readonly Queue[]): Promise<number> => {
-  const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-  return counts.flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);
-};
-
 /**
  * A recover's chunk run again (docs/guarantees.md, "Redis refuses writes"; docs/operations.md) finds the jobs its first
  * run handed the chunk to, by the operation and the chunk (packages/queue/src/redeliver.ts, attemptChunkAgain), and
@@ -103,7 +98,7 @@ describe('a recover chunk run again', () => {
       // Published before the subscription exists: matched to nothing, kept for the recover to send.
       const published = await fleet.call('POST', '/v1/events/batch', { events: range(0, DEAD).map((index) => numberedEvent(tenant.id, type, index)) });
       expect(published.status).toBe(202);
-      await waitFor(async () => (await unfinished([worker.context.queues.events])) === 0, { message: 'the events matched' });
+      await waitFor(async () => (await unfinishedIn([worker.context.queues.events])) === 0, { message: 'the events matched' });
       const path = `/batched-${refusal}`;
       const created = await fleet.call(
         'POST',
@@ -132,7 +127,7 @@ describe('a recover chunk run again', () => {
       });
       const { queues } = worker.context;
       // Every job done, a first job still held included: all that is sent is here.
-      await waitFor(async () => (await unfinished([queues.operations, ...queues.deliveries, ...queues.retries])) === 0, { timeoutMs: 45_000, message: 'every job done' });
+      await waitFor(async () => (await unfinishedIn([queues.operations, ...queues.deliveries, ...queues.retries])) === 0, { timeoutMs: 45_000, message: 'every job done' });
       const operation = (await fleet.call('GET', `/v1/operations/${started.body.operation_id}`, undefined, tenant.api_key)).body;
       expect(operation).toMatchObject({ status: 'done', error: null });
       expect(receiver.deliveryIds(path).sort()).toEqual(records.map((record) => record.id).sort());
@@ -215,7 +210,7 @@ describe('a recover chunk run again', () => {
       expect(died).toBe(true);
       expect(operation).toMatchObject({ status: 'done', error: null, total: DEAD, done: DEAD });
       // Every delivery job done (the events queue keeps its match jobs: no matcher runs), so all that is sent is here.
-      await waitFor(async () => (await unfinished([...context.queues.deliveries, ...context.queues.retries])) === 0, { timeoutMs: 30_000, message: 'every job done' });
+      await waitFor(async () => (await unfinishedIn([...context.queues.deliveries, ...context.queues.retries])) === 0, { timeoutMs: 30_000, message: 'every job done' });
       expect(receiver.deliveryIds(path).sort()).toEqual([...ids].sort());
       expect((await context.deliveries.states(ids)).map((state) => [state?.status, state?.attempts])).toEqual(ids.map(() => ['dead', 1]));
     });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { deliveryIdFor } from '@hookfleet/core';
 import { DeliveryStore } from '@hookfleet/store';
+import { unfinishedIn } from '../../../test/fleet.js';
 import { startRefusingFleet, type Refusal, type RefusingFleet } from '../../../test/mid-request-refusal.js';
 import { TestReceiver } from '../../../test/receiver.js';
 import { waitFor } from '../../../test/wait.js';
@@ -10,11 +10,6 @@ import { startWorker, type RunningWorker } from '../src/worker.js';
 import { numberedEvent, range } from './numbered-events.js';
 
 const EVENTS = 3;
-
-const unfinished = async (queues: readonly Queue[]): Promise<number> => {
-  const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-  return counts.flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);
-};
 
 /**
  * A replay whose chunk Redis starts refusing in the middle of the reset to pending (docs/guarantees.md, "Redis
@@ -46,7 +41,7 @@ describe('a replay whose chunk Redis refuses halfway through its reset', () => {
     // Published before the subscription exists: matched to nothing, retained for the replay to send.
     const published = await fleet.call('POST', '/v1/events/batch', { events: range(0, EVENTS).map((index) => numberedEvent(tenant.id, `r${refusal}`, index)) });
     expect(published.status).toBe(202);
-    await waitFor(async () => (await unfinished([worker.context.queues.events])) === 0, { message: 'the events matched' });
+    await waitFor(async () => (await unfinishedIn([worker.context.queues.events])) === 0, { message: 'the events matched' });
     const subscription = (await fleet.call('POST', '/v1/subscriptions', { url: receiver.url(`/replayed-${refusal}`), events: [`r${refusal}.*`] }, tenant.api_key)).body as {
       id: string;
     };
@@ -77,7 +72,7 @@ describe('a replay whose chunk Redis refuses halfway through its reset', () => {
     });
     // Every job done, the chunk's held job included (its hold runs out after HELD_FOR_RESET_MS): all that is sent is here.
     const { queues } = worker.context;
-    await waitFor(async () => (await unfinished([queues.operations, ...queues.deliveries, ...queues.retries])) === 0, { timeoutMs: 30_000, message: 'every job done' });
+    await waitFor(async () => (await unfinishedIn([queues.operations, ...queues.deliveries, ...queues.retries])) === 0, { timeoutMs: 30_000, message: 'every job done' });
     const ids = receiver.forPath(`/replayed-${refusal}`).map((request) => String(request.headers['webhook-id']));
     expect(ids.sort()).toEqual([...deliveryIds].sort());
   });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
 import { clusterQueuePrefix } from '@hookfleet/core';
 import { startRedisServer } from '../../../scripts/redis-server.mjs';
 import { startRedisCluster } from '../../../scripts/redis-cluster.mjs';
 import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { waitFor } from '../../../test/wait.js';
+import { askNode, killMaster, type RedisCluster, type RedisServer } from '../../../test/cluster-nodes.js';
 
 /**
  * `hookfleet_store_reachable` (docs/contract.md, "Metrics"): without it, a process that cannot reach Redis showed
@@ -52,43 +52,12 @@ describe('the store-reachable gauge of the API and of a worker', () => {
   });
 });
 
-type RedisCluster = Awaited<ReturnType<typeof startRedisCluster>>;
-type RedisServer = Awaited<ReturnType<typeof startRedisServer>>;
-
-/** Asks one node of the cluster, on a connection of its own that it closes. */
-async function askNode<T>(port: number, ask: (node: Redis) => Promise<T>): Promise<T> {
-  const node = new Redis({ host: '127.0.0.1', port });
-  try {
-    return await ask(node);
-  } finally {
-    node.disconnect();
-  }
-}
-
-/** One setting of a node, as CONFIG GET answers it. */
-const nodeSetting = (port: number, name: string) => askNode(port, async (node) => ((await node.config('GET', name)) as string[])[1]!);
-
 /** The port of the master that serves a slot, as a node's CLUSTER SLOTS says. */
 async function masterOfSlot(port: number, slot: number): Promise<number> {
   const ranges = await askNode(port, (node) => node.cluster('SLOTS'));
   const range = ranges.find(([first, last]) => first <= slot && slot <= last);
   if (!range) throw new Error(`no master serves slot ${slot}`);
   return range[2]![1];
-}
-
-/** SIGKILLs a master; what it returns starts it again on its port from its own nodes.conf and AOF, as the cluster did. */
-async function killMaster(cluster: RedisCluster, port: number): Promise<() => Promise<RedisServer>> {
-  const setting = (name: string) => nodeSetting(port, name);
-  const [dir, configFile, busPort, nodeTimeout] = [
-    await setting('dir'),
-    await setting('cluster-config-file'),
-    await setting('cluster-port'),
-    await setting('cluster-node-timeout'),
-  ];
-  await cluster.kill(port);
-  const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-config-file', configFile, '--cluster-node-timeout', nodeTimeout, '--cluster-port', busPort];
-  const asTheOthers = ['--cluster-replica-validity-factor', '0', '--cluster-require-full-coverage', 'no'];
-  return () => startRedisServer({ port, dir, appendOnly: true, extraArgs: [...clusterArgs, ...asTheOthers] });
 }
 
 /**
@@ -148,7 +117,7 @@ describe('the store-reachable gauge of the API and of a worker on a Redis Cluste
     const queueSlot = (await askNode(cluster.ports[0]!, (node) => node.cluster('KEYSLOT', clusterQueuePrefix(fleet.config.prefix)))) as number;
     const queuesMaster = await masterOfSlot(cluster.ports[0]!, queueSlot);
     const victim = (await cluster.masterPorts()).find((port) => port !== queuesMaster)!;
-    restartKilled = await killMaster(cluster, victim);
+    restartKilled = await killMaster(cluster, victim, ['--cluster-require-full-coverage', 'no']);
     await waitFor(async () => (await probedGauges()).every((value) => value === 0), { intervalMs: 200, message: 'both report a master out of reach' });
     restarted = await restartKilled();
     restartKilled = undefined;

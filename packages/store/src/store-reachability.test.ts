@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRedisServer } from '../../../scripts/redis-server.mjs';
 import { startRedisCluster } from '../../../scripts/redis-cluster.mjs';
 import { waitFor } from '../../../test/wait.js';
+import { askNode, killMaster, type RedisCluster, type RedisServer } from '../../../test/cluster-nodes.js';
 import { Redis, type Cluster } from 'ioredis';
 import { connectRedis, isCluster } from './redis.js';
 import { StoreReachability } from './store-reachability.js';
@@ -54,36 +55,6 @@ describe('whether a process reaches Redis', () => {
     expect(reachability.isReachable()).toBe(true);
   });
 });
-
-type RedisCluster = Awaited<ReturnType<typeof startRedisCluster>>;
-type RedisServer = Awaited<ReturnType<typeof startRedisServer>>;
-
-/** Asks one node of the cluster, on a connection of its own that it closes. */
-async function askNode<T>(port: number, ask: (node: Redis) => Promise<T>): Promise<T> {
-  const node = new Redis({ host: '127.0.0.1', port });
-  try {
-    return await ask(node);
-  } finally {
-    node.disconnect();
-  }
-}
-
-/** One setting of a node, as CONFIG GET answers it. */
-const nodeSetting = (port: number, name: string) => askNode(port, async (node) => ((await node.config('GET', name)) as string[])[1]!);
-
-/** SIGKILLs a master; what it returns starts it again on its port from its own nodes.conf and AOF, as the cluster did. */
-async function killMaster(cluster: RedisCluster, port: number): Promise<() => Promise<RedisServer>> {
-  const setting = (name: string) => nodeSetting(port, name);
-  const [dir, configFile, busPort, nodeTimeout] = [
-    await setting('dir'),
-    await setting('cluster-config-file'),
-    await setting('cluster-port'),
-    await setting('cluster-node-timeout'),
-  ];
-  await cluster.kill(port);
-  const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-config-file', configFile, '--cluster-node-timeout', nodeTimeout, '--cluster-port', busPort];
-  return () => startRedisServer({ port, dir, appendOnly: true, extraArgs: [...clusterArgs, '--cluster-replica-validity-factor', '0'] });
-}
 
 /**
  * On a private 3-master Redis Cluster (never the shared Redis): with one master killed the cluster connection stays
