@@ -8,6 +8,7 @@ import { createDeliverySteps, engineFor, firstAttemptsOf, PACE_IN_PLACE_MAX_WAIT
 import { createOrderedProcessor } from './ordered-delivery.js';
 import { createBatchProcessor } from './batch-delivery.js';
 import type { DeliveryEngine, PartOptions } from './engine.js';
+import { createWaitingListDrain } from './waiting-list-drain.js';
 
 /** A job paces its slices in place (PACE_IN_PLACE_MAX_WAIT_MS at a time) for at most this long, before handing the worker slot back. */
 const PACE_IN_PLACE_MAX_RUN_MS = 2000;
@@ -42,8 +43,6 @@ function unitsPerTurn(limit: RateLimit, waiting: number): number {
  * deliveries a round out to the delayed set and back: for single-event jobs, about 70 Redis commands a delivery.
  */
 const MERGE_MAX_EVENTS = 50;
-/** The most events a line holder takes from the waiting list at once, when its turn's worth is more (or no limit). */
-const WAITING_PART_MAX = 500;
 
 /**
  * How long a job pacing in place sleeps at least between two asks: half its burst's worth (at most
@@ -77,7 +76,7 @@ type Pick = RetryEntry;
  * collections, and the hundreds of group jobs that run at once after a burst promoted them all (bench/README.md,
  * seventeenth round).
  */
-interface Picks {
+export interface Picks {
   readonly length: number;
   slice(start: number, end: number): Pick[];
 }
@@ -138,40 +137,6 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
       await processPicks(job, token, data.subscriptionId, picks, lost, { retries: 'jobs' });
     }
     await sendWaiting(job, token, data);
-  }
-
-  /**
-   * A line holder (rate-limiter.ts) sends, after its own events, what merged jobs left in its subscription's waiting
-   * list, a turn's worth at a time, until the list is empty (which ends its holdership) or another job holds the line.
-   * Each part is written into the job before it leaves the list: a run that dies with it leaves it to the job's next
-   * run, which, as every run after the first, reads the part's states and sends only what is still pending.
-   */
-  async function sendWaiting(job: Job<DeliveryJobData>, token: string | undefined, data: DeliveryGroupJobData): Promise<void> {
-    const subscription = await steps.loadSubscription(data.subscriptionId);
-    // Only a job that lined up under a limit may hold its line: a first run of an active subscription without one
-    // skips the look (no cost without a limit). A holder woken by a PATCH that removed the limit (line-wake.ts) is a
-    // run after its first; the sweep's job (turn-sweep.ts) carries no events; and a line whose subscription was
-    // deleted or disabled is drained too, its deliveries ending dead (processPicks).
-    if (subscription?.active && !subscription.rate_limit && job.attemptsStarted <= 1 && data.eventIds.length > 0) return;
-    const ticket = lineTicketOf(job);
-    const startedAt = Date.now();
-    for (;;) {
-      const limit = (await steps.loadSubscription(data.subscriptionId))?.rate_limit;
-      const count = limit ? Math.min(WAITING_PART_MAX, unitsPerTurn(limit, WAITING_PART_MAX)) : WAITING_PART_MAX;
-      const eventIds = await context.limiter.nextWaiting(data.subscriptionId, ticket, count);
-      if (!eventIds || eventIds.length === 0) return;
-      const part: DeliveryGroupJobData = { ...data, eventIds };
-      await job.updateData(part);
-      if (!(await context.limiter.taken(data.subscriptionId, ticket, eventIds.length))) return;
-      const picks = lazyFirstAttempts(data.subscriptionId, eventIds);
-      if (job.attemptsStarted <= 1) await processPicks(job, token, data.subscriptionId, picks, [], { retries: 'jobs' }, { startedAt });
-      else {
-        const entries = picks.slice(0, picks.length);
-        const states = await deliveries.states(entries.map((entry) => entry.deliveryId));
-        const pending = entries.filter((_, index) => states[index]?.status === 'pending');
-        await processPicks(job, token, data.subscriptionId, pending, [], { retries: 'jobs' }, { startedAt });
-      }
-    }
   }
 
   /** Retry job: each delivery whose state is where the job left it gets its next attempt. */
@@ -315,6 +280,8 @@ export function createDeliveryProcessor(context: DeliveryJobContext, engine: Del
 
   const processOrdered = createOrderedProcessor(context, engine, holdLock);
   const processBatch = createBatchProcessor(context, engine, holdLock);
+  // A line holder's waiting list (waiting-list-drain.ts), sent after the group's own events.
+  const sendWaiting = createWaitingListDrain(context, steps, { lineTicketOf, unitsPerTurn, firstAttempts: lazyFirstAttempts, processPicks });
 
   return async function processDelivery(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     if (job.data.kind === 'group') await processGroup(job, token, job.data);

@@ -1,7 +1,8 @@
 import { refreshEvery, type Subscription } from '@hookfleet/core';
 import { GROUP_JOB_RETRIES, groupJobId, type DeliveryJobData, type HookfleetQueues } from '@hookfleet/queue';
-import { isStoreError, type OrderedBacklog, type RateLimiter, type SubscriptionIndex } from '@hookfleet/store';
+import { isStoreError, type Keys, type OrderedBacklog, type RateLimiter, type RedisClient, type SubscriptionIndex } from '@hookfleet/store';
 import type { Logger } from 'pino';
+import { createBacklogDiscovery, type BacklogKind } from './backlog-discovery.js';
 
 /**
  * How often a worker looks for backlogs that no job drains. A backlog is then picked up within this (its holder
@@ -13,9 +14,6 @@ export const TURN_SWEEP_INTERVAL_MS = 30_000;
 const BACKLOGS_PER_ROUND = 2_000;
 /** Backlogs read per round trip. */
 const CHUNK = 500;
-
-/** `line`: a rate-limited subscription's waiting list, merged jobs' events its line holder sends (rate-limiter.ts). */
-type BacklogKind = 'ordered' | 'batch' | 'line';
 
 interface WatchedBacklog {
   kind: BacklogKind;
@@ -40,9 +38,11 @@ function backlogKindOf(subscription: Subscription): BacklogKind | undefined {
  * and for a backlog with entries whose turn is free, or held by a job BullMQ has failed for good, adds a job that
  * drains it. Nothing is written on the delivery path. A backlog is watched from when its subscription is seen ordered
  * or batching until it is empty with its turn free and its subscription no longer so (deleted, or PATCHed), so a
- * deleted subscription's waiting deliveries still end (dead) if this process saw it. A drain job added beside a live
- * one (the matcher's job of a new event, or a `delay_seconds` delay, that had not taken the turn yet) finds the turn
- * taken or the backlog empty and ends at once.
+ * deleted subscription's waiting deliveries still end (dead). One this process never saw so (deleted or PATCHed
+ * before it started, every worker restarted around it) is found in Redis itself: each round goes on with a bounded
+ * part of a SCAN pass (backlog-discovery.ts), the first from this process's start, and watches what it finds with the
+ * kind its key says. A drain job added beside a live one (the matcher's job of a new event, or a `delay_seconds`
+ * delay, that had not taken the turn yet) finds the turn taken or the backlog empty and ends at once.
  *
  * A rate-limited subscription's waiting list (rate-limiter.ts: small first-attempt jobs that would wait leave their
  * events to the line's holder and end) is swept the same way: a list with events whose holder registration is gone, or
@@ -57,6 +57,9 @@ export function startTurnSweep(
     ordered: OrderedBacklog;
     batches: OrderedBacklog;
     limiter: Pick<RateLimiter, 'waitingLines' | 'claimWaiting'>;
+    /** Where the backlogs are looked for that this worker's index does not show (backlog-discovery.ts). */
+    redis: RedisClient;
+    keys: Keys;
     queues: Pick<HookfleetQueues, 'deliveriesFor'>;
     /** Whether this worker consumes the subscription's partition (the workers of other partitions sweep it). */
     ownsSubscription: (subscriptionId: string) => boolean;
@@ -68,6 +71,7 @@ export function startTurnSweep(
   const keyOf = (kind: BacklogKind, subscriptionId: string) => `${kind}\0${subscriptionId}`;
   // Workers start at different places, so that where a round covers part of the backlogs, theirs differ.
   let cursor = Math.floor(Math.random() * 1_000_000);
+  const discoverSome = createBacklogDiscovery(parts.redis, parts.keys);
 
   /** `holder`: the job that held the turn and failed for good; null when the turn was free. */
   async function drain(entry: WatchedBacklog & { kind: 'ordered' | 'batch' }, holder: string | null): Promise<void> {
@@ -148,11 +152,26 @@ export function startTurnSweep(
     );
   }
 
+  /** Watches the backlogs the discovery's next part finds, of this worker's partitions, that are not watched yet. */
+  async function watchDiscovered(): Promise<void> {
+    try {
+      for (const { kind, subscriptionId } of await discoverSome()) {
+        if (watched.has(keyOf(kind, subscriptionId)) || !parts.ownsSubscription(subscriptionId)) continue;
+        // A deleted subscription's profile is known nowhere: no worker reads a job's (its subscription's is read).
+        watched.set(keyOf(kind, subscriptionId), { kind, subscriptionId, profile: parts.index.get(subscriptionId)?.profile ?? '' });
+      }
+    } catch (error) {
+      // The pass starts again next round; what is watched already is swept now.
+      parts.logger.warn({ err: error }, 'looking for backlogs in Redis failed');
+    }
+  }
+
   async function sweep(): Promise<void> {
     for (const subscription of parts.index.all()) {
       const kind = backlogKindOf(subscription);
       if (kind && parts.ownsSubscription(subscription.id)) watched.set(keyOf(kind, subscription.id), { kind, subscriptionId: subscription.id, profile: subscription.profile });
     }
+    await watchDiscovered();
     const all = [...watched.values()];
     if (all.length === 0) return;
     cursor %= all.length;

@@ -213,6 +213,8 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
           ordered: backlog,
           batches,
           limiter,
+          redis,
+          keys,
           queues,
           ownsSubscription: (subscriptionId) => config.workerPartitions.includes(partitionOf(subscriptionId, config.partitions)),
           logger,

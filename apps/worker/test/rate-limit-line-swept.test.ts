@@ -76,13 +76,13 @@ describe("a rate limit's waiting list left without a live holder", () => {
     );
     expect(matched.data.kind === 'group' && matched.data.eventIds).toEqual(range(0, EVENTS).map((index) => `${type}-${index}`));
     await matched.remove();
-    const line = keys.rateLimit(subscriptionId);
-    await redis.rpush(`${line}:line-waiting`, ...range(0, EVENTS).map((index) => `${type}-${index}`));
-    await redis.pexpire(`${line}:line-waiting`, 3_600_000);
+    const waiting = keys.rateLimitWaiting(subscriptionId);
+    await redis.rpush(waiting, ...range(0, EVENTS).map((index) => `${type}-${index}`));
+    await redis.pexpire(waiting, 3_600_000);
     if (holder) {
       const holderId = `holder-${type}`;
       await queue.add('group', { kind: 'group', subscriptionId, profile: 'standard', eventIds: null } as unknown as DeliveryJobData, { jobId: holderId, attempts: 1 });
-      await redis.set(`${line}:line-holder`, `${queue.name}:${holderId}`, 'PX', 600_000);
+      await redis.set(`${keys.rateLimit(subscriptionId)}:line-holder`, `${queue.name}:${holderId}`, 'PX', 600_000);
       await beforeFailing();
       await queue.resume();
       await waitFor(async () => (await queue.getJobState(holderId)) === 'failed', { message: 'the holder failed for good' });

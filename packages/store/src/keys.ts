@@ -77,6 +77,8 @@ export class Keys {
   /** Told of new messages in a poll subscription's log, for long-polls waiting on it. */
   pollChannel(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:poll:new`; }
   rateLimit(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:rl`; }
+  /** A rate-limited subscription's waiting list: merged jobs' events its line holder sends (rate-limiter.ts). */
+  rateLimitWaiting(subscriptionId: string) { return `${this.rateLimit(subscriptionId)}:line-waiting`; }
   endpointPause(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:pause`; }
   endpointHealth(subscriptionId: string) { return `${this.tag('sub', subscriptionId)}:health`; }
   operation(id: string) { return this.tag('op', id); }
@@ -93,6 +95,18 @@ export class Keys {
   compatIndex(profile: string, tenant: string, name: string) { return `${this.tag('ten', tenant)}:compat:${profile}:${name}`; }
   /** The names of every compatIndex key of a tenant, written with them, so its deletion finds them without a SCAN (compat-store.ts). */
   tenantCompatKeys(tenant: string) { return `${this.tag('ten', tenant)}:compat-keys`; }
+
+  /**
+   * A SCAN pattern for every key in a subscription's slot (`{P:sub:<id>}:…`), and the subscription id such a key
+   * names (undefined for any other key): the sweep finds backlogs with it that no subscription it knows points to
+   * (apps/worker/src/backlog-discovery.ts).
+   */
+  subscriptionSlotPattern() { return `{${this.base.replace(/[*?[\]\\]/g, (character) => `\\${character}`)}:sub:*}:*`; }
+  subscriptionIdOfSlotKey(key: string): string | undefined {
+    const [before, after] = keyAffixes((id) => this.tag('sub', id));
+    const end = key.indexOf(`${after}:`, before.length);
+    return key.startsWith(before) && end > before.length ? key.slice(before.length, end) : undefined;
+  }
 
   /** SCAN patterns that match every key written here (for cleanup in tests and tools). */
   patterns(): string[] {

@@ -61,7 +61,7 @@ describe("a rate limit's line holder and its waiting list", () => {
   }
 
   const holderKey = (subscriptionId: string) => `${keys.rateLimit(subscriptionId)}:line-holder`;
-  const waitingKey = (subscriptionId: string) => `${keys.rateLimit(subscriptionId)}:line-waiting`;
+  const waitingKey = (subscriptionId: string) => keys.rateLimitWaiting(subscriptionId);
   const HOUR = 3_600_000;
 
   it('keeps the waiting list past any wait its holder is told: an endpoint paused for an hour', async () => {

@@ -118,7 +118,7 @@ export class RateLimiter {
 
   private keysOf(subscriptionId: string): [string, string, string, string, string, string] {
     const tat = this.keys.rateLimit(subscriptionId);
-    return [tat, this.keys.endpointPause(subscriptionId), `${tat}:line`, `${tat}:line-state`, `${tat}:line-holder`, `${tat}:line-waiting`];
+    return [tat, this.keys.endpointPause(subscriptionId), `${tat}:line`, `${tat}:line-state`, `${tat}:line-holder`, this.keys.rateLimitWaiting(subscriptionId)];
   }
 
   /**
