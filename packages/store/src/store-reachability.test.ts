@@ -3,6 +3,7 @@ import { startRedisServer } from '../../../scripts/redis-server.mjs';
 import { startRedisCluster } from '../../../scripts/redis-cluster.mjs';
 import { waitFor } from '../../../test/wait.js';
 import { askNode, killMaster, type RedisCluster, type RedisServer } from '../../../test/cluster-nodes.js';
+import { execFileSync } from 'node:child_process';
 import { Redis, type Cluster } from 'ioredis';
 import { connectRedis, isCluster } from './redis.js';
 import { StoreReachability } from './store-reachability.js';
@@ -18,6 +19,8 @@ describe('whether a process reaches Redis', () => {
   let server: Awaited<ReturnType<typeof startRedisServer>>;
   let redis: Redis;
   let admin: Redis;
+  /** While this test's redis-server is stopped (SIGSTOP): its pid, so afterAll lets it run again whatever failed. */
+  let stoppedPid: number | undefined;
 
   beforeAll(async () => {
     server = await startRedisServer();
@@ -28,6 +31,7 @@ describe('whether a process reaches Redis', () => {
   });
 
   afterAll(async () => {
+    if (stoppedPid !== undefined) process.kill(stoppedPid, 'SIGCONT');
     redis.disconnect();
     admin.disconnect();
     await server.stop();
@@ -53,6 +57,33 @@ describe('whether a process reaches Redis', () => {
     expect(redis.status).toBe('ready');
     expect(await ping).toBe('PONG');
     expect(reachability.isReachable()).toBe(true);
+  });
+
+  // A probe's fresh PING used to say 1 for its whole wait, probe after probe, while the one before was never answered.
+  it('stays out of reach while Redis hangs, probe after probe, until a PING is answered', async () => {
+    const reachability = new StoreReachability(redis, ANSWER_WITHIN_MS);
+    expect(await reachability.ping()).toBe('PONG');
+    const pid = server.process.pid!;
+    stoppedPid = pid;
+    process.kill(pid, 'SIGSTOP');
+    await waitFor(() => execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('T'), {
+      message: 'redis-server stopped',
+    });
+    // Each probe's answer, read at the end (an error too, so a failed test leaves no rejection unheard).
+    const probe = () => reachability.ping().catch((error: unknown) => String(error));
+    const answers = [probe()];
+    await waitFor(() => !reachability.isReachable(), { message: 'unreachable once the PING is overdue' });
+    for (let more = 0; more < 3; more += 1) {
+      answers.push(probe());
+      expect(reachability.isReachable()).toBe(false);
+      expect(reachability.isReachable(performance.now() + ANSWER_WITHIN_MS / 2)).toBe(false);
+    }
+    expect(redis.status).toBe('ready');
+    process.kill(pid, 'SIGCONT');
+    stoppedPid = undefined;
+    // No other probe: the PING they all wait for is answered, and that shows.
+    await waitFor(() => reachability.isReachable(), { message: 'reachable once Redis answers again' });
+    expect(await Promise.all(answers)).toEqual(['PONG', 'PONG', 'PONG', 'PONG']);
   });
 });
 

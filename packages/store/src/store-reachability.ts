@@ -45,6 +45,10 @@ function refreshSlots(cluster: Cluster): Promise<void> {
  * probe's last PING is answered or younger than the probe waits for one (a Redis that hangs, or a network that drops
  * packets, keeps the connection `ready` and answers nothing). An error reply is an answer: Redis was reached. The PING
  * is watched to its end, not to the probe's timeout, so a late answer shows at the next scrape without another probe.
+ * While that PING waits a probe sends no other but is given its answer, so a Redis that did not answer stays out of
+ * reach until it does (a fresh PING is not a reason to say 1 for the probe's wait) and a hung Redis collects no
+ * PINGs. A PING whose connection failed says no more than the connection does: ioredis is `ready` again only once
+ * Redis has answered its ready check on the new connection.
  *
  * On a cluster that is not enough: with one master down the cluster connection stays `ready` and its PING goes to a
  * node that answers, while every command on that master's slots fails. So each probe also PINGs every master the slot
@@ -56,7 +60,9 @@ function refreshSlots(cluster: Cluster): Promise<void> {
  * and a master whose PING still waits gets no other, so a hung master collects none.
  */
 export class StoreReachability {
+  /** The store connection's last PING, and its answer while it waits (the one the next probes wait for too). */
   private lastPing: WatchedPing | undefined;
+  private waitingAnswer: Promise<string> | undefined;
   /** On a cluster: each master's last PING, by node key (masters no longer in the slot map are forgotten). */
   private masterPings = new Map<string, WatchedPing>();
   /** On a cluster: the last probe found a slot that no master serves. */
@@ -70,13 +76,17 @@ export class StoreReachability {
   /** The readiness probe's PING (on a cluster, to one node: /readyz says whether the cluster answers at all). */
   async ping(): Promise<string> {
     if (isCluster(this.redis)) this.pingMasters(this.redis);
-    const ping: WatchedPing = { dueBy: performance.now() + this.answerWithinMs, settled: false, reached: true };
+    if (this.waitingAnswer) return await this.waitingAnswer;
+    const ping: WatchedPing = { dueBy: performance.now() + this.answerWithinMs, settled: false, reached: false };
+    const answer = this.redis.ping();
     this.lastPing = ping;
-    try {
-      return await this.redis.ping();
-    } finally {
-      ping.settled = true;
-    }
+    this.waitingAnswer = answer;
+    // Watched before the caller awaits it, so whoever sees the answer also sees the PING settled.
+    void answer.then(
+      () => this.settle(ping, true),
+      (error: unknown) => this.settle(ping, error instanceof ReplyError),
+    );
+    return await answer;
   }
 
   isReachable(now = performance.now()): boolean {
@@ -84,6 +94,14 @@ export class StoreReachability {
     if (!answered(this.lastPing, now) || this.slotsUncovered) return false;
     for (const ping of this.masterPings.values()) if (!answered(ping, now)) return false;
     return true;
+  }
+
+  private settle(ping: WatchedPing, reached: boolean): void {
+    ping.settled = true;
+    ping.reached = reached;
+    this.waitingAnswer = undefined;
+    // Its connection failed: `ready` says whether Redis is reached, now and once ioredis has connected again.
+    if (!reached && this.lastPing === ping) this.lastPing = undefined;
   }
 
   /** Starts a PING to each master of the slot map, not awaited: /readyz waits for its own PING only. */
