@@ -41,7 +41,6 @@ export type Refusal = keyof typeof REFUSALS;
 /** Neither command answers (CLIENT REPLY SKIP silences the next one), so the client's replies stay in step. */
 const refuseFromHere = (refusal: Refusal) => Buffer.from(resp('CLIENT', 'REPLY', 'SKIP') + resp('CONFIG', 'SET', ...REFUSALS[refusal]));
 
-/** A relay in front of a private Redis that makes it refuse writes right after the first command `trigger` picks. */
 /**
  * A relay in front of a private Redis that makes it refuse writes right after the first command `trigger` picks, on
  * that command's own connection: what was sent before is taken, what follows is refused, as when Redis reaches its
