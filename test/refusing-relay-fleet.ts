@@ -4,30 +4,51 @@ import { DeliveryStore } from '@hookfleet/store';
 import { startWorker, type RunningWorker } from '../apps/worker/src/worker.js';
 import { unfinishedIn, type TestFleet } from './fleet.js';
 import { startRefusingFleet, type Refusal, type RefusingFleet } from './mid-request-refusal.js';
-import { TestReceiver } from './receiver.js';
+import { TestReceiver, type ReceivedRequest } from './receiver.js';
 import { waitFor } from './wait.js';
 
 export type { Refusal } from './mid-request-refusal.js';
 
 type Tenant = { id: string; api_key: string };
 
+/** A real HTTP receiver on 127.0.0.1 that records every request it is sent, as TestReceiver does. */
+export interface RecordingReceiver {
+  readonly requests: readonly ReceivedRequest[];
+  url(path: string): string;
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** The delivery ids that reached `path`, once for each time: a batch's members by their `id`, others by webhook-id. */
+export function deliveryIdsSent(requests: readonly ReceivedRequest[], path: string): string[] {
+  return requests
+    .filter((request) => request.path === path)
+    .flatMap((request) => {
+      const webhookId = String(request.headers['webhook-id']);
+      return webhookId.startsWith('batch_') ? (JSON.parse(request.body) as Array<{ id: string }>).map((member) => member.id) : [webhookId];
+    });
+}
+
 /**
  * A replay or recover whose chunk Redis starts refusing in the middle of its reset to pending (docs/guarantees.md,
  * "Redis refuses writes"), and what it sent in the end: the refusing fleet of mid-request-refusal.ts with a worker of
- * its own and a receiver that takes every request. A helper, not a test file.
+ * its own and a receiver, by default one that takes every request at once. A helper, not a test file.
  */
 export class RefusingRelayFleet {
-  private parts: { setup: RefusingFleet; worker: RunningWorker; receiver: TestReceiver; deliveries: DeliveryStore } | undefined;
+  private parts: { setup: RefusingFleet; worker: RunningWorker; receiver: RecordingReceiver; deliveries: DeliveryStore } | undefined;
 
-  /** One for the describe it is called in: started before its tests (beforeAll), stopped after them (afterAll). */
-  static forTests(): RefusingRelayFleet {
-    const relayed = new RefusingRelayFleet();
+  /**
+   * One for the describe it is called in: started before its tests (beforeAll), stopped after them (afterAll). Its
+   * receiver is the one `receiver` makes, not yet started (started and stopped with the rest).
+   */
+  static forTests(options: { receiver?: () => RecordingReceiver } = {}): RefusingRelayFleet {
+    const relayed = new RefusingRelayFleet(options.receiver ?? (() => new TestReceiver(() => ({ status: 200 }))));
     beforeAll(() => relayed.start());
     afterAll(() => relayed.stop());
     return relayed;
   }
 
-  private constructor() {}
+  private constructor(private readonly makeReceiver: () => RecordingReceiver) {}
 
   private get running() {
     if (!this.parts) throw new Error('RefusingRelayFleet not started: a test reads it before beforeAll ran, or after a failed start');
@@ -51,9 +72,18 @@ export class RefusingRelayFleet {
     return (published.body.results as Array<{ id: string }>).map(({ id }) => id);
   }
 
-  /** The tenant's subscription to `eventPattern`, sent to the receiver's `path`. */
-  async subscribe(tenant: Tenant, path: string, eventPattern: string): Promise<{ id: string }> {
-    const created = await this.fleet.call('POST', '/v1/subscriptions', { url: this.running.receiver.url(path), events: [eventPattern] }, tenant.api_key);
+  /**
+   * The tenant's subscription to `eventPattern`, sent to the receiver's `path`, with the subscription's other `fields`
+   * (batch, timeout_ms) besides.
+   */
+  async subscribe(tenant: Tenant, path: string, eventPattern: string, fields: Record<string, unknown> = {}): Promise<{ id: string }> {
+    const created = await this.fleet.call(
+      'POST',
+      '/v1/subscriptions',
+      { ...fields, url: this.running.receiver.url(path), events: [eventPattern] },
+      tenant.api_key,
+    );
+    expect([created.status, created.body.issues]).toEqual([201, undefined]);
     return created.body as { id: string };
   }
 
@@ -107,21 +137,22 @@ export class RefusingRelayFleet {
 
   /**
    * Once every job is done, a chunk's held job included (its hold runs out after HELD_FOR_RESET_MS,
-   * packages/queue/src/operator-jobs.ts), so that all that is sent is here: `path` received each of `deliveryIds` once.
+   * packages/queue/src/operator-jobs.ts), up to `jobsDoneWithinMs`, so that all that is sent is here: `path` received
+   * each of `deliveryIds` once, alone or in a batch.
    */
-  async expectSentOnceEach(path: string, deliveryIds: readonly string[]): Promise<void> {
+  async expectSentOnceEach(path: string, deliveryIds: readonly string[], jobsDoneWithinMs = 30_000): Promise<void> {
     const { worker, receiver } = this.running;
     const { queues } = worker.context;
     await waitFor(async () => (await unfinishedIn([queues.operations, ...queues.deliveries, ...queues.retries])) === 0, {
-      timeoutMs: 30_000,
+      timeoutMs: jobsDoneWithinMs,
       message: 'every job done',
     });
-    const ids = receiver.forPath(path).map((request) => String(request.headers['webhook-id']));
-    expect(ids.sort()).toEqual([...deliveryIds].sort());
+    expect(deliveryIdsSent(receiver.requests, path).sort()).toEqual([...deliveryIds].sort());
   }
 
   private async start(): Promise<void> {
-    const receiver = await new TestReceiver(() => ({ status: 200 })).start();
+    const receiver = this.makeReceiver();
+    await receiver.start();
     let setup: RefusingFleet | undefined;
     try {
       setup = await startRefusingFleet();

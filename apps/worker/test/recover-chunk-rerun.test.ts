@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import { Worker } from 'bullmq';
-import { pino } from 'pino';
 import { deliveryIdFor } from '@hookfleet/core';
 import { OPERATIONS_QUEUE, sharedQueuePlace, type OperationJobData } from '@hookfleet/queue';
-import { DeliveryStore, OperationStore } from '@hookfleet/store';
+import { OperationStore } from '@hookfleet/store';
 import { startFleet, unfinishedIn, type TestFleet } from '../../../test/fleet.js';
-import { startRefusingFleet, type Refusal, type RefusingFleet } from '../../../test/mid-request-refusal.js';
 import { createRecordingServer, type ReceivedRequest } from '../../../test/recording-server.js';
 import { testQueueConnection } from '../../../test/redis.js';
+import { deliveryIdsSent, RefusingRelayFleet, type Refusal } from '../../../test/refusing-relay-fleet.js';
 import { closeServer, listenOnFreePort } from '../../../test/server-lifecycle.js';
 import { waitFor } from '../../../test/wait.js';
 import { createOperationProcessor } from '../src/operations.js';
-import { startWorker, type RunningWorker } from '../src/worker.js';
 import { numberedEvent, range } from './numbered-events.js';
 
 const DEAD = 3;
@@ -48,12 +46,7 @@ class HoldingReceiver {
 
   /** The delivery ids that reached `path`, once for each time: a batch's members by their `id`, others by webhook-id. */
   deliveryIds(path: string): string[] {
-    return this.requests
-      .filter((request) => request.path === path)
-      .flatMap((request) => {
-        const webhookId = String(request.headers['webhook-id']);
-        return webhookId.startsWith('batch_') ? (JSON.parse(request.body) as Array<{ id: string }>).map((member) => member.id) : [webhookId];
-      });
+    return deliveryIdsSent(this.requests, path);
   }
 
   async stop(): Promise<void> {
@@ -74,63 +67,31 @@ describe('a recover chunk run again', () => {
    * sent them again.
    */
   describe('after Redis refused part of its reset, on a batching subscription whose receiver answers slowly', () => {
-    let setup: RefusingFleet;
-    let receiver: HoldingReceiver;
-    let worker: RunningWorker;
-
-    beforeAll(async () => {
-      // Each answer held past the first job's hold (HELD_FOR_RESET_MS, 10 s), within the subscription's timeout.
-      receiver = await new HoldingReceiver(200, 12_000).start();
-      setup = await startRefusingFleet();
-      worker = await startWorker(setup.fleet.config, pino({ level: 'silent' }));
-    });
-    afterAll(async () => {
-      await worker.stop();
-      await setup.stop();
-      await receiver.stop();
-    });
+    // Each answer held past the first job's hold (HELD_FOR_RESET_MS, 10 s), within the subscription's timeout.
+    const relayed = RefusingRelayFleet.forTests({ receiver: () => new HoldingReceiver(200, 12_000) });
 
     it.each(['noreplicas', 'oom'] as const)('sends each dead delivery once (%s)', async (refusal: Refusal) => {
-      const { fleet, relay, admin, keys } = setup;
+      const { fleet, deliveries } = relayed;
       const tenant = await fleet.createTenant(`rerun batched ${refusal}`);
       const since = new Date(Date.now() - 1000).toISOString();
       const type = `rb${refusal}`;
       // Published before the subscription exists: matched to nothing, kept for the recover to send.
-      const published = await fleet.call('POST', '/v1/events/batch', { events: range(0, DEAD).map((index) => numberedEvent(tenant.id, type, index)) });
-      expect(published.status).toBe(202);
-      await waitFor(async () => (await unfinishedIn([worker.context.queues.events])) === 0, { message: 'the events matched' });
+      const eventIds = await relayed.publishUnmatched(range(0, DEAD).map((index) => numberedEvent(tenant.id, type, index)));
       const path = `/batched-${refusal}`;
-      const created = await fleet.call(
-        'POST',
-        '/v1/subscriptions',
-        { url: receiver.url(path), events: [`${type}.*`], batch: { max_events: 10, max_wait_ms: 0 }, timeout_ms: 30_000 },
-        tenant.api_key,
-      );
-      expect([created.status, created.body.issues]).toEqual([201, undefined]);
-      const subscription = created.body as { id: string };
-      const deliveries = new DeliveryStore(admin, keys, 3600);
-      const records = (published.body.results as Array<{ id: string }>).map(({ id }) => ({ id: deliveryIdFor(id, subscription.id), eventId: id, subscriptionId: subscription.id }));
+      const subscription = await relayed.subscribe(tenant, path, `${type}.*`, { batch: { max_events: 10, max_wait_ms: 0 }, timeout_ms: 30_000 });
+      const records = eventIds.map((id) => ({ id: deliveryIdFor(id, subscription.id), eventId: id, subscriptionId: subscription.id }));
       await deliveries.createPending(records);
       await deliveries.markDead(records.map((record) => ({ id: record.id, subscriptionId: subscription.id, attempts: 0 })));
-      const deliveryKeys = new Set(records.map((record) => keys.delivery(record.id)));
+      const deliveryIds = records.map((record) => record.id);
 
       // Redis takes the first delivery's reset to pending and refuses the writes after it.
-      relay.after(([name, key]) => name === 'hset' && deliveryKeys.has(key ?? ''), refusal);
-      const started = await fleet.call('POST', `/v1/subscriptions/${subscription.id}/recover`, { since }, tenant.api_key);
-      expect(started.status).toBe(202);
-      await waitFor(() => relay.fired, { message: 'the reset refused' });
-      await setup.writable();
+      const operationId = await relayed.startRefusedMidway(tenant, { kind: 'recover', subscriptionId: subscription.id, since }, deliveryIds, refusal);
+      await relayed.writable();
 
-      await waitFor(async () => (await deliveries.states(records.map((record) => record.id))).every((state) => state?.status === 'delivered'), {
-        timeoutMs: 45_000,
-        message: 'every recovered delivery delivered',
-      });
-      const { queues } = worker.context;
-      // Every job done, a first job still held included: all that is sent is here.
-      await waitFor(async () => (await unfinishedIn([queues.operations, ...queues.deliveries, ...queues.retries])) === 0, { timeoutMs: 45_000, message: 'every job done' });
-      const operation = (await fleet.call('GET', `/v1/operations/${started.body.operation_id}`, undefined, tenant.api_key)).body;
-      expect(operation).toMatchObject({ status: 'done', error: null });
-      expect(receiver.deliveryIds(path).sort()).toEqual(records.map((record) => record.id).sort());
+      await relayed.everyDelivered(deliveryIds, 45_000);
+      // Every job done, a first job still held included: all that is sent is here, each delivery once.
+      await relayed.expectSentOnceEach(path, deliveryIds, 45_000);
+      expect(await relayed.operationEnded(tenant, operationId)).toMatchObject({ status: 'done', error: null });
     });
   });
 
@@ -168,10 +129,19 @@ describe('a recover chunk run again', () => {
       // Published before the subscription exists: matched to nothing, kept for the recover to send.
       const published = await fleet.call('POST', '/v1/events/batch', { events: range(0, DEAD).map((index) => numberedEvent(tenant.id, type, index)) });
       expect(published.status).toBe(202);
-      const created = await fleet.call('POST', '/v1/subscriptions', { url: receiver.url(path), events: [`${type}.*`], ...(batch ? { batch } : {}) }, tenant.api_key);
+      const created = await fleet.call(
+        'POST',
+        '/v1/subscriptions',
+        { url: receiver.url(path), events: [`${type}.*`], ...(batch ? { batch } : {}) },
+        tenant.api_key,
+      );
       expect([created.status, created.body.issues]).toEqual([201, undefined]);
       const subscription = created.body as { id: string };
-      const records = (published.body.results as Array<{ id: string }>).map(({ id }) => ({ id: deliveryIdFor(id, subscription.id), eventId: id, subscriptionId: subscription.id }));
+      const records = (published.body.results as Array<{ id: string }>).map(({ id }) => ({
+        id: deliveryIdFor(id, subscription.id),
+        eventId: id,
+        subscriptionId: subscription.id,
+      }));
       await context.deliveries.createPending(records);
       await context.deliveries.markDead(records.map((record) => ({ id: record.id, subscriptionId: subscription.id, attempts: 0 })));
       const ids = records.map((record) => record.id);
@@ -210,7 +180,10 @@ describe('a recover chunk run again', () => {
       expect(died).toBe(true);
       expect(operation).toMatchObject({ status: 'done', error: null, total: DEAD, done: DEAD });
       // Every delivery job done (the events queue keeps its match jobs: no matcher runs), so all that is sent is here.
-      await waitFor(async () => (await unfinishedIn([...context.queues.deliveries, ...context.queues.retries])) === 0, { timeoutMs: 30_000, message: 'every job done' });
+      await waitFor(async () => (await unfinishedIn([...context.queues.deliveries, ...context.queues.retries])) === 0, {
+        timeoutMs: 30_000,
+        message: 'every job done',
+      });
       expect(receiver.deliveryIds(path).sort()).toEqual([...ids].sort());
       expect((await context.deliveries.states(ids)).map((state) => [state?.status, state?.attempts])).toEqual(ids.map(() => ['dead', 1]));
     });
