@@ -1,9 +1,10 @@
-// A worker's sweep (apps/worker/src/turn-sweep.ts) drains the ordered and batching backlogs that no job drains, but
-// it watched only those of subscriptions its own process had seen ordered or batching. A subscription deleted while
-// no worker ran (every worker restarted around it: a deploy), its backlog still holding accepted deliveries and no
-// job left to drain it, was seen so by no worker started after: its deliveries stayed pending for ever. Here the
-// backlogs are filled and their jobs lost while one worker runs, the subscriptions deleted once it has stopped, and a
-// fresh worker must end every waiting delivery dead, finding the backlogs in Redis (apps/worker/src/backlog-discovery.ts).
+// A worker's sweep (apps/worker/src/turn-sweep.ts) drains the ordered and batching backlogs and the rate limits'
+// waiting lists that no job drains, but it watched only those of subscriptions its own process had seen ordered,
+// batching or limited. A subscription deleted while no worker ran (every worker restarted around it: a deploy), its
+// backlog still holding accepted deliveries and no job left to drain it, was seen so by no worker started after: its
+// deliveries stayed pending for ever. Here the backlogs are filled and their jobs lost while one worker runs, the
+// subscriptions deleted once it has stopped, and a fresh worker must end every waiting delivery dead, finding the
+// backlogs in Redis (apps/worker/src/backlog-discovery.ts).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { pino } from 'pino';
@@ -43,20 +44,27 @@ describe('a backlog whose subscription was deleted while no worker ran', () => {
   /**
    * Publishes the events while the subscription's queue is paused, and removes the matcher's job: a backlog no job
    * drains. An ordered subscription's matcher adds the backlog's entries itself (fan-out.ts); a batching one's job
-   * does, before it takes the turn (batch-delivery.ts): here as that job would have before it was lost.
+   * does, before it takes the turn (batch-delivery.ts): here as that job would have before it was lost. A limited
+   * one's group job leaves its events in the line holder's waiting list (packages/store/src/rate-limiter.ts): here as
+   * if it had, its holder's registration since run out (as apps/worker/test/rate-limit-line-swept.test.ts makes it).
    */
   async function backlogWithoutJob(worker: RunningWorker, subscriptionId: string, type: string): Promise<void> {
     const queue = worker.context.queues.deliveriesFor(subscriptionId);
     await queue.pause();
     await publishNumbered(fleet, tenant.id, type, range(0, EVENTS));
     const matched = await waitFor(
-      async () => (await queue.getJobs(['wait', 'waiting'])).find((job): job is Job<DeliveryJobData> => job?.data.subscriptionId === subscriptionId && job.data.eventIds.length === EVENTS),
+      async () => (await queue.getJobs(['wait', 'waiting', 'paused'])).find((job): job is Job<DeliveryJobData> => job?.data.subscriptionId === subscriptionId && job.data.eventIds.length === EVENTS),
       { message: "the matcher's job" },
     );
     await matched.remove();
     if (matched.data.kind === 'batch') {
       const received = Date.now();
       await worker.context.batches.add(subscriptionId, matched.data.eventIds.map((eventId, index) => ({ eventId, receivedAt: received + index })));
+    }
+    if (matched.data.kind === 'group') {
+      const { redis, keys } = worker.context;
+      await redis.rpush(keys.rateLimitWaiting(subscriptionId), ...matched.data.eventIds);
+      await redis.pexpire(keys.rateLimitWaiting(subscriptionId), 3_600_000);
     }
     await queue.resume();
   }
@@ -100,5 +108,38 @@ describe('a backlog whose subscription was deleted while no worker ran', () => {
     }
     expect(receiver.forPath('/ordered')).toEqual([]);
     expect(receiver.forPath('/batch')).toEqual([]);
+  });
+
+  it("ends a rate-limited subscription's waiting list dead once a fresh worker runs", async () => {
+    const first = await startWorker(fleet.config, pino({ level: 'silent' }), { turnSweepIntervalMs: 3_600_000 });
+    let limited: string;
+    try {
+      limited = await subscribe('/limited', 'lim', { rate_limit: { per_second: 2 } });
+      await backlogWithoutJob(first, limited, 'lim');
+      expect(await first.context.limiter.waitingLines([limited])).toEqual([{ waiting: EVENTS, holder: null }]);
+      const ids = range(0, EVENTS).map((index) => deliveryIdFor(`lim-${index}`, limited));
+      expect((await first.context.deliveries.states(ids)).map((state) => state?.status)).toEqual(ids.map(() => 'pending'));
+    } finally {
+      await first.stop();
+    }
+    // Deleted while no worker runs: a fresh worker's index never shows it limited.
+    expect((await fleet.call('DELETE', `/v1/subscriptions/${limited}`, undefined, tenant.api_key)).status).toBe(204);
+
+    const fresh = await startWorker(fleet.config, pino({ level: 'silent' }), { turnSweepIntervalMs: 250 });
+    try {
+      const { deliveries, limiter, redis, keys } = fresh.context;
+      const ids = range(0, EVENTS).map((index) => deliveryIdFor(`lim-${index}`, limited));
+      await waitFor(async () => (await deliveries.states(ids)).every((state) => state?.status === 'dead'), {
+        timeoutMs: DEAD_WITHIN_MS,
+        message: "the deleted limited subscription's waiting deliveries dead",
+      });
+      // The drain's job ends its holdership once it finds the list empty, a moment after the last part ends dead.
+      await waitFor(async () => (await limiter.waitingLines([limited]))[0]?.holder === null, { message: 'the holdership over' });
+      expect(await limiter.waitingLines([limited])).toEqual([{ waiting: 0, holder: null }]);
+      expect(await redis.exists(keys.rateLimitWaiting(limited))).toBe(0);
+    } finally {
+      await fresh.stop();
+    }
+    expect(receiver.forPath('/limited')).toEqual([]);
   });
 });
