@@ -101,7 +101,11 @@ export class Keys {
    * names (undefined for any other key): the sweep finds backlogs with it that no subscription it knows points to
    * (apps/worker/src/backlog-discovery.ts).
    */
-  subscriptionSlotPattern() { return `{${this.base.replace(/[*?[\]\\]/g, (character) => `\\${character}`)}:sub:*}:*`; }
+  subscriptionSlotPattern() {
+    const escape = (text: string) => text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+    const [before, after] = keyAffixes((id) => this.tag('sub', id));
+    return `${escape(before)}*${escape(after)}:*`;
+  }
   subscriptionIdOfSlotKey(key: string): string | undefined {
     const [before, after] = keyAffixes((id) => this.tag('sub', id));
     const end = key.indexOf(`${after}:`, before.length);
