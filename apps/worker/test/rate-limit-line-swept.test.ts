@@ -63,9 +63,10 @@ describe("a rate limit's waiting list left without a live holder", () => {
   /**
    * The situation made directly: the events' deliveries pending with their events in the waiting list, held by a job
    * BullMQ has failed for good (one attempt, data it cannot read: the stand-in for a bug); or, with `holder` false,
-   * held by nobody (a holder's registration ran out with its job gone).
+   * held by nobody (a holder's registration ran out with its job gone). With `beforeFailing` given, a sweeping worker
+   * is running: it may take the list over as soon as the holder has failed, so the list is not looked at then.
    */
-  async function strandedList(subscriptionId: string, type: string, holder: boolean, beforeFailing: () => Promise<void> = async () => undefined): Promise<void> {
+  async function strandedList(subscriptionId: string, type: string, holder: boolean, beforeFailing?: () => Promise<void>): Promise<void> {
     const { redis, keys } = context();
     const queue = context().queues.deliveriesFor(subscriptionId);
     await queue.pause();
@@ -83,10 +84,10 @@ describe("a rate limit's waiting list left without a live holder", () => {
       const holderId = `holder-${type}`;
       await queue.add('group', { kind: 'group', subscriptionId, profile: 'standard', eventIds: null } as unknown as DeliveryJobData, { jobId: holderId, attempts: 1 });
       await redis.set(`${keys.rateLimit(subscriptionId)}:line-holder`, `${queue.name}:${holderId}`, 'PX', 600_000);
-      await beforeFailing();
+      await beforeFailing?.();
       await queue.resume();
       await waitFor(async () => (await queue.getJobState(holderId)) === 'failed', { message: 'the holder failed for good' });
-      expect(await context().limiter.waitingLines([subscriptionId])).toEqual([{ waiting: EVENTS, holder: `${queue.name}:${holderId}` }]);
+      if (!beforeFailing) expect(await context().limiter.waitingLines([subscriptionId])).toEqual([{ waiting: EVENTS, holder: `${queue.name}:${holderId}` }]);
     } else {
       await queue.resume();
       expect(await context().limiter.waitingLines([subscriptionId])).toEqual([{ waiting: EVENTS, holder: null }]);
