@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { StoredEvent } from '@hookfleet/core';
 import type { EventStore } from '@hookfleet/store';
-import type { MatchJobData } from '@hookfleet/queue';
+import type { BatchHandOver, MatchJobData } from '@hookfleet/queue';
 
 interface PendingEvent {
   event: StoredEvent;
@@ -24,13 +24,15 @@ export class IngestBatcher {
 
   /**
    * `onUnconfirmed` hears a confirmation the store refused after the events were enqueued (they stay accepted);
-   * `onWritten` hears a flush whose every write was taken (the process's `hookfleet_store_writable` goes back to 1).
+   * `onWritten` hears a flush whose every write was taken (the process's `hookfleet_store_writable` goes back to 1);
+   * `handOver` gives batching subscriptions their events at acceptance (packages/queue/src/hand-over.ts).
    */
   constructor(
     private readonly events: EventStore,
     private readonly queue: Queue<MatchJobData>,
     private readonly onUnconfirmed: (error: unknown) => void = () => undefined,
     private readonly onWritten: () => void = () => undefined,
+    private readonly handOver?: BatchHandOver,
   ) {}
 
   submit(events: readonly StoredEvent[]): Promise<boolean[]> {
@@ -75,12 +77,18 @@ export class IngestBatcher {
         unique.push(entry);
         return -1;
       });
-      const acceptance = await this.events.accept(unique.map((entry) => entry.event));
+      const uniqueEvents = unique.map((entry) => entry.event);
+      const plan = await this.handOver?.plan(uniqueEvents);
+      const acceptance = await this.events.accept(uniqueEvents, plan?.subscriptionIdsByEvent);
       const { isNew } = acceptance;
       const newIds = unique.filter((_, index) => isNew[index]).map((entry) => entry.event.id);
       let confirmed = true;
       if (newIds.length > 0) {
-        await this.queue.add('match', { eventIds: newIds });
+        // The batch jobs go first: once the matcher job is in, nothing else tells them to exist; both before the
+        // confirm, so a crash in between has the producer's retry store and enqueue the flush again.
+        const accepted = new Set(newIds);
+        const handedOver = plan && this.handOver ? await this.handOver.enqueue(plan, (id) => accepted.has(id)) : [];
+        await this.queue.add('match', handedOver.length > 0 ? { eventIds: newIds, handedOver } : { eventIds: newIds });
         // Enqueued: the events are accepted whatever follows. A confirmation the store refuses (out of memory) only
         // leaves their marker at "stored", so the same id sent again is enqueued again (the matcher is idempotent)
         // rather than answered as a duplicate.

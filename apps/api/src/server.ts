@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, LISTEN_ADDRESS, type ErrorCode, type HookfleetConfig } from '@hookfleet/core';
 import { createMetrics, serveProfileCountersFromZero } from '@hookfleet/metrics';
 import { profileNames } from '@hookfleet/profiles';
-import { createQueueConnection, createQueues, createReadinessProbe, queueList, READINESS_TIMEOUT_MS, startQueueGauges } from '@hookfleet/queue';
-import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreReachability, StoreWriteHealth, SubscriptionStore, TenantStore, OperationStore, EndpointPauses, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
+import { BatchHandOver, createQueueConnection, createQueues, createReadinessProbe, queueList, READINESS_TIMEOUT_MS, startQueueGauges } from '@hookfleet/queue';
+import { connectRedis, DeliveryStore, EventStore, recordTtlSeconds, EventTypeStore, Keys, StoreReachability, StoreWriteHealth, SubscriptionIndex, SubscriptionStore, TenantStore, OperationStore, EndpointPauses, CompatStore, IdempotencyStore, PollLog, pollLogOptionsFor, SigningKeyStore } from '@hookfleet/store';
 import { createApp, routeServices, type AppDependencies } from './app.js';
 import { TokenBuckets } from './abuse-limits.js';
 import { DeliveryTransport, destinationsFor, USER_AGENT } from '@hookfleet/delivery';
@@ -45,6 +45,20 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   const queues = createQueues(queueConnection.connection, config.prefix, (error) => errorLog.log('warn', 'queue connection error', error), config.partitions, config.retryDelayScale);
   const tenants = new TenantStore(redis, keys);
   const eventStore = new EventStore(redis, keys, config.eventRetentionHours, config.retryDelayScale);
+  const subscriptionStore = new SubscriptionStore(redis, keys);
+  // The API's copy of the subscriptions, for the batching ones it hands their events at acceptance (hand-over.ts).
+  const subscriptionIndex = new SubscriptionIndex(redis, keys, subscriptionStore, {
+    onError: (error) => errorLog.log('warn', 'subscription index poll failed', error),
+  });
+  const handOver = new BatchHandOver({
+    index: subscriptionIndex,
+    acceptedPayloadTtlMsOf: (profile) => eventStore.payloadTtlSecondsOf(profile) * 1000,
+    retryDelayScale: config.retryDelayScale,
+    deliveriesFor: queues.deliveriesFor,
+    // The deliveries the matcher would have counted, had it made them.
+    onEnqueued: (profile, count) => metrics.deliveriesEnqueued.inc({ profile }, count),
+  });
+  subscriptionStore.onWrite(() => handOver.subscriptionsChanged());
   const batcher = new IngestBatcher(
     eventStore,
     queues.events,
@@ -54,8 +68,8 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     },
     // An accepted flush is a write taken: the gauge says so without waiting for the next /readyz probe.
     () => writeHealth.noteWritable(),
+    handOver,
   );
-  const subscriptionStore = new SubscriptionStore(redis, keys);
   const signingKeys = new SigningKeyStore(redis, keys);
   // The worker's record TTL: the indexes the API trims (a poll subscription's dead) are the worker's too.
   const deliveries = new DeliveryStore(redis, keys, recordTtlSeconds(eventStore.payloadTtlSeconds, config.retryDelayScale));
@@ -107,6 +121,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   };
   const services = routeServices(dependencies);
   const app = createApp(dependencies, services);
+  handOver.load().catch((error: unknown) => errorLog.log('warn', 'subscription index load failed; the next ingest flush tries again', error));
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
   const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, services, metrics, logger, writeHealth }));
   await new Promise<void>((resolve, reject) => {
@@ -147,6 +162,7 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
         server.closeIdleConnections();
       });
       await batcher.drain();
+      await handOver.stop();
       await queues.close();
       await queueConnection.close();
       await transport.close();

@@ -38,7 +38,7 @@ export function resultOf(subscriptionId: string, { item, judgement, outcome, sen
   };
   // Set, not spread into the literal: a conditional spread took the slow copying path for every delivery.
   if (batchId !== undefined) record.batch_id = batchId;
-  return {
+  const result: AttemptResult = {
     eventReceivedAt: eventReceivedAtMs(item.event),
     deliveryId: item.deliveryId,
     subscriptionId,
@@ -48,4 +48,6 @@ export function resultOf(subscriptionId: string, { item, judgement, outcome, sen
     record,
     bookkeeping: judgement.bookkeeping,
   };
+  if (item.unrecorded) result.created = { eventId: item.event.id };
+  return result;
 }

@@ -34,6 +34,19 @@ export function createBatchProcessor(
   // job whose worker died (that job takes its turn back).
   const leaseMs = 2 * Math.max(15_000, config.deliveryTimeoutMs, MAX_TIMEOUT_MS);
 
+  /**
+   * The records of deliveries the API handed over at acceptance (their job's `unrecorded`), made as the matcher makes
+   * everyone else's, before they go any way but the first run's full batches (whose settle writes them whole). The
+   * event's line already names the subscription (payload-value.ts), and a record that exists is left as it is.
+   */
+  async function createRecords(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
+    await deliveries.createPending(
+      eventIds.map((eventId) => ({ id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId })),
+      Date.now(),
+      { eventLineWritten: true },
+    );
+  }
+
   async function addToBacklog(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
     const events = await context.eventCache.getMany(eventIds);
     await batches.add(
@@ -69,7 +82,14 @@ export function createBatchProcessor(
     const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit ?? null, full);
     if (grant.granted === 0) return data.eventIds;
     const own = data.eventIds.slice(0, grant.granted * maxEvents);
+    if (data.unrecorded) {
+      // A payload gone already ends its delivery dead (loadItems): its record first, so that it ends whole.
+      const loaded = await context.eventCache.getMany(own);
+      const expired = own.filter((eventId) => !loaded.has(eventId));
+      if (expired.length > 0) await createRecords(subscription.id, expired);
+    }
     const items = await steps.loadItems(subscription.id, firstAttemptsOf(subscription.id, own));
+    if (data.unrecorded) for (const item of items) item.unrecorded = true;
     await holdLock(job, token);
     if (items.length === 0) return data.eventIds.slice(own.length);
     const { stalled, gone, attempted } = await engine.runPart(subscription, profile, items, { retries: 'jobs' });
@@ -77,10 +97,9 @@ export function createBatchProcessor(
       // A batch's 410 ended the subscription (the index still reads it active until its next poll): nothing more
       // goes to it. What this job did not send, and what waits in the backlog, ends dead as for an inactive one.
       const sent = new Set(attempted.map(({ item }) => item.deliveryId));
-      const unsent = [
-        ...items.filter((item) => !sent.has(item.deliveryId)).map((item) => item.deliveryId),
-        ...data.eventIds.slice(own.length).map((eventId) => deliveryIdFor(eventId, subscription.id)),
-      ];
+      const unsentEvents = [...items.filter((item) => !sent.has(item.deliveryId)).map((item) => item.event.id), ...data.eventIds.slice(own.length)];
+      if (data.unrecorded) await createRecords(subscription.id, unsentEvents);
+      const unsent = unsentEvents.map((eventId) => deliveryIdFor(eventId, subscription.id));
       await steps.abandon(
         subscription.id,
         unsent,
@@ -162,6 +181,8 @@ export function createBatchProcessor(
       // the backlog, which sends only what is still pending.
       const rest = job.attemptsStarted <= 1 ? await sendOwnFullBatches(job, token, data) : data.eventIds;
       if (rest.length === 0) return;
+      // Handed over at acceptance: what did not go out in a full batch above waits in the backlog, with a record.
+      if (data.unrecorded) await createRecords(subscriptionId, rest);
       await addToBacklog(subscriptionId, rest);
     }
     if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;

@@ -21,6 +21,8 @@ export interface AttemptItem {
   deliveryId: string;
   event: StoredEvent;
   attempt: number;
+  /** No record exists yet (a batch member handed over at acceptance): its settle writes the record whole. */
+  unrecorded?: boolean;
 }
 
 /** One attempt made and judged. */

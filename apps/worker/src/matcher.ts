@@ -13,7 +13,12 @@ export function createMatcher(context: MatcherContext) {
     const loaded = await context.events.getManyForDelivery(job.data.eventIds);
     const events = loaded.filter((event): event is StoredEvent => event !== null);
     for (const event of events) context.eventCache.remember(event);
-    const groups = groupBySubscription(events, (event) => context.index.match(event));
+    // What the API handed over at acceptance already has its batch job (packages/queue/src/hand-over.ts).
+    const handedOver = new Set(job.data.handedOver);
+    const groups = groupBySubscription(events, (event) => {
+      const matched = context.index.match(event);
+      return handedOver.size === 0 ? matched : matched.filter((subscription) => !handedOver.has(subscription.id));
+    });
     const result = await fanOut(groups, context.deliveries, context.queues.deliveriesFor, context.config.retryDelayScale, (subscriptionId, joining) =>
       context.backlog.add(
         subscriptionId,

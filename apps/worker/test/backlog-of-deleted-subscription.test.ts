@@ -44,7 +44,8 @@ describe('a backlog whose subscription was deleted while no worker ran', () => {
   /**
    * Publishes the events while the subscription's queue is paused, and removes the matcher's job: a backlog no job
    * drains. An ordered subscription's matcher adds the backlog's entries itself (fan-out.ts); a batching one's job
-   * does, before it takes the turn (batch-delivery.ts): here as that job would have before it was lost. A limited
+   * does, before it takes the turn, with their records (batch-delivery.ts): here as that job would have before it was
+   * lost. A limited
    * one's group job leaves its events in the line holder's waiting list (packages/store/src/rate-limiter.ts): here as
    * if it had, its holder's registration since run out (as apps/worker/test/rate-limit-line-swept.test.ts makes it).
    */
@@ -58,6 +59,10 @@ describe('a backlog whose subscription was deleted while no worker ran', () => {
     );
     await matched.remove();
     if (matched.data.kind === 'batch') {
+      // Handed over at acceptance, the job makes its deliveries' records before it adds them to the backlog.
+      if (matched.data.unrecorded) {
+        await worker.context.deliveries.createPending(matched.data.eventIds.map((eventId) => ({ id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId })));
+      }
       const received = Date.now();
       await worker.context.batches.add(subscriptionId, matched.data.eventIds.map((eventId, index) => ({ eventId, receivedAt: received + index })));
     }

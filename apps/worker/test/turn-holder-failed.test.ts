@@ -70,8 +70,16 @@ describe('a backlog whose turn holder failed for good', () => {
       { message: "the matcher's job" },
     );
     await matched.remove();
+    // Handed over at acceptance, a batching subscription's deliveries have no records until their job makes them:
+    // made here, as that job would before its backlog, so that one of them can be broken below and the holder is a
+    // job whose records exist (it fails reading their states, holding the turn).
+    let data = matched.data;
+    if (data.kind === 'batch' && data.unrecorded) {
+      await context().deliveries.createPending(data.eventIds.map((eventId) => ({ id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId })));
+      data = { kind: 'batch', subscriptionId, profile: data.profile, eventIds: data.eventIds };
+    }
     const holderId = `holder-${type}`;
-    await queue.add(matched.name, matched.data, { jobId: holderId, attempts: 1 });
+    await queue.add(matched.name, data, { jobId: holderId, attempts: 1 });
     return { queue, holderId };
   }
 

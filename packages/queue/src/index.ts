@@ -10,3 +10,4 @@ export * from './partition-hash.js';
 export * from './queue-places.js';
 export * from './matching-watermark.js';
 export * from './add-jobs.js';
+export * from './hand-over.js';

@@ -8,6 +8,11 @@ export const OPERATIONS_QUEUE = 'operations';
 /** One job per ingest flush: the events it carries are matched together. */
 export interface MatchJobData {
   eventIds: string[];
+  /**
+   * The subscriptions the API already handed these events to at acceptance (hand-over.ts): the matcher skips them.
+   * A subscription the API's index did not know yet is not here, and is matched as any other.
+   */
+  handedOver?: string[];
 }
 
 /** First attempts of one subscription's deliveries from one matcher job (docs/architecture.md, "First attempts go in groups"). */
@@ -77,6 +82,12 @@ export interface DeliveryOrderedJobData {
  */
 export interface DeliveryBatchJobData extends Omit<DeliveryOrderedJobData, 'kind'> {
   kind: 'batch';
+  /**
+   * Added by the API at acceptance (hand-over.ts): its deliveries have no records yet. The first run's full batches
+   * get theirs written whole when they are settled; everything else (the remainder, a re-run, a subscription gone)
+   * has its records created first, as the matcher would have, and goes the usual way.
+   */
+  unrecorded?: boolean;
 }
 
 export type DeliveryJobData = DeliveryGroupJobData | DeliveryRetryJobData | LegacyDeliveryRetryJobData | DeliveryOrderedJobData | DeliveryBatchJobData;

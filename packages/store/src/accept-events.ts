@@ -14,7 +14,10 @@ import type { RedisClient } from './redis.js';
 // TTL, ARGV[3] the confirmed flushes' key prefix, ARGV[4..7] the affixes of the marker and of the payload, ARGV[8]
 // per event its id, its payload's TTL, its payload's length in bytes and `p` (the payload carries its marker) or `m`
 // (a marker key of its own), each followed by a space, then the payload: the script cuts it out by its length, with
-// no scan of its text and nothing it may hold to escape.
+// no scan of its text and nothing it may hold to escape. The payload is the value to store whole: where the event was
+// handed over at acceptance (packages/queue/src/hand-over.ts), its `\n+<subscription ids>` line follows the JSON
+// within that length (EventStore.accept writes it), so the handed-over ids cost no argument and no work here; a payload
+// stored again keeps the earlier value's lines after it (its own `+` line among them).
 const ACCEPT_EVENTS = `${PAYLOAD_VALUE_LUA}
 local flush, dedupeTtl, confirmed = ARGV[1], ARGV[2], ARGV[3]
 local packed, at = ARGV[8], 1
@@ -58,7 +61,8 @@ return accepted
 
 // Redis Cluster, where one script reaches one slot: a script an event. Marker "0": stored but not yet confirmed
 // enqueued, so a producer retrying after a crash re-enqueues; "1": enqueued (confirmEnqueued sets it per event), in
-// the payload's value (ARGV[4] `p`, the value given starting "0 ") or in a marker key of its own.
+// the payload's value (ARGV[4] `p`, the value given starting "0 ") or in a marker key of its own. ARGV[3] ends with
+// the event's `+` line where it was handed over at acceptance, as in ACCEPT_EVENTS.
 // KEYS: the event's own (one slot); the tenant's index is another slot, written beside it (ZADD NX: once).
 const ACCEPT_EVENT = `${PAYLOAD_VALUE_LUA}
 if ARGV[4] == 'p' then

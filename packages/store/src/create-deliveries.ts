@@ -14,6 +14,14 @@ export interface NewDelivery {
   subscriptionId: string;
 }
 
+export interface CreateOptions {
+  /**
+   * The events' payloads already name these deliveries' subscriptions (handed over at acceptance: payload-value.ts),
+   * so the line is not appended again: that rewrites the whole payload.
+   */
+  eventLineWritten?: boolean;
+}
+
 // A delivery record is created once: a matcher that runs twice finds it and adds nothing. A new record is only its
 // event and subscription ids ('e', 's'): a record without a status ('st') is pending with 0 attempts (the first
 // settle writes both), so creating one is one HSET whose reply — fields added — says whether it was new; only a
@@ -40,7 +48,8 @@ end
 // delivery cost the matcher more to build and encode than Redis spends on the writes (bench/README.md). A single
 // Redis holds every key, so keys the script does not declare are still its own. ARGV[1] the record TTL, ARGV[2] the
 // creation time, ARGV[3..8] the affixes of the record, the subscription's index and the event's payload, ARGV[9] per
-// delivery its event, subscription and delivery ids, each followed by a space.
+// delivery its event, subscription and delivery ids, each followed by a space; ARGV[10] '1' when the payloads already
+// name the subscriptions (CreateOptions.eventLineWritten).
 const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
 local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
@@ -62,8 +71,10 @@ for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (
     local scored = listFor(scoredByIndex, indexes, ARGV[5] .. subscriptionId .. ARGV[6])
     scored[#scored + 1] = now
     scored[#scored + 1] = deliveryId
-    local ids = listFor(byEvent, events, ARGV[7] .. eventId .. ARGV[8])
-    ids[#ids + 1] = subscriptionId
+    if ARGV[10] ~= '1' then
+      local ids = listFor(byEvent, events, ARGV[7] .. eventId .. ARGV[8])
+      ids[#ids + 1] = subscriptionId
+    end
   end
 end
 for _, index in ipairs(indexes) do redis.call('ZADD', index, unpack(scoredByIndex[index])) end
@@ -88,6 +99,7 @@ declare module 'ioredis' {
       eventBefore: string,
       eventAfter: string,
       packed: string,
+      eventLineWritten: '0' | '1',
     ): Result<number[], Context>;
     hookfleetCreateDelivery(deliveryKey: string, eventId: string, subscriptionId: string, ttlSeconds: number): Result<number, Context>;
   }
@@ -137,7 +149,14 @@ const outcomeOf = (value: unknown): CreateOutcome => (value === 1 ? 'created' : 
  * there either. The subscription index's trim is written once per subscription of the batch, not once per delivery:
  * one command, which keeps the entries of records that outlive it (index-holds.ts).
  */
-export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSeconds: number, deliveries: readonly NewDelivery[], now: number): Promise<CreateOutcome[]> {
+export async function createDeliveries(
+  redis: RedisClient,
+  keys: Keys,
+  ttlSeconds: number,
+  deliveries: readonly NewDelivery[],
+  now: number,
+  options: CreateOptions = {},
+): Promise<CreateOutcome[]> {
   if (deliveries.length === 0) return [];
   if (!isCluster(redis)) {
     const pipeline = redis.pipeline();
@@ -155,7 +174,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
         packed += `${eventId} ${subscriptionId} ${id} `;
         subscriptionIds.add(subscriptionId);
       }
-      pipeline.hookfleetCreateDeliveries(ttlSeconds, now, ...affixes, packed);
+      pipeline.hookfleetCreateDeliveries(ttlSeconds, now, ...affixes, packed, options.eventLineWritten ? '1' : '0');
       scripts += 1;
     }
     for (const subscriptionId of subscriptionIds) queueIndexTrim(pipeline, keys, subscriptionId, keys.subscriptionDeliveries(subscriptionId), ttlSeconds, now);
@@ -180,7 +199,7 @@ export async function createDeliveries(redis: RedisClient, keys: Keys, ttlSecond
     pipeline.zadd(index, 'NX', ...scored);
     queueIndexTrim(pipeline, keys, subscriptionId, index, ttlSeconds, now);
   }
-  for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.event(eventId), ...subscriptionIds);
+  if (!options.eventLineWritten) for (const [eventId, subscriptionIds] of byEvent) pipeline.hookfleetAddEventSubscriptions(keys.event(eventId), ...subscriptionIds);
   const results = (await pipeline.exec()) ?? [];
   for (const [error] of results) if (error) throw error;
   return results.slice(0, deliveries.length).map(([, value]) => outcomeOf(value));

@@ -2,7 +2,7 @@ import { deliveryIdFor } from '@hookfleet/core';
 import type { AttemptRecord, Delivery, DeliveryListEntry, DeliveryStatus } from '@hookfleet/core';
 import type { BookkeepingEffect } from '@hookfleet/profiles';
 import { batch, execChecked } from './batch.js';
-import { eventSubscriptionIds } from './event-subscriptions.js';
+import { eventSubscriptions, type EventSubscription } from './event-subscriptions.js';
 import { releaseEndedEvents } from './release-ended-events.js';
 import { defineSettleRecords, queueRecordStates } from './settle-records.js';
 import { mergeBookkeeping, queueBookkeeping } from './bookkeeping-store.js';
@@ -13,7 +13,7 @@ import { defineIndexHolds, queueIndexHolds } from './index-holds.js';
 import { queueStatusIndex } from './status-index.js';
 import { defineEndpointHealth, queueHealthRecord, streakOf, type EndpointFailureStreak } from './endpoint-health.js';
 import { defineEndpointPause, queueEndpointPause } from './rate-limiter.js';
-import { createDeliveries, positionsByEvent, defineCreateDelivery, statusOfRecord, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
+import { createDeliveries, positionsByEvent, defineCreateDelivery, statusOfRecord, type CreateOptions, type CreateOutcome, type NewDelivery } from './create-deliveries.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -23,7 +23,7 @@ export const ATTEMPT_LOG_LENGTH = 200;
 /** Delivery records created per round trip. */
 const CREATE_CHUNK = 2_000;
 
-export type { CreateOutcome, NewDelivery };
+export type { CreateOptions, CreateOutcome, NewDelivery };
 
 export interface AttemptResult {
   deliveryId: string;
@@ -42,6 +42,8 @@ export interface AttemptResult {
    * same round trip. Absent on every other result.
    */
   keepUntil?: number | undefined;
+  /** The delivery has no record yet: settle writes it whole (RecordState.created, settle-records.ts). */
+  created?: { eventId: string } | undefined;
 }
 
 /** What settle learns in the same round trip, for the schedule step. */
@@ -83,14 +85,14 @@ export class DeliveryStore {
    * it found. One pipeline for a 50-event × 1,000-subscription fan-out held 50,000 commands and their replies at once
    * (the matcher's peak RSS); chunks keep that bounded for a few more round trips.
    */
-  async createPending(deliveries: readonly NewDelivery[], now = Date.now()): Promise<CreateOutcome[]> {
+  async createPending(deliveries: readonly NewDelivery[], now = Date.now(), options: CreateOptions = {}): Promise<CreateOutcome[]> {
     // An event's deliveries are created side by side (the matcher lists them by subscription), so that its
     // subscriptions are written once, by the script that creates them all, and not appended to chunk after chunk.
     const order = positionsByEvent(deliveries);
     const outcomes: CreateOutcome[] = new Array(deliveries.length);
     for (let start = 0; start < order.length; start += CREATE_CHUNK) {
       const chunk = order.slice(start, start + CREATE_CHUNK);
-      const created = await createDeliveries(this.redis, this.keys, this.ttlSeconds, chunk.map((index) => deliveries[index] as NewDelivery), now);
+      const created = await createDeliveries(this.redis, this.keys, this.ttlSeconds, chunk.map((index) => deliveries[index] as NewDelivery), now, options);
       chunk.forEach((index, position) => (outcomes[index] = created[position] as CreateOutcome));
     }
     return outcomes;
@@ -251,19 +253,23 @@ export class DeliveryStore {
     return { data, next_cursor: null };
   }
 
-  /** The subscriptions an event was delivered to, with their delivery ids. */
+  /**
+   * The subscriptions an event was delivered to, with their delivery ids. One it was handed over to at acceptance
+   * (payload-value.ts) whose record is not written yet is pending; any other without a record has gone.
+   */
   async forEvent(eventId: string): Promise<Array<{ id: string; subscription_id: string; status: DeliveryStatus }>> {
     const [payload, earlier, earliest] = await Promise.all([
       this.redis.get(this.keys.event(eventId)),
       this.redis.get(this.keys.eventSubscriptions(eventId)),
       this.redis.smembers(this.keys.legacyEventDeliveries(eventId)),
     ]);
-    const subscriptionIds = eventSubscriptionIds(payload, earlier, earliest);
-    const ids = subscriptionIds.map((subscriptionId) => deliveryIdFor(eventId, subscriptionId));
+    const subscriptions = eventSubscriptions(payload, earlier, earliest);
+    const ids = subscriptions.map(({ subscriptionId }) => deliveryIdFor(eventId, subscriptionId));
     const states = await this.states(ids);
     return ids.flatMap((id, index) => {
-      const state = states[index];
-      return state ? [{ id, subscription_id: subscriptionIds[index] as string, status: state.status }] : [];
+      const { subscriptionId, handedOver } = subscriptions[index] as EventSubscription;
+      const status = states[index]?.status ?? (handedOver ? 'pending' : undefined);
+      return status ? [{ id, subscription_id: subscriptionId, status }] : [];
     });
   }
 

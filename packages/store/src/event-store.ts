@@ -4,7 +4,7 @@ import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
-import { markedPayload, payloadJson } from './payload-value.js';
+import { handedOverLine, markedPayload, payloadJson } from './payload-value.js';
 import { decodeCursor, encodeCursor, newestFirst, type ScoredId } from './page-cursor.js';
 import { defineAcceptEvents } from './accept-events.js';
 import { isCluster, type RedisClient } from './redis.js';
@@ -76,7 +76,7 @@ export class EventStore {
    * `Buffer.from` must flatten before it encodes: 3.6 µs an event for a flush of 500 against 2.0 written in place,
    * the event's JSON (1.3) included (bench/README.md, fourteenth round).
    */
-  private packForAccept(events: readonly StoredEvent[], flush: string): Buffer {
+  private packForAccept(events: readonly StoredEvent[], flush: string, handedOver: ReadonlyArray<readonly string[] | undefined> | undefined): Buffer {
     const heads: string[] = new Array(events.length);
     const payloads: string[] = new Array(events.length);
     // A payload that carries its marker starts with it (payload-value.ts), written here as the head's end.
@@ -84,7 +84,8 @@ export class EventStore {
     const markerBytes = Buffer.byteLength(marker);
     let bytes = 0;
     events.forEach((event, index) => {
-      const payload = eventJson(event);
+      // Its `+` line (the subscriptions it is handed over to) is part of the payload the script cuts out by length.
+      const payload = eventJson(event) + handedOverLine(handedOver?.[index] ?? []);
       const payloadBytes = Buffer.byteLength(payload);
       const ttl = this.payloadTtlSecondsOf(event.profile);
       const head = this.payloadCarriesMarker(event.profile) ? `${event.id} ${ttl} ${markerBytes + payloadBytes} p ${marker}` : `${event.id} ${ttl} ${payloadBytes} m `;
@@ -103,9 +104,10 @@ export class EventStore {
 
   /**
    * Stores each new event once (one round trip for the whole batch); returns, per event, whether it was new.
-   * The tenant index entry is added only if absent, so a duplicate keeps the first arrival's place.
+   * The tenant index entry is added only if absent, so a duplicate keeps the first arrival's place. `handedOver`, per
+   * event (same index), the subscriptions it is handed over to at acceptance: written as its payload's `+` line.
    */
-  async accept(events: readonly StoredEvent[]): Promise<Acceptance> {
+  async accept(events: readonly StoredEvent[], handedOver?: ReadonlyArray<readonly string[] | undefined>): Promise<Acceptance> {
     const flush = `${processTag}${(flushCount++).toString(36)}`;
     const pipeline = batch(this.redis);
     const single = !isCluster(this.redis);
@@ -116,12 +118,13 @@ export class EventStore {
         this.keys.confirmedFlush(''),
         ...keyAffixes((id) => this.keys.dedupe(id)),
         ...keyAffixes((id) => this.keys.event(id)),
-        this.packForAccept(events, flush),
+        this.packForAccept(events, flush, handedOver),
       );
     } else {
-      for (const event of events) {
+      for (const [index, event] of events.entries()) {
         const marked = this.payloadCarriesMarker(event.profile);
-        const payload = marked ? markedPayload('0', eventJson(event)) : eventJson(event);
+        const json = eventJson(event) + handedOverLine(handedOver?.[index] ?? []);
+        const payload = marked ? markedPayload('0', json) : json;
         pipeline.hookfleetAcceptEvent(this.keys.dedupe(event.id), this.keys.event(event.id), DEDUPE_WINDOW_SECONDS, this.payloadTtlSecondsOf(event.profile), payload, marked ? 'p' : 'm');
       }
     }

@@ -1,13 +1,14 @@
 import type { Result } from 'ioredis';
 import type { RedisClient } from './redis.js';
-import { subscriptionIdsOfPayload } from './payload-value.js';
+import { handedOverIdsOfPayload, subscriptionIdsOfPayload } from './payload-value.js';
 
 /**
- * The subscriptions an event was matched to, appended to its payload's value (payload-value.ts), and only while there
- * is a payload: what is read of them is only read while the event is. `appendEventSubscriptions` adds a line blind
- * (the matcher's, for records it has just created, which no earlier line can hold); `addEventSubscriptions` reads
- * the value first and adds only ids it lacks (replay, recover and a cluster's re-run), so replaying an event again
- * and again does not grow it. The Lua functions are shared by the scripts that write them.
+ * The subscriptions an event was matched or handed over to, appended to its payload's value (payload-value.ts), and
+ * only while there is a payload: what is read of them is only read while the event is. `appendEventSubscriptions`
+ * adds a line blind (the matcher's, for records it has just created, which no earlier line can hold);
+ * `addEventSubscriptions` reads the value first and adds only ids it lacks, a handed-over line's counting as there
+ * (replay, recover and a cluster's re-run), so replaying an event again and again does not grow it. The Lua
+ * functions are shared by the scripts that write them.
  */
 export const ADD_EVENT_SUBSCRIPTIONS_LUA = `
 -- SET KEEPTTL of the whole value, not APPEND: APPEND leaves a string room to grow by its own length again, which a
@@ -23,7 +24,8 @@ local function addEventSubscriptions(payloadKey, ids)
   local stored = redis.call('GET', payloadKey)
   if not stored then return end
   local at = string.find(stored, '\\n', 1, true)
-  local known = ' ' .. (at and string.gsub(string.sub(stored, at + 1), '\\n', ' ') or '') .. ' '
+  -- A handed-over line's ids (payload-value.ts) are known too: its '+' goes with the line breaks.
+  local known = ' ' .. (at and string.gsub(string.sub(stored, at + 1), '[\\n+]', ' ') or '') .. ' '
   local extra = {}
   for _, id in ipairs(ids) do
     if not string.find(known, ' ' .. id .. ' ', 1, true) then
@@ -58,4 +60,21 @@ export function defineEventSubscriptions(redis: RedisClient): void {
  */
 export function eventSubscriptionIds(payload: string | null | undefined, earlier: string | null | undefined, earliest: readonly string[] = []): string[] {
   return [...new Set([...subscriptionIdsOfPayload(payload), ...(earlier ? earlier.split(' ') : []), ...earliest])];
+}
+
+/** One of an event's subscriptions, and whether the event was handed over to it at acceptance (payload-value.ts). */
+export interface EventSubscription {
+  subscriptionId: string;
+  /** Its delivery record may not exist yet: without one the delivery is pending, not ended. */
+  handedOver: boolean;
+}
+
+/** An event's subscriptions (eventSubscriptionIds), each with whether the event was handed over to it. */
+export function eventSubscriptions(
+  payload: string | null | undefined,
+  earlier: string | null | undefined,
+  earliest: readonly string[] = [],
+): EventSubscription[] {
+  const handedOver = new Set(handedOverIdsOfPayload(payload));
+  return eventSubscriptionIds(payload, earlier, earliest).map((subscriptionId) => ({ subscriptionId, handedOver: handedOver.has(subscriptionId) }));
 }

@@ -99,6 +99,28 @@ describe('accepting a flush of events', () => {
     for (const event of flush) expect(payloadJson((await redis.get(storeKeys.event(event.id))) as string)).toBe(eventJson(event));
   });
 
+  it.each(stores)('writes the subscriptions handed over at acceptance as the payload\'s `+` line, kept when stored again — %s', async (_, store, make) => {
+    const storeKeys = store === events ? keys : shortKeys;
+    const valueOf = async (id: string) => (await redis.get(storeKeys.event(id))) as string;
+    const flush = [make('evt_ho1'), make('evt_ho2'), make('evt_ho3')];
+    const first = await store.accept(flush, [['sub_h1', 'sub_h2'], undefined, []]);
+    expect(first.isNew).toEqual([true, true, true]);
+    // The line follows the JSON in the value the accept stored; no ids, no line.
+    expect((await valueOf('evt_ho1')).split('\n').slice(1)).toEqual(['+sub_h1 sub_h2']);
+    expect(payloadJson(await valueOf('evt_ho1'))).toBe(eventJson(flush[0] as StoredEvent));
+    for (const id of ['evt_ho2', 'evt_ho3']) expect(await valueOf(id)).not.toContain('\n');
+    // The matcher created a delivery meanwhile (its line appended); the flush never confirmed, the event comes again.
+    await redis.append(storeKeys.event('evt_ho1'), '\nsub_m');
+    const again = await store.accept([make('evt_ho1')], [['sub_h1']]);
+    expect(again.isNew).toEqual([true]);
+    expect((await valueOf('evt_ho1')).split('\n').slice(1)).toEqual(['+sub_h1', '+sub_h1 sub_h2', 'sub_m']);
+    // Confirmed, a duplicate changes nothing.
+    await store.confirmEnqueued(again, ['evt_ho1']);
+    const before = await valueOf('evt_ho1');
+    expect((await store.accept([make('evt_ho1')], [['sub_z']])).isNew).toEqual([false]);
+    expect(await valueOf('evt_ho1')).toBe(before);
+  });
+
   it.each(stores)('keeps the first payload of a duplicate — %s', async (_, store, make) => {
     const accepted = await store.accept([{ ...make('evt_keep'), data: { first: true } }]);
     await store.confirmEnqueued(accepted, ['evt_keep']);

@@ -17,7 +17,10 @@ import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, qu
 // ARGV[9] the score below which dead and failed entries are trimmed, ARGV[10] per index change its delivery id, status,
 // subscription id and score, separated by spaces, and a semicolon (only the records whose change touches an index).
 // ARGV[11] to ARGV[14] the affixes of the holds' until and since keys, ARGV[15] now, ARGV[16] until when a failed
-// record lives (now + the TTL, in ms).
+// record lives (now + the TTL, in ms). ARGV[17] per record that does not exist yet (a batch member handed over at
+// acceptance: RecordState.created) its delivery id, status, attempts, event id and subscription id, separated by
+// spaces, then its next attempt time and a semicolon: written whole, with its TTL and its entry in the subscription's
+// delivery index (ARGV[18] and ARGV[19] that index's affixes), which the matcher's creation writes for the others.
 const SETTLE_RECORDS = `${INDEX_HOLDS_LUA}
 local ttl, before, after = ARGV[1], ARGV[2], ARGV[3]
 local count = 0
@@ -27,6 +30,23 @@ for id, status, attempts, next in string.gmatch(ARGV[4], '(%S+) (%S+) (%S+) ([^;
   if status == 'failed' then redis.call('EXPIRE', key, ttl) end
   count = count + 1
 end
+local indexed, indexes = {}, {}
+for id, status, attempts, eventId, subscriptionId, next in string.gmatch(ARGV[17], '(%S+) (%S+) (%S+) (%S+) (%S+) ([^;]*);') do
+  local key = before .. id .. after
+  redis.call('HSET', key, 'e', eventId, 's', subscriptionId, 'st', status, 'a', attempts, 'n', next)
+  redis.call('EXPIRE', key, ttl)
+  local index = ARGV[18] .. subscriptionId .. ARGV[19]
+  local scored = indexed[index]
+  if not scored then
+    scored = {}
+    indexed[index] = scored
+    indexes[#indexes + 1] = index
+  end
+  scored[#scored + 1] = ARGV[15]
+  scored[#scored + 1] = id
+  count = count + 1
+end
+for _, index in ipairs(indexes) do redis.call('ZADD', index, 'NX', unpack(indexed[index])) end
 local trimmed, held = {}, {}
 for id, status, subscriptionId, score in string.gmatch(ARGV[10], '(%S+) (%S+) (%S+) (%S+);') do
   local failed = ARGV[5] .. subscriptionId .. ARGV[6]
@@ -73,6 +93,9 @@ declare module 'ioredis' {
       holdsSinceAfter: string,
       now: number,
       failedRecordUntil: number,
+      packedCreated: string,
+      indexBefore: string,
+      indexAfter: string,
     ): Result<number, Context>;
   }
 }
@@ -90,6 +113,12 @@ export interface RecordState {
   nextAttemptAt: number | null;
   /** When the delivery's event was accepted: the status indexes' score. */
   eventReceivedAt: number;
+  /**
+   * Set when the delivery has no record yet (a batch member the API handed over at acceptance: its batch job's first
+   * run sends it before any record exists): the settle writes the record whole — its event and subscription, its TTL
+   * and its entry in the subscription's delivery index — which the matcher's creation writes for every other delivery.
+   */
+  created?: { eventId: string } | undefined;
 }
 
 /** A delivery past its first attempt may be in a status index (an earlier attempt failed). */
@@ -125,11 +154,18 @@ export function queueRecordStates(
   const failedRecordUntil = now + recordTtlSeconds * 1000;
   if (isCluster(redis)) {
     const holds = new Map<string, IndexHold[]>();
+    const created = new Map<string, Array<number | string>>();
     for (const record of records) {
       const key = keys.delivery(record.deliveryId);
-      pipeline.hset(key, 'st', record.status, 'a', record.attempts, 'n', record.nextAttemptAt ?? '');
-      if (record.status === 'failed') {
+      if (record.created) {
+        pipeline.hset(key, 'e', record.created.eventId, 's', record.subscriptionId, 'st', record.status, 'a', record.attempts, 'n', record.nextAttemptAt ?? '');
         pipeline.expire(key, recordTtlSeconds);
+        let scored = created.get(record.subscriptionId);
+        if (!scored) created.set(record.subscriptionId, (scored = []));
+        scored.push(now, record.deliveryId);
+      } else pipeline.hset(key, 'st', record.status, 'a', record.attempts, 'n', record.nextAttemptAt ?? '');
+      if (record.status === 'failed') {
+        if (!record.created) pipeline.expire(key, recordTtlSeconds);
         let held = holds.get(record.subscriptionId);
         if (!held) holds.set(record.subscriptionId, (held = []));
         held.push({ deliveryId: record.deliveryId, score: record.eventReceivedAt, untilMs: failedRecordUntil });
@@ -140,12 +176,18 @@ export function queueRecordStates(
       queueIndexHolds(pipeline, keys, subscriptionId, held);
       queueIndexTrim(pipeline, keys, subscriptionId, keys.subscriptionDeliveriesByStatus(subscriptionId, 'failed'), recordTtlSeconds, now);
     }
+    for (const [subscriptionId, scored] of created) queueCreatedIndex(pipeline, keys, subscriptionId, scored, recordTtlSeconds, now);
     return;
   }
   let packedStates = '';
+  let packedCreated = '';
   let packedIndexChanges = '';
+  const createdFor = new Set<string>();
   for (const record of records) {
-    packedStates += `${record.deliveryId} ${record.status} ${record.attempts} ${record.nextAttemptAt ?? ''};`;
+    if (record.created) {
+      packedCreated += `${record.deliveryId} ${record.status} ${record.attempts} ${record.created.eventId} ${record.subscriptionId} ${record.nextAttemptAt ?? ''};`;
+      createdFor.add(record.subscriptionId);
+    } else packedStates += `${record.deliveryId} ${record.status} ${record.attempts} ${record.nextAttemptAt ?? ''};`;
     // Read off the record, not an indexChangeOf object: most records of a part are first attempts that touch nothing.
     if (touchesStatusIndex(record.status, mayBeIndexed(record))) {
       packedIndexChanges += `${record.deliveryId} ${record.status} ${record.subscriptionId} ${record.eventReceivedAt};`;
@@ -163,5 +205,15 @@ export function queueRecordStates(
     ...keyAffixes((id) => keys.subscriptionIndexHolds(id, 'since')),
     now,
     failedRecordUntil,
+    packedCreated,
+    ...keyAffixes((id) => keys.subscriptionDeliveries(id)),
   );
+  for (const subscriptionId of createdFor) queueIndexTrim(pipeline, keys, subscriptionId, keys.subscriptionDeliveries(subscriptionId), recordTtlSeconds, now);
+}
+
+/** Cluster: the delivery index entries of records written whole by this settle, and its trim (as creation writes them). */
+function queueCreatedIndex(pipeline: ChainableCommander, keys: Keys, subscriptionId: string, scored: Array<number | string>, recordTtlSeconds: number, now: number): void {
+  const index = keys.subscriptionDeliveries(subscriptionId);
+  pipeline.zadd(index, 'NX', ...scored);
+  queueIndexTrim(pipeline, keys, subscriptionId, index, recordTtlSeconds, now);
 }

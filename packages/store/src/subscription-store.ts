@@ -75,7 +75,19 @@ export interface ListedSubscription {
  * cleared after: a crash in between leaves at most an id whose document is gone, which listing skips.
  */
 export class SubscriptionStore {
+  /** Hear this process's own writes (a copy of the index here need not wait for its next poll to know of them). */
+  private readonly writeListeners: Array<() => void> = [];
+
   constructor(private readonly redis: RedisClient, private readonly keys: Keys) {}
+
+  /** Calls `listener` after each subscription this store writes or removes (its change stream entry written). */
+  onWrite(listener: () => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  private written(): void {
+    for (const listener of this.writeListeners) listener();
+  }
 
   /**
    * A new subscription of a tenant that is there to be used; false (nothing written) when the tenant is unknown or its
@@ -114,7 +126,10 @@ export class SubscriptionStore {
         subscription.id,
         CHANGE_STREAM_LENGTH,
       );
-      if (Number(written) === 1) return true;
+      if (Number(written) === 1) {
+        this.written();
+        return true;
+      }
       await this.redis.zrem(listed, subscription.id);
       return false;
     } catch (error) {
@@ -138,6 +153,7 @@ export class SubscriptionStore {
         .sadd(this.keys.allSubscriptions(), subscription.id)
         .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
         .exec();
+      this.written();
     } catch (error) {
       if (isStoreRefusingWrites(error)) await this.redis.zrem(listed, subscription.id).catch(() => undefined);
       throw error;
@@ -176,7 +192,9 @@ export class SubscriptionStore {
       id,
       CHANGE_STREAM_LENGTH,
     );
-    return Number(written) === 1;
+    if (Number(written) !== 1) return false;
+    this.written();
+    return true;
   }
 
   async get(id: string): Promise<Subscription | null> {
@@ -245,6 +263,7 @@ export class SubscriptionStore {
       .srem(this.keys.allSubscriptions(), subscription.id)
       .xadd(this.keys.subscriptionChanges(), 'MAXLEN', '~', CHANGE_STREAM_LENGTH, '*', 'id', subscription.id)
       .exec();
+    this.written();
     await execChecked(batch(this.redis).zrem(this.keys.tenantSubscriptions(subscription.tenant), subscription.id).del(this.keys.subscriptionState(subscription.id)));
     return Number(results?.[0]?.[1]) === 1;
   }
