@@ -88,7 +88,9 @@ export class IngestBatcher {
         // confirm, so a crash in between has the producer's retry store and enqueue the flush again.
         const accepted = new Set(newIds);
         const handedOver = plan && this.handOver ? await this.handOver.enqueue(plan, (id) => accepted.has(id)) : [];
-        await this.queue.add('match', handedOver.length > 0 ? { eventIds: newIds, handedOver } : { eventIds: newIds });
+        // An event handed over to every subscription it matches needs no matcher (HandOverPlan.handedOverWhole).
+        const toMatch = plan && plan.handedOverWhole.size > 0 ? newIds.filter((id) => !plan.handedOverWhole.has(id)) : newIds;
+        if (toMatch.length > 0) await this.queue.add('match', handedOver.length > 0 ? { eventIds: toMatch, handedOver } : { eventIds: toMatch });
         // Enqueued: the events are accepted whatever follows. A confirmation the store refuses (out of memory) only
         // leaves their marker at "stored", so the same id sent again is enqueued again (the matcher is idempotent)
         // rather than answered as a duplicate.

@@ -82,14 +82,7 @@ export function createBatchProcessor(
     const grant = await context.limiter.acquire(subscription.id, subscription.rate_limit ?? null, full);
     if (grant.granted === 0) return data.eventIds;
     const own = data.eventIds.slice(0, grant.granted * maxEvents);
-    if (data.unrecorded) {
-      // A payload gone already ends its delivery dead (loadItems): its record first, so that it ends whole.
-      const loaded = await context.eventCache.getMany(own);
-      const expired = own.filter((eventId) => !loaded.has(eventId));
-      if (expired.length > 0) await createRecords(subscription.id, expired);
-    }
-    const items = await steps.loadItems(subscription.id, firstAttemptsOf(subscription.id, own));
-    if (data.unrecorded) for (const item of items) item.unrecorded = true;
+    const items = await steps.loadItems(subscription.id, firstAttemptsOf(subscription.id, own), data.unrecorded);
     await holdLock(job, token);
     if (items.length === 0) return data.eventIds.slice(own.length);
     const { stalled, gone, attempted } = await engine.runPart(subscription, profile, items, { retries: 'jobs' });

@@ -66,16 +66,29 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
 
   /**
    * The picks' payloads (through the event cache) as items to attempt; a pick whose payload has expired is abandoned,
-   * dead with the attempts it had made.
+   * dead with the attempts it had made. `unrecorded`: the picks are batch members handed over at acceptance, with no
+   * record yet (their settle writes it whole): an expired one gets its record made first, so it ends dead whole, and
+   * their payloads, read once, are not kept in the event cache.
    */
-  async function loadItems(subscriptionId: string, picks: readonly RetryEntry[]): Promise<AttemptItem[]> {
-    const events = await context.eventCache.getMany(picks.map((pick) => pick.eventId));
+  async function loadItems(subscriptionId: string, picks: readonly RetryEntry[], unrecorded = false): Promise<AttemptItem[]> {
+    const events = await context.eventCache.getMany(
+      picks.map((pick) => pick.eventId),
+      !unrecorded,
+    );
     const items: AttemptItem[] = [];
     const expired: RetryEntry[] = [];
     for (const pick of picks) {
       const event = events.get(pick.eventId);
-      if (event) items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
-      else expired.push(pick);
+      if (!event) expired.push(pick);
+      else if (unrecorded) items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt, unrecorded });
+      else items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
+    }
+    if (unrecorded && expired.length > 0) {
+      await deliveries.createPending(
+        expired.map((pick) => ({ id: pick.deliveryId, eventId: pick.eventId, subscriptionId })),
+        Date.now(),
+        { eventLineWritten: true },
+      );
     }
     await abandon(
       subscriptionId,

@@ -24,7 +24,11 @@ export class EventCache {
     private readonly capacity = 20_000,
   ) {}
 
-  async getMany(ids: readonly string[]): Promise<Map<string, StoredEvent>> {
+  /**
+   * `remember` false: what is read is not kept (a batch member handed over at acceptance is read once, by its batch
+   * job: kept, 20,000 events outlived young collections for nothing).
+   */
+  async getMany(ids: readonly string[], remember = true): Promise<Map<string, StoredEvent>> {
     const found = new Map<string, StoredEvent>();
     const missing: string[] = [];
     let others: Array<[string, { read: Promise<Array<StoredEvent | null>>; index: number }]> | undefined;
@@ -44,7 +48,7 @@ export class EventCache {
         const events = await read;
         events.forEach((event, index) => {
           if (!event) return;
-          this.remember(event);
+          if (remember) this.remember(event);
           found.set(missing[index] as string, event);
         });
       } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { StoredEvent, Subscription } from '@hookfleet/core';
 import { paymoProfile, standardProfile } from '@hookfleet/profiles';
 import { batchIdOf, buildBatchRequest } from './build-batch.js';
@@ -50,6 +50,12 @@ describe('buildBatchRequest', () => {
     [[members[0]], [{ ...members[0], attempt: 2 }], true],
   ])('batch ids: %j and %j alike: %s', (left, right, same) => {
     expect(batchIdOf(left as typeof members) === batchIdOf(right as typeof members)).toBe(same);
+  });
+
+  it('keeps the batch ids of earlier versions: a sha256 over each member id ended by a NUL', () => {
+    const earlier = createHash('sha256');
+    for (const { deliveryId } of members) earlier.update(deliveryId).update('\0');
+    expect(batchIdOf(members)).toBe(`batch_${earlier.digest('base64url').slice(0, 24)}`);
   });
 
   it('refuses a profile that cannot sign a batch', () => {

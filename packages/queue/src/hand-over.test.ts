@@ -38,7 +38,11 @@ describe('planHandOver and handOverJobs', () => {
   const a = { ...batching, id: 'sub_a' };
   const b = { ...batching, id: 'sub_b', profile: 'paymo' };
   const events = [event('e1', 'x'), event('e2', 'y'), event('e3', 'x'), event('e4', 'z')];
-  const plan = planHandOver(events, (e) => (e.type === 'x' ? [a, b] : e.type === 'y' ? [b] : []));
+  // sub_c matches x and y events and does not hand over (not batching).
+  const c = { ...batching, id: 'sub_c', batch: undefined } as unknown as Subscription;
+  const matchAll = (e: StoredEvent) => (e.type === 'x' ? [a, b] : e.type === 'y' ? [b, c] : []);
+  const handsOver = (subscription: Subscription) => subscription.id !== 'sub_c';
+  const plan = planHandOver(events, matchAll, handsOver, true);
 
   it('gives per event its subscriptions and per subscription its events in arrival order', () => {
     expect(plan.subscriptionIdsByEvent).toEqual([['sub_a', 'sub_b'], ['sub_b'], ['sub_a', 'sub_b'], []]);
@@ -46,6 +50,14 @@ describe('planHandOver and handOverJobs', () => {
       ['sub_a', ['e1', 'e3']],
       ['sub_b', ['e1', 'e2', 'e3']],
     ]);
+  });
+
+  it.each([
+    [true, ['e1', 'e3']],
+    [false, []],
+  ])('leaves out of the matcher only events handed over to all they match, by a copy caught up (%s)', (caughtUp, whole) => {
+    // e2 also matches sub_c, which the matcher must still be asked for; e4 matches nothing the copy knows.
+    expect([...planHandOver(events, matchAll, handsOver, caughtUp).handedOverWhole]).toEqual(whole);
   });
 
   it('builds one unrecorded batch job per subscription for the accepted events, named as the matcher would', () => {

@@ -29,20 +29,40 @@ export interface HandOverPlan {
   subscriptionIdsByEvent: string[][];
   /** Per subscription handed at least one event, its events' ids in arrival order. */
   eventIdsBySubscription: Map<string, { subscription: Subscription; eventIds: string[] }>;
+  /**
+   * Events handed over to every subscription they match, by a copy caught up after the event arrived: the matcher
+   * has nothing to do for them, so they are left out of its job (and a flush of only such events adds none).
+   */
+  handedOverWhole: Set<string>;
 }
 
-/** Which subscriptions each event of a flush is handed over to; `match` gives only subscriptions that hand over. */
-export function planHandOver(events: readonly StoredEvent[], match: (event: StoredEvent) => readonly Subscription[]): HandOverPlan {
+/**
+ * Which subscriptions each event of a flush is handed over to. `match` gives every active subscription an event
+ * matches, `handsOver` says which of them hand over; `caughtUp`: the copy matched against caught up after the
+ * events arrived, so an event it hands over whole needs no matcher.
+ */
+export function planHandOver(
+  events: readonly StoredEvent[],
+  match: (event: StoredEvent) => readonly Subscription[],
+  handsOver: (subscription: Subscription, event: StoredEvent) => boolean,
+  caughtUp: boolean,
+): HandOverPlan {
   const eventIdsBySubscription = new Map<string, { subscription: Subscription; eventIds: string[] }>();
-  const subscriptionIdsByEvent = events.map((event) =>
-    match(event).map((subscription) => {
+  const handedOverWhole = new Set<string>();
+  const subscriptionIdsByEvent = events.map((event) => {
+    const matched = match(event);
+    const ids: string[] = [];
+    for (const subscription of matched) {
+      if (!handsOver(subscription, event)) continue;
       let entry = eventIdsBySubscription.get(subscription.id);
       if (!entry) eventIdsBySubscription.set(subscription.id, (entry = { subscription, eventIds: [] }));
       entry.eventIds.push(event.id);
-      return subscription.id;
-    }),
-  );
-  return { subscriptionIdsByEvent, eventIdsBySubscription };
+      ids.push(subscription.id);
+    }
+    if (caughtUp && ids.length > 0 && ids.length === matched.length) handedOverWhole.add(event.id);
+    return ids;
+  });
+  return { subscriptionIdsByEvent, eventIdsBySubscription, handedOverWhole };
 }
 
 export interface HandOverJob {
@@ -128,12 +148,11 @@ export class BatchHandOver {
       this.stale = false;
       await index.refresh();
     }
-    const match = () =>
-      planHandOver(events, (event) => index.match(event).filter((subscription) => handsOverAtAcceptance(subscription, acceptedPayloadTtlMsOf(event.profile), retryDelayScale)));
-    const beforeCatchingUp = match();
+    const handsOver = (subscription: Subscription, event: StoredEvent) => handsOverAtAcceptance(subscription, acceptedPayloadTtlMsOf(event.profile), retryDelayScale);
+    const beforeCatchingUp = planHandOver(events, (event) => index.match(event), handsOver, false);
     if (beforeCatchingUp.eventIdsBySubscription.size === 0) return beforeCatchingUp;
     await index.refresh();
-    return match();
+    return planHandOver(events, (event) => index.match(event), handsOver, true);
   }
 
   /** Adds the accepted events' batch jobs, one add per queue; returns the subscriptions that got any. */
