@@ -130,8 +130,8 @@ export class BatchHandOver {
     this.stale = true;
   }
 
+  /** Stops the copy's polls; a load still waiting for Redis is not waited for (it starts no poll once stopped). */
   async stop(): Promise<void> {
-    await this.loaded?.catch(() => undefined);
     await this.parts.index.stop();
   }
 

@@ -35,6 +35,7 @@ export class SubscriptionIndex {
   private polling: Promise<void> | undefined;
   private readonly pollIntervalMs: number;
   private pollStartedAt = 0;
+  private stopped = false;
 
   constructor(
     private readonly redis: RedisClient,
@@ -47,6 +48,8 @@ export class SubscriptionIndex {
 
   async start(): Promise<void> {
     await this.reload();
+    // Stopped while it loaded (a process that stops before Redis answered): no poll is started after the stop.
+    if (this.stopped) return;
     this.timer = setInterval(() => {
       this.pollOnce().catch((error: unknown) => this.options.onError?.(error));
     }, this.pollIntervalMs);
@@ -76,6 +79,7 @@ export class SubscriptionIndex {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.polling?.catch(() => undefined);
   }
