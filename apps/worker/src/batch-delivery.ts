@@ -34,19 +34,6 @@ export function createBatchProcessor(
   // job whose worker died (that job takes its turn back).
   const leaseMs = 2 * Math.max(15_000, config.deliveryTimeoutMs, MAX_TIMEOUT_MS);
 
-  /**
-   * The records of deliveries the API handed over at acceptance (their job's `unrecorded`), made as the matcher makes
-   * everyone else's, before they go any way but the first run's full batches (whose settle writes them whole). The
-   * event's line already names the subscription (payload-value.ts), and a record that exists is left as it is.
-   */
-  async function createRecords(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
-    await deliveries.createPending(
-      eventIds.map((eventId) => ({ id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId })),
-      Date.now(),
-      { eventLineWritten: true },
-    );
-  }
-
   async function addToBacklog(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
     const events = await context.eventCache.getMany(eventIds);
     await batches.add(
@@ -91,7 +78,7 @@ export function createBatchProcessor(
       // goes to it. What this job did not send, and what waits in the backlog, ends dead as for an inactive one.
       const sent = new Set(attempted.map(({ item }) => item.deliveryId));
       const unsentEvents = [...items.filter((item) => !sent.has(item.deliveryId)).map((item) => item.event.id), ...data.eventIds.slice(own.length)];
-      if (data.unrecorded) await createRecords(subscription.id, unsentEvents);
+      if (data.unrecorded) await steps.createHandedOverRecords(subscription.id, unsentEvents);
       const unsent = unsentEvents.map((eventId) => deliveryIdFor(eventId, subscription.id));
       await steps.abandon(
         subscription.id,
@@ -175,7 +162,7 @@ export function createBatchProcessor(
       const rest = job.attemptsStarted <= 1 ? await sendOwnFullBatches(job, token, data) : data.eventIds;
       if (rest.length === 0) return;
       // Handed over at acceptance: what did not go out in a full batch above waits in the backlog, with a record.
-      if (data.unrecorded) await createRecords(subscriptionId, rest);
+      if (data.unrecorded) await steps.createHandedOverRecords(subscriptionId, rest);
       await addToBacklog(subscriptionId, rest);
     }
     if (!(await batches.takeTurn(subscriptionId, owner, leaseMs))) return;

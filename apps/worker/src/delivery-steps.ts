@@ -65,6 +65,19 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
   }
 
   /**
+   * The records of deliveries the API handed over at acceptance (a batch job's `unrecorded`), made as the matcher
+   * makes everyone else's, before they go any way but the first run's full batches (whose settle writes them whole).
+   * The event's line already names the subscription (payload-value.ts), and a record that exists is left as it is.
+   */
+  async function createHandedOverRecords(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
+    await deliveries.createPending(
+      eventIds.map((eventId) => ({ id: deliveryIdFor(eventId, subscriptionId), eventId, subscriptionId })),
+      Date.now(),
+      { eventLineWritten: true },
+    );
+  }
+
+  /**
    * The picks' payloads (through the event cache) as items to attempt; a pick whose payload has expired is abandoned,
    * dead with the attempts it had made. `unrecorded`: the picks are batch members handed over at acceptance, with no
    * record yet (their settle writes it whole): an expired one gets its record made first, so it ends dead whole, and
@@ -84,10 +97,9 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
       else items.push({ deliveryId: pick.deliveryId, event, attempt: pick.attempt });
     }
     if (unrecorded && expired.length > 0) {
-      await deliveries.createPending(
-        expired.map((pick) => ({ id: pick.deliveryId, eventId: pick.eventId, subscriptionId })),
-        Date.now(),
-        { eventLineWritten: true },
+      await createHandedOverRecords(
+        subscriptionId,
+        expired.map((pick) => pick.eventId),
       );
     }
     await abandon(
@@ -133,7 +145,7 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
     throw new DelayedError();
   }
 
-  return { loadSubscription, abandon, loadItems, stepAside, deferRest };
+  return { loadSubscription, abandon, createHandedOverRecords, loadItems, stepAside, deferRest };
 }
 
 export type DeliverySteps = ReturnType<typeof createDeliverySteps>;

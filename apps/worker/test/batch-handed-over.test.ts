@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { pino } from 'pino';
 import { deliveryIdFor } from '@hookfleet/core';
 import { createQueues, type DeliveryJobData, type HookfleetQueues, type QueueConnection } from '@hookfleet/queue';
-import { connectRedis } from '@hookfleet/store';
+import { connectRedis, Keys } from '@hookfleet/store';
 import { startFleet, unfinishedJobs, type TestFleet } from '../../../test/fleet.js';
 import { TestReceiver, type ReceivedRequest } from '../../../test/receiver.js';
 import { testQueueConnection } from '../../../test/redis.js';
@@ -139,6 +139,25 @@ describe('batch members handed over at acceptance', () => {
       const got = await fleet.call('GET', `/v1/deliveries/${deliveryIdFor(eventId, subscriptionId)}`, undefined, tenant.api_key);
       expect([got.body.status, got.body.event_id]).toEqual(['delivered', eventId]);
     }
+  }, 60_000);
+
+  it('ends a member whose payload is gone before its batch went out dead, with its record, and sends the rest', async () => {
+    const subscriptionId = await subscribe('/expired', 'ho.expired');
+    const eventIds = await publish('ho.expired', 5);
+    await batchJobOf(subscriptionId);
+    // As if the first event's payload had expired before any worker ran.
+    const redis = connectRedis(fleet.config);
+    try {
+      expect(await redis.del(new Keys(fleet.config.prefix).event(eventIds[0] as string))).toBe(1);
+    } finally {
+      await redis.quit();
+    }
+    await startTheWorker();
+    await drained();
+    const deliveryIds = eventIds.map((eventId) => deliveryIdFor(eventId, subscriptionId));
+    expect(elementIds(receiver.forPath('/expired')).sort()).toEqual(deliveryIds.slice(1).sort());
+    const expired = await fleet.call('GET', `/v1/deliveries/${deliveryIds[0]}`, undefined, tenant.api_key);
+    expect([expired.status, expired.body.status, expired.body.event_id, expired.body.subscription_id]).toEqual([200, 'dead', eventIds[0], subscriptionId]);
   }, 60_000);
 
   it("ends the members of a subscription deleted before its batch job ran dead, each with its record", async () => {

@@ -39,6 +39,22 @@ local function create(record, subscriptionId, ttl, eventId)
 end
 `;
 
+/**
+ * Lua: `listFor(lists, order, key)`, the list kept under key in lists, made (and key appended to order) the first
+ * time: how a script gathers one command's arguments per key (a subscription's index entries) in first-seen order.
+ */
+export const LIST_FOR_LUA = `
+local function listFor(lists, order, key)
+  local list = lists[key]
+  if not list then
+    list = {}
+    lists[key] = list
+    order[#order + 1] = key
+  end
+  return list
+end
+`;
+
 // Single Redis: a whole chunk of the matcher's deliveries in one script (one command for ioredis to build and parse,
 // not one per delivery), each subscription's index written by one ZADD for the chunk's new records (a call per record
 // was a quarter of the script's calls: bench/README.md, nineteenth round; a chunk's SCRIPT_CHUNK deliveries make at
@@ -50,20 +66,10 @@ end
 // creation time, ARGV[3..8] the affixes of the record, the subscription's index and the event's payload, ARGV[9] per
 // delivery its event, subscription and delivery ids, each followed by a space; ARGV[10] '1' when the payloads already
 // name the subscriptions (CreateOptions.eventLineWritten).
-const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}
+const CREATE_MANY = `${CREATE_ONE}${ADD_EVENT_SUBSCRIPTIONS_LUA}${LIST_FOR_LUA}
 local ttl, now = ARGV[1], ARGV[2]
 local created, events, byEvent = {}, {}, {}
 local indexes, scoredByIndex = {}, {}
--- The list kept under key in lists, made (and key appended to order) the first time.
-local function listFor(lists, order, key)
-  local list = lists[key]
-  if not list then
-    list = {}
-    lists[key] = list
-    order[#order + 1] = key
-  end
-  return list
-end
 for eventId, subscriptionId, deliveryId in string.gmatch(ARGV[9], '(%S+) (%S+) (%S+) ') do
   local outcome = create(ARGV[3] .. deliveryId .. ARGV[4], subscriptionId, ttl, eventId)
   created[#created + 1] = outcome

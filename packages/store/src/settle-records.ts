@@ -1,5 +1,6 @@
 import type { ChainableCommander, Result } from 'ioredis';
 import type { DeliveryStatus } from '@hookfleet/core';
+import { LIST_FOR_LUA } from './create-deliveries.js';
 import { keyAffixes, type Keys } from './keys.js';
 import { isCluster, type RedisClient } from './redis.js';
 import { queueStatusIndex, touchesStatusIndex, type StatusIndexChange } from './status-index.js';
@@ -21,7 +22,7 @@ import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, qu
 // acceptance: RecordState.created) its delivery id, status, attempts, event id and subscription id, separated by
 // spaces, then its next attempt time and a semicolon: written whole, with its TTL and its entry in the subscription's
 // delivery index (ARGV[18] and ARGV[19] that index's affixes), which the matcher's creation writes for the others.
-const SETTLE_RECORDS = `${INDEX_HOLDS_LUA}
+const SETTLE_RECORDS = `${INDEX_HOLDS_LUA}${LIST_FOR_LUA}
 local ttl, before, after = ARGV[1], ARGV[2], ARGV[3]
 local count = 0
 for id, status, attempts, next in string.gmatch(ARGV[4], '(%S+) (%S+) (%S+) ([^;]*);') do
@@ -35,13 +36,7 @@ for id, status, attempts, eventId, subscriptionId, next in string.gmatch(ARGV[17
   local key = before .. id .. after
   redis.call('HSET', key, 'e', eventId, 's', subscriptionId, 'st', status, 'a', attempts, 'n', next)
   redis.call('EXPIRE', key, ttl)
-  local index = ARGV[18] .. subscriptionId .. ARGV[19]
-  local scored = indexed[index]
-  if not scored then
-    scored = {}
-    indexed[index] = scored
-    indexes[#indexes + 1] = index
-  end
+  local scored = listFor(indexed, indexes, ARGV[18] .. subscriptionId .. ARGV[19])
   scored[#scored + 1] = ARGV[15]
   scored[#scored + 1] = id
   count = count + 1
