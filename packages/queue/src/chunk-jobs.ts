@@ -4,7 +4,8 @@ import type { DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
 import type { QueuedJobs } from './add-jobs.js';
 import { retryEntriesOf } from './retry-jobs.js';
 import { GROUP_JOB_RETRIES, groupJobId } from './fan-out.js';
-import { addHeldUntilReset, HELD_FOR_RESET_MS, operatorJobs, queuedFor, type HeldJobs, type RedeliveryItem } from './operator-jobs.js';
+import { addHeldUntilReset, HELD_FOR_RESET_MS, operatorJobs, type HeldJobs, type RedeliveryItem } from './operator-jobs.js';
+import { queuedFor } from './add-jobs.js';
 
 /**
  * An operation's chunk (recover) handed to jobs whose ids are made from the chunk, so that a chunk run again finds

@@ -2,8 +2,8 @@ import { hash } from 'node:crypto';
 import { deliveryIdFor, type StoredEvent, type Subscription } from '@hookfleet/core';
 import type { DeliveryStore } from '@hookfleet/store';
 import type { Queue } from 'bullmq';
-import { addJobs } from './add-jobs.js';
-import type { DeliveryBatchJobData, DeliveryGroupJobData, DeliveryJobData, DeliveryOrderedJobData } from './jobs.js';
+import { addJobsByQueue, queuedFor, type JobsByQueue } from './add-jobs.js';
+import type { DeliveryJobData } from './jobs.js';
 
 export interface FanOutGroup {
   subscription: Subscription;
@@ -71,14 +71,7 @@ export async function fanOut(
   const created = await deliveryStore.createPending(plans.flatMap((plan) => plan.deliveries));
   const enqueuedByProfile = new Map<string, number>();
   // One add per partition queue (a single one when the queues are not partitioned).
-  const jobsByQueue = new Map<
-    Queue<DeliveryJobData>,
-    Array<{
-      name: string;
-      data: DeliveryGroupJobData | DeliveryOrderedJobData | DeliveryBatchJobData;
-      opts: { jobId: string; delay?: number } & typeof GROUP_JOB_RETRIES;
-    }>
-  >();
+  const jobsByQueue: JobsByQueue = new Map();
   let groupCount = 0;
   let offset = 0;
   for (const { group, deliveries } of plans) {
@@ -91,9 +84,6 @@ export async function fanOut(
     offset += deliveries.length;
     if (eventIds.length === 0) continue;
     const delay = Math.round(group.subscription.delay_seconds * 1000 * retryDelayScale);
-    const queue = deliveriesFor(group.subscription.id);
-    let jobs = jobsByQueue.get(queue);
-    if (!jobs) jobsByQueue.set(queue, (jobs = []));
     groupCount += 1;
     // An ordered subscription's group joins its backlog instead of going out in parallel.
     const kind = jobKindOf(group.subscription);
@@ -105,12 +95,12 @@ export async function fanOut(
         group.events.filter((event) => joining.has(event.id)),
       );
     }
-    jobs.push({
+    queuedFor(jobsByQueue, deliveriesFor(group.subscription.id)).push({
       name: kind,
       data: { kind, subscriptionId: group.subscription.id, profile: group.subscription.profile, eventIds, ...(added ? { added: true } : {}) },
       opts: { jobId: groupJobId(group.subscription.id, eventIds), ...GROUP_JOB_RETRIES, ...(delay > 0 ? { delay } : {}) },
     });
   }
-  await Promise.all([...jobsByQueue].map(([queue, jobs]) => addJobs(queue, jobs)));
+  await addJobsByQueue(jobsByQueue);
   return { enqueuedByProfile, groups: groupCount };
 }

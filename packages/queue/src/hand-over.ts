@@ -2,7 +2,7 @@ import { destinationType, type StoredEvent, type Subscription } from '@hookfleet
 import { findProfile, lastAttemptWithinMs, retryLadderMs } from '@hookfleet/profiles';
 import type { SubscriptionIndex } from '@hookfleet/store';
 import type { Queue } from 'bullmq';
-import { addJobs } from './add-jobs.js';
+import { addJobsByQueue, queuedFor, type JobsByQueue } from './add-jobs.js';
 import { GROUP_JOB_RETRIES, groupJobId } from './fan-out.js';
 import type { DeliveryBatchJobData, DeliveryJobData } from './jobs.js';
 
@@ -158,14 +158,9 @@ export class BatchHandOver {
   /** Adds the accepted events' batch jobs, one add per queue; returns the subscriptions that got any. */
   async enqueue(plan: HandOverPlan, accepted: (eventId: string) => boolean): Promise<string[]> {
     const jobs = handOverJobs(plan, accepted);
-    const jobsByQueue = new Map<Queue<DeliveryJobData>, HandOverJob[]>();
-    for (const job of jobs) {
-      const queue = this.parts.deliveriesFor(job.data.subscriptionId);
-      let queued = jobsByQueue.get(queue);
-      if (!queued) jobsByQueue.set(queue, (queued = []));
-      queued.push(job);
-    }
-    await Promise.all([...jobsByQueue].map(([queue, queued]) => addJobs(queue, queued)));
+    const jobsByQueue: JobsByQueue = new Map();
+    for (const job of jobs) queuedFor(jobsByQueue, this.parts.deliveriesFor(job.data.subscriptionId)).push(job);
+    await addJobsByQueue(jobsByQueue);
     for (const job of jobs) this.parts.onEnqueued?.(job.data.profile, job.data.eventIds.length);
     return jobs.map((job) => job.data.subscriptionId);
   }

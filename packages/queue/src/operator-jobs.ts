@@ -1,7 +1,6 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { isStoreError } from '@hookfleet/store';
-import type { DeliveryJobData } from './jobs.js';
-import type { QueuedJobs } from './add-jobs.js';
+import type { JobsByQueue } from './add-jobs.js';
 import { groupRetries, type RetryJob } from './retry-jobs.js';
 
 /**
@@ -15,7 +14,8 @@ import { groupRetries, type RetryJob } from './retry-jobs.js';
  */
 export const HELD_FOR_RESET_MS = 10_000;
 
-export type HeldJobs = Map<Queue<DeliveryJobData>, QueuedJobs<DeliveryJobData, unknown, string>>;
+/** An operator's jobs by queue, added held (addHeldUntilReset). */
+export type HeldJobs = JobsByQueue;
 
 /**
  * Adds the jobs held, resets their deliveries to pending, then lets the jobs go. A reset before the add left a
@@ -55,12 +55,6 @@ export interface RedeliveryItem {
   batched?: boolean;
   /** The delivery is `failed` with a retry due: a failure of this attempt leaves it on its ladder, not dead. */
   onItsLadder?: boolean;
-}
-
-export function queuedFor(jobsByQueue: HeldJobs, queue: Queue<DeliveryJobData>): QueuedJobs<DeliveryJobData, unknown, string> {
-  let jobs = jobsByQueue.get(queue);
-  if (!jobs) jobsByQueue.set(queue, (jobs = []));
-  return jobs;
 }
 
 /** The final job of an operator's attempt, now, for deliveries alike in whether they are on their ladder. */
