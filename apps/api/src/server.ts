@@ -124,13 +124,32 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
   handOver.load().catch((error: unknown) => errorLog.log('warn', 'subscription index load failed; the next ingest flush tries again', error));
   const stopGauges = startQueueGauges(queueList(queues), metrics.queueJobs);
   const server = createServer(withIngestFastPath(app, { adminToken: config.adminToken, services, metrics, logger, writeHealth }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, LISTEN_ADDRESS, () => {
-      server.off('error', reject);
-      resolve();
+  // Everything the API opened besides its server, closed by stop() and by a start whose listen failed (a port in
+  // use), so that a caller that goes on (a test, an embedding process) is not left with connections and timers.
+  const closeParts = async (): Promise<void> => {
+    stopGauges();
+    await batcher.drain();
+    await handOver.stop();
+    await queues.close();
+    await queueConnection.close();
+    await transport.close();
+    await testDestinations.close();
+    errorLog.stop();
+    redis.disconnect();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, LISTEN_ADDRESS, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await pollWaiters.close();
+    await closeParts();
+    throw error;
+  }
   server.keepAliveTimeout = 65_000;
   // Tenants created before the tenant index existed are added to it once (tenant-store.ts); the API serves meanwhile.
   tenants.backfillIndex().then(
@@ -154,21 +173,13 @@ export async function startApi(config: HookfleetConfig, logger: Logger = createL
     server,
     app,
     async stop() {
-      stopGauges();
       // Long-polls answer now with what they have, so the server's close does not wait out their `wait`.
       await pollWaiters.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await batcher.drain();
-      await handOver.stop();
-      await queues.close();
-      await queueConnection.close();
-      await transport.close();
-      await testDestinations.close();
-      errorLog.stop();
-      redis.disconnect();
+      await closeParts();
     },
   };
 }
