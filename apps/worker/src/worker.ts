@@ -233,32 +233,41 @@ export async function startWorker(config: HookfleetConfig, logger: Logger = crea
     undefined,
     () => writeHealth.probe(),
   );
-  const metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, readiness);
+  // What the worker opened besides its metrics server, closed by stop() and by a start whose metrics port is taken,
+  // so that a caller that goes on (a test, an embedding process) is not left with running workers and connections.
+  const closeParts = async (metricsServer?: { close(): Promise<void> }): Promise<void> => {
+    stopping = true;
+    stopGauges();
+    await closeWorkers(workers.map(closable), jobs, logger);
+    await context.transport.close();
+    await context.destinations.close();
+    await metricsServer?.close();
+    // What closes through Redis, last and bounded: with Redis away it would wait for a reconnect (the process then
+    // exits with those connections cut; nothing accepted is lost, the jobs are in Redis).
+    const redisClosed = (async () => {
+      await index.stop();
+      await queues.close();
+      await queueConnection.close();
+    })();
+    if (!(await settledWithin(redisClosed, CONNECTIONS_END_GRACE_MS))) {
+      logger.warn({ grace_ms: CONNECTIONS_END_GRACE_MS }, 'Redis connections did not close (is Redis away?); cutting them');
+    }
+    errorLog.stop();
+    failureLog.stop();
+    redis.disconnect();
+  };
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>>;
+  try {
+    metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, readiness);
+  } catch (error) {
+    await closeParts();
+    throw error;
+  }
 
   return {
     metricsPort: metricsServer.port,
     context,
-    async stop() {
-      stopping = true;
-      stopGauges();
-      await closeWorkers(workers.map(closable), jobs, logger);
-      await context.transport.close();
-      await context.destinations.close();
-      await metricsServer.close();
-      // What closes through Redis, last and bounded: with Redis away it would wait for a reconnect (the process then
-      // exits with those connections cut; nothing accepted is lost, the jobs are in Redis).
-      const redisClosed = (async () => {
-        await index.stop();
-        await queues.close();
-        await queueConnection.close();
-      })();
-      if (!(await settledWithin(redisClosed, CONNECTIONS_END_GRACE_MS))) {
-        logger.warn({ grace_ms: CONNECTIONS_END_GRACE_MS }, 'Redis connections did not close (is Redis away?); cutting them');
-      }
-      errorLog.stop();
-      failureLog.stop();
-      redis.disconnect();
-    },
+    stop: () => closeParts(metricsServer),
   };
 }
 
