@@ -5,14 +5,15 @@ import { secretMatcher } from './auth.js';
 import { errorAnswer } from './error-handler.js';
 import type { StoreWriteHealth } from '@hookfleet/store';
 import { parseOrThrow } from './validate.js';
-import { refuseInvalidUtf8 } from './json-body.js';
-import { publishEventRoute } from './routes/events.js';
+import { refuseDeepBody, refuseInvalidUtf8 } from './json-body.js';
+import { publishRoutes } from './routes/events.js';
 import { SECURITY_HEADERS } from './security-headers.js';
-import type { RouteServices } from './routes/route-table.js';
+import type { NativeRoute, RouteServices } from './routes/route-table.js';
 
 /** 1 MiB, as BODY_LIMIT (json-body.ts): a larger body goes to Express, which answers 413. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
-const ROUTE = publishEventRoute.path;
+/** The publishing routes (one event, a batch), by path: the same declarations Express mounts. */
+const ROUTES = new Map<string, NativeRoute>(publishRoutes.map((route) => [route.path, route]));
 const OPERATOR = { kind: 'operator' } as const;
 
 export interface IngestFastPathOptions {
@@ -45,10 +46,12 @@ function parseStrictJson(raw: Buffer): unknown {
 }
 
 /**
- * Publishing one event is the hot path (issue 11: 5,000 single POSTs a second on one API process), and Express's
- * share of it — the router walk, body-parser, res.json's ETag — was a third of the API's CPU per event. The operator's
- * plain `POST /v1/events` (known length, no content encoding, UTF-8) is answered here by the route table's own
- * declaration of that route (routes/events.ts: its body schema and handler) with the same error answers; every other request, and every edge of this one (chunked, compressed, empty, over 1 MiB,
+ * Publishing is the hot path (issue 11: 5,000 single POSTs a second on one API process), and Express's share of it —
+ * the router walk, body-parser, res.json's ETag — was a third of the API's CPU per event; for a batch of 500,
+ * body-parser's character decoder alone cost more than the `JSON.parse` after it (bench/README.md, the thirty-first
+ * round). The operator's plain `POST /v1/events` and `POST /v1/events/batch` (known length, no content encoding, UTF-8)
+ * are answered here by the route table's own declarations of those routes (routes/events.ts: body schema and handler)
+ * with the same error answers; every other request, and every edge of these (chunked, compressed, empty, over 1 MiB,
  * another charset, a query string), goes to the Express app untouched.
  */
 export function withIngestFastPath(app: RequestListener, options: IngestFastPathOptions): RequestListener {
@@ -57,14 +60,17 @@ export function withIngestFastPath(app: RequestListener, options: IngestFastPath
 
   function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const json = JSON.stringify(body);
-    response.writeHead(status, { ...headers, ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    // An answer to credentials, as every authenticated route's (routes/mount.ts): no cache may keep it.
+    response.writeHead(status, { ...headers, ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
     response.end(json);
   }
 
-  async function answer(raw: Buffer, response: ServerResponse): Promise<void> {
+  async function answer(route: NativeRoute, raw: Buffer, response: ServerResponse): Promise<void> {
     try {
-      const body: unknown = parseOrThrow(publishEventRoute.body as NonNullable<typeof publishEventRoute.body>, parseStrictJson(raw), 'invalid request body');
-      const answer = await publishEventRoute.handler({ params: {}, query: {}, body, principal: OPERATOR }, options.services);
+      const parsed = parseStrictJson(raw);
+      refuseDeepBody(parsed);
+      const body: unknown = parseOrThrow(route.body as NonNullable<typeof route.body>, parsed, 'invalid request body');
+      const answer = await route.handler({ params: {}, query: {}, body, principal: OPERATOR }, options.services);
       send(response, answer.status, answer.body);
     } catch (error) {
       const failure = errorAnswer(error, options.logger, options.writeHealth);
@@ -72,24 +78,28 @@ export function withIngestFastPath(app: RequestListener, options: IngestFastPath
     }
   }
 
-  function isFastPath(request: IncomingMessage): boolean {
+  /** The publishing route this request takes on the fast path, or undefined for Express. */
+  function fastRoute(request: IncomingMessage): NativeRoute | undefined {
     const { headers } = request;
-    if (request.method !== 'POST' || request.url !== ROUTE) return false;
+    if (request.method !== 'POST') return undefined;
+    const route = ROUTES.get(request.url ?? '');
+    if (!route) return undefined;
     const length = Number(headers['content-length']);
-    if (!(length > 0 && length <= BODY_LIMIT_BYTES) || headers['transfer-encoding'] || headers['content-encoding'] || !isUtf8(headers['content-type'])) return false;
+    if (!(length > 0 && length <= BODY_LIMIT_BYTES) || headers['transfer-encoding'] || headers['content-encoding'] || !isUtf8(headers['content-type'])) return undefined;
     const bearer = headers.authorization ? /^Bearer\s+(.+)$/i.exec(headers.authorization.trim())?.[1]?.trim() : undefined;
-    return bearer !== undefined && isAdminToken(bearer);
+    return bearer !== undefined && isAdminToken(bearer) ? route : undefined;
   }
 
   return (request, response) => {
-    if (!isFastPath(request)) return app(request, response);
+    const route = fastRoute(request);
+    if (!route) return app(request, response);
     const started = process.hrtime.bigint();
     response.on('finish', () => {
-      durations.observe({ method: 'POST', route: ROUTE, status_code: String(response.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      durations.observe({ method: 'POST', route: route.path, status_code: String(response.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => void answer(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), response));
+    request.on('end', () => void answer(route, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), response));
     request.on('error', () => response.destroy());
   };
 }

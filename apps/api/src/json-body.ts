@@ -30,9 +30,18 @@ export function refuseInvalidUtf8(raw: Buffer, charset = 'utf-8'): void {
 export function jsonBody(): RequestHandler[] {
   const parse = express.json({ limit: BODY_LIMIT, type: () => true, verify: (_request, _response, raw, charset) => refuseInvalidUtf8(raw, charset) });
   const refuseDeep: RequestHandler = (request, _response, next) => {
-    const path = pathDeeperThan(request.body, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
-    if (!path) return next();
-    next(new ValidationFailed('JSON nests too deeply', [{ path: path.join('.') || '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]));
+    try {
+      refuseDeepBody(request.body);
+      next();
+    } catch (error) {
+      next(error);
+    }
   };
   return [parse, refuseDeep];
+}
+
+/** Throws the 400 naming the path when a parsed body nests deeper than any stored value may (jsonBody). */
+export function refuseDeepBody(body: unknown): void {
+  const path = pathDeeperThan(body, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
+  if (path) throw new ValidationFailed('JSON nests too deeply', [{ path: path.join('.') || '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
 }

@@ -77,3 +77,55 @@ describe("the operator's single-event fast path answers exactly as the Express r
     expect(metrics).toMatch(/hookfleet_http_request_duration_seconds_count\{method="POST",route="\/v1\/events",status_code="202"\} [1-9]/);
   });
 });
+
+describe("the operator's batch fast path answers exactly as the Express route", () => {
+  let fleet: TestFleet;
+  let tenant: { id: string };
+  const event = (id: string, data: unknown = { n: 1 }) => ({ tenant: tenant.id, profile: 'standard', type: 'a.b', id, data });
+  const batch = (events: unknown[]) => JSON.stringify({ events });
+  /** The same body on the fast path (known length) and through Express (chunked): status, body and headers that matter. */
+  const both = async (fastBody: string, expressBody: string) => {
+    const fast = await post(fleet.api.url, '/v1/events/batch', fastBody, { 'content-type': 'application/json' });
+    const express = await post(fleet.api.url, '/v1/events/batch', expressBody, { 'content-type': 'application/json' }, true);
+    const shape = (answer: typeof fast) => ({ status: answer.status, body: answer.body, cache: answer.headers['cache-control'], type: answer.headers['content-type'] });
+    return { fast: shape(fast), express: shape(express), fastHeaders: fast.headers, expressHeaders: express.headers };
+  };
+
+  beforeAll(async () => {
+    fleet = await startFleet({ WORKER_ROLES: 'matcher' });
+    tenant = await fleet.createTenant();
+  });
+  afterAll(() => fleet.stop());
+
+  it('accepts a batch and then answers its ids as duplicates, in the order sent', async () => {
+    const { fast, express, fastHeaders, expressHeaders } = await both(batch([event('fb-1'), event('fb-2')]), batch([event('fb-2'), event('fb-1'), event('fb-3')]));
+    expect(fast).toEqual({ status: 202, body: { results: [{ id: 'fb-1', deduplicated: false }, { id: 'fb-2', deduplicated: false }] }, cache: 'no-store', type: 'application/json; charset=utf-8' });
+    expect(express).toEqual({
+      status: 202,
+      body: { results: [{ id: 'fb-2', deduplicated: true }, { id: 'fb-1', deduplicated: true }, { id: 'fb-3', deduplicated: false }] },
+      cache: 'no-store',
+      type: 'application/json; charset=utf-8',
+    });
+    // Express's res.json tags its answers; the fast path writes its own (what shows which path answered).
+    expect([fastHeaders.etag, typeof expressHeaders.etag]).toEqual([undefined, 'string']);
+    expect((await fleet.call('GET', '/v1/events/fb-2')).body.data).toEqual({ n: 1 });
+  });
+
+  it.each([
+    ['an invalid member', () => batch([event('fb-bad-1'), { ...event('fb-bad-2'), type: 7 }])],
+    ['a member too deep', () => batch([event('fb-deep', JSON.parse(`${'['.repeat(200)}${']'.repeat(200)}`))])],
+    ['a body too deep outside the events', () => JSON.stringify({ events: [event('fb-env')], extra: JSON.parse(`${'{"a":'.repeat(200)}1${'}'.repeat(200)}`) })],
+    ['no events', () => batch([])],
+    ['not an object', () => '[1, 2]'],
+  ])('answers %s with the same 400', async (_case, body: () => string) => {
+    const { fast, express } = await both(body(), body());
+    expect(fast.status).toBe(400);
+    // Status, body and type alike (the fast path also says no-store on its refusals, which Express's body checks omit).
+    expect({ ...fast, cache: undefined }).toEqual({ ...express, cache: undefined });
+  });
+
+  it('counts its requests in the HTTP duration histogram under the route', async () => {
+    const metrics = await fetch(`${fleet.api.url}/metrics`).then((response) => response.text());
+    expect(metrics).toMatch(/hookfleet_http_request_duration_seconds_count\{method="POST",route="\/v1\/events\/batch",status_code="202"\} [1-9]/);
+  });
+});
