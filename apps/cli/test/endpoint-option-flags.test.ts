@@ -93,6 +93,9 @@ describe('subscriptions create and update with headers, its own retries, timeout
     [['--header', 'no colon'], /--header must look like/],
     [['--max-attempts', '2'], /--max-attempts goes with --retry/],
     [['--header', 'Content-Type: text/plain'], /headers\.Content-Type/],
+    // Not rounded to 2s and 3s: the ladder stored must be the one typed.
+    [['--retry', '10s,1500ms'], /--retry steps must be whole seconds \(10, 10s, 5m, 1h\), got "1500ms"/],
+    [['--retry', '2.5s'], /--retry steps must be whole seconds/],
   ])('refuses %j', async (flags, message) => {
     const result = await runInProcess(['subscriptions', 'create', 'http://127.0.0.1:9/hook', '--events', '*', ...flags], asTenant);
     expect(result.code).not.toBe(0);

@@ -25,7 +25,10 @@ export interface MessageQuery {
 export interface PollerOptions {
   /** Where to start: a cursor saved earlier. @defaultValue after what was acknowledged last */
   after?: string;
-  /** Messages a fetch asks for (1–500). @defaultValue 100 */
+  /**
+   * Messages a fetch asks for (1–500). A page is signed when it is fetched (docs/api.md, "Pull mode"), so with slow
+   * work per message keep a page's work within the verifiers' 5 minutes. @defaultValue 100
+   */
   limit?: number;
   /**
    * Seconds (0–30) a fetch asks the API to hold an empty answer open (long-poll). The client's `timeoutMs` counts from

@@ -59,6 +59,28 @@ function parsedBody<Payload>(payload: string | Buffer): Payload {
   }
 }
 
+/** The versions (`v1`, `v1a`) of the space-separated `<version>,<signature>` entries of a `webhook-signature`. */
+function signatureVersions(signatureHeader: string): Set<string> {
+  return new Set(signatureHeader.split(' ').flatMap((entry) => (entry.includes(',') ? [entry.slice(0, entry.indexOf(','))] : [])));
+}
+
+/**
+ * A key of the other scheme than every signature the delivery carries can never verify it: said plainly, instead of
+ * "no matching signature", which reads like a wrong or rotated secret. A `v1a` subscription still has a `whsec_`
+ * secret (docs/api.md, "Subscriptions"), so `verifyWebhook(subscription.secret, …)` is the likely mistake.
+ */
+function refuseOtherScheme(keyIsPublic: boolean, signatureHeader: string): void {
+  const versions = signatureVersions(signatureHeader);
+  if (!keyIsPublic && versions.has('v1a') && !versions.has('v1')) {
+    throw new WebhookVerificationError(
+      "webhook rejected: it is signed v1a (ed25519) only, which a whsec_ secret cannot check: verify it with the tenant's public keys (signingKeys.list(tenant), a JWK or a whpk_… key)",
+    );
+  }
+  if (keyIsPublic && versions.has('v1') && !versions.has('v1a')) {
+    throw new WebhookVerificationError("webhook rejected: it is signed v1 (HMAC) only, which a public key cannot check: verify it with the subscription's whsec_ secret");
+  }
+}
+
 /**
  * Checks a Standard Webhooks delivery (`webhook-id`, `webhook-timestamp` within 5 minutes, `webhook-signature`) and
  * returns its parsed JSON body. `key` is the subscription's `whsec_` secret for `v1` (HMAC) signatures, or for `v1a`
@@ -68,7 +90,9 @@ function parsedBody<Payload>(payload: string | Buffer): Payload {
 export function verifyWebhook<Payload = StandardWebhookPayload>(key: string | WebhookPublicKey, body: WebhookBody, headers: WebhookHeaders): Payload {
   if (isPublicKey(key)) {
     const payload = toPayload(body);
-    verifyV1a(key, Buffer.isBuffer(payload) ? payload : Buffer.from(payload), signatureHeadersOf(headers));
+    const signatureHeaders = signatureHeadersOf(headers);
+    refuseOtherScheme(true, signatureHeaders['webhook-signature']);
+    verifyV1a(key, Buffer.isBuffer(payload) ? payload : Buffer.from(payload), signatureHeaders);
     return parsedBody<Payload>(payload);
   }
   const secret = key;
@@ -79,6 +103,7 @@ export function verifyWebhook<Payload = StandardWebhookPayload>(key: string | We
     throw new WebhookVerificationError(`webhook secret unusable: ${(error as Error).message}`, { cause: error });
   }
   const signatureHeaders = signatureHeadersOf(headers);
+  refuseOtherScheme(false, signatureHeaders['webhook-signature']);
   try {
     return webhook.verify(toPayload(body), signatureHeaders) as Payload;
   } catch (error) {

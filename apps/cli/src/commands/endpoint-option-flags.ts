@@ -39,6 +39,16 @@ function durationMs(flag: string, text: string, unitMs: number): number {
   return ms;
 }
 
+/**
+ * One step of `--retry` in whole seconds, as the API counts them: `1500ms` is refused rather than rounded to 2s, as
+ * `--delay` refuses it, so the ladder stored is the one typed.
+ */
+function retryStepSeconds(step: string): number {
+  const ms = durationMs('retry', step, 1000);
+  if (!Number.isInteger(ms / 1000)) throw new UsageError(`--retry steps must be whole seconds (10, 10s, 5m, 1h), got "${step.trim()}"`);
+  return ms / 1000;
+}
+
 /** `X-Env: prod` → ["X-Env", "prod"]. */
 export function parseHeaderFlag(text: string): [string, string] {
   const colon = text.indexOf(':');
@@ -53,7 +63,7 @@ function optionValues(input: ParsedInput) {
   const batchWait = input.string('batch-wait');
   return {
     headers: input.strings('header').map(parseHeaderFlag),
-    delaysSeconds: retry === undefined ? undefined : retry.trim() === '' ? [] : retry.split(',').map((step) => Math.round(durationMs('retry', step, 1000) / 1000)),
+    delaysSeconds: retry === undefined ? undefined : retry.trim() === '' ? [] : retry.split(',').map(retryStepSeconds),
     maxAttempts: input.integer('max-attempts', { min: 1, max: 20 }),
     timeoutMs: timeout === undefined ? undefined : durationMs('timeout', timeout, 1),
     batchEvents: input.integer('batch', { min: 1, max: 1000 }),

@@ -1,3 +1,4 @@
+import { countOf } from '../output.js';
 import type { ReceivedDelivery } from './receiver.js';
 
 function header(delivery: ReceivedDelivery, name: string): string | null {
@@ -36,6 +37,16 @@ export function deliveryJson(delivery: ReceivedDelivery): string {
 
 const VERDICT_LABELS = { verified: '✔ verified', invalid: '✘ INVALID', unchecked: '? unchecked', unsigned: '- unsigned' } as const;
 
+/**
+ * What the delivery is about: its event type, or for a batch (a JSON array of deliveries, docs/delivery.md,
+ * "Batches") how many and their types, where a lone type would be missing.
+ */
+function subject(body: unknown): string | null {
+  if (!Array.isArray(body)) return eventType(body);
+  const types = [...new Set(body.map(eventType).filter((type) => type !== null))];
+  return `batch of ${countOf(body.length, 'delivery', 'deliveries')}${types.length > 0 ? `: ${types.join(', ')}` : ''}`;
+}
+
 /** `12:00:01  ✔ verified  standard  POST /hook  dlv_1  invoice.paid`, then the body, indented. */
 export function deliveryText(delivery: ReceivedDelivery): string {
   const body = parsedBody(delivery);
@@ -46,13 +57,13 @@ export function deliveryText(delivery: ReceivedDelivery): string {
     signature.profile ?? '-',
     `${delivery.method} ${delivery.path}`,
     header(delivery, 'webhook-id') ?? '-',
-    eventType(body) ?? '',
+    subject(body) ?? '',
   ];
   const reason =
     signature.verdict === 'invalid'
       ? `\n  signature: ${signature.error}`
       : signature.verdict === 'unchecked'
-        ? '\n  signature: not checked (pass --secret)'
+        ? `\n  signature: not checked (pass ${signature.needs ?? '--secret'})`
         : '';
   const pretty = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
   const indented = pretty

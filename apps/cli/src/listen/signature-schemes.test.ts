@@ -40,7 +40,7 @@ describe('checkSignature', () => {
   });
 
   it('leaves a signed delivery unchecked without a secret, and an unsigned one unsigned', () => {
-    expect(checkSignature(schemes, [], Buffer.from(body), standardHeaders(body))).toEqual({ profile: 'standard', verdict: 'unchecked', error: null });
+    expect(checkSignature(schemes, [], Buffer.from(body), standardHeaders(body))).toEqual({ profile: 'standard', verdict: 'unchecked', error: null, needs: '--secret whsec_…' });
     expect(checkSignature(schemes, [secret], Buffer.from(body), { 'content-type': 'application/json' })).toEqual({
       profile: null,
       verdict: 'unsigned',

@@ -17,6 +17,8 @@ export interface SignatureScheme {
   verify(key: VerificationKey, body: Buffer, headers: IncomingHttpHeaders): void;
   /** Which of the given keys this scheme can use. */
   accepts(key: VerificationKey): boolean;
+  /** The `listen` flag that gives such a key, for a delivery none of the given keys can check. */
+  keyFlag: string;
 }
 
 const PUBLIC_KEY_PREFIX = 'whpk_';
@@ -33,6 +35,11 @@ export interface SignatureCheck {
   verdict: SignatureVerdict;
   /** Why an invalid signature is invalid. */
   error: string | null;
+  /**
+   * Only when `unchecked`: the flag whose key would check it. A `v1a` delivery to a listener given only a `whsec_`
+   * secret is unchecked too, and "pass --secret" would send the person back to the flag they gave.
+   */
+  needs?: string;
 }
 
 /** Standard Webhooks, through the SDK's own verifier: what a receiver using @hookfleet/client would check. */
@@ -43,6 +50,7 @@ export const standardScheme: SignatureScheme = {
     verifyWebhook(secret, body, headers);
   },
   accepts: (key) => !isPublicKey(key),
+  keyFlag: '--secret whsec_…',
 };
 
 /**
@@ -57,6 +65,7 @@ export const standardV1aScheme: SignatureScheme = {
     verifyWebhook(publicKey, body, headers);
   },
   accepts: isPublicKey,
+  keyFlag: '--tenant <its tenant> or --secret whpk_…: it is signed v1a (ed25519), which no whsec_ secret checks',
 };
 
 function headerText(headers: IncomingHttpHeaders, name: string): string {
@@ -80,6 +89,7 @@ export function remadeSignatureScheme(profile: string, header: string, sign: (se
     header: name,
     // Only a secret given as text: a published public key signs v1a deliveries alone.
     accepts: (key) => typeof key === 'string',
+    keyFlag: '--secret',
     verify(secret, body, headers) {
       if (typeof secret !== 'string') throw new Error(`${header} is checked with a secret, not a public key`);
       const received = headerText(headers, name);
@@ -97,7 +107,7 @@ export function checkSignature(schemes: readonly SignatureScheme[], keys: readon
   const scheme = schemes.find((candidate) => headers[candidate.header] !== undefined);
   if (!scheme) return { profile: null, verdict: 'unsigned', error: null };
   const usable = keys.filter((key) => scheme.accepts(key));
-  if (usable.length === 0) return { profile: scheme.profile, verdict: 'unchecked', error: null };
+  if (usable.length === 0) return { profile: scheme.profile, verdict: 'unchecked', error: null, needs: scheme.keyFlag };
   let lastError = '';
   for (const key of usable) {
     try {
