@@ -4,7 +4,7 @@ import { findProfile, lastAttemptWithinMs } from '@hookfleet/profiles';
 import { batch, execChecked, getMany } from './batch.js';
 import { eventJson, loadedForDelivery } from './stored-event-json.js';
 import { keyAffixes, type Keys } from './keys.js';
-import { handedOverLine, markedPayload, payloadJson } from './payload-value.js';
+import { handedOverIdsOfPayload, handedOverLine, markedPayload, payloadJson } from './payload-value.js';
 import { decodeCursor, encodeCursor, newestFirst, type ScoredId } from './page-cursor.js';
 import { defineAcceptEvents } from './accept-events.js';
 import { isCluster, type RedisClient } from './redis.js';
@@ -162,6 +162,15 @@ export class EventStore {
   async getMany(ids: readonly string[]): Promise<Array<StoredEvent | null>> {
     const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
     return raws.map((raw) => (raw ? (JSON.parse(payloadJson(raw)) as StoredEvent) : null));
+  }
+
+  /**
+   * Each event with the subscriptions it was handed over to at acceptance (its payload's `+` lines): a handed-over
+   * delivery has no record until its batch is settled, and is on its way meanwhile (replay must not send it again).
+   */
+  async getManyWithHandOver(ids: readonly string[]): Promise<Array<{ event: StoredEvent; handedOver: string[] } | null>> {
+    const raws = await getMany(this.redis, ids.map((id) => this.keys.event(id)));
+    return raws.map((raw) => (raw ? { event: JSON.parse(payloadJson(raw)) as StoredEvent, handedOver: handedOverIdsOfPayload(raw) } : null));
   }
 
   /** For a delivery worker: each event's data left as its stored JSON text until read (stored-event-json.ts). */
