@@ -47,8 +47,8 @@ function parseStrictJson(raw: Buffer): unknown {
 
 /**
  * Publishing is the hot path (issue 11: 5,000 single POSTs a second on one API process), and Express's share of it —
- * the router walk, body-parser, res.json's ETag — was a third of the API's CPU per event; for a batch of 500,
- * body-parser's character decoder alone cost more than the `JSON.parse` after it (bench/README.md, the thirty-first
+ * the router walk, body-parser, res.json's ETag — was a third of the API's CPU per event. A batch pays that once per
+ * request, so its gain is for small batches (for 500 events it is within the noise: bench/README.md, the thirtieth
  * round). The operator's plain `POST /v1/events` and `POST /v1/events/batch` (known length, no content encoding, UTF-8)
  * are answered here by the route table's own declarations of those routes (routes/events.ts: body schema and handler)
  * with the same error answers; every other request, and every edge of these (chunked, compressed, empty, over 1 MiB,
