@@ -106,8 +106,11 @@ export interface HookfleetClient {
     replay(id: string, input: ReplayInput): Promise<OperationStarted>;
     /** Sends one signed test delivery now and reports how the endpoint answered. */
     test(id: string, input?: TestDeliveryInput): Promise<TestDeliveryResult>;
-    /** A poll subscription's messages after `after` (acknowledging everything up to it). */
-    messages(id: string, query?: MessageQuery): Promise<PollPage>;
+    /**
+     * A poll subscription's messages after `after` (acknowledging everything up to it). `signal` cuts a long-poll
+     * (`wait`) off: the promise then rejects with `signal.reason`, as fetch does, and nothing more is acknowledged.
+     */
+    messages(id: string, query?: MessageQuery, options?: { signal?: AbortSignal }): Promise<PollPage>;
     /** A poll subscription's messages as an async iterator that long-polls and advances the cursor. */
     poller(id: string, options?: PollerOptions): MessagePoller;
     /** A poll subscription's messages handed over and not yet acknowledged, and how long the oldest has waited. */
@@ -250,7 +253,7 @@ function buildClient(options: ResolvedClientOptions): HookfleetClient {
       recover: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/recover`, input, onceOnly()),
       replay: (id, input) => request('POST', `/v1/subscriptions/${segment(id)}/replay`, input, onceOnly()),
       test: (id, input = {}) => request('POST', `/v1/subscriptions/${segment(id)}/test`, input, onceOnly()),
-      messages: (id, query = {}) => fetchMessages(request, id, query),
+      messages: (id, query = {}, options = {}) => fetchMessages(request, id, query, options.signal),
       poller: (id, pollerOptions = {}) => new MessagePoller(request, id, pollerOptions),
       backlog: (id) => request('GET', `/v1/subscriptions/${segment(id)}/backlog`),
     },

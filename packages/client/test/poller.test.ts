@@ -120,4 +120,15 @@ describe('the SDK poller against a real fleet', () => {
     const page = await asTenant.subscriptions.messages(subscription.id, { limit: 5 });
     expect(page).toEqual({ data: [], next: expect.any(String) });
   });
+
+  it("cuts messages()' long-poll off when its signal aborts, with the signal's reason", async () => {
+    const subscription = await asTenant.subscriptions.create({ destination: { type: 'poll' }, events: ['cut.*'] });
+    const stop = new AbortController();
+    const started = Date.now();
+    const fetching = asTenant.subscriptions.messages(subscription.id, { wait: 20 }, { signal: stop.signal });
+    setTimeout(() => stop.abort(new Error('stopping')), 200);
+    await expect(fetching).rejects.toThrow('stopping');
+    // Well before the 20 s the API would have held the empty answer open.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
