@@ -46,6 +46,19 @@ describe('batch members handed over at acceptance, reached before their record e
     fleet.workers.splice(0, fleet.workers.length, worker);
   }
 
+  /** Five events handed over to a new batching subscription (batches of 2), then `change` made to it, then a worker. */
+  async function handOverThenChange(kind: string, name: string, change: object) {
+    const path = `/${kind}-${name.replace(/ /g, '-')}`;
+    const type = `race.${name.replace(/ /g, '-')}`;
+    const subscriptionId = await subscribe(path, type, 2);
+    const eventIds = [0, 1, 2, 3, 4].map((index) => `${type}-${index}`);
+    expect((await publish(type, eventIds)).status).toBe(202);
+    const patched = await fleet.call('PATCH', `/v1/subscriptions/${subscriptionId}`, change, tenant.api_key);
+    expect([patched.status, patched.body.issues]).toEqual([200, undefined]);
+    await startTheWorker('matcher,delivery');
+    return { path, subscriptionId, eventIds };
+  }
+
   const drained = () => waitFor(async () => (await unfinishedJobs(fleet)) === 0, { timeoutMs: 30_000, message: 'every job finished' });
 
   it('a replay of events whose handed-over members are still pending sends them once, as it does a pending delivery', async () => {
@@ -71,14 +84,7 @@ describe('batch members handed over at acceptance, reached before their record e
     ['rate-limited', { rate_limit: { per_second: 2 } }],
     ['its filter changed', { filter: { 'data.index': { $gt: 100 } } }],
   ])('a subscription %s after the API handed its events over sends each once', async (name, change) => {
-    const path = `/changed-${name.replace(/ /g, '-')}`;
-    const type = `race.${name.replace(/ /g, '-')}`;
-    const subscriptionId = await subscribe(path, type, 2);
-    const eventIds = [0, 1, 2, 3, 4].map((index) => `${type}-${index}`);
-    expect((await publish(type, eventIds)).status).toBe(202);
-    const patched = await fleet.call('PATCH', `/v1/subscriptions/${subscriptionId}`, change, tenant.api_key);
-    expect([patched.status, patched.body.issues]).toEqual([200, undefined]);
-    await startTheWorker('matcher,delivery');
+    const { path, subscriptionId, eventIds } = await handOverThenChange('changed', name, change);
     const expected = eventIds.map((eventId) => deliveryIdFor(eventId, subscriptionId)).sort();
     const sent = () => receiver.forPath(path).flatMap((request) => {
       const body = JSON.parse(request.body) as { id: string } | Array<{ id: string }>;
@@ -95,14 +101,7 @@ describe('batch members handed over at acceptance, reached before their record e
     ['switched to poll', 'pending', { batch: null, destination: { type: 'poll' } }],
     ['disabled', 'dead', { active: false }],
   ])('a subscription %s after the API handed its events over sends none, and each member ends %s with its record', async (name, status, change) => {
-    const path = `/stopped-${name.replace(/ /g, '-')}`;
-    const type = `race.${name.replace(/ /g, '-')}`;
-    const subscriptionId = await subscribe(path, type, 2);
-    const eventIds = [0, 1, 2, 3, 4].map((index) => `${type}-${index}`);
-    expect((await publish(type, eventIds)).status).toBe(202);
-    const patched = await fleet.call('PATCH', `/v1/subscriptions/${subscriptionId}`, change, tenant.api_key);
-    expect([patched.status, patched.body.issues]).toEqual([200, undefined]);
-    await startTheWorker('matcher,delivery');
+    const { path, subscriptionId, eventIds } = await handOverThenChange('stopped', name, change);
     const expected = eventIds.map((eventId) => deliveryIdFor(eventId, subscriptionId));
     const { deliveries } = (workers[0] as RunningWorker).context;
     await waitFor(async () => (await deliveries.states(expected)).every((state) => state?.status === status), { timeoutMs: 20_000, message: `every member ${status}` });
