@@ -12,6 +12,7 @@ import { operationsCancel, operationsList, operationsShow, recover, replay } fro
 import { subscriptionsDisable, subscriptionsEnable, subscriptionsTest } from './subscription-state.js';
 import { tenantsCreate, tenantsDelete, tenantsList, tenantsRename, tenantsRotateKey, tenantsShow } from './tenants.js';
 import { subscriptionsCreate, subscriptionsDelete, subscriptionsList, subscriptionsShow } from './subscriptions.js';
+import { subscriptionsRotateSecret } from './subscription-secret.js';
 
 /** Every command, in the order `hookfleet --help` lists them. */
 export const commands: readonly Command[] = [
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   subscriptionsDisable,
   subscriptionsEnable,
   subscriptionsTest,
+  subscriptionsRotateSecret,
   subscriptionsDelete,
   deliveriesList,
   deliveriesShow,
