@@ -201,6 +201,14 @@ async function startPrometheus(targets: { api: string; worker: string }) {
       intervalMs: 250,
       message: 'HookfleetDeadDeliveries firing',
     });
+    // Failures counted once their series were scraped: rate() sees them grow. The first test's burst can fall
+    // between two scrapes on a loaded machine, and a series first read at its final value shows no increase (the
+    // attempts counter is not served from zero: packages/metrics/src/counters-from-zero.ts).
+    const tenant = await fleet.createTenant('prometheus-failing');
+    expect((await fleet.call('POST', '/v1/subscriptions', { url: receiver.url('/down'), events: ['order.cancelled'] }, tenant.api_key)).status).toBe(201);
+    const downBefore = receiver.forPath('/down').length;
+    expect((await fleet.call('POST', '/v1/events', { tenant: tenant.id, profile: 'standard', type: 'order.cancelled', data: {} })).status).toBe(202);
+    await waitFor(() => receiver.forPath('/down').length === downBefore + 8, { timeoutMs: 20_000, message: 'the second dead delivery attempted 8 times' });
     await waitFor(async () => (await alerts('pending')).includes('HookfleetDeliverySuccessRatioLow standard'), {
       timeoutMs: 15_000,
       intervalMs: 250,
