@@ -30,6 +30,12 @@ describe('per-profile counters served from 0', () => {
     expect(await samples(metrics, 'hookfleet_deliveries_enqueued_total')).toEqual(['hookfleet_deliveries_enqueued_total{profile="standard"} 0']);
   });
 
+  it('serves the API its enqueued counter too: it counts the deliveries it hands over to batching subscriptions', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    serveProfileCountersFromZero(metrics, ['api'], ['standard']);
+    expect(await samples(metrics, 'hookfleet_deliveries_enqueued_total')).toEqual(['hookfleet_deliveries_enqueued_total{profile="standard"} 0']);
+  });
+
   it('serves the API its ingest counters, and never the attempts counter, whose label set is not small', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     serveProfileCountersFromZero(metrics, ['api', 'matcher', 'delivery'], ['standard']);

@@ -16,7 +16,8 @@ export type CountingRole = 'api' | 'matcher' | 'delivery';
  * bookkeeping) and the histograms (read as quantiles, never as counts).
  */
 export const PROFILE_COUNTERS = {
-  api: ['eventsIngested', 'eventsDeduplicated'],
+  // The API counts the deliveries it hands over to batching subscriptions at acceptance (packages/queue/src/hand-over.ts).
+  api: ['eventsIngested', 'eventsDeduplicated', 'deliveriesEnqueued'],
   matcher: ['deliveriesEnqueued'],
   delivery: ['deliveriesDead', 'deliveriesThrottled'],
 } as const satisfies Record<CountingRole, ReadonlyArray<keyof HookfleetMetrics>>;
