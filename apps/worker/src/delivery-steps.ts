@@ -62,6 +62,9 @@ export function createDeliverySteps(context: StepsContext & Pick<EngineContext, 
     await deliveries.markDead(deliveryIds.map((id, index) => ({ id, subscriptionId, attempts: attempts[index] ?? 0 })));
     const known = context.index.get(subscriptionId) ?? (await context.subscriptions.get(subscriptionId));
     context.failureLog.abandoned(known?.profile ?? null, subscriptionId, deliveryIds, reason);
+    // Dead is dead however it came (docs/guarantees.md: every dead delivery shows in this counter); a subscription no
+    // longer known has no profile to count it under.
+    if (known) context.metrics.deliveriesDead.inc({ profile: known.profile }, deliveryIds.length);
   }
 
   /**

@@ -35,7 +35,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     eventsDeduplicated: new Counter({ name: 'hookfleet_events_deduplicated_total', help: 'Events dropped as duplicates of an id seen within 24 h', labelNames: ['profile'] as const, registers }),
     deliveriesEnqueued: new Counter({ name: 'hookfleet_deliveries_enqueued_total', help: 'Deliveries created by the matcher, or handed over to a batching subscription by the API at acceptance', labelNames: ['profile'] as const, registers }),
     deliveryAttempts: new Counter({ name: 'hookfleet_delivery_attempts_total', help: 'Delivery attempts by outcome, status class and destination kind', labelNames: ['profile', 'outcome', 'status_class', 'destination'] as const, registers }),
-    deliveriesDead: new Counter({ name: 'hookfleet_deliveries_dead_total', help: 'Deliveries that spent their retry ladder', labelNames: ['profile'] as const, registers }),
+    deliveriesDead: new Counter({ name: 'hookfleet_deliveries_dead_total', help: 'Deliveries that ended dead: their retry ladder spent, or given up unattempted (payload expired, subscription disabled)', labelNames: ['profile'] as const, registers }),
     deliveriesThrottled: new Counter({ name: 'hookfleet_deliveries_throttled_total', help: "Deliveries held back by a subscription's rate_limit", labelNames: ['profile'] as const, registers }),
     deliveryDuration: new Histogram({ name: 'hookfleet_delivery_duration_seconds', help: 'Duration of one delivery attempt', labelNames: ['profile'] as const, buckets: DURATION_BUCKETS, registers }),
     deliveryLag: new Histogram({ name: 'hookfleet_delivery_lag_seconds', help: 'From event accepted to successful delivery', labelNames: ['profile'] as const, buckets: LAG_BUCKETS, registers }),

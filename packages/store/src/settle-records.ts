@@ -19,9 +19,10 @@ import { defineIndexHolds, INDEX_HOLDS_LUA, indexTrimBefore, queueIndexHolds, qu
 // subscription id and score, separated by spaces, and a semicolon (only the records whose change touches an index).
 // ARGV[11] to ARGV[14] the affixes of the holds' until and since keys, ARGV[15] now, ARGV[16] until when a failed
 // record lives (now + the TTL, in ms). ARGV[17] per record that does not exist yet (a batch member handed over at
-// acceptance: RecordState.created) its delivery id, status, attempts, event id and subscription id, separated by
-// spaces, then its next attempt time and a semicolon: written whole, with its TTL and its entry in the subscription's
-// delivery index (ARGV[18] and ARGV[19] that index's affixes), which the matcher's creation writes for the others.
+// acceptance: RecordState.created) its delivery id, status, attempts, event id, subscription id and its event's
+// received time (its index score, as the matcher's creation gives the others: not the settle's, which is after the
+// receiver answered), separated by spaces, then its next attempt time and a semicolon: written whole, with its TTL
+// and its entry in the subscription's delivery index (ARGV[18] and ARGV[19] that index's affixes).
 const SETTLE_RECORDS = `${INDEX_HOLDS_LUA}${LIST_FOR_LUA}
 local ttl, before, after = ARGV[1], ARGV[2], ARGV[3]
 local count = 0
@@ -32,12 +33,12 @@ for id, status, attempts, next in string.gmatch(ARGV[4], '(%S+) (%S+) (%S+) ([^;
   count = count + 1
 end
 local indexed, indexes = {}, {}
-for id, status, attempts, eventId, subscriptionId, next in string.gmatch(ARGV[17], '(%S+) (%S+) (%S+) (%S+) (%S+) ([^;]*);') do
+for id, status, attempts, eventId, subscriptionId, score, next in string.gmatch(ARGV[17], '(%S+) (%S+) (%S+) (%S+) (%S+) (%S+) ([^;]*);') do
   local key = before .. id .. after
   redis.call('HSET', key, 'e', eventId, 's', subscriptionId, 'st', status, 'a', attempts, 'n', next)
   redis.call('EXPIRE', key, ttl)
   local scored = listFor(indexed, indexes, ARGV[18] .. subscriptionId .. ARGV[19])
-  scored[#scored + 1] = ARGV[15]
+  scored[#scored + 1] = score
   scored[#scored + 1] = id
   count = count + 1
 end
@@ -157,7 +158,7 @@ export function queueRecordStates(
         pipeline.expire(key, recordTtlSeconds);
         let scored = created.get(record.subscriptionId);
         if (!scored) created.set(record.subscriptionId, (scored = []));
-        scored.push(now, record.deliveryId);
+        scored.push(record.eventReceivedAt, record.deliveryId);
       } else pipeline.hset(key, 'st', record.status, 'a', record.attempts, 'n', record.nextAttemptAt ?? '');
       if (record.status === 'failed') {
         if (!record.created) pipeline.expire(key, recordTtlSeconds);
@@ -180,7 +181,7 @@ export function queueRecordStates(
   const createdFor = new Set<string>();
   for (const record of records) {
     if (record.created) {
-      packedCreated += `${record.deliveryId} ${record.status} ${record.attempts} ${record.created.eventId} ${record.subscriptionId} ${record.nextAttemptAt ?? ''};`;
+      packedCreated += `${record.deliveryId} ${record.status} ${record.attempts} ${record.created.eventId} ${record.subscriptionId} ${record.eventReceivedAt} ${record.nextAttemptAt ?? ''};`;
       createdFor.add(record.subscriptionId);
     } else packedStates += `${record.deliveryId} ${record.status} ${record.attempts} ${record.nextAttemptAt ?? ''};`;
     // Read off the record, not an indexChangeOf object: most records of a part are first attempts that touch nothing.
