@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Subscription } from '@hookfleet/client';
-import { startFleet, type TestFleet } from '../../../test/fleet.js';
 import { jsonInProcess, runInProcess } from './cli-in-process.js';
 import type { CliEnv } from './cli-process.js';
+import { startTenantCli } from './tenant-cli.js';
 
 /** `subscriptions rotate-secret` against a running fleet: the SDK's rotateSecret from the terminal. */
 describe('the CLI rotating a subscription secret', () => {
-  let fleet: TestFleet;
+  let started: Awaited<ReturnType<typeof startTenantCli>>;
   let asTenant: CliEnv;
 
   beforeAll(async () => {
-    fleet = await startFleet({ WORKER_ROLES: 'matcher' });
-    const tenant = await fleet.createTenant();
-    asTenant = { HOOKFLEET_URL: fleet.api.url, HOOKFLEET_TOKEN: tenant.api_key };
+    started = await startTenantCli();
+    asTenant = started.asTenant;
   });
-  afterAll(() => fleet.stop());
+  afterAll(() => started.fleet.stop());
 
   const create = () => jsonInProcess<Subscription>(['subscriptions', 'create', 'http://127.0.0.1:9/hook', '--events', '*'], asTenant);
 
